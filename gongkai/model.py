@@ -1,0 +1,208 @@
+"""Plain model objects for the catalog and the documents.
+
+YAML and front matter are parsed once (``gongkai.catalog`` and ``gongkai.documents``) into these classes;
+validation, page generation and templates read them and never the raw data.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Iterator
+
+# 发布主体 types (catalog.md); a column's 适用 names some of these.
+ORG_KINDS = ("人民政府", "政府部门", "乡镇（街道）", "其他单位")
+
+# Column kinds; the first is the default.
+COLUMN_KINDS = ("文件列表", "单页", "指南", "政策解读", "意见征集", "年报", "依申请公开")
+
+# 更新类别 → freshness class used by the checks (site-rules.md).
+UPDATE_CLASSES = ("动态要闻", "通知公告政策文件", "长期", "无")
+
+# 国务院公文主题分类 (catalog.md), in the national order.
+TOPICS = (
+    "综合政务", "国民经济管理、国有资产监管", "财政、金融、审计", "国土资源、能源", "农业、林业、水利",
+    "工业、交通", "商贸、海关、旅游", "市场监管、安全生产监管", "城乡建设、环境保护", "科技、教育",
+    "文化、广电、新闻出版", "卫生、体育", "人口与计划生育、妇女儿童工作", "劳动、人事、监察",
+    "公安、安全、司法", "民政、扶贫、救灾", "民族、宗教", "对外事务", "港澳台侨工作", "国防", "其他",
+)
+
+VALIDITIES = ("有效", "失效", "废止")
+
+DOCUMENT_KINDS = ("规章", "行政规范性文件", "其他文件")
+
+
+@dataclass
+class Site:
+    """网站信息: the identity every footer carries (site-rules.md)."""
+
+    name: str
+    sponsor: str  # 主办单位
+    organizer: str  # 承办单位
+    site_code: str  # 网站标识码
+    icp: str  # ICP备案编号
+    police_record: str  # 公安机关备案号
+    phone: str
+    email: str
+    address: str
+    postcode: str
+
+
+@dataclass
+class Guide:
+    """政府信息公开指南 data of one 发布主体 (条例第十二条)."""
+
+    office: str  # 工作机构名称
+    address: str
+    hours: str
+    postcode: str
+    phone: str
+    fax: str
+    email: str
+
+
+@dataclass
+class Organization:
+    """发布主体: an institution that publishes under its own name."""
+
+    id: str
+    name: str
+    kind: str  # one of ORG_KINDS
+    code: str  # 机构代码, the 索引号 prefix
+    guide: Guide
+    parent_id: str | None = None
+    short_name: str | None = None
+    source: str = ""  # "file:line" where it is defined
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+@dataclass
+class DisclosureItem:
+    """One 公开事项 row of the 主动公开基本目录."""
+
+    level1: str  # 一级事项
+    level2: str  # 二级事项
+    content: str  # 公开内容（要素）
+    basis: str  # 公开依据
+    time_limit: str  # 公开时限, as written
+    subject: str  # 公开主体
+    channels: list[str]  # 公开渠道和载体
+    audience: str  # 公开对象
+    mode: str  # 公开方式
+    levels: list[str]  # 公开层级
+    number: str | None = None  # 序号
+    workdays: int | None = None  # machine rule derived from time_limit, where one is recognised
+
+
+@dataclass
+class Column:
+    """栏目: a node of the 主动公开基本目录 tree."""
+
+    id: str
+    name: str
+    kind: str = "文件列表"
+    description: str = ""
+    applies_to: tuple[str, ...] = ORG_KINDS  # 发布主体 types
+    update_class: str = "长期"
+    items: list[DisclosureItem] = field(default_factory=list)
+    empty_reasons: dict[str, str] = field(default_factory=dict)  # 暂无: org id → reason
+    body: str = ""  # 正文 of a 单页 column
+    children: list["Column"] = field(default_factory=list)
+    parent: "Column | None" = field(default=None, repr=False)
+    source: str = ""
+
+    @property
+    def path(self) -> str:
+        """URL path below the section: ancestors' ids joined by '/'."""
+        return "/".join(c.id for c in self.lineage)
+
+    @property
+    def lineage(self) -> list["Column"]:
+        """The column and its ancestors, root first."""
+        chain: list[Column] = []
+        node: Column | None = self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    @property
+    def lists_documents(self) -> bool:
+        return self.kind not in ("单页", "指南")
+
+    def applies(self, org: Organization) -> bool:
+        return org.kind in self.applies_to
+
+    def walk(self) -> Iterator["Column"]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Catalog:
+    """The whole 主动公开基本目录: site identity, 发布主体 and the column tree."""
+
+    site: Site
+    organizations: dict[str, Organization]
+    roots: list[Column]
+    columns: dict[str, Column]  # every column by id
+
+    def walk(self) -> Iterator[Column]:
+        for root in self.roots:
+            yield from root.walk()
+
+    def columns_for(self, org: Organization) -> list[Column]:
+        """Columns that apply to a 发布主体, in tree order."""
+        return [c for c in self.walk() if c.applies(org)]
+
+    def children_of(self, org: Organization) -> list[Organization]:
+        return [o for o in self.organizations.values() if o.parent_id == org.id]
+
+
+@dataclass
+class Attachment:
+    """附件: a file shipped with a document; ``path`` is relative to the docs dir."""
+
+    name: str
+    path: str
+
+
+@dataclass
+class Document:
+    """政府信息: one published document and its metadata box."""
+
+    src_path: str  # relative to the docs dir, '/'-separated
+    title: str
+    column_ids: list[str]  # 栏目, main one first
+    publisher_id: str  # 发布机构
+    written: _dt.date  # 成文日期
+    published: _dt.date  # 发布日期
+    index_number: str  # 索引号
+    topic: str  # 主题分类
+    validity: str = "有效"  # 有效性
+    doc_number: str | None = None  # 文号
+    kind: str | None = None  # 文件类型
+    keywords: list[str] = field(default_factory=list)  # 主题词
+    summary: str = ""  # 内容概述 (given or derived)
+    attachments: list[Attachment] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)  # front-matter keys owned by feature modules (解读, 征集 …)
+    body: str = ""  # Markdown without front matter
+    url: str = ""  # set once mkdocs has placed the file
+
+    @property
+    def id(self) -> str:
+        """Stable document id: the source path without '.md'."""
+        return self.src_path[:-3] if self.src_path.endswith(".md") else self.src_path
+
+    @property
+    def column_id(self) -> str:
+        return self.column_ids[0]
+
+    @property
+    def sort_key(self) -> tuple:
+        """Newest first: 发布日期, then 索引号 descending."""
+        return (self.published, self.index_number)
