@@ -1,0 +1,89 @@
+"""Shared fixtures: the demo site is built once per test session and served on localhost."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def mkdocs_build(config: Path, site_dir: Path, *, strict: bool = True, env: dict | None = None):
+    """Run `mkdocs build` in a subprocess, as CI does; returns the CompletedProcess."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site_dir)]
+    if strict:
+        cmd.append("--strict")
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=config.parent,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The demo site built with --strict; the build must be clean."""
+    site = tmp_path_factory.mktemp("demo") / "site"
+    result = mkdocs_build(ROOT / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output readable
+        pass
+
+
+def serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_site):
+    """Base URL (no trailing slash) of the demo site served on localhost."""
+    url, server = serve(demo_site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium driven by Playwright."""
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, demo_url):
+    """A fresh page that fails the test on any request to another host."""
+    context = browser.new_context(locale="zh-CN")
+    pg = context.new_page()
+    foreign: list[str] = []
+
+    def check(request):
+        if not request.url.startswith((demo_url, "data:", "blob:", "about:")):
+            foreign.append(request.url)
+
+    pg.on("request", check)
+    yield pg
+    context.close()
+    assert not foreign, f"requests to other hosts: {foreign}"
