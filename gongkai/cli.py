@@ -1,0 +1,27 @@
+"""The `gongkai` command: editor and maintenance tools, one module per subcommand."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+# subcommand → (module with a main(argv) -> int, one-line help)
+COMMANDS = {
+    "check": ("gongkai.checks.cli", "发布前检查：个人信息、空白栏目、栏目更新、公开时限、链接、年报"),
+    "report-prefill": ("gongkai.reports.prefill", "按网站已有文件预填年报第二部分数据，供编辑核对"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help") or argv[0] not in COMMANDS:
+        print("用法：gongkai <命令> [参数]\n\n命令：")
+        for name, (_, text) in COMMANDS.items():
+            print(f"  {name:16} {text}")
+        return 0 if argv and argv[0] in ("-h", "--help") else 2
+    module = importlib.import_module(COMMANDS[argv[0]][0])
+    return module.main(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
