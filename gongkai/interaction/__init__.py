@@ -1,0 +1,14 @@
+"""政策解读 and 意见征集: models, parsing from ``Document.extra``, linking and checks.
+
+The MkDocs plugin (``gongkai.plugins.interaction``) calls ``collect`` once per build; templates read the
+resulting ``Interaction``.
+"""
+
+from .link import Interaction, Settings, collect, consultation_order
+from .model import (CLOSED, CONSULTATION_KINDS, INTERPRETATION_FORMS, OPEN, UPCOMING, Channel, Consultation,
+                    Feedback, Interpretation, Period, YearFigures)
+from .parse import FIELDS, parse_when
+
+__all__ = ["Interaction", "Settings", "collect", "consultation_order", "Consultation", "Feedback",
+           "Interpretation", "Channel", "Period", "YearFigures", "FIELDS", "parse_when", "OPEN", "UPCOMING",
+           "CLOSED", "CONSULTATION_KINDS", "INTERPRETATION_FORMS"]

@@ -1,0 +1,250 @@
+"""Link 解读 ↔ 原文 and 征集 ↔ 反馈 across the documents, and check them (periods, lags, overdue 反馈)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+from zoneinfo import ZoneInfo
+
+from .. import workdays
+from ..errors import Problems, close_matches
+from ..model import Column, Document
+from .model import (CLOSED, OPEN, STATUS_ORDER, UPCOMING, Consultation, Feedback, Interpretation, Period,
+                    YearFigures)
+from .parse import (CONSULTATION_KEYS, FEEDBACK_COUNT_KEYS, INTERPRETATION_KEYS, LineOf, Reader, line_of,
+                    parse_consultation, parse_feedback_document, parse_interpretation)
+
+DEFAULT_MIN_PERIODS = {"重大行政决策": Period(30), "行政规范性文件": Period(7, workdays=True), "其他": None}
+
+
+@dataclass
+class Settings:
+    """The plugin's settings, as the linking and the checks need them."""
+
+    lag_workdays: int = 3  # a 解读 later than this many working days after its 原文 is reported
+    min_periods: dict = field(default_factory=lambda: dict(DEFAULT_MIN_PERIODS))  # 征集类型 → Period | None
+    overdue_days: int = 30  # a 征集 closed longer than this without 反馈 is reported
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    needs_interpretation: tuple[str, ...] = ("行政规范性文件",)  # Document.kind values expected to have a 解读
+
+
+class Interaction:
+    """All 解读, 征集 and 反馈 of a site, linked both ways. Built once per build by ``collect``."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.interpretations: list[Interpretation] = []
+        self.consultations: list[Consultation] = []
+        self.feedbacks: list[Feedback] = []
+        self._by_original: dict[str, list[Interpretation]] = {}
+        self._interpretation: dict[str, Interpretation] = {}
+        self._consultation: dict[str, Consultation] = {}
+        self._feedback: dict[str, Feedback] = {}  # 反馈 documents by id
+        self.missing_interpretation: list[Document] = []  # 行政规范性文件 without any 解读
+
+    # lookups by document, for templates and other plugins
+    def interpretation(self, doc: Document) -> Interpretation | None:
+        return self._interpretation.get(doc.id)
+
+    def interpretations_of(self, doc: Document) -> list[Interpretation]:
+        """相关解读 of a 原文, oldest first."""
+        return self._by_original.get(doc.id, [])
+
+    def consultation(self, doc: Document) -> Consultation | None:
+        return self._consultation.get(doc.id)
+
+    def feedback_document(self, doc: Document) -> Feedback | None:
+        return self._feedback.get(doc.id)
+
+    def overdue(self, today: dt.date) -> list[Consultation]:
+        """征集 closed more than ``overdue_days`` before ``today`` without a 反馈, longest overdue first."""
+        limit = dt.timedelta(days=self.settings.overdue_days)
+        late = [c for c in self.consultations if c.feedback is None and today - c.last_day > limit]
+        return sorted(late, key=lambda c: c.last_day)
+
+    def figures(self) -> list[YearFigures]:
+        """Per-year figures (by the year a 征集 started), newest year first."""
+        years: dict[int, YearFigures] = {}
+        for c in self.consultations:
+            y = years.setdefault(c.year, YearFigures(c.year))
+            y.consultations += 1
+            if c.feedback:
+                y.with_feedback += 1
+                y.received += c.feedback.received
+                y.adopted += c.feedback.adopted
+                y.partly += c.feedback.partly
+                y.rejected += c.feedback.rejected
+        return [years[y] for y in sorted(years, reverse=True)]
+
+
+def consultation_order(consultation: Consultation, now: dt.datetime) -> tuple:
+    """Sort key: 征集中 (closing soonest first), then 未开始 (starting soonest), then 已结束 (latest close first)."""
+    status = consultation.status(now)
+    rank = STATUS_ORDER.index(status)
+    if status == OPEN:
+        return (rank, consultation.end.timestamp())
+    if status == UPCOMING:
+        return (rank, consultation.start.timestamp())
+    return (rank, -consultation.end.timestamp())
+
+
+def _is_consultation(doc: Document) -> bool:
+    return any(k in doc.extra for k in CONSULTATION_KEYS)
+
+
+def collect(documents: Iterable[Document], settings: Settings, problems: Problems, *,
+            columns: dict[str, Column] | None = None, display: Callable[[Document], str] = lambda d: d.src_path,
+            lines: LineOf = line_of) -> Interaction:
+    """Parse every document's 解读/征集/反馈 keys, link them and add the problems found.
+
+    ``columns`` (the catalog's columns by id) enables the column checks: a document in a 政策解读 column must be
+    a 解读, one in a 意见征集 column a 征集 or a 反馈, and a 解读 must be listed in a 政策解读 column.
+    """
+    documents = list(documents)
+    result = Interaction(settings)
+    by_id = {d.id: d for d in documents}
+    by_index = {d.index_number: d for d in documents if d.index_number}
+
+    def resolve(ref: str) -> Document | None:
+        ref = ref.strip().lstrip("/")
+        return by_index.get(ref) or by_id.get(ref[:-3] if ref.endswith(".md") else ref.rstrip("/"))
+
+    def kinds(doc: Document) -> set[str]:
+        return {columns[c].kind for c in doc.column_ids if columns and c in columns}
+
+    def unknown(r: Reader, key: str, ref: str, what: str) -> None:
+        near = close_matches(ref, [k for k, d in (*by_index.items(), *by_id.items()) if d is not r.doc])
+        r.error(key, f"找不到{what}“{ref}”{near}",
+                f"写{what}的索引号（如 {next(iter(by_index), '999000002/2024-00012')}）或其文件路径（不含 .md），"
+                "并确认该文件已发布")
+
+    feedback_docs: list[tuple[Reader, Feedback]] = []
+    for doc in documents:
+        r = Reader(doc, problems, display, lines)
+        is_interp, is_consult, is_feedback = ("原文" in doc.extra or "解读形式" in doc.extra,
+                                              _is_consultation(doc), "征集" in doc.extra)
+        col_kinds = kinds(doc)
+        if sum((is_interp, is_consult, is_feedback)) > 1:
+            r.error("原文" if is_interp else "征集", "同一篇文件不能同时是政策解读、意见征集或反馈中的两种",
+                    "把解读、征集和反馈分成不同的文件")
+            continue
+        if "政策解读" in col_kinds and not is_interp:
+            r.error("原文", "放在政策解读栏目中的文件没有写明所解读的原文",
+                    "加“原文: 索引号”（或原文文件路径），并写“解读形式”")
+        if "意见征集" in col_kinds and not (is_consult or is_feedback):
+            r.error("征集截止", "放在意见征集栏目中的文件既不是意见征集（缺征集开始、征集截止）也不是反馈（缺“征集”）",
+                    "意见征集写“征集开始”“征集截止”“征集单位”“反馈方式”；反馈写“征集: 索引号”和采纳情况")
+        if not is_feedback:
+            for key in FEEDBACK_COUNT_KEYS:
+                if key in doc.extra:
+                    r.error(key, f"“{key}”只用于反馈", "单独发布的反馈加“征集: 对应征集的索引号”；"
+                            "或把采纳情况写在征集文件的“反馈:”块中")
+        if is_interp:
+            interp = parse_interpretation(r)
+            for ref in interp.references:
+                original = resolve(ref)
+                if original is None:
+                    unknown(r, "原文", ref, "原文")
+                elif original is doc:
+                    r.error("原文", "解读的原文不能是它自己", "写被解读文件的索引号")
+                elif original not in interp.originals:
+                    interp.originals.append(original)
+            result.interpretations.append(interp)
+            result._interpretation[doc.id] = interp
+            if columns is not None and "政策解读" not in col_kinds:
+                r.error("原文", "政策解读没有放入政策解读栏目，栏目列表中不会出现",
+                        "在“栏目”中加入类型为政策解读的栏目（如 zcjd）")
+        elif is_consult:
+            consultation = parse_consultation(r, settings.timezone)
+            if consultation:
+                _check_period(r, consultation, settings)
+                if consultation.feedback:
+                    consultation.feedback.consultation = consultation
+                    result.feedbacks.append(consultation.feedback)
+                result.consultations.append(consultation)
+                result._consultation[doc.id] = consultation
+        elif is_feedback:
+            feedback = parse_feedback_document(r)
+            if feedback:
+                feedback_docs.append((r, feedback))
+
+    for r, feedback in feedback_docs:
+        target = resolve(feedback.reference)
+        if target is None:
+            unknown(r, "征集", feedback.reference, "意见征集")
+            continue
+        consultation = result._consultation.get(target.id)
+        if consultation is None:
+            if _is_consultation(target):
+                continue  # the 征集 itself is broken; its own problems say why
+            r.error("征集", f"“{feedback.reference}”（{target.title}）不是意见征集",
+                    "写对应意见征集的索引号；意见征集文件须有征集开始、征集截止")
+            continue
+        if consultation.feedback is not None:
+            r.error("征集", f"意见征集“{target.title}”已有反馈（{consultation.feedback.source}），不能再有第二份",
+                    "合并为一份反馈，或删除重复的反馈")
+            continue
+        if feedback.published and feedback.published < consultation.last_day:
+            r.error("征集", f"反馈的发布日期 {feedback.published} 早于征集截止 {consultation.last_day}",
+                    "核对发布日期：反馈应在征集结束后发布")
+        consultation.feedback = feedback
+        feedback.consultation = consultation
+        result.feedbacks.append(feedback)
+        result._feedback[r.doc.id] = feedback
+
+    for c in result.consultations:  # a 反馈 block dated before the close is as wrong as a 反馈 document
+        fb = c.feedback
+        if fb and fb.document is None and fb.published and fb.published < c.last_day:
+            Reader(c.document, problems, display, lines).error(
+                "反馈", f"反馈的发布日期 {fb.published} 早于征集截止 {c.last_day}", "核对反馈块的发布日期",
+                sub=c.document.extra.get("反馈"), subkey="发布日期")
+
+    for interp in result.interpretations:
+        for original in interp.originals:
+            result._by_original.setdefault(original.id, []).append(interp)
+            _check_lag(Reader(interp.document, problems, display, lines), interp, original, settings, display)
+    for lst in result._by_original.values():
+        lst.sort(key=lambda i: (i.published, i.document.id))
+
+    for doc in documents:
+        if doc.kind in settings.needs_interpretation and doc.id not in result._by_original \
+                and doc.id not in result._interpretation:
+            result.missing_interpretation.append(doc)
+    return result
+
+
+def _check_lag(r: Reader, interp: Interpretation, original: Document, settings: Settings, display) -> None:
+    lag = workdays.workdays_between(original.published, interp.published)
+    if lag > settings.lag_workdays:
+        note = "" if workdays.covered(interp.published) else "（该年节假日安排未收录，按周一至周五计算）"
+        r.error("原文", f"解读（{interp.published}）比原文《{original.title}》（{display(original)}，"
+                       f"{original.published}）晚{lag}个工作日发布，超过{settings.lag_workdays}个工作日{note}",
+                "文件与解读应同步发布；如确属补发，核对两者的发布日期", severity="warning")
+
+
+def _check_period(r: Reader, c: Consultation, settings: Settings) -> None:
+    minimum: Period | None = settings.min_periods.get(c.kind)
+    if not minimum:
+        return
+    start = c.start.date()
+    if minimum.workdays:
+        length = workdays.workdays_between(start, c.last_day)
+        enough = length >= minimum.days
+        shown = f"{length}个工作日"
+    else:
+        length = c.period_days
+        enough = length >= minimum.days
+        shown = f"{length}日"
+    if enough or c.short_reason:
+        return
+    if minimum.workdays:
+        earliest = workdays.add_workdays(start, minimum.days)
+    else:
+        earliest = start + dt.timedelta(days=minimum.days)
+    r.error("征集截止", f"{c.kind}的征集期限为{shown}（{start} 至 {c.last_day}，开始当日不计），"
+                    f"少于规定的{minimum}",
+            f"把征集截止改到 {earliest} 或之后；确需缩短的，加“期限说明:”写明理由")
+
+
+__all__ = ["Settings", "Interaction", "collect", "consultation_order", "OPEN", "UPCOMING", "CLOSED"]

@@ -1,0 +1,147 @@
+"""Model objects for 政策解读 and 意见征集, built from ``Document.extra`` by ``gongkai.interaction.parse``.
+
+Templates and checks read these; nothing reads the raw front matter again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..model import Document
+
+# 解读形式 (interaction.md); 新闻发布会 is accepted as a long form of 发布会.
+INTERPRETATION_FORMS = ("文字", "图解", "视频", "动漫", "问答", "发布会")
+FORM_ALIASES = {"新闻发布会": "发布会", "文字解读": "文字", "图文解读": "图解", "视频解读": "视频", "问答解读": "问答"}
+
+# 征集类型: each has a configurable minimum period (interaction.md).
+CONSULTATION_KINDS = ("重大行政决策", "行政规范性文件", "其他")
+
+# Status labels, in the order the 意见征集 column lists them.
+OPEN, UPCOMING, CLOSED = "征集中", "未开始", "已结束"
+STATUS_ORDER = (OPEN, UPCOMING, CLOSED)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A minimum consultation period: ``days`` calendar days, or working days when ``workdays``."""
+
+    days: int
+    workdays: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.days}个工作日" if self.workdays else f"{self.days}日"
+
+
+@dataclass
+class Interpretation:
+    """政策解读: a document explaining one or more 原文 (the documents it interprets)."""
+
+    document: Document
+    form: str  # 解读形式, one of INTERPRETATION_FORMS
+    references: list[str]  # 原文 as written: 索引号 or document id
+    originals: list[Document] = field(default_factory=list)  # resolved, in the order written
+
+    @property
+    def published(self) -> dt.date:
+        return self.document.published
+
+
+@dataclass
+class Channel:
+    """反馈方式: how the public sends comments on a 征集."""
+
+    email: str = ""  # 邮箱
+    address: str = ""  # 通讯地址
+    postcode: str = ""  # 邮编
+    phone: str = ""  # 电话
+    contact: str = ""  # 联系人
+    fax: str = ""  # 传真
+    online: str = ""  # 在线提交: a URL
+
+    @property
+    def empty(self) -> bool:
+        return not (self.email or self.address or self.phone or self.fax or self.online)
+
+
+@dataclass
+class Feedback:
+    """反馈 (意见收集和采纳情况): what became of the comments on a closed 征集."""
+
+    received: int  # 收到意见数
+    adopted: int  # 采纳
+    partly: int  # 部分采纳
+    rejected: int  # 未采纳
+    reasons: list[str] = field(default_factory=list)  # 未采纳理由
+    published: dt.date | None = None  # 发布日期 of the 反馈 document or block
+    document: Document | None = None  # the separate 反馈 document, None for a block in the 征集
+    reference: str = ""  # the 征集 as the 反馈 document names it
+    source: str = ""  # "file" or "file:line", for messages
+    consultation: "Consultation | None" = field(default=None, repr=False)
+
+    @property
+    def adoption_rate(self) -> float | None:
+        """采纳率 = (采纳 + 部分采纳) / 收到意见数; None when nothing was received."""
+        return (self.adopted + self.partly) / self.received if self.received else None
+
+
+@dataclass
+class Consultation:
+    """意见征集: a draft published for public comment between 征集开始 and 征集截止."""
+
+    document: Document
+    start: dt.datetime  # aware; the first moment comments are accepted
+    end: dt.datetime  # aware; the first moment they are no longer accepted
+    last_day: dt.date  # 征集截止 as a date: the last day comments are accepted
+    start_has_time: bool
+    end_has_time: bool
+    organizer: str  # 征集单位
+    channel: Channel  # 反馈方式
+    kind: str = "其他"  # 征集类型
+    short_reason: str = ""  # 期限说明: why the period is shorter than the kind's minimum
+    drafting_note: str = ""  # 起草说明
+    feedback: Feedback | None = None
+
+    def status(self, now: dt.datetime) -> str:
+        """未开始 / 征集中 / 已结束 at the aware instant ``now``; the close instant itself is 已结束."""
+        if now < self.start:
+            return UPCOMING
+        if now < self.end:
+            return OPEN
+        return CLOSED
+
+    def days_left(self, today: dt.date) -> int:
+        """Calendar days after ``today`` up to the last day: 0 means it closes today."""
+        return max((self.last_day - today).days, 0)
+
+    @property
+    def period_days(self) -> int:
+        """Length in calendar days; the start day is not counted (民法典第二百零一条)."""
+        return (self.last_day - self.start.date()).days
+
+    @property
+    def year(self) -> int:
+        """The year a 征集 is counted in for the column's figures: the year it started."""
+        return self.start.year
+
+
+@dataclass
+class YearFigures:
+    """Per-year figures on the 意见征集 column: 征集 count, 收到意见 total, 采纳率."""
+
+    year: int
+    consultations: int = 0
+    with_feedback: int = 0
+    received: int = 0
+    adopted: int = 0
+    partly: int = 0
+    rejected: int = 0
+
+    @property
+    def adoption_rate(self) -> float | None:
+        return (self.adopted + self.partly) / self.received if self.received else None
+
+    @property
+    def adoption_rate_text(self) -> str:
+        rate = self.adoption_rate
+        return "—" if rate is None else f"{rate * 100:.1f}%"
