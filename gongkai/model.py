@@ -192,6 +192,12 @@ class Document:
     extra: dict = field(default_factory=dict)  # front-matter keys owned by feature modules (解读, 征集 …)
     body: str = ""  # Markdown without front matter
     url: str = ""  # set once mkdocs has placed the file
+    source: str = ""  # path shown in messages, relative to the project
+    field_lines: dict = field(default_factory=dict)  # front-matter key → line in the source file
+
+    def where(self, key: str | None = None) -> tuple[str, int | None]:
+        """(file, line) of a front-matter field, for precise messages."""
+        return self.source or self.src_path, self.field_lines.get(key) if key else None
 
     @property
     def id(self) -> str:

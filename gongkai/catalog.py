@@ -1,0 +1,259 @@
+"""Load ``catalog/*.yml`` (网站信息, 发布主体, 主动公开基本目录) into a ``Catalog``, checking every field."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import yamlutil
+from .errors import InputError, Problems, close_matches
+from .model import (COLUMN_KINDS, ORG_KINDS, UPDATE_CLASSES, Catalog, Column, DisclosureItem, Guide,
+                    Organization, Site)
+
+SITE_FILE, ORGS_FILE, COLUMNS_FILE = "site.yml", "organizations.yml", "columns.yml"
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# 公开时限 texts that carry a working-day rule, e.g. "信息形成或变更之日起20个工作日内".
+WORKDAYS_RE = re.compile(r"(\d+)\s*个?工作日")
+
+SITE_FIELDS = {"网站名称": "name", "主办单位": "sponsor", "承办单位": "organizer", "网站标识码": "site_code",
+               "ICP备案编号": "icp", "公安机关备案号": "police_record", "联系电话": "phone",
+               "联系邮箱": "email", "地址": "address", "邮编": "postcode"}
+GUIDE_FIELDS = {"工作机构名称": "office", "办公地址": "address", "办公时间": "hours", "邮编": "postcode",
+                "电话": "phone", "传真": "fax", "邮箱": "email"}
+ORG_KEYS = ("id", "名称", "类型", "机构代码", "上级", "简称", "指南")
+COLUMN_KEYS = ("id", "名称", "说明", "类型", "适用", "更新类别", "暂无", "公开事项", "正文", "子栏目")
+ITEM_FIELDS = {"序号": "number", "一级事项": "level1", "二级事项": "level2", "公开内容（要素）": "content",
+               "公开依据": "basis", "公开时限": "time_limit", "公开主体": "subject",
+               "公开渠道和载体": "channels", "公开对象": "audience", "公开方式": "mode", "公开层级": "levels"}
+ITEM_OPTIONAL = ("序号", "二级事项")
+AUDIENCES, MODES, LEVELS = ("全社会", "特定群体"), ("主动", "依申请"), ("县级", "乡级")
+
+
+class _Reader:
+    """Field access on one YAML mapping that records precise problems instead of raising."""
+
+    def __init__(self, problems: Problems, file: str, data, what: str):
+        self.problems, self.file, self.data, self.what = problems, file, data, what
+
+    def line(self, key=None) -> int | None:
+        if isinstance(self.data, yamlutil.Mapping):
+            return self.data.line_of(key) if key is not None else self.data.line
+        return None
+
+    def error(self, key, message, fix=None):
+        self.problems.add(self.file, message, line=self.line(key), field=f"{self.what} · {key}", fix=fix)
+
+    def unknown_keys(self, allowed) -> None:
+        for key in self.data:
+            if key not in allowed:
+                self.error(key, f"不认识的字段“{key}”{close_matches(str(key), allowed)}",
+                           fix="删除该字段或改为正确的字段名")
+
+    def text(self, key, required=True, default=""):
+        value = self.data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problems.add(self.file, f"缺少必填字段“{key}”", line=self.line(), field=f"{self.what} · {key}",
+                                  fix=f"在{self.what}中填写“{key}”")
+            return default
+        if isinstance(value, (dict, list)):
+            self.error(key, f"应为一段文字，实际是{'列表' if isinstance(value, list) else '映射'}")
+            return default
+        return str(value).strip()
+
+    def choice(self, key, choices, default=None):
+        value = self.text(key, required=default is None, default=default or "")
+        if value and value not in choices:
+            self.error(key, f"取值“{value}”无效，应为：{' / '.join(choices)}{close_matches(value, choices)}")
+            return default or choices[0]
+        return value
+
+    def choices(self, key, choices, default):
+        value = self.data.get(key)
+        if value is None:
+            return default
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not values:
+            self.error(key, f"应为列表，取值：{' / '.join(choices)}")
+            return default
+        good = []
+        for v in values:
+            if str(v) in choices:
+                good.append(str(v))
+            else:
+                self.error(key, f"取值“{v}”无效，应为：{' / '.join(choices)}{close_matches(str(v), choices)}")
+        return tuple(good) or default
+
+
+def _mapping_list(problems, file, data, key) -> list:
+    if not isinstance(data, dict) or key not in data:
+        problems.add(file, f"文件顶层应为“{key}:”及其列表", line=1, field=key,
+                     fix=f"以“{key}:”开头，下面每项以“- id: …”列出")
+        return []
+    items = data[key]
+    if not isinstance(items, list):
+        problems.add(file, f"“{key}”应为列表", line=data.line_of(key), field=key)
+        return []
+    return items
+
+
+def load_site(problems: Problems, path: Path, display: str) -> Site:
+    data = yamlutil.load_file(path, display) or yamlutil.Mapping()
+    r = _Reader(problems, display, data, "网站信息")
+    r.unknown_keys(SITE_FIELDS)
+    return Site(**{attr: r.text(key) for key, attr in SITE_FIELDS.items()})
+
+
+def load_organizations(problems: Problems, path: Path, display: str) -> dict[str, Organization]:
+    data = yamlutil.load_file(path, display)
+    orgs: dict[str, Organization] = {}
+    codes: dict[str, Organization] = {}
+    for entry in _mapping_list(problems, display, data, "发布主体"):
+        if not isinstance(entry, dict):
+            problems.add(display, "每个发布主体应为映射（id、名称、类型…）", line=getattr(entry, "line", None))
+            continue
+        r = _Reader(problems, display, entry, f"发布主体 {entry.get('id', '?')}")
+        r.unknown_keys(ORG_KEYS)
+        org_id = r.text("id")
+        if org_id and not ID_RE.match(org_id):
+            r.error("id", f"“{org_id}”不符合要求：只能用小写字母、数字和连字符", fix="例如 jyj、dcjd")
+        guide_data = entry.get("指南")
+        if not isinstance(guide_data, dict):
+            r.error("指南", "缺少信息公开指南数据（工作机构名称、办公地址、办公时间、电话、传真、邮箱…）",
+                    fix="按 docs/schema.md 填写“指南:”")
+            guide_data = yamlutil.Mapping()
+        g = _Reader(problems, display, guide_data, f"发布主体 {org_id} · 指南")
+        g.unknown_keys(GUIDE_FIELDS)
+        guide = Guide(**{attr: g.text(key) for key, attr in GUIDE_FIELDS.items()})
+        org = Organization(id=org_id, name=r.text("名称"), kind=r.choice("类型", ORG_KINDS), code=r.text("机构代码"),
+                           guide=guide, parent_id=r.text("上级", required=False) or None,
+                           short_name=r.text("简称", required=False) or None, source=f"{display}:{r.line()}")
+        if org_id in orgs:
+            r.error("id", f"发布主体 id“{org_id}”重复，另见 {orgs[org_id].source}", fix="每个发布主体用不同的 id")
+            continue
+        if org.code in codes:
+            r.error("机构代码", f"机构代码“{org.code}”与发布主体 {codes[org.code].id} 重复（{codes[org.code].source}）",
+                    fix="索引号前缀须唯一，请核对机构代码")
+        codes[org.code] = org
+        if org_id:
+            orgs[org_id] = org
+    for org in orgs.values():
+        if org.parent_id and org.parent_id not in orgs:
+            problems.add(display, f"上级“{org.parent_id}”不是已定义的发布主体{close_matches(org.parent_id, orgs)}",
+                         line=int(org.source.rsplit(":", 1)[1]), field=f"发布主体 {org.id} · 上级")
+    return orgs
+
+
+def _load_item(problems, display, entry, column_id) -> DisclosureItem | None:
+    if not isinstance(entry, dict):
+        problems.add(display, "每个公开事项应为映射", line=getattr(entry, "line", None), field=f"栏目 {column_id} · 公开事项")
+        return None
+    r = _Reader(problems, display, entry, f"栏目 {column_id} · 公开事项")
+    r.unknown_keys(ITEM_FIELDS)
+    values = {}
+    for key, attr in ITEM_FIELDS.items():
+        if attr in ("channels", "levels"):
+            continue
+        values[attr] = r.text(key, required=key not in ITEM_OPTIONAL) or (None if key == "序号" else "")
+    channels = entry.get("公开渠道和载体")
+    if channels is None:
+        r.text("公开渠道和载体")  # reports the missing field
+        channels = []
+    values["channels"] = [channels] if isinstance(channels, str) else [str(c) for c in channels]
+    values["levels"] = list(r.choices("公开层级", LEVELS, ()))
+    if not values["levels"]:
+        r.text("公开层级")
+    if values["audience"] and values["audience"] not in AUDIENCES:
+        r.error("公开对象", f"取值“{values['audience']}”无效，应为：{' / '.join(AUDIENCES)}")
+    if values["mode"] and values["mode"] not in MODES:
+        r.error("公开方式", f"取值“{values['mode']}”无效，应为：{' / '.join(MODES)}")
+    match = WORKDAYS_RE.search(values["time_limit"])
+    values["workdays"] = int(match.group(1)) if match else None
+    return DisclosureItem(**values)
+
+
+def load_columns(problems: Problems, path: Path, display: str, orgs: dict[str, Organization]) -> tuple[list, dict]:
+    data = yamlutil.load_file(path, display)
+    columns: dict[str, Column] = {}
+
+    def build(entries, parent: Column | None, key_line) -> list[Column]:
+        result = []
+        for entry in entries:
+            if not isinstance(entry, dict):
+                problems.add(display, "每个栏目应为映射（id、名称…）", line=getattr(entry, "line", key_line))
+                continue
+            r = _Reader(problems, display, entry, f"栏目 {entry.get('id', '?')}")
+            r.unknown_keys(COLUMN_KEYS)
+            col_id = r.text("id")
+            if col_id and not ID_RE.match(col_id):
+                r.error("id", f"“{col_id}”不符合要求：只能用小写字母、数字和连字符", fix="例如 zcwj、gfxwj")
+            inherited = parent.applies_to if parent else ORG_KINDS
+            col = Column(id=col_id, name=r.text("名称"), kind=r.choice("类型", COLUMN_KINDS, "文件列表"),
+                         description=r.text("说明", required=False), body=r.text("正文", required=False),
+                         applies_to=r.choices("适用", ORG_KINDS, inherited),
+                         update_class=r.choice("更新类别", UPDATE_CLASSES, "长期"),
+                         parent=parent, source=f"{display}:{r.line()}")
+            if col_id in columns:
+                r.error("id", f"栏目 id“{col_id}”重复，另见 {columns[col_id].source}",
+                        fix="栏目 id 须全站唯一，请改用另一个 id")
+            elif col_id:
+                columns[col_id] = col
+            reasons = entry.get("暂无") or {}
+            if not isinstance(reasons, dict):
+                r.error("暂无", "应为映射：发布主体 id: 暂无内容的原因")
+            else:
+                for org_id, reason in reasons.items():
+                    if org_id not in orgs:
+                        r.error("暂无", f"“{org_id}”不是已定义的发布主体{close_matches(str(org_id), orgs)}")
+                    elif not str(reason or "").strip():
+                        r.error("暂无", f"发布主体 {org_id} 标为暂无，但没有写原因", fix="写明暂无内容的原因")
+                    else:
+                        col.empty_reasons[org_id] = str(reason).strip()
+            for item in entry.get("公开事项") or []:
+                loaded = _load_item(problems, display, item, col_id)
+                if loaded:
+                    col.items.append(loaded)
+            children = entry.get("子栏目") or []
+            if not isinstance(children, list):
+                r.error("子栏目", "应为栏目列表")
+                children = []
+            col.children = build(children, col, r.line("子栏目"))
+            if not any(col.applies(o) for o in orgs.values()) and orgs:
+                r.error("适用", f"栏目“{col.name}”不适用于任何发布主体（适用：{'、'.join(col.applies_to)}）",
+                        fix="调整“适用”的发布主体类型，或删除该栏目")
+            result.append(col)
+        return result
+
+    roots = build(_mapping_list(problems, display, data, "栏目"), None, 1)
+    for root in roots:
+        if root.id in orgs:
+            problems.add(display, f"顶层栏目 id“{root.id}”与发布主体 id 相同，网址会冲突", field=f"栏目 {root.id} · id",
+                         line=int(root.source.rsplit(":", 1)[1]), fix="改用另一个栏目 id")
+    return roots, columns
+
+
+def load_catalog(directory: str | Path, display_root: str | Path | None = None) -> Catalog:
+    """Load and check the catalog; raises InputError listing every problem found."""
+    directory = Path(directory)
+    base = Path(display_root) if display_root else directory.parent
+
+    def display(name: str) -> str:
+        try:
+            return str((directory / name).relative_to(base))
+        except ValueError:
+            return str(directory / name)
+
+    problems = Problems()
+    for name in (SITE_FILE, ORGS_FILE, COLUMNS_FILE):
+        if not (directory / name).is_file():
+            problems.add(display(name), "目录文件不存在", fix=f"在 {directory} 下创建 {name}（见 docs/schema.md）")
+    problems.raise_if_errors()
+    site = load_site(problems, directory / SITE_FILE, display(SITE_FILE))
+    orgs = load_organizations(problems, directory / ORGS_FILE, display(ORGS_FILE))
+    roots, columns = load_columns(problems, directory / COLUMNS_FILE, display(COLUMNS_FILE), orgs)
+    problems.raise_if_errors()
+    return Catalog(site=site, organizations=orgs, roots=roots, columns=columns)
+
+
+__all__ = ["load_catalog", "InputError"]

@@ -1,0 +1,190 @@
+"""Parse a document's front matter once into a ``Document`` and check every field against the catalog."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+
+from . import yamlutil
+from .errors import InputError, Problems, close_matches
+from .model import DOCUMENT_KINDS, TOPICS, VALIDITIES, Attachment, Catalog, Document
+
+FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+# 机关代字〔年份〕序号号, or a 规章's 政府令 number such as 示例市人民政府令第3号.
+DOC_NUMBER_RE = re.compile(r"^(\S+〔\d{4}〕\d+号|\S+令第\d+号)$")
+# A 文号 typed with the wrong brackets: 示政办发[2024]12号, (2024), （2024）, 【2024】.
+WRONG_BRACKETS_RE = re.compile(r"^(\S+?)[\[(（【〔]\s*(\d{4})\s*[\])）】〕](\d+)号$")
+DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+FIELDS = ("title", "栏目", "发布机构", "成文日期", "发布日期", "文号", "索引号", "主题分类", "有效性", "文件类型",
+          "主题词", "内容概述", "附件")
+REQUIRED = ("title", "栏目", "发布机构", "成文日期", "发布日期", "索引号", "主题分类")
+# Page options MkDocs and mkdocs-material read themselves; allowed beside the document fields.
+PAGE_OPTIONS = ("template", "hide", "description", "search", "status", "icon", "subtitle")
+SUMMARY_LENGTH = 120
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """(front matter or None, body, line number where the body starts)."""
+    match = FRONT_MATTER_RE.match(text)
+    if not match:
+        return None, text, 1
+    return match.group(1) or "", text[match.end():], text.count("\n", 0, match.end()) + 1
+
+
+def derive_summary(body: str) -> str:
+    """内容概述 from the first paragraph of text, without Markdown syntax."""
+    for block in re.split(r"\n\s*\n", body):
+        block = block.strip()
+        if not block or block.startswith(("#", "|", "!", "<", "```", "---")):
+            continue
+        text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", block)
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = re.sub(r"[*_`>#]|^\s*[-+]\s+|^\s*\d+\.\s+", "", text, flags=re.M)
+        text = re.sub(r"\s+", "", text)
+        if text:
+            return text if len(text) <= SUMMARY_LENGTH else text[:SUMMARY_LENGTH - 1] + "…"
+    return ""
+
+
+class DocumentLoader:
+    """Turns Markdown files into Documents, collecting problems per file and duplicates across files."""
+
+    def __init__(self, catalog: Catalog, problems: Problems, extra_fields: dict[str, str] | None = None):
+        self.catalog = catalog
+        self.problems = problems
+        self.extra_fields = extra_fields or {}  # key → owning plugin
+        self.by_index: dict[str, Document] = {}
+
+    def load(self, text: str, src_path: str, display: str) -> Document | None:
+        """Parse one file; returns None only after recording why (the build then names the file)."""
+        front, body, body_line = split_front_matter(text)
+        if front is None:
+            self.problems.add(display, "缺少文件元数据（文首以 --- 开始、以 --- 结束的 YAML 块）", line=1,
+                              fix="在文首添加 title、栏目、发布机构、成文日期、发布日期、索引号、主题分类等字段")
+            return None
+        try:
+            data = yamlutil.load(front, display, line_offset=1)
+        except InputError as exc:
+            self.problems.items.extend(exc.problems)
+            return None
+        if not isinstance(data, dict):
+            self.problems.add(display, "文件元数据应为“字段: 值”的映射", line=2)
+            return None
+        return self._build(data, body, src_path, display)
+
+    def _err(self, display, data, key, message, fix=None):
+        line = data.line_of(key) if isinstance(data, yamlutil.Mapping) else None
+        self.problems.add(display, message, line=line, field=key, fix=fix)
+
+    def _date(self, display, data, key) -> dt.date | None:
+        value = data.get(key)
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip() if value is not None else ""
+        match = DATE_RE.match(text)
+        if match:
+            try:
+                return dt.date(*map(int, match.groups()))
+            except ValueError:
+                pass
+        self._err(display, data, key, f"日期“{text}”无效，应为 YYYY-MM-DD 格式的真实日期",
+                  fix=f"例如 {key}: 2024-03-08")
+        return None
+
+    def _build(self, data, body: str, src_path: str, display: str) -> Document | None:
+        start = len(self.problems.errors)
+        catalog = self.catalog
+        for key in data:
+            if key not in FIELDS and key not in PAGE_OPTIONS and key not in self.extra_fields:
+                known = FIELDS + tuple(self.extra_fields)
+                self._err(display, data, key, f"不认识的字段“{key}”{close_matches(str(key), known)}",
+                          fix="删除该字段或改为正确的字段名（见 docs/schema.md）")
+        for key in REQUIRED:
+            if data.get(key) in (None, "", []):
+                self.problems.add(display, f"缺少必填字段“{key}”", line=data.line, field=key,
+                                  fix=f"在文件元数据中填写“{key}”（见 docs/schema.md）")
+
+        publisher = catalog.organizations.get(str(data.get("发布机构", "")))
+        if data.get("发布机构") and publisher is None:
+            self._err(display, data, "发布机构", f"“{data['发布机构']}”不是已定义的发布主体"
+                      f"{close_matches(str(data['发布机构']), catalog.organizations)}",
+                      fix="填写 catalog/organizations.yml 中的发布主体 id")
+
+        raw_columns = data.get("栏目") or []
+        column_ids = [raw_columns] if isinstance(raw_columns, str) else [str(c) for c in raw_columns]
+        for col_id in column_ids:
+            column = catalog.columns.get(col_id)
+            if column is None:
+                self._err(display, data, "栏目", f"“{col_id}”不是已定义的栏目 id{close_matches(col_id, catalog.columns)}",
+                          fix="填写 catalog/columns.yml 中的栏目 id")
+            elif publisher and not column.applies(publisher):
+                self._err(display, data, "栏目", f"栏目“{column.name}”（{col_id}）不适用于{publisher.kind}“{publisher.name}”",
+                          fix="换一个适用于该发布主体的栏目，或在目录中调整该栏目的“适用”")
+
+        written = self._date(display, data, "成文日期") if data.get("成文日期") is not None else None
+        published = self._date(display, data, "发布日期") if data.get("发布日期") is not None else None
+        if written and published and published < written:
+            self._err(display, data, "发布日期", f"发布日期 {published} 早于成文日期 {written}",
+                      fix="核对两个日期：发布日期不能早于成文日期")
+
+        doc_number = str(data["文号"]).strip() if data.get("文号") else None
+        if doc_number and not DOC_NUMBER_RE.match(doc_number):
+            wrong = WRONG_BRACKETS_RE.match(doc_number)
+            fix = (f"改为“{wrong.group(1)}〔{wrong.group(2)}〕{wrong.group(3)}号”（年份用六角括号〔〕）" if wrong
+                   else "格式为 机关代字〔年份〕序号号，例如 示政办发〔2024〕12号")
+            self._err(display, data, "文号", f"文号“{doc_number}”格式不对", fix=fix)
+
+        index_number = str(data.get("索引号") or "").strip()
+        if index_number and publisher:
+            match = re.fullmatch(re.escape(publisher.code) + r"/(\d{4})-(\d+)", index_number)
+            if not match:
+                self._err(display, data, "索引号", f"索引号“{index_number}”应为“{publisher.code}/年份-流水号”"
+                          f"（{publisher.name}的机构代码）", fix=f"例如 {publisher.code}/2024-00012")
+            elif written and published and int(match.group(1)) not in (written.year, published.year):
+                self._err(display, data, "索引号", f"索引号中的年份 {match.group(1)} 与成文日期、发布日期的年份都不一致",
+                          fix="索引号年份应为信息生成（成文）的年份")
+        if index_number in self.by_index:
+            other = self.by_index[index_number]
+            self._err(display, data, "索引号", f"索引号“{index_number}”与 {other.source} 重复",
+                      fix="索引号全站唯一，发布后不可更改：请为其中一个文件编新的流水号")
+
+        def choice(key, choices, default=None):
+            value = data.get(key)
+            if value is None:
+                return default
+            if str(value) not in choices:
+                self._err(display, data, key, f"取值“{value}”无效，应为：{' / '.join(choices)}"
+                          f"{close_matches(str(value), choices)}")
+                return default
+            return str(value)
+
+        topic = choice("主题分类", TOPICS)
+        validity = choice("有效性", VALIDITIES, "有效")
+        kind = choice("文件类型", DOCUMENT_KINDS)
+        keywords = data.get("主题词") or []
+        keywords = [keywords] if isinstance(keywords, str) else [str(k) for k in keywords]
+
+        attachments = []
+        for entry in data.get("附件") or []:
+            if not isinstance(entry, dict) or not entry.get("文件"):
+                self._err(display, data, "附件", "每个附件应写“名称”和“文件”（相对于本文件的路径）",
+                          fix="例如 - 名称: 申请表\n    文件: 附件/申请表.docx")
+                continue
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(src_path), str(entry["文件"])))
+            attachments.append(Attachment(name=str(entry.get("名称") or posixpath.basename(path)), path=path))
+
+        if len(self.problems.errors) > start:
+            return None
+        summary = str(data.get("内容概述") or "").strip() or derive_summary(body)
+        extra = {key: data[key] for key in data if key in self.extra_fields}
+        doc = Document(src_path=src_path, title=str(data["title"]).strip(), column_ids=column_ids,
+                       publisher_id=publisher.id, written=written, published=published, index_number=index_number,
+                       topic=topic, validity=validity, doc_number=doc_number, kind=kind, keywords=keywords,
+                       summary=summary, attachments=attachments, extra=extra, body=body,
+                       source=display, field_lines=dict(data.lines))
+        self.by_index[index_number] = doc
+        return doc

@@ -1,0 +1,20 @@
+"""Settings of the core plugin (mkdocs.yml: plugins → gongkai/catalog)."""
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+
+
+class CatalogConfig(Config):
+    enabled = opt.Type(bool, default=True)
+    # Folder of site.yml, organizations.yml and columns.yml, relative to mkdocs.yml.
+    catalog_dir = opt.Type(str, default="catalog")
+    # Folder below docs_dir whose every Markdown file is a document.
+    documents_dir = opt.Type(str, default="wj")
+    # URL prefix of the generated 政府信息公开 section.
+    section = opt.Type(str, default="xxgk")
+    section_title = opt.Type(str, default="政府信息公开")
+    # Documents per column page (issue: 20) and rows per 信息公开目录 page.
+    page_size = opt.Type(int, default=20)
+    directory_page_size = opt.Type(int, default=50)
+    # Newest documents shown per subcolumn on a parent column's overview.
+    overview_size = opt.Type(int, default=5)

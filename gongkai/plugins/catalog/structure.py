@@ -1,0 +1,148 @@
+"""Generated pages of the 政府信息公开 section, as small structure objects the templates read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gongkai.model import Column, Document, Organization
+
+
+@dataclass
+class Crumb:
+    title: str
+    url: str  # site-relative
+
+
+@dataclass
+class Pager:
+    """Position of one page in a paginated list."""
+
+    number: int
+    urls: list[str]  # url of page 1..n
+    total: int  # number of items across all pages
+
+    @property
+    def count(self) -> int:
+        return len(self.urls)
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.number] if self.number < self.count else None
+
+    def window(self, size: int = 7) -> list[tuple[int, str]]:
+        """Page links around the current one, as (number, url)."""
+        first = max(1, min(self.number - size // 2, self.count - size + 1))
+        return [(n, self.urls[n - 1]) for n in range(first, min(self.count, first + size - 1) + 1)]
+
+
+@dataclass
+class TreeNode:
+    """A column in a tree view, with its document count for one 发布主体 (or the whole site)."""
+
+    column: Column
+    url: str
+    count: int
+    children: list["TreeNode"] = field(default_factory=list)
+
+
+@dataclass
+class Overview:
+    """A subcolumn block on a parent column's page: newest documents and a 更多 link."""
+
+    column: Column
+    url: str
+    count: int
+    documents: list[Document]
+
+
+@dataclass
+class GeneratedPage:
+    src_uri: str
+    url: str
+    title: str
+    breadcrumbs: list[Crumb]
+
+    template = "gongkai/section.html"
+
+
+@dataclass
+class SectionHome(GeneratedPage):
+    """政府信息公开 home: the 目录 tree with counts, the 发布主体 directory and the newest documents."""
+
+    tree: list[TreeNode] = field(default_factory=list)
+    organizations: list[tuple[str, list[tuple[Organization, str, int]]]] = field(default_factory=list)
+    latest: list[Document] = field(default_factory=list)
+    directory_url: str = ""
+
+    template = "gongkai/section.html"
+
+
+@dataclass
+class OrganizationHome(GeneratedPage):
+    """一个发布主体的信息公开 home."""
+
+    organization: Organization | None = None
+    tree: list[TreeNode] = field(default_factory=list)
+    children: list[tuple[Organization, str]] = field(default_factory=list)
+    latest: list[Document] = field(default_factory=list)
+    directory_url: str = ""
+
+    template = "gongkai/organization.html"
+
+
+@dataclass
+class ColumnPage(GeneratedPage):
+    """One page of a column, for one 发布主体 or site-wide (organization None)."""
+
+    column: Column | None = None
+    organization: Organization | None = None
+    documents: list[Document] = field(default_factory=list)
+    pager: Pager | None = None
+    subcolumns: list[Overview] = field(default_factory=list)
+    by_organization: list[tuple[Organization, str, int]] = field(default_factory=list)
+    empty_reason: str = ""
+    site_wide_url: str = ""
+
+    template = "gongkai/column.html"
+
+    @property
+    def kind(self) -> str:
+        return self.column.kind
+
+
+@dataclass
+class GuidePage(ColumnPage):
+    """政府信息公开指南, generated from the 发布主体's 指南 data; site-wide it links every 发布主体's 指南."""
+
+    guides: list[tuple[Organization, str]] = field(default_factory=list)
+    tree: list[TreeNode] = field(default_factory=list)
+    directory_url: str = ""
+
+    template = "gongkai/guide.html"
+
+
+@dataclass
+class DirectoryPage(GeneratedPage):
+    """政府信息公开目录 (条例第十二条): 索引号, 名称, 内容概述, 生成日期 — per year."""
+
+    organization: Organization | None = None
+    year: int | None = None
+    years: list[tuple[int, str, int]] = field(default_factory=list)  # (year, url, count)
+    documents: list[Document] = field(default_factory=list)
+    pager: Pager | None = None
+
+    template = "gongkai/directory.html"
+
+
+@dataclass
+class SiteMap(GeneratedPage):
+    """网站地图: every column and every 发布主体."""
+
+    tree: list[TreeNode] = field(default_factory=list)
+    organizations: list[tuple[Organization, str]] = field(default_factory=list)
+
+    template = "gongkai/sitemap.html"
