@@ -43,12 +43,15 @@ def newest_first(doc: Document):
 class TemplateView:
     """What every template sees as ``gongkai``: the site identity and the section's entry points."""
 
-    def __init__(self, catalog: Catalog, section_url: str, sitemap_url: str, directory_url: str):
+    def __init__(self, catalog: Catalog, section_url: str, sitemap_url: str, directory_url: str,
+                 column_urls: dict[str, str], latest: list[Document]):
         self.catalog = catalog
         self.site = catalog.site
         self.section_url = section_url
         self.sitemap_url = sitemap_url
         self.directory_url = directory_url
+        self.column_urls = column_urls  # column id → site-wide page
+        self.latest = latest
 
 
 class CatalogPlugin(BasePlugin[CatalogConfig]):
@@ -296,7 +299,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         section_file = self._add_page(files, config, self._src())
         sitemap_file = self._add_page(files, config, "wzdt/index.md")
         directory_root = self._url(config, self._src("mulu"))
-        self.view = TemplateView(catalog, section_file.url, sitemap_file.url, directory_root)
+        latest = sorted(self.documents, key=newest_first, reverse=True)[:LATEST_COUNT]
+        self.view = TemplateView(catalog, section_file.url, sitemap_file.url, directory_root,
+                                 {c.id: self.column_url(c) for c in catalog.walk()}, latest)
 
         base = ([Crumb("首页", home_url)] if home_url is not None else []) + [Crumb(self.config.section_title,
                                                                                         section_file.url)]
@@ -318,7 +323,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         groups = defaultdict(list)
         for org in catalog.organizations.values():
             groups[org.kind].append((org, org_urls[org.id], len(self._docs_of(org))))
-        latest = sorted(self.documents, key=newest_first, reverse=True)[:LATEST_COUNT]
         self._register(SectionHome(section_file.src_uri, section_file.url, self.config.section_title, base[:-1],
                                    tree=tree(None), organizations=list(groups.items()), latest=latest,
                                    directory_url=directory_root))

@@ -1,0 +1,39 @@
+# Two commands do all set-up on a fresh machine: `make site` and `make test`.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve test bench chromium clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+## Build the demo site into site/ (strict: any warning fails).
+site: $(STAMP)
+	$(VENV)/bin/mkdocs build --strict
+
+## Live preview on http://127.0.0.1:8000/
+serve: $(STAMP)
+	$(VENV)/bin/mkdocs serve
+
+## Run every test, browser tests included (installs Debian's chromium if missing).
+test: $(STAMP) chromium
+	$(PY) -m pytest -q
+
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+## Build benchmark (see scripts/bench --help).
+bench: $(STAMP)
+	$(PY) scripts/bench
+
+clean:
+	rm -rf site $(VENV) .pytest_cache
