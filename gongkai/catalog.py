@@ -192,7 +192,7 @@ def load_columns(problems: Problems, path: Path, display: str, orgs: dict[str, O
             col = Column(id=col_id, name=r.text("名称"), kind=r.choice("类型", COLUMN_KINDS, "文件列表"),
                          description=r.text("说明", required=False), body=r.text("正文", required=False),
                          applies_to=r.choices("适用", ORG_KINDS, inherited),
-                         update_class=r.choice("更新类别", UPDATE_CLASSES, "长期"),
+                         update_class=r.choice("更新类别", UPDATE_CLASSES, parent.update_class if parent else "长期"),
                          parent=parent, source=f"{display}:{r.line()}")
             if col_id in columns:
                 r.error("id", f"栏目 id“{col_id}”重复，另见 {columns[col_id].source}",

@@ -42,7 +42,10 @@ def _construct(node, loader):
         result = Sequence(_construct(item, loader) for item in node.value)
         result.line = node.start_mark.line + 1
         return result
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError:  # e.g. a timestamp such as 2025-02-30: keep the text, the field check reports it
+        return node.value
 
 
 def load(text: str, file: str, line_offset: int = 0):

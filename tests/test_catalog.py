@@ -1,0 +1,92 @@
+"""The catalog loads into models, and each bad catalog input gets a precise message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gongkai.catalog import load_catalog
+from gongkai.errors import InputError
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture
+def catalog_dir(tmp_path):
+    target = tmp_path / "catalog"
+    shutil.copytree(MINI / "catalog", target)
+    return target
+
+
+def problems(catalog_dir) -> str:
+    with pytest.raises(InputError) as info:
+        load_catalog(catalog_dir)
+    return str(info.value)
+
+
+def test_models_from_the_mini_catalog():
+    catalog = load_catalog(MINI / "catalog")
+    assert catalog.site.site_code == "9999000009"
+    assert set(catalog.organizations) == {"szf", "jyj", "dcjd"}
+    jyj = catalog.organizations["jyj"]
+    assert (jyj.kind, jyj.code, jyj.parent_id, jyj.label) == ("政府部门", "999100002", "szf", "教育局")
+    assert jyj.guide.phone == "0999-00000001"
+    gfxwj = catalog.columns["gfxwj"]
+    assert gfxwj.path == "zcwj/gfxwj"
+    assert gfxwj.applies_to == ("人民政府", "政府部门")
+    assert gfxwj.update_class == "通知公告政策文件"  # inherited from 政策文件
+    item = gfxwj.items[0]
+    assert item.content == "行政规范性文件全文" and item.workdays == 20 and item.levels == ["县级"]
+    assert [c.id for c in catalog.columns_for(catalog.organizations["dcjd"])] == ["zn", "zcwj", "gzdt", "ysqgk"]
+    assert catalog.columns["gzdt"].empty_reasons == {"szf": "市政府工作动态在门户网站要闻栏目发布。"}
+
+
+def test_yaml_syntax_error_names_file_and_line(catalog_dir):
+    text = (catalog_dir / "columns.yml").read_text(encoding="utf-8")
+    (catalog_dir / "columns.yml").write_text(text.replace("名称: 规章", "名称: [规章"), encoding="utf-8")
+    message = problems(catalog_dir)
+    assert "columns.yml:" in message and "YAML 语法错误" in message
+    line = int(message.split("columns.yml:")[1].split(":")[0])
+    assert 10 <= line <= 13  # the broken line, or the one where the parser noticed
+
+
+def test_duplicate_column_id_names_both_places(catalog_dir):
+    path = catalog_dir / "columns.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("id: gzdt", "id: gz"), encoding="utf-8")
+    message = problems(catalog_dir)
+    assert "栏目 id“gz”重复，另见 catalog/columns.yml:9" in message
+    assert message.startswith("catalog/columns.yml:26: 栏目 gz · id:")
+
+
+def test_column_that_applies_to_no_publisher(catalog_dir):
+    path = catalog_dir / "columns.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("适用: [人民政府]", "适用: [其他单位]"),
+                    encoding="utf-8")
+    assert "栏目“规章”不适用于任何发布主体（适用：其他单位）" in problems(catalog_dir)
+
+
+def test_unknown_key_and_bad_choice_suggest_close_matches(catalog_dir):
+    path = catalog_dir / "columns.yml"
+    text = path.read_text(encoding="utf-8").replace("更新类别: 动态要闻", "更新类型: 动态要闻")
+    text = text.replace("类型: 指南", "类型: 指南页")
+    path.write_text(text, encoding="utf-8")
+    message = problems(catalog_dir)
+    assert "不认识的字段“更新类型”，相近的有：更新类别" in message
+    assert "取值“指南页”无效" in message and "相近的有：指南" in message
+
+
+def test_unknown_parent_and_missing_guide_field(catalog_dir):
+    path = catalog_dir / "organizations.yml"
+    text = path.read_text(encoding="utf-8").replace("上级: szf\n    简称", "上级: sfz\n    简称")
+    text = text.replace("  - id: dcjd\n    名称: 测试市东城街道办事处\n", "  - id: dcjd\n")
+    path.write_text(text, encoding="utf-8")
+    message = problems(catalog_dir)
+    assert "上级“sfz”不是已定义的发布主体，相近的有：szf" in message
+    assert "发布主体 dcjd · 名称: 缺少必填字段“名称”" in message
+
+
+def test_missing_catalog_file(catalog_dir):
+    (catalog_dir / "site.yml").unlink()
+    assert "site.yml: 目录文件不存在" in problems(catalog_dir)
