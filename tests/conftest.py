@@ -27,7 +27,7 @@ def mkdocs_build(config: Path, site_dir: Path, *, strict: bool = True, env: dict
     if strict:
         cmd.append("--strict")
     return subprocess.run(cmd, capture_output=True, text=True, cwd=config.parent,
-                          env={**os.environ, **(env or {})})
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
 
 
 @pytest.fixture(scope="session")
