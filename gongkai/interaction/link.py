@@ -12,7 +12,7 @@ from ..errors import Problems, close_matches
 from ..model import Column, Document
 from .model import (CLOSED, OPEN, STATUS_ORDER, UPCOMING, Consultation, Feedback, Interpretation, Period,
                     YearFigures)
-from .parse import (CONSULTATION_KEYS, FEEDBACK_COUNT_KEYS, INTERPRETATION_KEYS, LineOf, Reader, line_of,
+from .parse import (CONSULTATION_KEYS, FEEDBACK_COUNT_KEYS, INTERPRETATION_KEYS, LineOf, Reader, display_of, line_of,
                     parse_consultation, parse_feedback_document, parse_interpretation)
 
 DEFAULT_MIN_PERIODS = {"重大行政决策": Period(30), "行政规范性文件": Period(7, workdays=True), "其他": None}
@@ -63,10 +63,10 @@ class Interaction:
         late = [c for c in self.consultations if c.feedback is None and today - c.last_day > limit]
         return sorted(late, key=lambda c: c.last_day)
 
-    def figures(self) -> list[YearFigures]:
-        """Per-year figures (by the year a 征集 started), newest year first."""
+    def figures(self, consultations: Iterable[Consultation] | None = None) -> list[YearFigures]:
+        """Per-year figures (by the year a 征集 started), newest year first; all 征集 unless given."""
         years: dict[int, YearFigures] = {}
-        for c in self.consultations:
+        for c in self.consultations if consultations is None else consultations:
             y = years.setdefault(c.year, YearFigures(c.year))
             y.consultations += 1
             if c.feedback:
@@ -94,7 +94,7 @@ def _is_consultation(doc: Document) -> bool:
 
 
 def collect(documents: Iterable[Document], settings: Settings, problems: Problems, *,
-            columns: dict[str, Column] | None = None, display: Callable[[Document], str] = lambda d: d.src_path,
+            columns: dict[str, Column] | None = None, display: Callable[[Document], str] = display_of,
             lines: LineOf = line_of) -> Interaction:
     """Parse every document's 解读/征集/反馈 keys, link them and add the problems found.
 

@@ -37,17 +37,22 @@ LineOf = Callable[[Document, str], "int | None"]
 
 
 def line_of(doc: Document, key: str) -> int | None:
-    """The front-matter line of ``key`` when the core kept line numbers (a ``yamlutil.Mapping``)."""
-    finder = getattr(doc.extra, "line_of", None)
-    if finder is None or key not in doc.extra:
-        return None
-    return finder(key) or None
+    """The front-matter line of ``key``: kept by the core in ``Document.field_lines``."""
+    found = doc.field_lines.get(key)
+    if found is None and hasattr(doc.extra, "line_of") and key in doc.extra:
+        found = doc.extra.line_of(key)
+    return found or None
+
+
+def display_of(doc: Document) -> str:
+    """The file as messages name it: relative to the project (``Document.source``), else to the docs dir."""
+    return doc.source or doc.src_path
 
 
 class Reader:
     """Field access on one document's extra keys, recording precise problems."""
 
-    def __init__(self, doc: Document, problems: Problems, display: Callable[[Document], str] = lambda d: d.src_path,
+    def __init__(self, doc: Document, problems: Problems, display: Callable[[Document], str] = display_of,
                  lines: LineOf = line_of):
         self.doc, self.problems, self.file, self.lines = doc, problems, display(doc), lines
 
