@@ -169,3 +169,39 @@ def test_footer_identity_on_every_page(mini_site):
 
 def test_demo_site_pages_and_documents(demo_site):
     assert verify(ROOT, demo_site, page_size=20, sorters={"意见征集", "年报"}) >= 100
+
+
+HREF_RE = re.compile(r'(?:href|src)="([^"#?]*)(?:#[^"]*)?"')
+
+
+def dead_links(site: Path) -> list[str]:
+    dead = []
+    for page in site.rglob("*.html"):
+        for href in HREF_RE.findall(page.read_text("utf-8")):
+            if not href or href.startswith(("http:", "https:", "mailto:", "data:", "javascript:")):
+                continue
+            base = site if href.startswith("/") else page.parent
+            target = (base / html.unescape(href).lstrip("/")).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                dead.append(f"{page.relative_to(site)} → {href}")
+    return dead
+
+
+def test_every_internal_link_resolves(mini_site):
+    """Covers the cached nav too: its relative URLs must be right from every page that reuses it."""
+    _, site = mini_site
+    assert dead_links(site) == []
+
+
+def test_cached_nav_is_shared_by_pages_at_the_same_position(mini_site):
+    _, site = mini_site
+
+    def nav(path):
+        text = (site / path).read_text("utf-8")
+        return text.split("md-sidebar--primary", 1)[1].split("md-sidebar--secondary")[0]
+
+    assert nav("wj/jyj/2025/gf-1/index.html") == nav("wj/szf/2025/gz-1/index.html")
+    assert '"../../../../xxgk/zcwj/gfxwj/"' in nav("wj/jyj/2025/gf-1/index.html")
+    assert '"../../zcwj/gfxwj/"' in nav("xxgk/jyj/zn/index.html")

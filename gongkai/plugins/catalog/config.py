@@ -15,6 +15,6 @@ class CatalogConfig(Config):
     section_title = opt.Type(str, default="政府信息公开")
     # Documents per column page (issue: 20) and rows per 信息公开目录 page.
     page_size = opt.Type(int, default=20)
-    directory_page_size = opt.Type(int, default=50)
+    directory_page_size = opt.Type(int, default=100)
     # Newest documents shown per subcolumn on a parent column's overview.
     overview_size = opt.Type(int, default=5)

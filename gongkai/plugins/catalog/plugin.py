@@ -8,7 +8,11 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable, Iterable
 
+import os
+
+import jinja2
 import markdown
+import material.templates as material_templates
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -52,6 +56,46 @@ class TemplateView:
         self.directory_url = directory_url
         self.column_urls = column_urls  # column id → site-wide page
         self.latest = latest
+        self.nav_cache = NavCache()
+
+
+class NavCache:
+    """Renders the nav once per distinct position instead of once per page.
+
+    mkdocs-material renders the whole nav into every page. A page outside the nav (every document, every
+    per-发布主体 page) has no active item, so its nav differs from another's only through relative URLs, which
+    depend only on the page's depth and on the longest prefix of its path that leads towards a nav entry.
+    """
+
+    def __init__(self):
+        self.prefixes: set[tuple[str, ...]] = {()}
+        self.in_nav: set[str] = set()
+        self.html: dict[tuple, str] = {}
+
+    def reset(self, nav) -> None:
+        self.prefixes, self.html = {()}, {}
+        self.in_nav = {p.file.src_uri for p in nav.pages}
+        for p in nav.pages:
+            parts = tuple(s for s in p.url.split("/") if s)
+            for i in range(1, len(parts) + 1):
+                self.prefixes.add(parts[:i])
+
+    def key(self, page) -> tuple | None:
+        if page is None or page.file.src_uri in self.in_nav or page.meta.get("hide"):
+            return None
+        parts = tuple(s for s in page.url.split("/") if s)
+        k = len(parts)
+        while parts[:k] not in self.prefixes:
+            k -= 1
+        return len(parts), parts[:k]
+
+    def __call__(self, page, caller):
+        key = self.key(page)
+        if key is None:
+            return caller()
+        if key not in self.html:
+            self.html[key] = caller()
+        return self.html[key]
 
 
 class CatalogPlugin(BasePlugin[CatalogConfig]):
@@ -462,8 +506,15 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             context["breadcrumbs"] = listing.breadcrumbs
         return context
 
+    def on_nav(self, nav, config: MkDocsConfig, files: Files):
+        self.view.nav_cache.reset(nav)
+        return nav
+
     def on_env(self, env, config: MkDocsConfig, files: Files):
         env.globals["gongkai"] = self.view
+        # Expose mkdocs-material's own templates as "material/…", so that an override can wrap the original.
+        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader(
+            {"material": jinja2.FileSystemLoader(os.path.dirname(material_templates.__file__))})])
         md = markdown.Markdown(extensions=config.markdown_extensions,
                                extension_configs=config.mdx_configs or {})
         env.filters["gk_markdown"] = lambda text: Markup(md.reset().convert(text))
