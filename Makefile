@@ -25,11 +25,12 @@ serve: $(STAMP)
 test: $(STAMP) chromium
 	$(PY) -m pytest -q
 
+# Debian's chromium, and a CJK font so that screenshots and layout checks see real Chinese glyphs.
 chromium:
-	@test -x /usr/bin/chromium || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+	@{ test -x /usr/bin/chromium && fc-list :lang=zh | grep -q .; } || { \
+	  echo "Installing Debian's chromium and a CJK font for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-wqy-microhei; }
 
 ## Build benchmark (see scripts/bench --help).
 bench: $(STAMP)
