@@ -110,7 +110,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.extra_fields: dict[str, str] = {}
         self.sorters: dict[str, Callable[[Document], object]] = {}
         self.document_partials: list[str] = []
-        self._files_by_doc: dict[str, File] = {}
         self._docs_by_src: dict[str, Document] = {}
         self._by_id: dict[str, Document] = {}
         self._by_index: dict[str, Document] = {}
@@ -128,7 +127,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def add_document(self, doc: Document, file: File) -> None:
         self.documents.append(doc)
         self._docs_by_src[file.src_uri] = doc
-        self._files_by_doc[doc.src_path] = file
+        self._by_id[doc.id] = doc
+        self._by_index[doc.index_number] = doc
         doc.url = file.url
 
     def doc_for_page(self, page: Page) -> Document | None:
@@ -256,9 +256,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if not self.config.enabled:
             return files
         self._report_problems(config)
-        for doc in self.documents:
-            self._by_id[doc.id] = doc
-            self._by_index[doc.index_number] = doc
         self._add_assets(files, config)
         self._build_indexes()
         self._generate_pages(files, config)
@@ -267,8 +264,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     on_files = CombinedEvent(_load_documents, _generate)
 
     def _report_problems(self, config: MkDocsConfig) -> None:
+        # Warnings are findings for the editors, not build failures: MkDocs' --strict would turn a log warning
+        # into a failed build, so they are logged at INFO level.
         for problem in self.problems.warnings:
-            log.warning(str(problem))
+            log.info(f"警告：{problem}")
         errors = self.problems.errors
         if not errors:
             return

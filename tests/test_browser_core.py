@@ -1,0 +1,56 @@
+"""A visitor's walk through the demo site in headless Chromium: navigation, phones, 200% zoom, 长者模式."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+NO_SIDEWAYS = "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+
+
+def test_walk_from_home_to_a_document(page, demo_url):
+    page.goto(demo_url + "/")
+    page.get_by_role("link", name="政府信息公开", exact=True).first.click()
+    assert page.locator("h1").inner_text() == "政府信息公开"
+    page.locator(".gk-orgs a").first.click()
+    assert "信息公开" in page.locator("h1").inner_text()
+    page.locator(".gk-latest a").first.click()
+    meta = page.locator("table.gk-meta")
+    for label in ("索引号", "主题分类", "发布机构", "成文日期", "发布日期", "文号", "有效性"):
+        assert meta.get_by_role("rowheader", name=label).count() == 1
+    crumbs = page.get_by_role("navigation", name="当前位置").locator("a")
+    assert crumbs.count() >= 4
+    crumbs.nth(crumbs.count() - 1).click()  # back to the document's column
+    assert page.locator("table.gk-list").count() == 1
+
+
+@pytest.mark.parametrize("width, scale", [(390, 1), (640, 2)])  # a phone; 1280 px at 200% zoom
+def test_no_sideways_scrolling(browser, demo_url, demo_site, width, scale):
+    context = browser.new_context(viewport={"width": width, "height": 800}, device_scale_factor=scale)
+    pg = context.new_page()
+    doc = next((demo_site / "wj").rglob("index.html")).relative_to(demo_site).parent.as_posix()
+    for path in ("", "xxgk/", f"{doc}/", "xxgk/mulu/"):
+        pg.goto(f"{demo_url}/{path}")
+        assert pg.evaluate(NO_SIDEWAYS), path
+    context.close()
+
+
+def test_keyboard_focus_is_visible(page, demo_url):
+    page.goto(demo_url + "/xxgk/")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert page.evaluate("document.activeElement.tagName") in ("A", "BUTTON", "INPUT", "LABEL")
+    assert outline != "none"
+
+
+def test_elder_mode_enlarges_text_and_is_remembered(page, demo_url):
+    page.goto(demo_url + "/xxgk/")
+    before = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    page.get_by_role("button", name="长者模式").click()
+    after = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert after >= before * 1.3
+    page.reload()
+    assert page.evaluate("document.documentElement.classList.contains('gk-elder')")
+    assert page.get_by_role("button", name="退出长者模式").get_attribute("aria-pressed") == "true"
