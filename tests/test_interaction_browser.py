@@ -114,3 +114,22 @@ def test_without_the_script_the_page_keeps_its_build_time_status(browser, fixtur
     page.goto(f"{fixture_url}/wj/jyj/2026/zj-open/")
     assert banner_and_box(page)[0].inner_text() == "征集中"
     context.close()
+
+
+OVERFLOWING = """Array.from(document.querySelectorAll('.gk-box, .gk-zj-banner, .gk-scroll, .gk-zj-figures'))
+    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .map(e => e.className)"""
+
+
+@pytest.mark.parametrize("width, scale", [(390, 1), (640, 2)])  # a phone; 1280 px at 200% zoom
+def test_interaction_blocks_fit_phones_and_zoom(browser, fixture_url, width, scale):
+    context = browser.new_context(viewport={"width": width, "height": 800}, device_scale_factor=scale)
+    page = context.new_page()
+    for path in ("wj/jyj/2026/zj-open/", "wj/jyj/2026/zj-block/", "wj/szf/2026/gf-1/", "wj/szf/2026/jd-1/"):
+        page.goto(f"{fixture_url}/{path}")
+        assert page.evaluate(OVERFLOWING) == [], path
+    for path in ("xxgk/yjzj/", "xxgk/zcwj/zcjd/"):  # wide tables scroll inside their own box
+        page.goto(f"{fixture_url}/{path}")
+        assert page.evaluate(OVERFLOWING) == [], path
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"), path
+    context.close()
