@@ -1,0 +1,1 @@
+"""Chinese full-text search: tokenizer, index builder and shard writer (the gongkai/search plugin uses it)."""

@@ -1,0 +1,74 @@
+"""Text folding and tokens for the search index; ``assets/search/search.js`` mirrors this exactly.
+
+Chinese is indexed as overlapping character bigrams plus single characters: no dictionary is needed on either
+side, a query of any length (one character, a word, a sentence without spaces) maps onto the same terms, and a
+document matches when it holds every bigram of the query. Runs of ASCII letters and digits are one term each,
+so years and 文号 numbers are searchable on their own. 文号 and 索引号 also get one exact-match term each, with
+the brackets of a 文号 folded so that 〔2024〕, [2024], (2024) and 【2024】 are the same.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from operator import add
+from typing import Iterable
+
+from .t2s import T2S
+
+_T2S_TABLE = str.maketrans(T2S)
+# CJK unified ideographs (basic, extension A, compatibility, extensions B–F).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+_RUN_RE = re.compile(f"([{_HAN}]+)|([0-9a-z]+)")
+_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "〕", "【": "〔", "】": "〕",
+                           "〖": "〔", "〗": "〕", "［": "〔", "］": "〕", "（": "〔", "）": "〕"})
+_SPACE_RE = re.compile(r"\s+")
+# 示政办发〔2024〕12号 after folding; the issuer part may hold letters and digits (e.g. 示ab发).
+DOC_NUMBER_RE = re.compile(r"^[^〔〕\s]{1,30}〔(\d{4})〕第?(\d{1,5})号$")
+# 机构代码/年份-流水号: 9 or 18 characters, then the year and a serial.
+INDEX_NUMBER_RE = re.compile(r"^[0-9a-z]{9}(?:[0-9a-z]{9})?/\d{4}-\d{1,8}$")
+
+FACET = "\x01"  # prefix of filter terms: \x01p:<发布主体 id>, \x01c:<栏目 id>, \x01t:<主题分类>, \x01k:<文件类型>
+EXACT = "\x02"  # prefix of exact-match terms: \x02<folded 文号 or 索引号>
+
+
+def fold(text: str) -> str:
+    """Compatibility forms (full-width digits and letters), lower case, 繁體 → 简体."""
+    return unicodedata.normalize("NFKC", text).lower().translate(_T2S_TABLE)
+
+
+def terms(text: str) -> list[str]:
+    """Every index term of already folded text, with repeats (callers count them)."""
+    out: list[str] = []
+    for han, word in _RUN_RE.findall(text):
+        if han:
+            out += han  # characters
+            out += map(add, han, han[1:])  # bigrams, built in C: this runs over every character of the site
+        else:
+            out.append(word)
+    return out
+
+
+def query_terms(query: str) -> list[str]:
+    """The terms a document must hold to match a query: bigrams of Chinese runs (a lone character stands for
+    itself) and ASCII/digit runs, without repeats, in query order."""
+    out: list[str] = []
+    for han, word in _RUN_RE.findall(fold(query)):
+        if han:
+            grams = [han] if len(han) == 1 else [han[i:i + 2] for i in range(len(han) - 1)]
+        else:
+            grams = [word]
+        out.extend(g for g in grams if g not in out)
+    return out
+
+
+def exact_key(value: str) -> str | None:
+    """The folded form of a 文号 or 索引号 (as written by an editor or typed by a visitor), else None."""
+    text = _SPACE_RE.sub("", fold(value)).translate(_BRACKETS)
+    if DOC_NUMBER_RE.match(text) or INDEX_NUMBER_RE.match(text):
+        return text
+    return None
+
+
+def exact_terms(values: Iterable[str | None]) -> list[str]:
+    return [EXACT + key for key in map(exact_key, filter(None, values)) if key]

@@ -1,0 +1,227 @@
+"""The search index builder and tokenizer (gongkai/search), without a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import unicodedata
+
+import pytest
+
+from gongkai.search.index import Facets, Record, build_index
+from gongkai.search.t2s import T2S
+from gongkai.search.text import html_to_text
+from gongkai.search.tokenize import EXACT, FACET, exact_key, fold, query_terms, terms
+
+
+def test_fold_full_width_case_and_traditional():
+    assert fold("ＡＢＣ２０２４") == "abc2024"
+    assert fold("政務公開") == "政务公开"
+    assert fold("關於開展學習的通知") == "关于开展学习的通知"
+
+
+def test_t2s_table_is_one_step_and_stable():
+    assert len(T2S) > 500
+    assert not [t for t, s in T2S.items() if s in T2S], "a simplified character must not map again"
+    assert all(unicodedata.normalize("NFKC", t) == t for t in T2S)
+    assert all(len(t) == len(s) == 1 for t, s in T2S.items())
+
+
+def test_index_terms_are_characters_bigrams_and_ascii_runs():
+    assert list(terms(fold("政务公开2024年V2"))) == ["政", "务", "公", "开", "政务", "务公", "公开", "2024", "年", "v2"]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("政务公开", ["政务", "务公", "公开"]),
+    ("税", ["税"]),
+    ("医疗 保险", ["医疗", "保险"]),
+    ("2024年预算", ["2024", "年预", "预算"]),
+    ("公开公开", ["公开", "开公"]),
+    ("政務", ["政务"]),
+])
+def test_query_terms(query, expected):
+    assert query_terms(query) == expected
+
+
+@pytest.mark.parametrize("typed", ["示政办发〔2024〕12号", "示政办发[2024]12号", "示政办发(2024)12号",
+                                   "示政办发（2024）12号", "示政办发【2024】12号", " 示政办发 [2024] 12号 ",
+                                   "示政辦發〔２０２４〕12号"])
+def test_doc_number_brackets_fold_to_one_key(typed):
+    assert exact_key(typed) == "示政办发〔2024〕12号"
+
+
+def test_exact_keys_of_index_numbers_and_non_matches():
+    assert exact_key("999000002/2024-00012") == "999000002/2024-00012"
+    assert exact_key("91350100M000100Y43/2024-00001") == "91350100m000100y43/2024-00001"
+    assert exact_key("政务公开") is None
+    assert exact_key("2024年12号") is None
+
+
+def test_html_to_text_keeps_words_of_cells_apart_and_drops_scripts():
+    text = html_to_text("<h2>一、总体要求</h2><p>坚持&nbsp;依法</p><table><tr><td>甲</td><td>乙</td></tr></table>"
+                        "<script>var x = '不要';</script>")
+    assert text == "一、总体要求 坚持 依法 甲 乙"
+
+
+# ---- the written index, read back the way search.js reads it ------------------------------------------------
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        b = data[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return value, pos
+
+
+class Reader:
+    """A Python twin of search.js's file reading, to check the format."""
+
+    def __init__(self, out):
+        self.out = out
+        self.meta = json.loads(gzip.decompress((out / "meta.bin").read_bytes()))
+
+    def shard_of(self, term: str) -> int:
+        key = term.encode("utf-16-be")
+        firsts = [t.encode("utf-16-be") for t in self.meta["shards"]]
+        candidates = [i for i, f in enumerate(firsts) if f <= key]
+        return candidates[-1] if candidates else -1
+
+    def shard(self, n: int) -> dict[str, tuple[int, bytes]]:
+        data = gzip.decompress((self.out / "t" / f"{n}.bin").read_bytes())
+        count, pos = _varint(data, 0)
+        heads = []
+        for _ in range(count):
+            length, pos = _varint(data, pos)
+            term = data[pos:pos + length].decode()
+            pos += length
+            df, pos = _varint(data, pos)
+            size, pos = _varint(data, pos)
+            heads.append((term, df, size))
+        out = {}
+        for term, df, size in heads:
+            out[term] = (df, data[pos:pos + size])
+            pos += size
+        return out
+
+    def postings(self, term: str) -> list[tuple[int, int]]:
+        n = self.shard_of(term)
+        if n < 0:
+            return []
+        entry = self.shard(n).get(term)
+        if entry is None:
+            return []
+        df, data = entry
+        out, pos, doc = [], 0, -1
+        for _ in range(df):
+            value, pos = _varint(data, pos)
+            doc += value >> 3
+            out.append((doc, value & 7))
+        return out
+
+    def fragment(self, doc_id: int) -> dict:
+        path = self.out / "d" / str(doc_id // self.meta["dirs"]) / f"{doc_id}.bin"
+        return json.loads(gzip.decompress(path.read_bytes()))
+
+
+def _records(n: int = 60) -> list[Record]:
+    subjects = ["政务公开", "营商环境", "医疗保险", "防汛抗旱", "義務教育"]
+    out = []
+    for i in range(n):
+        subject = subjects[i % len(subjects)]
+        out.append(Record(
+            url=f"wj/d{i}/", title=f"关于做好{fold(subject)}工作的通知（{i}）", text=f"为做好{subject}工作，现通知如下。第{i}条。",
+            published=dt.date(2023, 1, 1) + dt.timedelta(days=11 * i), publisher="jyj" if i % 2 else "szf",
+            columns=["zcwj", "gfxwj"] if i % 3 == 0 else ["gzdt"], topic="科技、教育" if i % 4 == 0 else "综合政务",
+            kind="行政规范性文件" if i % 3 == 0 else None,
+            doc_number=f"示政发〔{2023 + i // 33}〕{i}号" if i % 5 == 0 else None,
+            index_number=f"999000001/{2023 + i // 33}-{i:05d}", display={"p": "发布主体"}))
+    out.append(Record(url="about/", title="关于本站", text="本站由示例市人民政府办公室主办。"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    out = tmp_path_factory.mktemp("index") / "data"
+    records = _records()
+    stats = build_index(records, out, Facets(kinds=["行政规范性文件"]), shard_bytes=300)
+    return out, records, stats
+
+
+def test_documents_are_numbered_newest_first_and_years_are_id_ranges(written):
+    out, records, stats = written
+    reader = Reader(out)
+    assert stats.documents == reader.meta["n"] == len(records)
+    dates = [reader.fragment(i).get("d") for i in range(len(records))]
+    dated = [d for d in dates if d]
+    assert dated == sorted(dated, reverse=True)
+    assert dates[-1] is None  # the undated page comes last
+    for year, first, last in reader.meta["years"]:
+        assert {d[:4] for d in dates[first:last + 1]} == {str(year)}
+    assert sum(last - first + 1 for _, first, last in reader.meta["years"]) == len(dated)
+
+
+def test_every_term_is_found_through_the_shard_table(written):
+    out, records, stats = written
+    reader = Reader(out)
+    assert stats.shards == len(reader.meta["shards"]) > 5  # small shards, so the lookup is really exercised
+    seen = {}
+    for n in range(stats.shards):
+        seen.update(reader.shard(n))
+    assert len(seen) == stats.terms
+    for term in seen:
+        assert term in reader.shard(reader.shard_of(term))
+
+
+def test_postings_list_exactly_the_documents_holding_a_term(written):
+    out, records, _ = written
+    reader = Reader(out)
+    by_url = {reader.fragment(i)["u"]: i for i in range(len(records))}
+    for term in ("营商", "医疗", "义务", "税"):
+        expected = sorted(by_url[r.url] for r in records if term in fold(r.title + r.text))
+        assert [doc for doc, _ in reader.postings(term)] == expected, term
+    # The title adds 4 to the weight; a body-only term has weight 1–3.
+    weights = {doc: w for doc, w in reader.postings("本站")}
+    assert weights == {by_url["about/"]: weights[by_url["about/"]]} and 5 <= weights[by_url["about/"]] <= 7
+    weights = {doc: w for doc, w in reader.postings("主办")}
+    assert 1 <= weights[by_url["about/"]] <= 3
+
+
+def test_filters_and_exact_terms(written):
+    out, records, _ = written
+    reader = Reader(out)
+    by_url = {reader.fragment(i)["u"]: i for i in range(len(records))}
+    ids = lambda term: sorted(doc for doc, _ in reader.postings(term))  # noqa: E731
+    assert ids(FACET + "p:jyj") == sorted(by_url[r.url] for r in records if r.publisher == "jyj")
+    assert ids(FACET + "c:zcwj") == ids(FACET + "c:gfxwj") == sorted(by_url[r.url] for r in records
+                                                                     if "zcwj" in r.columns)
+    assert ids(FACET + "k:行政规范性文件") == sorted(by_url[r.url] for r in records if r.kind)
+    assert ids(FACET + "t:科技、教育") == sorted(by_url[r.url] for r in records if r.topic == "科技、教育")
+    assert ids(EXACT + exact_key("示政发[2024]35号")) == [by_url["wj/d35/"]]
+    assert ids(EXACT + "999000001/2023-00007") == [by_url["wj/d7/"]]
+    assert reader.meta["facets"]["k"] == ["行政规范性文件"]
+
+
+def test_fragments_hold_what_a_result_shows(written):
+    out, records, _ = written
+    reader = Reader(out)
+    frag = next(reader.fragment(i) for i in range(len(records)) if reader.fragment(i)["u"] == "wj/d35/")
+    assert frag["t"] == "关于做好政务公开工作的通知（35）"
+    assert frag["n"] == "示政发〔2024〕35号" and frag["i"] == "999000001/2024-00035"
+    assert frag["d"] == (dt.date(2023, 1, 1) + dt.timedelta(days=385)).isoformat()
+    assert frag["p"] == "发布主体" and "政务公开工作" in frag["x"]
+    t2s = reader.meta["t2s"]
+    assert len(t2s) == 2 * len(T2S) and t2s[t2s.index("務") + 1] == "务"
+
+
+def test_rebuilding_replaces_the_old_index(tmp_path):
+    out = tmp_path / "data"
+    build_index(_records(30), out)
+    stale = out / "t" / "999.bin"
+    stale.write_bytes(b"old")
+    build_index(_records(3), out)
+    assert not stale.exists()
+    assert Reader(out).meta["n"] == 4
