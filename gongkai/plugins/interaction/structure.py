@@ -76,6 +76,13 @@ class InteractionView:
         text = f"{moment.year}年{moment.month}月{moment.day}日"
         return text + moment.strftime(" %H:%M") if has_time else text
 
+    @staticmethod
+    def short_when(c: Consultation, which: str) -> str:
+        """Compact form for lists: 2026-12-31, or 2026-12-31 17:00 when a time was given."""
+        if which == "start":
+            return c.start.strftime("%Y-%m-%d %H:%M" if c.start_has_time else "%Y-%m-%d")
+        return c.end.strftime("%Y-%m-%d %H:%M") if c.end_has_time else c.last_day.isoformat()
+
     # column figures
     @property
     def figures(self) -> list[YearFigures]:
