@@ -13,8 +13,8 @@ from .formats import (APPLICANTS, FORMAT_2021, FORMAT_OLD, FORMATS, OLD_ROWS, PR
                       TABLE4_COLUMNS, TABLE4_GROUPS, AMOUNT, DELTA, format_for_year, normalise, plain)
 from .model import AnnualReport
 
-FIELDS = ("发布机构", "年度", "发布日期", "索引号", "格式", "逾期说明", "一", "二", "三", "四", "五", "六", "正文", "统计表")
-FIELDS_OLD = ("发布机构", "年度", "发布日期", "索引号", "格式", "逾期说明", "正文", "统计表")
+FIELDS = ("发布机构", "年度", "发布日期", "索引号", "格式", "逾期说明", "草稿", "一", "二", "三", "四", "五", "六", "正文", "统计表")
+FIELDS_OLD = ("发布机构", "年度", "发布日期", "索引号", "格式", "逾期说明", "草稿", "正文", "统计表")
 SUBTOTAL = "小计"
 RESULTS = "本年度办理结果"
 LITIGATION = "行政诉讼"
@@ -154,7 +154,8 @@ class ReportLoader:
             return None
         report = AnnualReport(org_id=org_id, year=year, published=published, format=fmt,
                               index_number=str(data.get("索引号") or "").strip(),
-                              late_reason=str(data.get("逾期说明") or "").strip(), source=self.display)
+                              late_reason=str(data.get("逾期说明") or "").strip(), draft=data.get("草稿") is True,
+                              source=self.display)
         if fmt == FORMAT_OLD:
             report.body = self.text(data, "正文")
             self.old(data, report)

@@ -33,6 +33,7 @@ class AnnualReport:
     table4: dict[str, list[int]] = field(default_factory=dict)
     old: dict[str, Number] = field(default_factory=dict)
     late_reason: str = ""  # 逾期说明: why a report was published after the deadline (kept in the archive)
+    draft: bool = False  # 草稿: true — a prefilled draft the editor has not confirmed; never published
     source: str = ""  # the data file, as shown in messages
     lines: dict[str, int] = field(default_factory=dict)  # "三" / "三.3.1" / "发布日期" … → line in the file
 

@@ -116,6 +116,11 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
                              fix="按发布机构和年度移动或重命名该文件，或改正文件中的“发布机构”“年度”")
                 continue
             org = catalog.organizations[report.org_id]
+            if report.draft:
+                problems.add(display, f"{org.name}{report.year}年度年报是草稿（草稿: true），本次未发布",
+                             line=report.lines.get("草稿"), field="草稿",
+                             fix="核对全部数据和文字后删去“草稿: true”一行", severity="warning")
+                continue
             validate(report, problems, org_kind=org.kind, rules=self.config.deadlines)
             if (report.org_id, report.year) in loaded:
                 problems.add(display, f"{org.name}{report.year}年度的年报重复", fix="每个发布主体每年只有一份年报")

@@ -1,0 +1,158 @@
+"""`gongkai report-prefill`: write the 二 figures the site itself knows into a draft report file.
+
+The site knows its own 规章 and 行政规范性文件 (文件类型), their 成文日期 and 有效性; from them it counts 本年制发,
+本年废止 and 现行有效 (2021 format) or 本年新制作 / 本年新公开 / 对外公开总数量 (2019 format). The draft carries
+``草稿: true``, so the build does not publish it before an editor has checked every figure.
+
+Documents are read the way the build reads them: the site's plugins load them (no second parser).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Document
+from .formats import FORMAT_2019, FORMAT_2021, TABLE3, format_for_year
+from .formats import plain as plain_label
+
+KINDS_2021 = {"规章": "规章", "行政规范性文件": "行政规范性文件"}  # table row → Document.kind
+KINDS_2019 = {"规章": "规章", "规范性文件": "行政规范性文件"}
+
+
+@dataclass
+class Figures:
+    """The 第二十条第（一）项 rows of table 二 and the documents behind each count."""
+
+    format: str
+    rows: dict[str, list[int]] = field(default_factory=dict)
+    repealed: dict[str, list[Document]] = field(default_factory=dict)  # row → documents marked 废止
+    made: dict[str, list[Document]] = field(default_factory=dict)  # row → documents made in the year
+
+
+def count(documents: list[Document], org_id: str, year: int) -> Figures:
+    """Count one 发布主体's 规章 and 行政规范性文件 for the report on ``year``."""
+    fmt = format_for_year(year)
+    if fmt not in (FORMAT_2021, FORMAT_2019):
+        raise ValueError(f"{year} 年度的年报采用旧版统计表，没有可预填的第二部分")
+    end = dt.date(year, 12, 31)
+    figures = Figures(fmt)
+    for row, kind in (KINDS_2021 if fmt == FORMAT_2021 else KINDS_2019).items():
+        mine = [d for d in documents if d.publisher_id == org_id and d.kind == kind]
+        made = [d for d in mine if d.written.year == year]
+        figures.made[row] = made
+        if fmt == FORMAT_2021:
+            # 有效性 has no date: a document marked 废止 and published by the year's end is proposed as repealed in
+            # the year; the draft lists them so the editor can strike those repealed in an earlier year.
+            repealed = [d for d in mine if d.validity == "废止" and d.published <= end]
+            in_force = [d for d in mine if d.validity == "有效" and d.written <= end]
+            figures.repealed[row] = repealed
+            figures.rows[row] = [len(made), len(repealed), len(in_force)]
+        else:
+            published_in_year = [d for d in mine if d.published.year == year]
+            published_total = [d for d in mine if d.published <= end]
+            figures.rows[row] = [len(made), len(published_in_year), len(published_total)]
+    return figures
+
+
+def draft_yaml(org_id: str, org_name: str, year: int, figures: Figures) -> str:
+    """A complete draft report file: 二 counted, everything else left for the editor, marked 草稿."""
+    lines = [f"# {org_name}{year}年政府信息公开工作年度报告 —— 由 gongkai report-prefill 于 {dt.date.today()} 生成的草稿。",
+             "# 第二部分“第二十条第（一）项”按网站已发布的文件统计，其余数字为 0，请逐项核对、补全；",
+             "# 核对完毕后删去“草稿: true”一行，年报才会发布。格式说明见 docs/reports.md。",
+             "草稿: true", f"发布机构: {org_id}", f"年度: {year}",
+             f"发布日期: {year + 1}-01-15   # 请改为实际发布日期（部门 1 月 31 日前，人民政府 3 月 31 日前）",
+             "一: |", "  （待填写：总体情况。）", "二:"]
+    for row, values in figures.rows.items():
+        lines.append(f"  {row}: [{', '.join(map(str, values))}]")
+        for doc in figures.made.get(row, []):
+            lines.append(f"  #   本年制发：{doc.title}（{doc.doc_number or doc.index_number}，成文 {doc.written}）")
+        for doc in figures.repealed.get(row, []):
+            lines.append(f"  #   标注废止：{doc.title}（{doc.doc_number or doc.index_number}）—— 若非本年废止，请从废止件数中减去")
+    if figures.format == FORMAT_2021:
+        lines += ["  行政许可: 0", "  行政处罚: 0", "  行政强制: 0", "  行政事业性收费: 0   # 单位：万元"]
+    else:
+        lines += ["  行政许可: [0, 0, 0]", "  其他对外管理服务事项: [0, 0, 0]", "  行政处罚: [0, 0, 0]",
+                  "  行政强制: [0, 0, 0]", "  行政事业性收费: [0, 0]", "  政府集中采购: [0, 0]"]
+    lines.append("三:   # 每行 7 个数：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他、总计；全为 0 可写 0")
+    layout = TABLE3[figures.format]
+    group = None
+    for row in layout.rows:
+        if row.top != "三":
+            lines.append(f"  {plain_label(row.label)}: 0")
+            continue
+        if row is layout.rows[2]:
+            lines.append("  本年度办理结果:")
+        if row.group and row.group != group:
+            group = row.group
+            lines.append(f"    {plain_label(group)}:")
+        indent = "      " if row.group else "    "
+        lines.append(f"{indent}{plain_label(row.label)}: 0")
+    lines += ["四:   # 每项 5 个数：结果维持、结果纠正、其他结果、尚未审结、总计", "  行政复议: 0", "  未经复议直接起诉: 0",
+              "  复议后起诉: 0", "五: |", "  （待填写：存在的主要问题及改进情况。）", "六: |"]
+    if figures.format == FORMAT_2021:
+        lines.append("  （待填写：其他需要报告的事项。须写明收取信息处理费的件数和金额，或“本年度未收取信息处理费”。）")
+    else:
+        lines.append("  （待填写：其他需要报告的事项。）")
+    return "\n".join(lines) + "\n"
+
+
+def load_site(config_file: str):
+    """Run the site's plugins up to on_files, as `mkdocs build` does, and return (config, core plugin)."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    config = load_config(config_file=config_file)
+    config["strict"] = False  # report the site's problems, but still count what can be counted
+    config = config.plugins.on_config(config)
+    files = get_files(config)
+    config.plugins.on_files(files, config=config)
+    core = config.plugins.get("gongkai/catalog")
+    if core is None:
+        raise SystemExit(f"{config_file}: 没有启用 gongkai/catalog 插件")
+    return config, core
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="gongkai report-prefill",
+                                     description="按网站已发布的文件预填年报第二部分（第二十条第（一）项），生成草稿供编辑核对")
+    parser.add_argument("organization", help="发布主体 id，例如 szf")
+    parser.add_argument("year", type=int, help="报告年度，例如 2024")
+    parser.add_argument("-f", "--config-file", default="mkdocs.yml", help="站点配置文件（默认 mkdocs.yml）")
+    parser.add_argument("-o", "--output", help="草稿写到哪里（默认 <docs_dir>/reports/<发布主体>/<年度>.yml）")
+    parser.add_argument("--stdout", action="store_true", help="只打印草稿，不写文件")
+    args = parser.parse_args(argv)
+    if not Path(args.config_file).is_file():
+        print(f"找不到站点配置文件 {args.config_file}（用 -f 指定）", file=sys.stderr)
+        return 2
+    config, core = load_site(args.config_file)
+    org = core.catalog.organizations.get(args.organization)
+    if org is None:
+        print(f"“{args.organization}”不是已定义的发布主体；可用的有：{'、'.join(core.catalog.organizations)}",
+              file=sys.stderr)
+        return 2
+    try:
+        figures = count(core.documents, org.id, args.year)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    text = draft_yaml(org.id, org.name, args.year, figures)
+    if args.stdout:
+        sys.stdout.write(text)
+        return 0
+    reports = config.plugins.get("gongkai/reports")
+    folder = reports.config.reports_dir if reports is not None else "reports"
+    target = Path(args.output) if args.output else Path(config.docs_dir) / folder / org.id / f"{args.year}.yml"
+    if target.exists():
+        print(f"{target} 已存在，未覆盖。用 --stdout 查看预填结果后手工核对合并。", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    rows = "；".join(f"{row} {values}" for row, values in figures.rows.items())
+    print(f"已写入草稿 {target}：{rows}。请核对全部数据和文字，然后删去“草稿: true”。")
+    return 0
