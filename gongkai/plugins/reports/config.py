@@ -14,10 +14,6 @@ class ReportsConfig(Config):
     # Folder below docs_dir holding one YAML file per report: <reports_dir>/<发布主体 id>/<年度>.yml.
     reports_dir = c.Type(str, default="reports")
 
-    # URL folder of the generated report pages, history pages and downloads, below the core's section
-    # (xxgk/nb/<发布主体 id>/<年度>/).
-    folder = c.Type(str, default="nb")
-
     # Last day (MM-DD of the following year) to publish the report on a year, per 发布主体 type (条例第四十九条).
     # 乡镇（街道） follow the 人民政府 date by default; a province that sets another date changes it here.
     deadlines = c.Type(dict, default=dict(DEFAULT_DEADLINES))

@@ -33,6 +33,7 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets" / "reports"
 STYLE = "assets/reports/reports.css"  # the URL the core would give it too, so it is not copied twice
 TOOLBAR = "gongkai/partials/report-toolbar.html"
 COLUMN_KIND = "年报"
+HISTORY = "lishi"  # URL segment of the history page inside the 年报 column
 TOPIC = "综合政务"
 PATH_RE = re.compile(r"^(?P<org>[^/]+)/(?P<year>\d{4})\.ya?ml$")
 MONTH_DAY_RE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
@@ -89,10 +90,9 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
         root = Path(config.config_file_path).parent
         docs_dir = Path(config.docs_dir)
         prefix = self.config.reports_dir.strip("/") + "/"
-        section = getattr(self.core.config, "section", "xxgk")  # the core's URL prefix (see docs/reports.md)
-        base = f"{section}/{self.config.folder.strip('/')}"
-        if self.config.folder.strip("/") in catalog.organizations:
-            raise PluginError(f"gongkai/reports: folder “{self.config.folder}”与发布主体 id 相同，请换一个")
+        # Report pages live inside the 发布主体's own 年报 column: <section>/<org>/<column path>/<year>/. The core's
+        # API has no URL for a column page before its late on_files, so the path is built from its section setting.
+        section = getattr(self.core.config, "section", "xxgk")
 
         loaded: dict[tuple[str, int], AnnualReport] = {}
         for file in list(files):
@@ -143,14 +143,15 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
                 if missing:
                     problems.add(f"{prefix}{org_id}/", f"{org.name}缺少 {'、'.join(map(str, missing))} 年度的年报",
                                  fix="年报栏目应保留历年年报：补上缺少年度的数据文件", severity="warning")
-            history_src = f"{base}/{org_id}/index.md"
+            folder = f"{section}/{org_id}/{columns[0].path}"
+            history_src = f"{folder}/{HISTORY}/index.md"
             history_file = File.generated(config, history_src, content=(
                 "---\ntemplate: gongkai/report-history.html\n"
                 f"title: {org.name}政府信息公开工作年度报告历年数据\nsearch:\n  exclude: true\n---\n"))
             files.append(history_file)
             entries = []
             for report in reports:
-                entry = self._publish(report, org, columns, files, config, base, history_file.url)
+                entry = self._publish(report, org, columns, files, config, folder, history_file.url)
                 if entry is not None:
                     entries.append(entry)
             page = HistoryPage(history_src, history_file.url, f"{org.name}政府信息公开工作年度报告历年数据", org,
@@ -162,7 +163,7 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
             files.append(File.generated(config, STYLE, abs_src_path=str(ASSETS / "reports.css")))
         return files
 
-    def _publish(self, report: AnnualReport, org, columns, files: Files, config, base: str,
+    def _publish(self, report: AnnualReport, org, columns, files: Files, config, folder: str,
                  history_url: str) -> ReportEntry | None:
         problems = self.core.problems
         if report.index_number:
@@ -179,7 +180,6 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
                          line=report.lines.get("索引号"), field="索引号", fix="索引号全站唯一：在年报数据中写明另一个索引号")
             return None
         self.reports.append(report)
-        folder = f"{base}/{org.id}"
         body = body_markdown(report)
         page_file = File.generated(config, f"{folder}/{report.year}/index.md", content=body)
         files.append(page_file)
