@@ -12,7 +12,7 @@ import pytest
 from gongkai.search.index import Facets, Record, build_index
 from gongkai.search.t2s import T2S
 from gongkai.search.text import html_to_text
-from gongkai.search.tokenize import EXACT, FACET, exact_key, fold, query_terms, terms
+from gongkai.search.tokenize import EXACT, FACET, exact_key, exact_terms, fold, query_terms, terms
 
 
 def test_fold_full_width_case_and_traditional():
@@ -55,7 +55,11 @@ def test_exact_keys_of_index_numbers_and_non_matches():
     assert exact_key("999000002/2024-00012") == "999000002/2024-00012"
     assert exact_key("91350100M000100Y43/2024-00001") == "91350100m000100y43/2024-00001"
     assert exact_key("政务公开") is None
-    assert exact_key("2024年12号") is None
+    assert exact_key("12号") is None
+    assert exact_key("2024年预算") is None
+    # 文号 without a bracketed year (规章 are numbered 令第N号) are exact terms too.
+    assert exact_terms(["测试市人民政府令 第1号"]) == [EXACT + exact_key("测试市人民政府令第1号")]
+    assert exact_terms([None, " "]) == []
 
 
 def test_html_to_text_keeps_words_of_cells_apart_and_drops_scripts():

@@ -27,6 +27,8 @@ _SPACE_RE = re.compile(r"\s+")
 DOC_NUMBER_RE = re.compile(r"^[^〔〕\s]{1,30}〔(\d{4})〕第?(\d{1,5})号$")
 # 机构代码/年份-流水号: 9 or 18 characters, then the year and a serial.
 INDEX_NUMBER_RE = re.compile(r"^[0-9a-z]{9}(?:[0-9a-z]{9})?/\d{4}-\d{1,8}$")
+# Other 文号 forms (示例市人民政府令第1号): a query of some characters ending in a number and 号.
+QUERY_NUMBER_RE = re.compile(r"^\S{2,30}?第?\d{1,5}号$")
 
 FACET = "\x01"  # prefix of filter terms: \x01p:<发布主体 id>, \x01c:<栏目 id>, \x01t:<主题分类>, \x01k:<文件类型>
 EXACT = "\x02"  # prefix of exact-match terms: \x02<folded 文号 or 索引号>
@@ -62,13 +64,19 @@ def query_terms(query: str) -> list[str]:
     return out
 
 
-def exact_key(value: str) -> str | None:
-    """The folded form of a 文号 or 索引号 (as written by an editor or typed by a visitor), else None."""
-    text = _SPACE_RE.sub("", fold(value)).translate(_BRACKETS)
-    if DOC_NUMBER_RE.match(text) or INDEX_NUMBER_RE.match(text):
+def number_key(value: str) -> str:
+    """A 文号 or 索引号 folded: no spaces, every kind of bracket as 〔〕."""
+    return _SPACE_RE.sub("", fold(value)).translate(_BRACKETS)
+
+
+def exact_key(query: str) -> str | None:
+    """The key to look up when a query looks like a 文号 (…〔2024〕12号, also 令第1号 forms) or an 索引号."""
+    text = number_key(query)
+    if DOC_NUMBER_RE.match(text) or INDEX_NUMBER_RE.match(text) or QUERY_NUMBER_RE.match(text):
         return text
     return None
 
 
 def exact_terms(values: Iterable[str | None]) -> list[str]:
-    return [EXACT + key for key in map(exact_key, filter(None, values)) if key]
+    """Exact-match terms of a document's 文号 and 索引号, whatever their form."""
+    return [EXACT + number_key(v) for v in values if v and v.strip()]

@@ -1,0 +1,427 @@
+/* gongkai search: the results page client. It reads the static index written by gongkai/search/index.py
+ * (see that module for the file layout) and mirrors gongkai/search/tokenize.py exactly. No other host is
+ * contacted; every file comes from the site itself. */
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-gk-search]");
+  if (!root) return;
+
+  var PAGE_SIZE = 10;
+  var DEBOUNCE_MS = 80;
+  var WEIGHTS = [0, 1, 1.5, 1.9, 3, 3.6, 4, 4.4]; // weight code → score factor; 4+ means "in the title"
+  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ffff}";
+  var RUN_RE = new RegExp("([" + HAN + "]+)|([0-9a-z]+)", "gu");
+  var BRACKETS = { "[": "〔", "]": "〕", "(": "〔", ")": "〕", "【": "〔", "】": "〕", "〖": "〔", "〗": "〕" };
+  var DOC_NUMBER_RE = /^[^〔〕\s]{1,30}〔(\d{4})〕第?(\d{1,5})号$/u;
+  var INDEX_NUMBER_RE = /^[0-9a-z]{9}(?:[0-9a-z]{9})?\/\d{4}-\d{1,8}$/;
+  var QUERY_NUMBER_RE = /^\S{2,30}?第?\d{1,5}号$/u;
+
+  var indexUrl = new URL(root.getAttribute("data-index"), location.href);
+  var siteUrl = new URL(root.getAttribute("data-base"), location.href);
+  var form = root.querySelector("form");
+  var input = form.elements.q;
+  var status = root.querySelector("[data-gk-status]");
+  var list = root.querySelector("[data-gk-results]");
+  var pager = root.querySelector("[data-gk-pager]");
+  var yearSelect = form.elements.y;
+  var files = new Map();
+  var t2s = new Map();
+  var meta = null;
+
+  // ---- files -------------------------------------------------------------------------------------
+
+  function load(path) {
+    if (!files.has(path)) {
+      files.set(path, fetch(new URL(path, indexUrl)).then(function (response) {
+        if (!response.ok) throw new Error(path + ": HTTP " + response.status);
+        var body = response.body.pipeThrough(new DecompressionStream("gzip"));
+        return new Response(body).arrayBuffer();
+      }).then(function (buffer) { return new Uint8Array(buffer); }));
+    }
+    return files.get(path);
+  }
+
+  function loadJSON(path) {
+    return load(path).then(function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); });
+  }
+
+  var ready = loadJSON("meta.bin").then(function (m) {
+    meta = m;
+    var pairs = Array.from(m.t2s);
+    for (var i = 0; i + 1 < pairs.length; i += 2) t2s.set(pairs[i], pairs[i + 1]);
+    return m;
+  });
+
+  // ---- text folding and terms (gongkai/search/tokenize.py) -----------------------------------------
+
+  function fold(text) {
+    var out = "";
+    for (var ch of text.normalize("NFKC").toLowerCase()) out += t2s.get(ch) || ch;
+    return out;
+  }
+
+  function runs(text) {
+    var found = [], match;
+    RUN_RE.lastIndex = 0;
+    while ((match = RUN_RE.exec(text))) found.push(match[1] ? { han: Array.from(match[1]) } : { word: match[2] });
+    return found;
+  }
+
+  function queryTerms(query) {
+    var out = [];
+    runs(fold(query)).forEach(function (run) {
+      var grams = [];
+      if (run.word) grams.push(run.word);
+      else if (run.han.length === 1) grams.push(run.han[0]);
+      else for (var i = 0; i + 1 < run.han.length; i++) grams.push(run.han[i] + run.han[i + 1]);
+      grams.forEach(function (g) { if (out.indexOf(g) < 0) out.push(g); });
+    });
+    return out;
+  }
+
+  function exactKey(value) {
+    var text = fold(value).replace(/\s+/g, "").replace(/[\[\]()【】〖〗]/g, function (c) { return BRACKETS[c]; });
+    return DOC_NUMBER_RE.test(text) || INDEX_NUMBER_RE.test(text) || QUERY_NUMBER_RE.test(text) ? text : null;
+  }
+
+  // ---- postings --------------------------------------------------------------------------------------
+
+  function shardOf(term) {
+    var shards = meta.shards, lo = 0, hi = shards.length - 1;
+    if (!shards.length || term < shards[0]) return -1;
+    while (lo < hi) {  // last shard whose first term is <= term
+      var mid = (lo + hi + 1) >> 1;
+      if (shards[mid] <= term) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  function varint(bytes, pos) {
+    var value = 0, shift = 0, b;
+    do { b = bytes[pos.i++]; value += (b & 0x7f) * Math.pow(2, shift); shift += 7; } while (b & 0x80);
+    return value;
+  }
+
+  var shards = new Map();
+  function shard(n) {
+    if (!shards.has(n)) {
+      shards.set(n, load("t/" + n + ".bin").then(function (bytes) {
+        var pos = { i: 0 }, count = varint(bytes, pos), heads = [], decoder = new TextDecoder();
+        for (var k = 0; k < count; k++) {
+          var len = varint(bytes, pos);
+          var term = decoder.decode(bytes.subarray(pos.i, pos.i + len));
+          pos.i += len;
+          heads.push([term, varint(bytes, pos), varint(bytes, pos)]);
+        }
+        var terms = new Map(), offset = pos.i;
+        heads.forEach(function (h) {
+          terms.set(h[0], { df: h[1], bytes: bytes.subarray(offset, offset + h[2]) });
+          offset += h[2];
+        });
+        return terms;
+      }));
+    }
+    return shards.get(n);
+  }
+
+  function postings(term) {
+    var n = shardOf(term);
+    if (n < 0) return Promise.resolve(null);
+    return shard(n).then(function (terms) {
+      var entry = terms.get(term);
+      if (!entry) return null;
+      if (!entry.ids) {
+        var ids = new Int32Array(entry.df), w = new Uint8Array(entry.df), pos = { i: 0 }, id = -1;
+        for (var k = 0; k < entry.df; k++) {
+          var v = varint(entry.bytes, pos);
+          id += Math.floor(v / 8);
+          ids[k] = id;
+          w[k] = v & 7;
+        }
+        entry.ids = ids;
+        entry.w = w;
+      }
+      return entry;
+    });
+  }
+
+  // ---- search ------------------------------------------------------------------------------------------
+
+  var FILTERS = [["p", "p"], ["c", "c"], ["t", "t"], ["k", "k"]];
+
+  function search(state) {
+    var terms = queryTerms(state.q);
+    var exact = exactKey(state.q);
+    var filterTerms = FILTERS.filter(function (f) { return state[f[0]]; })
+      .map(function (f) { return "\u0001" + f[1] + ":" + state[f[0]]; });
+    var wanted = terms.concat(filterTerms, exact ? ["\u0002" + exact] : []);
+    return Promise.all(wanted.map(postings)).then(function (lists) {
+      var n = meta.n;
+      var allowed = null;
+      lists.slice(terms.length, terms.length + filterTerms.length).forEach(function (list) {
+        var mask = new Uint8Array(n);
+        if (list) for (var k = 0; k < list.ids.length; k++) if (!allowed || allowed[list.ids[k]]) mask[list.ids[k]] = 1;
+        allowed = mask;
+      });
+      var range = null;
+      if (state.y) {
+        range = [n, -1];
+        meta.years.forEach(function (y) { if (String(y[0]) === state.y) range = [y[1], y[2]]; });
+      }
+      var ok = function (id) { return (!allowed || allowed[id]) && (!range || (id >= range[0] && id <= range[1])); };
+      var pinned = [];
+      var exactList = exact ? lists[lists.length - 1] : null;
+      if (exactList) for (var e = 0; e < exactList.ids.length; e++) if (ok(exactList.ids[e])) pinned.push(exactList.ids[e]);
+
+      var ids = [], partial = false, score = null;
+      if (terms.length) {
+        score = new Float32Array(n);
+        var hits = new Uint8Array(n);
+        lists.slice(0, terms.length).forEach(function (list) {
+          if (!list) return;
+          var idf = Math.log(1 + (n - list.df + 0.5) / (list.df + 0.5));
+          for (var k = 0; k < list.ids.length; k++) {
+            score[list.ids[k]] += idf * WEIGHTS[list.w[k]];
+            hits[list.ids[k]]++;
+          }
+        });
+        var need = terms.length;
+        var collect = function (min) {
+          var out = [];
+          for (var id = 0; id < n; id++) if (hits[id] >= min && ok(id)) out.push(id);
+          return out;
+        };
+        ids = collect(need);
+        if (!ids.length && need > 1) {
+          // No document holds every term: show those holding any, most terms first, and say so.
+          ids = collect(1);
+          partial = ids.length > 0;
+          for (var j = 0; j < ids.length; j++) score[ids[j]] += 100 * hits[ids[j]];
+        }
+      } else if (filterTerms.length || range) {
+        for (var id2 = 0; id2 < n; id2++) if (ok(id2)) ids.push(id2);
+      }
+      if (state.sort !== "date" && score) ids.sort(function (a, b) { return score[b] - score[a] || a - b; });
+      // Ids are newest first already, so id order is 发布日期 order.
+      if (pinned.length) ids = pinned.concat(ids.filter(function (id) { return pinned.indexOf(id) < 0; }));
+      var years = new Map();
+      ids.forEach(function (id) {
+        for (var y = 0; y < meta.years.length; y++) {
+          var r = meta.years[y];
+          if (id >= r[1] && id <= r[2]) { years.set(r[0], (years.get(r[0]) || 0) + 1); break; }
+        }
+      });
+      return { ids: ids, partial: partial, pinned: pinned, exact: exact, years: years };
+    });
+  }
+
+  // ---- rendering --------------------------------------------------------------------------------------
+
+  function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+  function highlighter(query, exact) {
+    var parts = [];
+    runs(fold(query)).forEach(function (run) {
+      if (run.word) { parts.push(run.word); return; }
+      parts.push(run.han.join(""));
+      for (var i = 0; i + 1 < run.han.length; i++) parts.push(run.han[i] + run.han[i + 1]);
+    });
+    if (exact) parts.push(exact);
+    parts = parts.filter(function (p, i) { return p && parts.indexOf(p) === i; })
+      .sort(function (a, b) { return b.length - a.length; });
+    return parts.length ? new RegExp(parts.map(escapeRe).join("|"), "giu") : null;
+  }
+
+  // Text folded for matching keeps the original's length where it matters (繁→简 is one to one); where
+  // NFKC changes lengths the original is matched directly.
+  function mark(node, text, re) {
+    if (!re) { node.textContent = text; return; }
+    var folded = fold(text);
+    var source = folded.length === text.length ? folded : text;
+    var last = 0, match;
+    re.lastIndex = 0;
+    while ((match = re.exec(source))) {
+      if (!match[0].length) { re.lastIndex++; continue; }
+      node.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var m = document.createElement("mark");
+      m.textContent = text.slice(match.index, match.index + match[0].length);
+      node.appendChild(m);
+      last = match.index + match[0].length;
+    }
+    node.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function snippet(text, re, size) {
+    var at = -1;
+    if (re) {
+      var folded = fold(text);
+      re.lastIndex = 0;
+      var match = re.exec(folded.length === text.length ? folded : text);
+      if (match) at = match.index;
+    }
+    var start = at > 30 ? at - 30 : 0;
+    var piece = text.slice(start, start + size);
+    return (start > 0 ? "…" : "") + piece + (start + size < text.length ? "…" : "");
+  }
+
+  function fragment(id) { return loadJSON("d/" + Math.floor(id / meta.dirs) + "/" + id + ".bin"); }
+
+  function render(state, result, token) {
+    var total = result.ids.length;
+    var pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    var page = Math.min(Math.max(1, state.page || 1), pages);
+    var slice = result.ids.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+    var re = highlighter(state.q, result.exact);
+    return Promise.all(slice.map(fragment)).then(function (docs) {
+      if (token !== current) return;
+      list.textContent = "";
+      docs.forEach(function (doc, i) {
+        var li = document.createElement("li");
+        li.className = "gk-hit";
+        if (result.pinned.indexOf(slice[i]) >= 0) li.classList.add("gk-hit--exact");
+        var h = document.createElement("h3");
+        h.className = "gk-hit__title";
+        var a = document.createElement("a");
+        a.href = new URL(doc.u, siteUrl).href;
+        mark(a, doc.t, re);
+        h.appendChild(a);
+        li.appendChild(h);
+        var info = document.createElement("p");
+        info.className = "gk-hit__meta";
+        [doc.p, doc.d, doc.n, doc.c].forEach(function (v, k) {
+          if (!v) return;
+          var span = document.createElement("span");
+          if (k === 2) mark(span, v, re); else span.textContent = v;
+          info.appendChild(span);
+        });
+        if (info.childNodes.length) li.appendChild(info);
+        var p = document.createElement("p");
+        p.className = "gk-hit__snippet";
+        mark(p, snippet(doc.x || "", re, 120), re);
+        li.appendChild(p);
+        list.appendChild(li);
+      });
+      var text;
+      if (!state.q.trim() && !total && !hasFilters(state)) text = "请输入关键词，或选择筛选条件。";
+      else if (!total) text = "没有找到相关结果。请减少关键词、检查用字，或清除筛选条件。";
+      else text = (result.partial ? "没有同时包含全部关键词的结果，以下 " : "找到 ") + total + " 条" +
+        (result.partial ? "部分匹配的结果" : "结果") + (pages > 1 ? "，第 " + page + "/" + pages + " 页" : "");
+      status.textContent = text;
+      renderYears(result.years, state.y);
+      renderPager(page, pages);
+      root.setAttribute("data-state", "done");
+      root.setAttribute("data-total", String(total));
+      root.setAttribute("data-query", state.q);
+    });
+  }
+
+  function hasFilters(state) { return Boolean(state.p || state.c || state.t || state.k || state.y); }
+
+  function renderYears(counts, selected) {
+    if (!yearSelect) return;
+    Array.from(yearSelect.options).forEach(function (opt) {
+      if (!opt.value) return;
+      var c = counts.get(Number(opt.value)) || 0;
+      opt.textContent = opt.value + "年" + (opt.value === selected ? "" : "（" + c + "）");
+    });
+  }
+
+  function renderPager(page, pages) {
+    pager.textContent = "";
+    if (pages < 2) { pager.hidden = true; return; }
+    pager.hidden = false;
+    var add = function (label, target, current) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = label;
+      b.className = "gk-pager__button";
+      if (current) { b.setAttribute("aria-current", "page"); b.disabled = true; }
+      if (target < 1 || target > pages) b.disabled = true;
+      b.addEventListener("click", function () {
+        state.page = target;
+        update(true);
+        status.focus();
+      });
+      pager.appendChild(b);
+    };
+    add("上一页", page - 1);
+    var first = Math.max(1, Math.min(page - 2, pages - 4));
+    for (var k = first; k <= Math.min(pages, first + 4); k++) add(String(k), k, k === page);
+    add("下一页", page + 1);
+  }
+
+  // ---- state and events -------------------------------------------------------------------------------
+
+  var state = readState();
+  var current = 0;
+  var timer = 0;
+
+  function readState() {
+    var params = new URLSearchParams(location.search);
+    var s = { q: params.get("q") || "", sort: params.get("sort") === "date" ? "date" : "relevance",
+              page: parseInt(params.get("page") || "1", 10) || 1 };
+    ["p", "c", "t", "k", "y"].forEach(function (key) { s[key] = params.get(key) || ""; });
+    return s;
+  }
+
+  function writeForm() {
+    input.value = state.q;
+    ["p", "c", "t", "k", "y", "sort"].forEach(function (key) { if (form.elements[key]) form.elements[key].value = state[key]; });
+  }
+
+  function readForm() {
+    state.q = input.value;
+    ["p", "c", "t", "k", "y", "sort"].forEach(function (key) { if (form.elements[key]) state[key] = form.elements[key].value; });
+  }
+
+  function writeUrl() {
+    var params = new URLSearchParams();
+    ["q", "p", "c", "t", "k", "y"].forEach(function (key) { if (state[key]) params.set(key, state[key]); });
+    if (state.sort === "date") params.set("sort", "date");
+    if (state.page > 1) params.set("page", String(state.page));
+    var query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+  }
+
+  function update(keepPage) {
+    if (!keepPage) state.page = 1;
+    writeUrl();
+    var token = ++current;
+    root.setAttribute("data-state", "busy");
+    return ready.then(function () { return search(state); }).then(function (result) {
+      if (token !== current) return;
+      return render(state, result, token);
+    }).catch(function (error) {
+      status.textContent = "检索出错，请刷新页面后重试。";
+      root.setAttribute("data-state", "error");
+      if (window.console) console.error(error);
+    });
+  }
+
+  // Searches as the visitor types, but not on the pinyin of an unfinished IME composition.
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(function () { readForm(); update(); }, DEBOUNCE_MS);
+  }
+  input.addEventListener("input", function (event) { if (!event.isComposing) schedule(); });
+  input.addEventListener("compositionend", schedule);
+  form.addEventListener("change", function (event) {
+    if (event.target === input) return;
+    readForm();
+    update();
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(timer);
+    readForm();
+    update();
+  });
+  form.addEventListener("reset", function () {
+    setTimeout(function () { readForm(); update(); input.focus(); }, 0);
+  });
+
+  writeForm();
+  root.classList.add("gk-search--ready");
+  update(true);
+})();

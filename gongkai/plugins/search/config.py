@@ -1,0 +1,13 @@
+"""Settings of the search plugin (``- gongkai/search:`` in mkdocs.yml)."""
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+
+
+class SearchConfig(Config):
+    enabled = opt.Type(bool, default=True)
+    # URL path of the results page; the header search box submits to it.
+    page = opt.Type(str, default="search")
+    title = opt.Type(str, default="搜索")
+    # Raw bytes a shard of the inverted index is filled to (docs/search.md: why 12,000).
+    shard_bytes = opt.Type(int, default=12_000)

@@ -1,0 +1,162 @@
+"""The search plugin: a prebuilt, sharded Chinese full-text index, a header search box and a results page.
+
+Records come from the pages MkDocs renders (``on_page_content``: the body HTML it produced anyway) and, for
+政府信息 documents, from the core's ``Document`` (发布主体, 栏目, 主题分类, 文件类型, 文号, 索引号, 发布日期).
+The index is written after the build (``gongkai.search.index``); ``assets/search/search.js`` reads it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from gongkai.model import DOCUMENT_KINDS, TOPICS
+from gongkai.search.index import Facets, Record, build_index
+from gongkai.search.text import html_to_text
+
+from .config import SearchConfig
+from .structure import SearchView
+
+log = logging.getLogger("mkdocs.plugins.gongkai.search")
+
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+OWN_TEMPLATES = Path(__file__).resolve().parent / "templates"  # partials/search.html: the header box
+ASSETS_DIR = PACKAGE_DIR / "assets"
+# The same URLs the core gives files under gongkai/assets/, so they are not copied twice.
+SCRIPT = "assets/search/search.js"
+STYLE = "assets/search/search.css"
+TEMPLATE = "gongkai/search.html"
+
+
+class SearchPlugin(BasePlugin[SearchConfig]):
+    """站内搜索: Chinese full-text search over every page, with filters for 政府信息 documents."""
+
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.core = None
+        self.records: list[Record] = []
+        self.view: SearchView | None = None
+        self._page_src = ""
+
+    # ---- configuration ------------------------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig):
+        if not self.config.enabled:
+            return
+        self.__init__()  # mkdocs serve reuses the instance across rebuilds
+        self.core = config.plugins.get("gongkai/catalog")
+        dirs = config.theme.dirs
+        first = 1 if config.theme.custom_dir else 0
+        if str(TEMPLATES_DIR) not in dirs:
+            dirs.insert(first, str(TEMPLATES_DIR))
+        # mkdocs-material draws its header search only when a plugin is registered as "material/search".
+        # With material's own search plugin absent, this plugin stands in under that name (the header reads
+        # only ``.config.enabled``) and its partials/search.html replaces material's search dialog.
+        if "material/search" not in config.plugins:
+            if str(OWN_TEMPLATES) not in dirs:
+                dirs.insert(first, str(OWN_TEMPLATES))
+            dict.__setitem__(config.plugins, "material/search", self)
+        else:
+            log.info("gongkai/search: mkdocs-material 的 search 插件也已启用，页眉仍显示其搜索框；"
+                     "请在 mkdocs.yml 的 plugins 中删除 search，只保留 gongkai/search")
+        if STYLE not in config.extra_css:
+            config.extra_css.append(STYLE)
+        page = self.config.page.strip("/")
+        self._page_src = f"{page}/index.md"
+        return config
+
+    # ---- files ----------------------------------------------------------------------------------------
+
+    def on_files(self, files: Files, config: MkDocsConfig):
+        if not self.config.enabled:
+            return files
+        for src_uri in (SCRIPT, STYLE):
+            if files.get_file_from_path(src_uri) is None:
+                files.append(File.generated(config, src_uri, abs_src_path=str(ASSETS_DIR / src_uri[len("assets/"):])))
+        front = (f"---\ntitle: {self.config.title}\ntemplate: {TEMPLATE}\nsearch:\n  exclude: true\n"
+                 "hide: [navigation, toc]\n---\n")
+        page_file = File.generated(config, self._page_src, content=front)
+        if files.get_file_from_path(self._page_src) is not None:
+            files.remove(files.get_file_from_path(self._page_src))
+        files.append(page_file)
+        page_url = page_file.url
+        self.view = SearchView(page_url=page_url, index_url=page_url + "data/", script=SCRIPT)
+        return files
+
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        if self.config.enabled and self.view:
+            env.globals["gongkai_search_url"] = self.view.page_url
+        return env
+
+    # ---- pages ----------------------------------------------------------------------------------------
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
+        if not self.config.enabled or page.file.src_uri == self._page_src:
+            return html
+        search = page.meta.get("search") or {}
+        if isinstance(search, dict) and search.get("exclude"):
+            return html
+        text = html_to_text(html)
+        doc = self.core.doc_for_page(page) if self.core else None
+        if doc is None:
+            self.records.append(Record(url=page.url, title=page.title or "", text=text))
+            return html
+        catalog = self.core.catalog
+        columns = [c.id for col_id in doc.column_ids for c in catalog.columns[col_id].lineage]
+        org = catalog.organizations[doc.publisher_id]
+        if doc.keywords:
+            text += " " + " ".join(doc.keywords)
+        self.records.append(Record(
+            url=self.core.url_of(doc), title=doc.title, text=text, published=doc.published,
+            publisher=doc.publisher_id, columns=columns, topic=doc.topic, kind=doc.kind,
+            doc_number=doc.doc_number, index_number=doc.index_number,
+            display={"p": org.name, "c": catalog.columns[doc.column_id].name}))
+        return html
+
+    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
+        if not self.config.enabled or page.file.src_uri != self._page_src:
+            return context
+        view = self.view
+        view.facets = self._facets()
+        if self.core:
+            view.years = sorted({d.published.year for d in self.core.documents}, reverse=True)
+            numbers = sorted((d for d in self.core.documents if d.doc_number), key=lambda d: d.sort_key)
+            if numbers:
+                view.example_number = numbers[-1].doc_number
+            view.directory_url = getattr(getattr(self.core, "view", None), "directory_url", "")
+        context["gongkai_search"] = view
+        return context
+
+    def _facets(self) -> Facets:
+        if not self.core:
+            return Facets()
+        catalog = self.core.catalog
+        docs = self.core.documents
+        used_columns = {c.id for d in docs for col_id in d.column_ids for c in catalog.columns[col_id].lineage}
+        used_topics = {d.topic for d in docs}
+        used_kinds = {d.kind for d in docs if d.kind}
+        used_orgs = {d.publisher_id for d in docs}
+        return Facets(
+            publishers=[(o.id, o.name) for o in catalog.organizations.values() if o.id in used_orgs],
+            columns=[(c.id, c.name, len(c.lineage) - 1) for c in catalog.walk() if c.id in used_columns],
+            topics=[t for t in TOPICS if t in used_topics],
+            kinds=[k for k in DOCUMENT_KINDS if k in used_kinds])
+
+    # ---- index ----------------------------------------------------------------------------------------
+
+    def on_post_build(self, config: MkDocsConfig):
+        if not self.config.enabled or self.view is None:
+            return
+        begin = time.perf_counter()
+        out = Path(config.site_dir) / self.view.index_url
+        stats = build_index(self.records, out, self._facets(), shard_bytes=self.config.shard_bytes)
+        log.info(f"搜索索引：{stats.documents} 个页面，{stats.terms} 个检索词，{stats.shards} 个分片，"
+                 f"{stats.bytes / 1024:.0f} KB，用时 {time.perf_counter() - begin:.1f} 秒")
