@@ -15,6 +15,7 @@ from .model import AnnualReport
 DEFAULT_DEADLINES = {"人民政府": "03-31", "乡镇（街道）": "03-31", "政府部门": "01-31", "其他单位": "01-31"}
 # 条例（2008）第三十一条: every report on 2008–2018 was due by 31 March.
 OLD_DEADLINE = "03-31"
+PLACEHOLDER = "（待填写"
 FEE_RE = re.compile(r"信息处理费")
 FEE_STATED_RE = re.compile(r"信息处理费[^。；;\n]*?(\d|未|没有|无|不)|(\d|未|没有|无|不)[^。；;\n]*?信息处理费")
 
@@ -33,6 +34,7 @@ def validate(report: AnnualReport, problems: Problems, *, org_kind: str | None =
              rules: dict[str, str] | None = None) -> None:
     """Add a Problem for every failed check."""
     check = _Checker(report, problems)
+    check.placeholders()
     if report.is_old:
         check.old()
     else:
@@ -53,6 +55,14 @@ class _Checker:
             severity: str = "error"):
         self.problems.add(self.r.source, message, line=self.r.line(line_key) if line_key else None, field=field,
                           fix=fix, severity=severity)
+
+    def placeholders(self) -> None:
+        """A prefilled draft's “（待填写……）” text must not reach the public."""
+        texts = {"正文": self.r.body} if self.r.is_old else self.r.prose
+        for section, text in texts.items():
+            if PLACEHOLDER in text:
+                self.err(section, f"仍有待填写的占位文字“{PLACEHOLDER}……）”", section,
+                         fix="把占位文字换成实际内容")
 
     # ---- 三 ---------------------------------------------------------------------------------------------
 
