@@ -498,3 +498,32 @@ def test_prefill_2019_format_and_old_years():
     assert figures.format == "2019" and figures.rows["规范性文件"] == [1, 2, 2]
     with pytest.raises(ValueError):
         count(docs, "jyj", 2016)
+
+
+# ---- consistency warnings ------------------------------------------------------------------------------------------
+
+def test_prose_figure_differs_from_table_is_a_warning():
+    _, problems = load(mutate("新收政府信息公开申请57件", "新收政府信息公开申请58件"))
+    assert [(p.severity, p.field, p.message) for p in problems.items] == [
+        ("warning", "一", "文字写收到申请 58 件 但 三 · 一、本年新收政府信息公开申请数量 · 总计列 = 57")]
+    _, problems = load(mutate("收到政府信息公开申请104件", "收到政府信息公开申请140件", VALID_OLD.read_text(encoding="utf-8")),
+                       kind="人民政府")
+    assert [(p.severity, p.message) for p in problems.items] == [
+        ("warning", "文字写收到申请 140 件 但 统计表 · （一）收到申请数 = 104")]
+
+
+def test_carry_over_between_consecutive_years():
+    from gongkai.reports.validate import check_carry_over
+
+    previous, _ = load(BASE)
+    current, _ = load(BASE.replace("年度: 2023", "年度: 2024").replace("发布日期: 2024-01-20", "发布日期: 2025-01-20"),
+                      "reports/2024.yml")
+    problems = Problems()
+    check_carry_over(previous, current, problems)
+    assert [(p.severity, p.field, p.message) for p in problems.items] == [
+        ("warning", "三 · 二、上年结转政府信息公开申请数量 · 总计列",
+         "2023年度“结转下年度继续办理” = 8 但 本年度“上年结转政府信息公开申请数量” = 2")]
+    same = Problems()
+    current.table3["二"] = list(previous.table3["四"])
+    check_carry_over(previous, current, same)
+    assert same.items == []

@@ -16,6 +16,7 @@ DEFAULT_DEADLINES = {"人民政府": "03-31", "乡镇（街道）": "03-31", "�
 # 条例（2008）第三十一条: every report on 2008–2018 was due by 31 March.
 OLD_DEADLINE = "03-31"
 PLACEHOLDER = "（待填写"
+APPLICATIONS_RE = re.compile(r"(?:新收|收到)[^。；;，,\n]{0,20}?申请\s*(\d+)\s*[件份个]")
 FEE_RE = re.compile(r"信息处理费")
 FEE_STATED_RE = re.compile(r"信息处理费[^。；;\n]*?(\d|未|没有|无|不)|(\d|未|没有|无|不)[^。；;\n]*?信息处理费")
 
@@ -35,6 +36,7 @@ def validate(report: AnnualReport, problems: Problems, *, org_kind: str | None =
     """Add a Problem for every failed check."""
     check = _Checker(report, problems)
     check.placeholders()
+    check.prose_figures()
     if report.is_old:
         check.old()
     else:
@@ -63,6 +65,18 @@ class _Checker:
             if PLACEHOLDER in text:
                 self.err(section, f"仍有待填写的占位文字“{PLACEHOLDER}……）”", section,
                          fix="把占位文字换成实际内容")
+
+    def prose_figures(self) -> None:
+        """The prose's “收到申请 N 件” should be the table's figure (what evaluators compare); a warning, as the
+        prose may count differently on purpose."""
+        text = self.r.body if self.r.is_old else self.r.prose.get("一", "")
+        table = self.r.old.get("收到申请数") if self.r.is_old else (self.r.table3.get("一") or [None] * 7)[6]
+        match = APPLICATIONS_RE.search(text)
+        if match and table is not None and int(match.group(1)) != table:
+            where = "正文" if self.r.is_old else "一"
+            row = "统计表 · （一）收到申请数" if self.r.is_old else "三 · 一、本年新收政府信息公开申请数量 · 总计列"
+            self.err(where, f"文字写收到申请 {match.group(1)} 件 但 {row} = {table}", where, severity="warning",
+                     fix="核对文字与表格中的申请数")
 
     # ---- 三 ---------------------------------------------------------------------------------------------
 
@@ -158,3 +172,17 @@ class _Checker:
                 names = "+".join(c.key for c in children)
                 self.err(f"统计表 · {parent.label}", f"{names} = {total} 但 {parent.key} = {o[parent_id]}",
                          f"统计表.{parent_id}", fix="分项之和应等于合计")
+
+
+def check_carry_over(previous: AnnualReport, current: AnnualReport, problems: Problems) -> None:
+    """This year's 上年结转 is last year's 结转下年度继续办理 (both in the 2019/2021 formats): a warning, since a
+    report may correct last year's figure."""
+    if previous.is_old or current.is_old or current.year != previous.year + 1:
+        return
+    before, now = previous.table3.get("四"), current.table3.get("二")
+    if before is None or now is None or before[6] == now[6]:
+        return
+    problems.add(current.source, f"{previous.year}年度“结转下年度继续办理” = {before[6]} 但 本年度"
+                 f"“上年结转政府信息公开申请数量” = {now[6]}", line=current.line("二"),
+                 field="三 · 二、上年结转政府信息公开申请数量 · 总计列", severity="warning",
+                 fix=f"核对两年的数据（{previous.source}）")

@@ -22,6 +22,7 @@ from mkdocs.utils import get_relative_url
 from ...documents import derive_summary
 from ...model import Document
 from ...reports import load_report_text, validate
+from ...reports.validate import check_carry_over
 from ...reports.model import AnnualReport
 from ...reports.render import body_markdown, history_charts, to_csv, to_json
 from .config import ReportsConfig
@@ -137,6 +138,8 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
                 problems.add(reports[0].source, f"{org.name}（{org.kind}）没有适用的“年报”类型栏目，年报无处发布",
                              field="发布机构", fix="在 catalog/columns.yml 中增加类型为“年报”、适用于该发布主体类型的栏目")
                 continue
+            for previous, current in zip(reports, reports[1:]):
+                check_carry_over(previous, current, problems)
             if self.config.check_gaps:
                 years = {r.year for r in reports}
                 missing = [y for y in range(min(years), max(years)) if y not in years]
