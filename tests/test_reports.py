@@ -110,6 +110,22 @@ def test_table2_2019_labels_match_the_spec():
         assert "rows " + ", ".join(block.rows) in line or "row " + ", ".join(block.rows) in line
 
 
+def test_rendered_table2_2019_labels():
+    report, _ = load(VALID_2019.read_text(encoding="utf-8"), kind="人民政府")
+    ths = [(c[1], c[3]) for c in cells(table2_html(report)) if c[0] == "th"]
+    assert ths == [
+        ("第二十条第（一）项", 4), ("信息内容", 1), ("本年新制作数量", 1), ("本年新公开数量", 1), ("对外公开总数量", 1),
+        ("规章", 1), ("规范性文件", 1),
+        ("第二十条第（五）项", 4), ("信息内容", 1), ("上一年项目数量", 1), ("本年增/减", 1), ("处理决定数量", 1),
+        ("行政许可", 1), ("其他对外管理服务事项", 1),
+        ("第二十条第（六）项", 4), ("信息内容", 1), ("上一年项目数量", 1), ("本年增/减", 1), ("处理决定数量", 1),
+        ("行政处罚", 1), ("行政强制", 1),
+        ("第二十条第（八）项", 4), ("信息内容", 1), ("上一年项目数量", 1), ("本年增/减", 2), ("行政事业性收费", 1),
+        ("第二十条第（九）项", 4), ("信息内容", 1), ("采购项目数量", 1), ("采购总金额", 2), ("政府集中采购", 1)]
+    tds = [c[1] for c in cells(table2_html(report)) if c[0] == "td"]
+    assert tds[6:9] == ["310", "-12", "1450"] and tds[-2:] == ["45", "1234.5"]
+
+
 def test_table4_labels_match_the_spec():
     text = SPEC.read_text(encoding="utf-8")
     assert "行政复议 | 行政诉讼: 未经复议直接起诉 | 行政诉讼: 复议后起诉" in text
