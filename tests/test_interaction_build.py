@@ -242,3 +242,20 @@ def test_bad_setting_is_reported(tmp_path):
     result = build(root)
     assert result.returncode != 0
     assert "min_periods · 重大行政决策: “三十天”无法识别" in result.stderr
+
+
+def test_normative_documents_without_interpretation_are_listed(tmp_path):
+    root = copy_fixture(tmp_path)
+    write(root, "jyj/2026/gf-2.md", """title: 测试市教育局关于规范课后托管的通知
+栏目: [gfxwj]
+发布机构: jyj
+成文日期: 2026-03-02
+发布日期: 2026-03-02
+索引号: 999100002/2026-00090
+主题分类: 科技、教育
+文件类型: 行政规范性文件""")
+    result = build_verbose(root, strict=True)
+    assert result.returncode == 0, result.stderr  # a list for the editors, not a failure
+    assert "以下 1 件行政规范性文件没有政策解读：content/wj/jyj/2026/gf-2.md《测试市教育局关于规范课后托管的通知》" \
+        in result.stderr
+    assert "gf-1.md" not in result.stderr.split("没有政策解读")[1]  # gf-1 has two 解读

@@ -109,8 +109,10 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
                 f"（超过 {self.settings.overdue_days} 天）", field="反馈",
                 fix="发布意见收集和采纳情况：单独发一篇写“征集: 本征集索引号”的反馈，或在本文件加“反馈:”块",
                 severity="warning")
-        for doc in self.interaction.missing_interpretation:
-            log.info("%s: 行政规范性文件《%s》没有政策解读", self._display(doc), doc.title)
+        missing = self.interaction.missing_interpretation
+        if missing:  # listed for the editors; many documents legitimately need none, so not a warning
+            log.info("以下 %d 件%s没有政策解读：%s", len(missing), "、".join(self.settings.needs_interpretation),
+                     "；".join(f"{self._display(d)}《{d.title}》" for d in missing))
         self.view = InteractionView(self.interaction, self.core, self.now)
         for url in (SCRIPT, STYLE):
             if files.get_file_from_path(url) is None:
