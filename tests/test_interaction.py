@@ -35,7 +35,8 @@ def make(path: str, *, published=D(2025, 9, 26), kind=None, columns=("gfxwj",), 
 def consult(path="zj", start="2026-11-01", end="2026-12-01", kind="重大行政决策", **extra) -> Document:
     fields = {"征集开始": start, "征集截止": end, "征集单位": "示例市司法局", "反馈方式": dict(CHANNEL),
               "征集类型": kind, **extra}
-    return make(path, columns=("yjzj",), **fields)
+    published = D.fromisoformat(start[:10]) if isinstance(start, str) and start[:4].isdigit() else D(2025, 1, 2)
+    return make(path, columns=("yjzj",), published=published, **fields)
 
 
 def run(*docs, settings=None, columns=COLUMNS):
@@ -230,6 +231,15 @@ def test_normative_document_period_counts_working_days_across_a_holiday():
     assert "6个工作日" in msg and "少于规定的7个工作日" in msg and "2025-10-16" in msg
     _, problems = run(consult(start="2025-09-30", end="2025-10-16", kind="行政规范性文件"))
     assert problems.items == []
+
+
+def test_period_counts_from_publication_when_the_notice_came_out_late():
+    doc = consult(start="2026-11-01", end="2026-12-01")
+    doc.published = D(2026, 11, 5)
+    _, problems = run(doc)
+    [msg] = messages(problems)
+    assert "征集期限为26日（2026-11-05 至 2026-12-01，开始当日不计）（征集开始 2026-11-01 早于发布日期，从发布日期起算）" in msg
+    assert "把征集截止改到 2026-12-05 或之后" in msg
 
 
 def test_minimum_periods_are_settings():

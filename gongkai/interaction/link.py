@@ -227,22 +227,23 @@ def _check_period(r: Reader, c: Consultation, settings: Settings) -> None:
     minimum: Period | None = settings.min_periods.get(c.kind)
     if not minimum:
         return
-    start = c.start.date()
+    # The public can only comment once the notice is out: a 征集开始 before the 发布日期 does not count.
+    start = max(c.start.date(), c.document.published)
     if minimum.workdays:
         length = workdays.workdays_between(start, c.last_day)
-        enough = length >= minimum.days
         shown = f"{length}个工作日"
     else:
-        length = c.period_days
-        enough = length >= minimum.days
+        length = (c.last_day - start).days
         shown = f"{length}日"
+    enough = length >= minimum.days
     if enough or c.short_reason:
         return
     if minimum.workdays:
         earliest = workdays.add_workdays(start, minimum.days)
     else:
         earliest = start + dt.timedelta(days=minimum.days)
-    r.error("征集截止", f"{c.kind}的征集期限为{shown}（{start} 至 {c.last_day}，开始当日不计），"
+    late = f"（征集开始 {c.start.date()} 早于发布日期，从发布日期起算）" if start > c.start.date() else ""
+    r.error("征集截止", f"{c.kind}的征集期限为{shown}（{start} 至 {c.last_day}，开始当日不计）{late}，"
                     f"少于规定的{minimum}",
             f"把征集截止改到 {earliest} 或之后；确需缩短的，加“期限说明:”写明理由")
 
