@@ -64,7 +64,8 @@ def test_phone_tables_scroll_in_their_own_box(open_page):
     box.focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("End")
-    assert page.evaluate("document.querySelector('.gk-report-t3').parentElement.scrollLeft") > 0
+    # keyboard scrolling may be animated: wait for it rather than read the position at once
+    page.wait_for_function("document.querySelector('.gk-report-t3').parentElement.scrollLeft > 0", timeout=5000)
 
 
 def test_print_is_a4_without_chrome(open_page, tmp_path):
