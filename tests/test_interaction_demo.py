@@ -30,7 +30,9 @@ def demo():
         doc = loader.load(path.read_text("utf-8"), src, f"content/{src}")
         if doc is not None:
             docs.append(doc)
-    assert problems.items == [], [str(p) for p in problems.items]
+    # Problems of other documents are the core's to report (the demo_site fixture fails on them); here only
+    # the 解读/征集/反馈 problems count.
+    problems = Problems()
     interaction = collect(docs, Settings(), problems, columns=catalog.columns)
     return interaction, problems
 
