@@ -229,3 +229,17 @@ def test_rebuilding_replaces_the_old_index(tmp_path):
     build_index(_records(3), out)
     assert not stale.exists()
     assert Reader(out).meta["n"] == 4
+
+
+def test_two_processes_write_exactly_what_one_writes(tmp_path, monkeypatch):
+    import gongkai.search.index as index_module
+    monkeypatch.setattr(index_module, "PARALLEL_MIN", 10)
+    records = _records(61)
+    one, two = tmp_path / "one", tmp_path / "two"
+    build_index(records, one, shard_bytes=300)
+    stats = build_index(records, two, shard_bytes=300, workers=2)
+    files_one = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files_one == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    assert len(files_one) == stats.files
+    for rel in files_one:
+        assert (one / rel).read_bytes() == (two / rel).read_bytes(), rel

@@ -22,8 +22,12 @@ import datetime as dt
 import gzip
 import json
 import os
+import multiprocessing
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from collections import Counter
+from itertools import chain, repeat
+from operator import and_, sub
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -35,6 +39,7 @@ FORMAT = 1
 TEXT_LIMIT = 6000  # characters of body text kept for snippets
 DOCS_PER_DIR = 1000
 K1, B = 1.2, 0.75
+PARALLEL_MIN = 2000  # documents per worker below which a second process costs more than it saves
 
 
 @dataclass
@@ -87,8 +92,15 @@ def _varint_bytes(value: int) -> bytes:
     return bytes(out)
 
 
-_SMALL = 1 << 14  # values below this are one or two bytes; their encodings are precomputed
-_VARINTS = [_varint_bytes(v) for v in range(_SMALL)]
+class _VarintTable(dict):
+    """value → varint bytes; the one- and two-byte values are precomputed, larger ones filled on demand."""
+
+    def __missing__(self, value: int) -> bytes:
+        encoded = self[value] = _varint_bytes(value)
+        return encoded
+
+
+_VARINTS = _VarintTable((v, _varint_bytes(v)) for v in range(1 << 14))
 
 
 def _utf16_key(term: str) -> bytes:
@@ -99,76 +111,44 @@ def _gzip(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
-def build_index(records: Iterable[Record], out: Path, facets: Facets | None = None, *,
-                shard_bytes: int = 12_000) -> IndexStats:
-    """Write the index of ``records`` into ``out`` (replaced). ``shard_bytes`` is the raw size a shard is
-    filled to before the next one starts; a single term larger than that gets a shard of its own."""
-    records = sorted(records, key=lambda r: (-(r.published.toordinal() if r.published else 0), r.url))
-    out = Path(out)
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "t").mkdir(parents=True)
-    files = total_bytes = 0
-
-    def write(rel: str, data: bytes) -> None:
-        nonlocal files, total_bytes
-        path = out / rel
-        with open(path, "wb") as fh:
-            fh.write(data)
-        files += 1
-        total_bytes += len(data)
-
-    count = len(records)
-    avg_len = max(1.0, sum(len(r.text) for r in records) / max(1, count))
-    # term → [postings, last id, document frequency]
-    index: dict[str, list] = {}
-    postings = 0
-    years: list[list[int]] = []
-    dirs: set[int] = set()
-    get = index.get
-    for doc_id, rec in enumerate(records):
+def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len: float):
+    """Postings and fragments of documents ``start``–``end``: (term → [postings, last id, df], files, bytes,
+    postings). Gaps are counted from -1 at the start of the part; ``_merge`` re-bases them."""
+    # term → [doc_id << 3 | weight, …] while reading; encoded to gaps once per term at the end.
+    lists: dict[str, list[int]] = {}
+    get = lists.get
+    files = total_bytes = postings = 0
+    for doc_id in range(start, end):
+        rec = records[doc_id]
         title = Counter(terms(fold(rec.title)))
-        text = rec.text[:TEXT_LIMIT] if len(rec.text) > TEXT_LIMIT else rec.text
         body = Counter(terms(fold(rec.text)))
         # BM25 saturation tf / (tf + norm) graded in thirds: below 1/3 ⇔ tf < norm / 2, below 2/3 ⇔ tf < 2 norm.
         norm = K1 * (1 - B + B * len(rec.text) / avg_len)
         low, high = norm / 2, 2 * norm
-        weights = {term: (1 if tf < low else 2 if tf < high else 3) for term, tf in body.items()}
+        base = doc_id << 3
+        values = {term: base | (1 if tf < low else 2 if tf < high else 3) for term, tf in body.items()}
         for term in title:
-            weights[term] = weights.get(term, 0) + 4
-        extra = []
+            values[term] = values.get(term, base) + 4
         if rec.publisher:
-            extra.append(f"{FACET}p:{rec.publisher}")
-        extra += [f"{FACET}c:{c}" for c in dict.fromkeys(rec.columns)]
+            values[f"{FACET}p:{rec.publisher}"] = base
+        for column in rec.columns:
+            values[f"{FACET}c:{column}"] = base
         if rec.topic:
-            extra.append(f"{FACET}t:{rec.topic}")
+            values[f"{FACET}t:{rec.topic}"] = base
         if rec.kind:
-            extra.append(f"{FACET}k:{rec.kind}")
-        extra += exact_terms([rec.doc_number, rec.index_number])
-        for term in extra:
-            weights[term] = 0
-        # The hot loop of the build (once per posting): table lookups instead of varint arithmetic.
-        for term, weight in weights.items():
-            entry = get(term)
-            if entry is None:
-                value = ((doc_id + 1) << 3) | weight
-                index[term] = [bytearray(_VARINTS[value] if value < _SMALL else _varint_bytes(value)), doc_id, 1]
-                continue
-            value = ((doc_id - entry[1]) << 3) | weight
-            entry[0] += _VARINTS[value] if value < _SMALL else _varint_bytes(value)
-            entry[1] = doc_id
-            entry[2] += 1
-        postings += len(weights)
-
-        if rec.published:
-            if years and years[-1][0] == rec.published.year:
-                years[-1][2] = doc_id
+            values[f"{FACET}k:{rec.kind}"] = base
+        for term in exact_terms([rec.doc_number, rec.index_number]):
+            values[term] = base
+        # The hot loop of the build, once per posting: keep it to a lookup and an append.
+        for term, value in values.items():
+            found = get(term)
+            if found is None:
+                lists[term] = [value]
             else:
-                years.append([rec.published.year, doc_id, doc_id])
-        bucket = doc_id // DOCS_PER_DIR
-        if bucket not in dirs:
-            (out / "d" / str(bucket)).mkdir(parents=True, exist_ok=True)
-            dirs.add(bucket)
+                found.append(value)
+        postings += len(values)
+
+        text = rec.text[:TEXT_LIMIT] if len(rec.text) > TEXT_LIMIT else rec.text
         fragment = {"u": rec.url, "t": rec.title, "x": text}
         if rec.published:
             fragment["d"] = rec.published.isoformat()
@@ -176,8 +156,109 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
             if value:
                 fragment[key] = value
         fragment.update(rec.display)
-        write(f"d/{bucket}/{doc_id}.bin", _gzip(json.dumps(fragment, ensure_ascii=False,
-                                                           separators=(",", ":")).encode()))
+        data = _gzip(json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode())
+        with open(out / "d" / str(doc_id // DOCS_PER_DIR) / f"{doc_id}.bin", "wb") as fh:
+            fh.write(data)
+        files += 1
+        total_bytes += len(data)
+    # Gaps from the previous id of the part (from start - 1 for the first), in C-level iterators:
+    # value - (previous value with its weight bits cleared) = gap << 3 | weight.
+    first = (start - 1) << 3
+    varints = _VARINTS
+    index = {}
+    for term, values in lists.items():
+        if len(values) == 1:  # most terms of a large site occur once: skip the iterator set-up
+            index[term] = [bytearray(varints[values[0] - first]), values[0] >> 3, 1]
+        else:
+            index[term] = [bytearray(b"".join(map(varints.__getitem__, map(sub, values, chain(
+                (first,), map(and_, values, repeat(-8))))))), values[-1] >> 3, len(values)]
+    return index, files, total_bytes, postings
+
+
+def _merge(index: dict[str, list], part: dict[str, list], start: int) -> None:
+    """Append a later part's postings; its first gap per term was counted from ``start - 1``."""
+    for term, entry in part.items():
+        mine = index.get(term)
+        if mine is None:
+            value, pos = _read_varint(entry[0], 0)
+            doc_id = start - 1 + (value >> 3)
+            entry[0] = bytearray(_varint_bytes(((doc_id + 1) << 3) | (value & 7))) + entry[0][pos:]
+            index[term] = entry
+            continue
+        value, pos = _read_varint(entry[0], 0)
+        doc_id = start - 1 + (value >> 3)
+        mine[0] += _varint_bytes(((doc_id - mine[1]) << 3) | (value & 7))
+        mine[0] += entry[0][pos:]
+        mine[1] = entry[1]
+        mine[2] += entry[2]
+
+
+def _read_varint(data, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        b = data[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return value, pos
+
+
+_JOB: tuple | None = None  # (records, out, avg_len) inherited by forked workers
+
+
+def _run_part(bounds: tuple[int, int]):
+    records, out, avg_len = _JOB
+    return _index_part(records, bounds[0], bounds[1], out, avg_len)
+
+
+def build_index(records: Iterable[Record], out: Path, facets: Facets | None = None, *,
+                shard_bytes: int = 12_000, workers: int = 1) -> IndexStats:
+    """Write the index of ``records`` into ``out`` (replaced). ``shard_bytes`` is the raw size a shard is
+    filled to before the next one starts; a single term larger than that gets a shard of its own. With
+    ``workers`` > 1 (and fork available), large sites are tokenized in that many processes."""
+    global _JOB
+    records = sorted(records, key=lambda r: (-(r.published.toordinal() if r.published else 0), r.url))
+    out = Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "t").mkdir(parents=True)
+    count = len(records)
+    for bucket in range(-(-count // DOCS_PER_DIR)):
+        (out / "d" / str(bucket)).mkdir(parents=True)
+    avg_len = max(1.0, sum(len(r.text) for r in records) / max(1, count))
+    years: list[list[int]] = []
+    for doc_id, rec in enumerate(records):
+        if rec.published:
+            if years and years[-1][0] == rec.published.year:
+                years[-1][2] = doc_id
+            else:
+                years.append([rec.published.year, doc_id, doc_id])
+
+    workers = max(1, min(workers, count // PARALLEL_MIN))
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        step = -(-count // workers)
+        bounds = [(i, min(count, i + step)) for i in range(0, count, step)]
+        _JOB = (records, out, avg_len)
+        try:
+            with ProcessPoolExecutor(len(bounds), mp_context=multiprocessing.get_context("fork")) as pool:
+                parts = list(pool.map(_run_part, bounds))
+        finally:
+            _JOB = None
+    else:
+        bounds = [(0, count)]
+        parts = [_index_part(records, 0, count, out, avg_len)]
+    index, files, total_bytes, postings = parts[0]
+    for (start, _), (part, f, b, p) in zip(bounds[1:], parts[1:]):
+        _merge(index, part, start)
+        files, total_bytes, postings = files + f, total_bytes + b, postings + p
+
+    def write(rel: str, data: bytes) -> None:
+        nonlocal files, total_bytes
+        with open(out / rel, "wb") as fh:
+            fh.write(data)
+        files += 1
+        total_bytes += len(data)
 
     # Shards: consecutive terms in JavaScript's string order, filled up to shard_bytes.
     firsts: list[str] = []

@@ -230,7 +230,10 @@
     if (exact) parts.push(exact);
     parts = parts.filter(function (p, i) { return p && parts.indexOf(p) === i; })
       .sort(function (a, b) { return b.length - a.length; });
-    return parts.length ? new RegExp(parts.map(escapeRe).join("|"), "giu") : null;
+    // Letters and digits are marked as whole runs only: "3" must not light up inside "2023".
+    return parts.length ? new RegExp(parts.map(function (p) {
+      return /^[0-9a-z]+$/.test(p) ? "(?<![0-9a-z])" + escapeRe(p) + "(?![0-9a-z])" : escapeRe(p);
+    }).join("|"), "giu") : null;
   }
 
   // Text folded for matching keeps the original's length where it matters (繁→简 is one to one); where

@@ -11,3 +11,5 @@ class SearchConfig(Config):
     title = opt.Type(str, default="搜索")
     # Raw bytes a shard of the inverted index is filled to (docs/search.md: why 12,000).
     shard_bytes = opt.Type(int, default=12_000)
+    # Processes that tokenize a large site (2,000+ documents per process); Pagefind uses every core too.
+    workers = opt.Type(int, default=2)
