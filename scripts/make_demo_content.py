@@ -6,10 +6,12 @@ committed; run this script again after editing the document list below:
 
     .venv/bin/python scripts/make_demo_content.py [--check]
 
-索引号 serials are assigned per 发布主体 and year in date order, 文号 numbers per 机关代字 and year, so adding a
-document re-numbers the later ones of that year: acceptable for demo data that has never been "published",
-never for a real site. Serials stay below 00500, leaving 00500 and up to documents other modules write by hand.
-It writes only the files it generates (and their attachments); it never deletes anything.
+A 索引号 is stable once published: a document whose file already exists keeps the 索引号 and 文号 written in
+it. New documents get the next serial after the highest one of their 发布主体 and year (and the next 文号 of
+their 机关代字 and year); on a first run, with no files yet, serials follow the date order. Serials stay below
+00500, leaving 00500 and up to documents written by hand. The script writes only the files it generates (and
+their attachments) and never deletes anything; it names files that carry its serials but are no longer
+generated.
 """
 
 from __future__ import annotations
@@ -95,8 +97,27 @@ def _crc(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
+def published_numbers(d: Doc) -> tuple[str | None, str | None]:
+    """The 索引号 and 文号 already written in this document's file, if it exists."""
+    path = OUT / d.org / str(d.written.year) / f"{d.slug}.md"
+    if not path.is_file():
+        return None, None
+    text = path.read_text(encoding="utf-8")
+    index = re.search(r"^索引号:\s*(\S+)\s*$", text, re.M)
+    number = re.search(r"^文号:\s*(\S+)\s*$", text, re.M)
+    return (index.group(1) if index else None), (number.group(1) if number else None)
+
+
+def _serial(index_number: str) -> int:
+    return int(index_number.rsplit("-", 1)[1])
+
+
+def _doc_seq(doc_number: str) -> int:
+    return int(re.search(r"〕(\d+)号$", doc_number).group(1))
+
+
 def finish(docs: list[Doc]) -> None:
-    """Move dates onto working days, then assign 发布日期, 索引号 and 文号."""
+    """Move dates onto working days, then assign 发布日期, 索引号 and 文号 (keeping those already published)."""
     for d in docs:
         while not is_workday(d.written):
             d.written += dt.timedelta(days=1)
@@ -111,7 +132,25 @@ def finish(docs: list[Doc]) -> None:
     ordered = sorted(docs, key=lambda d: (d.written, d.published, d.org, d.slug))
     serial: dict[tuple[str, int], int] = defaultdict(int)
     numbers: dict[tuple[str, int], int] = {}
+    fresh = []
     for d in ordered:
+        index_number, doc_number = published_numbers(d)
+        prefix = f"{ORGS[d.org][0]}/{d.written.year}-"
+        if not (index_number and index_number.startswith(prefix)):
+            fresh.append(d)
+            continue
+        d.index_number = index_number
+        key = (d.org, d.written.year)
+        serial[key] = max(serial[key], _serial(index_number))
+        if d.number:
+            d.doc_number = d.number
+        elif d.agency:
+            if not (doc_number and doc_number.startswith(f"{d.agency}〔{d.written.year}〕")):
+                raise SystemExit(f"{d.org}/{d.slug}: its file has 文号 {doc_number}, expected one of {d.agency}")
+            d.doc_number = doc_number
+            nkey = (d.agency, d.written.year)
+            numbers[nkey] = max(numbers.get(nkey, 0), _doc_seq(doc_number))
+    for d in fresh:
         key = (d.org, d.written.year)
         serial[key] += 1 + _crc(d.slug) % 3  # gaps: not every numbered item is published
         if serial[key] >= SERIAL_LIMIT:
@@ -126,6 +165,13 @@ def finish(docs: list[Doc]) -> None:
                 raise SystemExit(f"{d.org}/{d.slug}: 文号 序号 {d.seq} is not above the earlier {numbers[nkey]}")
             numbers[nkey] = d.seq if d.seq is not None else following
             d.doc_number = f"{d.agency}〔{d.written.year}〕{numbers[nkey]}号"
+    seen: dict[str, Doc] = {}
+    for d in docs:
+        for value in (d.index_number, d.doc_number):
+            if value and value in seen:
+                raise SystemExit(f"{d.org}/{d.slug} and {seen[value].org}/{seen[value].slug} share {value}")
+            if value:
+                seen[value] = d
 
 
 _PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#]*$")
@@ -3990,6 +4036,46 @@ doc("dcjd", "gzap2024", "东城街道2024年重点工作安排", ["qtwj"], "2024
     4. **安全稳定。**开展高层建筑和电动自行车消防安全专项整治，汛期落实易涝点位专人值守。
     5. **优化服务。**便民服务中心推行“一窗通办”，窗口事项网上可办率达到90%。
     """, agency="东城街发")
+
+
+FORM = """示例市政府信息公开申请表（2025年版）
+
+一、申请人信息
+  公民：姓名＿＿＿＿  证件名称＿＿＿＿  证件号码＿＿＿＿＿＿＿＿
+        联系电话＿＿＿＿  电子邮箱＿＿＿＿  通信地址及邮编＿＿＿＿＿＿＿＿
+  法人或者其他组织：名称＿＿＿＿  统一社会信用代码＿＿＿＿
+        联系人姓名＿＿＿＿  联系电话＿＿＿＿  通信地址及邮编＿＿＿＿
+
+二、所需信息情况
+  所需信息的名称、文号或者便于行政机关查询的其他特征性描述：
+  ＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿
+
+三、获取信息的方式（可选）
+  □ 纸质文本  □ 电子邮件  □ 光盘  □ 当场查阅、抄录
+
+四、获取信息的途径（可选）
+  □ 邮寄  □ 电子邮件  □ 自行领取
+
+申请人签名（盖章）：＿＿＿＿        申请日期：＿＿＿＿年＿＿月＿＿日
+
+注：本表可以复印或者自行下载打印；通过互联网提交的，可在市政府门户网站“依申请公开”栏目在线填写。
+"""
+
+doc("szf", "sqb2025", "示例市政府信息公开申请表（2025年版）及填写说明", ["ysqgk"], "2025-01-06", "综合政务", """
+    公民、法人或者其他组织向本市各级行政机关申请获取政府信息，可以使用本申请表。
+
+    ## 填写说明
+
+    1. 申请人为公民的，应当填写姓名和身份证件信息；申请人为法人或者其他组织的，应当填写名称和统一社会信用代码。申请人提供的身份证件号码、联系电话等信息仅用于办理本申请，不对外公开。
+    2. “所需信息情况”应当尽量写明信息的名称、文号、发布机关和大致形成时间，便于行政机关准确检索。
+    3. 一份申请表原则上只申请一项或者一类政府信息。
+
+    ## 提交方式
+
+    申请人可以当面提交、邮寄或者通过市政府门户网站在线提交。当面提交的，当场出具登记回执；邮寄的，以签收之日为收到申请之日。行政机关自收到申请之日起20个工作日内答复。
+
+    受理机构：示例市人民政府办公室（市政务公开办公室），地址：示例市中心大道1号市民中心A座3楼，电话：0999-12345678。
+    """, attachments=[("示例市政府信息公开申请表（2025年版）", "szf-2025-sqb.txt", FORM)])
 
 
 if __name__ == "__main__":
