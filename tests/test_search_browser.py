@@ -279,3 +279,16 @@ def test_results_page_is_paginated(spage, site_url, search_site):
     second = results(spage, site_url)
     assert len(second) == total - 10 and not set(second) & set(top)
     assert spage.evaluate("document.activeElement.hasAttribute('data-gk-status')")
+
+
+def test_index_holds_every_document_and_page_once(search_site):
+    import gzip
+    import json
+    meta = json.loads(gzip.decompress((search_site / "search" / "data" / "meta.bin").read_bytes()))
+    # Every document, plus the one Markdown page outside wj/ (the home page); generated lists are left out.
+    assert meta["n"] == len(DOCS) + 1
+    urls = {json.loads(gzip.decompress(p.read_bytes()))["u"] for p in (search_site / "search" / "data" / "d").rglob("*.bin")}
+    assert urls == set(DOCS) | {""}
+    assert [p for p, _ in meta["facets"]["p"]] == ["szf", "jyj", "dcjd"]
+    assert meta["facets"]["k"] == ["规章", "行政规范性文件"]
+    assert not (search_site / "search" / "search_index.json").exists()  # mkdocs-material's search is not run

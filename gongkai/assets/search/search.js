@@ -174,7 +174,7 @@
       var exactList = exact ? lists[lists.length - 1] : null;
       if (exactList) for (var e = 0; e < exactList.ids.length; e++) if (ok(exactList.ids[e])) pinned.push(exactList.ids[e]);
 
-      var ids = [], partial = false, score = null;
+      var ids = [], near = [], score = null;
       if (terms.length) {
         score = new Float32Array(n);
         var hits = new Uint8Array(n);
@@ -187,23 +187,28 @@
           }
         });
         var need = terms.length;
-        var collect = function (min) {
+        var collect = function (min, max) {
           var out = [];
-          for (var id = 0; id < n; id++) if (hits[id] >= min && ok(id)) out.push(id);
+          for (var id = 0; id < n; id++) if (hits[id] >= min && hits[id] <= max && ok(id)) out.push(id);
           return out;
         };
-        ids = collect(need);
-        if (!ids.length && need > 1) {
-          // No document holds every term: show those holding any, most terms first, and say so.
-          ids = collect(1);
-          partial = ids.length > 0;
-          for (var j = 0; j < ids.length; j++) score[ids[j]] += 100 * hits[ids[j]];
-        }
+        ids = collect(need, need);
+        // Few documents hold every term (a query across a word boundary, a word the text spells otherwise):
+        // those holding most of them follow, in their own group, and the status line says so.
+        if (ids.length < PAGE_SIZE && need > 2) near = collect(Math.ceil(need * 0.6), need - 1);
+        if (!ids.length && !near.length && need > 1) near = collect(1, need - 1);
+        for (var j = 0; j < near.length; j++) score[near[j]] -= 1000 * (need - hits[near[j]]);
       } else if (filterTerms.length || range) {
         for (var id2 = 0; id2 < n; id2++) if (ok(id2)) ids.push(id2);
       }
-      if (state.sort !== "date" && score) ids.sort(function (a, b) { return score[b] - score[a] || a - b; });
       // Ids are newest first already, so id order is 发布日期 order.
+      if (state.sort !== "date" && score) {
+        var byScore = function (a, b) { return score[b] - score[a] || a - b; };
+        ids.sort(byScore);
+        near.sort(byScore);
+      }
+      var full = ids.length;
+      ids = ids.concat(near);
       if (pinned.length) ids = pinned.concat(ids.filter(function (id) { return pinned.indexOf(id) < 0; }));
       var years = new Map();
       ids.forEach(function (id) {
@@ -212,7 +217,7 @@
           if (id >= r[1] && id <= r[2]) { years.set(r[0], (years.get(r[0]) || 0) + 1); break; }
         }
       });
-      return { ids: ids, partial: partial, pinned: pinned, exact: exact, years: years };
+      return { ids: ids, full: full, near: near.length, pinned: pinned, exact: exact, years: years };
     });
   }
 
@@ -308,8 +313,10 @@
       var text;
       if (!state.q.trim() && !total && !hasFilters(state)) text = "请输入关键词，或选择筛选条件。";
       else if (!total) text = "没有找到相关结果。请减少关键词、检查用字，或清除筛选条件。";
-      else text = (result.partial ? "没有同时包含全部关键词的结果，以下 " : "找到 ") + total + " 条" +
-        (result.partial ? "部分匹配的结果" : "结果") + (pages > 1 ? "，第 " + page + "/" + pages + " 页" : "");
+      else if (!result.near) text = "找到 " + total + " 条结果";
+      else if (!result.full) text = "没有同时包含全部关键词的结果，以下 " + total + " 条为部分匹配";
+      else text = "找到 " + result.full + " 条结果，另有 " + result.near + " 条部分匹配";
+      if (total && pages > 1) text += "，第 " + page + "/" + pages + " 页";
       status.textContent = text;
       renderYears(result.years, state.y);
       renderPager(page, pages);
