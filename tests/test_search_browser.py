@@ -292,3 +292,15 @@ def test_index_holds_every_document_and_page_once(search_site):
     assert [p for p, _ in meta["facets"]["p"]] == ["szf", "jyj", "dcjd"]
     assert meta["facets"]["k"] == ["规章", "行政规范性文件"]
     assert not (search_site / "search" / "search_index.json").exists()  # mkdocs-material's search is not run
+
+
+def test_a_page_already_at_the_results_address_fails_the_build(tmp_path):
+    root = copy_mini(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - gongkai/search\n", encoding="utf-8")
+    (root / "content" / "search").mkdir()
+    (root / "content" / "search" / "index.md").write_text("# 我的搜索页\n", encoding="utf-8")
+    result = build(root)
+    assert result.returncode != 0
+    assert "搜索结果页的地址 search/ 已被 content/search/index.md 占用" in result.stderr
+    assert "page:" in result.stderr

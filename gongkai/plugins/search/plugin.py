@@ -8,10 +8,12 @@ The index is written after the build (``gongkai.search.index``); ``assets/search
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -83,9 +85,11 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                 files.append(File.generated(config, src_uri, abs_src_path=str(ASSETS_DIR / src_uri[len("assets/"):])))
         front = (f"---\ntitle: {self.config.title}\ntemplate: {TEMPLATE}\nsearch:\n  exclude: true\n"
                  "hide: [navigation, toc]\n---\n")
-        page_file = File.generated(config, self._page_src, content=front)
         if files.get_file_from_path(self._page_src) is not None:
-            files.remove(files.get_file_from_path(self._page_src))
+            where = os.path.relpath(os.path.join(config.docs_dir, self._page_src), os.path.dirname(config.config_file_path))
+            raise PluginError(f"gongkai/search：搜索结果页的地址 {self.config.page}/ 已被 {where} "
+                              "占用；请在 mkdocs.yml 中为 gongkai/search 设置 page: 其他地址，或移走该文件")
+        page_file = File.generated(config, self._page_src, content=front)
         files.append(page_file)
         page_url = page_file.url
         self.view = SearchView(page_url=page_url, index_url=page_url + "data/", script=SCRIPT)
@@ -131,7 +135,6 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             numbers = sorted((d for d in self.core.documents if d.doc_number), key=lambda d: d.sort_key)
             if numbers:
                 view.example_number = numbers[-1].doc_number
-            view.directory_url = getattr(getattr(self.core, "view", None), "directory_url", "")
         context["gongkai_search"] = view
         return context
 

@@ -17,5 +17,4 @@ class SearchView:
     site_url: str = ""
     facets: Facets = field(default_factory=Facets)
     years: list[int] = field(default_factory=list)  # newest first
-    directory_url: str = ""  # 政府信息公开目录, offered when JavaScript is off
     example_number: str = "示政办发〔2024〕12号"
