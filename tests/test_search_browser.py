@@ -257,6 +257,11 @@ def test_phone_and_zoom_layout(spage, site_url, width):
     assert not spage.is_visible("#gk-header-q")
     link = spage.locator("a.gk-header-search__link")
     assert link.is_visible()
+    box, icon = link.bounding_box(), link.locator("svg").bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44, box  # a tap target for a finger
+    assert icon["width"] >= 20 and box["x"] + box["width"] <= width, icon
+    assert spage.evaluate("getComputedStyle(document.querySelector('.gk-header-search__link svg')).fill") == \
+        spage.evaluate("getComputedStyle(document.querySelector('.md-header')).color")
     link.click()
     spage.wait_for_url(re.compile(r"/search/"))
     spage.fill("#gk-q", "测教发[2025]11号")
