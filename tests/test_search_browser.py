@@ -309,3 +309,11 @@ def test_a_page_already_at_the_results_address_fails_the_build(tmp_path):
     assert result.returncode != 0
     assert "搜索结果页的地址 search/ 已被 content/search/index.md 占用" in result.stderr
     assert "page:" in result.stderr
+
+
+def test_headings_follow_the_page_outline(spage, site_url):
+    open_results(spage, site_url, "教育")
+    levels = spage.eval_on_selector_all("article h1, article h2, article h3, .md-content h1, .md-content h2, "
+                                        ".md-content h3", "els => els.map(e => Number(e.tagName[1]))")
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    assert spage.locator("h2.gk-hit__title").count() == len(results(spage, site_url))

@@ -288,7 +288,7 @@
         var li = document.createElement("li");
         li.className = "gk-hit";
         if (result.pinned.indexOf(slice[i]) >= 0) li.classList.add("gk-hit--exact");
-        var h = document.createElement("h3");
+        var h = document.createElement("h2");
         h.className = "gk-hit__title";
         var a = document.createElement("a");
         a.href = new URL(doc.u, siteUrl).href;
