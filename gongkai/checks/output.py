@@ -1,0 +1,92 @@
+"""Report writers: console (grouped by severity), JSON for CI, HTML for the 政务公开办 (not part of the site)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from .findings import CHECK_LABELS, LABELS, SEVERITIES, Finding, sort_key
+
+
+def _where(f: Finding) -> str:
+    return f.file + (f":{f.line}" if f.line else "") + (f" [{f.field}]" if f.field else "")
+
+
+def console(findings: list[Finding], as_of: dt.date, external: dict[str, list[str]] | None = None) -> str:
+    counts = Counter(f.severity for f in findings)
+    lines = [f"发布前检查（截至 {as_of}）：{counts['error']} 个错误，{counts['warning']} 个警告，{counts['info']} 个提示"]
+    for severity in SEVERITIES:
+        group = sorted((f for f in findings if f.severity == severity), key=sort_key)
+        if not group:
+            continue
+        lines.append(f"\n== {LABELS[severity]}（{len(group)}）==")
+        for f in group:
+            lines.append(f"[{CHECK_LABELS.get(f.check, f.check)}] {_where(f)}: {f.message}")
+            if f.fix:
+                lines.append(f"    修改方法：{f.fix}")
+    if external:
+        lines.append(f"\n外部链接 {len(external)} 个（未访问；用 --external 检查）：")
+        lines += [f"  {url}（{len(pages)} 个页面）" for url, pages in sorted(external.items())]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(findings: list[Finding], as_of: dt.date, external: dict[str, list[str]] | None = None) -> str:
+    counts = Counter(f.severity for f in findings)
+    data = {
+        "as_of": as_of.isoformat(),
+        "summary": {s: counts[s] for s in SEVERITIES},
+        "findings": [f.as_dict() for f in sorted(findings, key=sort_key)],
+        "external_links": [{"url": u, "pages": sorted(set(p))} for u, p in sorted((external or {}).items())],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+CSS = """body{font:16px/1.6 system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
+h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:2rem}table{border-collapse:collapse;width:100%}
+th,td{border:1px solid #999;padding:.4rem .5rem;text-align:left;vertical-align:top}th{background:#eee}
+.error h2{color:#a40000}.warning h2{color:#7a4a00}.fix{color:#333;font-size:.95em}
+caption{text-align:left;font-weight:bold;padding:.3rem 0}code{word-break:break-all}"""
+
+
+def to_html(findings: list[Finding], as_of: dt.date, external: dict[str, list[str]] | None = None,
+            title: str = "发布前检查报告") -> str:
+    e = html.escape
+    counts = Counter(f.severity for f in findings)
+    out = [f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+           f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{e(title)}</title>'
+           f"<style>{CSS}</style></head><body><main>",
+           f"<h1>{e(title)}</h1><p>检查日期：{as_of}。共 {counts['error']} 个错误、{counts['warning']} 个警告、"
+           f"{counts['info']} 个提示。错误须在发布前改正；警告请尽快处理。</p>"]
+    for severity in SEVERITIES:
+        group = sorted((f for f in findings if f.severity == severity), key=sort_key)
+        out.append(f'<section class="{severity}"><h2>{LABELS[severity]}（{len(group)}）</h2>')
+        if not group:
+            out.append("<p>无。</p></section>")
+            continue
+        by_check = defaultdict(list)
+        for f in group:
+            by_check[f.check].append(f)
+        for check, items in by_check.items():
+            out.append(f"<table><caption>{e(CHECK_LABELS.get(check, check))}（{len(items)}）</caption>"
+                       "<thead><tr><th scope=\"col\">文件与位置</th><th scope=\"col\">问题</th>"
+                       "<th scope=\"col\">修改方法</th></tr></thead><tbody>")
+            for f in items:
+                out.append(f"<tr><td><code>{e(_where(f))}</code></td><td>{e(f.message)}</td>"
+                           f"<td class=\"fix\">{e(f.fix or '')}</td></tr>")
+            out.append("</tbody></table>")
+        out.append("</section>")
+    if external:
+        out.append(f"<section><h2>外部链接（{len(external)}）</h2><ul>")
+        out += [f"<li><code>{e(u)}</code>（{len(set(p))} 个页面）</li>" for u, p in sorted(external.items())]
+        out.append("</ul></section>")
+    out.append("</main></body></html>\n")
+    return "".join(out)
+
+
+def write(path: str | Path, text: str) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

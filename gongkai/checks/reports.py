@@ -1,0 +1,74 @@
+"""年报: a 发布主体 without last year's 政府信息公开工作年度报告 after its deadline (条例第四十九条).
+
+Reports are documents in a column of kind 年报: registered by the reports plugin (with ``extra["年报年度"]``)
+or written by editors as Markdown (the year is read from the title, "2025年…年度报告"). Deadlines are per
+发布主体 type as MM-DD of the following year: 31 January for 部门, 31 March for the 政府 (annual-report.md); the
+checks plugin takes them from the reports plugin's ``deadlines`` setting when that plugin is configured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from typing import Iterable
+
+from ..model import Catalog, Document
+from .blank import _catalog_file
+from .findings import Finding
+
+COLUMN_KIND = "年报"
+DEADLINES = {"人民政府": "03-31", "乡镇（街道）": "03-31", "政府部门": "01-31", "其他单位": "01-31"}
+YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def report_year(doc: Document) -> int | None:
+    year = doc.extra.get("年报年度") if doc.extra else None
+    if isinstance(year, int):
+        return year
+    m = YEAR_RE.search(doc.title)
+    return int(m.group(1)) if m else None
+
+
+def deadline(org_kind: str, year: int, deadlines: dict[str, str] | None = None) -> dt.date:
+    month_day = (deadlines or DEADLINES).get(org_kind) or DEADLINES.get(org_kind, "01-31")
+    month, day = (int(x) for x in str(month_day).split("-"))
+    return dt.date(year + 1, month, day)
+
+
+def check_annual_reports(catalog: Catalog, documents: Iterable[Document], as_of: dt.date,
+                         deadlines: dict[str, str] | None = None) -> list[Finding]:
+    columns = [c for c in catalog.walk() if c.kind == COLUMN_KIND]
+    if not columns:
+        return [Finding("catalog/columns.yml", "主动公开基本目录中没有“年报”类型的栏目", check="nianbao",
+                        severity="warning", fix="增加类型为“年报”的栏目（政府信息公开工作年度报告）")]
+    ids = {c.id for c in columns}
+    years: dict[str, dict[int, Document]] = defaultdict(dict)
+    for doc in documents:
+        if ids.intersection(doc.column_ids):
+            year = report_year(doc)
+            if year:
+                years[doc.publisher_id][year] = doc
+    last_year = as_of.year - 1
+    findings = []
+    for org in catalog.organizations.values():
+        mine = [c for c in columns if c.applies(org)]
+        if not mine:
+            continue
+        due = deadline(org.kind, last_year, deadlines)
+        if as_of <= due:
+            continue
+        report = years[org.id].get(last_year)
+        file, line = _catalog_file(mine[0])
+        if report is None:
+            findings.append(Finding(
+                file, f"{org.name}未发布 {last_year} 年度政府信息公开工作年度报告（应于 {due} 前发布，"
+                      f"截至 {as_of} 已逾期 {(as_of - due).days} 天）", line=line, field=f"栏目 {mine[0].id} · {org.id}",
+                check="nianbao", severity="warning",
+                fix=f"按国家格式编写并发布 {last_year} 年度年报（gongkai/reports：content/reports/{org.id}/{last_year}.yml）"))
+        elif report.published > due:
+            findings.append(Finding(
+                report.source or report.src_path, f"{org.name} {last_year} 年度年报发布于 {report.published}，"
+                f"晚于 {due}", field="发布日期", check="nianbao", severity="warning",
+                fix="年报应在法定期限内发布（条例第四十九条）"))
+    return findings

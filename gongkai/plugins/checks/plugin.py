@@ -1,0 +1,215 @@
+"""The checks plugin: pre-publication checks (发布前检查) inside ``mkdocs build``.
+
+Model checks (个人信息, 空白栏目, 栏目不更新, 公开时限, 年报, 解读与征集) run at the end of ``on_files``, once
+every feature plugin has registered its documents with the core; the link check runs in ``on_post_build`` over
+the written HTML. All findings are then reported together: errors fail a ``--strict`` build (PluginError) and are
+logged as errors otherwise; warnings are logged at INFO level, because MkDocs' ``--strict`` fails on any logged
+warning, and fail the build only with ``fail_on_warnings``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+
+from ...checks import output
+from ...checks.blank import check_blank
+from ...checks.deadline import check_deadlines
+from ...checks.extract import SCANNED_SUFFIXES, UNREADABLE_SUFFIXES
+from ...checks.findings import SEVERITIES, Finding, apply_severities
+from ...checks.freshness import check_freshness, check_home, parse_limit
+from ...checks.interaction import check_interaction
+from ...checks.links import check_external, link_findings, scan_site
+from ...checks.pii import scan_file
+from ...checks.reports import check_annual_reports
+from .config import ChecksConfig
+
+log = logging.getLogger("mkdocs.plugins.gongkai.checks")
+ALL_CHECKS = ("pii", "blank", "stale", "home", "deadline", "links", "nianbao", "interaction")
+
+
+def parse_date(text: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise PluginError(f"gongkai/checks: {what}“{text}”不是日期，应写成 2026-11-23") from None
+
+
+class ChecksPlugin(BasePlugin[ChecksConfig]):
+    """发布前检查: findings with file, line, severity and fix; console/JSON/HTML reports."""
+
+    def __init__(self):
+        self.core = None
+        self.findings: list[Finding] = []
+        self.input_problems: list[Finding] = []
+        self.external: dict[str, list[str]] = {}
+        self.sources: dict[str, tuple[str, str | None]] = {}
+        self.as_of = dt.date.today()
+        self.raise_on_errors = True  # `gongkai check` turns this off and reports itself
+
+    # ------------------------------------------------------------------ configuration
+
+    def on_config(self, config):
+        if not self.config.enabled:
+            return
+        self.core = config.plugins.get("gongkai/catalog")
+        if self.core is None:
+            raise PluginError("gongkai/checks 需要核心插件 gongkai/catalog：在 mkdocs.yml 的 plugins 中"
+                              "把 gongkai/catalog 写在 gongkai/checks 之前")
+        as_of = self.config.as_of or os.environ.get("GONGKAI_CHECK_AS_OF")
+        self.as_of = parse_date(as_of, "as_of ") if as_of else dt.date.today()
+        unknown = [c for c in self.config.checks if c not in ALL_CHECKS]
+        if unknown:
+            raise PluginError(f"gongkai/checks: checks 中的“{'、'.join(unknown)}”不是检查项，可用：{'、'.join(ALL_CHECKS)}")
+        for check, severity in self.config.severity.items():
+            if severity not in SEVERITIES:
+                raise PluginError(f"gongkai/checks: severity · {check}: “{severity}”应为 {' / '.join(SEVERITIES)}")
+        for key, value in [*self.config.update_limits.items(), ("home_limit", self.config.home_limit)]:
+            try:
+                parse_limit(value)
+            except ValueError as exc:
+                raise PluginError(f"gongkai/checks: update_limits · {key}: {exc}") from None
+        self.findings, self.input_problems, self.external, self.sources = [], [], {}, {}
+        return config
+
+    def _on(self, name: str) -> bool:
+        return name in self.config.checks
+
+    # ------------------------------------------------------------------ model checks
+
+    @event_priority(-60)  # after the core's late on_files (-50): every document is registered by then
+    def on_files(self, files, config):
+        if not self.config.enabled or self.core is None or self.core.catalog is None:
+            return files
+        catalog, documents = self.core.catalog, list(self.core.documents)
+        root = Path(config.config_file_path).parent
+        docs_dir = Path(config.docs_dir)
+        found: list[Finding] = []
+        self.input_problems = [Finding(p.file, p.message, p.line, p.field, p.fix, p.severity, check="input")
+                               for p in self.core.problems.items]
+
+        def display(path: Path) -> str:
+            try:
+                return path.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                return str(path)
+
+        by_src = {d.src_path: d for d in documents}
+        for file in files:
+            if file.abs_src_path and file.is_documentation_page():
+                doc = by_src.get(file.src_uri)
+                shown = doc.source if doc is not None and doc.source else display(Path(file.abs_src_path))
+                self.sources[file.dest_uri] = (shown, file.abs_src_path)
+            elif file.src_uri in by_src:  # a page a feature plugin generated from data (年报 from YAML)
+                doc = by_src[file.src_uri]
+                path = root / doc.source if doc.source else None
+                self.sources[file.dest_uri] = (doc.source or file.src_uri,
+                                               str(path) if path is not None and path.is_file() else None)
+
+        if self._on("pii"):
+            allow = set(self.config.allow) | _catalog_numbers(catalog)
+            scanned = set()
+            for file in files:
+                path = Path(file.abs_src_path) if file.abs_src_path else None
+                if path is None or not _inside(path, docs_dir):
+                    continue
+                if path.suffix.lower() in SCANNED_SUFFIXES | UNREADABLE_SUFFIXES:
+                    scanned.add(path.resolve())
+                    found += scan_file(path, display(path), allow=allow, latest_year=self.as_of.year)
+            for doc in documents:  # sources outside docs_dir, e.g. the YAML data of 年报
+                path = root / doc.source if doc.source else None
+                if path is not None and path.is_file() and path.resolve() not in scanned:
+                    scanned.add(path.resolve())
+                    found += scan_file(path, display(path), allow=allow, latest_year=self.as_of.year)
+        if self._on("blank"):
+            found += check_blank(catalog, documents)
+        if self._on("stale"):
+            found += check_freshness(catalog, documents, self.as_of, self.config.update_limits)
+        if self._on("home"):
+            home = docs_dir / "index.md"
+            found += check_home(documents, self.as_of, self.config.home_limit,
+                                display(home) if home.is_file() else "index.md")
+        if self._on("deadline"):
+            found += check_deadlines(catalog, documents, self.config.time_limit_workdays)
+        if self._on("nianbao"):
+            deadlines = self.config.report_deadlines
+            reports = config.plugins.get("gongkai/reports")
+            if deadlines is None and reports is not None:
+                deadlines = getattr(reports.config, "deadlines", None)
+            found += check_annual_reports(catalog, documents, self.as_of, deadlines)
+        if self._on("interaction"):
+            plugin = config.plugins.get("gongkai/interaction")
+            found += check_interaction(getattr(plugin, "interaction", None), self.as_of)
+        self.findings = found
+        return files
+
+    # ------------------------------------------------------------------ links, then the report
+
+    def on_post_build(self, config):
+        if not self.config.enabled or self.core is None:
+            return
+        if self._on("links"):
+            report = scan_site(config.site_dir)
+            problems = None
+            if self.config.check_external:
+                problems = check_external(sorted(report.external), timeout=self.config.external_timeout)
+            self.external = dict(report.external)
+            self.findings += link_findings(report, self.sources, problems)
+            log.info(f"链接检查：{report.pages} 个页面，{report.links} 个站内链接，{len(report.external)} 个外部链接"
+                     + ("" if self.config.check_external else "（外部链接未访问）"))
+        self.findings = apply_severities(self.findings, self.config.severity)
+        self._write_reports(config)
+        self._report(config)
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        """Own findings plus the core's input problems, for the reports."""
+        return self.input_problems + self.findings
+
+    def _write_reports(self, config) -> None:
+        root = Path(config.config_file_path).parent
+        if self.config.report_json:
+            output.write(root / self.config.report_json, output.to_json(self.all_findings, self.as_of, self.external))
+        if self.config.report_html:
+            output.write(root / self.config.report_html, output.to_html(self.all_findings, self.as_of, self.external))
+
+    def _report(self, config) -> None:
+        errors = [f for f in self.findings if f.severity == "error"]
+        warnings = [f for f in self.findings if f.severity == "warning"]
+        infos = [f for f in self.findings if f.severity == "info"]
+        for f in infos:
+            log.debug(f"提示：{f}")
+        failing = errors + (warnings if self.config.fail_on_warnings else [])
+        for f in warnings if not self.config.fail_on_warnings else []:
+            log.info(f"警告：{f}")
+        log.info(f"发布前检查（截至 {self.as_of}）：{len(errors)} 个错误，{len(warnings)} 个警告，{len(infos)} 个提示")
+        if not failing or not self.raise_on_errors:
+            return
+        what = "错误" if not warnings or not self.config.fail_on_warnings else "错误和警告"
+        message = f"发布前检查发现 {len(failing)} 个{what}：\n" + "\n".join(f"  {f}" for f in failing)
+        if config.strict or self.config.fail_on_warnings:
+            raise PluginError(message)
+        log.error(message)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _catalog_numbers(catalog) -> set[str]:
+    """Numbers the catalog publishes itself: the site's and every 指南's phone and fax, and the 机构代码."""
+    numbers = {catalog.site.phone, catalog.site.site_code}
+    for org in catalog.organizations.values():
+        numbers |= {org.code, org.guide.phone, org.guide.fax}
+    # A field may hold several numbers ("0999-1234567、13800000000"): allow each one.
+    return {run for n in numbers if n for run in re.findall(r"\d[\d -]*\d", n)}
