@@ -22,8 +22,11 @@ CHROMIUM_ARGS = [
 
 
 def mkdocs_build(config: Path, site_dir: Path, *, strict: bool = True, env: dict | None = None):
-    """Run `mkdocs build` in a subprocess, as CI does; returns the CompletedProcess."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site_dir)]
+    """Run `mkdocs build` in a subprocess, as CI does; returns the CompletedProcess.
+
+    Not with -q: MkDocs neither prints nor counts warnings then, so --strict could not fail on them.
+    """
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site_dir)]
     if strict:
         cmd.append("--strict")
     return subprocess.run(cmd, capture_output=True, text=True, cwd=config.parent,
@@ -36,7 +39,7 @@ def demo_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("demo") / "site"
     result = mkdocs_build(ROOT / "mkdocs.yml", site)
     assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
+    assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
     return site
 
 
