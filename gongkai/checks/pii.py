@@ -52,6 +52,8 @@ OTHER_NUMBER_RE = re.compile(r"(?:编号|编码|编码为|单号|订单|合同|�
                              r"登记号|许可证|证书号|备案号|档案号|案号|序号|条码|工号|学号|No\.?|NO\.?)[^0-9\n]{0,6}$")
 CARD_WORDS_RE = re.compile(r"卡号|银行卡|账号|帐号|账户|帐户|开户|银行|社保卡|储蓄卡|信用卡|借记卡|收款")
 CARD_PREFIX_RE = re.compile(r"^(?:62|4|5[1-5])")
+# A table column or row whose label names a quantity holds statistics, not personal numbers.
+STATISTICS_RE = re.compile(r"元|金额|经费|资金|数量|人数|户数|件数|数值|合计|总计|小计|统计|产值|面积|总量|增加值|收入|支出")
 
 
 @dataclass
@@ -130,6 +132,38 @@ def _classify(digits: str, context: str, latest_year: int | None) -> str | None:
     return None
 
 
+def _cells(line: str, tabular: bool) -> list[tuple[int, int]]:
+    """(start, end) of each cell of a table row: '|' cells in Markdown, ',' or tab cells in CSV/sheet rows."""
+    if tabular:
+        sep = "\t" if "\t" in line else ","
+    elif line.lstrip().startswith("|"):
+        sep = "|"
+    else:
+        return []
+    spans, start = [], 0
+    for i, ch in enumerate(line + sep):
+        if i == len(line) or ch == sep:
+            spans.append((start, i))
+            start = i + 1
+    return spans
+
+
+def _cell_labels(line: str, header: str, pos: int, tabular: bool) -> str:
+    """The header cell above ``pos`` and the row's first cell, where the line is a table row."""
+    spans = _cells(line, tabular)
+    if not spans or not header:
+        return ""
+    index = next((i for i, (a, b) in enumerate(spans) if a <= pos <= b), None)
+    if index is None:
+        return ""
+    head = _cells(header, tabular)
+    labels = [header[slice(*head[index])]] if index < len(head) and header != line else []
+    first = next(((a, b) for a, b in spans if line[a:b].strip()), None)
+    if first is not None and first != spans[index]:
+        labels.append(line[slice(*first)])
+    return " ".join(labels)
+
+
 def _table_headers(lines: list[str], tabular: bool) -> list[str]:
     """For each line, the header row of the table it belongs to ('' outside tables).
 
@@ -172,6 +206,8 @@ def scan_text(text: str, *, allow: Iterable[str] = (), tabular: bool = False,
             if INDEX_AFTER_RE.match(after) or UNIT_AFTER_RE.match(after) or CURRENCY_BEFORE_RE.search(before):
                 continue
             if OTHER_NUMBER_RE.search(before[-16:]):
+                continue
+            if headers[number - 1] and STATISTICS_RE.search(_cell_labels(line, headers[number - 1], start, tabular)):
                 continue
             body = re.sub(r"^\+?86[- ]?(?=1[3-9])", "", raw) if re.match(r"^\+?86[- ]?1[3-9]", raw) and \
                 len(re.sub(r"\D", "", raw)) == 13 else raw

@@ -145,7 +145,10 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             found += check_annual_reports(catalog, documents, self.as_of, deadlines)
         if self._on("interaction"):
             plugin = config.plugins.get("gongkai/interaction")
-            found += check_interaction(getattr(plugin, "interaction", None), self.as_of)
+            # The interaction plugin reports overdue 反馈 itself (as of its own date): keep one finding per file.
+            reported = {(p.file, p.field) for p in self.input_problems}
+            found += [f for f in check_interaction(getattr(plugin, "interaction", None), self.as_of)
+                      if (f.file, f.field) not in reported]
         self.findings = found
         return files
 
