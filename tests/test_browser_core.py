@@ -53,3 +53,23 @@ def test_elder_mode_enlarges_text_and_is_remembered(page, demo_url):
     page.reload()
     assert page.evaluate("document.documentElement.classList.contains('gk-elder')")
     assert page.get_by_role("button", name="退出长者模式").get_attribute("aria-pressed") == "true"
+
+
+CONTRAST_JS = """(selector) => {
+  const lum = (rgb) => { const [r, g, b] = rgb.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number).map(v => {
+      v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const background = (el) => { while (el) { const c = getComputedStyle(el).backgroundColor;
+      if (c && !c.startsWith('rgba(0, 0, 0, 0)') && c !== 'transparent') return c; el = el.parentElement; }
+    return 'rgb(255, 255, 255)'; };
+  const el = document.querySelector(selector);
+  const a = lum(getComputedStyle(el).color), b = lum(background(el));
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("selector", [".gk-crumbs a", ".md-header__topic", ".gk-footer p", ".gk-tree a",
+                                      ".md-nav__link"])
+def test_text_contrast_meets_wcag_aa(page, demo_url, selector):
+    page.goto(demo_url + "/xxgk/")
+    assert page.evaluate(CONTRAST_JS, selector) >= 4.5
