@@ -175,3 +175,17 @@ def test_reports_written_by_the_plugin_settings(broken, tmp_path):
     assert data["summary"]["error"] == 7
     assert (root / "reports" / "checks.html").read_text(encoding="utf-8").startswith("<!doctype html>")
     assert not (root / "site" / "reports").exists()
+
+
+def test_mkdocs_own_warnings_are_in_the_command_report(broken, tmp_path):
+    root = tmp_path / "src"
+    shutil.copytree(broken, root, ignore=shutil.ignore_patterns("site", "out"))
+    with open(root / "content" / "index.md", "a", encoding="utf-8") as fh:
+        fh.write("\n[坏链接](nope.md)\n")
+    result = gongkai_check(root, "--json", str(tmp_path / "r.json"))
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    build = [f for f in data["findings"] if f["check"] == "build"]
+    assert len(build) == 1 and "nope.md" in build[0]["message"] and build[0]["severity"] == "error"
+    assert ("error", "content/index.md", 9) in [(f["severity"], f["file"], f.get("line")) for f in data["findings"]
+                                               if f["check"] == "links"]
+    assert result.returncode == 1

@@ -17,6 +17,21 @@ import tempfile
 from pathlib import Path
 
 from . import output
+from .findings import Finding
+
+
+class _Collect(logging.Handler):
+    """MkDocs' own warnings (e.g. a Markdown link to a missing page): a --strict build would fail on them."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.findings: list[Finding] = []
+
+    def emit(self, record):
+        if record.name.startswith("mkdocs.plugins.gongkai"):
+            return  # the gongkai plugins' problems are in the report already
+        self.findings.append(Finding("MkDocs", record.getMessage().strip(), check="build", severity="error",
+                                     fix="按提示修改；mkdocs build --strict 会因此失败"))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,7 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     from ..plugins.checks.plugin import ChecksPlugin
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)  # the report below says what matters
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.setLevel(logging.WARNING)
+    collect = _Collect()
+    mkdocs_log.addHandler(collect)
+    for handler in mkdocs_log.handlers:  # the report below says what matters
+        if handler is not collect:
+            handler.setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="gongkai-check-") as tmp:
         try:
             config = load_config(str(config_file), site_dir=tmp, strict=False)
@@ -73,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         except MkDocsException as exc:
             print(f"网站无法构建，未能完成检查：\n{exc}", file=sys.stderr)
             return 2
-    findings = plugin.all_findings
+    findings = collect.findings + plugin.all_findings
     if args.quiet:
         print(output.console(findings, plugin.as_of).splitlines()[0])
     else:
