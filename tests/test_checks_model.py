@@ -287,3 +287,16 @@ def test_json_and_html_reports():
 def test_severity_overrides():
     findings = apply_severities(sample_findings(), {"stale": "error"})
     assert [f.severity for f in findings] == ["error", "error", "info"]
+
+
+def test_external_links_are_fetched_only_when_asked(tmp_path):
+    from conftest import serve
+    from gongkai.checks.links import check_external
+
+    (tmp_path / "ok.html").write_text("ok", encoding="utf-8")
+    base, server = serve(tmp_path)
+    try:
+        problems = check_external([f"{base}/ok.html", f"{base}/missing.html"], timeout=5)
+    finally:
+        server.shutdown()
+    assert problems == {f"{base}/missing.html": "HTTP 404"}
