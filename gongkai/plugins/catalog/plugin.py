@@ -117,6 +117,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._neighbours: dict[str, tuple[Document | None, Document | None]] = {}
         self._crumbs: dict[str, list[Crumb]] = {}
         self._column_urls: dict[tuple[str, str | None], str] = {}
+        self._org_urls: dict[str, str] = {}
+        self.section_url = ""
 
     # ---- API for feature plugins (docs/architecture.md) -------------------------------------------------
 
@@ -142,6 +144,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     def url_of(self, doc: Document) -> str:
         return doc.url
+
+    def org_url(self, org: Organization) -> str:
+        """Site-relative URL of a 发布主体's 信息公开 home."""
+        return self._org_urls[org.id]
 
     def column_url(self, column: Column, org: Organization | None = None) -> str:
         """Site-relative URL of a column's first page, for one 发布主体 or site-wide."""
@@ -173,6 +179,14 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         for path in ASSETS["js"]:
             if path not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(path)
+        # Page URLs depend only on the catalog, so feature plugins can link to them from on_config on.
+        for org in [None, *self.catalog.organizations.values()]:
+            for column in self.catalog.walk():
+                if org is None or column.applies(org):
+                    src = self._src(org.id if org else "", column.path)
+                    self._column_urls[(column.id, org.id if org else None)] = self._url(config, src)
+        self._org_urls = {o.id: self._url(config, self._src(o.id)) for o in self.catalog.organizations.values()}
+        self.section_url = self._url(config, self._src())
         config.nav = self._navigation(config.nav)
         # Documents are kept out of the nav on purpose; listing each of them at every build is noise.
         config.validation.nav.omitted_files = logging.DEBUG
@@ -332,13 +346,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def _generate_pages(self, files: Files, config: MkDocsConfig) -> None:
         catalog, section = self.catalog, self.config.section
         home_url = "" if files.get_file_from_path("index.md") else None
-        # Create every File first so all URLs are known before the structures link to each other.
         scopes: list[Organization | None] = [None, *catalog.organizations.values()]
-        for org in scopes:
-            for column in catalog.walk():
-                if org is None or column.applies(org):
-                    src = self._src(org.id if org else "", column.path)
-                    self._column_urls[(column.id, org.id if org else None)] = self._url(config, src)
         section_file = self._add_page(files, config, self._src())
         sitemap_file = self._add_page(files, config, "wzdt/index.md")
         directory_root = self._url(config, self._src("mulu"))
@@ -348,7 +356,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
         base = ([Crumb("首页", home_url)] if home_url is not None else []) + [Crumb(self.config.section_title,
                                                                                         section_file.url)]
-        org_urls = {o.id: self._url(config, self._src(o.id)) for o in catalog.organizations.values()}
+        org_urls = self._org_urls
 
         def org_crumbs(org):
             return base + ([Crumb(org.name, org_urls[org.id])] if org else [])
