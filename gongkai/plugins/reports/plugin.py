@@ -91,8 +91,8 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
         root = Path(config.config_file_path).parent
         docs_dir = Path(config.docs_dir)
         prefix = self.config.reports_dir.strip("/") + "/"
-        # Report pages live inside the 发布主体's own 年报 column: <section>/<org>/<column path>/<year>/. The core's
-        # API has no URL for a column page before its late on_files, so the path is built from its section setting.
+        # Report pages live inside the 发布主体's own 年报 column: <section>/<org>/<column path>/<year>/ (a source
+        # path, which the core's URL helpers do not give, so it is built from the core's section setting).
         section = getattr(self.core.config, "section", "xxgk")
 
         loaded: dict[tuple[str, int], AnnualReport] = {}
@@ -223,8 +223,9 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
         if history is not None:
             section = context.get("gongkai")
             crumbs = [Crumb("政府信息公开", section.section_url)] if section is not None else []
+            crumbs.append(Crumb(history.organization.name, self.core.org_url(history.organization)))
             if history.column is not None:
-                crumbs.append(Crumb(f"{history.column.name} - {history.organization.name}",
+                crumbs.append(Crumb(history.column.name,
                                     self.core.column_url(history.column, history.organization)))
             history.breadcrumbs = crumbs
             context["listing"] = history
