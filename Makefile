@@ -5,12 +5,12 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test bench chromium clean
+.PHONY: site serve test bench bench-search chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,checks]'
 	touch $@
 
 ## Build the demo site into site/ (strict: any warning fails).
@@ -32,9 +32,14 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-wqy-microhei; }
 
-## Build benchmark (see scripts/bench --help).
+## Build benchmark: gongkai against stock mkdocs-material (see scripts/bench --help).
 bench: $(STAMP)
 	$(PY) scripts/bench
+
+## Search benchmark: gongkai search against Pagefind and mkdocs-material search (needs chromium).
+bench-search: $(STAMP) chromium
+	$(PY) -m pip install -q -e '.[bench]'
+	$(PY) scripts/bench_search
 
 clean:
 	rm -rf site $(VENV) .pytest_cache
