@@ -154,6 +154,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
     # ------------------------------------------------------------------ links, then the report
 
+    @event_priority(-100)  # last: other plugins may still write files into site_dir in their on_post_build
     def on_post_build(self, config):
         if not self.config.enabled or self.core is None:
             return
