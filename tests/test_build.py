@@ -144,6 +144,7 @@ def test_generated_guide_directory_and_empty_reason(mini_site):
         assert cell in directory
     empty = (site / "xxgk/szf/gzdt/index.html").read_text("utf-8")
     assert "暂无信息：市政府工作动态在门户网站要闻栏目发布。" in empty
+    assert "暂无信息" not in (site / "xxgk/gzdt/index.html").read_text("utf-8")  # others have documents
     home = (site / "xxgk/index.html").read_text("utf-8")
     assert "测试市东城街道办事处" in home and '测试市教育局</a> <span class="gk-count" aria-label="5 条信息">' in home
 
@@ -205,3 +206,19 @@ def test_cached_nav_is_shared_by_pages_at_the_same_position(mini_site):
     assert nav("wj/jyj/2025/gf-1/index.html") == nav("wj/szf/2025/gz-1/index.html")
     assert '"../../../../xxgk/zcwj/gfxwj/"' in nav("wj/jyj/2025/gf-1/index.html")
     assert '"../../zcwj/gfxwj/"' in nav("xxgk/jyj/zn/index.html")
+
+
+def test_site_wide_page_explains_when_every_publisher_has_nothing(tmp_path):
+    root = copy_mini(tmp_path)
+    columns = root / "catalog" / "columns.yml"
+    columns.write_text(columns.read_text("utf-8").replace(
+        "      szf: 市政府工作动态在门户网站要闻栏目发布。",
+        "      szf: 市政府工作动态在门户网站要闻栏目发布。\n      jyj: 本局动态并入通知公告。\n      dcjd: 街道动态见政务微信。"),
+        "utf-8")
+    for rel in ("jyj/2025/dt-1.md", "dcjd/2025/dt-1.md"):
+        (root / "content" / "wj" / rel).unlink()
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    text = (root / "site" / "xxgk/gzdt/index.html").read_text("utf-8")
+    assert ("暂无信息：测试市人民政府：市政府工作动态在门户网站要闻栏目发布。；教育局：本局动态并入通知公告。；"
+            "测试市东城街道办事处：街道动态见政务微信。") in text

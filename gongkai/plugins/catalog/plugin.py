@@ -426,6 +426,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             for c in column.children if org is None or c.applies(org)]
         if org is not None:
             common["empty_reason"] = column.empty_reasons.get(org.id, "")
+        else:  # site-wide: explained only when every 发布主体 it applies to has said why it has nothing
+            applicable = [o for o in self.catalog.organizations.values() if column.applies(o)]
+            if applicable and all(o.id in column.empty_reasons for o in applicable):
+                common["empty_reason"] = "；".join(f"{o.label}：{column.empty_reasons[o.id]}" for o in applicable)
         parts = [org_id or "", column.path]
         if column.kind == "指南":
             common["tree"] = tree(org) if org else []
