@@ -86,6 +86,19 @@ class _Reader:
         return tuple(good) or default
 
 
+def _read_entry(problems, display, entry, what, keys, example, line=None):
+    """A reader for one catalog entry (发布主体 or 栏目) and its checked id, or None if it is no mapping."""
+    if not isinstance(entry, dict):
+        problems.add(display, f"每个{what}应为映射（id、名称…）", line=getattr(entry, "line", line))
+        return None
+    r = _Reader(problems, display, entry, f"{what} {entry.get('id', '?')}")
+    r.unknown_keys(keys)
+    entry_id = r.text("id")
+    if entry_id and not ID_RE.match(entry_id):
+        r.error("id", f"“{entry_id}”不符合要求：只能用小写字母、数字和连字符", fix=example)
+    return r, entry_id
+
+
 def _mapping_list(problems, file, data, key) -> list:
     if not isinstance(data, dict) or key not in data:
         problems.add(file, f"文件顶层应为“{key}:”及其列表", line=1, field=key,
@@ -110,14 +123,10 @@ def load_organizations(problems: Problems, path: Path, display: str) -> dict[str
     orgs: dict[str, Organization] = {}
     codes: dict[str, Organization] = {}
     for entry in _mapping_list(problems, display, data, "发布主体"):
-        if not isinstance(entry, dict):
-            problems.add(display, "每个发布主体应为映射（id、名称、类型…）", line=getattr(entry, "line", None))
+        read = _read_entry(problems, display, entry, "发布主体", ORG_KEYS, "例如 jyj、dcjd")
+        if read is None:
             continue
-        r = _Reader(problems, display, entry, f"发布主体 {entry.get('id', '?')}")
-        r.unknown_keys(ORG_KEYS)
-        org_id = r.text("id")
-        if org_id and not ID_RE.match(org_id):
-            r.error("id", f"“{org_id}”不符合要求：只能用小写字母、数字和连字符", fix="例如 jyj、dcjd")
+        r, org_id = read
         guide_data = entry.get("指南")
         if not isinstance(guide_data, dict):
             r.error("指南", "缺少信息公开指南数据（工作机构名称、办公地址、办公时间、电话、传真、邮箱…）",
@@ -180,14 +189,10 @@ def load_columns(problems: Problems, path: Path, display: str, orgs: dict[str, O
     def build(entries, parent: Column | None, key_line) -> list[Column]:
         result = []
         for entry in entries:
-            if not isinstance(entry, dict):
-                problems.add(display, "每个栏目应为映射（id、名称…）", line=getattr(entry, "line", key_line))
+            read = _read_entry(problems, display, entry, "栏目", COLUMN_KEYS, "例如 zcwj、gfxwj", key_line)
+            if read is None:
                 continue
-            r = _Reader(problems, display, entry, f"栏目 {entry.get('id', '?')}")
-            r.unknown_keys(COLUMN_KEYS)
-            col_id = r.text("id")
-            if col_id and not ID_RE.match(col_id):
-                r.error("id", f"“{col_id}”不符合要求：只能用小写字母、数字和连字符", fix="例如 zcwj、gfxwj")
+            r, col_id = read
             inherited = parent.applies_to if parent else ORG_KINDS
             col = Column(id=col_id, name=r.text("名称"), kind=r.choice("类型", COLUMN_KINDS, "文件列表"),
                          description=r.text("说明", required=False), body=r.text("正文", required=False),
