@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -75,18 +76,24 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, demo_url):
-    """A fresh page that fails the test on any request to another host."""
+@contextlib.contextmanager
+def guarded_page(browser, base_url: str, *, script_errors: bool = False):
+    """A fresh page that fails the test on any request to another host (and, if asked, on script errors)."""
     context = browser.new_context(locale="zh-CN")
     pg = context.new_page()
     foreign: list[str] = []
-
-    def check(request):
-        if not request.url.startswith((demo_url, "data:", "blob:", "about:")):
-            foreign.append(request.url)
-
-    pg.on("request", check)
+    errors: list[str] = []
+    pg.on("request", lambda r: None if r.url.startswith((base_url, "data:", "blob:", "about:"))
+          else foreign.append(r.url))
+    pg.on("pageerror", lambda e: errors.append(str(e)))
     yield pg
     context.close()
     assert not foreign, f"requests to other hosts: {foreign}"
+    if script_errors:
+        assert not errors, f"script errors: {errors}"
+
+
+@pytest.fixture
+def page(browser, demo_url):
+    with guarded_page(browser, demo_url) as pg:
+        yield pg

@@ -10,10 +10,15 @@ from conftest import mkdocs_build
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
 
-def copy_mini(tmp_path: Path) -> Path:
+def copy_site(tmp_path: Path, fixture: Path) -> Path:
+    """A writable copy of a fixture site."""
     root = tmp_path / "site-src"
-    shutil.copytree(MINI, root)
+    shutil.copytree(fixture, root)
     return root
+
+
+def copy_mini(tmp_path: Path) -> Path:
+    return copy_site(tmp_path, MINI)
 
 
 def write_doc(root: Path, rel: str, front: str, body: str = "正文。\n") -> Path:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,21 +13,14 @@ from pathlib import Path
 import pytest
 
 from conftest import mkdocs_build
+from sitekit import copy_site, write_doc as write
 
 FIXTURE = Path(__file__).parent / "fixtures" / "interaction"
 ROW_RE = re.compile(r'<tr data-gk-row="([^"]+)"|<tr data-gk-follows="([^"]+)"')
 
 
 def copy_fixture(tmp_path: Path) -> Path:
-    root = tmp_path / "src"
-    shutil.copytree(FIXTURE, root)
-    return root
-
-
-def write(root: Path, rel: str, front: str, body: str = "正文。") -> None:
-    path = root / "content" / "wj" / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\n{front.strip()}\n---\n\n{body}\n", encoding="utf-8")
+    return copy_site(tmp_path, FIXTURE)
 
 
 def set_today(root: Path, today: str | None) -> None:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import serve
+from conftest import guarded_page, serve
 from sitekit import GOOD_FRONT, build, copy_mini, write_doc
 
 DOCS = {
@@ -70,17 +70,9 @@ def site_url(search_site):
 
 @pytest.fixture
 def spage(browser, site_url):
-    """A fresh page on the search site that fails the test on any request to another host."""
-    context = browser.new_context(locale="zh-CN")
-    pg = context.new_page()
-    foreign: list[str] = []
-    pg.on("request", lambda r: foreign.append(r.url) if not r.url.startswith((site_url, "data:", "blob:")) else None)
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert not foreign, f"requests to other hosts: {foreign}"
-    assert not errors, f"script errors: {errors}"
+    """A fresh page on the search site; fails on requests to other hosts and on script errors."""
+    with guarded_page(browser, site_url, script_errors=True) as pg:
+        yield pg
 
 
 def wait_done(pg, query: str):
