@@ -315,6 +315,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             sorter = self.sorters.get(column.kind, newest_first)
             self._direct[key] = sorted(docs, key=sorter, reverse=sorter is newest_first)
         self._subtree = {k: sorted(v.values(), key=newest_first, reverse=True) for k, v in subtree.items()}
+        self._by_org: dict[str, list[Document]] = defaultdict(list)
+        for doc in self.documents:
+            self._by_org[doc.publisher_id].append(doc)
         for col_id, org_id in self._direct:
             if org_id is None:
                 continue
@@ -401,7 +404,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._crumbs[doc.src_path] = column_crumbs(column, catalog.organizations[doc.publisher_id])
 
     def _docs_of(self, org: Organization) -> list[Document]:
-        return [d for d in self.documents if d.publisher_id == org.id]
+        return self._by_org.get(org.id, [])
 
     def _register(self, page: GeneratedPage) -> None:
         self._generated[page.src_uri] = page
