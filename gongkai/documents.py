@@ -51,8 +51,10 @@ def derive_summary(body: str) -> str:
 class DocumentLoader:
     """Turns Markdown files into Documents, collecting problems per file and duplicates across files."""
 
-    def __init__(self, catalog: Catalog, problems: Problems, extra_fields: dict[str, str] | None = None):
+    def __init__(self, catalog: Catalog, problems: Problems, extra_fields: dict[str, str] | None = None,
+                 today: dt.date | None = None, future_days: int = 30):
         self.catalog = catalog
+        self.today, self.future_days = today, future_days
         self.problems = problems
         self.extra_fields = extra_fields or {}  # key → owning plugin
         self.by_index: dict[str, Document] = {}
@@ -127,6 +129,10 @@ class DocumentLoader:
 
         written = self._date(display, data, "成文日期") if data.get("成文日期") is not None else None
         published = self._date(display, data, "发布日期") if data.get("发布日期") is not None else None
+        if published and self.today and (published - self.today).days > self.future_days:
+            self._err(display, data, "发布日期", f"发布日期 {published} 比今天（{self.today}）晚 "
+                      f"{(published - self.today).days} 天，超过允许的 {self.future_days} 天",
+                      fix="核对年份是否写错；预先准备的文件请在发布当天再提交")
         if written and published and published < written:
             self._err(display, data, "发布日期", f"发布日期 {published} 早于成文日期 {written}",
                       fix="核对两个日期：发布日期不能早于成文日期")
@@ -185,6 +191,7 @@ class DocumentLoader:
                        publisher_id=publisher.id, written=written, published=published, index_number=index_number,
                        topic=topic, validity=validity, doc_number=doc_number, kind=kind, keywords=keywords,
                        summary=summary, attachments=attachments, extra=extra, body=body,
-                       source=display, field_lines=dict(data.lines))
+                       source=display, field_lines=dict(data.lines),
+                       page_options={key: data[key] for key in PAGE_OPTIONS if key in data})
         self.by_index[index_number] = doc
         return doc

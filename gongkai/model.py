@@ -194,6 +194,10 @@ class Document:
     url: str = ""  # set once mkdocs has placed the file
     source: str = ""  # path shown in messages, relative to the project
     field_lines: dict = field(default_factory=dict)  # front-matter key → line in the source file
+    page_options: dict = field(default_factory=dict)  # MkDocs/material page options (hide, icon …) as written
+    # Resolved once, when the core registers the document: the 发布主体 and the columns, main one first.
+    publisher: Organization | None = field(default=None, repr=False, compare=False)
+    columns: list[Column] = field(default_factory=list, repr=False, compare=False)
 
     def where(self, key: str | None = None) -> tuple[str, int | None]:
         """(file, line) of a front-matter field, for precise messages."""

@@ -85,11 +85,14 @@ def main(argv: list[str] | None = None) -> int:
                     return 2
                 config.plugins["gongkai/checks"] = plugin
             plugin.raise_on_errors = False
+            core = config.plugins.get("gongkai/catalog")
+            if core is not None:  # every input problem goes into the report instead of stopping the build
+                core.raise_on_errors = False
+                if args.as_of:
+                    core.config.as_of = as_of.isoformat()
             plugin.config.fail_on_warnings = args.fail_on_warning
             plugin.config.check_external = args.external or plugin.config.check_external
             plugin.config.report_json = plugin.config.report_html = None  # written below, to the paths given
-            if args.as_of:
-                plugin.config.as_of = as_of.isoformat()
             build(config)
         except MkDocsException as exc:
             print(f"网站无法构建，未能完成检查：\n{exc}", file=sys.stderr)

@@ -11,8 +11,6 @@ from ...checks.freshness import DEFAULT_LIMITS
 
 class ChecksConfig(Config):
     enabled = c.Type(bool, default=True)
-    # Date the time-dependent checks are made for (YYYY-MM-DD); default today (or $GONGKAI_CHECK_AS_OF).
-    as_of = c.Optional(c.Type(str))
     # 栏目不更新: the longest gap per 更新类别 ("14天", "2周", "6个月", "1年"); 无 is never checked.
     update_limits = c.Type(dict, default=dict(DEFAULT_LIMITS))
     # 首页不更新: the newest item on the site against this gap.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
@@ -23,10 +21,3 @@ class InteractionConfig(Config):
 
     # A 征集 closed for more than this many days without 反馈 is reported.
     feedback_overdue = c.Type(int, default=30)
-
-    # 征集开始 / 征集截止 without a zone are read in this zone; the page's live status uses it too.
-    timezone = c.Type(str, default="Asia/Shanghai")
-
-    # Build as if it were this day or instant ("2026-11-23" or "2026-11-23 17:00"); for tests only.
-    # When unset, the GONGKAI_TODAY environment variable is used, else the real clock.
-    today = c.Optional(c.Type((str, dt.date)))
