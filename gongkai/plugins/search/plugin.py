@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from gongkai.model import DOCUMENT_KINDS, TOPICS
-from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_template_dir
+from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
 from gongkai.search.index import Facets, Record, build_index
 from gongkai.search.text import html_to_text
 
@@ -49,7 +49,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     # ---- configuration ------------------------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig):
-        self.__init__()  # mkdocs serve reuses the instance across rebuilds
+        self.__init__()  # per-build state: mkdocs serve reuses the instance across rebuilds
         if not self.config.enabled:
             return config
         core = config.plugins.get("gongkai/catalog")
@@ -93,6 +93,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         return files
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
+        if self.config.enabled:
+            add_material_prefix(env)  # gongkai/templates' overrides wrap material's (the core may be disabled)
         if self.config.enabled and self.view:
             env.globals["gongkai_search_url"] = self.view.page_url
         return env
