@@ -13,8 +13,6 @@ from .model import (COLUMN_KINDS, ORG_KINDS, UPDATE_CLASSES, Catalog, Column, Di
 SITE_FILE, ORGS_FILE, COLUMNS_FILE = "site.yml", "organizations.yml", "columns.yml"
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-# 公开时限 texts that carry a working-day rule, e.g. "信息形成或变更之日起20个工作日内".
-WORKDAYS_RE = re.compile(r"(\d+)\s*个?工作日")
 
 SITE_FIELDS = {"网站名称": "name", "主办单位": "sponsor", "承办单位": "organizer", "网站标识码": "site_code",
                "ICP备案编号": "icp", "公安机关备案号": "police_record", "联系电话": "phone",
@@ -177,8 +175,6 @@ def _load_item(problems, display, entry, column_id) -> DisclosureItem | None:
         r.error("公开对象", f"取值“{values['audience']}”无效，应为：{' / '.join(AUDIENCES)}")
     if values["mode"] and values["mode"] not in MODES:
         r.error("公开方式", f"取值“{values['mode']}”无效，应为：{' / '.join(MODES)}")
-    match = WORKDAYS_RE.search(values["time_limit"])
-    values["workdays"] = int(match.group(1)) if match else None
     return DisclosureItem(**values)
 
 

@@ -146,12 +146,12 @@ class DocumentLoader:
 
         index_number = str(data.get("索引号") or "").strip()
         if index_number and publisher:
-            match = re.fullmatch(re.escape(publisher.code) + r"/(\d{4})-(\d+)", index_number)
-            if not match:
+            year = publisher.index_year(index_number)
+            if year is None:
                 self._err(display, data, "索引号", f"索引号“{index_number}”应为“{publisher.code}/年份-流水号”"
                           f"（{publisher.name}的机构代码）", fix=f"例如 {publisher.code}/2024-00012")
-            elif written and published and int(match.group(1)) not in (written.year, published.year):
-                self._err(display, data, "索引号", f"索引号中的年份 {match.group(1)} 与成文日期、发布日期的年份都不一致",
+            elif written and published and year not in (written.year, published.year):
+                self._err(display, data, "索引号", f"索引号中的年份 {year} 与成文日期、发布日期的年份都不一致",
                           fix="索引号年份应为信息生成（成文）的年份")
         if index_number in self.by_index:
             other = self.by_index[index_number]

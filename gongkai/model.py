@@ -7,6 +7,7 @@ validation, page generation and templates read them and never the raw data.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -28,6 +29,9 @@ TOPICS = (
 )
 
 VALIDITIES = ("有效", "失效", "废止")
+
+# 公开时限 texts that carry a working-day rule, e.g. "信息形成或变更之日起20个工作日内".
+WORKDAYS_RE = re.compile(r"(\d+)\s*个?\s*工作日")
 
 DOCUMENT_KINDS = ("规章", "行政规范性文件", "其他文件")
 
@@ -78,6 +82,11 @@ class Organization:
     def label(self) -> str:
         return self.short_name or self.name
 
+    def index_year(self, index_number: str) -> int | None:
+        """The year of a 索引号 in this 发布主体's own shape, 机构代码/年份-流水号; None if it has another shape."""
+        match = re.fullmatch(re.escape(self.code) + r"/(\d{4})-(\d+)", index_number)
+        return int(match.group(1)) if match else None
+
 
 @dataclass
 class DisclosureItem:
@@ -95,6 +104,12 @@ class DisclosureItem:
     levels: list[str]  # 公开层级
     number: str | None = None  # 序号
     workdays: int | None = None  # machine rule derived from time_limit, where one is recognised
+
+    def __post_init__(self):
+        # The one place the 工作日 rule is read from the 公开时限 text ("信息形成或变更之日起20个工作日内").
+        if self.workdays is None:
+            match = WORKDAYS_RE.search(self.time_limit or "")
+            self.workdays = int(match.group(1)) if match else None
 
 
 @dataclass

@@ -15,12 +15,13 @@ from mkdocs.plugins import BasePlugin, event_priority
 from ...interaction import FIELDS, Period, Settings, collect, consultation_order
 from ...interaction.parse import display_of
 from .config import InteractionConfig
-from .structure import InteractionView
+from .structure import InteractionView, browser_rules
 
 log = logging.getLogger("mkdocs.plugins.gongkai.interaction")
 
 # Files under gongkai/assets/, which the core copies into every site.
 SCRIPT = "assets/interaction/interaction.js"
+RULES = "assets/interaction/rules.js"  # written by the build from the Python rules (structure.browser_rules)
 STYLE = "assets/interaction/interaction.css"
 DOCUMENT_PARTIAL = "gongkai/partials/document-extra-interaction.html"
 BANNER = "gongkai/partials/interaction-banner.html"
@@ -66,8 +67,8 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
         self.core.declare_fields("gongkai/interaction", FIELDS)
         self.core.document_partials.append(DOCUMENT_PARTIAL)
         self.core.sorters["意见征集"] = self._column_order
-        self.core.add_asset(SCRIPT)
-        self.core.add_asset(STYLE)
+        for url in (SCRIPT, RULES, STYLE):
+            self.core.add_asset(url)
         return config
 
     # ------------------------------------------------------------------ linking and checks
@@ -92,6 +93,7 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
             log.info("以下 %d 件%s没有政策解读：%s", len(missing), "、".join(self.settings.needs_interpretation),
                      "；".join(f"{self._display(d)}《{d.title}》" for d in missing))
         self.view = InteractionView(self.interaction, self.core, self.now)
+        self.core.add_page(files, config, RULES, content=browser_rules())
         return files
 
     @staticmethod

@@ -160,7 +160,7 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
                  history_url: str) -> ReportEntry | None:
         problems = self.core.problems
         if report.index_number:
-            if not re.fullmatch(re.escape(org.code) + r"/\d{4}-\d+", report.index_number):
+            if org.index_year(report.index_number) is None:
                 problems.add(report.source, f"索引号“{report.index_number}”应为“{org.code}/年份-流水号”（{org.name}的机构代码）",
                              line=report.lines.get("索引号"), field="索引号",
                              fix=f"改正，或删去该字段由系统生成（{derived_index(org.code, report)}）")
