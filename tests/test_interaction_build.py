@@ -15,6 +15,8 @@ import pytest
 from conftest import mkdocs_build
 from sitekit import copy_site, write_doc as write
 
+pytestmark = pytest.mark.build
+
 FIXTURE = Path(__file__).parent / "fixtures" / "interaction"
 ROW_RE = re.compile(r'<tr data-gk-row="([^"]+)"|<tr data-gk-follows="([^"]+)"')
 

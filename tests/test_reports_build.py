@@ -18,6 +18,8 @@ import pytest
 
 from sitekit import copy_mini
 
+pytestmark = pytest.mark.build
+
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 NB_COLUMN = """  - id: gknb
     名称: 政府信息公开年报
