@@ -113,6 +113,14 @@ class _Budget:
         return MAX_TEXT_CHARS - self.chars
 
 
+def _empty(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return not f.read(1)
+    except OSError:
+        return False
+
+
 def _size(n: int) -> str:
     return f"{n / (1024 * MB):.1f} GB" if n >= 1024 * MB else f"{n / MB:.1f} MB" if n >= MB else f"{n / 1024:.0f} KB"
 
@@ -121,6 +129,8 @@ def chunks(path: Path) -> list[Chunk]:
     """The text of ``path``, in chunks. Raises ``Unsupported`` or ``Unreadable``, nothing else."""
     suffix = path.suffix.lower()
     if suffix not in SCANNED_SUFFIXES:
+        if _empty(path):
+            return []  # no text to miss (.gitkeep)
         kind = UNSUPPORTED_KINDS.get(suffix)
         name = f"{kind}（{suffix}）" if kind else f"{suffix} 文件" if suffix else "没有扩展名的文件"
         raise Unsupported(f"{name}中的文字无法自动检查")
@@ -167,6 +177,8 @@ def _read_text(path: Path, size: int) -> tuple[str, str | None]:
     """The file's text, at most MAX_TEXT_CHARS bytes of it, cut at a line end; and a note when it was cut."""
     with path.open("rb") as f:
         data = f.read(min(size, MAX_TEXT_CHARS) + 1)  # read(n) reserves n bytes first: not 20 MB per small file
+        if len(data) > size:  # longer than stat said (a growing file, a size-0 special file)
+            data += f.read(MAX_TEXT_CHARS + 1 - len(data))
     if len(data) <= MAX_TEXT_CHARS:
         return _decode(data), None
     # Cut after the last whole line: a line end is a character boundary in UTF-8 and GB18030 alike. A file without
