@@ -20,7 +20,6 @@ from mkdocs.plugins import BasePlugin, event_priority
 from ...checks import output
 from ...checks.blank import check_blank
 from ...checks.deadline import check_deadlines
-from ...checks.extract import SCANNED_SUFFIXES, UNREADABLE_SUFFIXES
 from ...checks.findings import SEVERITIES, Finding, apply_severities
 from ...checks.freshness import check_freshness, check_home, parse_limit
 from ...checks.interaction import check_interaction
@@ -109,9 +108,9 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                 path = Path(file.abs_src_path) if file.abs_src_path else None
                 if path is None or not _inside(path, docs_dir):
                     continue
-                if path.suffix.lower() in SCANNED_SUFFIXES | UNREADABLE_SUFFIXES:
-                    scanned.add(path.resolve())
-                    found += scan_file(path, display(path), allow=allow, latest_year=self.as_of.year)
+                # Every file: scanned, or listed as not scanned (an image, a .doc) with the reason.
+                scanned.add(path.resolve())
+                found += scan_file(path, display(path), allow=allow, latest_year=self.as_of.year)
             for doc in documents:  # sources outside docs_dir, e.g. the YAML data of 年报
                 path = root / doc.source if doc.source else None
                 if path is not None and path.is_file() and path.resolve() not in scanned:
