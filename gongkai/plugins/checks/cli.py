@@ -16,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import output
-from .findings import Finding
+from ...checks import output
+from ...checks.findings import Finding
 
 
 class _Collect(logging.Handler):
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from ..plugins.checks.plugin import ChecksPlugin
+    from .plugin import ChecksPlugin
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     mkdocs_log = logging.getLogger("mkdocs")
