@@ -401,3 +401,16 @@ def test_real_reports_build_strict_and_print_as_published(tmp_path):
     assert "未分列" in page and "3.其他" not in page
     data = json.loads((site / "jyj" / "gknb" / "jyj-2023-nianbao.json").read_text(encoding="utf-8"))
     assert data["二、主动公开政府信息情况"]["第二十条第（一）项"]["规章"]["本年制发件数"] is None
+
+
+def test_the_repository_stands_alone():
+    """Docs, code and tests name only files inside the repository (the domain facts are in docs/domain.md)."""
+    root = Path(__file__).resolve().parent.parent
+    outside = "../" + "shared/"
+    for folder in ("docs", "gongkai", "tests"):
+        for path in (root / folder).rglob("*"):
+            if path.is_file() and path.suffix in (".py", ".md", ".yml", ".html", ".txt", ".tsv", ".css", ".js"):
+                text = path.read_text(encoding="utf-8", errors="replace")
+                assert outside not in text and "/work/" + "shared" not in text, path
+    linked = re.findall(r"\]\(([\w.-]+\.md)\)", "".join(p.read_text(encoding="utf-8") for p in (root / "docs").glob("*.md")))
+    assert linked and all((root / "docs" / name).is_file() for name in linked)
