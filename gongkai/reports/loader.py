@@ -307,7 +307,6 @@ class ReportLoader:
         for path, value, line, shown in self._leaves(section, (), ()):
             if len(path) > 1 and path[0] == normalise(RESULTS):
                 path, shown = path[1:], shown[1:]
-            where = "三 · " + " · ".join(str(s) for s in shown)
             if len(path) == 2 and path[1] == SUBTOTAL and path[0] in group_keys:
                 group = group_keys[path[0]]
                 got = self.numbers(value, APPLICANTS, ("count",) * 7, f"三 · {group} · 小计", line)
