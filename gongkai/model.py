@@ -11,16 +11,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-# 发布主体 types (catalog.md); a column's 适用 names some of these.
+# 发布主体 types (docs/domain.md); a column's 适用 names some of these.
 ORG_KINDS = ("人民政府", "政府部门", "乡镇（街道）", "其他单位")
 
 # Column kinds; the first is the default.
 COLUMN_KINDS = ("文件列表", "单页", "指南", "政策解读", "意见征集", "年报", "依申请公开")
 
-# 更新类别 → freshness class used by the checks (site-rules.md).
+# 更新类别 → freshness class used by the checks (docs/domain.md).
 UPDATE_CLASSES = ("动态要闻", "通知公告政策文件", "长期", "无")
 
-# 国务院公文主题分类 (catalog.md), in the national order.
+# 国务院公文主题分类 (docs/domain.md), in the national order.
 TOPICS = (
     "综合政务", "国民经济管理、国有资产监管", "财政、金融、审计", "国土资源、能源", "农业、林业、水利",
     "工业、交通", "商贸、海关、旅游", "市场监管、安全生产监管", "城乡建设、环境保护", "科技、教育",
@@ -38,7 +38,7 @@ DOCUMENT_KINDS = ("规章", "行政规范性文件", "其他文件")
 
 @dataclass
 class Site:
-    """网站信息: the identity every footer carries (site-rules.md)."""
+    """网站信息: the identity every footer carries (docs/domain.md)."""
 
     name: str
     sponsor: str  # 主办单位

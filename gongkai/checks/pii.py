@@ -1,4 +1,4 @@
-"""个人信息 leaks: 身份证号, 手机号 and bank card numbers in documents and attachments (site-rules.md).
+"""个人信息 leaks: 身份证号, 手机号 and bank card numbers in documents and attachments (docs/domain.md).
 
 A number is reported only when it has the shape *and* the internal consistency of the real thing, so that
 索引号, 文号, dates, amounts and statistics tables do not raise false alarms:

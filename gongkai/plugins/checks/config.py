@@ -1,5 +1,5 @@
 """Settings of the checks plugin (``- gongkai/checks`` in mkdocs.yml). Defaults are the national thresholds
-(site-rules.md); provinces tighten them."""
+(docs/domain.md); provinces tighten them."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import re
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from ...interaction import FIELDS, Period, Settings, collect, consultation_order
+from ...interaction import CONSULTATION_KINDS, DEFAULT_MIN_PERIODS, FIELDS, Period, Settings, collect, consultation_order
 from ...interaction.parse import display_of
 from .config import InteractionConfig
 from .structure import InteractionView, browser_rules
@@ -28,17 +28,30 @@ BANNER = "gongkai/partials/interaction-banner.html"
 PERIOD_RE = re.compile(r"^\s*(\d+)\s*(个)?\s*(日|天|工作日)\s*$")
 
 
+SETTING = "本站设置 min_periods"
+
+
 def parse_period(kind: str, value) -> Period | None:
     """"30日" / "30天" → 30 calendar days, "7个工作日" → 7 working days, 0 / null → no minimum."""
+    if kind not in CONSULTATION_KINDS:
+        raise PluginError(f"gongkai/interaction: min_periods · {kind}: 不是征集类型，"
+                          f"应为：{' / '.join(CONSULTATION_KINDS)}")
     if value in (None, 0, "", "无"):
         return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Period(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return Period(value, source=SETTING)
     match = PERIOD_RE.match(str(value))
     if not match:
         raise PluginError(f"gongkai/interaction: min_periods · {kind}: “{value}”无法识别，"
                           "应写成“30日”“7个工作日”或 null（不限）")
-    return Period(int(match.group(1)), workdays=match.group(3) == "工作日")
+    return Period(int(match.group(1)), workdays=match.group(3) == "工作日", source=SETTING)
+
+
+def min_periods(setting: dict) -> dict[str, Period | None]:
+    """The national minimum of each 征集类型, with the site's own where mkdocs.yml sets one."""
+    periods = dict(DEFAULT_MIN_PERIODS)
+    periods.update({kind: parse_period(kind, value) for kind, value in setting.items()})
+    return periods
 
 
 class InteractionPlugin(BasePlugin[InteractionConfig]):
@@ -58,7 +71,7 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
         if not self.config.enabled or self.core is None or not self.core.active:
             self.core = None
             return config
-        periods = {kind: parse_period(kind, value) for kind, value in self.config.min_periods.items()}
+        periods = min_periods(self.config.min_periods)
         self.settings = Settings(lag_workdays=self.config.interpretation_lag, min_periods=periods,
                                  overdue_days=self.config.feedback_overdue, timezone=self.core.clock.zone,
                                  needs_interpretation=tuple(self.config.interpretation_required))

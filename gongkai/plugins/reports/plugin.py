@@ -23,7 +23,7 @@ from ...documents import derive_summary
 from ...model import Document
 from ...reports import load_report_text, validate
 from ...reports.validate import check_carry_over
-from ...reports.model import AnnualReport
+from ...reports.model import COLUMN_KIND, YEAR_EXTRA, AnnualReport
 from ...reports.render import body_markdown, history_charts, to_csv, to_json
 from .config import ReportsConfig
 from .structure import HistoryPage, ReportEntry, ReportsView
@@ -32,7 +32,6 @@ log = logging.getLogger("mkdocs.plugins.gongkai.reports")
 
 STYLE = "assets/reports/reports.css"  # under gongkai/assets/, which the core copies into every site
 TOOLBAR = "gongkai/partials/report-toolbar.html"
-COLUMN_KIND = "年报"
 HISTORY = "lishi"  # URL segment of the history page inside the 年报 column
 TOPIC = "综合政务"
 PATH_RE = re.compile(r"^(?P<org>[^/]+)/(?P<year>\d{4})\.ya?ml$")
@@ -76,7 +75,7 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
     @staticmethod
     def _column_order(doc: Document):
         """年报 column: newest report year first (the core sorts custom keys ascending)."""
-        year = doc.extra.get("年报年度") if doc.extra else None
+        year = doc.extra.get(YEAR_EXTRA) if doc.extra else None
         return (-(year or doc.published.year), -doc.published.toordinal(), doc.publisher_id)
 
     # ------------------------------------------------------------------ files
@@ -179,13 +178,13 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
                                       content=to_csv(report))
         json_file = self.core.add_page(files, config, f"{folder}/{org.id}-{report.year}-nianbao.json",
                                        content=to_json(report, org.name))
-        summary_source = report.body if report.is_old else report.prose.get("一", "")
+        summary_source = report.body if report.is_tongjibiao else report.prose.get("一", "")
         doc = Document(
             src_path=page_file.src_uri, title=f"{org.name}{report.year}年政府信息公开工作年度报告",
             column_ids=[c.id for c in columns], publisher_id=org.id, written=report.published,
             published=report.published, index_number=report.index_number, topic=TOPIC,
             keywords=["政府信息公开", "年度报告"], summary=derive_summary(summary_source),
-            extra={"年报年度": report.year}, body=body, source=report.source)
+            extra={YEAR_EXTRA: report.year}, body=body, source=report.source)
         self.core.add_document(doc, page_file)
         entry = ReportEntry(report, org, doc, csv_file.url, json_file.url, history_url)
         self.view.by_src[doc.src_path] = entry
