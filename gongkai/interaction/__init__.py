@@ -4,7 +4,7 @@ The MkDocs plugin (``gongkai.plugins.interaction``) calls ``collect`` once per b
 resulting ``Interaction``.
 """
 
-from .link import Interaction, Settings, collect, consultation_order
+from .relations import Interaction, Settings, collect, consultation_order
 from .model import (CLOSED, CONSULTATION_KINDS, DEFAULT_MIN_PERIODS, INTERPRETATION_FORMS, KINDS, OPEN, UPCOMING,
                     Channel, Consultation, ConsultationKind, Feedback, Interpretation, Period, YearFigures)
 from .parse import FIELDS, parse_when

@@ -373,6 +373,15 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return server
 
 
+def active_core(config: MkDocsConfig, plugin: BasePlugin) -> "CatalogPlugin | None":
+    """The core, when both it and the feature ``plugin`` are enabled in this build; None otherwise.
+
+    For a feature plugin's on_config, which runs after the core's setup (priority 100) wherever mkdocs.yml lists it.
+    """
+    core = config.plugins.get("gongkai/catalog")
+    return core if plugin.config.enabled and core is not None and core.active else None
+
+
 def _link(doc: Document | None):
     """What mkdocs-material's footer needs of a neighbour: its url and title."""
     return SimpleNamespace(url=doc.url, title=doc.title) if doc else None

@@ -26,6 +26,7 @@ from ...checks.interaction import check_interaction
 from ...checks.links import check_external, link_findings, scan_site
 from ...checks.pii import scan_file
 from ...checks.reports import check_annual_reports
+from ..catalog.plugin import active_core
 from .config import ChecksConfig
 
 log = logging.getLogger("mkdocs.plugins.gongkai.checks")
@@ -47,10 +48,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
     # ------------------------------------------------------------------ configuration
 
     def on_config(self, config):
-        # Runs after the core's setup (priority 100), wherever mkdocs.yml lists this plugin.
-        self.core = config.plugins.get("gongkai/catalog")
-        if not self.config.enabled or self.core is None or not self.core.active:
-            self.core = None
+        self.core = active_core(config, self)
+        if self.core is None:
             return config
         self.as_of = self.core.as_of
         unknown = [c for c in self.config.checks if c not in ALL_CHECKS]

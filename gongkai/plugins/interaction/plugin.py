@@ -14,6 +14,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from ...interaction import CONSULTATION_KINDS, DEFAULT_MIN_PERIODS, FIELDS, Period, Settings, collect, consultation_order
 from ...interaction.parse import display_of
+from ..catalog.plugin import active_core
 from .config import InteractionConfig
 from .structure import InteractionView, browser_rules
 
@@ -66,10 +67,8 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
     # ------------------------------------------------------------------ configuration
 
     def on_config(self, config):
-        # Runs after the core's setup (priority 100), wherever mkdocs.yml lists this plugin.
-        self.core = config.plugins.get("gongkai/catalog")
-        if not self.config.enabled or self.core is None or not self.core.active:
-            self.core = None
+        self.core = active_core(config, self)
+        if self.core is None:
             return config
         periods = min_periods(self.config.min_periods)
         self.settings = Settings(lag_workdays=self.config.interpretation_lag, min_periods=periods,

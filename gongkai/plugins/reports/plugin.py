@@ -25,6 +25,7 @@ from ...reports import load_report_text, validate
 from ...reports.validate import check_carry_over
 from ...reports.model import COLUMN_KIND, YEAR_EXTRA, AnnualReport
 from ...reports.render import body_markdown, history_charts, to_csv, to_json
+from ..catalog.plugin import active_core
 from .config import ReportsConfig
 from .structure import HistoryPage, ReportEntry, ReportsView
 
@@ -57,10 +58,8 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
     # ------------------------------------------------------------------ configuration
 
     def on_config(self, config):
-        # Runs after the core's setup (priority 100), wherever mkdocs.yml lists this plugin.
-        self.core = config.plugins.get("gongkai/catalog")
-        if not self.config.enabled or self.core is None or not self.core.active:
-            self.core = None
+        self.core = active_core(config, self)
+        if self.core is None:
             return config
         for kind, month_day in self.config.deadlines.items():
             if not MONTH_DAY_RE.match(str(month_day)):

@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from gongkai.model import DOCUMENT_KINDS, TOPICS
+from gongkai.plugins.catalog.plugin import active_core
 from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
 from gongkai.search.index import Facets, Record, build_index
 from gongkai.search.text import html_to_text
@@ -52,8 +53,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.__init__()  # per-build state: mkdocs serve reuses the instance across rebuilds
         if not self.config.enabled:
             return config
-        core = config.plugins.get("gongkai/catalog")
-        self.core = core if core is not None and core.active else None
+        self.core = active_core(config, self)
         add_template_dir(config, TEMPLATES_DIR)
         # mkdocs-material draws its header search only when a plugin is registered as "material/search".
         # With material's own search plugin absent, this plugin stands in under that name (the header reads

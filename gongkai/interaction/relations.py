@@ -1,4 +1,4 @@
-"""Link 解读 ↔ 原文 and 征集 ↔ 反馈 across the documents, and check them (periods, lags, overdue 反馈)."""
+"""Relations between documents: 解读 ↔ 原文 and 征集 ↔ 反馈, linked across the documents and checked (periods, lags, overdue 反馈)."""
 
 from __future__ import annotations
 
