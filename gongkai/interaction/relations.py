@@ -12,7 +12,7 @@ from ..errors import Problems, close_matches
 from ..model import Column, Document
 from .model import (CLOSED, DEFAULT_MIN_PERIODS, OPEN, STATUS_ORDER, UPCOMING, Consultation, Feedback, Interpretation,
                     Period, YearFigures)
-from .parse import (CONSULTATION_KEYS, FEEDBACK_COUNT_KEYS, INTERPRETATION_KEYS, LineOf, Reader, display_of, line_of,
+from .parse import (CONSULTATION_KEYS, FEEDBACK_COUNT_KEYS, LineOf, Reader, display_of, line_of,
                     parse_consultation, parse_feedback_document, parse_interpretation)
 
 

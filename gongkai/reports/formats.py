@@ -8,7 +8,7 @@ gongkai spells a report label.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 FORMAT_2021 = "2021"  # 国办公开办函〔2021〕30号, reports on 2021 onward
 FORMAT_2019 = "2019"  # 国办公开办函〔2019〕60号, reports on 2019 and 2020

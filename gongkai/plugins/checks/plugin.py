@@ -20,8 +20,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from ...checks import output
 from ...checks.blank import check_blank
 from ...checks.deadline import check_deadlines
-from ...checks.findings import SEVERITIES, Finding, apply_severities
-from ...checks.freshness import check_freshness, check_home, parse_limit
+from ...checks.findings import Finding, apply_severities
+from ...checks.freshness import check_freshness, check_home
 from ...checks.interaction import check_interaction
 from ...checks.links import check_external, link_findings, scan_site
 from ...checks.pii import scan_file
@@ -30,7 +30,6 @@ from ..catalog.plugin import active_core
 from .config import ChecksConfig
 
 log = logging.getLogger("mkdocs.plugins.gongkai.checks")
-ALL_CHECKS = ("pii", "blank", "stale", "home", "deadline", "links", "nianbao", "interaction")
 
 
 class ChecksPlugin(BasePlugin[ChecksConfig]):
@@ -52,17 +51,6 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         if self.core is None:
             return config
         self.as_of = self.core.as_of
-        unknown = [c for c in self.config.checks if c not in ALL_CHECKS]
-        if unknown:
-            raise PluginError(f"gongkai/checks: checks 中的“{'、'.join(unknown)}”不是检查项，可用：{'、'.join(ALL_CHECKS)}")
-        for check, severity in self.config.severity.items():
-            if severity not in SEVERITIES:
-                raise PluginError(f"gongkai/checks: severity · {check}: “{severity}”应为 {' / '.join(SEVERITIES)}")
-        for key, value in [*self.config.update_limits.items(), ("home_limit", self.config.home_limit)]:
-            try:
-                parse_limit(value)
-            except ValueError as exc:
-                raise PluginError(f"gongkai/checks: update_limits · {key}: {exc}") from None
         self.findings, self.input_problems, self.external, self.sources = [], [], {}, {}
         return config
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from ...config_options import KeyedItems, Period
+from ...interaction import CONSULTATION_KINDS
+
 
 class InteractionConfig(Config):
     enabled = c.Type(bool, default=True)
@@ -17,7 +20,7 @@ class InteractionConfig(Config):
 
     # Minimum 征集 period per 征集类型, where local rules differ from the national ones (gongkai.interaction.KINDS):
     # "30日" (calendar days), "7个工作日", or 0 / null for none. Kinds not named keep the national period.
-    min_periods = c.Type(dict, default={})
+    min_periods = KeyedItems(Period(), CONSULTATION_KINDS, "征集类型", default={})
 
     # A 征集 closed for more than this many days without 反馈 is reported.
     feedback_overdue = c.Type(int, default=30)

@@ -7,12 +7,10 @@ front-matter keys it owns are declared to the core, which keeps them in ``Docume
 from __future__ import annotations
 
 import logging
-import re
 
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from ...interaction import CONSULTATION_KINDS, DEFAULT_MIN_PERIODS, FIELDS, Period, Settings, collect, consultation_order
+from ...interaction import DEFAULT_MIN_PERIODS, FIELDS, Period, Settings, collect, consultation_order
 from ...interaction.parse import display_of
 from ..catalog.plugin import active_core
 from .config import InteractionConfig
@@ -26,32 +24,16 @@ RULES = "assets/interaction/rules.js"  # written by the build from the Python ru
 STYLE = "assets/interaction/interaction.css"
 DOCUMENT_PARTIAL = "gongkai/partials/document-extra-interaction.html"
 BANNER = "gongkai/partials/interaction-banner.html"
-PERIOD_RE = re.compile(r"^\s*(\d+)\s*(个)?\s*(日|天|工作日)\s*$")
 
 
 SETTING = "本站设置 min_periods"
 
 
-def parse_period(kind: str, value) -> Period | None:
-    """"30日" / "30天" → 30 calendar days, "7个工作日" → 7 working days, 0 / null → no minimum."""
-    if kind not in CONSULTATION_KINDS:
-        raise PluginError(f"gongkai/interaction: min_periods · {kind}: 不是征集类型，"
-                          f"应为：{' / '.join(CONSULTATION_KINDS)}")
-    if value in (None, 0, "", "无"):
-        return None
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return Period(value, source=SETTING)
-    match = PERIOD_RE.match(str(value))
-    if not match:
-        raise PluginError(f"gongkai/interaction: min_periods · {kind}: “{value}”无法识别，"
-                          "应写成“30日”“7个工作日”或 null（不限）")
-    return Period(int(match.group(1)), workdays=match.group(3) == "工作日", source=SETTING)
-
-
 def min_periods(setting: dict) -> dict[str, Period | None]:
-    """The national minimum of each 征集类型, with the site's own where mkdocs.yml sets one."""
+    """The national minimum of each 征集类型, with the site's own (validated ``(days, workdays)``) where set."""
     periods = dict(DEFAULT_MIN_PERIODS)
-    periods.update({kind: parse_period(kind, value) for kind, value in setting.items()})
+    for kind, value in setting.items():
+        periods[kind] = None if value is None else Period(value[0], workdays=value[1], source=SETTING)
     return periods
 
 

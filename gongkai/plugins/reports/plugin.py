@@ -14,7 +14,6 @@ from collections import defaultdict
 from pathlib import Path
 
 from markupsafe import Markup
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
@@ -36,7 +35,6 @@ TOOLBAR = "gongkai/partials/report-toolbar.html"
 HISTORY = "lishi"  # URL segment of the history page inside the 年报 column
 TOPIC = "综合政务"
 PATH_RE = re.compile(r"^(?P<org>[^/]+)/(?P<year>\d{4})\.ya?ml$")
-MONTH_DAY_RE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
 def derived_index(code: str, report: AnnualReport) -> str:
@@ -61,9 +59,6 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
         self.core = active_core(config, self)
         if self.core is None:
             return config
-        for kind, month_day in self.config.deadlines.items():
-            if not MONTH_DAY_RE.match(str(month_day)):
-                raise PluginError(f"gongkai/reports: deadlines · {kind}: “{month_day}”应写成“MM-DD”，例如 \"01-31\"")
         self.view = ReportsView()
         self.reports = []
         self._toolbar = None
