@@ -20,10 +20,12 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from gongkai import templating
 from gongkai.catalog import load_catalog
 from gongkai.documents import DocumentLoader
 from gongkai.errors import InputError, Problems
 from gongkai.model import Catalog, Column, Document, Organization
+from gongkai.safety import active_content, report_active_content
 
 from .config import CatalogConfig
 from .structure import (ColumnPage, Crumb, DirectoryPage, GeneratedPage, GuidePage, OrganizationHome, Overview,
@@ -119,6 +121,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._column_urls: dict[tuple[str, str | None], str] = {}
         self._org_urls: dict[str, str] = {}
         self.section_url = ""
+        self.page_problems = Problems()  # found while pages render, after on_files; reported in on_env
+        self._markdown: markdown.Markdown | None = None
+        self._mkdocs_config: MkDocsConfig | None = None
 
     # ---- API for feature plugins (docs/architecture.md) -------------------------------------------------
 
@@ -153,12 +158,35 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         """Site-relative URL of a column's first page, for one 发布主体 or site-wide."""
         return self._column_urls[(column.id, org.id if org else None)]
 
+    def render_markdown(self, text: str) -> Markup:
+        """HTML of a Markdown field (单页 正文, 起草说明), with the site's Markdown extensions."""
+        if self._markdown is None:
+            config = self._mkdocs_config
+            self._markdown = markdown.Markdown(extensions=config.markdown_extensions,
+                                               extension_configs=config.mdx_configs or {})
+        return Markup(self._markdown.reset().convert(text))
+
+    def check_markdown(self, text: str, file: str, *, field: str, line: int | None = None,
+                       problems: Problems | None = None) -> None:
+        """Record active content in a Markdown field that a template renders (call in on_files). ``file`` is
+        relative to mkdocs.yml, ``line`` the field's line: the message names the line of the finding itself."""
+        found = active_content(self.render_markdown(text), allow=self.config.allow_active_content)
+        if found:
+            path = Path(self._mkdocs_config.config_file_path).parent / file
+            try:
+                source = path.read_text(encoding="utf-8-sig", errors="replace")
+            except OSError:
+                source = ""
+            report_active_content(self.problems if problems is None else problems, found, file, field=field,
+                                  source=source, start=line or 1, line=line)
+
     # ---- configuration -----------------------------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig):
         if not self.config.enabled:
             return
         self.__init__()  # mkdocs serve reuses the instance across rebuilds
+        self._mkdocs_config = config
         root = Path(config.config_file_path).parent
         try:
             self.catalog = load_catalog(root / self.config.catalog_dir, display_root=root)
@@ -198,11 +226,12 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
         def entry(column: Column):
             src = f"{section}/{column.path}/index.md"
+            name = templating.text(column.name)  # mkdocs-material prints nav titles as HTML
             if not column.children:
-                return {column.name: src}
-            return {column.name: [src] + [entry(child) for child in column.children]}
+                return {name: src}
+            return {name: [src] + [entry(child) for child in column.children]}
 
-        subtree = {self.config.section_title: [f"{section}/index.md"]
+        subtree = {templating.text(self.config.section_title): [f"{section}/index.md"]
                    + [entry(c) for c in self.catalog.roots]
                    + [{"政府信息公开目录": f"{section}/mulu/index.md"}]}
         if not nav:
@@ -277,12 +306,13 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     on_files = CombinedEvent(_load_documents, _generate)
 
-    def _report_problems(self, config: MkDocsConfig) -> None:
+    def _report_problems(self, config: MkDocsConfig, problems: Problems | None = None) -> None:
         # Warnings are findings for the editors, not build failures: MkDocs' --strict would turn a log warning
         # into a failed build, so they are logged at INFO level.
-        for problem in self.problems.warnings:
+        problems = self.problems if problems is None else problems
+        for problem in problems.warnings:
             log.info(f"警告：{problem}")
-        errors = self.problems.errors
+        errors = problems.errors
         if not errors:
             return
         message = f"发现 {len(errors)} 个错误：\n" + "\n".join(f"  {p}" for p in errors)
@@ -500,7 +530,34 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         elif src in self._generated:
             generated = self._generated[src]
             page.meta = {"title": generated.title, "template": generated.template, "search": {"exclude": True}}
+        templating.escape_page_meta(page)
         return markdown
+
+    @event_priority(100)  # before feature plugins add their own markup (征集 banner, 年报 toolbar)
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
+        """A Markdown body may hold HTML, but nothing that runs in a visitor's browser (docs/security.md)."""
+        found = active_content(html, allow=self.config.allow_active_content)
+        if found:
+            display, source, start = self._page_source(page, config)
+            report_active_content(self.page_problems, found, display, field="正文", source=source, start=start)
+        return html
+
+    def _page_source(self, page: Page, config: MkDocsConfig) -> tuple[str, str, int]:
+        """(file as messages name it, its text, line where the body starts) of a page, for precise messages."""
+        root = Path(config.config_file_path).parent
+        doc = self._docs_by_src.get(page.file.src_uri)
+        path = root / doc.source if doc is not None and doc.source else (
+            Path(page.file.abs_src_path) if page.file.abs_src_path else None)
+        if path is None:
+            return page.file.src_uri, "", 1
+        try:
+            display = path.relative_to(root).as_posix()
+            source = path.read_text(encoding="utf-8-sig", errors="replace")
+        except (ValueError, OSError):
+            return page.file.src_uri, "", 1
+        # A document's body follows its front matter: search for the line there only.
+        start = source[:len(source) - len(doc.body)].count("\n") + 1 if doc and source.endswith(doc.body) else 1
+        return display, source, start
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
         context["gongkai"] = self.view
@@ -525,13 +582,21 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return nav
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
+        # Every page has rendered its Markdown by now and none is written yet: the last moment to stop. A 单页's
+        # 正文 is Markdown too, rendered by its template: checked here, with the bodies of pages.
+        for column in self.catalog.walk():
+            if column.body:
+                source, _, line = column.source.rpartition(":")
+                self.check_markdown(column.body, source, line=int(line), field=f"栏目 {column.id} · 正文",
+                                    problems=self.page_problems)
+        self.problems.items += self.page_problems.items
+        self._report_problems(config, self.page_problems)
+        templating.configure(env)
         env.globals["gongkai"] = self.view
         # Expose mkdocs-material's own templates as "material/…", so that an override can wrap the original.
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader(
             {"material": jinja2.FileSystemLoader(os.path.dirname(material_templates.__file__))})])
-        md = markdown.Markdown(extensions=config.markdown_extensions,
-                               extension_configs=config.mdx_configs or {})
-        env.filters["gk_markdown"] = lambda text: Markup(md.reset().convert(text))
+        env.filters["gk_markdown"] = self.render_markdown
         return env
 
     def on_serve(self, server, config: MkDocsConfig, builder):
@@ -541,5 +606,5 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
 def _link(doc: Document | None):
     """What mkdocs-material's footer needs of a neighbour: its url and title."""
-    return SimpleNamespace(url=doc.url, title=doc.title) if doc else None
+    return SimpleNamespace(url=doc.url, title=templating.text(doc.title)) if doc else None
 
