@@ -71,7 +71,12 @@ UNCLOSED = "未闭合的 HTML（标签、引号、注释或 <textarea> 之类的
 ACTIVE_FIX = ("删去它。正文可以写 HTML，但不能有会在访客浏览器中运行或劫持页面的内容（<script>、on…= 事件属性、"
               "javascript: 链接等）；确需使用的，由网站管理员在 mkdocs.yml 的 gongkai/catalog 下设置 "
               "allow_active_content: true（见 docs/security.md）")
+ACTIVE_FILE_FIX = ("删去其中的脚本和事件属性后再放入网站：SVG、HTML 等文件在访客点开时以本站名义运行其中的脚本；"
+                   "确需发布原件的，改为 PDF 或图片格式")
 UNCLOSED_FIX = "补上缺少的“>”、引号、“-->”或结束标签（如 </textarea>）"
+# Files served as they are that a browser renders as a document, scripts included, when opened on their own.
+ACTIVE_FILE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".svg", ".xml", ".xsl", ".xslt", ".mht",
+                                  ".mhtml", ".shtml"})
 # Browsers ignore tabs and line breaks anywhere in a URL's scheme, and controls and spaces around it.
 URL_NOISE_RE = re.compile(r"[\t\n\r]")
 
@@ -100,14 +105,16 @@ def _url_danger(tag: str, attr: str, value: str) -> str | None:
     return None
 
 
-def _element_problems(tag: str, attrs: dict[str, str]) -> list[ActiveContent]:
+def _element_problems(name: str, attrs: dict[str, str]) -> list[ActiveContent]:
     found = []
+    # An SVG or XML file opened on its own is read as XML, where <h:script xmlns:h="…xhtml"> is a script.
+    tag = name.rsplit(":", 1)[-1]
     if tag == "script":
-        found.append(ActiveContent("脚本元素 <script>", "<script"))
+        found.append(ActiveContent("脚本元素 <script>", f"<{name}"))
     elif tag in PLUGIN_ELEMENTS:
-        found.append(ActiveContent(f"插件元素 <{tag}>", f"<{tag}"))
+        found.append(ActiveContent(f"插件元素 <{tag}>", f"<{name}"))
     elif tag == "base":
-        found.append(ActiveContent("基准链接元素 <base>（会改变页面上所有相对链接的去向）", "<base"))
+        found.append(ActiveContent("基准链接元素 <base>（会改变页面上所有相对链接的去向）", f"<{name}"))
     elif tag == "meta" and "http-equiv" in attrs:
         found.append(ActiveContent("跳转元素 <meta http-equiv>", "http-equiv"))
     if "srcdoc" in attrs:
@@ -154,22 +161,29 @@ def find_active_content(html: str) -> list[ActiveContent]:
     return found
 
 
+def active_file_content(text: str, *, allow: bool = False) -> list[ActiveContent]:
+    """Active content in a file served as it is (an SVG image, an HTML attachment): it runs in the site's name
+    when a visitor opens the file. Nothing follows such a file, so unclosed markup does not matter."""
+    return [] if allow else [f for f in find_active_content(text) if f.what != UNCLOSED]
+
+
 def active_content(html: str, *, allow: bool = False) -> list[ActiveContent]:
     """What in ``html`` fails the build: active content unless the site allows it, and unclosed HTML always."""
     found = find_active_content(html) if html else []
     return [f for f in found if f.what == UNCLOSED] if allow else found
 
 
-def report_active_content(problems: Problems, found: list[ActiveContent], file: str, *, field: str,
+def report_active_content(problems: Problems, found: list[ActiveContent], file: str, *, field: str | None,
                           source: str = "", start: int = 1, line: int | None = None) -> None:
     """One problem per finding, on the line of ``source`` (from line ``start`` on) that holds it, else ``line``."""
-    label = field.rsplit(" · ", 1)[-1]  # "栏目 jgzn · 正文" → "正文"
+    label = field.rsplit(" · ", 1)[-1] if field else "文件"  # "栏目 jgzn · 正文" → "正文"
     for item in found:
         if item.what == UNCLOSED:
             problems.add(file, f"{label}末尾有{item.what}", line=line, field=field, fix=UNCLOSED_FIX)
         else:
             where = (line_of(source, item.needle, start) if item.needle and source else None) or line
-            problems.add(file, f"{label}中有{item.what}", line=where, field=field, fix=ACTIVE_FIX)
+            problems.add(file, f"{label}中有{item.what}", line=where, field=field,
+                         fix=ACTIVE_FIX if field else ACTIVE_FILE_FIX)
 
 
 def line_of(source: str, needle: str, start_line: int = 1) -> int | None:

@@ -227,6 +227,8 @@ SUMMARY = '" autofocus onfocus="alert(3)" x="&'
 ATTACHMENT = 'a.txt" autofocus onfocus="alert(1)'
 COLUMN = '规范性文件 & "其他"'
 ORG = "测试市教育局 & 体育局"
+HOME_TITLE = '首页 & "欢迎"'  # front matter of a page that is not a document: mkdocs-material prints it raw too
+HOME_DESCRIPTION = '" onmouseover="alert(5)'
 
 
 def esc(text: str) -> str:
@@ -247,7 +249,8 @@ def tricky(tmp_path_factory):
         path = catalog / name
         path.write_text(path.read_text("utf-8").replace(old, new, 1), encoding="utf-8")
     index = root / "content" / "index.md"
-    index.write_text("---\ntemplate: gongkai/home.html\n---\n\n" + index.read_text("utf-8"), encoding="utf-8")
+    index.write_text(f"---\ntemplate: gongkai/home.html\ntitle: {yaml_quoted(HOME_TITLE)}\n"
+                     f"description: {yaml_quoted(HOME_DESCRIPTION)}\n---\n\n" + index.read_text("utf-8"), encoding="utf-8")
     doc = write_doc(root, "jyj/2025/tricky.md", front(
         9, title=yaml_quoted(TITLE), 发布日期="2025-06-30", 文号=yaml_quoted(NUMBER),
         主题词=f"[教育, {yaml_quoted(KEYWORD)}]", 内容概述=yaml_quoted(SUMMARY))
@@ -305,8 +308,14 @@ def test_column_and_organization_names_are_escaped_in_nav_and_titles(tricky):
     assert f'<span class="gk-subtitle">{esc(ORG)}</span>' in org_column
 
 
+def test_title_and_description_of_other_pages_are_escaped(tricky):
+    home = page_text(tricky, "")
+    assert f"<title>{esc(HOME_TITLE)} - 测试市政府信息公开</title>" in home
+    assert f'<meta name="description" content="{esc(HOME_DESCRIPTION)}">' in home
+
+
 def test_no_page_holds_a_raw_value(tricky):
-    raw = [TITLE, SUMMARY, ATTACHMENT, COLUMN, ORG, NUMBER]
+    raw = [TITLE, SUMMARY, ATTACHMENT, COLUMN, ORG, NUMBER, HOME_TITLE, HOME_DESCRIPTION]
     for path in tricky.rglob("*.html"):
         text = path.read_text("utf-8")
         for value in raw:
@@ -358,6 +367,14 @@ NB_COLUMN = """  - id: gknb
 """
 
 
+# Opened on its own, an SVG is an XML document: a script in the XHTML namespace under any prefix runs.
+SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">
+  <rect width="10" height="10"/>
+  <h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(document.domain)</h:script>
+</svg>
+"""
+
+
 def active_site(tmp_path: Path, allow: bool) -> Path:
     root = copy_mini(tmp_path)
     with open(root / "catalog" / "columns.yml", "a", encoding="utf-8") as fh:
@@ -376,6 +393,7 @@ def active_site(tmp_path: Path, allow: bool) -> Path:
     write_doc(root, "jyj/2025/b2.md", front(2), "正文第一段。\n\n请点击[这里](javascript:alert(2))。\n")
     write_doc(root, "jyj/2025/b3.md", front(3), "正文。\n\n<div><img src=x onerror=\"alert('b3')\"></div>\n")
     write_doc(root, "jyj/2025/b4.md", front(4), "正文。\n\n<div><textarea>\n")
+    (root / "content" / "wj" / "jyj" / "2025" / "图解.svg").write_text(SVG, encoding="utf-8")
     return root
 
 
@@ -396,6 +414,8 @@ def test_active_content_in_bodies_fails_naming_file_and_line(tmp_path):
     assert has(f"catalog/columns.yml:{script_line}: 栏目 jgzn · 正文: 正文中有脚本元素 <script>"), result.stderr
     assert ("content/wj/jyj/2025/b4.md: 正文: 正文末尾有未闭合的 HTML（标签、引号、注释或 <textarea> 之类的元素没有结束），"
             "会吞掉页面后面的内容（修改方法：补上缺少的“>”、引号、“-->”或结束标签（如 </textarea>））") in lines
+    assert any(line.startswith("content/wj/jyj/2025/图解.svg:3: 文件中有脚本元素 <script>（修改方法：删去其中的脚本")
+               for line in lines), result.stderr
     assert not (root / "site" / "wj" / "jyj" / "2025" / "b1" / "index.html").exists()
 
 
@@ -407,6 +427,7 @@ def test_the_site_setting_lets_active_content_through(tmp_path):
     site = root / "site"
     assert "<script>alert('b1')</script>" in page_text(site, "wj/jyj/2025/b1")
     assert "<script>alert('单页')</script>" in page_text(site, "xxgk/jgzn")
+    assert (site / "wj" / "jyj" / "2025" / "图解.svg").read_text("utf-8") == SVG
 
 
 def test_gongkai_check_reports_script_in_a_body(tmp_path):

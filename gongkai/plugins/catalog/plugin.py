@@ -25,7 +25,7 @@ from gongkai.catalog import load_catalog
 from gongkai.documents import DocumentLoader
 from gongkai.errors import InputError, Problems
 from gongkai.model import Catalog, Column, Document, Organization
-from gongkai.safety import active_content, report_active_content
+from gongkai.safety import ACTIVE_FILE_SUFFIXES, active_content, active_file_content, report_active_content
 
 from .config import CatalogConfig
 from .structure import (ColumnPage, Crumb, DirectoryPage, GeneratedPage, GuidePage, OrganizationHome, Overview,
@@ -293,6 +293,28 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self.problems.add(self.config.documents_dir, f"以下 {len(rejected)} 个文件未能发布：{'、'.join(rejected)}",
                               fix="按上面的提示逐一修改")
         return files
+
+    def _check_active_files(self, files: Files, config: MkDocsConfig, problems: Problems) -> None:
+        """An SVG or HTML file in docs_dir is published as it is and runs its scripts when opened on its own."""
+        root, docs_dir = Path(config.config_file_path).parent, Path(config.docs_dir).resolve()
+        for file in files:
+            if file.is_documentation_page() or not file.abs_src_path \
+                    or Path(file.src_uri).suffix.lower() not in ACTIVE_FILE_SUFFIXES:
+                continue
+            path = Path(file.abs_src_path)
+            if not path.resolve().is_relative_to(docs_dir):
+                continue  # the theme's and gongkai's own files
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue  # unreadable files are reported where files are checked
+            found = active_file_content(text, allow=self.config.allow_active_content)
+            if found:
+                try:
+                    display = path.relative_to(root).as_posix()
+                except ValueError:
+                    display = file.src_uri
+                report_active_content(problems, found, display, field=None, source=text)
 
     @event_priority(-50)
     def _generate(self, files: Files, config: MkDocsConfig):
@@ -583,12 +605,14 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
         # Every page has rendered its Markdown by now and none is written yet: the last moment to stop. A 单页's
-        # 正文 is Markdown too, rendered by its template: checked here, with the bodies of pages.
+        # 正文 (Markdown rendered by its template) and files published as they are (SVG, HTML) are checked here,
+        # with the bodies of pages, so that one build names them all.
         for column in self.catalog.walk():
             if column.body:
                 source, _, line = column.source.rpartition(":")
                 self.check_markdown(column.body, source, line=int(line), field=f"栏目 {column.id} · 正文",
                                     problems=self.page_problems)
+        self._check_active_files(files, config, self.page_problems)
         self.problems.items += self.page_problems.items
         self._report_problems(config, self.page_problems)
         templating.configure(env)
