@@ -9,7 +9,7 @@ import re
 from . import yamlutil
 from .errors import InputError, Problems, close_matches
 from .model import DOCUMENT_KINDS, TOPICS, VALIDITIES, Attachment, Catalog, Document
-from .safety import plain_text_problem
+from .safety import plain_text_of, plain_text_problem
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 # 机关代字〔年份〕序号号, or a 规章's 政府令 number such as 示例市人民政府令第3号.
@@ -44,6 +44,8 @@ def derive_summary(body: str) -> str:
             continue
         text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", block)
         text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        if "<" in text or "&" in text:  # inline HTML and entities: the summary is plain text
+            text = plain_text_of(text)
         text = re.sub(r"[*_`>#]|^\s*[-+]\s+|^\s*\d+\.\s+", "", text, flags=re.M)
         text = re.sub(r"\s+", "", text)
         if text:

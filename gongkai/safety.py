@@ -47,6 +47,13 @@ def plain_text_problem(value) -> tuple[str, str] | None:
     return None
 
 
+def plain_text_of(fragment: str) -> str:
+    """The text a browser shows for an HTML fragment: tags dropped, entities decoded."""
+    tree = LexborHTMLParser(f"<!DOCTYPE html><html><body>{fragment}", scripting=True)
+    tree.strip_tags(["script", "style", "template"])
+    return tree.body.text(deep=True) if tree.body is not None else fragment
+
+
 # ---- active content in rendered HTML ------------------------------------------------------------------------
 
 # Attributes whose value the browser treats as a URL (HTML, SVG, MathML).

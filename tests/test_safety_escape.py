@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import guarded_page, serve
+from gongkai.documents import derive_summary
 from gongkai.safety import find_active_content, plain_text_problem
 from gongkai.templating import TEMPLATE_DIRS, autoescape
 from sitekit import build, copy_mini, copy_site, write_doc
@@ -128,6 +129,11 @@ def test_harmless_html_is_not_flagged(fragment):
     assert find_active_content(fragment) == []
 
 
+def test_derived_summary_is_the_text_of_inline_html():
+    assert derive_summary("关于<strong>加强</strong>管理 &amp; 说明<script>alert(1)</script>。\n\n第二段") == \
+        "关于加强管理&说明。"
+
+
 def test_every_gongkai_template_is_autoescaped_and_materials_are_not():
     names = [p.relative_to(folder).as_posix() for folder in TEMPLATE_DIRS for p in folder.rglob("*.html")]
     assert "gongkai/document.html" in names and "partials/copyright.html" in names
@@ -227,6 +233,7 @@ SUMMARY = '" autofocus onfocus="alert(3)" x="&'
 ATTACHMENT = 'a.txt" autofocus onfocus="alert(1)'
 COLUMN = '规范性文件 & "其他"'
 ORG = "测试市教育局 & 体育局"
+DERIVED_BODY = "关于<strong>加强</strong>管理 &amp; 说明的通知。\n"
 HOME_TITLE = '首页 & "欢迎"'  # front matter of a page that is not a document: mkdocs-material prints it raw too
 HOME_DESCRIPTION = '" onmouseover="alert(5)'
 
@@ -256,6 +263,7 @@ def tricky(tmp_path_factory):
         主题词=f"[教育, {yaml_quoted(KEYWORD)}]", 内容概述=yaml_quoted(SUMMARY))
         + f"\n附件:\n  - 名称: {yaml_quoted(ATTACHMENT)}\n    文件: {yaml_quoted(ATTACHMENT)}")
     (doc.parent / ATTACHMENT).write_text("附件内容", encoding="utf-8")
+    write_doc(root, "jyj/2025/derived.md", front(8), DERIVED_BODY)
     result = build(root)
     assert result.returncode == 0, result.stderr
     return root / "site"
@@ -293,6 +301,8 @@ def test_lists_directory_home_and_neighbours_escape_the_title(tricky):
         assert link.search(page_text(tricky, rel)), rel
     directory = page_text(tricky, "xxgk/mulu/2025")
     assert f"<td>{esc(SUMMARY)}</td>" in directory
+    # A 内容概述 derived from a body with inline HTML is its text, not its markup.
+    assert "<td>关于加强管理&amp;说明的通知。</td>" in directory
     neighbours = [p for p in tricky.glob("wj/jyj/2025/*/index.html") if p.parent.name != "tricky"]
     footers = [p.read_text("utf-8") for p in neighbours]
     assert any(f'aria-label="上一页: {title}"' in t or f'aria-label="下一页: {title}"' in t for t in footers)
