@@ -86,6 +86,7 @@ ACTIVE_FILE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".svg", ".x
                                   ".mhtml", ".shtml"})
 # Browsers ignore tabs and line breaks anywhere in a URL's scheme, and controls and spaces around it.
 URL_NOISE_RE = re.compile(r"[\t\n\r]")
+C0_AND_SPACE = "".join(map(chr, range(0x21)))
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,7 @@ class ActiveContent:
 
 
 def _url_danger(tag: str, attr: str, value: str) -> str | None:
-    url = URL_NOISE_RE.sub("", value).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12"
-                                               "\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ").lower()
+    url = URL_NOISE_RE.sub("", value).strip(C0_AND_SPACE).lower()
     candidates = [url]
     if attr.endswith("srcset"):  # "a.png 1x, javascript:… 2x"
         candidates = [part.strip() for part in url.split(",")]
