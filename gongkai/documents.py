@@ -7,6 +7,7 @@ import posixpath
 import re
 
 from . import yamlutil
+from .sources import decode
 from .errors import InputError, Problems, close_matches
 from .model import DOCUMENT_KINDS, TOPICS, VALIDITIES, Attachment, Catalog, Document
 
@@ -59,8 +60,14 @@ class DocumentLoader:
         self.extra_fields = extra_fields or {}  # key → owning plugin
         self.by_index: dict[str, Document] = {}
 
-    def load(self, text: str, src_path: str, display: str) -> Document | None:
-        """Parse one file; returns None only after recording why (the build then names the file)."""
+    def load(self, source: str | bytes, src_path: str, display: str) -> Document | None:
+        """Parse one file (bytes are decoded as UTF-8 or rejected, see ``gongkai.sources``); returns None only
+        after recording why (the build then names the file)."""
+        try:
+            text = decode(source, display) if isinstance(source, bytes) else source
+        except InputError as exc:
+            self.problems.items.extend(exc.problems)
+            return None
         front, body, body_line = split_front_matter(text)
         if front is None:
             self.problems.add(display, "缺少文件元数据（文首以 --- 开始、以 --- 结束的 YAML 块）", line=1,

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from .. import yamlutil
+from ..sources import decode
 from ..errors import InputError, Problems, close_matches
 from .formats import (APPLICANTS, FORMAT_2019, FORMAT_2021, FORMAT_TONGJIBIAO, FORMATS, PROSE_SECTIONS, TABLE2,
                       TABLE3, TABLE4_COLUMNS, TABLE4_GROUPS, TONGJIBIAO_ROWS, AMOUNT, DELTA, format_for_year, normalise,
@@ -29,10 +30,11 @@ MAX_FIGURE = 10 ** 9
 MAX_DECIMALS = 6  # 万元 to 0.01 元
 
 
-def load_report_text(text: str, display: str, problems: Problems, organizations=None) -> AnnualReport | None:
-    """Parse one report file; returns None after recording why it cannot be used."""
+def load_report_text(text: str | bytes, display: str, problems: Problems, organizations=None) -> AnnualReport | None:
+    """Parse one report file (bytes must be UTF-8, see ``gongkai.sources``); returns None after recording why it
+    cannot be used."""
     try:
-        data = yamlutil.load(text, display)
+        data = yamlutil.load(decode(text, display) if isinstance(text, bytes) else text, display)
     except InputError as exc:
         problems.items.extend(exc.problems)
         return None

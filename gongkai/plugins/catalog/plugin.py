@@ -229,7 +229,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                 display = str((docs_dir / file.src_uri).relative_to(root))
             except ValueError:
                 display = file.src_uri
-            doc = loader.load(file.content_string, file.src_uri, display)
+            doc = loader.load(file.content_bytes, file.src_uri, display)
             if doc is None:
                 rejected.append(display)
                 files.remove(file)  # never publish raw metadata; the build names the file below
