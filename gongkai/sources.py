@@ -38,6 +38,11 @@ def _error(display: str, message: str, line: int | None, fix: str = SAVE_AS_UTF8
     return InputError([Problem(display, message, line=line, fix=fix)])
 
 
+def _gbk_error(display: str, where: str, line: int) -> InputError:
+    return _error(display, "文件不是 UTF-8 编码，看起来是 GB18030/GBK（简体中文 Windows 的默认编码，记事本中称“ANSI”）；"
+                           + where, line, SAVE_GBK_AS_UTF8)
+
+
 def decode(data: bytes, display: str) -> str:
     """UTF-8 (a BOM is allowed and dropped) with newlines normalised as in text mode; else an InputError."""
     for bom, name in BOMS:
@@ -56,9 +61,14 @@ def decode(data: bytes, display: str) -> str:
         line = _line_at(data, exc.start)
         where = f"第一个无法按 UTF-8 读取的字节（0x{data[exc.start]:02X}）在第 {line} 行"
         if _is_gb18030(data):
-            raise _error(display, "文件不是 UTF-8 编码，看起来是 GB18030/GBK（简体中文 Windows 的默认编码，"
-                                  f"记事本中称“ANSI”）；{where}", line, SAVE_GBK_AS_UTF8) from None
+            raise _gbk_error(display, where, line) from None
         raise _error(display, f"文件不是 UTF-8 编码；{where}", line) from None
+    if not text.isascii() and not CJK_RE.search(text) and _is_gb18030(data):
+        # A short GBK text can happen to be valid UTF-8 ("通知" is), read as accents and Hebrew. Every real input
+        # here has Chinese keys or text, so non-ASCII text without any Chinese that is Chinese in GBK is GBK.
+        offset = next(i for i, byte in enumerate(data) if byte >= 0x80)
+        line = _line_at(data, offset)
+        raise _gbk_error(display, f"按 UTF-8 读出的不是中文，按 GBK 读是中文（第 {line} 行起）", line)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -77,10 +77,16 @@ def test_utf8_with_bom_and_crlf_is_read_like_text_mode():
     assert decode("\ufeff标题: 一\r\n正文\r二\n".encode("utf-8"), "a.md") == "标题: 一\n正文\n二\n"
 
 
+def test_utf8_without_chinese_is_fine_when_it_is_not_chinese_in_gbk():
+    assert decode("a: café — ok\n".encode("utf-8"), "a.yml") == "a: café — ok\n"
+
+
 @pytest.mark.parametrize("data, line, words", [
     ("---\ntitle: 测试通知\n".encode("gbk"), 2, [GBK, "第一个无法按 UTF-8 读取的字节（0xB2）在第 2 行", "另存为", "UTF-8"]),
     # 𠀀 exists only in GB18030 (four bytes), not in GBK
     ("---\n\n\ntitle: 𠀀\n".encode("gb18030"), 4, [GBK, "在第 4 行", "通过编码重新打开"]),
+    # GBK that happens to be valid UTF-8: read as UTF-8 it has no Chinese at all
+    ("---\ntitle: 通知\n".encode("gbk"), 2, [GBK, "按 UTF-8 读出的不是中文，按 GBK 读是中文（第 2 行起）"]),
     ("a: café\n".encode("latin-1"), 1, ["文件不是 UTF-8 编码；第一个无法按 UTF-8 读取的字节（0xE9）在第 1 行"]),
     ("a: 通知\n".encode("utf-16"), 1, ["文件不是 UTF-8 编码，而是 UTF-16（记事本中称“Unicode”）", "UTF-8"]),
     ("a: b\n".encode("utf-16-le"), 1, ["看起来是没有 BOM 的 UTF-16"]),
@@ -404,11 +410,13 @@ def bad_documents_build(tmp_path_factory):
     return build(root)
 
 
+@pytest.mark.build
 def test_bad_documents_and_reports_fail_the_build_without_traceback(bad_documents_build):
     no_traceback(bad_documents_build)
     assert "发现" in bad_documents_build.stderr and "个错误" in bad_documents_build.stderr
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("name", DOC_CASES)
 def test_bad_document_message_in_the_build(bad_documents_build, name):
     _, line, field, words = DOC_CASES[name]
@@ -416,6 +424,7 @@ def test_bad_document_message_in_the_build(bad_documents_build, name):
     assert where + words in bad_documents_build.stderr
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("name, words", [("gbk", GBK + "（简体中文 Windows 的默认编码，记事本中称“ANSI”）；第一个无法按 "
                                           "UTF-8 读取的字节（0xB2）在第 2 行"), ("utf16", "而是 UTF-16")])
 def test_non_utf8_document_message_in_the_build(bad_documents_build, name, words):
@@ -425,6 +434,7 @@ def test_non_utf8_document_message_in_the_build(bad_documents_build, name, words
     assert f"content/wj/jyj/2025/{name}.md" in bad_documents_build.stderr.split("未能发布：")[1]
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("name", REPORT_CASES)
 def test_bad_report_message_in_the_build(bad_documents_build, name):
     _, line, field, words = report_case(name)
@@ -483,6 +493,7 @@ def catalog_type_build(tmp_path_factory):
     return build(root)
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("name, text, marker, words", CATALOG_TYPE_CASES)
 def test_catalog_type_problems_in_the_build(catalog_type_build, name, text, marker, words):
     no_traceback(catalog_type_build)
@@ -497,6 +508,7 @@ def tab_indent(text: str) -> str:
     return text.replace("        适用: [人民政府]\n", "\t适用: [人民政府]\n", 1)
 
 
+@pytest.mark.build
 def test_every_catalog_file_names_its_encoding_and_yaml_problem(tmp_path):
     """All three files broken at once: each is named, the build exits 1 and `gongkai check` exits 2."""
     root = catalog_site(tmp_path, {"site.yml": mini_text("site.yml").encode("gbk"), "organizations.yml": dup_name,
@@ -519,6 +531,7 @@ def test_every_catalog_file_names_its_encoding_and_yaml_problem(tmp_path):
     assert f"catalog/site.yml:1: {GBK}" in check.stderr and "另存为" in check.stderr
 
 
+@pytest.mark.build
 def test_catalog_aliases_and_tags_fail_fast(tmp_path):
     """The billion laughs in columns.yml, a recursive alias and a python tag: three messages, no expansion."""
     recursive = mini_text("organizations.yml").replace("    指南:\n", "    指南: &g\n      上级: *g\n", 1)
