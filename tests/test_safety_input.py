@@ -551,3 +551,14 @@ def test_ids_must_start_with_a_letter(tmp_path):
     with pytest.raises(InputError) as exc:
         load_catalog(root / "catalog")
     assert any("“2024”不符合要求：以小写字母开头" in p for p in problems_of(exc))
+
+
+@pytest.mark.build
+def test_a_page_that_is_no_document_is_read_as_utf8_too(tmp_path):
+    """The site's home page (content/index.md) is not a document, but a GBK copy is still named, not a crash."""
+    root = copy_mini(tmp_path)
+    home = root / "content" / "index.md"
+    home.write_bytes(home.read_text(encoding="utf-8").encode("gbk"))
+    result = build(root)
+    no_traceback(result)
+    assert f"content/index.md:{line_of(home.read_bytes().decode('gbk'), '测试')}: {GBK}" in result.stderr

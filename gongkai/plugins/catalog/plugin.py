@@ -23,6 +23,7 @@ from gongkai.clock import Clock
 from gongkai.documents import DocumentLoader
 from gongkai.errors import InputError, Problems
 from gongkai.model import Catalog, Column, Document, Organization
+from gongkai.sources import decode
 
 from . import theme
 from .config import CatalogConfig
@@ -294,7 +295,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             return "\n" + doc.body
         if src in self._generated:
             return ""
-        return None
+        try:  # any other Markdown page (the site's home, say) must be UTF-8 too: a message, not a traceback
+            return decode(page.file.content_bytes, self._guard.display(page.file))
+        except InputError as exc:
+            raise PluginError(str(exc)) from None
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
         if not self.active:
