@@ -83,7 +83,7 @@ def test_unknown_parent_and_missing_guide_field(catalog_dir):
     text = text.replace("  - id: dcjd\n    名称: 测试市东城街道办事处\n", "  - id: dcjd\n")
     path.write_text(text, encoding="utf-8")
     message = problems(catalog_dir)
-    assert "上级“sfz”不是已定义的发布主体，相近的有：szf" in message
+    assert "发布主体 jyj · 上级: “sfz”不是已定义的发布主体，相近的有：szf" in message
     assert "发布主体 dcjd · 名称: 缺少必填字段“名称”" in message
 
 

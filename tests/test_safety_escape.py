@@ -195,7 +195,7 @@ def test_markup_in_catalog_fails_the_build_naming_the_entry(tmp_path):
     for where, field, shown in [
         (f"catalog/organizations.yml:{org_line}", "发布主体 jyj · 名称", "<b>"),
         (f"catalog/columns.yml:{column_line}", "栏目 gfxwj · 名称", "<i>"),
-        (f"catalog/columns.yml:{reason_line - 1}", "栏目 gzdt · 暂无", "<a href=x>"),
+        (f"catalog/columns.yml:{reason_line}", "栏目 gzdt · 暂无 · szf", "<a href=x>"),
         (f"catalog/site.yml:{site_line}", "网站信息 · 主办单位", "</p>"),
     ]:
         assert f"{where}: {field}: 含有 HTML 标记“{shown}”：元数据是纯文本，不能含 HTML 标记{MARKUP_FIX}" in lines, \

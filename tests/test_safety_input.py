@@ -469,9 +469,9 @@ ORGS_WRONG = mini_text("organizations.yml").replace("名称: 测试市教育局"
 SITE_WRONG = mini_text("site.yml").replace('邮编: "999001"', "邮编: 1.5")
 CATALOG_TYPE_CASES = [
     ("columns.yml", COLUMNS_WRONG, "子栏目: {id: x}", "栏目 gz · 子栏目: 应为栏目列表（每项以“- ”开头），实际是映射"),
-    ("columns.yml", COLUMNS_WRONG, "适用: 3", "栏目 gzdt · 适用: 应为列表，取值：人民政府 / 政府部门 / 乡镇（街道） / 其他单位；实际是数字 3"),
+    ("columns.yml", COLUMNS_WRONG, "适用: 3", "栏目 gzdt · 适用: 取值“3”无效，应为：人民政府 / 政府部门 / 乡镇（街道） / 其他单位"),
     ("columns.yml", COLUMNS_WRONG, "公开事项: 每月更新", "栏目 gzdt · 公开事项: 应为公开事项列表（每项以“- ”开头），实际是文字“每月更新”"),
-    ("columns.yml", COLUMNS_WRONG, "szf: [在门户网站发布]", "栏目 gzdt · 暂无: 发布主体 szf 的暂无原因应为一段文字，实际是列表"),
+    ("columns.yml", COLUMNS_WRONG, "szf: [在门户网站发布]", "栏目 gzdt · 暂无 · szf: 应为一段文字，实际是列表"),
     ("organizations.yml", ORGS_WRONG, "名称: [测试市教育局]", "发布主体 jyj · 名称: 应为一段文字，实际是列表"),
     ("site.yml", SITE_WRONG, "邮编: 1.5", "网站信息 · 邮编: 应为一段文字，实际是数字 1.5（修改方法：写成一行文字，并加引号）"),
 ]
