@@ -167,6 +167,10 @@ class FieldReader:
         """A reader of a mapping inside this one, its fields named “where · key”."""
         return FieldReader(data, self.problems, self.file, where=where, line=line, guide=self.guide, zone=self.zone)
 
+    def within(self, key) -> "FieldReader":
+        """A reader of the mapping under ``key``, as it is (``mapping`` reads and checks it first)."""
+        return self.child(self.data.get(key), self.name(key), self.line_of(key))
+
     # ---- the mapping ------------------------------------------------------------------------------------------
 
     def unknown_keys(self, allowed: Iterable[str], *, suggest: Iterable[str] | None = None,
@@ -199,8 +203,7 @@ class FieldReader:
 
     def mapping(self, f: Field) -> "FieldReader | None":
         """A reader of a MAPPING field, or None when it is absent or no mapping (reported)."""
-        value = self.read(f, default=None)
-        return None if value is None else self.child(value, self.name(f.key), self.line_of(f.key))
+        return None if self.read(f, default=None) is None else self.within(f.key)
 
     def entries(self, f: Field) -> list[tuple[dict, int | None]]:
         """The items of a LIST field of mappings, each with its line; an item that is no mapping is reported."""

@@ -200,7 +200,7 @@ def test_missing_channel_is_an_error():
     del doc.extra["反馈方式"]
     _, problems = run(doc)
     [msg] = messages(problems)
-    assert "反馈方式" in msg and "没有写明反馈方式" in msg and "邮箱" in msg
+    assert "反馈方式: 缺少必填字段“反馈方式”" in msg and "邮箱" in msg
 
 
 def test_channel_details_are_checked():
@@ -263,8 +263,8 @@ def test_other_kind_has_no_minimum_and_unknown_kinds_are_named():
     assert problems.items == []
     _, problems = run(consult(start="2026-11-01", end="2026-12-01", kind="规章草案"))
     assert [(p.field, p.message) for p in problems.items] == [
-        ("征集类型", "征集类型“规章草案”无效，相近的有：规章")]
-    assert "重大行政决策 / 规章 / 涉企政策 / 行政规范性文件 / 其他" in problems.items[0].fix
+        ("征集类型", "取值“规章草案”无效，应为：重大行政决策 / 规章 / 涉企政策 / 行政规范性文件 / 其他，相近的有：规章")]
+    assert "docs/interaction.md" in problems.items[0].fix
 
 
 def test_minimum_periods_are_settings():
@@ -280,8 +280,8 @@ def test_missing_dates_and_unreadable_dates():
     del doc.extra["征集开始"]
     _, problems = run(doc)
     msgs = messages(problems)
-    assert any("征集开始: 意见征集缺少“征集开始”" in m for m in msgs)
-    assert any("征集截止: “十二月一日”不是可识别的日期" in m for m in msgs)
+    assert any("征集开始: 缺少必填字段“征集开始”" in m for m in msgs)
+    assert any("征集截止: 日期“十二月一日”无效，应为 YYYY-MM-DD 格式的真实日期，需要时刻时写 YYYY-MM-DD HH:MM" in m for m in msgs)
 
 
 def test_draft_must_be_published():

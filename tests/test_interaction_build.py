@@ -173,7 +173,7 @@ def test_bad_inputs_fail_the_build_with_precise_messages(tmp_path):
     assert "content/wj/szf/2026/jd-bad.md:9: 原文: 找不到原文“999100001/2026-00091”" in err
     assert ("content/wj/jyj/2026/zj-bad.md:10: 征集截止: 征集截止（2026-03-05）早于或等于征集开始（2026-03-10）"
             in err)
-    assert "content/wj/jyj/2026/zj-bad.md" in err and "没有写明反馈方式" in err
+    assert "content/wj/jyj/2026/zj-bad.md:2: 反馈方式: 缺少必填字段“反馈方式”" in err
     assert "content/wj/jyj/2026/fk-bad.md:9: 征集: 找不到意见征集“wj/jyj/2026/zj-nonexistent”" in err
 
 

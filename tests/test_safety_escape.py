@@ -216,7 +216,7 @@ def test_markup_and_script_urls_in_consultation_fields_fail(tmp_path):
     lines = [line.strip() for line in result.stderr.splitlines()]
     file = "content/wj/jyj/2026/zj-open.md"
     organizer, note, online = (line_no(text, key) for key in ("征集单位:", "起草说明:", "在线提交:"))
-    assert (f"{file}:{organizer}: 征集单位: “征集单位”含有 HTML 标记“<img src=x onerror=alert(1)>”：元数据是纯文本，"
+    assert (f"{file}:{organizer}: 征集单位: 含有 HTML 标记“<img src=x onerror=alert(1)>”：元数据是纯文本，"
             f"不能含 HTML 标记{MARKUP_FIX}") in lines, result.stderr
     assert (f"{file}:{online}: 反馈方式 · 在线提交: 在线提交网址“javascript:alert(document.cookie)”应以 https:// 或 http:// 开头"
             "（修改方法：例如 https://www.example.gov.cn/zjyj/）") in lines, result.stderr

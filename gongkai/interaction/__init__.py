@@ -7,7 +7,8 @@ resulting ``Interaction``.
 from .relations import Interaction, Settings, collect, consultation_order
 from .model import (CLOSED, CONSULTATION_KINDS, DEFAULT_MIN_PERIODS, INTERPRETATION_FORMS, KINDS, OPEN, UPCOMING,
                     Channel, Consultation, ConsultationKind, Feedback, Interpretation, Period, YearFigures)
-from .parse import FIELDS, parse_when
+from ..clock import parse_when
+from .parse import FIELDS
 
 __all__ = ["Interaction", "Settings", "collect", "consultation_order", "Consultation", "Feedback",
            "Interpretation", "Channel", "Period", "YearFigures", "FIELDS", "parse_when", "OPEN", "UPCOMING",

@@ -12,8 +12,9 @@ from ..errors import Problems, close_matches
 from ..model import Column, Document
 from .model import (CLOSED, DEFAULT_MIN_PERIODS, OPEN, STATUS_ORDER, UPCOMING, Consultation, Feedback, Interpretation,
                     Period, YearFigures)
-from .parse import (CONSULTATION_KEYS, FEEDBACK_COUNT_KEYS, LineOf, Reader, display_of, line_of,
-                    parse_consultation, parse_feedback_document, parse_interpretation)
+from ..fields import FieldReader
+from .parse import (CONSULTATION_KEYS, FEEDBACK_BLOCK, FEEDBACK_COUNT_KEYS, LineOf, display_of, line_of,
+                    parse_consultation, parse_feedback_document, parse_interpretation, reader)
 
 
 @dataclass
@@ -111,15 +112,18 @@ def collect(documents: Iterable[Document], settings: Settings, problems: Problem
     def kinds(doc: Document) -> set[str]:
         return {columns[c].kind for c in doc.column_ids if columns and c in columns}
 
-    def unknown(r: Reader, key: str, ref: str, what: str) -> None:
-        near = close_matches(ref, [k for k, d in (*by_index.items(), *by_id.items()) if d is not r.doc])
+    def unknown(doc: Document, r: FieldReader, key: str, ref: str, what: str) -> None:
+        near = close_matches(ref, [k for k, d in (*by_index.items(), *by_id.items()) if d is not doc])
         r.error(key, f"找不到{what}“{ref}”{near}",
                 f"写{what}的索引号（如 {next(iter(by_index), '999000002/2024-00012')}）或其文件路径（不含 .md），"
                 "并确认该文件已发布")
 
-    feedback_docs: list[tuple[Reader, Feedback]] = []
+    def read(doc: Document) -> FieldReader:
+        return reader(doc, problems, display, lines, settings.timezone)
+
+    feedback_docs: list[tuple[Document, FieldReader, Feedback]] = []
     for doc in documents:
-        r = Reader(doc, problems, display, lines)
+        r = read(doc)
         is_interp, is_consult, is_feedback = ("原文" in doc.extra or "解读形式" in doc.extra,
                                               _is_consultation(doc), "征集" in doc.extra)
         col_kinds = kinds(doc)
@@ -139,11 +143,11 @@ def collect(documents: Iterable[Document], settings: Settings, problems: Problem
                     r.error(key, f"“{key}”只用于反馈", "单独发布的反馈加“征集: 对应征集的索引号”；"
                             "或把采纳情况写在征集文件的“反馈:”块中")
         if is_interp:
-            interp = parse_interpretation(r)
+            interp = parse_interpretation(doc, r)
             for ref in interp.references:
                 original = resolve(ref)
                 if original is None:
-                    unknown(r, "原文", ref, "原文")
+                    unknown(doc, r, "原文", ref, "原文")
                 elif original is doc:
                     r.error("原文", "解读的原文不能是它自己", "写被解读文件的索引号")
                 elif original not in interp.originals:
@@ -154,7 +158,7 @@ def collect(documents: Iterable[Document], settings: Settings, problems: Problem
                 r.error("原文", "政策解读没有放入政策解读栏目，栏目列表中不会出现",
                         "在“栏目”中加入类型为政策解读的栏目（如 zcjd）")
         elif is_consult:
-            consultation = parse_consultation(r, settings.timezone)
+            consultation = parse_consultation(doc, r)
             if consultation:
                 _check_period(r, consultation, settings)
                 if consultation.feedback:
@@ -163,14 +167,14 @@ def collect(documents: Iterable[Document], settings: Settings, problems: Problem
                 result.consultations.append(consultation)
                 result._consultation[doc.id] = consultation
         elif is_feedback:
-            feedback = parse_feedback_document(r)
+            feedback = parse_feedback_document(doc, r)
             if feedback:
-                feedback_docs.append((r, feedback))
+                feedback_docs.append((doc, r, feedback))
 
-    for r, feedback in feedback_docs:
+    for doc, r, feedback in feedback_docs:
         target = resolve(feedback.reference)
         if target is None:
-            unknown(r, "征集", feedback.reference, "意见征集")
+            unknown(doc, r, "征集", feedback.reference, "意见征集")
             continue
         consultation = result._consultation.get(target.id)
         if consultation is None:
@@ -189,19 +193,18 @@ def collect(documents: Iterable[Document], settings: Settings, problems: Problem
         consultation.feedback = feedback
         feedback.consultation = consultation
         result.feedbacks.append(feedback)
-        result._feedback[r.doc.id] = feedback
+        result._feedback[doc.id] = feedback
 
     for c in result.consultations:  # a 反馈 block dated before the close is as wrong as a 反馈 document
         fb = c.feedback
         if fb and fb.document is None and fb.published and fb.published < c.last_day:
-            Reader(c.document, problems, display, lines).error(
-                "反馈", f"反馈的发布日期 {fb.published} 早于征集截止 {c.last_day}", "核对反馈块的发布日期",
-                sub=c.document.extra.get("反馈"), subkey="发布日期")
+            read(c.document).within(FEEDBACK_BLOCK.key).error(
+                "发布日期", f"反馈的发布日期 {fb.published} 早于征集截止 {c.last_day}", "核对反馈块的发布日期")
 
     for interp in result.interpretations:
         for original in interp.originals:
             result._by_original.setdefault(original.id, []).append(interp)
-            _check_lag(Reader(interp.document, problems, display, lines), interp, original, settings, display)
+            _check_lag(read(interp.document), interp, original, settings, display)
     for lst in result._by_original.values():
         lst.sort(key=lambda i: (i.published, i.document.id))
 
@@ -212,7 +215,7 @@ def collect(documents: Iterable[Document], settings: Settings, problems: Problem
     return result
 
 
-def _check_lag(r: Reader, interp: Interpretation, original: Document, settings: Settings, display) -> None:
+def _check_lag(r: FieldReader, interp: Interpretation, original: Document, settings: Settings, display) -> None:
     lag = workdays.workdays_between(original.published, interp.published)
     if lag > settings.lag_workdays:
         note = "" if workdays.covered(interp.published) else "（该年节假日安排未收录，按周一至周五计算）"
@@ -221,7 +224,7 @@ def _check_lag(r: Reader, interp: Interpretation, original: Document, settings: 
                 "文件与解读应同步发布；如确属补发，核对两者的发布日期", severity="warning")
 
 
-def _check_period(r: Reader, c: Consultation, settings: Settings) -> None:
+def _check_period(r: FieldReader, c: Consultation, settings: Settings) -> None:
     minimum: Period | None = settings.min_periods.get(c.kind)
     if not minimum:
         return
