@@ -59,17 +59,18 @@ def describe(value) -> str:
 
 
 def whole_number(value, kind: str = COUNT, *, bounds: tuple[int, int] | None = None,
-                 expected: str = "") -> tuple[int | None, str | None]:
-    """(the number, None), or (None, why not) for a COUNT or INT value: the one rule for 条数, 件数 and 年度."""
+                 expected: str = "") -> tuple[int | None, str | None, str | None]:
+    """(the number, None, None), or (None, why not, how to fix) for a COUNT or INT value: the one rule for 条数,
+    件数 and 年度."""
     expected = expected or ("非负整数" if kind == COUNT else "整数（可为负数）")
     if value is None or isinstance(value, str) and not value.strip():
-        return None, f"应为{expected}，实际是空白"
+        return None, f"应为{expected}，实际是空白", "没有的填 0，不要留空"
     if isinstance(value, bool) or not isinstance(value, int) or kind == COUNT and value < 0 \
             or bounds and not bounds[0] <= value <= bounds[1]:
-        return None, f"应为{expected}，实际是{describe(value)}"
+        return None, f"应为{expected}，实际是{describe(value)}", KIND_FIXES[kind]
     if abs(value) > MAX_NUMBER:
-        return None, f"数值“{value}”超出范围：不应超过 {MAX_NUMBER}"
-    return value, None
+        return None, f"数值“{value}”超出范围：不应超过 {MAX_NUMBER}", "核对是否多写了数字"
+    return value, None, None
 
 
 @dataclass(frozen=True)
@@ -301,9 +302,9 @@ class FieldReader:
         return when
 
     def _number(self, f: Field, value):
-        number, problem = whole_number(value, f.kind, bounds=f.bounds, expected=f.expected)
+        number, problem, fix = whole_number(value, f.kind, bounds=f.bounds, expected=f.expected)
         if problem:
-            self.error(f.key, problem, f.fix or (f"写成 {f.written()}" if f.example else KIND_FIXES[f.kind]))
+            self.error(f.key, problem, f.fix or (f"写成 {f.written()}" if f.example else fix))
             return MISSING
         return number
 

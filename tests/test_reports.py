@@ -262,20 +262,20 @@ def test_counts_are_non_negative_integers():
     report, problems = load(text)
     assert report is None
     assert [(p.field, p.message) for p in problems.items] == [
-        ("三 · （二）部分公开（区分处理的，只计这一情形，不计其他情形） · 科研机构列", "应为非负整数，填写的是“-1”"),
-        ("三 · （二）部分公开（区分处理的，只计这一情形，不计其他情形） · 其他列", "应为非负整数，填写的是“1.5”")]
+        ("三 · （二）部分公开（区分处理的，只计这一情形，不计其他情形） · 科研机构列", "应为非负整数，实际是数字 -1"),
+        ("三 · （二）部分公开（区分处理的，只计这一情形，不计其他情形） · 其他列", "应为非负整数，实际是数字 1.5")]
 
 
 def test_blank_is_not_zero():
     text = mutate("行政强制: 0", "行政强制:")
     _, problems = load(text)
-    assert [(p.field, p.message) for p in problems.items] == [("二 · 行政强制 · 本年处理决定数量列", "应为非负整数，填写的是“空白”")]
+    assert [(p.field, p.message) for p in problems.items] == [("二 · 行政强制 · 本年处理决定数量列", "应为非负整数，实际是空白")]
 
 
 def test_fee_amount_is_a_non_negative_decimal():
     report, problems = load(mutate("行政事业性收费: 12.35", "行政事业性收费: -3"))
     assert [(p.field, p.message) for p in problems.items] == [
-        ("二 · 行政事业性收费 · 本年收费金额（单位：万元）列", "应为非负数（单位：万元），填写的是“-3”")]
+        ("二 · 行政事业性收费 · 本年收费金额（单位：万元）列", "应为非负数（单位：万元），实际是数字 -3")]
     report, problems = load(BASE)
     assert str(report.table2[("行政事业性收费", "本年收费金额（单位：万元）")]) == "12.35"
 
@@ -285,7 +285,7 @@ def test_change_may_be_negative_in_the_2019_format():
     assert report.table2[("行政许可", "本年增/减")] == -12
     text = mutate("行政许可: [310, -12, 1450]", "行政许可: [-310, -12, 1450]", VALID_2019.read_text(encoding="utf-8"))
     _, problems = load(text, kind="人民政府")
-    assert [(p.field, p.message) for p in problems.items] == [("二 · 行政许可 · 上一年项目数量列", "应为非负整数，填写的是“-310”")]
+    assert [(p.field, p.message) for p in problems.items] == [("二 · 行政许可 · 上一年项目数量列", "应为非负整数，实际是数字 -310")]
 
 
 def test_fee_statement_required_in_the_2021_format():

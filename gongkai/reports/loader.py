@@ -3,40 +3,48 @@ problem. Shape checks live here; the invariants between figures are in ``validat
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
 
 from .. import yamlutil
-from ..sources import decode
 from ..errors import InputError, Problems, close_matches
-from ..yamlutil import describe, is_text
+from ..fields import (BOOL, COUNT, DATE, ID, INT, MAPPING, MAX_NUMBER, TEXTS, Field, FieldReader, describe, keys,
+                      top_mapping, whole_number)
+from ..sources import decode
 from .formats import (APPLICANTS, FORMAT_2019, FORMAT_2021, FORMAT_TONGJIBIAO, FORMATS, PROSE_SECTIONS, TABLE2,
                       TABLE3, TABLE4_COLUMNS, TABLE4_GROUPS, TONGJIBIAO_ROWS, AMOUNT, DELTA, format_for_year, normalise,
                       OTHER_ONE_ROW, plain, tongjibiao_subtree)
 from .model import NOT_APPLICABLE, AnnualReport, SicNote
 
-COMMON_FIELDS = ("发布机构", "年度", "发布日期", "索引号", "格式", "逾期说明", "草稿", "原文如此")
-FIELDS = COMMON_FIELDS + ("一", "二", "三", "四", "五", "六")
-FIELDS_TONGJIBIAO = COMMON_FIELDS + ("正文", "统计表", "未列")
+GUIDE = "docs/reports.md"
+SIC_FIX = "写成“原文如此:”，下面每行“位置: 说明”，位置照抄构建提示中冒号前的部分，例如“四 · 行政复议: 原报告总计印为0”"
+COMMON = (
+    Field("发布机构", ID, required=True, noun="发布主体", example="szf"),
+    Field("年度", INT, required=True, bounds=(2008, 2100), expected="四位年份（2008 年以后）",
+          fix="例如 年度: 2024（报告所述的年度，不是发布年份）"),
+    Field("发布日期", DATE, required=True, example="2024-01-20"),
+    Field("索引号", default="", example="999000001/2025-00031"),
+    Field("格式", choices=FORMATS,
+          fix="一般不必填写：2021 年度起用 2021 格式，2019、2020 年度用 2019 格式，2018 年度以前用统计表"),
+    Field("逾期说明", default="", example="因……未能按时发布"),
+    Field("草稿", BOOL, default=False, example="true"),
+)
+SIC = Field("原文如此", MAPPING, shape="位置: 说明", fix=SIC_FIX)
+# The prose of a report is Markdown; a table is a mapping of rows, checked row by row below.
+PROSE = {key: Field(key, required=True, default="", plain=False, expected="一段 Markdown 文字",
+                    fix=f"用 Markdown 填写，例如\n{key}: |\n  ……") for key in PROSE_SECTIONS + ("正文",)}
+TABLES = {key: Field(key, MAPPING, required=True, shape="每行写“行名: 数值”", fix="见 docs/reports.md 中该表的完整示例")
+          for key in ("二", "三", "四", "统计表")}
+ABSENT = Field("未列", TEXTS, default=[],
+               fix="列出原统计表没有的指标或指标组，例如 未列: [回应解读情况, 通过不同渠道和方式公开政府信息的情况]")
+FIELDS = keys(COMMON) + (SIC.key, "一", "二", "三", "四", "五", "六")
+FIELDS_TONGJIBIAO = keys(COMMON) + (SIC.key, "正文", "统计表", "未列")
 SUBTOTAL = "小计"
 RESULTS = "本年度办理结果"
 OTHER = "其他处理"
 LITIGATION = "行政诉讼"
-DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 # What a published table prints in a cell that does not apply (ASCII or full-width slash, dashes).
 NOT_APPLICABLE_MARKS = ("/", "／", "—", "——", "-")
-# No figure of a report comes near this: a larger one is a typing slip (and would print as 1E+30).
-MAX_FIGURE = 10 ** 9
 MAX_DECIMALS = 6  # 万元 to 0.01 元
-# Single-value fields: (accepts, what is expected, example). 年度, 发布日期 and the tables are checked where read.
-SCALARS = {
-    "发布机构": (lambda v: isinstance(v, str), "发布主体 id", "szf"),
-    "索引号": (is_text, "一段文字", "999000001/2025-00031"),
-    "逾期说明": (is_text, "一段文字", "因……未能按时发布"),
-    "格式": (is_text, "一段文字", FORMAT_2021),
-    "草稿": (lambda v: isinstance(v, bool), "是/否（true 或 false）", "true"),
-}
 
 
 def load_report_text(text: str | bytes, display: str, problems: Problems, organizations=None) -> AnnualReport | None:
@@ -47,8 +55,8 @@ def load_report_text(text: str | bytes, display: str, problems: Problems, organi
     except InputError as exc:
         problems.items.extend(exc.problems)
         return None
-    if not isinstance(data, yamlutil.Mapping):
-        problems.add(display, "年报数据应为“字段: 值”的映射", line=1, fix="参照 docs/reports.md 的示例填写")
+    if top_mapping(problems, display, data, what="年报数据", shape="发布机构、年度、发布日期…",
+                   fix="参照 docs/reports.md 的示例填写") is None:
         return None
     return ReportLoader(display, problems, organizations).build(data)
 
@@ -67,48 +75,42 @@ class ReportLoader:
 
     def number(self, value, kind: str, where: str, line: int | None, *, na: bool = False):
         """A figure: count (non-negative integer), delta (any integer) or amount (non-negative decimal), at most
-        MAX_FIGURE. With ``na``, "/" (not applicable) is accepted and returned as NOT_APPLICABLE."""
+        MAX_NUMBER. With ``na``, "/" (not applicable) is accepted and returned as NOT_APPLICABLE."""
         if isinstance(value, str) and value.strip() in NOT_APPLICABLE_MARKS:
             if na:
                 return NOT_APPLICABLE
             self.err(f"“{value.strip()}”（不适用）只能用于表二中不适用于本发布主体的行或格，此处应填数字", line=line,
                      field=where, fix="没有发生的事项填 0；确实不适用的，只在表二中写 /")
             return None
-        if isinstance(value, bool) or value is None or value == "":
-            found = "空白" if value in (None, "") else str(value)
-            self.err(f"应为{'整数' if kind == DELTA else '非负数' if kind == AMOUNT else '非负整数'}，填写的是“{found}”",
-                     line=line, field=where,
-                     fix="没有发生的事项填 0，不要留空" + ("；不适用于本发布主体的写 /" if na else ""))
-            return None
+        blank = value is None or value == ""
         if kind == AMOUNT:
-            try:
-                amount = Decimal(str(value).strip())
-            except InvalidOperation:
-                amount = None
-            if amount is None or not amount.is_finite() or amount < 0:
-                self.err(f"应为非负数（单位：万元），填写的是“{value}”", line=line, field=where,
-                         fix="填写金额数字，例如 0 或 1.25")
-                return None
-            if amount > MAX_FIGURE:
-                self.err(f"金额“{value}”超出范围：不应超过 {MAX_FIGURE} 万元", line=line, field=where,
-                         fix="核对金额和单位（万元），是否多写了数字")
-                return None
-            amount = Decimal(format(amount, "f"))  # 1E+3 → 1000: figures are printed in plain notation
-            if -amount.as_tuple().exponent > MAX_DECIMALS:
-                self.err(f"金额“{value}”的小数超过 {MAX_DECIMALS} 位", line=line, field=where,
-                         fix="单位为万元，最多保留到 0.000001 万元（0.01 元）")
-                return None
-            return amount
-        if isinstance(value, int) and (kind == DELTA or value >= 0):
-            if abs(value) > MAX_FIGURE:
-                self.err(f"数值“{value}”超出范围：不应超过 {MAX_FIGURE}", line=line, field=where,
-                         fix="核对是否多写了数字")
-                return None
-            return value
-        expected = "整数（可为负数）" if kind == DELTA else "非负整数"
-        self.err(f"应为{expected}，填写的是“{value}”", line=line, field=where,
-                 fix="件数只能填 0 或正整数" if kind != DELTA else "填写整数，减少时写负数，例如 -2")
-        return None
+            figure, problem, fix = self.amount(value)
+        else:
+            figure, problem, fix = whole_number(value, INT if kind == DELTA else COUNT)
+        if problem:
+            if blank:
+                fix = "没有发生的事项填 0，不要留空" + ("；不适用于本发布主体的写 /" if na else "")
+            self.err(problem, line=line, field=where, fix=fix)
+        return figure
+
+    @staticmethod
+    def amount(value) -> tuple[Decimal | None, str | None, str | None]:
+        """A sum in 万元: a non-negative decimal with at most MAX_DECIMALS places, printed in plain notation."""
+        expected = "非负数（单位：万元）"
+        if value is None or value == "" or isinstance(value, bool):
+            return None, f"应为{expected}，实际是{'空白' if value in (None, '') else describe(value)}", None
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite() or amount < 0:
+            return None, f"应为{expected}，实际是{describe(value)}", "填写金额数字，例如 0 或 1.25"
+        if amount > MAX_NUMBER:
+            return None, f"金额“{value}”超出范围：不应超过 {MAX_NUMBER} 万元", "核对金额和单位（万元），是否多写了数字"
+        amount = Decimal(format(amount, "f"))  # 1E+3 → 1000: figures are printed in plain notation
+        if -amount.as_tuple().exponent > MAX_DECIMALS:
+            return None, f"金额“{value}”的小数超过 {MAX_DECIMALS} 位", "单位为万元，最多保留到 0.000001 万元（0.01 元）"
+        return amount, None, None
 
     def numbers(self, value, columns: tuple[str, ...], kinds: tuple[str, ...], where: str, line: int | None,
                 *, na: bool = False):
@@ -142,7 +144,7 @@ class ReportLoader:
             got = self.number(value, kinds[0], f"{where} · {columns[0]}列", line, na=na)
             return None if got is None else [got]
         if not isinstance(value, list):
-            self.err(f"应为 {n} 个数（{'、'.join(columns)}），填写的是“{value}”", line=line, field=where,
+            self.err(f"应为 {n} 个数（{'、'.join(columns)}），实际是{describe(value)}", line=line, field=where,
                      fix=f"写成 [{', '.join('0' for _ in columns)}] 的形式，按“{'、'.join(columns)}”的顺序")
             return None
         if len(value) != n:
@@ -154,127 +156,76 @@ class ReportLoader:
 
     # ---- the file -------------------------------------------------------------------------------------
 
-    def date(self, data, key) -> dt.date | None:
-        value = data.get(key)
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        match = DATE_RE.match(str(value or "").strip())
-        if match:
-            try:
-                return dt.date(*map(int, match.groups()))
-            except ValueError:
-                pass
-        self.err(f"日期“{value}”无效，应为 YYYY-MM-DD 格式的真实日期", line=data.line_of(key), field=key,
-                 fix=f"例如 {key}: 2024-01-20")
-        return None
-
     def build(self, data: yamlutil.Mapping) -> AnnualReport | None:
         start = len(self.problems.errors)
         self.lines = {str(k): data.line_of(k) for k in data}
-        wrong = set()
-        for key, (accepts, expected, example) in SCALARS.items():
-            if data.get(key) is not None and not accepts(data[key]):
-                self.err(f"应为{expected}，实际是{describe(data[key])}", line=data.line_of(key), field=key,
-                         fix=f"写成 {key}: {example}")
-                data[key] = None
-                wrong.add(key)
-        for key in ("发布机构", "年度", "发布日期"):
-            if key not in wrong and data.get(key) in (None, ""):
-                self.err(f"缺少必填字段“{key}”", line=data.line, field=key, fix="见 docs/reports.md 的示例")
-        org_id = str(data.get("发布机构") or "")
-        if org_id and self.organizations is not None and org_id not in self.organizations:
-            self.err(f"“{org_id}”不是已定义的发布主体{close_matches(org_id, self.organizations)}",
-                     line=data.line_of("发布机构"), field="发布机构", fix="填写 catalog/organizations.yml 中的发布主体 id")
-        year = data.get("年度")
-        if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 2008 <= year <= 2100):
-            self.err(f"年度应为 2008 年以后的四位年份，填写的是“{year}”", line=data.line_of("年度"), field="年度",
-                     fix="例如 年度: 2024（报告所述的年度，不是发布年份）")
-            year = None
-        published = self.date(data, "发布日期") if data.get("发布日期") is not None else None
-        fmt = str(data["格式"]) if data.get("格式") is not None else (format_for_year(year) if year else None)
-        if fmt is not None and fmt not in FORMATS:
-            self.err(f"格式“{fmt}”无效，应为：{' / '.join(FORMATS)}", line=data.line_of("格式"), field="格式",
-                     fix="一般不必填写：2021 年度起用 2021 格式，2019、2020 年度用 2019 格式，2018 年度以前用统计表")
-            fmt = None
+        r = FieldReader(data, self.problems, self.display, guide=GUIDE)
+        values = r.read_all(COMMON)
+        org_id, year, published, fmt = values["发布机构"], values["年度"], values["发布日期"], values["格式"]
+        if org_id and self.organizations is not None:
+            r.reference("发布机构", org_id, self.organizations, "发布主体", "catalog/organizations.yml")
+        if fmt is None and "格式" not in r.reported and year:
+            fmt = format_for_year(year)
         allowed = FIELDS_TONGJIBIAO if fmt == FORMAT_TONGJIBIAO else FIELDS
-        for key in data:
-            if key not in allowed:
-                hint = "（统计表格式的年报只有“正文”和“统计表”）" if fmt == FORMAT_TONGJIBIAO and key in FIELDS else \
-                    "（“正文”“统计表”“未列”只用于 2018 年度以前的统计表格式）" if key in FIELDS_TONGJIBIAO else ""
-                self.err(f"不认识的字段“{key}”{hint}{close_matches(str(key), allowed)}", line=data.line_of(key),
-                         field=str(key), fix="删除该字段或改为正确的字段名（见 docs/reports.md）")
+
+        def hint(key) -> str:
+            if fmt == FORMAT_TONGJIBIAO and key in FIELDS:
+                return "（统计表格式的年报只有“正文”和“统计表”）"
+            return "（“正文”“统计表”“未列”只用于 2018 年度以前的统计表格式）" if key in FIELDS_TONGJIBIAO else ""
+
+        r.unknown_keys(allowed, note=hint)
         if fmt is None or year is None or published is None or not org_id:
             return None
         report = AnnualReport(org_id=org_id, year=year, published=published, format=fmt,
-                              index_number=str(data.get("索引号") or "").strip(),
-                              late_reason=str(data.get("逾期说明") or "").strip(), draft=data.get("草稿") is True,
+                              index_number=values["索引号"], late_reason=values["逾期说明"], draft=values["草稿"],
                               source=self.display)
         if fmt == FORMAT_TONGJIBIAO:
-            report.body = self.text(data, "正文")
-            self.tongjibiao(data, report)
+            report.body = self.text(r, "正文")
+            self.tongjibiao(r, report)
         else:
             for section in PROSE_SECTIONS:
-                report.prose[section] = self.text(data, section)
-            self.table2(data, report)
-            self.table3(data, report)
-            self.table4(data, report)
-        report.sic = self.sic(data)
+                report.prose[section] = self.text(r, section)
+            self.table2(r, report)
+            self.table3(r, report)
+            self.table4(r, report)
+        report.sic = self.sic(r)
         report.lines.update(self.lines)
         if len(self.problems.errors) > start:
             return None
         return report
 
-    def text(self, data, key) -> str:
-        value = data.get(key)
-        if value in (None, ""):
-            self.err(f"缺少“{key}”部分的正文", line=data.line, field=key,
-                     fix=f"用 Markdown 填写，例如\n{key}: |\n  ……")
-            return ""
-        if not isinstance(value, str):
-            self.err("应为一段 Markdown 文字", line=data.line_of(key), field=key,
-                     fix=f"写成 {key}: | 后另起一行缩进两格书写")
+    def text(self, r: FieldReader, key: str) -> str:
+        value = r.read(PROSE[key])
+        if not value:
             return ""
         # First line of the text in the file, so that a finding inside it can name its own line: a block scalar
         # ("一: |") starts on the line after the key, after any blank lines it keeps.
-        key_line = data.line_of(key)
-        leading = len(value) - len(value.lstrip("\n"))
-        self.lines[f"{key}:1"] = key_line + 1 + leading if "\n" in value.strip("\n") or value.endswith("\n") \
+        raw, key_line = str(r.data[key]), r.line_of(key)
+        leading = len(raw) - len(raw.lstrip("\n"))
+        self.lines[f"{key}:1"] = key_line + 1 + leading if "\n" in raw.strip("\n") or raw.endswith("\n") \
             else key_line
-        return value.strip() + "\n"
+        return value + "\n"
 
-    def sic(self, data) -> list[SicNote]:
+    def sic(self, r: FieldReader) -> list[SicNote]:
         """原文如此: position → note, for inconsistencies kept as published (validate matches them)."""
-        value = data.get("原文如此")
-        if value is None:
-            return []
-        fix = "写成“原文如此:”，下面每行“位置: 说明”，位置照抄构建提示中冒号前的部分，例如“四 · 行政复议: 原报告总计印为0”"
-        if not isinstance(value, yamlutil.Mapping) or not value:
-            self.err("“原文如此”应为“位置: 说明”的映射", line=data.line_of("原文如此"), field="原文如此", fix=fix)
-            return []
-        notes = []
-        for where, note in value.items():
-            if not isinstance(note, str) or not note.strip():
-                self.err(f"“{where}”缺少说明：原报告如何、为何照录", line=value.line_of(where),
-                         field=f"原文如此 · {where}", fix=fix)
-                continue
-            notes.append(SicNote(str(where).strip(), note.strip(), value.line_of(where)))
-        return notes
+        notes = r.mapping(SIC)
+        found = []
+        for where in notes.data if notes else ():
+            note = notes.read(Field(where, default=""))
+            if note:
+                found.append(SicNote(str(where).strip(), note, notes.line_of(where)))
+            elif where not in notes.reported:
+                notes.error(where, f"“{where}”缺少说明：原报告如何、为何照录", SIC_FIX)
+        return found
 
-    def section(self, data, key):
-        value = data.get(key)
-        if not isinstance(value, yamlutil.Mapping):
-            self.err(f"缺少表格“{key}”" if value is None else f"表格“{key}”应为按行填写的映射",
-                     line=data.line_of(key) if value is not None else data.line, field=key,
-                     fix="见 docs/reports.md 中该表的完整示例")
-            return None
-        return value
+    @staticmethod
+    def section(r: FieldReader, key: str):
+        return r.read(TABLES[key])
 
     # ---- 二 ---------------------------------------------------------------------------------------------
 
-    def table2(self, data, report: AnnualReport) -> None:
-        section = self.section(data, "二")
+    def table2(self, r, report: AnnualReport) -> None:
+        section = self.section(r, "二")
         if section is None:
             return
         blocks = TABLE2[report.format]
@@ -304,8 +255,8 @@ class ReportLoader:
 
     # ---- 三 ---------------------------------------------------------------------------------------------
 
-    def table3(self, data, report: AnnualReport) -> None:
-        section = self.section(data, "三")
+    def table3(self, r, report: AnnualReport) -> None:
+        section = self.section(r, "三")
         if section is None:
             return
         layout = TABLE3[report.format]
@@ -377,8 +328,8 @@ class ReportLoader:
 
     # ---- 四 ---------------------------------------------------------------------------------------------
 
-    def table4(self, data, report: AnnualReport) -> None:
-        section = self.section(data, "四")
+    def table4(self, r, report: AnnualReport) -> None:
+        section = self.section(r, "四")
         if section is None:
             return
         flat = []
@@ -405,9 +356,9 @@ class ReportLoader:
 
     # ---- the 统计表 (reports on 2008–2018) ----------------------------------------------------------------------
 
-    def tongjibiao(self, data, report: AnnualReport) -> None:
-        report.absent = self.absent(data)
-        section = self.section(data, "统计表")
+    def tongjibiao(self, r, report: AnnualReport) -> None:
+        report.absent = self.absent(r)
+        section = self.section(r, "统计表")
         if section is None:
             return
         groups = {normalise(r.key): r for r in TONGJIBIAO_ROWS if r.level == 0}
@@ -447,29 +398,21 @@ class ReportLoader:
                 self.err(f"缺少指标“{row.label}”", line=section.line, field="统计表",
                          fix=f"在“{row.group}”下补上“{row.key}: 0”等数值；原统计表没有这一行的，把“{row.key}”写进“未列”")
 
-    def absent(self, data) -> set[str]:
+    def absent(self, r: FieldReader) -> set[str]:
         """未列: rows (with the rows printed under them) that the report's published 统计表 did not carry."""
-        value = data.get("未列")
-        if value is None:
-            return set()
-        line = data.line_of("未列")
-        fix = "写成列表，列出原统计表没有的指标或指标组，例如 未列: [回应解读情况, 通过不同渠道和方式公开政府信息的情况]"
-        if not isinstance(value, list):
-            self.err("“未列”应为指标或指标组名称的列表", line=line, field="未列", fix=fix)
-            return set()
         ids: set[str] = set()
-        for name in value:
-            wanted = normalise(str(name).replace("·", " · ").split(" · ")[-1])
-            group = normalise(str(name).split("·")[0]) if "·" in str(name) else None
-            rows = [r for r in TONGJIBIAO_ROWS if normalise(r.key) == wanted
-                    and (group is None or normalise(r.group) == group)]
+        for name in r.read(ABSENT):
+            wanted = normalise(name.replace("·", " · ").split(" · ")[-1])
+            group = normalise(name.split("·")[0]) if "·" in name else None
+            rows = [row for row in TONGJIBIAO_ROWS if normalise(row.key) == wanted
+                    and (group is None or normalise(row.group) == group)]
             if len(rows) != 1:
-                names = [r.id for r in TONGJIBIAO_ROWS]
-                problem = f"“{name}”对应多个指标：{'、'.join(r.id for r in rows)}" if rows else \
-                    f"不认识的指标“{name}”{close_matches(str(name), names)}"
-                self.err(problem, line=line, field="未列", fix="写指标名（去掉编号），重名的写成“指标组·指标”")
+                names = [row.id for row in TONGJIBIAO_ROWS]
+                problem = f"“{name}”对应多个指标：{'、'.join(row.id for row in rows)}" if rows else \
+                    f"不认识的指标“{name}”{close_matches(name, names)}"
+                r.error(ABSENT.key, problem, fix="写指标名（去掉编号），重名的写成“指标组·指标”")
                 continue
-            ids.update(r.id for r in tongjibiao_subtree(rows[0]))
+            ids.update(row.id for row in tongjibiao_subtree(rows[0]))
         return ids
 
     def _tongjibiao_value(self, report, row, value, line):
