@@ -118,8 +118,8 @@ class Field:
 # How to fix a value of the wrong kind, when the field gives neither a fix nor an example.
 KIND_FIXES = {TEXT: "写成一行文字", TEXTS: "写成一项文字，或 [甲, 乙] 形式的列表", ID: "填写 id（小写字母、数字和连字符）",
               IDS: "写成 [id1, id2] 形式的列表", DATE: "写成 YYYY-MM-DD，例如 2024-03-08",
-              MOMENT: "写成 2026-11-30，需要精确到时刻时写 2026-11-30 17:00", COUNT: "只写数字，例如 12",
-              INT: "只写整数，例如 -2", BOOL: "写成 true 或 false", MAPPING: "另起一行，缩进两格，逐行写“键: 值”",
+              MOMENT: "写成 2026-11-30，需要精确到时刻时写 2026-11-30 17:00", COUNT: "填写 0 或正整数，只写数字，例如 12",
+              INT: "填写整数，只写数字，可为负数，例如 -2", BOOL: "写成 true 或 false", MAPPING: "另起一行，缩进两格，逐行写“键: 值”",
               LIST: "每项另起一行，以“- ”开头"}
 UNKNOWN_FIX = "删除该字段或改为正确的字段名"
 CHOICE_FIX = "改为所列取值之一"
@@ -191,7 +191,8 @@ class FieldReader:
         return {f.attr or f.key: self.read(f) for f in fields}
 
     def read(self, f: Field, default=MISSING):
-        """The field's value, of its kind; ``default`` (else the field's) when absent, blank or refused."""
+        """The field's value, of its kind; ``default`` (else the field's) when absent, blank or refused (a list
+        with any item refused is refused)."""
         default = f.default if default is MISSING else default
         value = self.data.get(f.key)
         if f.blank(value):
@@ -268,7 +269,7 @@ class FieldReader:
         if bad:
             return self._wrong(f, value, f"列表，其中第 {bad[0] + 1} 项是{describe(items[bad[0]])}")
         chosen = [self._choose(f, str(item).strip()) if self._plain(f, item) else MISSING for item in items]
-        return [c for c in chosen if c is not MISSING]
+        return MISSING if MISSING in chosen else chosen
 
     _ids = _texts
 

@@ -8,7 +8,6 @@ are errors naming both lines, and a tab used for indentation is named as a tab.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import yaml
@@ -67,28 +66,6 @@ class Sequence(list):
 
     def line_of(self, index: int) -> int:
         return self.lines[index] if 0 <= index < len(self.lines) else self.line
-
-
-def is_text(value) -> bool:
-    """A scalar that reads as text as written: a string, a whole number or a date (not true/false, not 1.5)."""
-    return isinstance(value, (str, int, dt.date)) and not isinstance(value, bool)
-
-
-def describe(value) -> str:
-    """What an editor actually wrote, for “应为…，实际是…” messages."""
-    if isinstance(value, dict):
-        return "映射（“键: 值”）"
-    if isinstance(value, list):
-        return "列表"
-    if isinstance(value, bool):
-        return f"逻辑值 {str(value).lower()}（YAML 把 true、false、yes、no、on、off 读作是/否，不是文字）"
-    if isinstance(value, (int, float)):
-        return f"数字 {value}"
-    if isinstance(value, dt.date):
-        return f"日期 {value}"
-    if value is None:
-        return "空值"
-    return f"文字“{value}”"
 
 
 def _tag_text(tag: str) -> str:
