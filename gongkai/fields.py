@@ -144,7 +144,7 @@ class FieldReader:
         self.problems, self.file, self.where, self.lines = problems, file, where, lines
         self.line = data.line if isinstance(data, yamlutil.Mapping) else line
         self.guide = guide  # the editors' doc for this input, named in generic fixes
-        self.zone = zone or ZoneInfo("Asia/Shanghai")  # for MOMENT fields
+        self.zone = zone  # the site's time zone, for MOMENT fields
         self.reported: set = set()  # keys a problem was added for
 
     # ---- where ------------------------------------------------------------------------------------------------
@@ -293,6 +293,8 @@ class FieldReader:
 
     def _moment(self, f: Field, value):
         """(aware datetime, whether a time was written)."""
+        if self.zone is None:
+            raise ValueError(f"reading {f.key} needs the site's time zone (FieldReader zone=…)")
         if not is_text(value):
             return self._wrong(f, value)
         when = parse_when(value, self.zone)

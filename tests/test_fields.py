@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -57,13 +58,15 @@ def test_each_kind_reads_what_it_accepts(field, text, value):
     assert read(text, field) == (value, [])
 
 
-def test_a_moment_keeps_whether_a_time_was_written():
-    zone = dt.timezone(dt.timedelta(hours=8))
-    value, problems = read("k: 2026-11-30 17:00", Field("k", MOMENT))
+def test_a_moment_keeps_whether_a_time_was_written_in_the_site_zone():
+    zone = ZoneInfo("Asia/Shanghai")
+    value, problems = read("k: 2026-11-30 17:00", Field("k", MOMENT), zone=zone)
     assert problems == [] and value[1] is True and (value[0].hour, value[0].minute) == (17, 0)
-    value, _ = read("k: 2026-11-30", Field("k", MOMENT))
+    value, _ = read("k: 2026-11-30", Field("k", MOMENT), zone=zone)
     assert value[0].date() == dt.date(2026, 11, 30) and value[1] is False
-    assert value[0].utcoffset() == zone.utcoffset(None)
+    assert value[0].utcoffset() == dt.timedelta(hours=8)
+    with pytest.raises(ValueError):  # no reader guesses the site's zone
+        read("k: 2026-11-30", Field("k", MOMENT))
 
 
 @pytest.mark.parametrize("field, text, message, fix", [
@@ -101,7 +104,7 @@ def test_a_moment_keeps_whether_a_time_was_written():
     (Field("k", fix="照示例写"), "k: [a]", "应为一段文字，实际是列表", "照示例写"),
 ])
 def test_each_wrong_value_is_named_with_what_was_expected_and_how_to_fix(field, text, message, fix):
-    value, problems = read("a: 1\n" + text, field)
+    value, problems = read("a: 1\n" + text, field, zone=ZoneInfo("Asia/Shanghai"))
     assert value is field.default  # a list with any item refused is refused as a whole
     assert problems == [(2, "k", message, fix)]
 
