@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import yamlutil
 from .errors import InputError, Problems, close_matches
-from .model import (COLUMN_KINDS, ORG_KINDS, UPDATE_CLASSES, Catalog, Column, DisclosureItem, Guide,
+from .model import (COLUMN_KINDS, ORG_KINDS, TOPICS, UPDATE_CLASSES, Catalog, Column, DisclosureItem, Guide,
                     Organization, Site)
 
 SITE_FILE, ORGS_FILE, COLUMNS_FILE = "site.yml", "organizations.yml", "columns.yml"
@@ -22,7 +22,7 @@ SITE_FIELDS = {"网站名称": "name", "主办单位": "sponsor", "承办单位"
 GUIDE_FIELDS = {"工作机构名称": "office", "办公地址": "address", "办公时间": "hours", "邮编": "postcode",
                 "电话": "phone", "传真": "fax", "邮箱": "email"}
 ORG_KEYS = ("id", "名称", "类型", "机构代码", "上级", "简称", "指南")
-COLUMN_KEYS = ("id", "名称", "说明", "类型", "适用", "更新类别", "暂无", "公开事项", "正文", "子栏目")
+COLUMN_KEYS = ("id", "名称", "说明", "类型", "适用", "更新类别", "主题分类", "暂无", "公开事项", "正文", "子栏目")
 ITEM_FIELDS = {"序号": "number", "一级事项": "level1", "二级事项": "level2", "公开内容（要素）": "content",
                "公开依据": "basis", "公开时限": "time_limit", "公开主体": "subject",
                "公开渠道和载体": "channels", "公开对象": "audience", "公开方式": "mode", "公开层级": "levels"}
@@ -198,6 +198,7 @@ def load_columns(problems: Problems, path: Path, display: str, orgs: dict[str, O
                          description=r.text("说明", required=False), body=r.text("正文", required=False),
                          applies_to=r.choices("适用", ORG_KINDS, inherited),
                          update_class=r.choice("更新类别", UPDATE_CLASSES, parent.update_class if parent else "长期"),
+                         topic=r.choice("主题分类", TOPICS, "") or (parent.topic if parent else None) or None,
                          parent=parent, source=f"{display}:{r.line()}")
             if col_id in columns:
                 r.error("id", f"栏目 id“{col_id}”重复，另见 {columns[col_id].source}",

@@ -107,6 +107,7 @@ class Column:
     description: str = ""
     applies_to: tuple[str, ...] = ORG_KINDS  # 发布主体 types
     update_class: str = "长期"
+    topic: str | None = None  # default 主题分类 of new documents (gongkai new); inherited from the parent
     items: list[DisclosureItem] = field(default_factory=list)
     empty_reasons: dict[str, str] = field(default_factory=dict)  # 暂无: org id → reason
     body: str = ""  # 正文 of a 单页 column
