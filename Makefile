@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test bench bench-search chromium clean
+.PHONY: site serve test bench bench-search chromium nginx clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,8 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(VENV)/bin/mkdocs serve
 
-## Run every test, browser tests included (installs Debian's chromium if missing).
-test: $(STAMP) chromium
+## Run every test, browser tests included (installs Debian's chromium and nginx if missing).
+test: $(STAMP) chromium nginx
 	$(PY) -m pytest -q
 
 # Debian's chromium, and a CJK font so that screenshots and layout checks see real Chinese glyphs.
@@ -31,6 +31,14 @@ chromium:
 	  echo "Installing Debian's chromium and a CJK font for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-wqy-microhei; }
+
+# Debian's nginx with its brotli modules (and openssl for a test certificate), to check docs/deploy/nginx.conf (nginx -t) and serve the demo through it.
+nginx:
+	@{ test -x /usr/sbin/nginx && test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so && command -v openssl >/dev/null; } || { \
+	  echo "Installing Debian's nginx and its brotli modules for the deploy tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q nginx \
+	    libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static openssl; }
 
 ## Build benchmark: gongkai against stock mkdocs-material (see scripts/bench --help).
 bench: $(STAMP)
