@@ -25,8 +25,9 @@ class ChecksConfig(Config):
     # Public numbers the 个人信息 check lets through (hotlines, published office mobiles …); the catalog's own
     # phones, faxes and 机构代码 are always allowed.
     allow = c.Type(list, default=[])
-    # Checks to run: pii, blank, stale, home, deadline, links, nianbao, interaction.
-    checks = c.Type(list, default=["pii", "blank", "stale", "home", "deadline", "links", "nianbao", "interaction"])
+    # Checks to run: pii, blank, stale, home, deadline, links, nianbao, interaction, baobiao (政府网站工作年度报表).
+    checks = c.Type(list, default=["pii", "blank", "stale", "home", "deadline", "links", "nianbao", "interaction",
+                                   "baobiao"])
     # Re-grade a check's findings: {stale: error} makes 栏目不更新 fail the build.
     severity = c.Type(dict, default={})
     # Warnings fail the build too (they are logged at INFO otherwise; see docs/checks.md).

@@ -28,10 +28,11 @@ from ...checks.interaction import check_interaction
 from ...checks.links import check_external, link_findings, scan_site
 from ...checks.pii import scan_file
 from ...checks.reports import check_annual_reports
+from ...checks.sitereport import check_site_report
 from .config import ChecksConfig
 
 log = logging.getLogger("mkdocs.plugins.gongkai.checks")
-ALL_CHECKS = ("pii", "blank", "stale", "home", "deadline", "links", "nianbao", "interaction")
+ALL_CHECKS = ("pii", "blank", "stale", "home", "deadline", "links", "nianbao", "interaction", "baobiao")
 
 
 def parse_date(text: str, what: str) -> dt.date:
@@ -149,6 +150,10 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             reported = {(p.file, p.field) for p in self.input_problems}
             found += [f for f in check_interaction(getattr(plugin, "interaction", None), self.as_of)
                       if (f.file, f.field) not in reported]
+        sitereport = config.plugins.get("gongkai/sitereport")
+        if self._on("baobiao") and sitereport is not None and sitereport.config.enabled:
+            data_file = display(docs_dir / sitereport.config.data_dir.strip("/") / "{year}.yml")
+            found += check_site_report(sitereport.years, self.as_of, sitereport.config.deadline, data_file)
         self.findings = found
         return files
 
