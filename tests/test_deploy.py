@@ -111,6 +111,7 @@ def nginx_setup(tmp: Path, site: Path, *, brotli: bool) -> tuple[Path, int, int]
     return tmp / "nginx.conf", http, https
 
 
+@pytest.mark.build  # needs Debian's nginx, which make test (not make test-fast) installs
 @pytest.mark.parametrize("brotli", [False, True])
 def test_debian_nginx_accepts_the_site_file(tmp_path, brotli):
     site = tmp_path / "site"

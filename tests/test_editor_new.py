@@ -55,6 +55,7 @@ def test_next_doc_number_per_daizi_and_year():
     assert numbering.daizi_of("示例市人民政府令第3号") is None
 
 
+@pytest.mark.build
 def test_next_numbers_after_a_repealed_document_and_a_rejected_file(tmp_path, monkeypatch, capsys):
     root = copy_mini(tmp_path)
     write_doc(root, "jyj/2026/old.md", """title: 测试市教育局关于废止某办法的通知
@@ -102,6 +103,7 @@ def interaction_site(tmp_path):
     return copy_site(tmp_path, INTERACTION)
 
 
+@pytest.mark.build
 def test_every_kind_builds_strictly(interaction_site, monkeypatch, capsys):
     root = interaction_site
     day = "2026-11-30"
@@ -146,21 +148,28 @@ def test_every_kind_builds_strictly(interaction_site, monkeypatch, capsys):
     assert "2026-12-09" in (root / "site/wj/jyj/2026/00017/index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.build
 def test_consultation_periods_come_from_the_site_settings(interaction_site, monkeypatch, capsys):
     root = interaction_site
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        '      today: "2026-11-23 10:00"',
-        '      today: "2026-11-23 10:00"\n      min_periods: {重大行政决策: 30日, 行政规范性文件: 8个工作日, 其他: 20日, 听证: null}'),
-        encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    anchor = "  - gongkai/interaction:\n      enabled: true\n"
+    assert anchor in text
+    config.write_text(text.replace(anchor, anchor + "      min_periods: {重大行政决策: null, 行政规范性文件: 8个工作日, 其他: 20日}\n"),
+                      encoding="utf-8")
     code, out, err = run_new(root, monkeypatch, capsys, "征集", "jyj", "关于征求意见的通知", "--type", "其他",
                              "--date", "2026-11-30")
     assert code == 0, err
     assert str(front(root / out.strip())["征集截止"]) == "2026-12-20"  # 20 calendar days, as configured
-    # A kind only the site's configuration knows, without a minimum: the editor is asked for the end date.
-    code, out, err = run_new(root, monkeypatch, capsys, "征集", "jyj", "关于征求意见的通知", "--type", "听证",
+    # A kind the site's configuration gives no minimum: the editor is asked for the end date.
+    code, out, err = run_new(root, monkeypatch, capsys, "征集", "jyj", "关于征求意见的通知", "--type", "重大行政决策",
                              "--date", "2026-11-30")
-    assert code == 2 and "征集截止日期（听证没有规定最短期限" in err and "--end" in err
+    assert code == 2 and "征集截止日期（重大行政决策没有规定最短期限" in err and "--end" in err
+    # Kinds come from the site's settings, not from a list in gongkai new.
+    code, out, err = run_new(root, monkeypatch, capsys, "征集", "jyj", "关于征求意见的通知", "--type", "涉企政策",
+                             "--date", "2026-11-30")
+    assert code == 0, err
+    assert str(front(root / out.strip())["征集截止"]) == "2026-12-30"  # 30 days, the national minimum
     code, out, err = run_new(root, monkeypatch, capsys, "征集", "jyj", "关于征求意见的通知", "--type", "行政规范性文件",
                              "--date", "2026-11-30", "--end", "2026-12-08")
     assert code == 2 and "最早为 2026-12-10" in err and "--reason" in err  # 8 working days
@@ -183,7 +192,7 @@ def test_today_is_in_asia_shanghai(tmp_path, monkeypatch, capsys):
     data = front(root / out.strip())
     assert data["发布日期"] in (before, after)
     assert out.strip() == f"content/wj/szf/{data['发布日期'].year}/{data['索引号'].rsplit('-', 1)[1]}.md"
-    code, out, err = run_new(root, monkeypatch, capsys, "szf", "gzdt", "测试市召开会议", env={"GONGKAI_TODAY": "2027-01-04"})
+    code, out, err = run_new(root, monkeypatch, capsys, "szf", "gzdt", "测试市召开会议", env={"GONGKAI_AS_OF": "2027-01-04"})
     assert front(root / out.strip())["索引号"] == "999100001/2027-00001"
 
 
@@ -235,6 +244,7 @@ def test_missing_config_file_is_reported(tmp_path, monkeypatch, capsys):
 
 
 
+@pytest.mark.build
 def test_the_catalog_gives_a_column_its_default_topic(tmp_path, monkeypatch, capsys):
     root = copy_mini(tmp_path)
     columns = root / "catalog/columns.yml"

@@ -14,6 +14,8 @@ from gongkai.editor.site import load_site
 from gongkai.model import TOPICS
 from sitekit import build, copy_mini, write_doc
 
+pytestmark = pytest.mark.build
+
 SCHEMAS = ROOT / "docs" / "schemas"
 SITE_URL = "https://www.example.gov.cn/"
 

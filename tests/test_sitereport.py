@@ -98,6 +98,7 @@ def write_data(root: Path, name: str, text: str) -> Path:
     return path
 
 
+@pytest.mark.build
 def test_a_good_data_file_builds_in_a_small_site(tmp_path):
     root = copy_mini(tmp_path)
     with_plugins(root)
@@ -109,6 +110,7 @@ def test_a_good_data_file_builds_in_a_small_site(tmp_path):
     assert got["互动交流/征集调查/征集调查期数"] == "0"  # no interaction plugin: nothing to count
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("change, expected", [
     (("独立用户访问总量: 368520", "独立用户访问总量: 36万"), "content/wzbb/2025.yml:6: 独立用户访问总量: “独立用户访问总量”应为非负整数，实际是“36万”"),
     (("  是否开展应急演练: 是", "  是否开展应急演练: 有"), "安全防护 · 是否开展应急演练: “安全防护 · 是否开展应急演练”应为“是”或“否”"),
@@ -133,6 +135,7 @@ def test_bad_data_files_fail_with_file_line_and_fix(tmp_path, change, expected):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.build
 def test_unknown_columns_in_the_settings_are_named(tmp_path):
     root = copy_mini(tmp_path)
     config = root / "mkdocs.yml"
@@ -150,6 +153,7 @@ def check_json(root: Path, as_of: str) -> list[dict]:
     return json.loads(report.read_text(encoding="utf-8"))["findings"]
 
 
+@pytest.mark.build
 def test_check_warns_when_last_years_report_is_missing_after_31_january(tmp_path):
     root = copy_mini(tmp_path)
     with_plugins(root)

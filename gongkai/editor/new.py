@@ -374,7 +374,7 @@ def verify(site: EditorSite, text: str, src_path: str, display: str) -> list:
     if site.interaction is not None:
         from ..interaction import FIELDS
         extra = dict.fromkeys(FIELDS, "gongkai/interaction")
-    loader = DocumentLoader(site.catalog, problems, extra)
+    loader = DocumentLoader(site.catalog, problems, extra, today=site.today(), future_days=site.core.config.future_days)
     loader.by_index = {d.index_number: d for d in site.documents}
     doc = loader.load(text, src_path, display)
     if doc is not None and site.interaction is not None:

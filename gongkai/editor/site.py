@@ -12,15 +12,11 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from .. import yamlutil
 from ..documents import split_front_matter
 from ..errors import InputError
 from ..model import Document
-
-DEFAULT_ZONE = "Asia/Shanghai"
-
 
 class SiteError(Exception):
     """The site cannot be loaded; the message says why, in Chinese."""
@@ -52,20 +48,10 @@ class EditorSite:
     def documents(self) -> list[Document]:
         return self.core.documents
 
-    @property
-    def zone(self) -> ZoneInfo:
-        settings = getattr(self.interaction, "settings", None)
-        return getattr(settings, "timezone", None) or ZoneInfo(DEFAULT_ZONE)
-
     def today(self) -> dt.date:
-        """Today in the site's zone (Asia/Shanghai), or $GONGKAI_TODAY when set (tests, back-dated entry)."""
-        override = os.environ.get("GONGKAI_TODAY")
-        if override:
-            try:
-                return dt.date.fromisoformat(override.strip()[:10])
-            except ValueError:
-                raise SiteError(f"环境变量 GONGKAI_TODAY“{override}”不是日期，应写成 2026-11-23") from None
-        return dt.datetime.now(self.zone).date()
+        """Today by the build's clock: the site's time zone (Asia/Shanghai), or the core's ``as_of`` setting or
+        $GONGKAI_AS_OF when set (tests, back-dated entry)."""
+        return self.core.as_of
 
     def is_editor_document(self, doc: Document) -> bool:
         """A Markdown file under the documents folder (not a page a plugin generated from data, such as a 年报)."""
@@ -96,8 +82,9 @@ def load_site(config_file: str | Path) -> EditorSite:
         config = load_config(config_file=str(config_file))
         config["strict"] = False  # count what can be counted even when some file has an error
         core = config.plugins.get("gongkai/catalog")
-        if core is None:
+        if core is None or not core.config.enabled:
             raise SiteError(f"{config_file}: 没有启用 gongkai/catalog 插件")
+        core.raise_on_errors = False  # as `gongkai check` does: a broken file must not stop numbering the next one
         config = config.plugins.on_config(config)
         files = get_files(config)
         prefix = core.config.documents_dir.strip("/") + "/"

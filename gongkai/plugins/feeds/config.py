@@ -20,5 +20,3 @@ class FeedsConfig(Config):
     shard_size = c.Type(int, default=2000)
     # Write /llms.txt, a plain-text map of the site's data for programs (llmstxt.org).
     llms_txt = c.Type(bool, default=True)
-    # Time zone of the documents' dates (the feeds give each date as midnight there).
-    timezone = c.Type(str, default="Asia/Shanghai")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page
 from ...feeds import opendata
 from ...feeds.atom import Feed, atom_xml
 from ...model import TOPICS, Document
+from ..catalog.plugin import active_core
 from .config import FeedsConfig
 from .structure import FeedsView
 
@@ -43,19 +44,14 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
     # ------------------------------------------------------------------ configuration
 
     def on_config(self, config: MkDocsConfig):
-        if not self.config.enabled:
-            return
-        self.__init__()  # mkdocs serve reuses the instance across rebuilds
-        self.core = config.plugins.get("gongkai/catalog")
+        self.core = active_core(config, self)
         if self.core is None:
-            raise PluginError("gongkai/feeds 需要核心插件 gongkai/catalog：在 mkdocs.yml 的 plugins 中加入 gongkai/catalog")
+            return config
+        self.view, self.feeds = None, {}
         if not config.site_url:
             raise PluginError("gongkai/feeds：订阅源和开放数据中的链接须为完整网址，请在 mkdocs.yml 中设置 site_url，"
                               "例如 site_url: https://www.example.gov.cn/")
-        try:
-            self.zone = ZoneInfo(self.config.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise PluginError(f"gongkai/feeds: timezone “{self.config.timezone}”不是有效的时区名，例如 Asia/Shanghai") from None
+        self.zone = self.core.clock.zone  # the site's time zone: each date is midnight there
         self._site_url = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
         if self.config.feed_size < 1 or self.config.shard_size < 1:
             raise PluginError("gongkai/feeds: feed_size 和 shard_size 应为正整数")
@@ -72,7 +68,7 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
     # mkdocs.yml. (The checks plugin runs at -60; what is generated here is not a source it checks.)
     @event_priority(-70)
     def on_files(self, files: Files, config: MkDocsConfig):
-        if not self.config.enabled or self.core is None or self.core.catalog is None:
+        if self.core is None:
             return files
         catalog, core = self.core.catalog, self.core
         feeds_dir, data_dir = self.config.feeds_dir.strip("/"), self.config.data_dir.strip("/")
@@ -174,11 +170,11 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
     # ------------------------------------------------------------------ templates
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
-        if self.view is not None:
+        if self.core is not None and self.view is not None:
             env.globals["gk_feeds"] = self.view
         return env
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
-        if self.view is not None and page.file.src_uri == self.view.page_src:
+        if self.core is not None and self.view is not None and page.file.src_uri == self.view.page_src:
             context["feeds_page"] = self.view
         return context

@@ -5,6 +5,8 @@ from __future__ import annotations
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from ...config_options import MonthDay
+
 
 class SiteReportConfig(Config):
     enabled = c.Type(bool, default=True)
@@ -16,4 +18,5 @@ class SiteReportConfig(Config):
     # Column ids whose subcolumns are the site's 专栏专题 (e.g. 重点领域信息公开).
     special_columns = c.ListOfItems(c.Type(str), default=[])
     # Last day (MM-DD of the following year) to publish a year's 报表 (国办函〔2018〕12号: 1月31日).
-    deadline = c.Type(str, default="01-31")
+    deadline = MonthDay()
+    deadline.default = "01-31"

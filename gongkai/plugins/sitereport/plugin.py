@@ -19,12 +19,12 @@ from mkdocs.structure.files import File, Files
 from ...errors import close_matches
 from ...sitereport import FORM, WebsiteReport, compute, load_report
 from ...sitereport.model import Item
+from ..catalog.plugin import active_core
 from .config import SiteReportConfig
 
 STYLE = "assets/sitereport/sitereport.css"  # under gongkai/assets/, which the core copies into the site
 TEMPLATE = "gongkai/sitereport.html"
 INDEX_TEMPLATE = "gongkai/sitereport-index.html"
-MONTH_DAY_RE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 PATH_RE = re.compile(r"^(\d{4})\.ya?ml$")
 
 
@@ -45,16 +45,11 @@ class SiteReportPlugin(BasePlugin[SiteReportConfig]):
         return set(self.reports)
 
     def on_config(self, config: MkDocsConfig):
-        if not self.config.enabled:
-            return
-        self.__init__()  # mkdocs serve reuses the instance across rebuilds
-        self.core = config.plugins.get("gongkai/catalog")
+        self.core = active_core(config, self)
         if self.core is None:
-            raise PluginError("gongkai/sitereport 需要核心插件 gongkai/catalog：在 mkdocs.yml 的 plugins 中加入")
-        if not MONTH_DAY_RE.match(str(self.config.deadline)):
-            raise PluginError(f"gongkai/sitereport: deadline “{self.config.deadline}”应写成“MM-DD”，例如 \"01-31\"")
-        if STYLE not in [str(x) for x in config.extra_css]:
-            config.extra_css.append(STYLE)
+            return config
+        self.reports, self.index_url, self._pages = {}, "", {}
+        self.core.add_asset(STYLE)
         return config
 
     # After the interaction plugin (-10) has linked 解读 and 征集 and every plugin has registered its documents (0),
@@ -62,7 +57,7 @@ class SiteReportPlugin(BasePlugin[SiteReportConfig]):
     # the order of the plugins in mkdocs.yml.
     @event_priority(-20)
     def on_files(self, files: Files, config: MkDocsConfig):
-        if not self.config.enabled or self.core is None or self.core.catalog is None:
+        if self.core is None:
             return files
         catalog, problems = self.core.catalog, self.core.problems
         for option in ("overview_columns", "special_columns"):
@@ -143,12 +138,12 @@ class SiteReportPlugin(BasePlugin[SiteReportConfig]):
         return [self.reports[y] for y in sorted(self.reports, reverse=True)]
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
-        if self.reports:
+        if self.core is not None and self.reports:
             env.globals["gk_sitereports"] = self
         return env
 
     def on_page_context(self, context, page, config: MkDocsConfig, nav):
-        if page.file.src_uri in self._pages:
+        if self.core is not None and page.file.src_uri in self._pages:
             report = self._pages[page.file.src_uri]
             context["sitereport"] = report
             context["sitereports"] = self
