@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,checks]'
+	$(PY) -m pip install -q -e '.[test,checks,import]'
 	touch $@
 
 ## Build the demo site into site/ (strict: any warning fails).

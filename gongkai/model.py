@@ -194,6 +194,7 @@ class Document:
     url: str = ""  # set once mkdocs has placed the file
     source: str = ""  # path shown in messages, relative to the project
     field_lines: dict = field(default_factory=dict)  # front-matter key → line in the source file
+    imported: bool = False  # 来源: 导入 — brought in by `gongkai import`, 索引号 and 文号 as the old site published
 
     def where(self, key: str | None = None) -> tuple[str, int | None]:
         """(file, line) of a front-matter field, for precise messages."""
