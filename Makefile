@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test bench bench-search chromium clean
+.PHONY: site serve test bench bench-search bench-import chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench: $(STAMP)
 bench-search: $(STAMP) chromium
 	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) scripts/bench_search
+
+## Import benchmark: `gongkai import` of 1,000 saved pages into a copy of the demo (see scripts/bench_import --help).
+bench-import: $(STAMP)
+	$(PY) scripts/bench_import
 
 clean:
 	rm -rf site $(VENV) .pytest_cache

@@ -76,7 +76,7 @@ def _sources(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return found, problems
 
 
-def run(args: argparse.Namespace, out=sys.stdout) -> int:
+def run(args: argparse.Namespace) -> int:
     config_file = Path(args.config_file)
     if not config_file.is_file():
         print(f"找不到网站配置文件 {config_file}（用 -f 指定）", file=sys.stderr)
@@ -120,22 +120,25 @@ def run(args: argparse.Namespace, out=sys.stdout) -> int:
     outcomes: list[Outcome] = []
     for path in files:
         display = str(path)
-        if path.suffix.lower() in EXPORT_EXTS:
-            try:
-                rows, notes = read_export(path, display)
-            except ExportError as exc:
-                outcomes.append(Outcome(display, reasons=[str(exc)]))
-                continue
-            importer.notes += [f"{display}：{note}" for note in notes]
-            outcomes += [importer.add(row) for row in rows]
-        else:
-            outcomes.append(importer.add(read_page(path, display, args.body)))
+        try:
+            if path.suffix.lower() in EXPORT_EXTS:
+                try:
+                    rows, notes = read_export(path, display)
+                except ExportError as exc:
+                    outcomes.append(Outcome(display, reasons=[str(exc)]))
+                    continue
+                importer.notes += [f"{display}：{note}" for note in notes]
+                outcomes += [importer.add(row) for row in rows]
+            else:
+                outcomes.append(importer.add(read_page(path, display, args.body)))
+        except Exception as exc:  # one unreadable source must not stop a batch of thousands; it is reported
+            outcomes.append(Outcome(display, reasons=[f"无法处理（{type(exc).__name__}：{exc}）"]))
     importer.finish(dry_run=args.dry_run)
 
     report_path = args.report or (None if args.dry_run else str(project.root / DEFAULT_REPORT))
     if report_path:
         Path(report_path).write_text(to_csv(outcomes), encoding="utf-8")
-    out.write(console(outcomes, importer.notes, dry_run=args.dry_run, report_path=report_path))
+    sys.stdout.write(console(outcomes, importer.notes, dry_run=args.dry_run, report_path=report_path))
     return 1 if any(o.reasons for o in outcomes) else 0
 
 

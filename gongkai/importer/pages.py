@@ -28,9 +28,12 @@ from . import labels
 from .source import ATTACHMENT_EXTS, Link, SourceDocument
 
 # Where platforms put the article body, most specific first (UCAP/gov.cn, TRS WCM, Hanweb and most others).
-BODY_SELECTORS = ("#UCAP-CONTENT", ".TRS_UEDITOR", ".TRS_Editor", "#zoom", "#Zoom", ".pages_content",
-                  ".article-content", ".article_content", "#content", "article", ".content")
-_DROP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "form", "button", "select")
+BODY_CONTAINERS = (("id", "UCAP-CONTENT"), ("class", "TRS_UEDITOR"), ("class", "TRS_Editor"), ("id", "zoom"),
+                   ("id", "Zoom"), ("class", "pages_content"), ("class", "article-content"),
+                   ("class", "article_content"), ("id", "content"), ("tag", "article"), ("class", "content"))
+_RANK = {key: rank for rank, key in enumerate(BODY_CONTAINERS)}
+# Never part of a document (a <form> is not dropped: ASP.NET sites wrap the whole page in one).
+_DROP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "button", "select"}
 _SAVED_FROM = re.compile(r"saved from url=\(\d+\)(\S+)")
 _GB = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936", "csgb2312", "euc-cn"}
 MAX_VALUE = 300  # characters: longer "values" are whole blocks of the page, not a box item
@@ -103,17 +106,25 @@ def box_fields(root: Tag, skip: set[int]) -> dict[str, _Hit]:
     return hits
 
 
-def find_body(soup: BeautifulSoup, selector: str | None) -> Tag | None:
+def _container_rank(tag: Tag) -> int | None:
+    ranks = [_RANK.get(("tag", tag.name)), _RANK.get(("id", tag.get("id")))]
+    ranks += [_RANK.get(("class", c)) for c in tag.get("class") or ()]
+    ranks = [r for r in ranks if r is not None]
+    return min(ranks) if ranks else None
+
+
+def find_body(soup: BeautifulSoup, selector: str | None, candidates: dict[int, Tag]) -> Tag | None:
+    """The article body: ``--body`` if given, else the best known container (found while walking the page once),
+    else the block holding the most paragraph text."""
     if selector:
         return soup.select_one(selector)
-    for candidate in BODY_SELECTORS:
-        element = soup.select_one(candidate)
-        if element is not None and element.get_text(strip=True):
-            return element
-    # No known container: the block holding the most paragraph text.
+    for rank in sorted(candidates):
+        if candidates[rank].get_text(strip=True):
+            return candidates[rank]
     best, best_size = None, 0
     for element in soup.find_all(("div", "td", "section", "article")):
-        size = sum(len(p.get_text(strip=True)) for p in element.find_all("p", recursive=False))
+        texts = (p.get_text(strip=True) for p in element.find_all("p", recursive=False))
+        size = sum(len(t) for t in texts if not labels.split_label(t))  # "发布机构：…" is the box, not the body
         if size > best_size:
             best, best_size = element, size
     return best
@@ -149,25 +160,41 @@ def read_page(path: Path, display: str, body_selector: str | None = None) -> Sou
     except OSError as exc:
         doc.problem = f"无法读取文件：{exc.strerror or exc}"
         return doc
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+    # One walk over the page collects what the steps below need (bs4's find_all would walk it once each).
+    comments, dropped, metas, candidates = [], [], [], {}
+    for node in soup.descendants:
+        if isinstance(node, Comment):
+            comments.append(node)
+        elif isinstance(node, Tag):
+            if node.name in _DROP:
+                dropped.append(node)
+            elif node.name == "meta":
+                metas.append(node)
+            elif node.name == "link" and "canonical" in (node.get("rel") or ()) and node.get("href"):
+                doc.page_url = node["href"]
+            rank = _container_rank(node)
+            if rank is not None and rank not in candidates:
+                candidates[rank] = node
+    for comment in comments:
         saved = _SAVED_FROM.search(comment)
         if saved and not doc.page_url:
             doc.page_url = saved.group(1)
         comment.extract()  # also Word's <!--[if gte mso 9]>…<![endif]--> blocks
-    canonical = soup.find("link", rel="canonical") or soup.find("meta", attrs={"name": re.compile("^url$", re.I)})
-    if canonical is not None and (canonical.get("href") or canonical.get("content")):
-        doc.page_url = canonical.get("href") or canonical.get("content")
-    for meta in soup.find_all("meta", attrs={"name": True, "content": True}):
-        field = labels.META_NAMES.get(meta["name"].strip().lower())
-        content = labels.squeeze(meta["content"])
+    for meta in metas:
+        name, content = (meta.get("name") or "").strip().lower(), labels.squeeze(meta.get("content") or "")
+        if name == "url" and content:
+            doc.page_url = doc.page_url or content
+        field = labels.META_NAMES.get(name)
         if field and content and field not in doc.fields:
             doc.fields[field] = content
             if field in labels.WEAK_META:
                 doc.inferred[field] = labels.WEAK_META[field]
-    for tag in soup.find_all(_DROP):
-        tag.decompose()
+    for tag in dropped:
+        if not tag.decomposed:
+            tag.decompose()
+    candidates = {rank: tag for rank, tag in candidates.items() if not tag.decomposed}
 
-    body = find_body(soup, body_selector)
+    body = find_body(soup, body_selector, candidates)
     if body is None and body_selector:
         doc.problem = f"页面中没有与 --body“{body_selector}”匹配的元素"
         return doc

@@ -315,7 +315,8 @@ class Importer:
             out.inferred.append(f"发布机构按 --org 记为 {org}" + (f"（页面来源为“{printed}”）" if printed else ""))
         if org is None:
             if printed:
-                out.reasons.append(f"发布机构“{printed}”无法对应到发布主体（在对照表“发布机构”中补上）")
+                out.reasons.append(f"发布机构“{printed}”无法对应到发布主体"
+                                   "（在对照表“发布机构”中补上，或先在目录中添加该发布主体）")
                 out.unmapped.append(("发布机构", printed))
             else:
                 out.reasons.append("缺少发布机构（用 --org 指定）")
@@ -398,12 +399,16 @@ class Importer:
                 planned.outcome.status = UNCHANGED
             if dry_run or not changed:
                 continue
-            planned.path.parent.mkdir(parents=True, exist_ok=True)
-            planned.path.write_text(text, encoding="utf-8")
-            for source, dest in planned.copies:
-                if not dest.exists() or not filecmp.cmp(source, dest, shallow=False):
-                    dest.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(source, dest)
+            try:
+                planned.path.parent.mkdir(parents=True, exist_ok=True)
+                planned.path.write_text(text, encoding="utf-8")
+                for source, dest in planned.copies:
+                    if not dest.exists() or not filecmp.cmp(source, dest, shallow=False):
+                        dest.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copyfile(source, dest)
+            except OSError as exc:
+                planned.outcome.status = SKIPPED
+                planned.outcome.reasons.append(f"写入 {planned.outcome.target} 失败：{exc.strerror or exc}")
 
     def _linked_document(self, page: Path | None) -> Path | None:
         """The document file a saved page became, in this run or an earlier one (found by its 索引号)."""
