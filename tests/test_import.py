@@ -608,3 +608,18 @@ def test_links_to_pages_imported_in_an_earlier_run_point_to_their_documents(tmp_
     gongkai_import(root, "old/pages/hanweb")
     body = front_and_body(root / HANWEB)[1]
     assert "另见[市政府办公室关于老旧小区改造的通知](../../szfb/2022/11999900mb0000002x-2022-00041.md)" in body
+
+
+def test_files_outside_the_imported_folders_are_never_copied(tmp_path):
+    root = make_site(tmp_path)
+    (root / "secret.txt").write_text("不应发布的本地文件\n", encoding="utf-8")
+    page = root / "old/pages/generic/leak.html"
+    page.write_text(MIRRORED.replace("/uploadfile/2023/0310/yh.xlsx", "../../../secret.txt")
+                    .replace("46公里。", '46公里。<img src="../../../nowhere.png" alt="示意图">'), encoding="utf-8")
+    code, out, _ = gongkai_import(root, "old/pages/generic/leak.html", "--column", "qtwj")
+    assert code == 0
+    assert "附件“养护计划表”在导入的文件夹和 --site-root 以外（../../../secret.txt），未复制，正文中改为纯文字" in out
+    assert "图片未找到（../../../nowhere.png），未复制，正文中改为文字" in out
+    assert not list((root / "content").rglob("secret.txt"))
+    data, body = front_and_body(root / "content/wj/qsz/2023/qs-2023-0002.md")
+    assert "附件" not in data and "附件：养护计划表" in body and "46公里。（图片：示意图）" in body

@@ -115,8 +115,9 @@ def run(args: argparse.Namespace) -> int:
         print("无法导入：\n" + "\n".join(f"  {p}" for p in problems), file=sys.stderr)
         return 2
 
+    roots = tuple(p if p.is_dir() else p.parent for p in map(Path, args.paths))
     importer = Importer(project, Mapper(project.catalog, import_map), org=args.org, column=args.column,
-                        site_root=site_root)
+                        site_root=site_root, roots=roots)
     outcomes: list[Outcome] = []
     for path in files:
         display = str(path)

@@ -25,7 +25,7 @@ _BLOCK_START = re.compile(r"^(\s*)(\d+)([.)])(?=\s)|^(\s*)([-+*#>])(?=\s|$)|^(\s
 
 
 class Linker(Protocol):
-    def link(self, href: str, text: str) -> str: ...
+    def link(self, href: str, text: str, plain: str) -> str: ...
     def image(self, src: str, alt: str) -> str: ...
 
 
@@ -133,7 +133,7 @@ class BodyConverter(MarkdownConverter):
 
     def convert_a(self, el, text, parent_tags):
         href = (el.get("href") or "").strip()
-        return self.linker.link(href, text.strip()) if href else text
+        return self.linker.link(href, text.strip(), " ".join(el.get_text().split())) if href else text
 
     def convert_img(self, el, text, parent_tags):
         src = (el.get("src") or "").strip()

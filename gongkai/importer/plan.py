@@ -85,14 +85,16 @@ class _Planned:
 class _Linker:
     """Decides, for one document, what each link and image of its body points to, and which files to copy."""
 
-    def __init__(self, doc: SourceDocument, folder: str, site_root: Path | None):
+    def __init__(self, doc: SourceDocument, folder: str, site_root: Path | None, roots: tuple[Path, ...]):
         self.doc = doc
         self.folder = folder  # "附件/<slug>", relative to the document file
         self.site_root = site_root
+        self.roots = roots  # files are copied only from below these: a page cannot publish other local files
         self.copies: dict[Path, str] = {}  # source file → name in folder
         self.attachments: list[tuple[str, str]] = []  # (名称, path relative to the document)
         self.page_links: list[tuple[str, Path | None, str]] = []
         self.warnings: list[str] = []
+        self.outside = False  # the last file looked for exists, but outside the folders being imported
 
     def _locate(self, href: str) -> Path | None:
         parts = urlsplit(href)
@@ -109,10 +111,18 @@ class _Linker:
             candidates.append(self.doc.base_dir / name)
             if self.doc.page_path is not None:  # a browser's "save page, complete" folder
                 candidates.append(self.doc.page_path.parent / f"{self.doc.page_path.stem}_files" / name)
+        self.outside = False
         for candidate in candidates:
             if candidate.is_file():
-                return candidate.resolve()
+                found = candidate.resolve()
+                if any(found.is_relative_to(root) for root in self.roots):
+                    return found
+                self.outside = True
         return None
+
+    def _missing(self, what: str, href: str) -> str:
+        return (f"{what}在导入的文件夹和 --site-root 以外（{href}），未复制" if self.outside
+                else f"{what}未找到（{href}），未复制")
 
     def _register(self, source: Path) -> str:
         if source not in self.copies:
@@ -130,7 +140,7 @@ class _Linker:
         """Copy an attachment and list it as 附件; the path to link to, or None when it is not here."""
         found = self._locate(href)
         if found is None:
-            self.warnings.append(f"附件“{text or href}”未找到（{href}），未复制")
+            self.warnings.append(self._missing(f"附件“{text or href}”", href))
             return None
         path = self._register(found)
         if all(path != p for _, p in self.attachments):
@@ -138,17 +148,17 @@ class _Linker:
             self.attachments.append((name, path))
         return path
 
-    def link(self, href: str, text: str) -> str:
+    def link(self, href: str, text: str, plain: str = "") -> str:
         parts = urlsplit(href)
         scheme = parts.scheme.lower()
-        text = text or href
+        text, plain = text or href, plain or text or href
         if scheme in ("mailto", "tel"):
             return f"[{text}]({href})"
         if scheme == "javascript" or href.startswith("#"):
             return text
         ext = parts.path.rsplit(".", 1)[-1].lower() if "." in posixpath.basename(parts.path) else ""
         if ext in ATTACHMENT_EXTS:
-            path = self.attachment(href, text)
+            path = self.attachment(href, plain)
             if path:
                 return f"[{text}]({path})"
             if scheme in ("http", "https"):
@@ -177,11 +187,12 @@ class _Linker:
         if found is not None:
             return f"![{alt}]({self._register(found)})"
         label = alt or posixpath.basename(urlsplit(src).path) or "图片"
+        missing = self._missing("图片", src)
         if urlsplit(src).scheme in ("http", "https"):
             # never an <img> from the old host: the new site loads nothing from other hosts
-            self.warnings.append(f"图片“{src}”未找到，正文中改为指向原网址的链接")
+            self.warnings.append(f"{missing}，正文中改为指向原网址的链接")
             return f"[图片：{label}]({quote(src, safe=_URL_SAFE)})"
-        self.warnings.append(f"图片“{src}”未找到，正文中改为文字")
+        self.warnings.append(f"{missing}，正文中改为文字")
         return f"（图片：{label}）"
 
 
@@ -215,8 +226,10 @@ class Importer:
     """Plans and writes the import of a list of SourceDocuments into one site."""
 
     def __init__(self, project: Project, mapper: Mapper, *, org: str | None = None, column: str | None = None,
-                 site_root: Path | None = None):
+                 site_root: Path | None = None, roots: tuple[Path, ...] = ()):
         self.project = project
+        # where attachments may be copied from: the folders being imported and the old site's mirror
+        self.roots = tuple(r.resolve() for r in roots + ((site_root,) if site_root else ()))
         self.mapper = mapper
         self.default_org = org
         self.default_column = column
@@ -263,7 +276,7 @@ class Importer:
         path = self._target(front)
         md_dir = path.parent
         slug = path.stem
-        linker = _Linker(doc, f"{ATTACHMENT_DIR}/{slug}", self.site_root)
+        linker = _Linker(doc, f"{ATTACHMENT_DIR}/{slug}", self.site_root, self.roots)
         body = ""
         if doc.body_html is not None or doc.body_text:
             element = doc.body_html if doc.body_html is not None else _text_body(doc.body_text)
