@@ -23,7 +23,7 @@ from gongkai.documents import DocumentLoader, split_front_matter
 from gongkai.errors import Problems
 from gongkai.importer import labels
 from gongkai.importer.mapping import ImportMap, Mapper
-from gongkai.importer.pages import read_page
+from gongkai.importer.pages import decode, read_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 TRS = "content/wj/szfb/2022/11999900mb0000002x-2022-00041.md"
@@ -623,3 +623,13 @@ def test_files_outside_the_imported_folders_are_never_copied(tmp_path):
     assert not list((root / "content").rglob("secret.txt"))
     data, body = front_and_body(root / "content/wj/qsz/2023/qs-2023-0002.md")
     assert "附件" not in data and "附件：养护计划表" in body and "46公里。（图片：示意图）" in body
+
+
+@pytest.mark.parametrize("data, expected", [
+    ('<meta charset="gb2312"><p>示例市堃园小区</p>'.encode("gb18030"), "示例市堃园小区"),  # 堃 is GBK, not GB2312
+    ("<p>示例市政府文件</p>".encode("gbk"), "示例市政府文件"),  # no declaration at all
+    ('<meta charset="utf-8"><p>示例市政府文件</p>'.encode("gbk"), "示例市政府文件"),  # declared wrongly
+    ('<meta charset="utf-8"><p>示例市政府文件</p>'.encode("utf-8"), "示例市政府文件"),
+])
+def test_page_encodings_old_sites_use(data, expected):
+    assert expected in decode(data)
