@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test bench bench-search bench-import chromium clean
+.PHONY: site serve test test-fast bench bench-search bench-import chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ serve: $(STAMP)
 ## Run every test, browser tests included (installs Debian's chromium if missing).
 test: $(STAMP) chromium
 	$(PY) -m pytest -q
+
+## The fast loop: every test but the browser tests and the full site builds (seconds).
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not build and not browser"
 
 # Debian's chromium, and a CJK font so that screenshots and layout checks see real Chinese glyphs.
 chromium:

@@ -13,8 +13,6 @@ from .model import (COLUMN_KINDS, ORG_KINDS, UPDATE_CLASSES, Catalog, Column, Di
 SITE_FILE, ORGS_FILE, COLUMNS_FILE = "site.yml", "organizations.yml", "columns.yml"
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-# 公开时限 texts that carry a working-day rule, e.g. "信息形成或变更之日起20个工作日内".
-WORKDAYS_RE = re.compile(r"(\d+)\s*个?工作日")
 
 SITE_FIELDS = {"网站名称": "name", "主办单位": "sponsor", "承办单位": "organizer", "网站标识码": "site_code",
                "ICP备案编号": "icp", "公安机关备案号": "police_record", "联系电话": "phone",
@@ -111,6 +109,37 @@ def _mapping_list(problems, file, data, key) -> list:
     return items
 
 
+# 机构代码, the 索引号 prefix: a 9-character 组织机构代码 (GB 11714: 8 digits or capitals and a check character,
+# 0–9 or X) or an 18-character 统一社会信用代码 (GB 32100: digits and capitals without I, O, S, V, Z). The check
+# characters are not verified: many sites' 索引号 prefixes were assigned before these codes and must not change.
+ORG_CODE_RE = re.compile(r"[0-9A-Z]{8}[0-9X]")
+CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_RE = re.compile(f"[{CREDIT_CODE_CHARS}]{{18}}")
+
+
+def org_code_problem(code: str) -> tuple[str, str] | None:
+    """(message, fix) when ``code`` is not a 9-character 组织机构代码 or an 18-character 统一社会信用代码."""
+    shape = "应为 9 位组织机构代码或 18 位统一社会信用代码"
+    if "-" in code or "－" in code or " " in code:
+        joined = re.sub(r"[-－ ]", "", code)
+        return f"机构代码“{code}”含有连字符或空格：{shape}，连续书写", f"写成“{joined}”（加引号）"
+    if code != code.upper() and code.upper() != code.lower():
+        return f"机构代码“{code}”含有小写字母：{shape}，字母大写", f"写成“{code.upper()}”（加引号）"
+    if len(code) == 9:
+        if ORG_CODE_RE.fullmatch(code):
+            return None
+        return f"机构代码“{code}”不是组织机构代码：前 8 位为数字或大写字母，第 9 位校验码为数字或 X", \
+            "照抄本机关组织机构代码证上的代码（去掉连字符），加引号"
+    if len(code) == 18:
+        if CREDIT_CODE_RE.fullmatch(code):
+            return None
+        bad = "、".join(sorted({c for c in code if c not in CREDIT_CODE_CHARS}))
+        return f"机构代码“{code}”含有统一社会信用代码不使用的字符“{bad}”（不使用 I、O、S、V、Z）", \
+            "照抄本机关的统一社会信用代码（常见误写：O 应为 0，I 应为 1），加引号"
+    return f"机构代码“{code}”为 {len(code)} 位：{shape}", \
+        "填写本机关的 9 位组织机构代码或 18 位统一社会信用代码，加引号（如 \"014416330\"）"
+
+
 def load_site(problems: Problems, path: Path, display: str) -> Site:
     data = yamlutil.load_file(path, display) or yamlutil.Mapping()
     r = _Reader(problems, display, data, "网站信息")
@@ -138,6 +167,9 @@ def load_organizations(problems: Problems, path: Path, display: str) -> dict[str
         org = Organization(id=org_id, name=r.text("名称"), kind=r.choice("类型", ORG_KINDS), code=r.text("机构代码"),
                            guide=guide, parent_id=r.text("上级", required=False) or None,
                            short_name=r.text("简称", required=False) or None, source=f"{display}:{r.line()}")
+        bad_code = org_code_problem(org.code) if org.code else None
+        if bad_code:
+            r.error("机构代码", bad_code[0], fix=bad_code[1])
         if org_id in orgs:
             r.error("id", f"发布主体 id“{org_id}”重复，另见 {orgs[org_id].source}", fix="每个发布主体用不同的 id")
             continue
@@ -177,8 +209,6 @@ def _load_item(problems, display, entry, column_id) -> DisclosureItem | None:
         r.error("公开对象", f"取值“{values['audience']}”无效，应为：{' / '.join(AUDIENCES)}")
     if values["mode"] and values["mode"] not in MODES:
         r.error("公开方式", f"取值“{values['mode']}”无效，应为：{' / '.join(MODES)}")
-    match = WORKDAYS_RE.search(values["time_limit"])
-    values["workdays"] = int(match.group(1)) if match else None
     return DisclosureItem(**values)
 
 

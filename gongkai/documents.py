@@ -56,8 +56,10 @@ def derive_summary(body: str) -> str:
 class DocumentLoader:
     """Turns Markdown files into Documents, collecting problems per file and duplicates across files."""
 
-    def __init__(self, catalog: Catalog, problems: Problems, extra_fields: dict[str, str] | None = None):
+    def __init__(self, catalog: Catalog, problems: Problems, extra_fields: dict[str, str] | None = None,
+                 today: dt.date | None = None, future_days: int = 30):
         self.catalog = catalog
+        self.today, self.future_days = today, future_days
         self.problems = problems
         self.extra_fields = extra_fields or {}  # key → owning plugin
         self.by_index: dict[str, Document] = {}
@@ -132,6 +134,10 @@ class DocumentLoader:
 
         written = self._date(display, data, "成文日期") if data.get("成文日期") is not None else None
         published = self._date(display, data, "发布日期") if data.get("发布日期") is not None else None
+        if published and self.today and (published - self.today).days > self.future_days:
+            self._err(display, data, "发布日期", f"发布日期 {published} 比今天（{self.today}）晚 "
+                      f"{(published - self.today).days} 天，超过允许的 {self.future_days} 天",
+                      fix="核对年份是否写错；预先准备的文件请在发布当天再提交")
         if written and published and published < written:
             self._err(display, data, "发布日期", f"发布日期 {published} 早于成文日期 {written}",
                       fix="核对两个日期：发布日期不能早于成文日期")
@@ -156,12 +162,12 @@ class DocumentLoader:
                 self._err(display, data, "索引号", f"索引号“{index_number}”含空白或不允许的字符",
                           fix="照原网页逐字填写：只能有字母、数字和 / . _ -，3 至 64 个字符")
         elif index_number and publisher:
-            match = re.fullmatch(re.escape(publisher.code) + r"/(\d{4})-(\d+)", index_number)
-            if not match:
+            year = publisher.index_year(index_number)
+            if year is None:
                 self._err(display, data, "索引号", f"索引号“{index_number}”应为“{publisher.code}/年份-流水号”"
                           f"（{publisher.name}的机构代码）", fix=f"例如 {publisher.code}/2024-00012")
-            elif written and published and int(match.group(1)) not in (written.year, published.year):
-                self._err(display, data, "索引号", f"索引号中的年份 {match.group(1)} 与成文日期、发布日期的年份都不一致",
+            elif written and published and year not in (written.year, published.year):
+                self._err(display, data, "索引号", f"索引号中的年份 {year} 与成文日期、发布日期的年份都不一致",
                           fix="索引号年份应为信息生成（成文）的年份")
         if index_number in self.by_index:
             other = self.by_index[index_number]
@@ -206,6 +212,7 @@ class DocumentLoader:
                        publisher_id=publisher.id, written=written, published=published, index_number=index_number,
                        topic=topic, validity=validity, doc_number=doc_number, kind=kind, keywords=keywords,
                        summary=summary, attachments=attachments, extra=extra, body=body,
-                       source=display, field_lines=dict(data.lines), imported=imported)
+                       source=display, field_lines=dict(data.lines), imported=imported,
+                       page_options={key: data[key] for key in PAGE_OPTIONS if key in data})
         self.by_index[index_number] = doc
         return doc

@@ -14,6 +14,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.build
+
 BROKEN = Path(__file__).parent / "fixtures" / "broken_site"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
@@ -155,8 +157,8 @@ def test_warnings_only_site_passes_strict_unless_asked(broken, tmp_path):
     page = (root / "site" / "xxgk" / "jyj" / "gzdt" / "index.html").read_text(encoding="utf-8")
     assert "暂无信息：测试。" in page
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace('as_of: "2025-12-01"',
-                                                                  'as_of: "2025-12-01"\n      fail_on_warnings: true'),
+    config.write_text(config.read_text(encoding="utf-8").replace('  - gongkai/checks:',
+                                                                  '  - gongkai/checks:\n      fail_on_warnings: true'),
                       encoding="utf-8")
     result = mkdocs(root, "--strict")
     assert result.returncode == 1 and "发布前检查发现" in result.stderr and "个错误和警告" in result.stderr

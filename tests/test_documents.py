@@ -93,6 +93,7 @@ def test_front_matter_split_and_summary():
     assert len(derive_summary("字" * 300)) == 120
 
 
+@pytest.mark.build
 def test_strict_build_fails_and_names_every_unplaced_document(tmp_path):
     root = copy_mini(tmp_path)
     write_doc(root, "jyj/2025/bad-date.md", GOOD_FRONT.replace("2025-06-04", "2024/13/01"))
@@ -105,15 +106,18 @@ def test_strict_build_fails_and_names_every_unplaced_document(tmp_path):
     assert "bad-date.md" in result.stderr.split("未能发布")[1] and "bad-number.md" in result.stderr.split("未能发布")[1]
 
 
-def test_non_strict_build_names_unplaced_documents_and_does_not_publish_them(tmp_path):
+@pytest.mark.build
+def test_non_strict_build_names_unplaced_documents_and_fails(tmp_path):
     root = copy_mini(tmp_path)
     write_doc(root, "jyj/2025/bad.md", GOOD_FRONT.replace("发布机构: jyj", "发布机构: nobody"))
     result = build(root, strict=False)
-    assert result.returncode == 0
+    assert result.returncode == 1  # a document error fails the build without strict: true too
+    assert not (root / "site").exists()  # and leaves no site to publish
     assert "ERROR" in result.stderr and "以下 1 个文件未能发布：content/wj/jyj/2025/bad.md" in result.stderr
     assert not (root / "site" / "wj" / "jyj" / "2025" / "bad").exists()
 
 
+@pytest.mark.build
 def test_missing_attachment_is_an_error(tmp_path):
     root = copy_mini(tmp_path)
     write_doc(root, "jyj/2025/att.md", GOOD_FRONT + "附件:\n  - 名称: 报名表\n    文件: 附件/报名表.csv\n")

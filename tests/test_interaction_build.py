@@ -15,6 +15,8 @@ import pytest
 from conftest import mkdocs_build
 from sitekit import copy_site, write_doc as write
 
+pytestmark = pytest.mark.build
+
 FIXTURE = Path(__file__).parent / "fixtures" / "interaction"
 ROW_RE = re.compile(r'<tr data-gk-row="([^"]+)"|<tr data-gk-follows="([^"]+)"')
 
@@ -26,8 +28,8 @@ def copy_fixture(tmp_path: Path) -> Path:
 def set_today(root: Path, today: str | None) -> None:
     config = root / "mkdocs.yml"
     text = config.read_text("utf-8")
-    new = f'      today: "{today}"' if today else "      enabled: true"
-    config.write_text(re.sub(r'      today: "[^"]*"', new, text), "utf-8")
+    new = f'      as_of: "{today}"' if today else "      page_size: 20"
+    config.write_text(re.sub(r'      as_of: "[^"]*"', new, text), "utf-8")
 
 
 def build(root: Path, strict: bool = True, env: dict | None = None):
@@ -205,7 +207,8 @@ def test_closed_without_feedback_for_too_long_is_listed(tmp_path):
     root = copy_fixture(tmp_path)
     set_today(root, "2026-12-16")  # zj-pending closed 2026-11-15: 31 days
     result = build_verbose(root)
-    assert "content/wj/jyj/2026/zj-pending.md: 反馈: 意见征集已于 2026-11-15 结束，31 天仍未公布反馈（超过 30 天）" in result.stderr
+    assert "content/wj/jyj/2026/zj-pending.md:10: 反馈: 意见征集“测试市教育局关于征求《测试市研学实践管理办法》意见的通知”" in result.stderr
+    assert "”已于 2026-11-15 结束，31 天仍未公布反馈（超过 30 天）" in result.stderr
     assert result.stderr.count("仍未公布反馈") == 1
     assert build_verbose(root, strict=True).returncode == 0
     set_today(root, "2026-12-15")
@@ -217,11 +220,11 @@ def test_today_from_environment_and_minimum_periods_setting(tmp_path):
     set_today(root, None)
     config = root / "mkdocs.yml"
     config.write_text(config.read_text("utf-8") + "      min_periods:\n        重大行政决策: 40日\n", "utf-8")
-    result = build(root, env={"GONGKAI_TODAY": "2026-12-10 17:00"})
+    result = build(root, env={"GONGKAI_AS_OF": "2026-12-10 17:00"})
     assert result.returncode != 0
     assert "zj-open.md:10: 征集截止: 重大行政决策的征集期限为39日" in result.stderr and "少于规定的40日" in result.stderr
     config.write_text(config.read_text("utf-8").replace("40日", "30日"), "utf-8")
-    result = build(root, env={"GONGKAI_TODAY": "2026-12-10 17:00"})
+    result = build(root, env={"GONGKAI_AS_OF": "2026-12-10 17:00"})
     assert result.returncode == 0, result.stderr
     row = text(root / "site", "xxgk/yjzj").split('data-gk-row="wj/jyj/2026/zj-open"')[1].split("</tr>")[0]
     assert 'data-gk-status="已结束"' in row  # built exactly at the close instant
@@ -233,7 +236,29 @@ def test_bad_setting_is_reported(tmp_path):
     config.write_text(config.read_text("utf-8") + "      min_periods:\n        重大行政决策: 三十天\n", "utf-8")
     result = build(root)
     assert result.returncode != 0
-    assert "min_periods · 重大行政决策: “三十天”无法识别" in result.stderr
+    assert "option 'min_periods': 重大行政决策: “三十天”无法识别，应写成“30日”“7个工作日”或 null（不限）" in result.stderr
+    config.write_text(config.read_text("utf-8").replace("重大行政决策: 三十天", "规章草案: 30日"), "utf-8")
+    result = build(root)
+    assert result.returncode != 0
+    assert "option 'min_periods': 规章草案: 不是征集类型，应为：重大行政决策 / 规章 / 涉企政策 / 行政规范性文件 / 其他" \
+        in result.stderr
+
+
+def test_site_periods_override_only_the_kinds_they_name():
+    from gongkai.interaction import Period
+    from gongkai.plugins.interaction.plugin import min_periods
+
+    from gongkai.plugins.interaction.config import InteractionConfig
+
+    config = InteractionConfig()
+    config.load_dict({"min_periods": {"行政规范性文件": "15日", "其他": "5个工作日", "规章": None}})
+    assert config.validate() == ([], [])
+    periods = min_periods(config.min_periods)
+    assert periods["行政规范性文件"] == Period(15) and periods["行政规范性文件"].source == "本站设置 min_periods"
+    assert periods["其他"] == Period(5, workdays=True)
+    assert periods["重大行政决策"] == Period(30) and periods["重大行政决策"].source == "《重大行政决策程序暂行条例》第十五条"
+    assert periods["涉企政策"] == Period(30)
+    assert periods["规章"] is None
 
 
 def test_normative_documents_without_interpretation_are_listed(tmp_path):

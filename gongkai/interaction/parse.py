@@ -11,6 +11,7 @@ import re
 from typing import Callable
 from zoneinfo import ZoneInfo
 
+from ..clock import parse_when
 from ..errors import Problems, close_matches
 from ..model import Document
 from .model import (CONSULTATION_KINDS, FORM_ALIASES, INTERPRETATION_FORMS, Channel, Consultation, Feedback,
@@ -27,9 +28,6 @@ CHANNEL_FIELDS = {"邮箱": "email", "通讯地址": "address", "邮编": "postc
                   "传真": "fax", "在线提交": "online"}
 FEEDBACK_BLOCK_KEYS = FEEDBACK_COUNT_KEYS + ("发布日期",)
 
-# 2026-11-30, 2026-11-30 17:00, 2026/11/30 17:00:00, 2026年11月30日 17时, 2026年11月30日17:00
-WHEN_RE = re.compile(r"^\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?"
-                     r"(?:[\sT]*(\d{1,2})\s*(?:[:：时])\s*(\d{1,2})?\s*(?:[:：分]\s*(\d{1,2})\s*秒?)?\s*分?)?\s*$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 POSTCODE_RE = re.compile(r"^\d{6}$")
 
@@ -105,31 +103,6 @@ def references(value) -> list[str]:
     """原文 / 征集 references as strings: one value or a list."""
     values = value if isinstance(value, list) else [value]
     return [str(v).strip() for v in values if v is not None and str(v).strip()]
-
-
-def parse_when(value, tz: ZoneInfo) -> tuple[dt.datetime, bool] | None:
-    """A 征集 date or date-time in ``tz``: (aware datetime, whether a time was given); None if unreadable."""
-    if isinstance(value, dt.datetime):
-        moment = value.astimezone(tz) if value.tzinfo else value.replace(tzinfo=tz)
-        return moment, True
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time(), tz), False
-    match = WHEN_RE.match(str(value))
-    if not match:
-        return None
-    y, m, d, hh, mm, ss = match.groups()
-    try:
-        day = dt.date(int(y), int(m), int(d))
-        if hh is None:
-            return dt.datetime.combine(day, dt.time(), tz), False
-        hour, minute, second = int(hh), int(mm or 0), int(ss or 0)
-        if hour == 24 and not (minute or second):  # "24:00" is the end of the day
-            return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tz), True
-        clock = dt.time(hour, minute, second)
-    except ValueError:
-        return None
-    moment = dt.datetime.combine(day, clock, tz)
-    return moment, True
 
 
 def parse_interpretation(r: Reader) -> Interpretation | None:

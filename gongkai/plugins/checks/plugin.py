@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import re
 from pathlib import Path
 
@@ -21,24 +20,16 @@ from mkdocs.plugins import BasePlugin, event_priority
 from ...checks import output
 from ...checks.blank import check_blank
 from ...checks.deadline import check_deadlines
-from ...checks.extract import SCANNED_SUFFIXES, UNREADABLE_SUFFIXES
-from ...checks.findings import SEVERITIES, Finding, apply_severities
-from ...checks.freshness import check_freshness, check_home, parse_limit
+from ...checks.findings import Finding, apply_severities
+from ...checks.freshness import check_freshness, check_home
 from ...checks.interaction import check_interaction
 from ...checks.links import check_external, link_findings, scan_site
 from ...checks.pii import scan_file
 from ...checks.reports import check_annual_reports
+from ..catalog.plugin import active_core
 from .config import ChecksConfig
 
 log = logging.getLogger("mkdocs.plugins.gongkai.checks")
-ALL_CHECKS = ("pii", "blank", "stale", "home", "deadline", "links", "nianbao", "interaction")
-
-
-def parse_date(text: str, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise PluginError(f"gongkai/checks: {what}“{text}”不是日期，应写成 2026-11-23") from None
 
 
 class ChecksPlugin(BasePlugin[ChecksConfig]):
@@ -56,25 +47,10 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
     # ------------------------------------------------------------------ configuration
 
     def on_config(self, config):
-        if not self.config.enabled:
-            return
-        self.core = config.plugins.get("gongkai/catalog")
+        self.core = active_core(config, self)
         if self.core is None:
-            raise PluginError("gongkai/checks 需要核心插件 gongkai/catalog：在 mkdocs.yml 的 plugins 中"
-                              "把 gongkai/catalog 写在 gongkai/checks 之前")
-        as_of = self.config.as_of or os.environ.get("GONGKAI_CHECK_AS_OF")
-        self.as_of = parse_date(as_of, "as_of ") if as_of else dt.date.today()
-        unknown = [c for c in self.config.checks if c not in ALL_CHECKS]
-        if unknown:
-            raise PluginError(f"gongkai/checks: checks 中的“{'、'.join(unknown)}”不是检查项，可用：{'、'.join(ALL_CHECKS)}")
-        for check, severity in self.config.severity.items():
-            if severity not in SEVERITIES:
-                raise PluginError(f"gongkai/checks: severity · {check}: “{severity}”应为 {' / '.join(SEVERITIES)}")
-        for key, value in [*self.config.update_limits.items(), ("home_limit", self.config.home_limit)]:
-            try:
-                parse_limit(value)
-            except ValueError as exc:
-                raise PluginError(f"gongkai/checks: update_limits · {key}: {exc}") from None
+            return config
+        self.as_of = self.core.as_of
         self.findings, self.input_problems, self.external, self.sources = [], [], {}, {}
         return config
 
@@ -85,7 +61,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
     @event_priority(-60)  # after the core's late on_files (-50): every document is registered by then
     def on_files(self, files, config):
-        if not self.config.enabled or self.core is None or self.core.catalog is None:
+        if self.core is None:
             return files
         catalog, documents = self.core.catalog, list(self.core.documents)
         root = Path(config.config_file_path).parent
@@ -119,9 +95,9 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                 path = Path(file.abs_src_path) if file.abs_src_path else None
                 if path is None or not _inside(path, docs_dir):
                     continue
-                if path.suffix.lower() in SCANNED_SUFFIXES | UNREADABLE_SUFFIXES:
-                    scanned.add(path.resolve())
-                    found += scan_file(path, display(path), allow=allow, latest_year=self.as_of.year)
+                # Every file: scanned, or listed as not scanned (an image, a .doc) with the reason.
+                scanned.add(path.resolve())
+                found += scan_file(path, display(path), allow=allow, latest_year=self.as_of.year)
             for doc in documents:  # sources outside docs_dir, e.g. the YAML data of 年报
                 path = root / doc.source if doc.source else None
                 if path is not None and path.is_file() and path.resolve() not in scanned:
@@ -140,23 +116,20 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         if self._on("nianbao"):
             deadlines = self.config.report_deadlines
             reports = config.plugins.get("gongkai/reports")
-            if deadlines is None and reports is not None:
-                deadlines = getattr(reports.config, "deadlines", None)
+            if deadlines is None and reports is not None and reports.config.enabled:
+                deadlines = reports.config.deadlines
             found += check_annual_reports(catalog, documents, self.as_of, deadlines)
         if self._on("interaction"):
             plugin = config.plugins.get("gongkai/interaction")
-            # The interaction plugin reports overdue 反馈 itself (as of its own date): keep one finding per file.
-            reported = {(p.file, p.field) for p in self.input_problems}
-            found += [f for f in check_interaction(getattr(plugin, "interaction", None), self.as_of)
-                      if (f.file, f.field) not in reported]
+            found += check_interaction(plugin.interaction if plugin is not None and plugin.core else None)
         self.findings = found
         return files
 
     # ------------------------------------------------------------------ links, then the report
 
-    @event_priority(-100)  # last: other plugins may still write files into site_dir in their on_post_build
+    @event_priority(-100)  # after other plugins wrote their files into site_dir; before the core moves the site
     def on_post_build(self, config):
-        if not self.config.enabled or self.core is None:
+        if self.core is None:
             return
         if self._on("links"):
             report = scan_site(config.site_dir)
@@ -197,9 +170,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             return
         what = "错误" if not warnings or not self.config.fail_on_warnings else "错误和警告"
         message = f"发布前检查发现 {len(failing)} 个{what}：\n" + "\n".join(f"  {f}" for f in failing)
-        if config.strict or self.config.fail_on_warnings:
-            raise PluginError(message)
-        log.error(message)
+        raise PluginError(message)  # with or without --strict: an error never reaches the public site
 
 
 def _inside(path: Path, folder: Path) -> bool:

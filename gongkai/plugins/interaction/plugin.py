@@ -6,44 +6,35 @@ front-matter keys it owns are declared to the core, which keeps them in ``Docume
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import os
-import re
-from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File
 
-from ...interaction import FIELDS, Period, Settings, collect, consultation_order, parse_when
+from ...interaction import DEFAULT_MIN_PERIODS, FIELDS, Period, Settings, collect, consultation_order
 from ...interaction.parse import display_of
+from ..catalog.plugin import active_core
 from .config import InteractionConfig
-from .structure import InteractionView
+from .structure import InteractionView, browser_rules
 
 log = logging.getLogger("mkdocs.plugins.gongkai.interaction")
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets" / "interaction"
-# Same URLs the core would give files under gongkai/assets/, so the core does not copy them twice.
+# Files under gongkai/assets/, which the core copies into every site.
 SCRIPT = "assets/interaction/interaction.js"
+RULES = "assets/interaction/rules.js"  # written by the build from the Python rules (structure.browser_rules)
 STYLE = "assets/interaction/interaction.css"
 DOCUMENT_PARTIAL = "gongkai/partials/document-extra-interaction.html"
 BANNER = "gongkai/partials/interaction-banner.html"
-PERIOD_RE = re.compile(r"^\s*(\d+)\s*(个)?\s*(日|天|工作日)\s*$")
 
 
-def parse_period(kind: str, value) -> Period | None:
-    """"30日" / "30天" → 30 calendar days, "7个工作日" → 7 working days, 0 / null → no minimum."""
-    if value in (None, 0, "", "无"):
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Period(value)
-    match = PERIOD_RE.match(str(value))
-    if not match:
-        raise PluginError(f"gongkai/interaction: min_periods · {kind}: “{value}”无法识别，"
-                          "应写成“30日”“7个工作日”或 null（不限）")
-    return Period(int(match.group(1)), workdays=match.group(3) == "工作日")
+SETTING = "本站设置 min_periods"
+
+
+def min_periods(setting: dict) -> dict[str, Period | None]:
+    """The national minimum of each 征集类型, with the site's own (validated ``(days, workdays)``) where set."""
+    periods = dict(DEFAULT_MIN_PERIODS)
+    for kind, value in setting.items():
+        periods[kind] = None if value is None else Period(value[0], workdays=value[1], source=SETTING)
+    return periods
 
 
 class InteractionPlugin(BasePlugin[InteractionConfig]):
@@ -58,55 +49,37 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
     # ------------------------------------------------------------------ configuration
 
     def on_config(self, config):
-        if not self.config.enabled:
-            return
-        self.core = config.plugins.get("gongkai/catalog")
+        self.core = active_core(config, self)
         if self.core is None:
-            raise PluginError("gongkai/interaction 需要核心插件 gongkai/catalog：在 mkdocs.yml 的 plugins 中"
-                              "把 gongkai/catalog 写在 gongkai/interaction 之前")
-        try:
-            zone = ZoneInfo(self.config.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise PluginError(f"gongkai/interaction: timezone “{self.config.timezone}”不是有效的时区名，"
-                              "例如 Asia/Shanghai") from None
-        periods = {kind: parse_period(kind, value) for kind, value in self.config.min_periods.items()}
+            return config
+        periods = min_periods(self.config.min_periods)
         self.settings = Settings(lag_workdays=self.config.interpretation_lag, min_periods=periods,
-                                 overdue_days=self.config.feedback_overdue, timezone=zone,
+                                 overdue_days=self.config.feedback_overdue, timezone=self.core.clock.zone,
                                  needs_interpretation=tuple(self.config.interpretation_required))
-        self.now = self._now(zone)
+        self.now = self.core.now
         self._banner = None
         self.core.declare_fields("gongkai/interaction", FIELDS)
-        if DOCUMENT_PARTIAL not in self.core.document_partials:
-            self.core.document_partials.append(DOCUMENT_PARTIAL)
+        self.core.document_partials.append(DOCUMENT_PARTIAL)
         self.core.sorters["意见征集"] = self._column_order
-        for url, target in ((SCRIPT, config.extra_javascript), (STYLE, config.extra_css)):
-            if url not in [str(x) for x in target]:
-                target.append(url)
+        for url in (SCRIPT, RULES, STYLE):
+            self.core.add_asset(url)
         return config
-
-    def _now(self, zone: ZoneInfo) -> dt.datetime:
-        override = self.config.today or os.environ.get("GONGKAI_TODAY") or None
-        if override is None:
-            return dt.datetime.now(zone)
-        when = parse_when(override, zone)
-        if when is None:
-            raise PluginError(f"gongkai/interaction: today “{override}”无法识别，应写成 2026-11-23 或 2026-11-23 17:00")
-        return when[0]
 
     # ------------------------------------------------------------------ linking and checks
 
-    @event_priority(-10)  # after other feature plugins registered their documents, before the core's -50
+    @event_priority(-10)  # after other feature plugins registered their documents (0), before the core's -50
     def on_files(self, files, config):
-        if not self.config.enabled:
+        if self.core is None:
             return files
         columns = self.core.catalog.columns if self.core.catalog else None
         self.interaction = collect(self.core.documents, self.settings, self.core.problems, columns=columns,
                                    display=self._display)
         today = self.now.date()
-        for c in self.interaction.overdue(today):
+        for c in self.interaction.overdue(today):  # the one owner of this finding (the checks report it as is)
             self.core.problems.add(
-                self._display(c.document), f"意见征集已于 {c.last_day} 结束，{(today - c.last_day).days} 天仍未公布反馈"
-                f"（超过 {self.settings.overdue_days} 天）", field="反馈",
+                self._display(c.document), f"意见征集“{c.document.title}”已于 {c.last_day} 结束，"
+                f"{(today - c.last_day).days} 天仍未公布反馈（超过 {self.settings.overdue_days} 天）",
+                line=c.document.where("征集截止")[1], field="反馈",
                 fix="发布意见收集和采纳情况：单独发一篇写“征集: 本征集索引号”的反馈，或在本文件加“反馈:”块",
                 severity="warning")
         missing = self.interaction.missing_interpretation
@@ -114,9 +87,7 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
             log.info("以下 %d 件%s没有政策解读：%s", len(missing), "、".join(self.settings.needs_interpretation),
                      "；".join(f"{self._display(d)}《{d.title}》" for d in missing))
         self.view = InteractionView(self.interaction, self.core, self.now)
-        for url in (SCRIPT, STYLE):
-            if files.get_file_from_path(url) is None:
-                files.append(File.generated(config, url, abs_src_path=str(ASSETS / Path(url).name)))
+        self.core.add_page(files, config, RULES, content=browser_rules())
         return files
 
     @staticmethod

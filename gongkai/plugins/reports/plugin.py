@@ -14,30 +14,27 @@ from collections import defaultdict
 from pathlib import Path
 
 from markupsafe import Markup
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
 
 from ...documents import derive_summary
 from ...model import Document
 from ...reports import load_report_text, validate
 from ...reports.validate import check_carry_over
-from ...reports.model import AnnualReport
+from ...reports.model import COLUMN_KIND, YEAR_EXTRA, AnnualReport
 from ...reports.render import body_markdown, history_charts, to_csv, to_json
+from ..catalog.plugin import active_core
 from .config import ReportsConfig
-from .structure import Crumb, HistoryPage, ReportEntry, ReportsView
+from .structure import HistoryPage, ReportEntry, ReportsView
 
 log = logging.getLogger("mkdocs.plugins.gongkai.reports")
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets" / "reports"
-STYLE = "assets/reports/reports.css"  # the URL the core would give it too, so it is not copied twice
+STYLE = "assets/reports/reports.css"  # under gongkai/assets/, which the core copies into every site
 TOOLBAR = "gongkai/partials/report-toolbar.html"
-COLUMN_KIND = "年报"
 HISTORY = "lishi"  # URL segment of the history page inside the 年报 column
 TOPIC = "综合政务"
 PATH_RE = re.compile(r"^(?P<org>[^/]+)/(?P<year>\d{4})\.ya?ml$")
-MONTH_DAY_RE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
 def derived_index(code: str, report: AnnualReport) -> str:
@@ -59,41 +56,32 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
     # ------------------------------------------------------------------ configuration
 
     def on_config(self, config):
-        if not self.config.enabled:
-            return
-        self.core = config.plugins.get("gongkai/catalog")
+        self.core = active_core(config, self)
         if self.core is None:
-            raise PluginError("gongkai/reports 需要核心插件 gongkai/catalog：在 mkdocs.yml 的 plugins 中"
-                              "把 gongkai/catalog 写在 gongkai/reports 之前")
-        for kind, month_day in self.config.deadlines.items():
-            if not MONTH_DAY_RE.match(str(month_day)):
-                raise PluginError(f"gongkai/reports: deadlines · {kind}: “{month_day}”应写成“MM-DD”，例如 \"01-31\"")
+            return config
         self.view = ReportsView()
         self.reports = []
         self._toolbar = None
         self.core.sorters[COLUMN_KIND] = self._column_order
-        if STYLE not in [str(x) for x in config.extra_css]:
-            config.extra_css.append(STYLE)
+        self.core.add_asset(STYLE)
         return config
 
     @staticmethod
     def _column_order(doc: Document):
         """年报 column: newest report year first (the core sorts custom keys ascending)."""
-        year = doc.extra.get("年报年度") if doc.extra else None
+        year = doc.extra.get(YEAR_EXTRA) if doc.extra else None
         return (-(year or doc.published.year), -doc.published.toordinal(), doc.publisher_id)
 
     # ------------------------------------------------------------------ files
 
+    @event_priority(0)  # between the core's document loading (50) and the 解读/征集 linking (-10)
     def on_files(self, files: Files, config):
-        if not self.config.enabled or self.core is None or self.core.catalog is None:
+        if self.core is None:
             return files
         catalog, problems = self.core.catalog, self.core.problems
         root = Path(config.config_file_path).parent
         docs_dir = Path(config.docs_dir)
         prefix = self.config.reports_dir.strip("/") + "/"
-        # Report pages live inside the 发布主体's own 年报 column: <section>/<org>/<column path>/<year>/ (a source
-        # path, which the core's URL helpers do not give, so it is built from the core's section setting).
-        section = getattr(self.core.config, "section", "xxgk")
 
         loaded: dict[tuple[str, int], AnnualReport] = {}
         for file in list(files):
@@ -146,31 +134,26 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
                 if missing:
                     problems.add(f"{prefix}{org_id}/", f"{org.name}缺少 {'、'.join(map(str, missing))} 年度的年报",
                                  fix="年报栏目应保留历年年报：补上缺少年度的数据文件", severity="warning")
-            folder = f"{section}/{org_id}/{columns[0].path}"
+            # Report pages live inside the 发布主体's own 年报 column: <column>/<year>/ and <column>/lishi/.
+            folder = self.core.column_dir(columns[0], org)
             history_src = f"{folder}/{HISTORY}/index.md"
-            history_file = File.generated(config, history_src, content=(
-                "---\ntemplate: gongkai/report-history.html\n"
-                f"title: {org.name}政府信息公开工作年度报告历年数据\nsearch:\n  exclude: true\n---\n"))
-            files.append(history_file)
-            entries = []
+            page = HistoryPage(history_src, "", f"{org.name}政府信息公开工作年度报告历年数据",
+                               self.core.crumbs(columns[0], org), organization=org, column=columns[0])
+            page.url = self.core.add_page(files, config, history_src, page).url
             for report in reports:
-                entry = self._publish(report, org, columns, files, config, folder, history_file.url)
+                entry = self._publish(report, org, columns, files, config, folder, page.url)
                 if entry is not None:
-                    entries.append(entry)
-            page = HistoryPage(history_src, history_file.url, f"{org.name}政府信息公开工作年度报告历年数据", org,
-                               columns[0], entries,
-                               [(label, Markup(svg)) for label, svg in history_charts([e.report for e in entries],
-                                                                                       f"gk-chart-{org_id}")])
+                    page.entries.append(entry)
+            page.charts = [(label, Markup(svg)) for label, svg in history_charts([e.report for e in page.entries],
+                                                                                 f"gk-chart-{org_id}")]
             self.view.history[org_id] = page
-        if files.get_file_from_path(STYLE) is None:
-            files.append(File.generated(config, STYLE, abs_src_path=str(ASSETS / "reports.css")))
         return files
 
     def _publish(self, report: AnnualReport, org, columns, files: Files, config, folder: str,
                  history_url: str) -> ReportEntry | None:
         problems = self.core.problems
         if report.index_number:
-            if not re.fullmatch(re.escape(org.code) + r"/\d{4}-\d+", report.index_number):
+            if org.index_year(report.index_number) is None:
                 problems.add(report.source, f"索引号“{report.index_number}”应为“{org.code}/年份-流水号”（{org.name}的机构代码）",
                              line=report.lines.get("索引号"), field="索引号",
                              fix=f"改正，或删去该字段由系统生成（{derived_index(org.code, report)}）")
@@ -184,20 +167,18 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
             return None
         self.reports.append(report)
         body = body_markdown(report)
-        page_file = File.generated(config, f"{folder}/{report.year}/index.md", content=body)
-        files.append(page_file)
-        csv_file = File.generated(config, f"{folder}/{org.id}-{report.year}-nianbao.csv", content=to_csv(report))
-        json_file = File.generated(config, f"{folder}/{org.id}-{report.year}-nianbao.json",
-                                   content=to_json(report, org.name))
-        files.append(csv_file)
-        files.append(json_file)
-        summary_source = report.body if report.is_old else report.prose.get("一", "")
+        page_file = self.core.add_page(files, config, f"{folder}/{report.year}/index.md", content=body)
+        csv_file = self.core.add_page(files, config, f"{folder}/{org.id}-{report.year}-nianbao.csv",
+                                      content=to_csv(report))
+        json_file = self.core.add_page(files, config, f"{folder}/{org.id}-{report.year}-nianbao.json",
+                                       content=to_json(report, org.name))
+        summary_source = report.body if report.is_tongjibiao else report.prose.get("一", "")
         doc = Document(
             src_path=page_file.src_uri, title=f"{org.name}{report.year}年政府信息公开工作年度报告",
             column_ids=[c.id for c in columns], publisher_id=org.id, written=report.published,
             published=report.published, index_number=report.index_number, topic=TOPIC,
             keywords=["政府信息公开", "年度报告"], summary=derive_summary(summary_source),
-            extra={"年报年度": report.year}, body=body, source=report.source)
+            extra={YEAR_EXTRA: report.year}, body=body, source=report.source)
         self.core.add_document(doc, page_file)
         entry = ReportEntry(report, org, doc, csv_file.url, json_file.url, history_url)
         self.view.by_src[doc.src_path] = entry
@@ -216,19 +197,6 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
         return bar + f'<div class="gk-report">{html}</div>'
 
     def on_page_context(self, context, page, config, nav):
-        if self.core is None:
-            return context
-        context["reports"] = self.view
-        history = next((h for h in self.view.history.values() if h.src_uri == page.file.src_uri), None)
-        if history is not None:
-            section = context.get("gongkai")
-            crumbs = [Crumb("政府信息公开", section.section_url)] if section is not None else []
-            crumbs.append(Crumb(history.organization.name, self.core.org_url(history.organization)))
-            if history.column is not None:
-                crumbs.append(Crumb(history.column.name,
-                                    self.core.column_url(history.column, history.organization)))
-            history.breadcrumbs = crumbs
-            context["listing"] = history
-            context["breadcrumbs"] = crumbs
+        if self.core is not None:
+            context["reports"] = self.view
         return context
-

@@ -7,14 +7,9 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from ...model import Column, Document, Organization
+from ..catalog.structure import GeneratedPage
 from ...reports.formats import FORMAT_NAMES
 from ...reports.model import KEY_FIGURE_LABELS, KEY_FIGURES, AnnualReport
-
-
-@dataclass
-class Crumb:
-    title: str
-    url: str
 
 
 @dataclass
@@ -38,17 +33,13 @@ class ReportEntry:
 
 
 @dataclass
-class HistoryPage:
+class HistoryPage(GeneratedPage):
     """历年数据: key figures of one 发布主体's reports by year, as a table and as inline SVG charts."""
 
-    src_uri: str
-    url: str
-    title: str
-    organization: Organization
-    column: Column | None
+    organization: Organization | None = None
+    column: Column | None = None
     entries: list[ReportEntry] = field(default_factory=list)  # oldest first
     charts: list[tuple[str, Markup]] = field(default_factory=list)
-    breadcrumbs: list[Crumb] = field(default_factory=list)
 
     template = "gongkai/report-history.html"
 

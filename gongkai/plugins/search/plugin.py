@@ -14,11 +14,13 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from gongkai.model import DOCUMENT_KINDS, TOPICS
+from gongkai.plugins.catalog.plugin import active_core
+from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
 from gongkai.search.index import Facets, Record, build_index
 from gongkai.search.text import html_to_text
 
@@ -27,10 +29,7 @@ from .structure import SearchView
 
 log = logging.getLogger("mkdocs.plugins.gongkai.search")
 
-PACKAGE_DIR = Path(__file__).resolve().parents[2]
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
 OWN_TEMPLATES = Path(__file__).resolve().parent / "templates"  # partials/search.html: the header box
-ASSETS_DIR = PACKAGE_DIR / "assets"
 # The same URLs the core gives files under gongkai/assets/, so they are not copied twice.
 SCRIPT = "assets/search/search.js"
 STYLE = "assets/search/search.css"
@@ -51,25 +50,23 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     # ---- configuration ------------------------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig):
+        self.__init__()  # per-build state: mkdocs serve reuses the instance across rebuilds
         if not self.config.enabled:
-            return
-        self.__init__()  # mkdocs serve reuses the instance across rebuilds
-        self.core = config.plugins.get("gongkai/catalog")
-        dirs = config.theme.dirs
-        first = 1 if config.theme.custom_dir else 0
-        if str(TEMPLATES_DIR) not in dirs:
-            dirs.insert(first, str(TEMPLATES_DIR))
+            return config
+        self.core = active_core(config, self)
+        add_template_dir(config, TEMPLATES_DIR)
         # mkdocs-material draws its header search only when a plugin is registered as "material/search".
         # With material's own search plugin absent, this plugin stands in under that name (the header reads
         # only ``.config.enabled``) and its partials/search.html replaces material's search dialog.
         if "material/search" not in config.plugins:
-            if str(OWN_TEMPLATES) not in dirs:
-                dirs.insert(first, str(OWN_TEMPLATES))
+            add_template_dir(config, OWN_TEMPLATES, first=True)
             dict.__setitem__(config.plugins, "material/search", self)
         else:
             log.info("gongkai/search: mkdocs-material 的 search 插件也已启用，页眉仍显示其搜索框；"
                      "请在 mkdocs.yml 的 plugins 中删除 search，只保留 gongkai/search")
-        if STYLE not in config.extra_css:
+        if self.core is not None:
+            self.core.add_asset(STYLE)
+        elif STYLE not in config.extra_css:
             config.extra_css.append(STYLE)
         page = self.config.page.strip("/")
         self._page_src = f"{page}/index.md"
@@ -96,12 +93,15 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         return files
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
+        if self.config.enabled:
+            add_material_prefix(env)  # gongkai/templates' overrides wrap material's (the core may be disabled)
         if self.config.enabled and self.view:
             env.globals["gongkai_search_url"] = self.view.page_url
         return env
 
     # ---- pages ----------------------------------------------------------------------------------------
 
+    @event_priority(50)  # before other plugins decorate the page (征集 banner, 年报 toolbar): body text only
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         if not self.config.enabled or page.file.src_uri == self._page_src:
             return html

@@ -16,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import output
-from .findings import Finding
+from ...checks import output
+from ...checks.findings import Finding
 
 
 class _Collect(logging.Handler):
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from ..plugins.checks.plugin import ChecksPlugin
+    from .plugin import ChecksPlugin
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     mkdocs_log = logging.getLogger("mkdocs")
@@ -85,11 +85,14 @@ def main(argv: list[str] | None = None) -> int:
                     return 2
                 config.plugins["gongkai/checks"] = plugin
             plugin.raise_on_errors = False
+            core = config.plugins.get("gongkai/catalog")
+            if core is not None:  # every input problem goes into the report instead of stopping the build
+                core.raise_on_errors = False
+                if args.as_of:
+                    core.config.as_of = as_of.isoformat()
             plugin.config.fail_on_warnings = args.fail_on_warning
             plugin.config.check_external = args.external or plugin.config.check_external
             plugin.config.report_json = plugin.config.report_html = None  # written below, to the paths given
-            if args.as_of:
-                plugin.config.as_of = as_of.isoformat()
             build(config)
         except MkDocsException as exc:
             print(f"网站无法构建，未能完成检查：\n{exc}", file=sys.stderr)

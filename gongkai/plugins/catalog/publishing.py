@@ -1,0 +1,151 @@
+"""Publishing safety: what may enter the site, and a site that appears only when the build found no error.
+
+Threat model and rules: docs/security.md. In short: every source file must really live inside docs_dir (no
+symlink out of it); every file under the documents folder is a document, an attachment a document names, or a
+file a document's body links to; a Markdown source is never copied raw; and the site is built into a staging
+folder that replaces ``site_dir`` only after every check has passed.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+from gongkai.errors import Problems
+from gongkai.model import Document
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+# Front-matter keys only a 政府信息 document has: such a page outside the documents folder is misplaced.
+DOCUMENT_KEYS = ("索引号", "发布机构", "栏目")
+LINK_RE = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"'#?]+)""")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+class SourceGuard:
+    """Checks the source files of one build and records problems naming each offending file."""
+
+    def __init__(self, root: Path, docs_dir: Path, documents_dir: str, problems: Problems):
+        self.root = root.resolve()
+        self.docs_dir = docs_dir
+        self.real_docs_dir = docs_dir.resolve()
+        self.prefix = documents_dir.strip("/") + "/"
+        self.problems = problems
+        self.referenced: set[str] = set()  # site URLs a document's rendered body links to
+        self._unused: list[File] = []  # files under the documents folder no document names
+
+    def display(self, file: File) -> str:
+        path = self.docs_dir / file.src_uri
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return (Path(self.docs_dir.name) / file.src_uri).as_posix()
+
+    def check(self, files: Files) -> None:
+        """Symlinks out of docs_dir, Markdown that MkDocs would copy raw, and hidden Markdown: errors, removed."""
+        for file in list(files):
+            if file.generated_by or not file.abs_src_path:
+                continue
+            reason = self._refusal(file)
+            if reason is not None:
+                message, fix = reason
+                self.problems.add(self.display(file), message, fix=fix)
+                files.remove(file)
+
+    def _refusal(self, file: File) -> tuple[str, str] | None:
+        path = Path(file.abs_src_path)
+        real = Path(os.path.realpath(path))
+        if real != path.absolute() or path.is_symlink():
+            if not real.exists():
+                return "是一个目标不存在的符号链接", "删除该链接，或换成文件本身"
+            if not _inside(real, self.real_docs_dir):
+                return (f"是指向 {real} 的符号链接，目标在网站内容文件夹之外，不能发布",
+                        "删除该链接；要发布的文件请直接复制到内容文件夹中")
+        name = path.name
+        lower = name.lower()
+        if lower.endswith(MARKDOWN_SUFFIXES) and not name.endswith(MARKDOWN_SUFFIXES):
+            stem, suffix = os.path.splitext(name)
+            return (f"扩展名“{suffix}”不是小写，这个文件会被当作普通文件原样发布（含文件元数据）",
+                    f"把文件改名为 {stem}.md")
+        if any(lower.endswith(s + ".txt") for s in MARKDOWN_SUFFIXES):
+            return ("文件名以 .md.txt 结尾（Windows 常隐藏 .txt 扩展名），不会作为网页发布",
+                    f"把文件改名为 {name[:-4]}")
+        if lower.endswith(MARKDOWN_SUFFIXES) and any(p.startswith(".") for p in file.src_uri.split("/")):
+            return "文件名或所在文件夹以“.”开头，MkDocs 不会发布它", "去掉文件名或文件夹名开头的“.”"
+        return None
+
+    def note_links(self, page_url: str, html: str) -> None:
+        """Files a document's rendered body links to (images, downloads), as site URLs."""
+        base = "/" + (page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/")
+        for target in LINK_RE.findall(html):
+            if ":" in target or target.startswith("/"):
+                continue
+            self.referenced.add(posixpath.normpath(posixpath.join(base, target)).lstrip("/"))
+
+    def check_documents_folder(self, files: Files, documents: list[Document]) -> None:
+        """Every file under the documents folder is a document, a named attachment, or a linked file."""
+        used = {d.src_path for d in documents} | {a.path for d in documents for a in d.attachments}
+        for file in files:
+            if file.generated_by or not file.src_uri.startswith(self.prefix) or file.src_uri in used:
+                continue
+            if file.is_documentation_page():
+                continue  # a document that failed to load is reported by the loader already
+            if file.src_uri.split("/")[-1].startswith("."):
+                continue  # .gitkeep and the like: MkDocs never publishes dotfiles
+            self._unused.append(file)
+
+    def check_unreferenced(self) -> None:
+        """After rendering: unnamed files under the documents folder that no body links to are errors."""
+        for file in self._unused:
+            if file.url not in self.referenced:
+                self.problems.add(self.display(file), "既不是文件（.md），也不是任何文件的附件或正文中链接的文件",
+                                  fix="在相关文件的“附件”中列出它，或在正文中链接它，或删除它")
+
+    def check_output(self, site_dir: Path) -> None:
+        """Last line of defence: no Markdown source in the written site."""
+        for path in site_dir.rglob("*"):
+            if path.is_file() and path.name.lower().endswith(MARKDOWN_SUFFIXES):
+                self.problems.add(path.relative_to(site_dir).as_posix(), "构建结果中出现了 Markdown 源文件",
+                                  fix="检查该文件的来源：网站不应原样发布源文件")
+
+
+class StagedOutput:
+    """Builds into a staging folder beside ``site_dir`` and moves it into place only on success.
+
+    A failed build leaves the previous site untouched, so a deploy step that copies ``site_dir`` can never
+    publish a build that found, say, personal information.
+    """
+
+    def __init__(self, config: MkDocsConfig):
+        self.config = config
+        self.target = Path(config.site_dir).absolute()
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-building-", dir=self.target.parent))
+        config.site_dir = str(self.staging)
+
+    def commit(self) -> None:
+        old = None
+        if self.target.exists():
+            old = self.target.with_name(f".{self.target.name}-old-{os.getpid()}")
+            os.replace(self.target, old)
+        os.replace(self.staging, self.target)
+        self.config.site_dir = str(self.target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.config.site_dir = str(self.target)
