@@ -167,12 +167,16 @@ SKIPPED = {
 }
 
 
-def make_site(tmp_path: Path) -> Path:
-    """A copy of the demo site with the import fixtures beside it as old/."""
+def make_site(tmp_path: Path, content: bool = True) -> Path:
+    """A copy of the demo site with the import fixtures beside it as old/; without its documents when a test
+    neither builds the site nor needs documents already there (faster)."""
     root = tmp_path / "site-src"
     root.mkdir()
-    for name in ("catalog", "content", "overrides"):
+    for name in ("catalog", "overrides") + (("content",) if content else ()):
         shutil.copytree(ROOT / name, root / name)
+    if not content:
+        (root / "content").mkdir()
+        shutil.copy(ROOT / "content/index.md", root / "content/index.md")
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(FIXTURES, root / "old")
     return root
@@ -206,15 +210,21 @@ def imported(tmp_path_factory):
     root = make_site(tmp_path_factory.mktemp("import"))
     before = snapshot(root / "content")
     code, out, err = gongkai_import(root, *ARGS)
-    build = mkdocs_build(root / "mkdocs.yml", root / "site")
-    return {"root": root, "code": code, "out": out, "err": err, "build": build, "before": before}
+    return {"root": root, "code": code, "out": out, "err": err, "before": before}
+
+
+@pytest.fixture(scope="module")
+def built(imported):
+    """The demo copy with the imported documents, built with --strict (its site/ beside the sources)."""
+    return mkdocs_build(imported["root"] / "mkdocs.yml", imported["root"] / "site")
 
 
 # ---- the import into the demo -----------------------------------------------------------------------------
 
-def test_result_builds_strictly(imported):
-    assert imported["build"].returncode == 0, imported["build"].stderr
-    assert "WARNING" not in imported["build"].stderr and "ERROR" not in imported["build"].stderr
+@pytest.mark.build
+def test_result_builds_strictly(built):
+    assert built.returncode == 0, built.stderr
+    assert "WARNING" not in built.stderr and "ERROR" not in built.stderr
 
 
 def test_summary_and_exit_code(imported):
@@ -267,7 +277,8 @@ def test_title_and_doc_number_repeated_at_the_top_of_the_body_are_dropped(import
     assert "老旧小区改造实施方案的通知" not in body and "示政办发[2022]15号" not in body
 
 
-def test_attachments_copied_byte_for_byte_and_published(imported):
+@pytest.mark.build
+def test_attachments_copied_byte_for_byte_and_published(imported, built):
     root = imported["root"]
     pairs = [("pages/trs/P020220525412.pdf", "wj/szfb/2022/附件/11999900mb0000002x-2022-00041/P020220525412.pdf"),
              ("pages/trs/P020220525414.xlsx", "wj/szfb/2022/附件/11999900mb0000002x-2022-00041/P020220525414.xlsx"),
@@ -283,7 +294,8 @@ def test_attachments_copied_byte_for_byte_and_published(imported):
     assert not list((root / "content").rglob("sqb.doc"))
 
 
-def test_built_document_page_shows_the_published_metadata(imported):
+@pytest.mark.build
+def test_built_document_page_shows_the_published_metadata(imported, built):
     root = imported["root"]
     page = (root / "site/wj/szfb/2022/11999900mb0000002x-2022-00041/index.html").read_text(encoding="utf-8")
     box = page[page.index('<table class="gk-meta">'):page.index("</table>")]
@@ -352,7 +364,7 @@ def test_rerun_updates_the_same_file_and_never_duplicates(tmp_path):
 
 
 def test_rerun_finds_documents_an_editor_moved(tmp_path):
-    root = make_site(tmp_path)
+    root = make_site(tmp_path, content=False)
     gongkai_import(root, "old/pages/generic", "--map", "old/map.yml")
     moved = root / "content/wj/wjw/2022/aiwei-2022.md"
     (root / GENERIC).rename(moved)
@@ -373,7 +385,7 @@ def test_dry_run_writes_nothing(tmp_path):
 # ---- options and errors ---------------------------------------------------------------------------------------
 
 def test_map_file_mistakes_are_named_with_line_and_fix(tmp_path):
-    root = make_site(tmp_path)
+    root = make_site(tmp_path, content=False)
     (root / "bad.yml").write_text("栏目:\n  卫生健康: wsj\n机构:\n  x: y\n", encoding="utf-8")
     code, out, err = gongkai_import(root, "old/pages", "--map", "bad.yml")
     assert code == 2 and out == ""
@@ -390,7 +402,7 @@ def test_map_file_mistakes_are_named_with_line_and_fix(tmp_path):
     (["old/pages", "-f", "nope.yml"], "找不到网站配置文件 nope.yml"),
 ])
 def test_bad_command_lines_exit_2_with_a_message(tmp_path, args, message):
-    root = make_site(tmp_path)
+    root = make_site(tmp_path, content=False)
     before = snapshot(root)
     code, out, err = gongkai_import(root, *args)
     assert code == 2 and message in err and out == ""
@@ -398,7 +410,7 @@ def test_bad_command_lines_exit_2_with_a_message(tmp_path, args, message):
 
 
 def test_org_and_column_apply_only_where_the_source_names_none(tmp_path):
-    root = make_site(tmp_path)
+    root = make_site(tmp_path, content=False)
     page = root / "old/no-publisher.html"
     page.write_text("""<html><head><meta charset="utf-8"><meta name="ContentSource" content="东城街道党政办">
 <meta name="PubDate" content="2023-02-03 10:00"></head><body>
@@ -429,7 +441,7 @@ def test_a_box_inside_the_article_container_is_metadata_not_text(tmp_path):
 
 
 def test_xlsx_export(tmp_path):
-    root = make_site(tmp_path)
+    root = make_site(tmp_path, content=False)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["名称", "索引号", "发布机构", "发文日期", "公开日期", "发文字号", "主题分类", "所属栏目", "内容"])
@@ -446,7 +458,7 @@ def test_xlsx_export(tmp_path):
 
 
 def test_an_export_without_the_key_columns_is_skipped_with_the_reason(tmp_path):
-    root = make_site(tmp_path)
+    root = make_site(tmp_path, content=False)
     (root / "old/bad.csv").write_text("标题,日期\n甲,2023-01-01\n", encoding="utf-8")
     code, out, _ = gongkai_import(root, "old/bad.csv")
     assert code == 1
@@ -454,7 +466,7 @@ def test_an_export_without_the_key_columns_is_skipped_with_the_reason(tmp_path):
 
 
 def test_two_sources_with_one_index_number_import_once(tmp_path):
-    root = make_site(tmp_path)
+    root = make_site(tmp_path, content=False)
     shutil.copy(root / "old/pages/generic/wjw-2022-08.html", root / "old/pages/generic/copy.html")
     code, out, _ = gongkai_import(root, "old/pages/generic", "--map", "old/map.yml")
     assert code == 1
@@ -463,7 +475,7 @@ def test_two_sources_with_one_index_number_import_once(tmp_path):
 
 
 def test_a_document_the_schema_rejects_is_skipped_with_the_loaders_message(tmp_path):
-    root = make_site(tmp_path)
+    root = make_site(tmp_path, content=False)
     page = root / "old/late.html"
     page.write_text("""<html><head><meta charset="utf-8"></head><body><table>
 <tr><td>索引号：</td><td>999000103/2023-00001</td><td>发布机构：</td><td>示例市教育局</td></tr>
@@ -572,6 +584,7 @@ MIRRORED = """<html><head><meta charset="utf-8"></head><body><div class="meta">
 <div class="side"><p>相关链接</p></div></body></html>"""
 
 
+@pytest.mark.build
 def test_site_root_finds_attachments_linked_from_the_old_sites_root(tmp_path):
     root = make_site(tmp_path)
     mirror = root / "old/mirror"
@@ -594,7 +607,7 @@ def test_site_root_finds_attachments_linked_from_the_old_sites_root(tmp_path):
 
 
 def test_body_option_picks_the_article_element(tmp_path):
-    root = make_site(tmp_path)
+    root = make_site(tmp_path, content=False)
     (root / "old/page.html").write_text(MIRRORED.replace("附件：", "说明："), encoding="utf-8")
     gongkai_import(root, "old/page.html", "--column", "qtwj", "--body", "div.side")
     assert front_and_body(root / "content/wj/qsz/2023/qs-2023-0002.md")[1] == "\n相关链接\n"
@@ -603,7 +616,7 @@ def test_body_option_picks_the_article_element(tmp_path):
 
 
 def test_links_to_pages_imported_in_an_earlier_run_point_to_their_documents(tmp_path):
-    root = make_site(tmp_path)
+    root = make_site(tmp_path, content=False)
     gongkai_import(root, "old/pages/trs", "--column", "qtwj")
     gongkai_import(root, "old/pages/hanweb")
     body = front_and_body(root / HANWEB)[1]
@@ -611,7 +624,7 @@ def test_links_to_pages_imported_in_an_earlier_run_point_to_their_documents(tmp_
 
 
 def test_files_outside_the_imported_folders_are_never_copied(tmp_path):
-    root = make_site(tmp_path)
+    root = make_site(tmp_path, content=False)
     (root / "secret.txt").write_text("不应发布的本地文件\n", encoding="utf-8")
     page = root / "old/pages/generic/leak.html"
     page.write_text(MIRRORED.replace("/uploadfile/2023/0310/yh.xlsx", "../../../secret.txt")
