@@ -9,6 +9,7 @@ from . import yamlutil
 from .errors import InputError, Problems, close_matches
 from .model import (COLUMN_KINDS, ORG_KINDS, UPDATE_CLASSES, Catalog, Column, DisclosureItem, Guide,
                     Organization, Site)
+from .safety import plain_text_problem
 
 SITE_FILE, ORGS_FILE, COLUMNS_FILE = "site.yml", "organizations.yml", "columns.yml"
 
@@ -25,6 +26,8 @@ ITEM_FIELDS = {"序号": "number", "一级事项": "level1", "二级事项": "le
                "公开依据": "basis", "公开时限": "time_limit", "公开主体": "subject",
                "公开渠道和载体": "channels", "公开对象": "audience", "公开方式": "mode", "公开层级": "levels"}
 ITEM_OPTIONAL = ("序号", "二级事项")
+# Catalog fields written in Markdown; every other value is plain text.
+MARKDOWN_KEYS = ("正文",)
 AUDIENCES, MODES, LEVELS = ("全社会", "特定群体"), ("主动", "依申请"), ("县级", "乡级")
 
 
@@ -58,7 +61,15 @@ class _Reader:
         if isinstance(value, (dict, list)):
             self.error(key, f"应为一段文字，实际是{'列表' if isinstance(value, list) else '映射'}")
             return default
+        if key not in MARKDOWN_KEYS:
+            self.plain(key, value)
         return str(value).strip()
+
+    def plain(self, key, value) -> None:
+        """Catalog values are plain text (docs/security.md), except Markdown fields such as a 单页's 正文."""
+        found = plain_text_problem(value)
+        if found:
+            self.error(key, found[0], fix=found[1])
 
     def choice(self, key, choices, default=None):
         value = self.text(key, required=default is None, default=default or "")
@@ -202,6 +213,8 @@ def _load_item(problems, display, entry, column_id) -> DisclosureItem | None:
         r.text("公开渠道和载体")  # reports the missing field
         channels = []
     values["channels"] = [channels] if isinstance(channels, str) else [str(c) for c in channels]
+    for channel in values["channels"]:
+        r.plain("公开渠道和载体", channel)
     values["levels"] = list(r.choices("公开层级", LEVELS, ()))
     if not values["levels"]:
         r.text("公开层级")
@@ -244,6 +257,7 @@ def load_columns(problems: Problems, path: Path, display: str, orgs: dict[str, O
                     elif not str(reason or "").strip():
                         r.error("暂无", f"发布主体 {org_id} 标为暂无，但没有写原因", fix="写明暂无内容的原因")
                     else:
+                        r.plain("暂无", reason)
                         col.empty_reasons[org_id] = str(reason).strip()
             for item in entry.get("公开事项") or []:
                 loaded = _load_item(problems, display, item, col_id)

@@ -9,6 +9,7 @@ import re
 from . import yamlutil
 from .errors import InputError, Problems, close_matches
 from .model import DOCUMENT_KINDS, TOPICS, VALIDITIES, Attachment, Catalog, Document
+from .safety import plain_text_of, plain_text_problem
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 # 机关代字〔年份〕序号号, or a 规章's 政府令 number such as 示例市人民政府令第3号.
@@ -24,6 +25,8 @@ NO_TOPIC = "无"
 
 FIELDS = ("title", "栏目", "发布机构", "成文日期", "发布日期", "文号", "索引号", "主题分类", "有效性", "文件类型",
           "主题词", "内容概述", "附件", "来源")
+# Printed as text on pages; 主题词 and 附件 are checked item by item.
+PLAIN_TEXT_FIELDS = ("title", "文号", "内容概述", "主题词")
 REQUIRED = ("title", "栏目", "发布机构", "成文日期", "发布日期", "索引号", "主题分类")
 # Page options MkDocs and mkdocs-material read themselves; allowed beside the document fields.
 PAGE_OPTIONS = ("template", "hide", "description", "search", "status", "icon", "subtitle")
@@ -46,6 +49,8 @@ def derive_summary(body: str) -> str:
             continue
         text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", block)
         text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        if "<" in text or "&" in text:  # inline HTML and entities: the summary is plain text
+            text = plain_text_of(text)
         text = re.sub(r"[*_`>#]|^\s*[-+]\s+|^\s*\d+\.\s+", "", text, flags=re.M)
         text = re.sub(r"\s+", "", text)
         if text:
@@ -101,6 +106,19 @@ class DocumentLoader:
         self._err(display, data, key, f"日期“{text}”无效，应为 YYYY-MM-DD 格式的真实日期",
                   fix=f"例如 {key}: 2024-03-08")
         return None
+
+    def _check_plain_text(self, display, data) -> None:
+        """Metadata is plain text (docs/security.md): markup in it is refused, naming the field."""
+        values = [(key, data.get(key), data.line_of(key)) for key in PLAIN_TEXT_FIELDS]
+        keywords = data.get("主题词")
+        values += [("主题词", k, data.line_of("主题词")) for k in (keywords if isinstance(keywords, list) else [])]
+        for entry in data.get("附件") if isinstance(data.get("附件"), list) else []:
+            if isinstance(entry, yamlutil.Mapping):
+                values += [(f"附件 · {key}", entry.get(key), entry.line_of(key)) for key in ("名称", "文件")]
+        for field, value, line in values:
+            found = plain_text_problem(value)
+            if found:
+                self.problems.add(display, found[0], line=line, field=field, fix=found[1])
 
     def _build(self, data, body: str, src_path: str, display: str) -> Document | None:
         start = len(self.problems.errors)
@@ -204,6 +222,7 @@ class DocumentLoader:
             path = posixpath.normpath(posixpath.join(posixpath.dirname(src_path), str(entry["文件"])))
             attachments.append(Attachment(name=str(entry.get("名称") or posixpath.basename(path)), path=path))
 
+        self._check_plain_text(display, data)
         if len(self.problems.errors) > start:
             return None
         summary = str(data.get("内容概述") or "").strip() or derive_summary(body)

@@ -646,3 +646,18 @@ def test_files_outside_the_imported_folders_are_never_copied(tmp_path):
 ])
 def test_page_encodings_old_sites_use(data, expected):
     assert expected in decode(data)
+
+
+def test_text_that_looks_like_markup_stays_text(tmp_path):
+    root = make_site(tmp_path, content=False)
+    (root / "old/markup.html").write_text("""<html><head><meta charset="utf-8"></head><body><table>
+<tr><td>索引号：</td><td>JY-2023-09</td><td>发布机构：</td><td>示例市教育局</td></tr>
+<tr><td>标题：</td><td>示例市教育局网页制作培训通知</td><td>发布日期：</td><td>2023-09-01</td></tr></table>
+<div id="zoom"><p>培训讲解 &lt;script&gt; 与 &lt;b&gt; 标签，以及 &amp;nbsp; 的写法。</p>
+<p><a href="javascript:alert(1)">点击报名</a> <img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=" alt="流程图"></p>
+</div></body></html>""", encoding="utf-8")
+    code, out, _ = gongkai_import(root, "old/markup.html", "--column", "tzgg")
+    assert code == 0, out
+    body = front_and_body(root / "content/wj/jyj/2023/jy-2023-09.md")[1]
+    assert body == ("\n培训讲解 &lt;script> 与 &lt;b> 标签，以及 &amp;nbsp; 的写法。\n\n点击报名 （图片：流程图）\n")
+    assert "不是 PNG、JPEG、GIF 或 WebP 图片数据，正文中改为文字" in out

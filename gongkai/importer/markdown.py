@@ -18,6 +18,7 @@ BLOCKS = {"p", "div", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "
           "section", "article", "dl", "center", "hr", "tr", "td", "th"}
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 _WRAP_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])")
+_ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _INDENT = re.compile(r"^[ \t\u3000]+", re.M)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Text at the start of a paragraph that Markdown would read as a list, heading, quote or rule.
@@ -130,6 +131,11 @@ class BodyConverter(MarkdownConverter):
     def __init__(self, linker: Linker):
         super().__init__(heading_style="ATX", bullets="-", table_infer_header=True, escape_misc=False)
         self.linker = linker
+
+    def escape(self, text, parent_tags):
+        # Text is text: "&lt;b&gt;" on the old page must not become a <b> tag (or a <script>) in the new one.
+        text = _ENTITY_LIKE.sub("&amp;", text).replace("<", "&lt;")
+        return super().escape(text, parent_tags)
 
     def convert_a(self, el, text, parent_tags):
         href = (el.get("href") or "").strip()

@@ -36,6 +36,7 @@ ATTACHMENT_DIR = "附件"
 _TOKEN = re.compile("\ue000(\\d+)\ue001")
 _SAFE_NAME = re.compile(r"[^\w.\-]+")
 _URL_SAFE = ":/?#[]@!$&'*+,;=%~"
+_RASTER_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
 
 
 @dataclass
@@ -182,7 +183,10 @@ class _Linker:
 
     def image(self, src: str, alt: str) -> str:
         if src.startswith("data:"):
-            return f"![{alt}]({src})"
+            if _RASTER_DATA.match(src):  # an inline picture; SVG or HTML data could carry script
+                return f"![{alt}]({src})"
+            self.warnings.append(f"图片“{src[:40]}…”不是 PNG、JPEG、GIF 或 WebP 图片数据，正文中改为文字")
+            return f"（图片：{alt or '图片'}）"
         found = self._locate(src)
         if found is not None:
             return f"![{alt}]({self._register(found)})"

@@ -18,6 +18,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
 
+from ... import templating
 from ...documents import derive_summary
 from ...model import Document
 from ...reports import load_report_text, validate
@@ -191,8 +192,8 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
         entry = self.view.by_src.get(page.file.src_uri)
         if entry is None:
             return html
-        if self._toolbar is None:  # page content is rendered before on_env: use the theme's own environment
-            self._toolbar = config.theme.get_env().get_template(TOOLBAR)
+        if self._toolbar is None:  # page content is rendered before on_env: a theme environment of our own
+            self._toolbar = templating.environment(config).get_template(TOOLBAR)
         bar = self._toolbar.render(entry=entry, link=lambda url: get_relative_url(url, page.url))
         return bar + f'<div class="gk-report">{html}</div>'
 
