@@ -203,6 +203,9 @@ class _Linker:
 class _FrontMatterDumper(yaml.SafeDumper):
     """Lists of plain values on one line (栏目: [gfxwj]), as editors write them; everything else in blocks."""
 
+    def ignore_aliases(self, data):
+        return True  # 成文日期 and 发布日期 may be one date object: never an anchor (&id001) and alias (*id001)
+
     def represent_list(self, data):
         flow = all(not isinstance(item, (dict, list)) for item in data)
         return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)

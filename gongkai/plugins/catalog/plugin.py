@@ -27,6 +27,7 @@ from gongkai.documents import DocumentLoader
 from gongkai.errors import InputError, Problems
 from gongkai.model import Catalog, Column, Document, Organization
 from gongkai.safety import ACTIVE_FILE_SUFFIXES, active_content, active_file_content, report_active_content
+from gongkai.sources import decode
 
 from . import theme
 from .config import CatalogConfig
@@ -259,7 +260,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                 display = str((docs_dir / file.src_uri).relative_to(root))
             except ValueError:
                 display = file.src_uri
-            doc = loader.load(file.content_string, file.src_uri, display)
+            doc = loader.load(file.content_bytes, file.src_uri, display)
             if doc is None:
                 rejected.append(display)
                 files.remove(file)  # never publish raw metadata; the build names the file below
@@ -346,7 +347,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             return "\n" + doc.body
         if src in self._generated:
             return ""
-        return None
+        try:  # any other Markdown page (the site's home, say) must be UTF-8 too: a message, not a traceback
+            return decode(page.file.content_bytes, self._guard.display(page.file))
+        except InputError as exc:
+            raise PluginError(str(exc)) from None
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
         if not self.active:

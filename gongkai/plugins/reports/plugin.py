@@ -94,7 +94,7 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
             except ValueError:
                 display = file.src_uri
             before = len(problems.errors)
-            report = load_report_text(file.content_string, display, problems, catalog.organizations)
+            report = load_report_text(file.content_bytes, display, problems, catalog.organizations)
             if report is None:
                 if len(problems.errors) == before:  # never drop a file silently
                     problems.add(display, "年报数据未能读取", fix="参照 docs/reports.md 的示例填写")
