@@ -19,9 +19,14 @@ DOC_NUMBER_RE = re.compile(r"^(\S+〔\d{4}〕\d+号|\S+令第\d+号)$")
 # A 文号 typed with the wrong brackets: 示政办发[2024]12号, (2024), （2024）, 【2024】.
 WRONG_BRACKETS_RE = re.compile(r"^(\S+?)[\[(（【〔]\s*(\d{4})\s*[\])）】〕](\d+)号$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# Documents brought in by `gongkai import` carry "来源: 导入": they keep the 索引号 and 文号 their old site published,
+# whatever the shape (PZ00108-3000-2022-00041, 11350128MB1234567X/2022-00041 …), and may have 主题分类 "无".
+IMPORTED = "导入"
+IMPORTED_INDEX_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z/._-]{2,63}$")
+NO_TOPIC = "无"
 
 FIELDS = ("title", "栏目", "发布机构", "成文日期", "发布日期", "文号", "索引号", "主题分类", "有效性", "文件类型",
-          "主题词", "内容概述", "附件")
+          "主题词", "内容概述", "附件", "来源")
 # Printed as text on pages; 主题词 and 附件 are checked item by item.
 PLAIN_TEXT_FIELDS = ("title", "文号", "内容概述", "主题词")
 # How each field is written, with an example for the message. Checked before any field is read: a wrong type is
@@ -34,7 +39,7 @@ FIELD_TYPES = {
     "成文日期": (DATE, "2025-03-05"), "发布日期": (DATE, "2025-03-10"), "文号": (TEXT, "示政办发〔2025〕6号"),
     "索引号": (TEXT, "999000002/2025-00006"), "主题分类": (TEXT, "综合政务"), "有效性": (TEXT, "有效"),
     "文件类型": (TEXT, "行政规范性文件"), "主题词": (TEXTS, "[教育, 读书]"), "内容概述": (TEXT, "一段文字"),
-    "附件": (ATTACHMENTS, "\n  - 名称: 申请表\n    文件: 附件/申请表.docx"),
+    "附件": (ATTACHMENTS, "\n  - 名称: 申请表\n    文件: 附件/申请表.docx"), "来源": (TEXT, IMPORTED),
 }
 ATTACHMENT_KEYS = ("名称", "文件")
 REQUIRED = ("title", "栏目", "发布机构", "成文日期", "发布日期", "索引号", "主题分类")
@@ -223,15 +228,26 @@ class DocumentLoader:
             self._err(display, data, "发布日期", f"发布日期 {published} 早于成文日期 {written}",
                       fix="核对两个日期：发布日期不能早于成文日期")
 
+        imported = data.get("来源") is not None
+        if imported and data["来源"] != IMPORTED:
+            self._err(display, data, "来源", f"取值“{data['来源']}”无效，只能写“{IMPORTED}”",
+                      fix=f"由 gongkai import 导入的文件写“来源: {IMPORTED}”，其他文件删去该字段")
+
         doc_number = data.get("文号") or None
-        if doc_number and not DOC_NUMBER_RE.match(doc_number):
+        if imported and doc_number and ("\n" in doc_number or len(doc_number) > 80):
+            self._err(display, data, "文号", "导入文件的文号应为一行、不超过 80 个字", fix="照原网页上的文号填写")
+        elif doc_number and not imported and not DOC_NUMBER_RE.match(doc_number):
             wrong = WRONG_BRACKETS_RE.match(doc_number)
             fix = (f"改为“{wrong.group(1)}〔{wrong.group(2)}〕{wrong.group(3)}号”（年份用六角括号〔〕）" if wrong
                    else "格式为 机关代字〔年份〕序号号，例如 示政办发〔2024〕12号")
             self._err(display, data, "文号", f"文号“{doc_number}”格式不对", fix=fix)
 
         index_number = data.get("索引号") or ""
-        if index_number and publisher:
+        if index_number and imported:
+            if not IMPORTED_INDEX_RE.match(index_number):
+                self._err(display, data, "索引号", f"索引号“{index_number}”含空白或不允许的字符",
+                          fix="照原网页逐字填写：只能有字母、数字和 / . _ -，3 至 64 个字符")
+        elif index_number and publisher:
             year = publisher.index_year(index_number)
             if year is None:
                 self._err(display, data, "索引号", f"索引号“{index_number}”应为“{publisher.code}/年份-流水号”"
@@ -254,7 +270,12 @@ class DocumentLoader:
                 return default
             return str(value)
 
-        topic = choice("主题分类", TOPICS)
+        if not imported and str(data.get("主题分类")).strip() == NO_TOPIC:
+            self._err(display, data, "主题分类", f"只有导入的文件（来源: {IMPORTED}）才能写“{NO_TOPIC}”",
+                      fix="从国务院公文主题分类中选一个，拿不准时写“其他”")
+            topic = None
+        else:
+            topic = choice("主题分类", TOPICS + ((NO_TOPIC,) if imported else ()))
         validity = choice("有效性", VALIDITIES, "有效")
         kind = choice("文件类型", DOCUMENT_KINDS)
         keywords = data.get("主题词") or []
@@ -281,7 +302,7 @@ class DocumentLoader:
                        publisher_id=publisher.id, written=written, published=published, index_number=index_number,
                        topic=topic, validity=validity, doc_number=doc_number, kind=kind, keywords=keywords,
                        summary=summary, attachments=attachments, extra=extra, body=body,
-                       source=display, field_lines=dict(data.lines),
+                       source=display, field_lines=dict(data.lines), imported=imported,
                        page_options={key: data[key] for key in PAGE_OPTIONS if key in data})
         self.by_index[index_number] = doc
         return doc
