@@ -5,12 +5,12 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test test-fast bench bench-search chromium nginx clean
+.PHONY: site serve test test-fast bench bench-search bench-import chromium nginx clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,checks]'
+	$(PY) -m pip install -q -e '.[test,checks,import]'
 	touch $@
 
 ## Build the demo site into site/ (strict: any warning fails).
@@ -52,6 +52,10 @@ bench: $(STAMP)
 bench-search: $(STAMP) chromium
 	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) scripts/bench_search
+
+## Import benchmark: `gongkai import` of 1,000 saved pages into a copy of the demo (see scripts/bench_import --help).
+bench-import: $(STAMP)
+	$(PY) scripts/bench_import
 
 clean:
 	rm -rf site $(VENV) .pytest_cache

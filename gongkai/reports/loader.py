@@ -8,7 +8,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from .. import yamlutil
+from ..sources import decode
 from ..errors import InputError, Problems, close_matches
+from ..yamlutil import describe, is_text
 from .formats import (APPLICANTS, FORMAT_2019, FORMAT_2021, FORMAT_TONGJIBIAO, FORMATS, PROSE_SECTIONS, TABLE2,
                       TABLE3, TABLE4_COLUMNS, TABLE4_GROUPS, TONGJIBIAO_ROWS, AMOUNT, DELTA, format_for_year, normalise,
                       OTHER_ONE_ROW, plain, tongjibiao_subtree)
@@ -27,12 +29,21 @@ NOT_APPLICABLE_MARKS = ("/", "／", "—", "——", "-")
 # No figure of a report comes near this: a larger one is a typing slip (and would print as 1E+30).
 MAX_FIGURE = 10 ** 9
 MAX_DECIMALS = 6  # 万元 to 0.01 元
+# Single-value fields: (accepts, what is expected, example). 年度, 发布日期 and the tables are checked where read.
+SCALARS = {
+    "发布机构": (lambda v: isinstance(v, str), "发布主体 id", "szf"),
+    "索引号": (is_text, "一段文字", "999000001/2025-00031"),
+    "逾期说明": (is_text, "一段文字", "因……未能按时发布"),
+    "格式": (is_text, "一段文字", FORMAT_2021),
+    "草稿": (lambda v: isinstance(v, bool), "是/否（true 或 false）", "true"),
+}
 
 
-def load_report_text(text: str, display: str, problems: Problems, organizations=None) -> AnnualReport | None:
-    """Parse one report file; returns None after recording why it cannot be used."""
+def load_report_text(text: str | bytes, display: str, problems: Problems, organizations=None) -> AnnualReport | None:
+    """Parse one report file (bytes must be UTF-8, see ``gongkai.sources``); returns None after recording why it
+    cannot be used."""
     try:
-        data = yamlutil.load(text, display)
+        data = yamlutil.load(decode(text, display) if isinstance(text, bytes) else text, display)
     except InputError as exc:
         problems.items.extend(exc.problems)
         return None
@@ -162,8 +173,15 @@ class ReportLoader:
     def build(self, data: yamlutil.Mapping) -> AnnualReport | None:
         start = len(self.problems.errors)
         self.lines = {str(k): data.line_of(k) for k in data}
+        wrong = set()
+        for key, (accepts, expected, example) in SCALARS.items():
+            if data.get(key) is not None and not accepts(data[key]):
+                self.err(f"应为{expected}，实际是{describe(data[key])}", line=data.line_of(key), field=key,
+                         fix=f"写成 {key}: {example}")
+                data[key] = None
+                wrong.add(key)
         for key in ("发布机构", "年度", "发布日期"):
-            if data.get(key) in (None, ""):
+            if key not in wrong and data.get(key) in (None, ""):
                 self.err(f"缺少必填字段“{key}”", line=data.line, field=key, fix="见 docs/reports.md 的示例")
         org_id = str(data.get("发布机构") or "")
         if org_id and self.organizations is not None and org_id not in self.organizations:

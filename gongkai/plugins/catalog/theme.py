@@ -6,9 +6,7 @@ import os
 from pathlib import Path
 
 import jinja2
-import markdown
 import material.templates as material_templates
-from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
@@ -61,11 +59,3 @@ def add_material_prefix(env: jinja2.Environment) -> None:
     env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader(
         {"material": jinja2.FileSystemLoader(os.path.dirname(material_templates.__file__))})])
     env.loader.gongkai_material_prefix = True
-
-
-def configure_env(env: jinja2.Environment, config: MkDocsConfig) -> jinja2.Environment:
-    """The "material/…" prefix and the ``gk_markdown`` filter."""
-    add_material_prefix(env)
-    md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
-    env.filters["gk_markdown"] = lambda text: Markup(md.reset().convert(text))
-    return env

@@ -95,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
             plugin.config.report_json = plugin.config.report_html = None  # written below, to the paths given
             build(config)
         except MkDocsException as exc:
-            print(f"网站无法构建，未能完成检查：\n{exc}", file=sys.stderr)
+            # MkDocs logs the reason (e.g. a catalog file that is not UTF-8) and raises only "Aborted with a
+            # BuildError!": print the reason.
+            reasons = "\n".join(f.message for f in collect.findings) or str(exc)
+            print(f"网站无法构建，未能完成检查：\n{reasons}", file=sys.stderr)
             return 2
     findings = collect.findings + plugin.all_findings
     if args.quiet:

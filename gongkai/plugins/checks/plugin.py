@@ -136,6 +136,9 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
     def on_post_build(self, config):
         if self.core is None:
             return
+        # The core adds what it finds while pages render (script in a body, docs/security.md) after on_files.
+        self.input_problems = [Finding(p.file, p.message, p.line, p.field, p.fix, p.severity, check="input")
+                               for p in self.core.problems.items]
         if self._on("links"):
             report = scan_site(config.site_dir)
             problems = None

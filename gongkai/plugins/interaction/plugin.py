@@ -10,8 +10,9 @@ import logging
 
 from mkdocs.plugins import BasePlugin, event_priority
 
+from ... import templating
 from ...interaction import DEFAULT_MIN_PERIODS, FIELDS, Period, Settings, collect, consultation_order
-from ...interaction.parse import display_of
+from ...interaction.parse import display_of, line_of
 from ..catalog.plugin import active_core
 from .config import InteractionConfig
 from .structure import InteractionView, browser_rules
@@ -74,6 +75,10 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
         columns = self.core.catalog.columns if self.core.catalog else None
         self.interaction = collect(self.core.documents, self.settings, self.core.problems, columns=columns,
                                    display=self._display)
+        for c in self.interaction.consultations:  # Markdown a template renders: no script in it either
+            if c.drafting_note:
+                self.core.check_markdown(c.drafting_note, self._display(c.document), field="起草说明",
+                                         line=line_of(c.document, "起草说明"))
         today = self.now.date()
         for c in self.interaction.overdue(today):  # the one owner of this finding (the checks report it as is)
             self.core.problems.add(
@@ -116,8 +121,8 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
         c = self.interaction.consultation(doc) if doc else None
         if c is None:
             return html
-        if self._banner is None:  # page content is rendered before on_env: use the theme's own environment
-            self._banner = config.theme.get_env().get_template(BANNER)
+        if self._banner is None:  # page content is rendered before on_env: a theme environment of our own
+            self._banner = templating.environment(config).get_template(BANNER)
         banner = self._banner.render(interaction=self.view, c=c, document=doc)
         return banner + html
 

@@ -18,6 +18,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
 
+from ... import templating
 from ...documents import derive_summary
 from ...model import Document
 from ...reports import load_report_text, validate
@@ -93,7 +94,7 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
             except ValueError:
                 display = file.src_uri
             before = len(problems.errors)
-            report = load_report_text(file.content_string, display, problems, catalog.organizations)
+            report = load_report_text(file.content_bytes, display, problems, catalog.organizations)
             if report is None:
                 if len(problems.errors) == before:  # never drop a file silently
                     problems.add(display, "年报数据未能读取", fix="参照 docs/reports.md 的示例填写")
@@ -191,8 +192,8 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
         entry = self.view.by_src.get(page.file.src_uri)
         if entry is None:
             return html
-        if self._toolbar is None:  # page content is rendered before on_env: use the theme's own environment
-            self._toolbar = config.theme.get_env().get_template(TOOLBAR)
+        if self._toolbar is None:  # page content is rendered before on_env: a theme environment of our own
+            self._toolbar = templating.environment(config).get_template(TOOLBAR)
         bar = self._toolbar.render(entry=entry, link=lambda url: get_relative_url(url, page.url))
         return bar + f'<div class="gk-report">{html}</div>'
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from html import unescape
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -111,7 +112,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         text = html_to_text(html)
         doc = self.core.doc_for_page(page) if self.core else None
         if doc is None:
-            self.records.append(Record(url=page.url, title=page.title or "", text=text))
+            # page.title is HTML (MkDocs keeps entities in a title from the first heading; gongkai escapes one
+            # from front matter); the index holds plain text.
+            self.records.append(Record(url=page.url, title=unescape(page.title or ""), text=text))
             return html
         catalog = self.core.catalog
         columns = [c.id for col_id in doc.column_ids for c in catalog.columns[col_id].lineage]
