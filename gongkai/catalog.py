@@ -8,7 +8,7 @@ from pathlib import Path
 from . import yamlutil
 from .errors import InputError, Problems
 from .fields import ID, LIST, MAPPING, TEXTS, Field, FieldReader, keys, top_mapping
-from .model import (COLUMN_KINDS, ORG_KINDS, UPDATE_CLASSES, Catalog, Column, DisclosureItem, Guide,
+from .model import (COLUMN_KINDS, ORG_KINDS, TOPICS, UPDATE_CLASSES, Catalog, Column, DisclosureItem, Guide,
                     Organization, Site)
 
 SITE_FILE, ORGS_FILE, COLUMNS_FILE = "site.yml", "organizations.yml", "columns.yml"
@@ -52,6 +52,7 @@ COLUMN_FIELDS = (
     Field("类型", choices=COLUMN_KINDS, default="文件列表", attr="kind"),
     Field("适用", TEXTS, choices=ORG_KINDS, attr="applies_to"),  # default: the parent's
     Field("更新类别", choices=UPDATE_CLASSES, attr="update_class"),  # default: the parent's, else 长期
+    Field("主题分类", choices=TOPICS, attr="topic"),  # of new documents (gongkai new); default: the parent's
     EMPTY,
     ITEMS,
     Field("正文", default="", plain=False, attr="body"),  # Markdown, rendered with the site's extensions
@@ -181,6 +182,7 @@ def load_columns(problems: Problems, data, display: str, orgs: dict[str, Organiz
                 f for f in COLUMN_FIELDS[1:] if f not in (EMPTY, ITEMS, CHILDREN)))
             col.applies_to = tuple(col.applies_to or (parent.applies_to if parent else ORG_KINDS))
             col.update_class = col.update_class or (parent.update_class if parent else "长期")
+            col.topic = col.topic or (parent.topic if parent else None)
             if col_id in columns:
                 r.error("id", f"栏目 id“{col_id}”重复，另见 {columns[col_id].source}",
                         fix="栏目 id 须全站唯一，请改用另一个 id")

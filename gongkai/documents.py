@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import posixpath
 import re
@@ -18,6 +19,11 @@ FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?
 DOC_NUMBER_RE = re.compile(r"^(\S+〔\d{4}〕\d+号|\S+令第\d+号)$")
 # A 文号 typed with the wrong brackets: 示政办发[2024]12号, (2024), （2024）, 【2024】.
 WRONG_BRACKETS_RE = re.compile(r"^(\S+?)[\[(（【〔]\s*(\d{4})\s*[\])）】〕](\d+)号$")
+# Documents brought in by `gongkai import` carry "来源: 导入": they keep the 索引号 and 文号 their old site published,
+# whatever the shape (PZ00108-3000-2022-00041, 11350128MB1234567X/2022-00041 …), and may have 主题分类 "无".
+IMPORTED = "导入"
+IMPORTED_INDEX_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z/._-]{2,63}$")
+NO_TOPIC = "无"
 
 GUIDE = "docs/schema.md"
 # How each field is written, with an example for the fix. Ids are letters and digits, so a YAML number (栏目: 0) is
@@ -30,14 +36,17 @@ DOCUMENT_FIELDS = (
     Field("发布日期", DATE, required=True, example="2025-03-10"),
     Field("文号", example="示政办发〔2025〕6号"),
     Field("索引号", required=True, default="", example="999000002/2025-00006"),
-    Field("主题分类", required=True, choices=TOPICS, example="综合政务"),
     Field("有效性", choices=VALIDITIES, default="有效", example="有效"),
     Field("文件类型", choices=DOCUMENT_KINDS, example="行政规范性文件"),
     Field("主题词", TEXTS, default=[], example="[教育, 读书]"),
     Field("内容概述", example="一段文字"),
+    Field("来源", choices=(IMPORTED,), example=IMPORTED,
+          fix=f"由 gongkai import 导入的文件写“来源: {IMPORTED}”，其他文件删去该字段"),
 )
+TOPIC = Field("主题分类", required=True, choices=TOPICS, example="综合政务")
+IMPORTED_TOPIC = dataclasses.replace(TOPIC, choices=TOPICS + (NO_TOPIC,))
 ATTACHMENTS = Field("附件", LIST, noun="附件", shape="名称、文件", example="\n  - 名称: 申请表\n    文件: 附件/申请表.docx")
-FIELDS = keys(DOCUMENT_FIELDS) + (ATTACHMENTS.key,)
+FIELDS = keys(DOCUMENT_FIELDS) + (TOPIC.key, ATTACHMENTS.key)
 ATTACHMENT_FIELDS = (Field("名称", default=""), Field("文件", required=True, example="附件/申请表.docx"))
 # Page options MkDocs and mkdocs-material read themselves; allowed beside the document fields.
 PAGE_OPTIONS = ("template", "hide", "description", "search", "status", "icon", "subtitle")
@@ -132,15 +141,22 @@ class DocumentLoader:
             r.error("发布日期", f"发布日期 {published} 早于成文日期 {written}",
                     fix="核对两个日期：发布日期不能早于成文日期")
 
+        imported = values["来源"] is not None or "来源" in r.reported  # written, even if wrongly
         doc_number = values["文号"]
-        if doc_number and not DOC_NUMBER_RE.match(doc_number):
+        if imported and doc_number and ("\n" in doc_number or len(doc_number) > 80):
+            r.error("文号", "导入文件的文号应为一行、不超过 80 个字", fix="照原网页上的文号填写")
+        elif doc_number and not imported and not DOC_NUMBER_RE.match(doc_number):
             wrong = WRONG_BRACKETS_RE.match(doc_number)
             fix = (f"改为“{wrong.group(1)}〔{wrong.group(2)}〕{wrong.group(3)}号”（年份用六角括号〔〕）" if wrong
                    else "格式为 机关代字〔年份〕序号号，例如 示政办发〔2024〕12号")
             r.error("文号", f"文号“{doc_number}”格式不对", fix=fix)
 
         index_number = values["索引号"]
-        if index_number and publisher:
+        if index_number and imported:
+            if not IMPORTED_INDEX_RE.match(index_number):
+                r.error("索引号", f"索引号“{index_number}”含空白或不允许的字符",
+                        fix="照原网页逐字填写：只能有字母、数字和 / . _ -，3 至 64 个字符")
+        elif index_number and publisher:
             year = publisher.index_year(index_number)
             if year is None:
                 r.error("索引号", f"索引号“{index_number}”应为“{publisher.code}/年份-流水号”"
@@ -152,6 +168,14 @@ class DocumentLoader:
             other = self.by_index[index_number]
             r.error("索引号", f"索引号“{index_number}”与 {other.source} 重复",
                     fix="索引号全站唯一，发布后不可更改：请为其中一个文件编新的流水号")
+
+        topic = data.get(TOPIC.key)
+        if not imported and isinstance(topic, str) and topic.strip() == NO_TOPIC:
+            r.error(TOPIC.key, f"只有导入的文件（来源: {IMPORTED}）才能写“{NO_TOPIC}”",
+                    fix="从国务院公文主题分类中选一个，拿不准时写“其他”")
+            topic = None
+        else:
+            topic = r.read(IMPORTED_TOPIC if imported else TOPIC)
 
         attachments = []
         for entry, line in r.entries(ATTACHMENTS):
@@ -167,10 +191,10 @@ class DocumentLoader:
         extra = {key: data[key] for key in data if key in self.extra_fields}
         doc = Document(src_path=src_path, title=values["title"], column_ids=column_ids,
                        publisher_id=publisher.id, written=written, published=published, index_number=index_number,
-                       topic=values["主题分类"], validity=values["有效性"], doc_number=doc_number,
+                       topic=topic, validity=values["有效性"], doc_number=doc_number,
                        kind=values["文件类型"], keywords=values["主题词"],
                        summary=values["内容概述"] or derive_summary(body), attachments=attachments, extra=extra,
-                       body=body, source=display, field_lines=dict(data.lines),
+                       body=body, source=display, field_lines=dict(data.lines), imported=imported,
                        page_options={key: data[key] for key in PAGE_OPTIONS if key in data})
         self.by_index[index_number] = doc
         return doc

@@ -122,6 +122,7 @@ class Column:
     description: str = ""
     applies_to: tuple[str, ...] = ORG_KINDS  # 发布主体 types
     update_class: str = "长期"
+    topic: str | None = None  # default 主题分类 of new documents (gongkai new); inherited from the parent
     items: list[DisclosureItem] = field(default_factory=list)
     empty_reasons: dict[str, str] = field(default_factory=dict)  # 暂无: org id → reason
     body: str = ""  # 正文 of a 单页 column
@@ -213,6 +214,7 @@ class Document:
     # Resolved once, when the core registers the document: the 发布主体 and the columns, main one first.
     publisher: Organization | None = field(default=None, repr=False, compare=False)
     columns: list[Column] = field(default_factory=list, repr=False, compare=False)
+    imported: bool = False  # 来源: 导入 — brought in by `gongkai import`, 索引号 and 文号 as the old site published
 
     def where(self, key: str | None = None) -> tuple[str, int | None]:
         """(file, line) of a front-matter field, for precise messages."""

@@ -47,9 +47,9 @@ def test_symlinked_folder_outside_the_project_is_an_error(tmp_path):
     outside.mkdir()
     (outside / "token.txt").write_text("DEPLOY_TOKEN=abc", encoding="utf-8")
     root = copy_mini(tmp_path)
-    (root / "content" / "shared").symlink_to(outside, target_is_directory=True)
+    (root / "content" / "gongyong").symlink_to(outside, target_is_directory=True)
     result = build(root, strict=False)
-    assert_refused(result, "content/shared/token.txt: 是指向", "不能发布")
+    assert_refused(result, "content/gongyong/token.txt: 是指向", "不能发布")
     assert not (root / "site").exists()
 
 

@@ -321,7 +321,14 @@ def _xlsx(path: Path, budget: _Budget) -> None:
         import openpyxl
     except ImportError:
         raise Unreadable("未安装 openpyxl（pip install gongkai[checks]），表格内容未检查") from None
-    _open_zip(path).close()  # refuse a bomb before openpyxl inflates anything
+    with _open_zip(path) as z:  # refuse a bomb before openpyxl inflates anything
+        for info in z.infolist():
+            # openpyxl reads shared strings with lxml when lxml is installed, and then drops declared entities
+            # silently instead of refusing them: text hidden in an entity would go unscanned. So look first.
+            if info.filename.lower().endswith(".xml"):
+                with z.open(info) as f:
+                    if re.search(rb"<!ENTITY", f.read(65536).replace(b"\x00", b"")):
+                        raise Unreadable(ENTITY_REFUSAL)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a damaged or encrypted workbook, or one that declares XML entities
@@ -354,6 +361,9 @@ def _xlsx(path: Path, budget: _Budget) -> None:
         book.close()
 
 
+ENTITY_REFUSAL = "文件中声明了 XML 实体（可能是“实体炸弹”），为安全起见未读取"
+
+
 def _xml_refusal(exc: Exception) -> str | None:
     """The sentence for defusedxml's refusals (DTD, entity, external reference) and expat's amplification limit,
     also when openpyxl re-raised them as a ValueError."""
@@ -361,7 +371,7 @@ def _xml_refusal(exc: Exception) -> str | None:
     while exc is not None and seen < 10:
         if exc.__class__.__name__ in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden") \
                 or "amplification" in str(exc):
-            return "文件中声明了 XML 实体（可能是“实体炸弹”），为安全起见未读取"
+            return ENTITY_REFUSAL
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return None
 

@@ -14,6 +14,7 @@ LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 CHECK_LABELS = {
     "pii": "个人信息", "blank": "空白栏目", "stale": "栏目不更新", "home": "首页不更新", "deadline": "公开时限",
     "links": "链接", "external": "外部链接", "nianbao": "年报", "interaction": "解读与征集",
+    "baobiao": "网站年度报表",
     "input": "数据格式",
     "build": "构建",  # MkDocs' own warnings, reported by `gongkai check`  # problems the core and the feature plugins found while loading
 }

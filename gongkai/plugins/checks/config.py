@@ -12,7 +12,7 @@ from ...config_options import KeyedItems, Limit, MonthDay
 from ...model import ORG_KINDS, UPDATE_CLASSES
 
 # Checks to run, by name.
-ALL_CHECKS = ("pii", "blank", "stale", "home", "deadline", "links", "nianbao", "interaction")
+ALL_CHECKS = ("pii", "blank", "stale", "home", "deadline", "links", "nianbao", "interaction", "baobiao")
 
 
 class ChecksConfig(Config):
@@ -29,7 +29,7 @@ class ChecksConfig(Config):
     # Public numbers the 个人信息 check lets through (hotlines, published office mobiles …); the catalog's own
     # phones, faxes and 机构代码 are always allowed.
     allow = c.ListOfItems(c.Type(str), default=[])
-    # Checks to run: pii, blank, stale, home, deadline, links, nianbao, interaction.
+    # Checks to run: pii, blank, stale, home, deadline, links, nianbao, interaction, baobiao (政府网站工作年度报表).
     checks = c.ListOfItems(c.Choice(ALL_CHECKS), default=list(ALL_CHECKS))
     # Re-grade a check's findings: {stale: error} makes 栏目不更新 fail the build.
     severity = KeyedItems(c.Choice(SEVERITIES), ALL_CHECKS, "检查项", default={})

@@ -26,6 +26,7 @@ from ...checks.interaction import check_interaction
 from ...checks.links import check_external, link_findings, scan_site
 from ...checks.pii import scan_file
 from ...checks.reports import check_annual_reports
+from ...checks.sitereport import check_site_report
 from ..catalog.plugin import active_core
 from .config import ChecksConfig
 
@@ -122,6 +123,10 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         if self._on("interaction"):
             plugin = config.plugins.get("gongkai/interaction")
             found += check_interaction(plugin.interaction if plugin is not None and plugin.core else None)
+        sitereport = config.plugins.get("gongkai/sitereport")
+        if self._on("baobiao") and sitereport is not None and sitereport.config.enabled:
+            data_file = display(docs_dir / sitereport.config.data_dir.strip("/") / "{year}.yml")
+            found += check_site_report(sitereport.years, self.as_of, sitereport.config.deadline, data_file)
         self.findings = found
         return files
 
