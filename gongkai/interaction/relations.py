@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from .. import workdays
 from ..errors import Problems, close_matches
+from ..fields import FieldReader
 from ..model import Column, Document
 from .model import (CLOSED, DEFAULT_MIN_PERIODS, OPEN, STATUS_ORDER, UPCOMING, Consultation, Feedback, Interpretation,
                     Period, YearFigures)
-from ..fields import FieldReader
 from .parse import (CONSULTATION_KEYS, FEEDBACK_BLOCK, FEEDBACK_COUNT_KEYS, LineOf, display_of, line_of,
                     parse_consultation, parse_feedback_document, parse_interpretation, reader)
 
