@@ -25,9 +25,10 @@ from .safety import plain_text_problem
 
 # Kinds of value. TEXT and ID are one scalar, TEXTS and IDS one scalar or a list of them (ids are letters and
 # digits, so a YAML number or date where an id belongs is a mistake, not an id); DATE is a calendar date, MOMENT a
-# date with an optional time of day in the site's time zone; COUNT a non-negative and INT any whole number.
-TEXT, TEXTS, ID, IDS, DATE, MOMENT, COUNT, INT, BOOL, MAPPING, LIST = (
-    "text", "texts", "id", "ids", "date", "moment", "count", "int", "bool", "mapping", "list")
+# date with an optional time of day in the site's time zone; COUNT a non-negative and INT any whole number;
+# DECIMAL a non-negative number that may have decimals (平均办理时间 4.5 天).
+TEXT, TEXTS, ID, IDS, DATE, MOMENT, COUNT, INT, DECIMAL, BOOL, MAPPING, LIST = (
+    "text", "texts", "id", "ids", "date", "moment", "count", "int", "decimal", "bool", "mapping", "list")
 LIST_KINDS = (TEXTS, IDS, LIST)
 
 DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -97,7 +98,7 @@ class Field:
             return self.expected
         return {TEXT: "一段文字", TEXTS: "一项文字或文字列表", ID: f"{self.noun} id",
                 IDS: f"{self.noun} id 或{self.noun} id 列表", DATE: "日期（YYYY-MM-DD）",
-                MOMENT: "日期（YYYY-MM-DD，可加时刻 HH:MM）", COUNT: "非负整数", INT: "整数（可为负数）",
+                MOMENT: "日期（YYYY-MM-DD，可加时刻 HH:MM）", COUNT: "非负整数", INT: "整数（可为负数）", DECIMAL: "非负数",
                 BOOL: "是/否（true 或 false）", MAPPING: f"映射（{self.shape or '“键: 值”'}）",
                 LIST: f"{self.noun}列表（每项以“- ”开头）"}[self.kind]
 
@@ -119,8 +120,8 @@ class Field:
 KIND_FIXES = {TEXT: "写成一行文字", TEXTS: "写成一项文字，或 [甲, 乙] 形式的列表", ID: "填写 id（小写字母、数字和连字符）",
               IDS: "写成 [id1, id2] 形式的列表", DATE: "写成 YYYY-MM-DD，例如 2024-03-08",
               MOMENT: "写成 2026-11-30，需要精确到时刻时写 2026-11-30 17:00", COUNT: "填写 0 或正整数，只写数字，例如 12",
-              INT: "填写整数，只写数字，可为负数，例如 -2", BOOL: "写成 true 或 false", MAPPING: "另起一行，缩进两格，逐行写“键: 值”",
-              LIST: "每项另起一行，以“- ”开头"}
+              INT: "填写整数，只写数字，可为负数，例如 -2", DECIMAL: "只写数字，不写单位，例如 4.5",
+              BOOL: "写成 true 或 false", MAPPING: "另起一行，缩进两格，逐行写“键: 值”", LIST: "每项另起一行，以“- ”开头"}
 UNKNOWN_FIX = "删除该字段或改为正确的字段名"
 CHOICE_FIX = "改为所列取值之一"
 LIST_ALLOWED = 12  # up to this many allowed keys are listed in the fix of an unknown key
@@ -312,6 +313,14 @@ class FieldReader:
         return number
 
     _count = _int = _number
+
+    def _decimal(self, f: Field, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != value:
+            return self._wrong(f, value)
+        if value > MAX_NUMBER:
+            self.error(f.key, f"数值“{value}”超出范围：不应超过 {MAX_NUMBER}", "核对是否多写了数字")
+            return MISSING
+        return float(value)
 
     def _bool(self, f: Field, value):
         return value if isinstance(value, bool) else self._wrong(f, value)

@@ -13,7 +13,7 @@ from gongkai import yamlutil
 from gongkai.catalog import load_catalog, load_columns, load_organizations
 from gongkai.documents import DocumentLoader
 from gongkai.errors import Problems
-from gongkai.fields import (BOOL, COUNT, DATE, ID, IDS, INT, LIST, MAPPING, MOMENT, TEXT, TEXTS, Field, FieldReader,
+from gongkai.fields import (BOOL, COUNT, DATE, DECIMAL, ID, IDS, INT, LIST, MAPPING, MOMENT, TEXT, TEXTS, Field, FieldReader,
                             describe, is_text, whole_number)
 from gongkai.interaction import FIELDS as INTERACTION_FIELDS, Settings, collect
 from gongkai.reports import load_report_text
@@ -48,6 +48,8 @@ def read(text: str, field: Field, **options):
     (Field("k", DATE), "k: '2025-3-1'", dt.date(2025, 3, 1)),
     (Field("k", COUNT), "k: 0", 0),
     (Field("k", INT), "k: -2", -2),
+    (Field("k", DECIMAL), "k: 4.5", 4.5),
+    (Field("k", DECIMAL), "k: 3", 3.0),
     (Field("k", INT, bounds=(2008, 2100)), "k: 2024", 2024),
     (Field("k", BOOL), "k: false", False),
     (Field("k", MAPPING), "k: {a: 1}", {"a": 1}),
@@ -94,6 +96,10 @@ def test_a_moment_keeps_whether_a_time_was_written_in_the_site_zone():
     (Field("k", COUNT), "k: 10000000000", "数值“10000000000”超出范围：不应超过 1000000000", "核对是否多写了数字"),
     (Field("k", INT, bounds=(2008, 2100), expected="四位年份（2008 年以后）"), "k: 1999",
      "应为四位年份（2008 年以后），实际是数字 1999", "填写整数，只写数字，可为负数，例如 -2"),
+    (Field("k", DECIMAL), "k: -0.5", "应为非负数，实际是数字 -0.5", "只写数字，不写单位，例如 4.5"),
+    (Field("k", DECIMAL), "k: 4.5天", "应为非负数，实际是文字“4.5天”", "只写数字，不写单位，例如 4.5"),
+    (Field("k", DECIMAL), "k: .nan", "应为非负数，实际是文字“.nan”", "只写数字，不写单位，例如 4.5"),
+    (Field("k", DECIMAL), "k: 2000000000.5", "数值“2000000000.5”超出范围：不应超过 1000000000", "核对是否多写了数字"),
     (Field("k", BOOL, example="true"), "k: 是", "应为是/否（true 或 false），实际是文字“是”", "写成 k: true"),
     (Field("k", MAPPING, shape="邮箱、电话"), "k: [a]", "应为映射（邮箱、电话），实际是列表", "另起一行，缩进两格，逐行写“键: 值”"),
     (Field("k", LIST, noun="附件"), "k: 文字", "应为附件列表（每项以“- ”开头），实际是文字“文字”", "每项另起一行，以“- ”开头"),

@@ -2,7 +2,7 @@
 ``<docs_dir>/wzbb/<年度>.yml``; the plugin ``gongkai.plugins.sitereport`` publishes one page per year."""
 
 from .figures import SiteFigures, compute
-from .model import FORM, Field, WebsiteReport
+from .model import FORM, FormItem, WebsiteReport
 from .loader import load_report
 
-__all__ = ["SiteFigures", "compute", "FORM", "Field", "WebsiteReport", "load_report"]
+__all__ = ["SiteFigures", "compute", "FORM", "FormItem", "WebsiteReport", "load_report"]

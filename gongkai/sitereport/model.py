@@ -16,7 +16,7 @@ YES_NO = ("是", "否")
 
 
 @dataclass(frozen=True)
-class Field:
+class FormItem:
     section: str  # 信息发布
     label: str  # 总数
     unit: str = ""  # 条
@@ -28,18 +28,18 @@ class Field:
 
 
 def _d(section, label, unit="", kind="count", key=None, group="", optional=False):
-    return Field(section, label, unit, kind, "data", key or ((section, label) if section else (label,)), group, optional)
+    return FormItem(section, label, unit, kind, "data", key or ((section, label) if section else (label,)), group, optional)
 
 
 def _s(section, label, unit, key, group=""):
-    return Field(section, label, unit, "count", "site", (key,), group)
+    return FormItem(section, label, unit, "count", "site", (key,), group)
 
 
 def _i(label, key):
-    return Field("", label, "", "text", "identity", (key,))
+    return FormItem("", label, "", "text", "identity", (key,))
 
 
-FORM: tuple[Field, ...] = (
+FORM: tuple[FormItem, ...] = (
     _i("网站名称", "name"), _i("首页网址", "url"), _i("主办单位", "sponsor"),
     _d("", "网站类型", kind="choice"),
     _i("政府网站标识码", "site_code"), _i("ICP备案号", "icp"), _i("公安机关备案号", "police_record"),
@@ -88,7 +88,7 @@ TOP_KEYS = ("年度", "发布日期", "网站类型", "独立用户访问总量"
 class Item:
     """One filled-in line of the form."""
 
-    field: Field
+    field: FormItem
     value: object  # int, float, str, list[str]
 
     @property
