@@ -1,38 +1,12 @@
-"""Shared fixtures: the demo site is built once per test session and served on localhost."""
+"""Shared fixtures: the demo site is built once per test session and served on localhost (helpers: kit.py)."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import os
-import socket
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-def mkdocs_build(config: Path, site_dir: Path, *, strict: bool = True, env: dict | None = None):
-    """Run `mkdocs build` in a subprocess, as CI does; returns the CompletedProcess.
-
-    Not with -q: MkDocs neither prints nor counts warnings then, so --strict could not fail on them.
-    """
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site_dir)]
-    if strict:
-        cmd.append("--strict")
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=config.parent,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
-
+from kit import CHROMIUM, CHROMIUM_ARGS, ROOT, guarded_page, mkdocs_build, serve
 
 BROWSER_FIXTURES = {"browser", "page", "demo_url"}
 
@@ -49,24 +23,12 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
-    """The demo site built with --strict; the build must be clean."""
+    """The demo site built with --strict, once per session; the build must be clean."""
     site = tmp_path_factory.mktemp("demo") / "site"
     result = mkdocs_build(ROOT / "mkdocs.yml", site)
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
     return site
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest output readable
-        pass
-
-
-def serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}", server
 
 
 @pytest.fixture(scope="session")
@@ -87,23 +49,6 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
-
-
-@contextlib.contextmanager
-def guarded_page(browser, base_url: str, *, script_errors: bool = False):
-    """A fresh page that fails the test on any request to another host (and, if asked, on script errors)."""
-    context = browser.new_context(locale="zh-CN")
-    pg = context.new_page()
-    foreign: list[str] = []
-    errors: list[str] = []
-    pg.on("request", lambda r: None if r.url.startswith((base_url, "data:", "blob:", "about:"))
-          else foreign.append(r.url))
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert not foreign, f"requests to other hosts: {foreign}"
-    if script_errors:
-        assert not errors, f"script errors: {errors}"
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
-from sitekit import MINI, build, copy_mini
+from kit import ROOT
+from kit import build, copy_mini
 
 pytestmark = pytest.mark.build
 

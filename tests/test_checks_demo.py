@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-from conftest import ROOT
+from kit import ROOT
 
 pytestmark = pytest.mark.build
 

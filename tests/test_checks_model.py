@@ -304,7 +304,7 @@ def test_severity_overrides():
 
 
 def test_external_links_are_fetched_only_when_asked(tmp_path):
-    from conftest import serve
+    from kit import serve
     from gongkai.checks.links import check_external
 
     (tmp_path / "ok.html").write_text("ok", encoding="utf-8")

@@ -4,30 +4,16 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from kit import build, gongkai_check
 
 pytestmark = pytest.mark.build
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken_site"
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-
-
-def gongkai_check(root: Path, *args: str):
-    return subprocess.run([sys.executable, "-m", "gongkai.cli", "check", "-f", str(root / "mkdocs.yml"), *args],
-                          capture_output=True, text=True, cwd=root, env=ENV)
-
-
-def mkdocs(root: Path, *args: str):
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"),
-                           "-d", str(root / "site"), *args], capture_output=True, text=True, cwd=root, env=ENV)
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +112,7 @@ def test_as_of_and_fail_on_warning(broken, tmp_path):
 
 
 def test_strict_build_fails_on_errors_and_names_them(broken):
-    result = mkdocs(broken, "--strict")
+    result = build(broken)
     assert result.returncode == 1
     assert "发布前检查发现 7 个错误" in result.stderr
     assert "content/wj/szf/2025/附件/名单.csv:2" in result.stderr
@@ -149,7 +135,7 @@ def test_warnings_only_site_passes_strict_unless_asked(broken, tmp_path):
         text = path.read_text(encoding="utf-8")
         assert old in text, (rel, old)
         path.write_text(text.replace(old, new), encoding="utf-8")
-    result = mkdocs(root, "--strict")
+    result = build(root)
     assert result.returncode == 0, result.stderr
     assert "警告：" in result.stderr and "WARNING" not in result.stderr
     assert "0 个错误" in result.stderr
@@ -160,7 +146,7 @@ def test_warnings_only_site_passes_strict_unless_asked(broken, tmp_path):
     config.write_text(config.read_text(encoding="utf-8").replace('  - gongkai/checks:',
                                                                   '  - gongkai/checks:\n      fail_on_warnings: true'),
                       encoding="utf-8")
-    result = mkdocs(root, "--strict")
+    result = build(root)
     assert result.returncode == 1 and "发布前检查发现" in result.stderr and "个错误和警告" in result.stderr
     assert gongkai_check(root).returncode == 0
     assert gongkai_check(root, "--fail-on-warning").returncode == 1
@@ -172,7 +158,7 @@ def test_reports_written_by_the_plugin_settings(broken, tmp_path):
     config = root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "      report_json: reports/checks.json\n"
                       "      report_html: reports/checks.html\n", encoding="utf-8")
-    mkdocs(root)  # not strict: errors are logged, the reports are written
+    build(root, strict=False)  # not strict: errors are logged, the reports are written
     data = json.loads((root / "reports" / "checks.json").read_text(encoding="utf-8"))
     assert data["summary"]["error"] == 7
     assert (root / "reports" / "checks.html").read_text(encoding="utf-8").startswith("<!doctype html>")

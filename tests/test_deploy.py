@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from kit import ROOT
 
 DEPLOY = ROOT / "docs" / "deploy"
 NGINX = "/usr/sbin/nginx"
@@ -202,7 +202,7 @@ def test_nginx_serves_the_demo_with_headers_compression_caching_and_404(nginx_de
     assert fetch(https + "/.git/config")[0] == 404
 
     status, headers, _ = fetch(http + "/xxgk/?a=1")
-    assert status == 301 and headers["Location"] == f"https://127.0.0.1/xxgk/?a=1"
+    assert status == 301 and headers["Location"] == "https://127.0.0.1/xxgk/?a=1"
 
 
 PAGES = ["", "xxgk/", "xxgk/szf/fdzdgknr/zcwj/gfxwj/", "wj/szf/2026/gf-gongzi/", "xxgk/szf/nb/2025/",

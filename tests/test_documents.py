@@ -10,7 +10,7 @@ import pytest
 from gongkai.catalog import load_catalog
 from gongkai.documents import DocumentLoader, derive_summary, split_front_matter
 from gongkai.errors import Problems
-from sitekit import GOOD_FRONT, build, copy_mini, write_doc
+from kit import GOOD_FRONT, build, copy_mini, write_doc
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

@@ -10,7 +10,7 @@ import pytest
 
 from gongkai import cli, documents, yamlutil
 from gongkai.editor import numbering
-from sitekit import build, copy_mini, copy_site, write_doc
+from kit import build, copy_mini, copy_site, write_doc
 
 INTERACTION = Path(__file__).parent / "fixtures" / "interaction"
 

@@ -9,10 +9,10 @@ import feedparser
 import jsonschema
 import pytest
 
-from conftest import ROOT
+from kit import ROOT
 from gongkai.editor.site import load_site
 from gongkai.model import TOPICS
-from sitekit import build, copy_mini, write_doc
+from kit import build, copy_mini, write_doc
 
 pytestmark = pytest.mark.build
 

@@ -17,7 +17,7 @@ from gongkai.fields import (BOOL, COUNT, DATE, DECIMAL, ID, IDS, INT, LIST, MAPP
                             describe, is_text, whole_number)
 from gongkai.interaction import FIELDS as INTERACTION_FIELDS, Settings, collect
 from gongkai.reports import load_report_text
-from sitekit import GOOD_FRONT, MINI
+from kit import GOOD_FRONT, MINI
 
 REPORT = (Path(__file__).parent / "fixtures" / "reports" / "valid-2021.yml").read_text(encoding="utf-8")
 

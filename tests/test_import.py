@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, mkdocs_build
+from kit import ROOT, mkdocs_build
 from gongkai import cli, yamlutil
 from gongkai.catalog import load_catalog
 from gongkai.documents import DocumentLoader, split_front_matter

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import mkdocs_build, serve
+from kit import mkdocs_build, serve
 
 pytestmark = pytest.mark.browser
 

@@ -4,16 +4,12 @@ mkdocs as CI does; pages, lists, figures and every build-level message."""
 from __future__ import annotations
 
 import html
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import mkdocs_build
-from sitekit import copy_site, write_doc as write
+from kit import build, copy_site, write_doc as write
 
 pytestmark = pytest.mark.build
 
@@ -32,17 +28,6 @@ def set_today(root: Path, today: str | None) -> None:
     config.write_text(re.sub(r'      as_of: "[^"]*"', new, text), "utf-8")
 
 
-def build(root: Path, strict: bool = True, env: dict | None = None):
-    return mkdocs_build(root / "mkdocs.yml", root / "site", strict=strict, env=env)
-
-
-def build_verbose(root: Path, strict: bool = False):
-    """A build without -q: with -q, MkDocs neither prints nor counts warnings, so --strict would pass."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"), "-d", str(root / "site")]
-    return subprocess.run(cmd + (["--strict"] if strict else []), capture_output=True, text=True, cwd=root,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-
-
 def text(site: Path, rel: str) -> str:
     return html.unescape((site / rel / "index.html").read_text("utf-8"))
 
@@ -50,7 +35,7 @@ def text(site: Path, rel: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = copy_fixture(tmp_path_factory.mktemp("interaction"))
-    result = build_verbose(root, strict=True)
+    result = build(root)
     assert result.returncode == 0, result.stderr
     assert not re.search(r"^WARNING", result.stderr, re.M), result.stderr
     return root / "site"
@@ -195,24 +180,24 @@ def test_late_interpretation_is_a_warning_naming_both(tmp_path):
     root = copy_fixture(tmp_path)
     jd = root / "content/wj/szf/2026/jd-1.md"
     jd.write_text(jd.read_text("utf-8").replace("2026-02-25", "2026-02-26"), "utf-8")
-    result = build_verbose(root)
+    result = build(root, strict=False)
     assert result.returncode == 0, result.stderr
     assert re.search(r"警告：content/wj/szf/2026/jd-1\.md:\d+: 原文: 解读（2026-02-26）比原文《测试市人民政府关于印发"
                      r"测试市物业管理办法的通知》（content/wj/szf/2026/gf-1\.md，2026-02-13）晚4个工作日发布，超过3个工作日",
                      result.stderr)
-    assert build_verbose(root, strict=True).returncode == 0  # a finding for the editors, not a failed build
+    assert build(root).returncode == 0  # a finding for the editors, not a failed build
 
 
 def test_closed_without_feedback_for_too_long_is_listed(tmp_path):
     root = copy_fixture(tmp_path)
     set_today(root, "2026-12-16")  # zj-pending closed 2026-11-15: 31 days
-    result = build_verbose(root)
+    result = build(root, strict=False)
     assert "content/wj/jyj/2026/zj-pending.md:10: 反馈: 意见征集“测试市教育局关于征求《测试市研学实践管理办法》意见的通知”" in result.stderr
     assert "”已于 2026-11-15 结束，31 天仍未公布反馈（超过 30 天）" in result.stderr
     assert result.stderr.count("仍未公布反馈") == 1
-    assert build_verbose(root, strict=True).returncode == 0
+    assert build(root).returncode == 0
     set_today(root, "2026-12-15")
-    assert "仍未公布反馈" not in build_verbose(root).stderr
+    assert "仍未公布反馈" not in build(root, strict=False).stderr
 
 
 def test_today_from_environment_and_minimum_periods_setting(tmp_path):
@@ -271,7 +256,7 @@ def test_normative_documents_without_interpretation_are_listed(tmp_path):
 索引号: 999100002/2026-00090
 主题分类: 科技、教育
 文件类型: 行政规范性文件""")
-    result = build_verbose(root, strict=True)
+    result = build(root)
     assert result.returncode == 0, result.stderr  # a list for the editors, not a failure
     assert "以下 1 件行政规范性文件没有政策解读：content/wj/jyj/2026/gf-2.md《测试市教育局关于规范课后托管的通知》" \
         in result.stderr

@@ -8,7 +8,7 @@ import struct
 
 import pytest
 
-from conftest import ROOT
+from kit import ROOT
 from gongkai.catalog import load_catalog
 from gongkai.documents import DocumentLoader
 from gongkai.errors import Problems

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, mkdocs_build
+from kit import ROOT, mkdocs_build
 
 pytestmark = pytest.mark.build
 

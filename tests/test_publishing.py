@@ -5,12 +5,11 @@ Each case is tried the way an editor on Windows or someone with commit access wo
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from sitekit import GOOD_FRONT, build, copy_mini, write_doc
+from kit import GOOD_FRONT, build, copy_mini, write_doc
 
 pytestmark = pytest.mark.build
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import serve
+from kit import serve
 from test_reports_build import build, fixture, make_site
 
 pytestmark = pytest.mark.browser

@@ -7,16 +7,12 @@ import csv
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
-import os
-import subprocess
-import sys
 
 import pytest
 
-from sitekit import copy_mini
+from kit import build, copy_mini
 
 pytestmark = pytest.mark.build
 
@@ -39,13 +35,6 @@ def make_site(tmp_path: Path, reports: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
-
-
-def build(root: Path, strict: bool = True):
-    """A build without -q: with -q MkDocs neither prints nor counts warnings, and INFO findings are hidden."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"), "-d", str(root / "site")]
-    return subprocess.run(cmd + (["--strict"] if strict else []), capture_output=True, text=True, cwd=root,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
 
 
 def fixture(name: str) -> str:

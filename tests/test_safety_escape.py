@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import guarded_page, serve
+from kit import guarded_page, serve
 from gongkai.documents import derive_summary
 from gongkai.safety import find_active_content, plain_text_problem
 from gongkai.templating import TEMPLATE_DIRS, autoescape
-from sitekit import build, copy_mini, copy_site, write_doc
+from kit import build, copy_mini, copy_site, write_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKUP_FIX = "（修改方法：删去 <…> 标记；确需小于号的，在“<”后加空格，或改用全角“＜”）"

@@ -18,7 +18,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,7 @@ from gongkai.documents import DocumentLoader
 from gongkai.errors import InputError, Problems
 from gongkai.reports import load_report_text
 from gongkai.sources import decode, read_text
-from sitekit import GOOD_FRONT, MINI, copy_mini
+from kit import GOOD_FRONT, MINI, copy_mini
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
 ALIAS = "不支持 YAML 锚点/别名（& 和 *）：请把内容直接写出来"

@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import guarded_page, serve
-from sitekit import GOOD_FRONT, build, copy_mini, write_doc
+from kit import guarded_page, serve
+from kit import GOOD_FRONT, build, copy_mini, write_doc
 
 pytestmark = pytest.mark.browser
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from kit import ROOT
 from gongkai.editor.site import load_site
 from gongkai.errors import Problems
 from gongkai.sitereport import load_report
-from sitekit import build, copy_mini
+from kit import build, copy_mini
 
 DEMO_DATA = ROOT / "content" / "wzbb" / "2025.yml"
 
