@@ -19,6 +19,7 @@ WORKDAYS_RE = re.compile(r"(\d+)\s*个?工作日")
 SITE_FIELDS = {"网站名称": "name", "主办单位": "sponsor", "承办单位": "organizer", "网站标识码": "site_code",
                "ICP备案编号": "icp", "公安机关备案号": "police_record", "联系电话": "phone",
                "联系邮箱": "email", "地址": "address", "邮编": "postcode"}
+SITE_OPTIONAL = {"党政机关标识链接": "conac_url", "网站标志": "logo"}
 GUIDE_FIELDS = {"工作机构名称": "office", "办公地址": "address", "办公时间": "hours", "邮编": "postcode",
                 "电话": "phone", "传真": "fax", "邮箱": "email"}
 ORG_KEYS = ("id", "名称", "类型", "机构代码", "上级", "简称", "指南")
@@ -114,8 +115,14 @@ def _mapping_list(problems, file, data, key) -> list:
 def load_site(problems: Problems, path: Path, display: str) -> Site:
     data = yamlutil.load_file(path, display) or yamlutil.Mapping()
     r = _Reader(problems, display, data, "网站信息")
-    r.unknown_keys(SITE_FIELDS)
-    return Site(**{attr: r.text(key) for key, attr in SITE_FIELDS.items()})
+    r.unknown_keys({**SITE_FIELDS, **SITE_OPTIONAL})
+    site = Site(**{attr: r.text(key) for key, attr in SITE_FIELDS.items()},
+                **{attr: r.text(key, required=False) for key, attr in SITE_OPTIONAL.items()})
+    if site.conac_url and not site.conac_url.startswith("https://"):
+        r.error("党政机关标识链接", f"“{site.conac_url}”不是 https:// 开头的网址",
+                fix="填写开办单位标识的核验地址（在党政机关网站标识管理系统中查到的 https:// 网址）")
+        site.conac_url = ""
+    return site
 
 
 def load_organizations(problems: Problems, path: Path, display: str) -> dict[str, Organization]:
