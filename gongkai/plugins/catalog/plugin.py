@@ -127,7 +127,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.index.add(doc)
 
     def add_page(self, files: Files, config: MkDocsConfig, src_uri: str, page: GeneratedPage | None = None,
-                 content: str = "") -> File:
+                 content: str | bytes = "") -> File:
         """A generated file; with ``page``, a page the core renders with ``page.template`` and ``listing``."""
         file = File.generated(config, src_uri, content=content)
         files.append(file)
@@ -279,7 +279,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.index.freeze(self.sorters)
         latest = sorted(self.index.documents, key=newest_first, reverse=True)[:LATEST_COUNT]
         self.view = TemplateView(self.catalog, self.layout, latest)
-        SectionPages(self.layout, self.index, lambda src, page: self.add_page(files, config, src, page),
+        SectionPages(self.layout, self.index,
+                     lambda src, page, content="": self.add_page(files, config, src, page, content),
                      self.config.page_size, self.config.directory_page_size, self.config.overview_size).generate()
         for doc in self.index.documents:
             self._crumbs[doc.src_path] = self.layout.crumbs(doc.columns[0], doc.publisher)
