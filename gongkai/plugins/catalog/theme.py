@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import jinja2
@@ -54,10 +55,26 @@ def add_asset_files(files: Files, config: MkDocsConfig) -> None:
                 files.append(File.generated(config, src_uri, abs_src_path=str(path)))
 
 
+# mkdocs-material labels a nested nav by the label that only holds its expand icon, so every nested nav of a
+# section with an index page is named "" and screen readers cannot tell them apart (axe: landmark-unique).
+_NESTED_NAV_RE = re.compile(r'(<nav class="md-nav" data-md-level="\d+") aria-labelledby="[^"]*"([^>]*>\s*'
+                            r'<label class="md-nav__title"[^>]*>)(.*?)</label>', re.S)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def name_nested_navs(html: str) -> Markup:
+    """Name each nested nav after its section title instead of the icon-only label."""
+    def named(m):
+        title = " ".join(_TAG_RE.sub("", m.group(3)).split())
+        return f'{m.group(1)} aria-label="{Markup.escape(title)}"{m.group(2)}{m.group(3)}</label>'
+    return Markup(_NESTED_NAV_RE.sub(named, str(html)))
+
+
 def configure_env(env: jinja2.Environment, config: MkDocsConfig) -> jinja2.Environment:
     """mkdocs-material's templates as "material/…" (so an override can wrap the original) and ``gk_markdown``."""
     env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader(
         {"material": jinja2.FileSystemLoader(os.path.dirname(material_templates.__file__))})])
     md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
     env.filters["gk_markdown"] = lambda text: Markup(md.reset().convert(text))
+    env.filters["gk_name_navs"] = name_nested_navs
     return env
