@@ -90,3 +90,13 @@ def test_unknown_parent_and_missing_guide_field(catalog_dir):
 def test_missing_catalog_file(catalog_dir):
     (catalog_dir / "site.yml").unlink()
     assert "site.yml: 目录文件不存在" in problems(catalog_dir)
+
+
+def test_site_identity_options_and_a_bad_verification_address(catalog_dir):
+    site = load_catalog(catalog_dir).site
+    assert (site.conac_url, site.logo) == ("", "")  # both optional
+    assert site.police_code == "".join(c for c in site.police_record if c.isdigit())
+    path = catalog_dir / "site.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "党政机关标识链接: bszs.conac.cn/sitename\n", encoding="utf-8")
+    message = problems(catalog_dir)
+    assert "site.yml" in message and "党政机关标识链接" in message and "不是 https:// 开头的网址" in message

@@ -9,6 +9,8 @@ import pytest
 from conftest import serve
 from test_reports_build import build, fixture, make_site
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory):
