@@ -61,6 +61,16 @@ FACTS_JS = r"""() => {
     const lines = new Set([...el.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
     if (lines.size > 1) problems.push(`date or number broken over lines: “${name(el)}”`);
   }
+  for (const t of document.querySelectorAll('.md-content svg text')) {
+    const svg = t.closest('svg'), box = svg.viewBox.baseVal;
+    const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
+    const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+    if (seen(svg) && px < 11.9) problems.push(`chart text drawn at ${px.toFixed(1)}px (< 12px): “${name(t)}”`);
+  }
+  for (const el of document.querySelectorAll('.md-content *, .md-footer *')) {
+    const own = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('');
+    if (/[\u3400-\u9fff]/.test(own) && getComputedStyle(el).fontStyle === 'italic') problems.push(`italic Chinese: “${name(el)}”`);
+  }
   probe.remove();
   return problems;
 }"""

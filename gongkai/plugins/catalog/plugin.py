@@ -54,6 +54,7 @@ class TemplateView:
         self.latest = latest
         self.nav_cache = NavCache()
         self.home_url = layout.home_url
+        self.apply = layout.apply_box(None)
         self.tabs = [Crumb("首页", layout.home_url)] if layout.home_url is not None else []
         self.tabs.append(Crumb(layout.title, layout.section_url))
         # The catalog's top-level columns a visitor looks for by name, then the 目录.
