@@ -136,3 +136,16 @@ def test_page_is_readable_and_has_no_axe_violations(kind, kinds, wide_page, demo
                              ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
     problems += [f"axe {v['id']} ({v['impact']}): {json.dumps(v['nodes'], ensure_ascii=False)}" for v in violations]
     assert not problems, f"{kinds[kind]} at {width}px:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("kind", ["section-home", "list-zj", "zj-open", "nb-2021", "search-hits", "apply-form"])
+def test_high_contrast_mode_keeps_every_text_readable(kind, kinds, browser, demo_url, axe_js):
+    with guarded_page(browser, demo_url) as pg:
+        pg.set_viewport_size({"width": 1280, "height": 900})
+        pg.add_init_script("localStorage.setItem('gongkai-contrast', '1')")
+        visit(pg, demo_url, kinds[kind])
+        assert pg.evaluate("document.documentElement.classList.contains('gk-contrast')")
+        pg.add_script_tag(path=str(axe_js))
+        found = pg.evaluate("async () => (await axe.run(document, {runOnly: ['color-contrast']})).violations"
+                            ".flatMap(v => v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' + n.failureSummary))")
+        assert not found, "\n".join(found)
