@@ -123,3 +123,12 @@ def test_closed_drawer_is_not_in_the_tab_order_on_a_phone(browser, demo_url):
     pg.locator("label.md-header__button[for=__drawer]").click()
     expect(pg.locator(".md-sidebar--primary")).to_be_visible()
     context.close()
+
+
+def test_application_form_prints_on_one_a4_sheet(page, demo_url):
+    page.goto(demo_url + "/xxgk/szf/sqb/")
+    pdf = page.pdf(prefer_css_page_size=True)
+    sizes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    width, height = (float(v) for v in sizes[0])
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)  # A4 in millimetres
