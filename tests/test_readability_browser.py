@@ -107,6 +107,24 @@ def visit(pg, base: str, url: str):
     pg.wait_for_load_state("load")
 
 
+def report_tables_fit(pg, width: int) -> list[str]:
+    """年报 tables are whole at 1280 px and up; on a phone the first screen of each shows numbers beside the labels."""
+    problems = []
+    boxes = pg.evaluate("""() => [...document.querySelectorAll('.gk-report-scroll')].map(b => {
+        b.scrollIntoView({block: 'start'}); b.scrollLeft = 0;
+        const cell = b.querySelector('tbody td'), r = cell && cell.getBoundingClientRect();
+        return {label: b.getAttribute('aria-label'), wide: b.scrollWidth > b.clientWidth + 1,
+                numberInView: !!r && r.left >= 0 && r.right <= innerWidth && r.width > 0};
+    })""")
+    assert boxes, "no 年报 tables on the page"
+    for box in boxes:
+        if width >= 1280 and box["wide"]:
+            problems.append(f"年报 table cut at {width}px: {box['label']}")
+        if not box["numberInView"]:
+            problems.append(f"no number in the first view of {box['label']}")
+    return problems
+
+
 KIND_NAMES = ["home", "section-home", "org-home", "list-parent", "list-files", "list-files-org", "list-jd", "list-zj",
               "list-zj-org", "list-nb", "list-nb-org", "ysqgk", "directory", "document", "jd", "zj-open", "zj-closed",
               "nb-2021", "nb-2019", "nb-old", "nb-history", "guide", "apply-form", "search-hits", "search-none", "404"]
@@ -131,6 +149,8 @@ def test_page_is_readable_and_has_no_axe_violations(kind, kinds, wide_page, demo
         problems.append(f"first Tab stop is not a visible skip link: {first}")
     if not pg.evaluate("!!document.getElementById('gk-main')"):
         problems.append("no #gk-main for the skip link")
+    if kind in ("nb-2021", "nb-2019", "nb-old"):
+        problems += report_tables_fit(pg, width)
     pg.add_script_tag(path=str(axe_js))
     violations = pg.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
                              ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
