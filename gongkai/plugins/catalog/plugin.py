@@ -357,9 +357,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             # headings, where it would be empty.
             hide = page.meta.get("hide") or []
             page.meta["hide"] = [*hide, "toc"] if "toc" not in hide else hide
-        # Prev/next are the neighbours within the column (documents only), never MkDocs' nav order, which
-        # chains unrelated columns.
-        page.previous_page = page.next_page = None
+        # On gongkai's pages prev/next are the neighbours within the column (documents only), never MkDocs' nav
+        # order, which chains unrelated columns; a site's own Markdown pages keep the theme's.
+        if doc is not None or page.file.generated_by:
+            page.previous_page = page.next_page = None
         if doc is not None:
             context["document"] = doc
             context["publisher"] = doc.publisher
