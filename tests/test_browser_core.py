@@ -94,6 +94,10 @@ def test_high_contrast_and_font_size_are_remembered(page, demo_url):
     assert page.get_by_role("button", name="退出高对比度").get_attribute("aria-pressed") == "true"
     page.get_by_role("button", name=re.compile("默认字号")).click()
     assert size() == before
+    page.get_by_role("button", name="长者模式").click()
+    elder = size()
+    page.get_by_role("button", name=re.compile("增大字号")).click()
+    assert size() > elder  # 字号 steps work in 长者模式 too
 
 
 def test_read_aloud_speaks_the_main_text_in_chinese_through_the_browser(page, demo_url):
