@@ -156,6 +156,7 @@ def test_docx_is_the_same_bytes_on_every_build(demo_site, tmp_path):
     assert form_docx(application_form(org)) == (demo_site / "xxgk/jyj/sqb/jyj-zfxxgk-sqb.docx").read_bytes()
 
 
+@pytest.mark.build
 def test_a_missing_site_emblem_file_fails_the_build(tmp_path):
     root = copy_mini(tmp_path)
     site_yml = root / "catalog" / "site.yml"

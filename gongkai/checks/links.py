@@ -1,4 +1,4 @@
-"""Links: every internal link, anchor and attachment of the built site resolves (不可用链接, site-rules.md).
+"""Links: every internal link, anchor and attachment of the built site resolves (不可用链接, docs/domain.md).
 
 Works on the HTML MkDocs wrote to ``site_dir`` (so links from templates, raw HTML and Markdown are all seen).
 External links are collected and listed; they are fetched only on request (``check_external``) — never in CI,

@@ -121,3 +121,8 @@
   root.classList.toggle("gk-font-" + fontStep, fontStep !== 0);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();
+
+/* Print buttons ([data-gk-print], e.g. on a 年报), without an inline handler that a Content-Security-Policy blocks. */
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-gk-print]")) window.print();
+});

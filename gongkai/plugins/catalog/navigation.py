@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from gongkai import templating
 from gongkai.model import Column
+
+from .theme import name_nested_navs
 
 
 def section_nav(nav, section: str, title: str, roots: list[Column]):
@@ -13,11 +16,12 @@ def section_nav(nav, section: str, title: str, roots: list[Column]):
 
     def entry(column: Column):
         src = f"{section}/{column.path}/index.md"
+        name = templating.text(column.name)  # mkdocs-material prints nav titles as HTML
         if not column.children:
-            return {column.name: src}
-        return {column.name: [src] + [entry(child) for child in column.children]}
+            return {name: src}
+        return {name: [src] + [entry(child) for child in column.children]}
 
-    subtree = {title: [f"{section}/index.md"] + [entry(c) for c in roots]
+    subtree = {templating.text(title): [f"{section}/index.md"] + [entry(c) for c in roots]
                + [{"政府信息公开目录": f"{section}/mulu/index.md"}]}
     if not nav:
         return ["index.md", subtree]
@@ -82,7 +86,7 @@ class NavCache:
     def __call__(self, page, caller):
         key = self.key(page)
         if key is None:
-            return caller()
+            return name_nested_navs(caller())
         if key not in self.html:
-            self.html[key] = caller()
+            self.html[key] = name_nested_navs(caller())
         return self.html[key]

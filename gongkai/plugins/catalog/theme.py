@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import jinja2
-import markdown
 import material.templates as material_templates
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
@@ -15,6 +14,10 @@ from mkdocs.structure.files import File, Files
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+# gongkai's main.html (skip link, 无障碍 bar, tabs around every page). Kept apart from TEMPLATES_DIR on purpose:
+# templates are autoescaped by name (gongkai/templating.py), and a site's own overrides/main.html, which prints
+# page.content the way mkdocs-material's does, must stay unescaped; this main.html prints no value itself.
+FRAME_DIR = PACKAGE_DIR / "frame"
 ASSETS_DIR = PACKAGE_DIR / "assets"
 CORE_ASSETS = ("assets/gongkai/gongkai.css", "assets/gongkai/gongkai.js")
 
@@ -70,11 +73,10 @@ def name_nested_navs(html: str) -> Markup:
     return Markup(_NESTED_NAV_RE.sub(named, str(html)))
 
 
-def configure_env(env: jinja2.Environment, config: MkDocsConfig) -> jinja2.Environment:
-    """mkdocs-material's templates as "material/…" (so an override can wrap the original) and ``gk_markdown``."""
+def add_material_prefix(env: jinja2.Environment) -> None:
+    """mkdocs-material's templates as "material/…", so that an override in gongkai/templates can wrap the original."""
+    if getattr(env.loader, "gongkai_material_prefix", False):
+        return
     env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader(
         {"material": jinja2.FileSystemLoader(os.path.dirname(material_templates.__file__))})])
-    md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
-    env.filters["gk_markdown"] = lambda text: Markup(md.reset().convert(text))
-    env.filters["gk_name_navs"] = name_nested_navs
-    return env
+    env.loader.gongkai_material_prefix = True
