@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test test-fast bench bench-search bench-import chromium nginx clean
+.PHONY: site serve test test-fast bench bench-search bench-import chromium nginx axe screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +21,26 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(VENV)/bin/mkdocs serve
 
-## Run every test, browser tests included (installs Debian's chromium and nginx if missing).
-test: $(STAMP) chromium nginx
+## Run every test, browser tests included (installs Debian's chromium, nginx and axe-core if missing).
+test: $(STAMP) chromium nginx axe
 	$(PY) -m pytest -q
 
 ## The fast loop: every test but the browser tests and the full site builds (seconds).
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not build and not browser"
+
+# axe-core 4 from the npm registry for the accessibility tests, injected into pages from this local copy.
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	@command -v npm >/dev/null || { echo "Installing Debian's npm for axe-core"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q npm; }
+	npm install --no-save --no-audit --no-fund --prefix .cache/axe axe-core@4
+
+## PNGs of every generated page kind at 1366, 1280 and 390 px in screenshots/ (builds the demo first).
+screenshots: $(STAMP) chromium
+	$(PY) scripts/screenshots --out screenshots
 
 # Debian's chromium, and a CJK font so that screenshots and layout checks see real Chinese glyphs.
 chromium:
@@ -58,4 +71,4 @@ bench-import: $(STAMP)
 	$(PY) scripts/bench_import
 
 clean:
-	rm -rf site $(VENV) .pytest_cache
+	rm -rf site $(VENV) .pytest_cache .cache screenshots

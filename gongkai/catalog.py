@@ -28,6 +28,8 @@ def _texts(pairs, **options) -> tuple[Field, ...]:
 SITE_FIELDS = _texts((("网站名称", "name"), ("主办单位", "sponsor"), ("承办单位", "organizer"), ("网站标识码", "site_code"),
                       ("ICP备案编号", "icp"), ("公安机关备案号", "police_record"), ("联系电话", "phone"),
                       ("联系邮箱", "email"), ("地址", "address"), ("邮编", "postcode")))
+# Optional: the 党政机关网站标识's verification address, and the site's own emblem (a file under docs_dir).
+SITE_OPTIONAL = (Field("党政机关标识链接", attr="conac_url", default=""), Field("网站标志", attr="logo", default=""))
 GUIDE_FIELDS = _texts((("工作机构名称", "office"), ("办公地址", "address"), ("办公时间", "hours"), ("邮编", "postcode"),
                        ("电话", "phone"), ("传真", "fax"), ("邮箱", "email")))
 ID_FIELD = Field("id", required=True, default="")
@@ -130,8 +132,13 @@ def load_site(problems: Problems, data, display: str) -> Site:
                                         fix=f"见 {GUIDE} 中 site.yml 的示例") is None:
         return Site(**{f.attr: "" for f in SITE_FIELDS})
     r = FieldReader(data, problems, display, where="网站信息", line=1, guide=GUIDE)
-    r.unknown_keys(keys(SITE_FIELDS))
-    return Site(**r.read_all(SITE_FIELDS))
+    r.unknown_keys(keys(SITE_FIELDS + SITE_OPTIONAL))
+    site = Site(**r.read_all(SITE_FIELDS + SITE_OPTIONAL))
+    if site.conac_url and not site.conac_url.startswith("https://"):
+        r.error("党政机关标识链接", f"“{site.conac_url}”不是 https:// 开头的网址",
+                fix="填写开办单位标识的核验地址（在党政机关网站标识管理系统中查到的 https:// 网址）")
+        site.conac_url = ""
+    return site
 
 
 def load_organizations(problems: Problems, data, display: str) -> dict[str, Organization]:

@@ -50,6 +50,15 @@ class Site:
     email: str
     address: str
     postcode: str
+    # Optional: the 党政机关网站标识's verification address (开办单位 标识 issued by the 中央编办 registry), and the
+    # site's own emblem (a file below docs_dir) shown in the header; gongkai ships a plain one otherwise.
+    conac_url: str = ""
+    logo: str = ""
+
+    @property
+    def police_code(self) -> str:
+        """The digits of the 公安机关备案号, which its public query address takes."""
+        return "".join(ch for ch in self.police_record if ch.isdigit())
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -75,3 +77,62 @@ CONTRAST_JS = """(selector) => {
 def test_text_contrast_meets_wcag_aa(page, demo_url, selector):
     page.goto(demo_url + "/xxgk/")
     assert page.evaluate(CONTRAST_JS, selector) >= 4.5
+
+
+def test_high_contrast_and_font_size_are_remembered(page, demo_url):
+    page.goto(demo_url + "/xxgk/")
+    size = lambda: page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")  # noqa: E731
+    before = size()
+    page.get_by_role("button", name=re.compile("增大字号")).click()
+    page.get_by_role("button", name=re.compile("增大字号")).click()
+    assert size() >= before * 1.2
+    page.get_by_role("button", name="高对比度").click()
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(0, 0, 0)"
+    page.reload()
+    assert size() >= before * 1.2
+    assert page.get_by_role("button", name="退出高对比度").get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name=re.compile("默认字号")).click()
+    assert size() == before
+    page.get_by_role("button", name="长者模式").click()
+    elder = size()
+    page.get_by_role("button", name=re.compile("增大字号")).click()
+    assert size() > elder  # 字号 steps work in 长者模式 too
+
+
+def test_read_aloud_speaks_the_main_text_in_chinese_through_the_browser(page, demo_url):
+    # Record what the page asks the browser's own speech synthesis to say (no third-party script, no voice needed).
+    page.add_init_script("""window.__spoken = [];
+      speechSynthesis.speak = (u) => { window.__spoken.push([u.lang, u.text]); };""")
+    page.goto(demo_url + "/xxgk/")
+    button = page.get_by_role("button", name="朗读")
+    expect(button).to_be_visible()
+    button.click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken and all(lang == "zh-CN" for lang, _ in spoken)
+    text = "".join(t for _, t in spoken)
+    assert "政府信息公开" in text and "最新公开" in text
+    assert "长者模式" not in text  # the main content only, not the utility bar
+    assert button.get_attribute("aria-pressed") == "true"
+
+
+def test_closed_drawer_is_not_in_the_tab_order_on_a_phone(browser, demo_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    pg.goto(demo_url + "/xxgk/yjzj/")
+    for _ in range(25):
+        pg.keyboard.press("Tab")
+        inside = pg.evaluate("!!document.activeElement.closest('.md-sidebar--primary')")
+        assert not inside, pg.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+    pg.locator("label.md-header__button[for=__drawer]").click()
+    expect(pg.locator(".md-sidebar--primary")).to_be_visible()
+    context.close()
+
+
+def test_application_form_prints_on_one_a4_sheet(page, demo_url):
+    page.goto(demo_url + "/xxgk/szf/sqb/")
+    pdf = page.pdf(prefer_css_page_size=True)
+    sizes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    width, height = (float(v) for v in sizes[0])
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)  # A4 in millimetres

@@ -17,7 +17,7 @@ from kit import build, copy_mini
 
 pytestmark = pytest.mark.build
 
-ROW_RE = re.compile(r'<tr>\s*<td><a href="([^"]+)">([^<]+)</a>')
+ROW_RE = re.compile(r'<td class="gk-list__title"[^>]*><a href="([^"]+)">([^<]+)</a>')
 META_FIELDS = ("索引号", "主题分类", "发布机构", "成文日期", "名称", "文号", "发布日期", "有效性")
 
 
@@ -62,7 +62,7 @@ def listed(site: Path, page_dir: str) -> list[tuple[str, str]]:
             assert n > 1, f"missing column page {page}"
             return rows
         text = page.read_text("utf-8")
-        table = text.split('class="gk-list"', 1)
+        table = text.split('<table class="gk-list ', 1)
         if len(table) == 2:
             rows += [(href, html.unescape(title)) for href, title in ROW_RE.findall(table[1].split("</table>")[0])]
         n += 1
@@ -96,7 +96,7 @@ def verify(src_root: Path, site: Path, page_size: int, section="xxgk", sorters=N
         box = text.split('class="gk-meta"', 1)[1].split("</table>")[0]
         for label in META_FIELDS:
             assert f'<th scope="row">{label}</th>' in box, (doc["url"], label)
-        assert f"<td>{doc['索引号']}</td>" in box
+        assert f"<td><span class=\"gk-id\">{doc['索引号']}</span></td>" in box
         crumbs = text.split('class="gk-crumbs"', 1)[1].split("</nav>")[0]
         org_name = orgs[doc["发布机构"]]["名称"]
         main = doc["columns"][0]
@@ -126,7 +126,7 @@ def test_mini_site_pagination(mini_site):
     second = (site / "xxgk/jyj/zcwj/gfxwj/page/2/index.html").read_text("utf-8")
     assert "共 4 条，第 1/2 页" in first and 'rel="next"' in first
     assert "共 4 条，第 2/2 页" in second and 'rel="prev"' in second
-    assert second.split('class="gk-list"')[1].split("</table>")[0].count("<tr>") == 2  # header + one row
+    assert second.split('<table class="gk-list ')[1].split("</table>")[0].count("<tr") == 2  # header + one row
 
 
 def test_nav_holds_the_column_tree_not_documents(mini_site):
@@ -148,7 +148,8 @@ def test_generated_guide_directory_and_empty_reason(mini_site):
     assert "暂无信息：市政府工作动态在门户网站要闻栏目发布。" in empty
     assert "暂无信息" not in (site / "xxgk/gzdt/index.html").read_text("utf-8")  # others have documents
     home = (site / "xxgk/index.html").read_text("utf-8")
-    assert "测试市东城街道办事处" in home and '测试市教育局</a> <span class="gk-count" aria-label="5 条信息">' in home
+    assert "测试市东城街道办事处" in home and \
+        '测试市教育局</a> <span class="gk-count">5<span class="gk-hidden"> 条</span></span>' in home
 
 
 def test_previous_next_within_the_column(mini_site):

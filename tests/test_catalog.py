@@ -147,3 +147,13 @@ def test_demo_catalog_cites_what_the_laws_say():
     assert rural.applies_to == ("乡镇（街道）",)
     assert [i.level2 for i in rural.items] == ["工程建设运营", "土地承包经营权流转", "宅基地使用审核"]
     assert all("第二十一条" in i.basis for i in rural.items)
+
+
+def test_site_identity_options_and_a_bad_verification_address(catalog_dir):
+    site = load_catalog(catalog_dir).site
+    assert (site.conac_url, site.logo) == ("", "")  # both optional
+    assert site.police_code == "".join(c for c in site.police_record if c.isdigit())
+    path = catalog_dir / "site.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "党政机关标识链接: bszs.conac.cn/sitename\n", encoding="utf-8")
+    message = problems(catalog_dir)
+    assert "site.yml" in message and "党政机关标识链接" in message and "不是 https:// 开头的网址" in message

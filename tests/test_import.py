@@ -302,7 +302,7 @@ def test_built_document_page_shows_the_published_metadata(imported, built):
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", box, re.S)]
     assert cells == ["11999900MB0000002X/2022-00041", "城乡建设、环境保护", "示例市人民政府办公室", "2022-05-20",
                      "示例市人民政府办公室关于印发示例市老旧小区改造实施方案的通知", "示政办发[2022]15号", "2022-05-25",
-                     "有效", ""]
+                     "有效", "无"]  # no 主题词: "无", never a blank cell
     body = page[page.index('<div class="gk-body">'):]
     assert "<td>东城片区</td>" in body and "<td>示例市粮食局宿舍</td>" in body and "<th><strong>片区</strong></th>" in body
     assert "<p>本方案所称老旧小区，是指建成年代较早、配套设施不全、群众改造意愿强烈的住宅小区。" in body

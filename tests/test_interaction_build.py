@@ -61,7 +61,7 @@ def test_interpretation_shows_its_original_with_number_and_date(site):
 
 def test_interpretation_column_lists_original_and_form(site):
     page = text(site, "xxgk/zcwj/zcjd")
-    rows = page.split('class="gk-list"', 1)[1].split("</table>")[0].split("<tr>")[2:]
+    rows = page.split('<table class="gk-list ', 1)[1].split("</table>")[0].split("<tr>")[2:]
     assert len(rows) == 2
     assert "《测试市物业管理办法》政策解读" in rows[0] and "文字解读" in rows[0]  # newest first
     assert "图解" in rows[1] and "测政发〔2026〕1号" in rows[1] and "wj/szf/2026/gf-1/" in rows[1]

@@ -63,6 +63,7 @@ def test_demo_has_consultations_in_every_state(demo):
     assert len({f.year for f in interaction.figures()}) >= 2
 
 
+@pytest.mark.browser
 def test_demo_consultation_built_open_reads_closed_after_its_close(demo_site, page, demo_url):
     built_open = []
     for path in sorted((demo_site / "wj").rglob("index.html")):

@@ -280,7 +280,8 @@ def test_document_page_escapes_every_field(tricky):
     assert f'<th scope="row">名称</th><td colspan="3">{title}</td>' in text
     assert f"<title>{title} - 测试市政府信息公开</title>" in text
     assert f'<meta name="description" content="{esc(SUMMARY)}">' in text
-    assert f'<td>{esc(NUMBER)}</td>' in text and f'<p class="gk-docno">{esc(NUMBER)}</p>' in text
+    number = f'<span class="gk-id">{esc(NUMBER)}</span>'
+    assert f"<td>{number}</td>" in text and f'<p class="gk-docno">{number}</p>' in text
     assert f"<td>教育，{esc(KEYWORD)}</td>" in text
     assert f'<th scope="row">发布机构</th><td>{esc(ORG)}</td>' in text
     # The link to the attachment is percent-encoded (URL context), its name escaped (text context).
@@ -300,9 +301,9 @@ def test_lists_directory_home_and_neighbours_escape_the_title(tricky):
                 "xxgk", "xxgk/jyj", ""):    # 最新公开 on the section home, the 发布主体 home and the home page
         assert link.search(page_text(tricky, rel)), rel
     directory = page_text(tricky, "xxgk/mulu/2025")
-    assert f"<td>{esc(SUMMARY)}</td>" in directory
+    assert f'<td data-label="内容概述">{esc(SUMMARY)}</td>' in directory
     # A 内容概述 derived from a body with inline HTML is its text, not its markup.
-    assert "<td>关于加强管理&amp;说明的通知。</td>" in directory
+    assert '<td data-label="内容概述">关于加强管理&amp;说明的通知。</td>' in directory
     neighbours = [p for p in tricky.glob("wj/jyj/2025/*/index.html") if p.parent.name != "tricky"]
     footers = [p.read_text("utf-8") for p in neighbours]
     assert any(f'aria-label="上一页: {title}"' in t or f'aria-label="下一页: {title}"' in t for t in footers)

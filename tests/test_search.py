@@ -11,7 +11,7 @@ import pytest
 
 from gongkai.search.index import Facets, Record, build_index
 from gongkai.search.t2s import T2S
-from gongkai.search.text import html_to_text
+from gongkai.search.text import html_to_text, prose_text
 from gongkai.search.tokenize import EXACT, FACET, exact_key, exact_terms, fold, query_terms, terms
 
 
@@ -243,3 +243,10 @@ def test_two_processes_write_exactly_what_one_writes(tmp_path, monkeypatch):
     assert len(files_one) == stats.files
     for rel in files_one:
         assert (one / rel).read_bytes() == (two / rel).read_bytes(), rel
+
+
+def test_snippet_text_is_running_text_without_tables_or_controls():
+    html = ('<div class="gk-report-bar"><button>打印本报告</button></div><p>全年新收申请197件。</p>'
+            '<table><tr><td>自然人</td><td>153</td></tr></table><nav>上一页</nav><p>办结率100%。</p>')
+    assert prose_text(html) == "全年新收申请197件。 办结率100%。"
+    assert "153" in html_to_text(html)  # the index still holds the table's words

@@ -140,6 +140,37 @@ def test_pasted_doc_number_or_index_number_puts_that_document_first(spage, site_
     assert spage.get_attribute(".gk-hit", "class") == "gk-hit gk-hit--exact"
 
 
+@pytest.mark.parametrize("typed, label", [("测教发[2025]5号", "文号"), ("999100002/2025-00002", "索引号")])
+def test_an_exact_number_is_announced_as_found_alone_without_partial_matches(spage, site_url, typed, label):
+    assert open_results(spage, site_url, typed) == ["wj/jyj/2025/gf-2/"]
+    status = spage.inner_text("[data-gk-status]")
+    assert status.startswith(f"按{label}找到") and "部分匹配" not in status, status
+    assert spage.locator("[data-gk-nearest]").is_hidden()
+
+
+def test_a_number_that_names_nothing_says_so_and_offers_the_nearest(spage, site_url):
+    # 测教发〔2025〕6号 does not exist; 〔2025〕5号 and 7号 do, and no other document may be shown for "6", "号", "2025".
+    assert open_results(spage, site_url, "测教发〔2025〕6号") == []
+    assert spage.inner_text("[data-gk-status]").startswith("未找到文号“测教发〔2025〕6号”")
+    nearest = spage.locator("[data-gk-nearest]")
+    assert nearest.is_visible()
+    assert re.search(r"最接近的文号（测教发〔2025〕[57]号）", nearest.inner_text()), nearest.inner_text()
+    href = nearest.locator("a").get_attribute("href")
+    assert href.endswith(("wj/jyj/2025/gf-2/", "wj/jyj/2025/gf-3/")), href
+
+
+def test_filters_are_folded_on_a_phone_and_open_on_a_desktop(spage, site_url):
+    spage.set_viewport_size({"width": 390, "height": 844})
+    open_results(spage, site_url, "教育")
+    assert spage.locator("#gk-p").is_hidden()
+    assert spage.locator(".gk-hit").first.bounding_box()["y"] < 844  # a result in the first screen
+    open_results(spage, site_url, "教育", p="jyj")  # a filter in use stays visible
+    assert spage.locator("#gk-p").is_visible()
+    spage.set_viewport_size({"width": 1280, "height": 800})
+    open_results(spage, site_url, "教育")
+    assert spage.locator("#gk-p").is_visible()
+
+
 def test_regulation_number_without_brackets(spage, site_url):
     assert open_results(spage, site_url, "测试市人民政府令第1号")[0] == "wj/szf/2025/gz-1/"
 
@@ -228,7 +259,7 @@ def test_keyboard_only_with_visible_focus(spage, site_url):
             return [e.id || e.textContent.trim(), s.outlineStyle, s.outlineWidth]; }""")
         order.append(focused[0])
         assert focused[1] != "none" and focused[2] != "0px", focused
-    assert order[:8] == ["搜索", "gk-p", "gk-c", "gk-t", "gk-y", "gk-k", "gk-sort", "清除条件"]
+    assert order[:9] == ["搜索", "筛选与排序", "gk-p", "gk-c", "gk-t", "gk-y", "gk-k", "gk-sort", "清除条件"]
     # Change a filter from the keyboard: focus it, pick with the arrow keys.
     spage.focus("#gk-p")
     spage.select_option("#gk-p", "szf")

@@ -57,6 +57,7 @@ class Record:
     doc_number: str | None = None  # 文号
     index_number: str | None = None  # 索引号
     display: dict = field(default_factory=dict)  # labels shown with the result (发布主体 name, 栏目 name …)
+    snippet: str | None = None  # running text for the result snippet, when it differs from the indexed text
 
 
 @dataclass
@@ -148,7 +149,8 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
                 found.append(value)
         postings += len(values)
 
-        text = rec.text[:TEXT_LIMIT] if len(rec.text) > TEXT_LIMIT else rec.text
+        text = rec.text if rec.snippet is None else rec.snippet
+        text = text[:TEXT_LIMIT] if len(text) > TEXT_LIMIT else text
         fragment = {"u": rec.url, "t": rec.title, "x": text}
         if rec.published:
             fragment["d"] = rec.published.isoformat()

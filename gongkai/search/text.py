@@ -13,6 +13,15 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _SPACE_RE = re.compile(r"\s+")
 
 
+# What a snippet must not show: table rows flattened into a run of cells, and the labels of controls.
+_NOT_PROSE_RE = re.compile(r"<(table|button|form|nav|select|figure|svg)\b.*?</\1\s*>", re.S | re.I)
+
+
+def prose_text(markup: str) -> str:
+    """The page's running text for result snippets: without tables, controls, navigation and figures."""
+    return html_to_text(_NOT_PROSE_RE.sub(" ", markup))
+
+
 def html_to_text(markup: str) -> str:
     text = _DROP_RE.sub(" ", markup)
     text = _BLOCK_RE.sub(" ", text)

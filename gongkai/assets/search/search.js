@@ -24,6 +24,8 @@
   var status = root.querySelector("[data-gk-status]");
   var list = root.querySelector("[data-gk-results]");
   var pager = root.querySelector("[data-gk-pager]");
+  var notice = root.querySelector("[data-gk-nearest]");
+  var filters = root.querySelector("[data-gk-filters]");
   var yearSelect = form.elements.y;
   var files = new Map();
   var t2s = new Map();
@@ -207,6 +209,11 @@
         ids.sort(byScore);
         near.sort(byScore);
       }
+      // A pasted 文号/索引号 is a lookup: the document it names stands alone on top, followed only by documents
+      // holding every term; partial matches on its digits and "号" would be noise. A number that names nothing
+      // shows no results at all (render() then offers the nearest number).
+      if (exact) near = [];
+      if (exact && !pinned.length) ids = [];
       var full = ids.length;
       ids = ids.concat(near);
       if (pinned.length) ids = pinned.concat(ids.filter(function (id) { return pinned.indexOf(id) < 0; }));
@@ -217,7 +224,34 @@
           if (id >= r[1] && id <= r[2]) { years.set(r[0], (years.get(r[0]) || 0) + 1); break; }
         }
       });
-      return { ids: ids, full: full, near: near.length, pinned: pinned, exact: exact, years: years };
+      var result = { ids: ids, full: full, near: near.length, pinned: pinned, exact: exact, years: years };
+      if (!exact || pinned.length) return result;
+      return nearestNumber(exact).then(function (nearest) { result.nearest = nearest; return result; });
+    });
+  }
+
+  // The indexed 文号 (or 索引号) closest to one that names nothing: same issuer prefix, nearest year and number.
+  // Exact terms are sorted like every term, so candidates sit in the shard where the number would be, or next to it.
+  function nearestNumber(key) {
+    var prefix = "\u0002" + key.split(/[〔\/]/)[0];
+    var digits = function (k) { return (k.match(/\d+/g) || []).map(Number); };
+    var want = digits(key);
+    var n = shardOf("\u0002" + key);
+    var around = [n - 1, n, n + 1].filter(function (k) { return k >= 0 && k < meta.shards.length; });
+    return Promise.all(around.map(shard)).then(function (maps) {
+      var best = null, bestCost = Infinity;
+      maps.forEach(function (terms) {
+        terms.forEach(function (entry, term) {
+          if (term.indexOf(prefix) !== 0 || term === "\u0002" + key) return;
+          var have = digits(term.slice(1)), cost = 0;
+          for (var i = 0; i < Math.max(have.length, want.length); i++) {
+            cost = cost * 100000 + Math.abs((have[i] || 0) - (want[i] || 0));
+          }
+          if (cost < bestCost) { bestCost = cost; best = term; }
+        });
+      });
+      if (!best) return null;
+      return postings(best).then(function (entry) { return entry && entry.ids.length ? fragment(entry.ids[0]) : null; });
     });
   }
 
@@ -311,7 +345,28 @@
         list.appendChild(li);
       });
       var text;
-      if (!state.q.trim() && !total && !hasFilters(state)) text = "请输入关键词，或选择筛选条件。";
+      var isIndex = result.exact && INDEX_NUMBER_RE.test(result.exact);
+      var what = isIndex ? "索引号" : "文号";
+      notice.textContent = "";
+      notice.hidden = true;
+      if (result.exact && result.pinned.length) {
+        text = "按" + what + "找到：" + state.q.trim();
+        if (total > result.pinned.length) text += "；另有 " + (total - result.pinned.length) + " 条结果包含这些字词";
+      } else if (result.exact) {
+        text = "未找到" + what + "“" + state.q.trim() + "”";
+        if (result.nearest) {
+          text += "，请核对。";
+          var a = document.createElement("a");
+          a.href = new URL(result.nearest.u, siteUrl).href;
+          a.textContent = result.nearest.t;
+          notice.appendChild(document.createTextNode("最接近的" + what + "（" +
+            (isIndex ? result.nearest.i : result.nearest.n || result.nearest.i) + "）："));
+          notice.appendChild(a);
+          notice.hidden = false;
+        } else {
+          text += "，请核对后重试。";
+        }
+      } else if (!state.q.trim() && !total && !hasFilters(state)) text = "请输入关键词，或选择筛选条件。";
       else if (!total) text = "没有找到相关结果。请减少关键词、检查用字，或清除筛选条件。";
       else if (!result.near) text = "找到 " + total + " 条结果";
       else if (!result.full) text = "没有同时包含全部关键词的结果，以下 " + total + " 条为部分匹配";
@@ -432,6 +487,10 @@
   });
 
   writeForm();
+  // Filters are folded away on phones so the results come first; open where there is room or one is in use.
+  if (filters && (hasFilters(state) || state.sort === "date" || window.matchMedia("(min-width: 45em)").matches)) {
+    filters.open = true;
+  }
   root.classList.add("gk-search--ready");
   update(true);
 })();

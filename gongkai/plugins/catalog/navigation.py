@@ -5,6 +5,8 @@ from __future__ import annotations
 from gongkai import templating
 from gongkai.model import Column
 
+from .theme import name_nested_navs
+
 
 def section_nav(nav, section: str, title: str, roots: list[Column]):
     """``nav`` with the section's entry replaced by the column tree (appended when the nav does not name it).
@@ -84,7 +86,7 @@ class NavCache:
     def __call__(self, page, caller):
         key = self.key(page)
         if key is None:
-            return caller()
+            return name_nested_navs(caller())
         if key not in self.html:
-            self.html[key] = caller()
+            self.html[key] = name_nested_navs(caller())
         return self.html[key]

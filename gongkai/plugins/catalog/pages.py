@@ -8,14 +8,16 @@ from typing import Callable
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
+from gongkai.applyform import application_form, form_docx
 from gongkai.model import Catalog, Column, Document, Organization
 
 from .index import DocumentIndex, newest_first
-from .structure import (ColumnPage, Crumb, DirectoryPage, GeneratedPage, GuidePage, OrganizationHome, Overview,
-                        Pager, SectionHome, SiteMap, TreeNode)
+from .structure import (ApplyBox, ApplyFormPage, ColumnPage, Crumb, DirectoryPage, GuidePage,
+                        OrganizationHome, Overview, Pager, SectionHome, SiteMap, TreeNode)
 
 # Path segments the section uses itself; a column or 发布主体 id may not take them.
-RESERVED_IDS = {"mulu", "page", "wzdt"}
+RESERVED_IDS = {"mulu", "page", "wzdt", "sqb"}
+FORM_DIR = "sqb"  # 政府信息公开申请表 of a 发布主体: xxgk/<发布主体>/sqb/
 LATEST_COUNT = 10
 
 
@@ -56,6 +58,21 @@ class SectionLayout:
     def org_url(self, org: Organization) -> str:
         return self._orgs[org.id]
 
+    def form_url(self, org: Organization) -> str:
+        """The 发布主体's 政府信息公开申请表 page."""
+        return self.url(self.src(org.id, FORM_DIR))
+
+    def apply_box(self, org: Organization | None) -> ApplyBox:
+        """Where a visitor finds the 指南, the 申请表 and the 依申请公开 procedure (for one 发布主体 or the site)."""
+        def first(kind):
+            return next((c for c in self.catalog.walk() if c.kind == kind and (org is None or c.applies(org))), None)
+        guide, procedure = first("指南"), first("依申请公开")
+        section = self.url(self.src(org.id if org else ""))
+        guide_url = self.column_url(guide, org) if guide else section
+        procedure_url = self.column_url(procedure, org) if procedure else guide_url
+        form_url = self.form_url(org) if org else procedure_url
+        return ApplyBox(guide_url, form_url, procedure_url, org)
+
     def crumbs(self, column: Column | None = None, org: Organization | None = None) -> list[Crumb]:
         """Breadcrumbs down to a 发布主体's home and a column (inclusive)."""
         trail = [Crumb("首页", self.home_url)] if self.home_url is not None else []
@@ -73,7 +90,7 @@ class SectionPages:
     ``add`` creates the page's File and registers its structure with the core.
     """
 
-    def __init__(self, layout: SectionLayout, index: DocumentIndex, add: Callable[[str, GeneratedPage], File],
+    def __init__(self, layout: SectionLayout, index: DocumentIndex, add: Callable[..., File],
                  page_size: int, directory_page_size: int, overview_size: int):
         self.layout, self.index, self.add = layout, index, add
         self.catalog = layout.catalog
@@ -89,7 +106,8 @@ class SectionPages:
         base = layout.crumbs()
         self.add(layout.src(), SectionHome(layout.src(), layout.section_url, layout.title, base[:-1],
                                            tree=self.tree(None), organizations=list(groups.items()),
-                                           latest=latest, directory_url=directory_root))
+                                           latest=latest, directory_url=directory_root,
+                                           apply=layout.apply_box(None)))
         self.add("wzdt/index.md", SiteMap("wzdt/index.md", layout.url("wzdt/index.md"), "网站地图", base[:-1],
                                           tree=self.tree(None),
                                           organizations=[(o, layout.org_url(o)) for o in catalog.organizations.values()]))
@@ -100,7 +118,8 @@ class SectionPages:
                 self.add(src, OrganizationHome(
                     src, layout.org_url(org), f"{org.name}信息公开", layout.crumbs(org=org)[:-1], organization=org,
                     tree=self.tree(org), children=[(c, layout.org_url(c)) for c in catalog.children_of(org)],
-                    latest=mine, directory_url=layout.url(layout.src(org.id, "mulu"))))
+                    latest=mine, directory_url=layout.url(layout.src(org.id, "mulu")), apply=layout.apply_box(org)))
+                self.form_pages(org)
             for column in catalog.walk():
                 if org is None or column.applies(org):
                     self.column_pages(column, org)
@@ -109,7 +128,8 @@ class SectionPages:
     def tree(self, org: Organization | None) -> list[TreeNode]:
         def node(column):
             return TreeNode(column, self.layout.column_url(column, org), self.index.count(column, org),
-                            [node(c) for c in column.children if org is None or c.applies(org)])
+                            [node(c) for c in column.children if org is None or c.applies(org)],
+                            empty_reason=column.empty_reasons.get(org.id, "") if org else "")
         return [node(c) for c in self.catalog.roots if org is None or c.applies(org)]
 
     def paginated(self, parts: list[str], total: int, size: int) -> list[tuple[str, str]]:
@@ -137,12 +157,16 @@ class SectionPages:
         elif applicable and all(o.id in column.empty_reasons for o in applicable):
             # site-wide: explained only when every 发布主体 it applies to has said why it has nothing
             common["empty_reason"] = "；".join(f"{o.label}：{column.empty_reasons[o.id]}" for o in applicable)
+        if column.kind == "依申请公开":
+            common["apply"] = layout.apply_box(org)
+            if org is None:
+                common["forms"] = [(o, layout.apply_box(o)) for o in applicable]
         parts = [org.id if org else "", column.path]
         if column.kind == "指南":
             src = layout.src(*parts)
             guides = [(o, layout.column_url(column, o)) for o in applicable] if org is None else []
             self.add(src, GuidePage(src, layout.url(src), title, crumbs, documents=docs, guides=guides,
-                                    tree=self.tree(org) if org else [],
+                                    tree=self.tree(org) if org else [], apply=layout.apply_box(org) if org else None,
                                     directory_url=layout.url(layout.src(org.id if org else "", "mulu")), **common))
             return
         size = self.page_size
@@ -152,6 +176,15 @@ class SectionPages:
             self.add(src, ColumnPage(src, url, title if number == 1 else f"{title}（第{number}页）", crumbs,
                                      documents=docs[(number - 1) * size:number * size],
                                      pager=Pager(number, urls, len(docs)), **common))
+
+    def form_pages(self, org: Organization) -> None:
+        """The 政府信息公开申请表: a printable page and the same form as DOCX, made now from the 指南 data."""
+        layout = self.layout
+        form = application_form(org)
+        src = layout.src(org.id, FORM_DIR)
+        docx = self.add(f"{layout.section}/{org.id}/{FORM_DIR}/{org.id}-zfxxgk-sqb.docx", None, form_docx(form))
+        self.add(src, ApplyFormPage(src, layout.url(src), form.title, layout.crumbs(org=org), form=form,
+                                    docx_url=docx.url, apply=layout.apply_box(org)))
 
     def directory_pages(self, org: Organization | None) -> None:
         """政府信息公开目录: an index of years, then each year's items paginated."""
@@ -167,11 +200,18 @@ class SectionPages:
                       for year in sorted(by_year, reverse=True)}
         years = [(year, pages[0][1], len(by_year[year])) for year, pages in year_pages.items()]
         crumbs = layout.crumbs(org=org)
+        items_of = {year: sorted(by_year[year], key=lambda d: (d.written, d.index_number), reverse=True)
+                    for year in year_pages}
+        newest = next(iter(year_pages), None)
+        # The 目录's own address opens on the newest year rather than on an empty "choose a year".
+        opening = {} if newest is None else dict(
+            year=newest, documents=items_of[newest][:size],
+            pager=Pager(1, [url for _, url in year_pages[newest]], len(items_of[newest])))
         self.add(index_src, DirectoryPage(index_src, layout.url(index_src), name, crumbs, organization=org,
-                                          years=years))
+                                          years=years, **opening))
         crumbs = crumbs + [Crumb("政府信息公开目录", layout.url(index_src))]
         for year, pages in year_pages.items():
-            items = sorted(by_year[year], key=lambda d: (d.written, d.index_number), reverse=True)
+            items = items_of[year]
             urls = [url for _, url in pages]
             for number, (src, url) in enumerate(pages, start=1):
                 self.add(src, DirectoryPage(

@@ -42,6 +42,8 @@ log = logging.getLogger("mkdocs.plugins.gongkai")
 # Event priorities (docs/architecture.md, "Event timeline"). Feature plugins run at MkDocs' default 0 between
 # the core's early and late stages, whatever their place in mkdocs.yml.
 FIRST, LOAD, GENERATE, LAST = 100, 50, -50, -100
+# Column kinds that get a tab of their own in the header (gongkai/partials/tabs.html).
+TAB_KINDS = ("指南", "政策解读", "意见征集", "依申请公开")
 
 
 class TemplateView:
@@ -56,6 +58,25 @@ class TemplateView:
         self.column_urls = {c.id: layout.column_url(c) for c in catalog.walk()}  # column id → site-wide page
         self.latest = latest
         self.nav_cache = NavCache()
+        self.home_url = layout.home_url
+        self.apply = layout.apply_box(None)
+        self.tabs = [Crumb("首页", layout.home_url)] if layout.home_url is not None else []
+        self.tabs.append(Crumb(layout.title, layout.section_url))
+        # The catalog's top-level columns a visitor looks for by name, then the 目录.
+        self.tabs += [Crumb(c.name, layout.column_url(c)) for c in catalog.roots if c.kind in TAB_KINDS]
+        self.tabs.append(Crumb("政府信息公开目录", self.directory_url))
+
+    def current_tab(self, page) -> Crumb | None:
+        """The tab whose address is the longest prefix of the page's (the home tab only on the home page)."""
+        url = page.url if page is not None else None
+        if url is None:
+            return None
+        best = None
+        for tab in self.tabs:
+            if (url == tab.url or (tab.url and url.startswith(tab.url))) and \
+                    (best is None or len(tab.url) > len(best.url)):
+                best = tab
+        return best
 
 
 class CatalogPlugin(BasePlugin[CatalogConfig]):
@@ -115,7 +136,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.index.add(doc)
 
     def add_page(self, files: Files, config: MkDocsConfig, src_uri: str, page: GeneratedPage | None = None,
-                 content: str = "") -> File:
+                 content: str | bytes = "") -> File:
         """A generated file; with ``page``, a page the core renders with ``page.template`` and ``listing``."""
         file = File.generated(config, src_uri, content=content)
         files.append(file)
@@ -221,6 +242,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             raise PluginError(f"{self.config.catalog_dir}: id {'、'.join(clashes)} 是保留字（{'、'.join(sorted(RESERVED_IDS))}），"
                               "请改用其他 id")
         theme.add_template_dir(config, theme.TEMPLATES_DIR)
+        theme.add_template_dir(config, theme.FRAME_DIR)
         self.layout = SectionLayout(config, self.catalog, self.config.section, self.config.section_title)
         self.index = DocumentIndex(self.catalog)
         config.nav = section_nav(config.nav, self.config.section, self.config.section_title, self.catalog.roots)
@@ -247,6 +269,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             return files
         self._guard.check(files)
         self.layout.home_url = "" if files.get_file_from_path("index.md") else None
+        logo = self.catalog.site.logo
+        if logo and files.get_file_from_path(logo) is None:
+            self.problems.add(f"{self.config.catalog_dir}/site.yml", f"网站标志文件“{logo}”不存在", field="网站标志",
+                              fix=f"把图片放到 {Path(config.docs_dir).name}/{logo}，或删去“网站标志”一行使用默认标志")
         prefix = self.config.documents_dir.strip("/") + "/"
         loader = DocumentLoader(self.catalog, self.problems, self.extra_fields, today=self.as_of,
                                 future_days=self.config.future_days)
@@ -308,7 +334,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.index.freeze(self.sorters)
         latest = sorted(self.index.documents, key=newest_first, reverse=True)[:LATEST_COUNT]
         self.view = TemplateView(self.catalog, self.layout, latest)
-        SectionPages(self.layout, self.index, lambda src, page: self.add_page(files, config, src, page),
+        SectionPages(self.layout, self.index,
+                     lambda src, page, content="": self.add_page(files, config, src, page, content),
                      self.config.page_size, self.config.directory_page_size, self.config.overview_size).generate()
         for doc in self.index.documents:
             self._crumbs[doc.src_path] = self.layout.crumbs(doc.columns[0], doc.publisher)
@@ -408,6 +435,15 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         context["gongkai"] = self.view
         src = page.file.src_uri
         doc = self.index.by_src.get(src)
+        if page.file.generated_by or (doc is not None and not page.toc.items):
+            # No 目录 sidebar on generated pages (lists, 年报 tables need the width) nor on a document without
+            # headings, where it would be empty.
+            hide = page.meta.get("hide") or []
+            page.meta["hide"] = [*hide, "toc"] if "toc" not in hide else hide
+        # On gongkai's pages prev/next are the neighbours within the column (documents only), never MkDocs' nav
+        # order, which chains unrelated columns; a site's own Markdown pages keep the theme's.
+        if doc is not None or page.file.generated_by:
+            page.previous_page = page.next_page = None
         if doc is not None:
             context["document"] = doc
             context["publisher"] = doc.publisher

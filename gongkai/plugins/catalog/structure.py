@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gongkai.applyform import ApplicationForm
 from gongkai.model import Column, Document, Organization
 
 
@@ -47,6 +48,7 @@ class TreeNode:
     url: str
     count: int
     children: list["TreeNode"] = field(default_factory=list)
+    empty_reason: str = ""  # the catalog's 暂无 reason for this 发布主体, shown instead of a count of 0
 
 
 @dataclass
@@ -57,6 +59,16 @@ class Overview:
     url: str
     count: int
     documents: list[Document]
+
+
+@dataclass
+class ApplyBox:
+    """依申请公开 at a glance on a home page: where the 指南, the 申请表 and the procedure are, and who receives."""
+
+    guide_url: str
+    form_url: str
+    procedure_url: str
+    organization: Organization | None = None  # the 受理机构's owner; None on the section home
 
 
 @dataclass
@@ -77,15 +89,17 @@ class SectionHome(GeneratedPage):
     organizations: list[tuple[str, list[tuple[Organization, str, int]]]] = field(default_factory=list)
     latest: list[Document] = field(default_factory=list)
     directory_url: str = ""
+    apply: "ApplyBox | None" = None
 
     template = "gongkai/section.html"
 
 
 @dataclass
 class OrganizationHome(GeneratedPage):
-    """一个发布主体的信息公开 home."""
+    """一个发布主体的信息公开 home: 最新公开, the 依申请公开 box, then the column tree."""
 
     organization: Organization | None = None
+    apply: "ApplyBox | None" = None
     tree: list[TreeNode] = field(default_factory=list)
     children: list[tuple[Organization, str]] = field(default_factory=list)
     latest: list[Document] = field(default_factory=list)
@@ -106,6 +120,8 @@ class ColumnPage(GeneratedPage):
     by_organization: list[tuple[Organization, str, int]] = field(default_factory=list)
     empty_reason: str = ""
     site_wide_url: str = ""
+    apply: ApplyBox | None = None  # 依申请公开 columns: the 申请表 and 受理机构
+    forms: list[tuple[Organization, ApplyBox]] = field(default_factory=list)  # site-wide 依申请公开: every 发布主体's
 
     template = "gongkai/column.html"
 
@@ -121,8 +137,24 @@ class GuidePage(ColumnPage):
     guides: list[tuple[Organization, str]] = field(default_factory=list)
     tree: list[TreeNode] = field(default_factory=list)
     directory_url: str = ""
+    apply: ApplyBox | None = None
 
     template = "gongkai/guide.html"
+
+
+@dataclass
+class ApplyFormPage(GeneratedPage):
+    """政府信息公开申请表 of one 发布主体: printable on A4, with the same form as a DOCX download."""
+
+    form: ApplicationForm | None = None
+    docx_url: str = ""
+    apply: ApplyBox | None = None
+
+    template = "gongkai/apply-form.html"
+
+    @property
+    def organization(self) -> Organization:
+        return self.form.organization
 
 
 @dataclass

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import jinja2
 import material.templates as material_templates
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+# gongkai's main.html (skip link, 无障碍 bar, tabs around every page). Kept apart from TEMPLATES_DIR on purpose:
+# templates are autoescaped by name (gongkai/templating.py), and a site's own overrides/main.html, which prints
+# page.content the way mkdocs-material's does, must stay unescaped; this main.html prints no value itself.
+FRAME_DIR = PACKAGE_DIR / "frame"
 ASSETS_DIR = PACKAGE_DIR / "assets"
 CORE_ASSETS = ("assets/gongkai/gongkai.css", "assets/gongkai/gongkai.js")
 
@@ -50,6 +56,21 @@ def add_asset_files(files: Files, config: MkDocsConfig) -> None:
             src_uri = "assets/" + path.relative_to(ASSETS_DIR).as_posix()
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+
+
+# mkdocs-material labels a nested nav by the label that only holds its expand icon, so every nested nav of a
+# section with an index page is named "" and screen readers cannot tell them apart (axe: landmark-unique).
+_NESTED_NAV_RE = re.compile(r'(<nav class="md-nav" data-md-level="\d+") aria-labelledby="[^"]*"([^>]*>\s*'
+                            r'<label class="md-nav__title"[^>]*>)(.*?)</label>', re.S)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def name_nested_navs(html: str) -> Markup:
+    """Name each nested nav after its section title instead of the icon-only label."""
+    def named(m):
+        title = " ".join(_TAG_RE.sub("", m.group(3)).split())
+        return f'{m.group(1)} aria-label="{Markup.escape(title)}"{m.group(2)}{m.group(3)}</label>'
+    return Markup(_NESTED_NAV_RE.sub(named, str(html)))
 
 
 def add_material_prefix(env: jinja2.Environment) -> None:

@@ -23,7 +23,7 @@ from gongkai.model import DOCUMENT_KINDS, TOPICS
 from gongkai.plugins.catalog.plugin import active_core
 from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
 from gongkai.search.index import Facets, Record, build_index
-from gongkai.search.text import html_to_text
+from gongkai.search.text import html_to_text, prose_text
 
 from .config import SearchConfig
 from .structure import SearchView
@@ -110,11 +110,14 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if isinstance(search, dict) and search.get("exclude"):
             return html
         text = html_to_text(html)
+        prose = prose_text(html)
+        snippet = prose if prose != text else None
         doc = self.core.doc_for_page(page) if self.core else None
         if doc is None:
             # page.title is HTML (MkDocs keeps entities in a title from the first heading; gongkai escapes one
             # from front matter); the index holds plain text.
-            self.records.append(Record(url=page.url, title=unescape(page.title or ""), text=text))
+            self.records.append(Record(url=page.url, title=unescape(page.title or ""), text=text,
+                                       snippet=snippet))
             return html
         catalog = self.core.catalog
         columns = [c.id for col_id in doc.column_ids for c in catalog.columns[col_id].lineage]
@@ -125,7 +128,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             url=self.core.url_of(doc), title=doc.title, text=text, published=doc.published,
             publisher=doc.publisher_id, columns=columns, topic=doc.topic, kind=doc.kind,
             doc_number=doc.doc_number, index_number=doc.index_number,
-            display={"p": org.name, "c": catalog.columns[doc.column_id].name}))
+            display={"p": org.name, "c": catalog.columns[doc.column_id].name}, snippet=snippet))
         return html
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
