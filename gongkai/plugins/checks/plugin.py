@@ -1,8 +1,9 @@
 """The checks plugin: pre-publication checks (发布前检查) inside ``mkdocs build``.
 
 Model checks (个人信息, 空白栏目, 栏目不更新, 公开时限, 年报, 解读与征集) run at the end of ``on_files``, once
-every feature plugin has registered its documents with the core; the link check runs in ``on_post_build`` over
-the written HTML. All findings are then reported together: errors fail a ``--strict`` build (PluginError) and are
+every feature plugin has registered its documents with the core; the link check reads each page's final HTML as
+MkDocs produces it (``on_post_page``), checked against the files the build writes, and completes in
+``on_post_build``. All findings are then reported together: errors fail a ``--strict`` build (PluginError) and are
 logged as errors otherwise; warnings are logged at INFO level, because MkDocs' ``--strict`` fails on any logged
 warning, and fail the build only with ``fail_on_warnings``.
 """
@@ -24,7 +25,7 @@ from ...checks.extract import SCANNED_SUFFIXES, UNREADABLE_SUFFIXES
 from ...checks.findings import SEVERITIES, Finding, apply_severities
 from ...checks.freshness import check_freshness, check_home, parse_limit
 from ...checks.interaction import check_interaction
-from ...checks.links import check_external, link_findings, scan_site
+from ...checks.links import LinkChecker, check_external, link_findings
 from ...checks.pii import scan_file
 from ...checks.reports import check_annual_reports
 from .config import ChecksConfig
@@ -42,6 +43,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.input_problems: list[Finding] = []
         self.external: dict[str, list[str]] = {}
         self.sources: dict[str, tuple[str, str | None]] = {}
+        self.links: LinkChecker | None = None
+        self._static_html: list = []  # HTML files MkDocs copies as they are: their links are checked too
         self.as_of = dt.date.today()
         self.raise_on_errors = True  # `gongkai check` turns this off and reports itself
 
@@ -66,6 +69,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             except ValueError as exc:
                 raise PluginError(f"gongkai/checks: update_limits · {key}: {exc}") from None
         self.findings, self.input_problems, self.external, self.sources = [], [], {}, {}
+        self.links, self._static_html = None, []
         return config
 
     def _on(self, name: str) -> bool:
@@ -141,12 +145,43 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
     # ------------------------------------------------------------------ links, then the report
 
+    def on_env(self, env, config, files):
+        """The files the build writes are known now, before any page is written: links resolve against them."""
+        if self.core is None or not self._on("links"):
+            return env
+        site = Path(config.site_dir)
+
+        def read(rel: str) -> str | None:  # only files the build did not render itself (rare)
+            path = site / rel
+            return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+
+        included = [f for f in files if f.inclusion.is_included()]
+        self.links = LinkChecker((f.dest_uri for f in included), exists=lambda rel: (site / rel).is_file(),
+                                 read=read)
+        self._static_html = [f for f in included if not f.is_documentation_page() and f.dest_uri.endswith(".html")]
+        return env
+
+    @event_priority(-100)  # last: the HTML exactly as written, after every other plugin changed it
+    def on_post_page(self, output, page, config):
+        if self.links is not None and output.strip():
+            self.links.add_page(page.file.dest_uri, output)
+        return output
+
+    @event_priority(-100)
+    def on_post_template(self, output_content, template_name, config):
+        if self.links is not None and template_name.endswith(".html") and output_content.strip():
+            self.links.add_page(template_name, output_content)
+        return output_content
+
     @event_priority(-100)  # after other plugins wrote their files into site_dir; before the core moves the site
     def on_post_build(self, config):
         if self.core is None:
             return
-        if self._on("links"):
-            report = scan_site(config.site_dir)
+        if self.links is not None:
+            for file in self._static_html:
+                self.links.add_page(file.dest_uri, file.content_string)
+            report = self.links.finish()
+            self.links = None
             problems = None
             if self.config.check_external:
                 problems = check_external(sorted(report.external), timeout=self.config.external_timeout)
