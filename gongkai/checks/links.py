@@ -77,7 +77,8 @@ class LinkChecker:
         self.known = set(known)
         self.exists, self.read = exists, read
         self.report = LinkReport()
-        self._ids: dict[str, str] = {}  # page → its ids joined (see _ids)
+        self._ids: dict[str, str] = {}  # page → its ids joined (see _ids), for pages an anchor link points into
+        self._wanted: set[str] = set()  # pages an anchor link points into
         self._resolved: dict[str, str | None] = {}  # site path → the file serving it, None = not known yet
         self._pending: list[tuple[int, Link, str, str | None, str]] = []  # (order, link, rel, file, fragment)
         self._broken: list[tuple[str, int, Link, str]] = []  # (page, order, link, why)
@@ -113,22 +114,40 @@ class LinkChecker:
         report.pages += 1
         self.known.add(page)
         ids = None
+        if page in self._wanted:  # an earlier page links to an anchor here
+            ids = self._ids[page] = _ids(text)
         base = posixpath.dirname(page)
         stripped = _strip(text)
+        seen: dict[str, str | None] = {}  # target → file it resolved to on this page, for repeated targets
         for tag in TAG_RE.finditer(stripped):
             for attr in ATTR_RE.finditer(tag.group(2)):
                 raw = attr.group(2) if attr.group(2) is not None else attr.group(3) or ""
                 target = (html.unescape(raw) if "&" in raw else raw).strip()
-                if not target or target.lower().startswith(SKIP_SCHEMES):
+                if not target:
                     continue
-                parts = urlsplit(target)
-                if parts.scheme or target.startswith("//"):
-                    if parts.scheme in ("http", "https") or target.startswith("//"):
-                        report.external[target].append(page)
+                if target in seen:  # same target, same page: same verdict
+                    file = seen[target]
+                    if file is not None:
+                        report.links += 1
+                        self._order += 1
                     continue
+                if ":" in target or target.startswith("//"):
+                    if target.lower().startswith(SKIP_SCHEMES):
+                        seen[target] = None
+                        continue
+                    parts = urlsplit(target)
+                    if parts.scheme or target.startswith("//"):
+                        if parts.scheme in ("http", "https") or target.startswith("//"):
+                            report.external[target].append(page)
+                        continue
+                    path, fragment = unquote(parts.path), unquote(parts.fragment)
+                elif "#" in target or "?" in target or "%" in target:
+                    parts = urlsplit(target)
+                    path, fragment = unquote(parts.path), unquote(parts.fragment)
+                else:
+                    path, fragment = target, ""
                 report.links += 1
                 self._order += 1
-                path, fragment = unquote(parts.path), unquote(parts.fragment)
                 if not path:
                     file = page
                 else:
@@ -146,6 +165,7 @@ class LinkChecker:
                                               fragment))
                         continue
                 if not fragment or not file.endswith(".html"):
+                    seen[target] = file
                     continue
                 if file == page:
                     if ids is None:
@@ -157,16 +177,20 @@ class LinkChecker:
                     if SEP + fragment + SEP not in self._ids[file]:
                         self._broken.append((page, self._order, self._link(page, target, stripped, tag),
                                              f"页面中没有锚点“#{fragment}”"))
-                else:  # a page rendered later
+                else:  # decided at the end: the page comes later, or came before without anyone asking for its ids
+                    self._wanted.add(file)
                     self._pending.append((self._order, self._link(page, target, stripped, tag), "", file, fragment))
-        self._ids[page] = ids if ids is not None else _ids(text)
 
     @staticmethod
     def _link(page: str, target: str, text: str, tag) -> Link:
         return Link(page, target, text.count("\n", 0, tag.start()) + 1)
 
     def finish(self) -> LinkReport:
-        """Decide the links left open; the report, in page order, as a scan of the written site gives it."""
+        """Decide the links left open; the report, in page order, as a scan of the written site gives it.
+
+        Anchors in a page rendered before any link asked for them are read from the written page: in practice a
+        handful (an anchor link into an earlier page), where keeping every page's anchors would cost memory.
+        """
         for order, link, rel, file, fragment in self._pending:
             if file is None:
                 file = self._file_on_disk(rel)
