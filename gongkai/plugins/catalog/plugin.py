@@ -30,6 +30,7 @@ from .index import DocumentIndex, Sorter, newest_first
 from .navigation import NavCache, section_nav
 from .pages import LATEST_COUNT, RESERVED_IDS, SectionLayout, SectionPages
 from .publishing import DOCUMENT_KEYS, SourceGuard, StagedOutput
+from .rendering import SectionPage, SharedMarkdown, nav_sources
 from .structure import Crumb, GeneratedPage
 
 log = logging.getLogger("mkdocs.plugins.gongkai")
@@ -259,6 +260,13 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                      self.config.page_size, self.config.directory_page_size, self.config.overview_size).generate()
         for doc in self.index.documents:
             self._crumbs[doc.src_path] = self.layout.crumbs(doc.columns[0], doc.publisher)
+        # Pages outside the nav get their Page now (MkDocs would make a plain one): rendered on one shared parser.
+        in_nav = nav_sources(config.nav)
+        shared = SharedMarkdown(config)
+        for src in [*self.index.by_src, *self._generated]:
+            file = files.get_file_from_path(src)
+            if file is not None and file.page is None and src not in in_nav:
+                SectionPage(None, file, config, shared)
         return files
 
     on_files = CombinedEvent(_load_documents, _generate)
