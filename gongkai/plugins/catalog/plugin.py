@@ -29,6 +29,7 @@ from .config import CatalogConfig
 from .index import DocumentIndex, Sorter, newest_first
 from .navigation import NavCache, section_nav
 from .pages import LATEST_COUNT, RESERVED_IDS, SectionLayout, SectionPages
+from .progress import Progress
 from .publishing import DOCUMENT_KEYS, SourceGuard, StagedOutput
 from .rendering import SectionPage, SharedMarkdown, nav_sources
 from .structure import Crumb, GeneratedPage
@@ -82,6 +83,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._guard: SourceGuard | None = None
         self._output: StagedOutput | None = None
         self._reported = 0  # problems already logged
+        self._progress: Progress | None = None
 
     @property
     def active(self) -> bool:
@@ -324,6 +326,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
+        if self._progress is not None:
+            self._progress.step()
         if self.active and page.file.src_uri in self.index.by_src:
             self._guard.note_links(page.url, html)
         return html
@@ -349,20 +353,40 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return context
 
     def on_nav(self, nav, config: MkDocsConfig, files: Files):
-        if self.active:
-            self.view.nav_cache.reset(nav)
+        if not self.active:
+            return nav
+        self.view.nav_cache.reset(nav)
+        # MkDocs now converts every page's Markdown, then renders and writes every page: two counted phases.
+        self._progress = Progress.for_build()
+        self._progress.start("转换 Markdown", len(files.documentation_pages()))
         return nav
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
         if not self.active:
             return env
+        if self._progress is not None:
+            self._progress.start("生成页面", len(files.documentation_pages()))
         env.globals["gongkai"] = self.view
         return theme.configure_env(env, config)
 
     # ---- output -----------------------------------------------------------------------------------------------
 
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig):
+        if self._progress is not None:
+            self._progress.step()
+        return output
+
+    @event_priority(FIRST)
+    def _pages_written(self, config: MkDocsConfig):
+        self._end_progress()
+
+    def _end_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.finish()
+            self._progress = None
+
     @event_priority(LAST * 10)  # after every other plugin's on_post_build, the link check included
-    def on_post_build(self, config: MkDocsConfig):
+    def _publish(self, config: MkDocsConfig):
         if not self.active:
             return
         self._guard.check_unreferenced()
@@ -372,7 +396,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._output.commit()
         log.info(f"发布 {len(self.index.documents)} 件政府信息")
 
+    on_post_build = CombinedEvent(_pages_written, _publish)
+
     def on_build_error(self, error: Exception):
+        self._end_progress()
         if self._output is not None:
             self._output.discard()
 
