@@ -260,8 +260,12 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.view = TemplateView(self.catalog, self.layout, latest)
         SectionPages(self.layout, self.index, lambda src, page: self.add_page(files, config, src, page),
                      self.config.page_size, self.config.directory_page_size, self.config.overview_size).generate()
+        shared_crumbs: dict[tuple[str, str], list[Crumb]] = {}  # one list per column × 发布主体, not per document
         for doc in self.index.documents:
-            self._crumbs[doc.src_path] = self.layout.crumbs(doc.columns[0], doc.publisher)
+            key = (doc.columns[0].id, doc.publisher.id)
+            if key not in shared_crumbs:
+                shared_crumbs[key] = self.layout.crumbs(doc.columns[0], doc.publisher)
+            self._crumbs[doc.src_path] = shared_crumbs[key]
         # Pages outside the nav get their Page now (MkDocs would make a plain one): rendered on one shared parser.
         in_nav = nav_sources(config.nav)
         shared = SharedMarkdown(config)
@@ -300,8 +304,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         doc = self.index.by_src.get(src)
         if doc is not None:
             # The front matter was parsed once already; a leading newline keeps a body starting with '---'
-            # from being read as metadata.
-            return "\n" + doc.body
+            # from being read as metadata. The page holds the body from now on: one copy, not two.
+            body, doc.body = doc.body, ""
+            return "\n" + body
         if src in self._generated:
             return ""
         return None
@@ -325,11 +330,14 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                               fix=f"把它移到 {Path(config.docs_dir).name}/{self.config.documents_dir}/<发布主体>/<年份>/ 下")
         return markdown
 
+    @event_priority(LAST * 10)  # after every plugin that reads the page's Markdown
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         if self._progress is not None:
             self._progress.step()
         if self.active and page.file.src_uri in self.index.by_src:
             self._guard.note_links(page.url, html)
+        if isinstance(page, SectionPage):
+            page.markdown = ""  # rendered: on a 100,000-document site every copy held until the end counts
         return html
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
@@ -371,9 +379,12 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     # ---- output -----------------------------------------------------------------------------------------------
 
+    @event_priority(LAST * 10)
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig):
         if self._progress is not None:
             self._progress.step()
+        if isinstance(page, SectionPage):
+            page.content = ""  # written: the HTML is not needed again, and post_build is where memory peaks
         return output
 
     @event_priority(FIRST)
