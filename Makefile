@@ -32,8 +32,9 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-wqy-microhei; }
 
-## Build benchmark: gongkai against stock mkdocs-material (see scripts/bench --help).
+## Build benchmark: every gongkai plugin against stock mkdocs-material and its search (see scripts/bench --help).
 bench: $(STAMP)
+	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) scripts/bench
 
 ## Search benchmark: gongkai search against Pagefind and mkdocs-material search (needs chromium).
