@@ -5,12 +5,12 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test bench bench-search chromium clean
+.PHONY: site serve test test-fast bench bench-search bench-import chromium nginx clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,checks]'
+	$(PY) -m pip install -q -e '.[test,checks,import]'
 	touch $@
 
 ## Build the demo site into site/ (strict: any warning fails).
@@ -21,9 +21,13 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(VENV)/bin/mkdocs serve
 
-## Run every test, browser tests included (installs Debian's chromium if missing).
-test: $(STAMP) chromium
+## Run every test, browser tests included (installs Debian's chromium and nginx if missing).
+test: $(STAMP) chromium nginx
 	$(PY) -m pytest -q
+
+## The fast loop: every test but the browser tests and the full site builds (seconds).
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not build and not browser"
 
 # Debian's chromium, and a CJK font so that screenshots and layout checks see real Chinese glyphs.
 chromium:
@@ -31,6 +35,14 @@ chromium:
 	  echo "Installing Debian's chromium and a CJK font for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-wqy-microhei; }
+
+# Debian's nginx with its brotli modules (and openssl for a test certificate), to check docs/deploy/nginx.conf (nginx -t) and serve the demo through it.
+nginx:
+	@{ test -x /usr/sbin/nginx && test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so && command -v openssl >/dev/null; } || { \
+	  echo "Installing Debian's nginx and its brotli modules for the deploy tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q nginx \
+	    libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static openssl; }
 
 ## Build benchmark: every gongkai plugin against stock mkdocs-material and its search (see scripts/bench --help).
 bench: $(STAMP)
@@ -41,6 +53,10 @@ bench: $(STAMP)
 bench-search: $(STAMP) chromium
 	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) scripts/bench_search
+
+## Import benchmark: `gongkai import` of 1,000 saved pages into a copy of the demo (see scripts/bench_import --help).
+bench-import: $(STAMP)
+	$(PY) scripts/bench_import
 
 clean:
 	rm -rf site $(VENV) .pytest_cache

@@ -7,19 +7,20 @@ validation, page generation and templates read them and never the raw data.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-# 发布主体 types (catalog.md); a column's 适用 names some of these.
+# 发布主体 types (docs/domain.md); a column's 适用 names some of these.
 ORG_KINDS = ("人民政府", "政府部门", "乡镇（街道）", "其他单位")
 
 # Column kinds; the first is the default.
 COLUMN_KINDS = ("文件列表", "单页", "指南", "政策解读", "意见征集", "年报", "依申请公开")
 
-# 更新类别 → freshness class used by the checks (site-rules.md).
+# 更新类别 → freshness class used by the checks (docs/domain.md).
 UPDATE_CLASSES = ("动态要闻", "通知公告政策文件", "长期", "无")
 
-# 国务院公文主题分类 (catalog.md), in the national order.
+# 国务院公文主题分类 (docs/domain.md), in the national order.
 TOPICS = (
     "综合政务", "国民经济管理、国有资产监管", "财政、金融、审计", "国土资源、能源", "农业、林业、水利",
     "工业、交通", "商贸、海关、旅游", "市场监管、安全生产监管", "城乡建设、环境保护", "科技、教育",
@@ -29,12 +30,15 @@ TOPICS = (
 
 VALIDITIES = ("有效", "失效", "废止")
 
+# 公开时限 texts that carry a working-day rule, e.g. "信息形成或变更之日起20个工作日内".
+WORKDAYS_RE = re.compile(r"(\d+)\s*个?\s*工作日")
+
 DOCUMENT_KINDS = ("规章", "行政规范性文件", "其他文件")
 
 
 @dataclass
 class Site:
-    """网站信息: the identity every footer carries (site-rules.md)."""
+    """网站信息: the identity every footer carries (docs/domain.md)."""
 
     name: str
     sponsor: str  # 主办单位
@@ -78,6 +82,11 @@ class Organization:
     def label(self) -> str:
         return self.short_name or self.name
 
+    def index_year(self, index_number: str) -> int | None:
+        """The year of a 索引号 in this 发布主体's own shape, 机构代码/年份-流水号; None if it has another shape."""
+        match = re.fullmatch(re.escape(self.code) + r"/(\d{4})-(\d+)", index_number)
+        return int(match.group(1)) if match else None
+
 
 @dataclass
 class DisclosureItem:
@@ -96,6 +105,12 @@ class DisclosureItem:
     number: str | None = None  # 序号
     workdays: int | None = None  # machine rule derived from time_limit, where one is recognised
 
+    def __post_init__(self):
+        # The one place the 工作日 rule is read from the 公开时限 text ("信息形成或变更之日起20个工作日内").
+        if self.workdays is None:
+            match = WORKDAYS_RE.search(self.time_limit or "")
+            self.workdays = int(match.group(1)) if match else None
+
 
 @dataclass
 class Column:
@@ -107,6 +122,7 @@ class Column:
     description: str = ""
     applies_to: tuple[str, ...] = ORG_KINDS  # 发布主体 types
     update_class: str = "长期"
+    topic: str | None = None  # default 主题分类 of new documents (gongkai new); inherited from the parent
     items: list[DisclosureItem] = field(default_factory=list)
     empty_reasons: dict[str, str] = field(default_factory=dict)  # 暂无: org id → reason
     body: str = ""  # 正文 of a 单页 column
@@ -198,6 +214,7 @@ class Document:
     # Resolved once, when the core registers the document: the 发布主体 and the columns, main one first.
     publisher: Organization | None = field(default=None, repr=False, compare=False)
     columns: list[Column] = field(default_factory=list, repr=False, compare=False)
+    imported: bool = False  # 来源: 导入 — brought in by `gongkai import`, 索引号 and 文号 as the old site published
 
     def where(self, key: str | None = None) -> tuple[str, int | None]:
         """(file, line) of a front-matter field, for precise messages."""

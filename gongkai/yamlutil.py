@@ -1,15 +1,52 @@
-"""YAML loading that remembers line numbers, so errors can name the line."""
+"""The one YAML reader: plain data with line numbers, built from parser events.
+
+Front matter, catalogs and report data need mappings, lists and scalars only. Anchors, aliases and tags are
+rejected at the event level, before anything is expanded: an alias is never resolved, so nested aliases (the
+"billion laughs" document) or a recursive alias cost nothing, and no tag can construct an object. Duplicate keys
+are errors naming both lines, and a tab used for indentation is named as a tab.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import yaml
 
-try:  # the C loader is several times faster; the build parses every front matter with it
+try:  # the C parser is several times faster; the build parses every front matter with it
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader
 
 from .errors import InputError, Problem
+from .sources import read_text
+
+# Deeper nesting than any catalog or front matter needs; deeper input is refused before it exhausts the stack.
+MAX_DEPTH = 50
+STR_TAG = "tag:yaml.org,2002:str"
+NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+# YAML 1.1 also reads 030001 as octal (12289), 9:30 as base 60 (570), 0x1F, 0b101, 1_000 and .inf as numbers.
+# Here such values are 邮编, codes and times: only plain decimals become numbers, the rest stay the text as written.
+DECIMAL_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$")
+YAML_TAG_PREFIX = "tag:yaml.org,2002:"
+ALIAS_MESSAGE = "不支持 YAML 锚点/别名（& 和 *）：请把内容直接写出来"
+TAB_INDENT_RE = re.compile(r"^[ \t\-?:]*\t")
+
+# libyaml's wording → what an editor can act on. Matched by substring; the original stays in parentheses.
+SYNTAX_HINTS = (
+    ("mapping values are not allowed", "这里不能出现“: ”（冒号加空格）", "文字中含有“: ”时，把整个值用引号括起来"),
+    ("could not find expected ':'", "缺少“:”", "每行写成“字段: 值”，冒号后加一个空格"),
+    ("did not find expected key", "缩进不对齐或缺少“:”", "同一层的字段左边对齐，只用空格缩进"),
+    ("did not find expected '-' indicator", "列表项缩进不对齐", "同一列表的各项“- ”左边对齐"),
+    ("found unexpected end of stream", "引号或括号没有成对", "检查引号“\"”“'”和括号“[ ]”“{ }”是否成对"),
+    ("did not find expected ',' or ']'", "方括号列表没有结束或缺少逗号", "写成 [甲, 乙]，项之间用英文逗号"),
+    ("did not find expected ',' or '}'", "花括号映射没有结束或缺少逗号", "写成 {键: 值, 键: 值}"),
+    ("found unknown escape character", "双引号中的反斜杠“\\”不是有效的转义", "改用单引号，或把“\\”写成“\\\\”"),
+    ("control characters are not allowed", "含有不可见的控制字符", "删除该行中不可见的字符（可重新输入该行）"),
+    ("found character that cannot start any token", "该位置的字符不能作为值的开头",
+     "以 @、`、%、| 或 > 开头的文字请用引号括起来"),
+    ("found undefined tag handle", "不支持 YAML 标签（! 开头的写法）", "删去“!…”；需要文字时用引号括起来"),
+)
 
 
 class Mapping(dict):
@@ -23,64 +60,185 @@ class Mapping(dict):
 
 
 class Sequence(list):
+    """A list that knows its own line and the line of each item."""
+
     line: int = 0
+    lines: list
+
+    def line_of(self, index: int) -> int:
+        return self.lines[index] if 0 <= index < len(self.lines) else self.line
 
 
-def _construct(node, loader):
-    if isinstance(node, yaml.MappingNode):
+def is_text(value) -> bool:
+    """A scalar that reads as text as written: a string, a whole number or a date (not true/false, not 1.5)."""
+    return isinstance(value, (str, int, dt.date)) and not isinstance(value, bool)
+
+
+def describe(value) -> str:
+    """What an editor actually wrote, for “应为…，实际是…” messages."""
+    if isinstance(value, dict):
+        return "映射（“键: 值”）"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, bool):
+        return f"逻辑值 {str(value).lower()}（YAML 把 true、false、yes、no、on、off 读作是/否，不是文字）"
+    if isinstance(value, (int, float)):
+        return f"数字 {value}"
+    if isinstance(value, dt.date):
+        return f"日期 {value}"
+    if value is None:
+        return "空值"
+    return f"文字“{value}”"
+
+
+def _tag_text(tag: str) -> str:
+    return "!!" + tag[len(YAML_TAG_PREFIX):] if tag.startswith(YAML_TAG_PREFIX) else tag
+
+
+class _Composer:
+    """Builds Mapping / Sequence / scalars straight from parser events, collecting problems on the way."""
+
+    def __init__(self, loader, file: str, line_offset: int):
+        self.loader, self.file, self.offset = loader, file, line_offset
+        self.problems: list[Problem] = []
+        self.alias_lines: list[int] = []
+        self.tag_lines: set[int] = set()
+        self.depth = 0
+
+    def line(self, event) -> int:
+        return event.start_mark.line + 1 + self.offset
+
+    def document(self):
+        loader = self.loader
+        loader.get_event()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        loader.get_event()  # DocumentStart
+        data = self.value()
+        loader.get_event()  # DocumentEnd
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.get_event()
+            self.problems.append(Problem(self.file, "只能有一个 YAML 文档，这里又出现了一个（“---”或“...”）",
+                                         line=self.line(event), fix="删去多余的“---”或“...”行"))
+        return data
+
+    def value(self):
+        event = self.loader.get_event()
+        if isinstance(event, yaml.AliasEvent):
+            self.alias_lines.append(self.line(event))
+            return None  # never resolved: no expansion, no recursion
+        if event.anchor is not None:
+            self.alias_lines.append(self.line(event))
+        if event.tag is not None:
+            self._tag(event)
+        if isinstance(event, yaml.ScalarEvent):
+            return self.scalar(event)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise InputError([Problem(self.file, f"嵌套超过 {MAX_DEPTH} 层", line=self.line(event),
+                                      fix="检查缩进和括号；目录和文件元数据不需要这么深的层次")])
+        result = self.mapping(event) if isinstance(event, yaml.MappingStartEvent) else self.sequence(event)
+        self.depth -= 1
+        return result
+
+    def _tag(self, event) -> None:
+        line = self.line(event)
+        if line in self.tag_lines:
+            return
+        self.tag_lines.add(line)
+        self.problems.append(Problem(
+            self.file, f"不支持 YAML 标签“{_tag_text(event.tag)}”", line=line,
+            fix=f"删去“{_tag_text(event.tag)}”：日期、数字和文字会自动识别，需要按文字处理时用引号括起来"))
+
+    def scalar(self, event):
+        loader = self.loader
+        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit) if event.tag is None else STR_TAG
+        construct = loader.yaml_constructors.get(tag)
+        if tag == STR_TAG or construct is None or tag in NUMBER_TAGS and not DECIMAL_RE.match(event.value):
+            return event.value  # also "<<" and "=", which YAML 1.1 resolves to merge and value keys
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return construct(loader, node)
+        except ValueError:  # e.g. a timestamp such as 2025-02-30: keep the text, the field check reports it
+            return event.value
+
+    def sequence(self, start) -> Sequence:
+        result = Sequence()
+        result.line = self.line(start)
+        result.lines = []
+        while not self.loader.check_event(yaml.SequenceEndEvent):
+            result.lines.append(self.line(self.loader.peek_event()))
+            result.append(self.value())
+        self.loader.get_event()
+        return result
+
+    def mapping(self, start) -> Mapping:
         result = Mapping()
-        result.line = node.start_mark.line + 1
+        result.line = self.line(start)
         result.lines = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if isinstance(key, (list, dict)):
+        loader = self.loader
+        while not loader.check_event(yaml.MappingEndEvent):
+            key_line = self.line(loader.peek_event())
+            key = self.value()
+            if isinstance(key, (list, dict)):  # a complex key; the field checks report it as unknown
                 key = str(key)
-            result[key] = _construct(value_node, loader)
-            result.lines[key] = key_node.start_mark.line + 1
+            value = self.value()
+            if key in result.lines:
+                first = result.lines[key]
+                self.problems.append(Problem(
+                    self.file, f"“{key}”在第 {first} 行与第 {key_line} 行重复", line=key_line, field=str(key),
+                    fix="同一层中每个字段只能写一次：核对后删去其中一行"))
+                continue  # keep the first value; the build fails anyway
+            result[key] = value
+            result.lines[key] = key_line
+        loader.get_event()
         return result
-    if isinstance(node, yaml.SequenceNode):
-        result = Sequence(_construct(item, loader) for item in node.value)
-        result.line = node.start_mark.line + 1
-        return result
-    try:
-        return loader.construct_object(node, deep=True)
-    except ValueError:  # e.g. a timestamp such as 2025-02-30: keep the text, the field check reports it
-        return node.value
+
+    def finish(self) -> None:
+        if self.alias_lines:
+            lines = sorted(set(self.alias_lines))
+            where = f"（共 {len(self.alias_lines)} 处，见第 {'、'.join(map(str, lines[:10]))}{'…' if len(lines) > 10 else ''} 行）" \
+                if len(self.alias_lines) > 1 else ""
+            self.problems.insert(0, Problem(self.file, ALIAS_MESSAGE + where, line=lines[0],
+                                            fix="删去“&名称”，并把每个“*名称”换成它所指的完整内容"))
+        if self.problems:
+            raise InputError(sorted(self.problems, key=lambda p: p.line or 0))
+
+
+def _syntax_problem(exc: yaml.YAMLError, text: str, file: str, line_offset: int) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if mark is not None:
+        lines = text.splitlines()
+        source = lines[mark.line] if mark.line < len(lines) else ""
+        if TAB_INDENT_RE.match(source) or source[mark.column:mark.column + 1] == "\t" or "tab character" in problem:
+            line = mark.line + 1 + line_offset
+            return Problem(file, f"第 {line} 行用了制表符（Tab）缩进，YAML 只能用空格缩进", line=line,
+                           fix="把该行开头的 Tab 换成空格（编辑器中可设置“用空格代替 Tab”）")
+    for english, chinese, fix in SYNTAX_HINTS:
+        if english in problem:
+            message, hint = f"YAML 语法错误：{chinese}（{problem}）", fix
+            break
+    else:
+        message, hint = f"YAML 语法错误：{problem}", "检查该行的缩进、冒号后的空格和引号是否成对"
+    return Problem(file, message, line=mark.line + 1 + line_offset if mark else None, fix=hint)
 
 
 def load(text: str, file: str, line_offset: int = 0):
-    """Parse YAML text; a syntax error becomes an InputError naming file and line."""
+    """Parse YAML text (line numbers shifted by ``line_offset``); every problem becomes an InputError."""
     loader = _Loader(text)
+    composer = _Composer(loader, file, line_offset)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        data = _construct(node, loader)
+        data = composer.document()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 + line_offset if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError([Problem(file, f"YAML 语法错误：{problem}", line=line,
-                                  fix="检查该行的缩进、冒号后的空格和引号是否成对")]) from None
+        raise InputError([_syntax_problem(exc, text, file, line_offset)]) from None
     finally:
         loader.dispose()
-    if line_offset:
-        _shift(data, line_offset)
+    composer.finish()
     return data
 
 
-def _shift(data, offset: int) -> None:
-    if isinstance(data, Mapping):
-        data.line += offset
-        data.lines = {k: v + offset for k, v in data.lines.items()}
-        for value in data.values():
-            _shift(value, offset)
-    elif isinstance(data, Sequence):
-        data.line += offset
-        for value in data:
-            _shift(value, offset)
-
-
 def load_file(path, display: str | None = None):
-    with open(path, encoding="utf-8-sig") as fh:
-        return load(fh.read(), display or str(path))
+    """Read and parse a YAML file: UTF-8 only (``gongkai.sources``)."""
+    display = display or str(path)
+    return load(read_text(path, display), display)

@@ -34,6 +34,19 @@ def mkdocs_build(config: Path, site_dir: Path, *, strict: bool = True, env: dict
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
 
 
+BROWSER_FIXTURES = {"browser", "page", "demo_url"}
+
+
+def pytest_collection_modifyitems(items):
+    """A test that drives Chromium is a browser test, one that needs the built demo a build test, whatever its file."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        elif "demo_site" in names:
+            item.add_marker(pytest.mark.build)
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
     """The demo site built with --strict; the build must be clean."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+pytestmark = pytest.mark.browser
+
 NO_SIDEWAYS = "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
 
 

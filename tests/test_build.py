@@ -15,6 +15,8 @@ import yaml
 from conftest import ROOT
 from sitekit import MINI, build, copy_mini
 
+pytestmark = pytest.mark.build
+
 ROW_RE = re.compile(r'<tr>\s*<td><a href="([^"]+)">([^<]+)</a>')
 META_FIELDS = ("索引号", "主题分类", "发布机构", "成文日期", "名称", "文号", "发布日期", "有效性")
 

@@ -90,3 +90,60 @@ def test_unknown_parent_and_missing_guide_field(catalog_dir):
 def test_missing_catalog_file(catalog_dir):
     (catalog_dir / "site.yml").unlink()
     assert "site.yml: 目录文件不存在" in problems(catalog_dir)
+
+
+@pytest.mark.parametrize("code", ["014416330", "99910000X", "9991000A1", "12100000MB0P12345A", "91350100M000100Y43"])
+def test_org_code_shapes_that_pass(code):
+    from gongkai.catalog import org_code_problem
+
+    assert org_code_problem(code) is None
+
+
+@pytest.mark.parametrize("code,message,fix", [
+    ("01441633-0", "机构代码“01441633-0”含有连字符或空格：应为 9 位组织机构代码或 18 位统一社会信用代码，连续书写",
+     "写成“014416330”（加引号）"),
+    ("99910000x", "机构代码“99910000x”含有小写字母：应为 9 位组织机构代码或 18 位统一社会信用代码，字母大写",
+     "写成“99910000X”（加引号）"),
+    ("99910000Y", "机构代码“99910000Y”不是组织机构代码：前 8 位为数字或大写字母，第 9 位校验码为数字或 X", None),
+    ("12100000MB0P1234OI", "机构代码“12100000MB0P1234OI”含有统一社会信用代码不使用的字符“I、O”（不使用 I、O、S、V、Z）",
+     None),
+    ("99910001", "机构代码“99910001”为 8 位：应为 9 位组织机构代码或 18 位统一社会信用代码", None),
+])
+def test_org_code_shapes_that_fail(code, message, fix):
+    from gongkai.catalog import org_code_problem
+
+    found = org_code_problem(code)
+    assert found[0] == message
+    if fix:
+        assert found[1] == fix
+
+
+def test_org_code_is_checked_when_the_catalog_loads(catalog_dir):
+    path = catalog_dir / "organizations.yml"
+    text = path.read_text(encoding="utf-8")
+    line = next(n for n, l in enumerate(text.splitlines(), start=1) if '机构代码: "999100002"' in l)
+    path.write_text(text.replace('机构代码: "999100002"', '机构代码: "99910002"'), encoding="utf-8")
+    assert (f"organizations.yml:{line}: 发布主体 jyj · 机构代码: 机构代码“99910002”为 8 位：应为 9 位组织机构代码或 18 位"
+            "统一社会信用代码") in problems(catalog_dir)
+
+
+def test_demo_catalog_cites_what_the_laws_say():
+    """The demo 主动公开基本目录 against docs/domain.md: 第二十条（六） publishes 处罚 decisions only; 招标投标法实施
+    条例第五十四条 sets 3 日 (not working days); 自然灾害救助条例第二十六条 is the 款物 article; 第二十条（十一）
+    （十三） and 第二十一条 each have a column, with 社会公益事业建设 split into its seven 专题."""
+    catalog = load_catalog(Path(__file__).parent.parent / "catalog")
+    items = [(c, i) for c in catalog.walk() for i in c.items]
+    coercion = next(i for _, i in items if i.level1 == "行政强制")
+    assert "决定" not in coercion.content.split("（")[0]
+    bidding = next(i for _, i in items if "招标投标法实施条例》第五十四条" in i.basis)
+    assert bidding.time_limit == "自收到评标报告之日起3日内" and "工作日" not in bidding.time_limit
+    assert all("第二十九条" not in i.basis for _, i in items if "自然灾害救助条例" in i.basis)
+    assert any("第二十条第（十一）项" in i.basis and c.id == "xczx" for c, i in items)
+    assert any("第二十条第（十三）项" in i.basis and i.level1 == "产品质量" for _, i in items)
+    welfare = catalog.columns["gysy"]
+    assert [c.name for c in welfare.children] == ["义务教育", "卫生健康", "乡村振兴", "生态环境", "社会救助", "养老服务",
+                                                  "救灾", "公共文化体育"]
+    rural = catalog.columns["nctd"]
+    assert rural.applies_to == ("乡镇（街道）",)
+    assert [i.level2 for i in rural.items] == ["工程建设运营", "土地承包经营权流转", "宅基地使用审核"]
+    assert all("第二十一条" in i.basis for i in rural.items)

@@ -3,12 +3,15 @@ and their attachments (a guard against false positives on real-looking content).
 
 from __future__ import annotations
 
+import pytest
 import json
 import os
 import subprocess
 import sys
 
 from conftest import ROOT
+
+pytestmark = pytest.mark.build
 
 
 def test_demo_has_no_personal_information_and_no_broken_links(tmp_path):

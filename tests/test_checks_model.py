@@ -268,6 +268,23 @@ def test_console_groups_by_severity():
     assert text.splitlines()[0] == "发布前检查（截至 2025-12-01）：1 个错误，1 个警告，1 个提示"
     assert text.index("== 错误（1）==") < text.index("== 警告（1）==") < text.index("== 提示（1）==")
     assert "[个人信息] content/a.md:3: 疑似未打码的手机号" in text and "https://example.org/" in text
+    assert text.splitlines()[1] == ("单项否决线：栏目不更新 1 个（否决线 5 个，还差 4 个）；空白栏目 0 个（否决线 5 个，还差 5 个）；"
+                                    "首页不更新：未触及否决线")
+
+
+def test_distance_to_each_veto_line():
+    from gongkai.checks.findings import veto_distances
+
+    blank = [Finding("catalog/columns.yml", "空白栏目：“x”（甲）没有任何信息", check="blank") for _ in range(5)]
+    note = [Finding("catalog/columns.yml", "栏目“x”（甲）标为暂无，但已有 1 条信息", check="blank", severity="warning")]
+    stale = [Finding("catalog/columns.yml", "栏目不更新：…", check="stale", severity="warning") for _ in range(4)]
+    home = [Finding("content/index.md", "首页不更新：…", check="home", severity="warning")]
+    distances = veto_distances(blank + note + stale + home)
+    assert [str(v) for v in distances] == ["栏目不更新 4 个（否决线 5 个，还差 1 个）", "空白栏目 5 个（否决线 5 个，已达到，单项否决）",
+                                           "首页不更新：已触及否决线（单项否决）"]
+    data = json.loads(to_json(blank + stale, D(2025, 12, 1)))
+    assert data["veto"][1] == {"check": "blank", "name": "空白栏目", "count": 5, "threshold": 5, "reached": True}
+    assert "<li>空白栏目 5 个（否决线 5 个，已达到，单项否决）</li>" in to_html(blank, D(2025, 12, 1))
 
 
 def test_json_and_html_reports():

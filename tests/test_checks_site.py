@@ -14,6 +14,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.build
+
 BROKEN = Path(__file__).parent / "fixtures" / "broken_site"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 

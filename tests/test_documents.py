@@ -93,6 +93,7 @@ def test_front_matter_split_and_summary():
     assert len(derive_summary("字" * 300)) == 120
 
 
+@pytest.mark.build
 def test_strict_build_fails_and_names_every_unplaced_document(tmp_path):
     root = copy_mini(tmp_path)
     write_doc(root, "jyj/2025/bad-date.md", GOOD_FRONT.replace("2025-06-04", "2024/13/01"))
@@ -105,6 +106,7 @@ def test_strict_build_fails_and_names_every_unplaced_document(tmp_path):
     assert "bad-date.md" in result.stderr.split("未能发布")[1] and "bad-number.md" in result.stderr.split("未能发布")[1]
 
 
+@pytest.mark.build
 def test_non_strict_build_names_unplaced_documents_and_fails(tmp_path):
     root = copy_mini(tmp_path)
     write_doc(root, "jyj/2025/bad.md", GOOD_FRONT.replace("发布机构: jyj", "发布机构: nobody"))
@@ -115,6 +117,7 @@ def test_non_strict_build_names_unplaced_documents_and_fails(tmp_path):
     assert not (root / "site" / "wj" / "jyj" / "2025" / "bad").exists()
 
 
+@pytest.mark.build
 def test_missing_attachment_is_an_error(tmp_path):
     root = copy_mini(tmp_path)
     write_doc(root, "jyj/2025/att.md", GOOD_FRONT + "附件:\n  - 名称: 报名表\n    文件: 附件/报名表.csv\n")

@@ -242,6 +242,31 @@ def test_period_counts_from_publication_when_the_notice_came_out_late():
     assert "把征集截止改到 2026-12-05 或之后" in msg
 
 
+@pytest.mark.parametrize("kind,short_end,enough_end,shown,minimum,source", [
+    ("重大行政决策", "2026-11-30", "2026-12-01", "29日", "30日", "《重大行政决策程序暂行条例》第十五条"),
+    ("规章", "2026-11-30", "2026-12-01", "29日", "30日", "《规章制定程序条例》第十五条"),
+    ("涉企政策", "2026-11-30", "2026-12-01", "29日", "30日", "《优化营商环境条例》第六十二条"),
+    # Sun 2026-11-01: Mon 11-02 … Tue 11-10 are the 7 working days.
+    ("行政规范性文件", "2026-11-09", "2026-11-10", "6个工作日", "7个工作日",
+     "各省行政规范性文件管理规定；《市县法治政府建设示范指标体系》第24项"),
+])
+def test_each_kind_has_its_minimum_period_and_names_its_source(kind, short_end, enough_end, shown, minimum, source):
+    _, problems = run(consult(start="2026-11-01", end=short_end, kind=kind))
+    assert [(p.field, p.message) for p in problems.items] == [(
+        "征集截止", f"{kind}的征集期限为{shown}（2026-11-01 至 {short_end}，开始当日不计），少于规定的{minimum}（{source}）")]
+    _, problems = run(consult(start="2026-11-01", end=enough_end, kind=kind))
+    assert problems.items == []
+
+
+def test_other_kind_has_no_minimum_and_unknown_kinds_are_named():
+    _, problems = run(consult(start="2026-11-01", end="2026-11-02", kind="其他"))
+    assert problems.items == []
+    _, problems = run(consult(start="2026-11-01", end="2026-12-01", kind="规章草案"))
+    assert [(p.field, p.message) for p in problems.items] == [
+        ("征集类型", "征集类型“规章草案”无效，相近的有：规章")]
+    assert "重大行政决策 / 规章 / 涉企政策 / 行政规范性文件 / 其他" in problems.items[0].fix
+
+
 def test_minimum_periods_are_settings():
     settings = Settings(min_periods={"重大行政决策": Period(15), "行政规范性文件": Period(5, workdays=True)})
     _, problems = run(consult(start="2026-11-01", end="2026-11-16"), settings=settings)

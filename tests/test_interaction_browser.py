@@ -11,6 +11,8 @@ import pytest
 
 from conftest import mkdocs_build, serve
 
+pytestmark = pytest.mark.browser
+
 FIXTURE = Path(__file__).parent / "fixtures" / "interaction"
 UTC = dt.timezone.utc
 # zj-open runs 2026-11-01 00:00 to 2026-12-10 17:00 Asia/Shanghai (09:00 UTC); the site is built "on"

@@ -15,6 +15,8 @@ import pytest
 from conftest import mkdocs_build
 from sitekit import copy_site, write_doc as write
 
+pytestmark = pytest.mark.build
+
 FIXTURE = Path(__file__).parent / "fixtures" / "interaction"
 ROW_RE = re.compile(r'<tr data-gk-row="([^"]+)"|<tr data-gk-follows="([^"]+)"')
 
@@ -234,7 +236,29 @@ def test_bad_setting_is_reported(tmp_path):
     config.write_text(config.read_text("utf-8") + "      min_periods:\n        重大行政决策: 三十天\n", "utf-8")
     result = build(root)
     assert result.returncode != 0
-    assert "min_periods · 重大行政决策: “三十天”无法识别" in result.stderr
+    assert "option 'min_periods': 重大行政决策: “三十天”无法识别，应写成“30日”“7个工作日”或 null（不限）" in result.stderr
+    config.write_text(config.read_text("utf-8").replace("重大行政决策: 三十天", "规章草案: 30日"), "utf-8")
+    result = build(root)
+    assert result.returncode != 0
+    assert "option 'min_periods': 规章草案: 不是征集类型，应为：重大行政决策 / 规章 / 涉企政策 / 行政规范性文件 / 其他" \
+        in result.stderr
+
+
+def test_site_periods_override_only_the_kinds_they_name():
+    from gongkai.interaction import Period
+    from gongkai.plugins.interaction.plugin import min_periods
+
+    from gongkai.plugins.interaction.config import InteractionConfig
+
+    config = InteractionConfig()
+    config.load_dict({"min_periods": {"行政规范性文件": "15日", "其他": "5个工作日", "规章": None}})
+    assert config.validate() == ([], [])
+    periods = min_periods(config.min_periods)
+    assert periods["行政规范性文件"] == Period(15) and periods["行政规范性文件"].source == "本站设置 min_periods"
+    assert periods["其他"] == Period(5, workdays=True)
+    assert periods["重大行政决策"] == Period(30) and periods["重大行政决策"].source == "《重大行政决策程序暂行条例》第十五条"
+    assert periods["涉企政策"] == Period(30)
+    assert periods["规章"] is None
 
 
 def test_normative_documents_without_interpretation_are_listed(tmp_path):

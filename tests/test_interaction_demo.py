@@ -15,6 +15,8 @@ from gongkai.documents import DocumentLoader
 from gongkai.errors import Problems
 from gongkai.interaction import CLOSED, FIELDS, OPEN, UPCOMING, Settings, collect
 
+pytestmark = pytest.mark.build
+
 TZ = ZoneInfo("Asia/Shanghai")
 WRITTEN = dt.datetime(2026, 11, 23, 10, 0, tzinfo=TZ)  # the day the demo content was written for
 

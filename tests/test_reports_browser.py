@@ -9,6 +9,8 @@ import pytest
 from conftest import serve
 from test_reports_build import build, fixture, make_site
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory):
@@ -107,3 +109,14 @@ def test_demo_site_has_reports_in_every_format(demo_site):
         for year in years:
             assert f"{year}年政府信息公开工作年度报告" in column
         assert (demo_site / "xxgk" / org / "nb" / "lishi" / "index.html").exists()
+
+
+def test_demo_has_a_report_with_a_row_that_does_not_apply(demo_site):
+    """示例市民政局 has no rule-making power: its 2025 report prints the 规章 row as "/" (not 0)."""
+    page = (demo_site / "xxgk" / "mzj" / "nb" / "2025" / "index.html").read_text(encoding="utf-8")
+    row = page.split('id="gk-t2-0-r0">规章</th>', 1)[1].split("</tr>", 1)[0]
+    assert row.count(">/</td>") == 3
+    data = (demo_site / "xxgk" / "mzj" / "nb" / "mzj-2025-nianbao.json").read_text(encoding="utf-8")
+    assert '"规章": {\n        "本年制发件数": null' in data
+    old = (demo_site / "xxgk" / "szf" / "nb" / "2018" / "index.html").read_text(encoding="utf-8")
+    assert "8.告知通过其他途径办理数" in old

@@ -18,6 +18,8 @@ import pytest
 
 from sitekit import copy_mini
 
+pytestmark = pytest.mark.build
+
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 NB_COLUMN = """  - id: gknb
     名称: 政府信息公开年报
@@ -74,7 +76,7 @@ def test_report_page_in_the_organization_column(site):
     assert "999100002/2024-92023" in html  # 索引号 derived from the 机构代码 and the publication year
     assert "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）" in html
     assert html.index("一、总体情况") < html.index("二、主动公开政府信息情况") < html.index("六、其他需要报告的事项")
-    assert 'href="../jyj-2023-nianbao.csv"' in html and 'onclick="window.print()"' in html
+    assert 'href="../jyj-2023-nianbao.csv"' in html and 'data-gk-print' in html
     assert "assets/reports/reports.css" in html
     column = read(site_dir, "xxgk/jyj/gknb/index.html")
     assert 'href="../../../xxgk/jyj/gknb/2023/"' in column or 'href="2023/"' in column

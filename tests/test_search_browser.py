@@ -14,6 +14,8 @@ import pytest
 from conftest import guarded_page, serve
 from sitekit import GOOD_FRONT, build, copy_mini, write_doc
 
+pytestmark = pytest.mark.browser
+
 DOCS = {
     # url → (title, 发布主体, 发布日期, 文号)
     "wj/dcjd/2025/dt-1/": ("东城街道开展防汛演练", "dcjd", "2025-06-11", None),

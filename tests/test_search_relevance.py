@@ -9,6 +9,8 @@ from urllib.parse import quote
 import pytest
 import yaml
 
+pytestmark = pytest.mark.build
+
 JUDGMENTS = yaml.safe_load((Path(__file__).parent / "search_judgments.yml").read_text(encoding="utf-8"))
 
 

@@ -1,4 +1,4 @@
-"""空白栏目: a column × 发布主体 page with no document (single-veto in inspections, site-rules.md).
+"""空白栏目: a column × 发布主体 page with no document (single-veto in inspections, docs/domain.md).
 
 A page is legitimately empty only when the catalog marks it 暂无 with a reason; the core's column template then
 shows "暂无信息：<reason>". Pages that always have content are skipped: 指南 (generated from the 指南 data),

@@ -1,7 +1,7 @@
 """公开时限: a document published later than its column's 公开时限 after its 成文日期 (条例第二十六条).
 
 The rule comes from the 公开事项 rows of the document's main column (or its nearest ancestor with rows):
-their ``workdays`` (the core's machine rule), else a number of 工作日 read from the 公开时限 text. When a
+their ``workdays``, the working-day rule the catalog loader reads from the 公开时限 text (its one owner). When a
 column's rows name only other kinds of period ("每年3月底前", "按季度", "实时", "长期公开") no working-day
 rule applies and the document is not checked; with no rows at all the statutory 20 working days apply.
 Working days follow the Chinese calendar (``gongkai.workdays``: holidays and 调休).
@@ -9,14 +9,12 @@ Working days follow the Chinese calendar (``gongkai.workdays``: holidays and 调
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
 from .. import workdays
 from ..model import Catalog, Column, Document
 from .findings import Finding
 
-WORKDAYS_RE = re.compile(r"(\d+)\s*个?\s*工作日")
 DEFAULT_WORKDAYS = 20
 
 
@@ -25,14 +23,7 @@ def column_rule(column: Column, default: int = DEFAULT_WORKDAYS) -> tuple[int | 
     for c in reversed(column.lineage):
         if not c.items:
             continue
-        days = []
-        for item in c.items:
-            n = item.workdays
-            if n is None:
-                m = WORKDAYS_RE.search(item.time_limit or "")
-                n = int(m.group(1)) if m else None
-            if n is not None:
-                days.append(n)
+        days = [item.workdays for item in c.items if item.workdays is not None]
         if days:
             # Rows of one column may differ; the longest limit avoids reporting a document against the wrong row.
             return max(days), f"栏目“{c.name}”公开时限"

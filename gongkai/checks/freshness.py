@@ -1,4 +1,4 @@
-"""栏目不更新 and 首页不更新: each column's newest 发布日期 against its 更新类别 (site-rules.md).
+"""栏目不更新 and 首页不更新: each column's newest 发布日期 against its 更新类别 (docs/domain.md).
 
 Counted across the site, as inspections do: a column is stale when no 发布主体 published in it (or below it)
 within the limit of its update class. Only the most specific stale columns are reported: when a parent is stale,
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from typing import Iterable
 
 from ..model import Catalog, Column, Document

@@ -1,4 +1,4 @@
-"""Links: every internal link, anchor and attachment of the built site resolves (不可用链接, site-rules.md).
+"""Links: every internal link, anchor and attachment of the built site resolves (不可用链接, docs/domain.md).
 
 Works on the HTML the build produces (so links from templates, raw HTML and Markdown are all seen), page by page
 as MkDocs renders it: ``LinkChecker.add_page`` takes each page's final HTML (the checks plugin calls it from

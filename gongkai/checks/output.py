@@ -8,7 +8,7 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .findings import CHECK_LABELS, LABELS, SEVERITIES, Finding, sort_key
+from .findings import CHECK_LABELS, LABELS, SEVERITIES, Finding, sort_key, veto_distances
 
 
 def _where(f: Finding) -> str:
@@ -17,7 +17,8 @@ def _where(f: Finding) -> str:
 
 def console(findings: list[Finding], as_of: dt.date, external: dict[str, list[str]] | None = None) -> str:
     counts = Counter(f.severity for f in findings)
-    lines = [f"发布前检查（截至 {as_of}）：{counts['error']} 个错误，{counts['warning']} 个警告，{counts['info']} 个提示"]
+    lines = [f"发布前检查（截至 {as_of}）：{counts['error']} 个错误，{counts['warning']} 个警告，{counts['info']} 个提示",
+             "单项否决线：" + "；".join(str(v) for v in veto_distances(findings))]
     for severity in SEVERITIES:
         group = sorted((f for f in findings if f.severity == severity), key=sort_key)
         if not group:
@@ -38,6 +39,8 @@ def to_json(findings: list[Finding], as_of: dt.date, external: dict[str, list[st
     data = {
         "as_of": as_of.isoformat(),
         "summary": {s: counts[s] for s in SEVERITIES},
+        "veto": [{"check": v.check, "name": v.name, "count": v.count, "threshold": v.threshold, "reached": v.reached}
+                 for v in veto_distances(findings)],
         "findings": [f.as_dict() for f in sorted(findings, key=sort_key)],
         "external_links": [{"url": u, "pages": sorted(set(p))} for u, p in sorted((external or {}).items())],
     }
@@ -59,7 +62,8 @@ def to_html(findings: list[Finding], as_of: dt.date, external: dict[str, list[st
            f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{e(title)}</title>'
            f"<style>{CSS}</style></head><body><main>",
            f"<h1>{e(title)}</h1><p>检查日期：{as_of}。共 {counts['error']} 个错误、{counts['warning']} 个警告、"
-           f"{counts['info']} 个提示。错误须在发布前改正；警告请尽快处理。</p>"]
+           f"{counts['info']} 个提示。错误须在发布前改正；警告请尽快处理。</p>",
+           "<p>距单项否决线：</p><ul>" + "".join(f"<li>{e(str(v))}</li>" for v in veto_distances(findings)) + "</ul>"]
     for severity in SEVERITIES:
         group = sorted((f for f in findings if f.severity == severity), key=sort_key)
         out.append(f'<section class="{severity}"><h2>{LABELS[severity]}（{len(group)}）</h2>')

@@ -1,4 +1,4 @@
-"""个人信息 leaks: 身份证号, 手机号 and bank card numbers in documents and attachments (site-rules.md).
+"""个人信息 leaks: 身份证号, 手机号 and bank card numbers in documents and attachments (docs/domain.md).
 
 A number is reported only when it has the shape *and* the internal consistency of the real thing, so that
 索引号, 文号, dates, amounts and statistics tables do not raise false alarms:
@@ -14,10 +14,16 @@ Never reported: a number inside a longer digit run or an alphanumeric code (统�
 "/YYYY-" (an 索引号), one followed by a unit or decimals (an amount), one right after words naming another kind of
 number (编号, 订单号, 注册号, 信用代码 …), one inside a URL, masked forms (110101********1234, 138****5678) and the
 allow-list (public service numbers, the catalog's own phones and 机构代码).
+
+Text is read as editors type it: full-width digits (１３８…) and separators (全角空格, －, —) count as their ASCII
+forms, and an 身份证号 may be split 6+12, 6+8+4 or 6+4+4+4 by spaces, hyphens, dots or underscores. A label for an
+identity document or a person (证件编号, 身份证号码, 联系人 …) wins over a word for another kind of number before it, so
+that "证件编号：<ID>" and "项目联系人张三<ID>" are reported while "项目编号：<ID-shaped number>" is not.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -34,22 +40,40 @@ DEFAULT_ALLOW = frozenset({"12345", "12315", "12319", "12320", "12333", "12348",
                            "12366", "12369", "12388", "110", "119", "120", "122", "95598", "95588", "95533",
                            "95599", "95566", "95559", "95555", "95528"})
 
-# A digit run, possibly grouped by single spaces or dashes; X allowed last (身份证号).
+# Editors' full-width digits, letters and separators, mapped one character to one so that positions still hold.
+NORMALIZE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "Ｘ": "X", "ｘ": "x", "＋": "+",
+                           "－": "-", "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-", "﹣": "-",
+                           "＿": "_", "．": ".", "\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " "})
+# Between the groups of a split number: up to three spaces, or one of - _ . with a space either side.
+SEP = r"(?: {1,3}| ?[-_.] ?)"
+# A digit run, possibly grouped; X allowed last (身份证号). Split 身份证号 forms come first, so that their groups are not
+# read as separate shorter numbers.
 CANDIDATE_RE = re.compile(
     r"(?<![0-9])(?:"
-    r"(?:\+?86[- ]?)?1[3-9]\d[- ]\d{4}[- ]\d{4}"  # 手机号 grouped 3-4-4
-    r"|\d{6} \d{8} \d{3}[\dXx]"  # 身份证号 grouped 6-8-4
+    rf"\d{{6}}{SEP}(?:\d{{8}}{SEP}?|\d{{4}}{SEP}\d{{4}}{SEP})\d{{3}}[\dXx]"  # 身份证号 6+12, 6+8+4, 6+4+4+4
+    # Weaker checks (no check character, or 11 digits): one space or hyphen only, not columns of a text table.
+    r"|\d{6}[- ]\d{9}|\d{6}-\d{6}-\d{3}"  # old 15-digit 身份证号 6+9, 6+6+3 (hyphens)
+    r"|(?:\+?86[- ]?)?1[3-9]\d[- ]\d{4}[- ]\d{4}"  # 手机号 grouped 3-4-4
     r"|\d{4}(?:[- ]\d{4}){3}(?:[- ]\d{1,3})?"  # card grouped by 4
     r"|(?:\+?86[- ]?)?\d{11,19}[Xx]?"  # a plain run
-    r")(?![0-9])")
+    r")(?![0-9])", re.ASCII)
+# A line worth looking at: 11 digits in a row, or digit groups joined by a separator.
+PREFILTER_RE = re.compile(r"\d{11}|\d{3}[-_. ]{1,3}\d{4}", re.ASCII)
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')）]+")
 UNIT_AFTER_RE = re.compile(r"^\s*(?:[.．]\d|元|万|亿|千|百|人|户|件|个|次|吨|台|辆|套|份|项|家|所|名|平方|亩|公顷|千克|公斤|"
                            r"公里|千米|米|%|％|‰)")
 INDEX_AFTER_RE = re.compile(r"^[/／]\d{4}-")
 CURRENCY_BEFORE_RE = re.compile(r"[¥￥$]\s*$")
 # Words naming a number that is not personal, right before it.
-OTHER_NUMBER_RE = re.compile(r"(?:编号|编码|编码为|单号|订单|合同|项目|标段|批次|批号|发票|代码|索引|注册号|文号|流水号|"
-                             r"登记号|许可证|证书号|备案号|档案号|案号|序号|条码|工号|学号|No\.?|NO\.?)[^0-9\n]{0,6}$")
+OTHER_WORD = (r"编号|编码|编码为|单号|订单|合同|项目|标段|批次|批号|发票|代码|索引|注册号|文号|流水号|登记号|许可证|"
+              r"证书号|备案号|档案号|案号|序号|条码|工号|学号|No\.?|NO\.?")
+OTHER_NUMBER_RE = re.compile(rf"(?:{OTHER_WORD})[^0-9\n]{{0,6}}$")
+OTHER_WORD_RE = re.compile(OTHER_WORD)
+# Words naming an identity document or a person: nearer to the number than an OTHER_WORD, they make it personal again
+# (证件编号, 项目联系人张三<ID>).
+PERSON_WORD_RE = re.compile(r"(?:居民|公民)?身份(?:证|号码)(?:号码|编号|号)?|证件(?:号码|编号|号)?|"
+                            r"联系人|联系电话|联系方式|电话|手机|姓名|本人|申请人|负责人|法定代表人|户主|监护人|经办人|"
+                            r"收款人|持卡人|开户人")
 CARD_WORDS_RE = re.compile(r"卡号|银行卡|账号|帐号|账户|帐户|开户|银行|社保卡|储蓄卡|信用卡|借记卡|收款")
 CARD_PREFIX_RE = re.compile(r"^(?:62|4|5[1-5])")
 # A table column or row whose label names a quantity holds statistics, not personal numbers.
@@ -119,7 +143,8 @@ def mask(kind: str, s: str) -> str:
     return s[:4] + "*" * (len(s) - 8) + s[-4:]
 
 
-def _classify(digits: str, context: str, latest_year: int | None) -> str | None:
+def _classify(digits: str, card_context, latest_year: int | None) -> str | None:
+    """The kind of personal number ``digits`` is, or None; ``card_context()`` says whether card words are near."""
     if len(digits) == 18 and is_id18(digits, latest_year):
         return "身份证号"
     if len(digits) == 15 and is_id15(digits):
@@ -127,7 +152,7 @@ def _classify(digits: str, context: str, latest_year: int | None) -> str | None:
     if is_mobile(digits):
         return "手机号"
     if 16 <= len(digits) <= 19 and digits.isdigit() and luhn(digits):
-        if CARD_WORDS_RE.search(context) or (len(digits) in (16, 19) and CARD_PREFIX_RE.match(digits)):
+        if (len(digits) in (16, 19) and CARD_PREFIX_RE.match(digits)) or card_context():
             return "银行卡号"
     return None
 
@@ -141,22 +166,19 @@ def _cells(line: str, tabular: bool) -> list[tuple[int, int]]:
     else:
         return []
     spans, start = [], 0
-    for i, ch in enumerate(line + sep):
-        if i == len(line) or ch == sep:
-            spans.append((start, i))
-            start = i + 1
+    for part in line.split(sep):
+        spans.append((start, start + len(part)))
+        start += len(part) + 1
     return spans
 
 
-def _cell_labels(line: str, header: str, pos: int, tabular: bool) -> str:
+def _cell_labels(line: str, spans: list[tuple[int, int]], header: str, head: list[tuple[int, int]], pos: int) -> str:
     """The header cell above ``pos`` and the row's first cell, where the line is a table row."""
-    spans = _cells(line, tabular)
     if not spans or not header:
         return ""
-    index = next((i for i, (a, b) in enumerate(spans) if a <= pos <= b), None)
-    if index is None:
+    index = bisect.bisect_right(spans, (pos, len(line) + 1)) - 1  # the cell that starts at or before pos
+    if index < 0 or not spans[index][0] <= pos <= spans[index][1]:
         return ""
-    head = _cells(header, tabular)
     labels = [header[slice(*head[index])]] if index < len(head) and header != line else []
     first = next(((a, b) for a, b in spans if line[a:b].strip()), None)
     if first is not None and first != spans[index]:
@@ -181,23 +203,53 @@ def _table_headers(lines: list[str], tabular: bool) -> list[str]:
     return headers
 
 
+def _other_number(before: str) -> bool:
+    """Whether the words right before a number name another kind of number (订单号, 项目编号 …) and no identity
+    document or person is named after them (证件编号, 项目联系人张三)."""
+    window = before[-16:]
+    if not OTHER_NUMBER_RE.search(window):
+        return False
+    other = max(m.end() for m in OTHER_WORD_RE.finditer(window))
+    person = max((m.end() for m in PERSON_WORD_RE.finditer(window)), default=-1)
+    return other > person
+
+
+def is_path(entry: str) -> bool:
+    """An ``allow`` entry naming a file (checked by hand) rather than a number."""
+    return "/" in entry or "\\" in entry or re.search(r"\.[A-Za-z][A-Za-z0-9]{0,4}$", entry) is not None
+
+
 def scan_text(text: str, *, allow: Iterable[str] = (), tabular: bool = False,
               latest_year: int | None = None) -> list[Hit]:
-    """Every personal number in ``text``, with its 1-based line."""
-    allowed = set(DEFAULT_ALLOW) | {re.sub(r"\D", "", a) or a for a in allow}
-    lines = text.splitlines()
+    """Every personal number in ``text``, with its 1-based line. Linear in the text: a huge one-line file (a
+    minified HTML page, a sheet row) only costs its length."""
+    allowed = set(DEFAULT_ALLOW) | {re.sub(r"\D", "", a) or a for a in allow if not is_path(a)}
+    lines = text.translate(NORMALIZE).splitlines()
     headers = _table_headers(lines, tabular)
+    head_spans: dict[str, list[tuple[int, int]]] = {}
     hits: list[Hit] = []
     for number, line in enumerate(lines, start=1):
-        if not re.search(r"\d{11}|\d{3}[- ]\d{4}", line):
+        if not PREFILTER_RE.search(line):
             continue
+        header = headers[number - 1]
+        spans = _cells(line, tabular) if header else []
+        if header and header not in head_spans:
+            head_spans[header] = _cells(header, tabular)
+        card_words: list[bool] = []  # computed once per line, when a Luhn-valid number needs it
+
+        def card_context() -> bool:
+            if not card_words:
+                card_words.append(bool(CARD_WORDS_RE.search(line) or CARD_WORDS_RE.search(header)))
+            return card_words[0]
+
         urls = [m.span() for m in URL_RE.finditer(line)]
         for m in CANDIDATE_RE.finditer(line):
-            raw = m.group(0).rstrip(" -")
-            start, end = m.start(), m.start() + len(raw)
+            raw = m.group(0)
+            start, end = m.span()
             if any(a <= start < b for a, b in urls):
                 continue
-            before, after = line[:start], line[end:]
+            # Windows, not slices to the line's ends: the checks below only look at a few characters either side.
+            before, after = line[max(0, start - 32):start], line[end:end + 16]
             # Part of an alphanumeric code (统一社会信用代码 with letters, serials like A2024…): not a person's number.
             if (before and before[-1].isascii() and before[-1].isalpha() and not re.search(r"(?:TEL|Tel|tel|"
                                                                                              r"PHONE|Phone)[:：]?$", before)) \
@@ -205,32 +257,44 @@ def scan_text(text: str, *, allow: Iterable[str] = (), tabular: bool = False,
                 continue
             if INDEX_AFTER_RE.match(after) or UNIT_AFTER_RE.match(after) or CURRENCY_BEFORE_RE.search(before):
                 continue
-            if OTHER_NUMBER_RE.search(before[-16:]):
+            if _other_number(before):
                 continue
-            if headers[number - 1] and STATISTICS_RE.search(_cell_labels(line, headers[number - 1], start, tabular)):
+            if header and STATISTICS_RE.search(_cell_labels(line, spans, header, head_spans[header], start)):
                 continue
             body = re.sub(r"^\+?86[- ]?(?=1[3-9])", "", raw) if re.match(r"^\+?86[- ]?1[3-9]", raw) and \
                 len(re.sub(r"\D", "", raw)) == 13 else raw
-            digits = re.sub(r"[- ]", "", body)
+            digits = re.sub(r"[^0-9Xx]", "", body)
             if digits in allowed or digits.upper() in allowed:
                 continue
-            kind = _classify(digits, line + " " + headers[number - 1], latest_year)
+            kind = _classify(digits, card_context, latest_year)
             if kind:
                 hits.append(Hit(kind, number, mask(kind, digits.upper())))
     return hits
 
 
 def scan_file(path, display: str, *, allow: Iterable[str] = (), latest_year: int | None = None) -> list:
-    """Findings for one file on disk (a document or an attachment); unreadable files are reported as info."""
+    """Findings for one file on disk (a document or an attachment).
+
+    A file whose text could not be read, or not all of it, gives a warning “未能扫描：<reason>”; a type whose text
+    cannot be read at all (images, .doc …) an info “不支持扫描”. Whatever text was read before a limit stopped the
+    reading is still scanned. An ``allow`` entry naming the file (checked by hand) silences those two notes, never a
+    number found in it."""
     from pathlib import Path
 
-    from .extract import Unreadable, chunks
+    from .extract import Unreadable, Unsupported, chunks
     from .findings import Finding
 
+    allow = list(allow)
+    checked_by_hand = any(is_path(a) and _names(display, a) for a in allow)
+    notes: list[Finding] = []
     try:
         parts = chunks(Path(path))
+    except Unsupported as exc:
+        parts = []
+        notes.append(Finding(display, f"不支持扫描：{exc}", severity="info", check="pii", fix=FIX_UNSUPPORTED))
     except Unreadable as exc:
-        return [Finding(display, f"{exc}，请人工检查其中是否有个人信息", severity="info", check="pii")]
+        parts = exc.partial
+        notes.append(Finding(display, f"未能扫描：{exc}", severity="warning", check="pii", fix=FIX_UNREADABLE))
     findings = []
     for chunk in parts:
         for hit in scan_text(chunk.text, allow=allow, tabular=chunk.tabular, latest_year=latest_year):
@@ -238,7 +302,17 @@ def scan_file(path, display: str, *, allow: Iterable[str] = (), latest_year: int
             findings.append(Finding(
                 display, f"疑似未打码的{hit.kind}“{hit.masked}”（报告中已打码）", line=hit.line, field=chunk.where, check="pii", severity="error",
                 fix=f"删除或按规范打码（如{EXAMPLES[hit.kind]}）；若是公开的号码，加入检查插件的 allow 白名单"))
-    return findings
+    return findings + ([] if checked_by_hand else notes)
+
+
+def _names(display: str, entry: str) -> bool:
+    """Whether an ``allow`` path names the file shown as ``display`` (relative to the project or the docs dir)."""
+    entry = entry.replace("\\", "/").strip().removeprefix("./").lstrip("/")
+    return bool(entry) and (display == entry or display.endswith("/" + entry))
 
 
 EXAMPLES = {"身份证号": "110101********1234", "手机号": "138****5678", "银行卡号": "6222 **** **** 1234"}
+FIX_UNREADABLE = ("请人工核对其中有没有身份证号、手机号、银行卡号；能改的话另存为带文字的 PDF（不是扫描件）或 .docx/.xlsx "
+                  "后重新检查；人工核对无误后，把该文件的路径加入检查插件的 allow，不再提示")
+FIX_UNSUPPORTED = ("请人工核对其中有没有身份证号、手机号、银行卡号（图片和扫描件中的文字无法自动检查）；Word、Excel、WPS 文件"
+                   "另存为 .docx/.xlsx 后即可自动检查；人工核对无误后，把该文件的路径加入检查插件的 allow，不再提示")

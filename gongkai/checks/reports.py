@@ -1,9 +1,9 @@
 """年报: a 发布主体 without last year's 政府信息公开工作年度报告 after its deadline (条例第四十九条).
 
-Reports are documents in a column of kind 年报: registered by the reports plugin (with ``extra["年报年度"]``)
-or written by editors as Markdown (the year is read from the title, "2025年…年度报告"). Deadlines are per
-发布主体 type as MM-DD of the following year: 31 January for 部门, 31 March for the 政府 (annual-report.md); the
-checks plugin takes them from the reports plugin's ``deadlines`` setting when that plugin is configured.
+Reports are documents in a column of kind 年报: registered by the reports plugin (with the report year in
+``extra``) or written by editors as Markdown (the year is read from the title, "2025年…年度报告"). The deadline
+rule, the column kind and the year key have one owner, ``gongkai.reports`` (docs/domain.md); the checks plugin
+passes the reports plugin's ``deadlines`` setting when that plugin is configured.
 """
 
 from __future__ import annotations
@@ -14,26 +14,19 @@ from collections import defaultdict
 from typing import Iterable
 
 from ..model import Catalog, Document
+from ..reports import COLUMN_KIND, YEAR_EXTRA, deadline_for
 from .blank import _catalog_file
 from .findings import Finding
 
-COLUMN_KIND = "年报"
-DEADLINES = {"人民政府": "03-31", "乡镇（街道）": "03-31", "政府部门": "01-31", "其他单位": "01-31"}
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 def report_year(doc: Document) -> int | None:
-    year = doc.extra.get("年报年度") if doc.extra else None
+    year = doc.extra.get(YEAR_EXTRA) if doc.extra else None
     if isinstance(year, int):
         return year
     m = YEAR_RE.search(doc.title)
     return int(m.group(1)) if m else None
-
-
-def deadline(org_kind: str, year: int, deadlines: dict[str, str] | None = None) -> dt.date:
-    month_day = (deadlines or DEADLINES).get(org_kind) or DEADLINES.get(org_kind, "01-31")
-    month, day = (int(x) for x in str(month_day).split("-"))
-    return dt.date(year + 1, month, day)
 
 
 def check_annual_reports(catalog: Catalog, documents: Iterable[Document], as_of: dt.date,
@@ -55,7 +48,7 @@ def check_annual_reports(catalog: Catalog, documents: Iterable[Document], as_of:
         mine = [c for c in columns if c.applies(org)]
         if not mine:
             continue
-        due = deadline(org.kind, last_year, deadlines)
+        due = deadline_for(last_year, org.kind, deadlines)
         if as_of <= due:
             continue
         report = years[org.id].get(last_year)

@@ -10,12 +10,9 @@ from dataclasses import dataclass, field
 
 from ..model import Document
 
-# 解读形式 (interaction.md); 新闻发布会 is accepted as a long form of 发布会.
+# 解读形式 (docs/domain.md); 新闻发布会 is accepted as a long form of 发布会.
 INTERPRETATION_FORMS = ("文字", "图解", "视频", "动漫", "问答", "发布会")
 FORM_ALIASES = {"新闻发布会": "发布会", "文字解读": "文字", "图文解读": "图解", "视频解读": "视频", "问答解读": "问答"}
-
-# 征集类型: each has a configurable minimum period (interaction.md).
-CONSULTATION_KINDS = ("重大行政决策", "行政规范性文件", "其他")
 
 # Status labels, in the order the 意见征集 column lists them.
 OPEN, UPCOMING, CLOSED = "征集中", "未开始", "已结束"
@@ -24,13 +21,40 @@ STATUS_ORDER = (OPEN, UPCOMING, CLOSED)
 
 @dataclass(frozen=True)
 class Period:
-    """A minimum consultation period: ``days`` calendar days, or working days when ``workdays``."""
+    """A minimum consultation period: ``days`` calendar days, or working days when ``workdays``; ``source`` names
+    the rule that sets it (a law, or the site's own setting)."""
 
     days: int
     workdays: bool = False
+    source: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.days}个工作日" if self.workdays else f"{self.days}日"
+
+
+@dataclass(frozen=True)
+class ConsultationKind:
+    """征集类型: what the draft is, with the national minimum period for public comment (its ``source`` names the
+    rule that sets it). A site's own rules override the period (``min_periods``)."""
+
+    name: str
+    minimum: Period | None
+    covers: str  # what belongs to the kind, for the docs and messages
+
+
+# The rules and what each says: docs/domain.md (意见征集).
+KINDS = (
+    ConsultationKind("重大行政决策", Period(30, source="《重大行政决策程序暂行条例》第十五条"), "重大行政决策事项的决策草案"),
+    ConsultationKind("规章", Period(30, source="《规章制定程序条例》第十五条"), "规章草案"),
+    ConsultationKind("涉企政策", Period(30, source="《优化营商环境条例》第六十二条"),
+                     "与市场主体生产经营活动密切相关的规章、行政规范性文件"),
+    ConsultationKind("行政规范性文件",
+                     Period(7, workdays=True, source="各省行政规范性文件管理规定；《市县法治政府建设示范指标体系》第24项"),
+                     "涉及群众切身利益或对公民、法人和其他组织权利义务有重大影响的其他行政规范性文件"),
+    ConsultationKind("其他", None, "其他征求意见稿（不设最短期限）"),
+)
+CONSULTATION_KINDS = tuple(k.name for k in KINDS)
+DEFAULT_MIN_PERIODS = {k.name: k.minimum for k in KINDS}
 
 
 @dataclass

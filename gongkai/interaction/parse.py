@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from ..clock import parse_when
 from ..errors import Problems, close_matches
+from ..safety import plain_text_problem
 from ..model import Document
 from .model import (CONSULTATION_KINDS, FORM_ALIASES, INTERPRETATION_FORMS, Channel, Consultation, Feedback,
                     Interpretation)
@@ -23,11 +24,15 @@ CONSULTATION_KEYS = ("征集开始", "征集截止", "征集单位", "反馈方�
 FEEDBACK_COUNT_KEYS = ("收到意见数", "采纳", "部分采纳", "未采纳", "未采纳理由")
 FEEDBACK_KEYS = ("征集",) + FEEDBACK_COUNT_KEYS
 FIELDS = INTERPRETATION_KEYS + CONSULTATION_KEYS + FEEDBACK_KEYS
+# Written in Markdown (rendered with the site's extensions); every other value is plain text.
+MARKDOWN_KEYS = ("起草说明",)
 
 CHANNEL_FIELDS = {"邮箱": "email", "通讯地址": "address", "邮编": "postcode", "电话": "phone", "联系人": "contact",
                   "传真": "fax", "在线提交": "online"}
 FEEDBACK_BLOCK_KEYS = FEEDBACK_COUNT_KEYS + ("发布日期",)
 
+# 在线提交 is printed as a link: only a web address, never javascript: or the like.
+ONLINE_RE = re.compile(r"^https?://[^\s\"'<>]+$", re.I)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 POSTCODE_RE = re.compile(r"^\d{6}$")
 
@@ -76,6 +81,10 @@ class Reader:
         if isinstance(value, (dict, list)):
             self.error(key, f"“{name}”应为一段文字，实际是{'列表' if isinstance(value, list) else '映射'}",
                        fix or f"把“{name}”写成一行文字", sub=data, subkey=subkey)
+            return ""
+        found = plain_text_problem(value) if name not in MARKDOWN_KEYS else None
+        if found:  # plain text, like every metadata value (docs/security.md)
+            self.error(key, f"“{name}”{found[0]}", found[1], sub=data, subkey=subkey)
             return ""
         return str(value).strip()
 
@@ -136,6 +145,10 @@ def parse_channel(r: Reader) -> Channel:
     channel = Channel(**{attr: r.text("反馈方式", data, key) for key, attr in CHANNEL_FIELDS.items()})
     if channel.empty:
         r.error("反馈方式", "反馈方式中没有任何可用的联系渠道", fix)
+    if channel.online and not ONLINE_RE.match(channel.online):
+        r.error("反馈方式", f"在线提交网址“{channel.online}”应以 https:// 或 http:// 开头", "例如 https://www.example.gov.cn/zjyj/",
+                sub=data, subkey="在线提交")
+        channel.online = ""
     if channel.email and not EMAIL_RE.match(channel.email):
         r.error("反馈方式", f"邮箱“{channel.email}”格式不正确", "例如 fzb@example.gov.cn", sub=data, subkey="邮箱")
     if channel.address and not channel.postcode:
@@ -166,6 +179,11 @@ def parse_feedback_counts(r: Reader, key: str, data=None) -> Feedback | None:
     reasons = references(raw) if raw is not None and not isinstance(raw, dict) else []
     if isinstance(raw, dict):
         reasons = [f"{k}：{v}" for k, v in raw.items()]
+    for reason in reasons:
+        found = plain_text_problem(reason)
+        if found:
+            r.error(where if data is not None else "未采纳理由", f"“未采纳理由”{found[0]}", found[1], sub=data,
+                    subkey=sub("未采纳理由"))
     if rejected and not reasons:
         r.error(where if data is not None else "未采纳理由", f"有{rejected}条意见未采纳，但没有写未采纳理由",
                 "加“未采纳理由:”，逐条或分类说明理由", sub=data, subkey=sub("未采纳理由"))

@@ -4,10 +4,11 @@
 ``AnnualReport``; ``validate`` checks it; ``render`` draws it. The MkDocs side is gongkai/plugins/reports.
 """
 
-from .formats import FORMAT_2019, FORMAT_2021, FORMAT_OLD, FORMATS, format_for_year
+from .formats import FORMAT_2019, FORMAT_2021, FORMAT_TONGJIBIAO, FORMATS, format_for_year
 from .loader import load_report_text
-from .model import AnnualReport
-from .validate import DEFAULT_DEADLINES, deadline, validate
+from .model import COLUMN_KIND, NOT_APPLICABLE, YEAR_EXTRA, AnnualReport
+from .validate import DEFAULT_DEADLINES, deadline, deadline_for, validate
 
-__all__ = ["AnnualReport", "FORMATS", "FORMAT_2019", "FORMAT_2021", "FORMAT_OLD", "DEFAULT_DEADLINES",
-           "deadline", "format_for_year", "load_report_text", "validate"]
+__all__ = ["AnnualReport", "FORMATS", "FORMAT_2019", "FORMAT_2021", "FORMAT_TONGJIBIAO", "DEFAULT_DEADLINES",
+           "COLUMN_KIND", "NOT_APPLICABLE", "YEAR_EXTRA", "deadline", "deadline_for", "format_for_year",
+           "load_report_text", "validate"]

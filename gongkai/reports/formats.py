@@ -1,4 +1,4 @@
-"""The statutory table layouts of 政府信息公开工作年度报告, as data (shared/domain/annual-report.md).
+"""The statutory table layouts of 政府信息公开工作年度报告, as data (sources and years: docs/domain.md).
 
 Every label here is printed exactly as the national template prints it; the loader matches editors' keys against
 them, the validator names rows and columns by them, and the renderer draws the tables from them. Nothing else in
@@ -8,17 +8,17 @@ gongkai spells a report label.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 FORMAT_2021 = "2021"  # 国办公开办函〔2021〕30号, reports on 2021 onward
 FORMAT_2019 = "2019"  # 国办公开办函〔2019〕60号, reports on 2019 and 2020
-FORMAT_OLD = "统计表"  # reports on 2008–2018: free sections and the 政府信息公开情况统计表
-FORMATS = (FORMAT_2021, FORMAT_2019, FORMAT_OLD)
+FORMAT_TONGJIBIAO = "统计表"  # reports on 2008–2018: free sections and the 政府信息公开情况统计表
+FORMATS = (FORMAT_2021, FORMAT_2019, FORMAT_TONGJIBIAO)
 
 FORMAT_NAMES = {
     FORMAT_2021: "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）",
     FORMAT_2019: "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2019〕60号）",
-    FORMAT_OLD: "政府信息公开情况统计表（2008—2018年度报告）",
+    FORMAT_TONGJIBIAO: "政府信息公开情况统计表（2008—2018年度报告）",
 }
 
 
@@ -27,7 +27,7 @@ def format_for_year(year: int) -> str:
         return FORMAT_2021
     if year >= 2019:
         return FORMAT_2019
-    return FORMAT_OLD
+    return FORMAT_TONGJIBIAO
 
 
 SECTION_TITLES = {
@@ -126,6 +126,9 @@ OTHER_2021 = ("1.申请人无正当理由逾期不补正、行政机关不再处
               "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他")
 
 
+OTHER_ONE_ROW = "三.6"  # （六）其他处理 as one row: the 2019 format, and 2021-format reports that printed it so
+
+
 def _table3(fmt: str) -> Table3:
     rows = [Row3("一", TOP3["一"], "一"), Row3("二", TOP3["二"], "二"),
             Row3("三.1", "（一）予以公开", "三"),
@@ -145,8 +148,8 @@ def _table3(fmt: str) -> Table3:
         groups.append((heading, tuple(keys)))
         results.extend(keys)
     if fmt != FORMAT_2021:
-        rows.append(Row3("三.6", "（六）其他处理", "三"))
-        results.append("三.6")
+        rows.append(Row3(OTHER_ONE_ROW, "（六）其他处理", "三"))
+        results.append(OTHER_ONE_ROW)
     rows.append(Row3("三.7", "（七）总计", "三"))
     rows.append(Row3("四", TOP3["四"], "四"))
     return Table3(tuple(rows), tuple(groups), tuple(results))
@@ -163,12 +166,16 @@ TABLE4_GROUPS = ("行政复议", "未经复议直接起诉", "复议后起诉") 
 TABLE4_COLUMNS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 
 
-# ---- the old 政府信息公开情况统计表 (reports on 2008–2018) ---------------------------------------------------------
+# ---- the 政府信息公开情况统计表 of reports on 2008–2018 (format "统计表") -------------------------------------------
+
+SUM, SUBSET, AT_MOST = "sum", "subset", "at_most"
+
 
 @dataclass(frozen=True)
-class OldRow:
+class TongjibiaoRow:
     """One indicator of the 统计表. ``relation`` says how it relates to ``parent``:
-    "sum" — parent = sum of its "sum" children; "subset" — a 其中 row, at most its parent; None — no rule."""
+    "sum" — parent = sum of its "sum" children; "subset" — a 其中 row, at most its parent; "at_most" — a channel
+    row, at most the parent (the parent counts an item once however many channels carried it); None — no rule."""
 
     key: str  # group-scoped short name editors write, e.g. "当面申请数"
     label: str  # exactly as printed, with numbering and notes
@@ -195,34 +202,37 @@ class OldRow:
         return f"{self.group}·{self.parent}" if self.parent in _REPEATED else self.parent
 
 
-OLD_COLUMNS = ("统计指标", "单位", "统计数")
+TONGJIBIAO_TITLE = "政府信息公开情况统计表"
+TONGJIBIAO_COLUMNS = ("统计指标", "单位", "统计数")
 _H = "——"
 
 
-def _old_rows() -> tuple[OldRow, ...]:
-    rows: list[OldRow] = []
+def _tongjibiao_rows() -> tuple[TongjibiaoRow, ...]:
+    """The 65 rows as printed in reports on 2016 (docs/domain.md names the published report they are checked
+    against, tests/fixtures/reports/tongjibiao-2016.tsv)."""
+    rows: list[TongjibiaoRow] = []
 
     def add(key, label, unit, level, group, parent=None, relation=None, decimal=False):
-        rows.append(OldRow(key, label, unit, level, group, parent, relation, decimal))
+        rows.append(TongjibiaoRow(key, label, unit, level, group, parent, relation, decimal))
 
     g = "主动公开情况"
     add(g, "一、主动公开情况", _H, 0, g)
     add("主动公开政府信息数", "（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）", "条", 1, g)
-    add("主动公开规范性文件数", "其中：主动公开规范性文件数", "条", 3, g, "主动公开政府信息数", "subset")
+    add("主动公开规范性文件数", "其中：主动公开规范性文件数", "条", 3, g, "主动公开政府信息数", SUBSET)
     add("制发规范性文件总数", "制发规范性文件总数", "件", 3, g)
     add("通过不同渠道和方式公开政府信息的情况", "（二）通过不同渠道和方式公开政府信息的情况", _H, 1, g)
     for i, name in enumerate(("政府公报", "政府网站", "政务微博", "政务微信", "其他方式"), start=1):
-        add(f"{name}公开政府信息数", f"{i}.{name}公开政府信息数", "条", 2, g)
+        add(f"{name}公开政府信息数", f"{i}.{name}公开政府信息数", "条", 2, g, "主动公开政府信息数", AT_MOST)
     g = "回应解读情况"
     add(g, "二、回应解读情况", _H, 0, g)
     add("回应公众关注热点或重大舆情数", "（一）回应公众关注热点或重大舆情数（不同方式回应同一热点或舆情计1次）", "次", 1, g)
     add("通过不同渠道和方式回应解读的情况", "（二）通过不同渠道和方式回应解读的情况", _H, 1, g)
     add("参加或举办新闻发布会总次数", "1.参加或举办新闻发布会总次数", "次", 2, g)
     add("主要负责同志参加新闻发布会次数", "其中：主要负责同志参加新闻发布会次数", "次", 3, g,
-        "参加或举办新闻发布会总次数", "subset")
+        "参加或举办新闻发布会总次数", SUBSET)
     add("政府网站在线访谈次数", "2.政府网站在线访谈次数", "次", 2, g)
     add("主要负责同志参加政府网站在线访谈次数", "其中：主要负责同志参加政府网站在线访谈次数", "次", 3, g,
-        "政府网站在线访谈次数", "subset")
+        "政府网站在线访谈次数", SUBSET)
     add("政策解读稿件发布数", "3.政策解读稿件发布数", "篇", 2, g)
     add("微博微信回应事件数", "4.微博微信回应事件数", "次", 2, g)
     add("其他方式回应事件数", "5.其他方式回应事件数", "次", 2, g)
@@ -230,30 +240,31 @@ def _old_rows() -> tuple[OldRow, ...]:
     add(g, "三、依申请公开情况", _H, 0, g)
     add("收到申请数", "（一）收到申请数", "件", 1, g)
     for i, name in enumerate(("当面", "传真", "网络", "信函"), start=1):
-        add(f"{name}申请数", f"{i}.{name}申请数", "件", 2, g, "收到申请数", "sum")
+        add(f"{name}申请数", f"{i}.{name}申请数", "件", 2, g, "收到申请数", SUM)
     add("申请办结数", "（二）申请办结数", "件", 1, g)
-    add("按时办结数", "1.按时办结数", "件", 2, g, "申请办结数", "sum")
-    add("延期办结数", "2.延期办结数", "件", 2, g, "申请办结数", "sum")
+    add("按时办结数", "1.按时办结数", "件", 2, g, "申请办结数", SUM)
+    add("延期办结数", "2.延期办结数", "件", 2, g, "申请办结数", SUM)
     add("申请答复数", "（三）申请答复数", "件", 1, g)
-    add("属于已主动公开范围数", "1.属于已主动公开范围数", "件", 2, g, "申请答复数", "sum")
-    add("同意公开答复数", "2.同意公开答复数", "件", 2, g, "申请答复数", "sum")
-    add("同意部分公开答复数", "3.同意部分公开答复数", "件", 2, g, "申请答复数", "sum")
-    add("不同意公开答复数", "4.不同意公开答复数", "件", 2, g, "申请答复数", "sum")
+    add("属于已主动公开范围数", "1.属于已主动公开范围数", "件", 2, g, "申请答复数", SUM)
+    add("同意公开答复数", "2.同意公开答复数", "件", 2, g, "申请答复数", SUM)
+    add("同意部分公开答复数", "3.同意部分公开答复数", "件", 2, g, "申请答复数", SUM)
+    add("不同意公开答复数", "4.不同意公开答复数", "件", 2, g, "申请答复数", SUM)
+    # The six reasons end with a catch-all (法律法规规定的其他情形), so together they are the refusals.
     reasons = ("涉及国家秘密", "涉及商业秘密", "涉及个人隐私", "危及国家安全、公共安全、经济安全和社会稳定",
                "不是《条例》所指政府信息", "法律法规规定的其他情形")
     for i, name in enumerate(reasons):
-        add(name, ("其中：" if i == 0 else "") + name, "件", 3, g, "不同意公开答复数", "subset")
-    for i, name in enumerate(("不属于本行政机关公开", "申请信息不存在", "告知作出更改补充", "告知通过其他途径办理"),
+        add(name, ("其中：" if i == 0 else "") + name, "件", 3, g, "不同意公开答复数", SUM)
+    for i, name in enumerate(("不属于本行政机关公开数", "申请信息不存在数", "告知作出更改补充数", "告知通过其他途径办理数"),
                              start=5):
-        add(name, f"{i}.{name}", "件", 2, g, "申请答复数", "sum")
+        add(name, f"{i}.{name}", "件", 2, g, "申请答复数", SUM)
     g = "行政复议数量"
     add(g, "四、行政复议数量", "件", 0, g)
     for i, name in enumerate(("维持具体行政行为数", "被依法纠错数", "其他情形数")):
-        add(name, f"（{'一二三'[i]}）{name}", "件", 1, g, g, "sum")
+        add(name, f"（{'一二三'[i]}）{name}", "件", 1, g, g, SUM)
     g = "行政诉讼数量"
     add(g, "五、行政诉讼数量", "件", 0, g)
     for i, name in enumerate(("维持具体行政行为或者驳回原告诉讼请求数", "被依法纠错数", "其他情形数")):
-        add(name, f"（{'一二三'[i]}）{name}", "件", 1, g, g, "sum")
+        add(name, f"（{'一二三'[i]}）{name}", "件", 1, g, g, SUM)
     g = "举报投诉数量"
     add(g, "六、举报投诉数量", "件", 0, g)
     g = "依申请公开信息收取的费用"
@@ -263,8 +274,8 @@ def _old_rows() -> tuple[OldRow, ...]:
     add("政府信息公开工作专门机构数", "（一）政府信息公开工作专门机构数", "个", 1, g)
     add("设置政府信息公开查阅点数", "（二）设置政府信息公开查阅点数", "个", 1, g)
     add("从事政府信息公开工作人员数", "（三）从事政府信息公开工作人员数", "人", 1, g)
-    add("专职人员数", "1.专职人员数（不包括政府公报及政府网站工作人员数）", "人", 2, g, "从事政府信息公开工作人员数", "sum")
-    add("兼职人员数", "2.兼职人员数", "人", 2, g, "从事政府信息公开工作人员数", "sum")
+    add("专职人员数", "1.专职人员数（不包括政府公报及政府网站工作人员数）", "人", 2, g, "从事政府信息公开工作人员数", SUM)
+    add("兼职人员数", "2.兼职人员数", "人", 2, g, "从事政府信息公开工作人员数", SUM)
     add("政府信息公开专项经费",
         "（四）政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面的经费）", "万元", 1, g,
         decimal=True)
@@ -277,9 +288,21 @@ def _old_rows() -> tuple[OldRow, ...]:
 
 
 _REPEATED: set[str] = set()
-OLD_ROWS = _old_rows()
-_REPEATED.update(k for k in {r.key for r in OLD_ROWS} if sum(r.key == k for r in OLD_ROWS) > 1)
-OLD_GROUPS = tuple(r.key for r in OLD_ROWS if r.level == 0)
+TONGJIBIAO_ROWS = _tongjibiao_rows()
+_REPEATED.update(k for k in {r.key for r in TONGJIBIAO_ROWS} if sum(r.key == k for r in TONGJIBIAO_ROWS) > 1)
+TONGJIBIAO_GROUPS = tuple(r.key for r in TONGJIBIAO_ROWS if r.level == 0)
+
+
+def tongjibiao_subtree(row: TongjibiaoRow) -> tuple[TongjibiaoRow, ...]:
+    """The row and every row printed under it (deeper level, up to the next row at its level or above)."""
+    rows = TONGJIBIAO_ROWS
+    start = rows.index(row)
+    out = [row]
+    for other in rows[start + 1:]:
+        if other.level <= row.level:
+            break
+        out.append(other)
+    return tuple(out)
 
 
 # ---- matching editors' keys to labels --------------------------------------------------------------------------

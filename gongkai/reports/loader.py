@@ -8,23 +8,42 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from .. import yamlutil
+from ..sources import decode
 from ..errors import InputError, Problems, close_matches
-from .formats import (APPLICANTS, FORMAT_2021, FORMAT_OLD, FORMATS, OLD_ROWS, PROSE_SECTIONS, TABLE2, TABLE3,
-                      TABLE4_COLUMNS, TABLE4_GROUPS, AMOUNT, DELTA, format_for_year, normalise, plain)
-from .model import AnnualReport
+from ..yamlutil import describe, is_text
+from .formats import (APPLICANTS, FORMAT_2019, FORMAT_2021, FORMAT_TONGJIBIAO, FORMATS, PROSE_SECTIONS, TABLE2,
+                      TABLE3, TABLE4_COLUMNS, TABLE4_GROUPS, TONGJIBIAO_ROWS, AMOUNT, DELTA, format_for_year, normalise,
+                      OTHER_ONE_ROW, plain, tongjibiao_subtree)
+from .model import NOT_APPLICABLE, AnnualReport, SicNote
 
-FIELDS = ("发布机构", "年度", "发布日期", "索引号", "格式", "逾期说明", "草稿", "一", "二", "三", "四", "五", "六", "正文", "统计表")
-FIELDS_OLD = ("发布机构", "年度", "发布日期", "索引号", "格式", "逾期说明", "草稿", "正文", "统计表")
+COMMON_FIELDS = ("发布机构", "年度", "发布日期", "索引号", "格式", "逾期说明", "草稿", "原文如此")
+FIELDS = COMMON_FIELDS + ("一", "二", "三", "四", "五", "六")
+FIELDS_TONGJIBIAO = COMMON_FIELDS + ("正文", "统计表", "未列")
 SUBTOTAL = "小计"
 RESULTS = "本年度办理结果"
+OTHER = "其他处理"
 LITIGATION = "行政诉讼"
 DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# What a published table prints in a cell that does not apply (ASCII or full-width slash, dashes).
+NOT_APPLICABLE_MARKS = ("/", "／", "—", "——", "-")
+# No figure of a report comes near this: a larger one is a typing slip (and would print as 1E+30).
+MAX_FIGURE = 10 ** 9
+MAX_DECIMALS = 6  # 万元 to 0.01 元
+# Single-value fields: (accepts, what is expected, example). 年度, 发布日期 and the tables are checked where read.
+SCALARS = {
+    "发布机构": (lambda v: isinstance(v, str), "发布主体 id", "szf"),
+    "索引号": (is_text, "一段文字", "999000001/2025-00031"),
+    "逾期说明": (is_text, "一段文字", "因……未能按时发布"),
+    "格式": (is_text, "一段文字", FORMAT_2021),
+    "草稿": (lambda v: isinstance(v, bool), "是/否（true 或 false）", "true"),
+}
 
 
-def load_report_text(text: str, display: str, problems: Problems, organizations=None) -> AnnualReport | None:
-    """Parse one report file; returns None after recording why it cannot be used."""
+def load_report_text(text: str | bytes, display: str, problems: Problems, organizations=None) -> AnnualReport | None:
+    """Parse one report file (bytes must be UTF-8, see ``gongkai.sources``); returns None after recording why it
+    cannot be used."""
     try:
-        data = yamlutil.load(text, display)
+        data = yamlutil.load(decode(text, display) if isinstance(text, bytes) else text, display)
     except InputError as exc:
         problems.items.extend(exc.problems)
         return None
@@ -46,12 +65,20 @@ class ReportLoader:
 
     # ---- numbers ---------------------------------------------------------------------------------------
 
-    def number(self, value, kind: str, where: str, line: int | None):
-        """A figure: count (non-negative integer), delta (any integer) or amount (non-negative decimal)."""
+    def number(self, value, kind: str, where: str, line: int | None, *, na: bool = False):
+        """A figure: count (non-negative integer), delta (any integer) or amount (non-negative decimal), at most
+        MAX_FIGURE. With ``na``, "/" (not applicable) is accepted and returned as NOT_APPLICABLE."""
+        if isinstance(value, str) and value.strip() in NOT_APPLICABLE_MARKS:
+            if na:
+                return NOT_APPLICABLE
+            self.err(f"“{value.strip()}”（不适用）只能用于表二中不适用于本发布主体的行或格，此处应填数字", line=line,
+                     field=where, fix="没有发生的事项填 0；确实不适用的，只在表二中写 /")
+            return None
         if isinstance(value, bool) or value is None or value == "":
             found = "空白" if value in (None, "") else str(value)
             self.err(f"应为{'整数' if kind == DELTA else '非负数' if kind == AMOUNT else '非负整数'}，填写的是“{found}”",
-                     line=line, field=where, fix="没有发生的事项填 0，不要留空")
+                     line=line, field=where,
+                     fix="没有发生的事项填 0，不要留空" + ("；不适用于本发布主体的写 /" if na else ""))
             return None
         if kind == AMOUNT:
             try:
@@ -62,19 +89,40 @@ class ReportLoader:
                 self.err(f"应为非负数（单位：万元），填写的是“{value}”", line=line, field=where,
                          fix="填写金额数字，例如 0 或 1.25")
                 return None
+            if amount > MAX_FIGURE:
+                self.err(f"金额“{value}”超出范围：不应超过 {MAX_FIGURE} 万元", line=line, field=where,
+                         fix="核对金额和单位（万元），是否多写了数字")
+                return None
+            amount = Decimal(format(amount, "f"))  # 1E+3 → 1000: figures are printed in plain notation
+            if -amount.as_tuple().exponent > MAX_DECIMALS:
+                self.err(f"金额“{value}”的小数超过 {MAX_DECIMALS} 位", line=line, field=where,
+                         fix="单位为万元，最多保留到 0.000001 万元（0.01 元）")
+                return None
             return amount
         if isinstance(value, int) and (kind == DELTA or value >= 0):
+            if abs(value) > MAX_FIGURE:
+                self.err(f"数值“{value}”超出范围：不应超过 {MAX_FIGURE}", line=line, field=where,
+                         fix="核对是否多写了数字")
+                return None
             return value
         expected = "整数（可为负数）" if kind == DELTA else "非负整数"
         self.err(f"应为{expected}，填写的是“{value}”", line=line, field=where,
                  fix="件数只能填 0 或正整数" if kind != DELTA else "填写整数，减少时写负数，例如 -2")
         return None
 
-    def numbers(self, value, columns: tuple[str, ...], kinds: tuple[str, ...], where: str, line: int | None):
-        """A row of figures written as a list in column order, a mapping by column label, or 0 for all zeros."""
+    def numbers(self, value, columns: tuple[str, ...], kinds: tuple[str, ...], where: str, line: int | None,
+                *, na: bool = False):
+        """A row of figures written as a list in column order, a mapping by column label, or 0 for all zeros;
+        with ``na``, "/" for a whole row that does not apply, or for single cells."""
         n = len(columns)
         if value == 0 and not isinstance(value, bool):
             return [0] * n
+        if na and isinstance(value, str) and value.strip() in NOT_APPLICABLE_MARKS:
+            return [NOT_APPLICABLE] * n
+        if n > 1 and (value is None or value == ""):
+            self.err(f"整行空白，应为 {n} 个数（{'、'.join(columns)}）", line=line, field=where,
+                     fix="没有发生的事项填 0（整行为 0 可只写一个 0），不要留空" + ("；不适用于本发布主体的写 /" if na else ""))
+            return None
         if isinstance(value, yamlutil.Mapping):
             by_label = {normalise(k): k for k in value}
             unknown = [k for k in value if normalise(k) not in {normalise(c) for c in columns}]
@@ -88,10 +136,10 @@ class ReportLoader:
                     self.err(f"缺少“{column}”列", line=value.line, field=where, fix=f"补上“{column}: 0”等数值")
                     out.append(None)
                 else:
-                    out.append(self.number(value[key], kind, f"{where} · {column}列", value.line_of(key)))
+                    out.append(self.number(value[key], kind, f"{where} · {column}列", value.line_of(key), na=na))
             return None if unknown or None in out else out
         if n == 1 and not isinstance(value, list):
-            got = self.number(value, kinds[0], f"{where} · {columns[0]}列", line)
+            got = self.number(value, kinds[0], f"{where} · {columns[0]}列", line, na=na)
             return None if got is None else [got]
         if not isinstance(value, list):
             self.err(f"应为 {n} 个数（{'、'.join(columns)}），填写的是“{value}”", line=line, field=where,
@@ -101,7 +149,7 @@ class ReportLoader:
             self.err(f"应为 {n} 个数（{'、'.join(columns)}），填写了 {len(value)} 个", line=line, field=where,
                      fix="按表格各列的顺序逐一填写，没有的填 0")
             return None
-        out = [self.number(v, k, f"{where} · {c}列", line) for v, k, c in zip(value, kinds, columns)]
+        out = [self.number(v, k, f"{where} · {c}列", line, na=na) for v, k, c in zip(value, kinds, columns)]
         return None if None in out else out
 
     # ---- the file -------------------------------------------------------------------------------------
@@ -125,8 +173,15 @@ class ReportLoader:
     def build(self, data: yamlutil.Mapping) -> AnnualReport | None:
         start = len(self.problems.errors)
         self.lines = {str(k): data.line_of(k) for k in data}
+        wrong = set()
+        for key, (accepts, expected, example) in SCALARS.items():
+            if data.get(key) is not None and not accepts(data[key]):
+                self.err(f"应为{expected}，实际是{describe(data[key])}", line=data.line_of(key), field=key,
+                         fix=f"写成 {key}: {example}")
+                data[key] = None
+                wrong.add(key)
         for key in ("发布机构", "年度", "发布日期"):
-            if data.get(key) in (None, ""):
+            if key not in wrong and data.get(key) in (None, ""):
                 self.err(f"缺少必填字段“{key}”", line=data.line, field=key, fix="见 docs/reports.md 的示例")
         org_id = str(data.get("发布机构") or "")
         if org_id and self.organizations is not None and org_id not in self.organizations:
@@ -143,11 +198,11 @@ class ReportLoader:
             self.err(f"格式“{fmt}”无效，应为：{' / '.join(FORMATS)}", line=data.line_of("格式"), field="格式",
                      fix="一般不必填写：2021 年度起用 2021 格式，2019、2020 年度用 2019 格式，2018 年度以前用统计表")
             fmt = None
-        allowed = FIELDS_OLD if fmt == FORMAT_OLD else tuple(k for k in FIELDS if k not in ("正文", "统计表"))
+        allowed = FIELDS_TONGJIBIAO if fmt == FORMAT_TONGJIBIAO else FIELDS
         for key in data:
             if key not in allowed:
-                hint = "（统计表格式的年报只有“正文”和“统计表”）" if fmt == FORMAT_OLD and key in FIELDS else \
-                    "（“正文”“统计表”只用于 2018 年度以前的统计表格式）" if key in ("正文", "统计表") else ""
+                hint = "（统计表格式的年报只有“正文”和“统计表”）" if fmt == FORMAT_TONGJIBIAO and key in FIELDS else \
+                    "（“正文”“统计表”“未列”只用于 2018 年度以前的统计表格式）" if key in FIELDS_TONGJIBIAO else ""
                 self.err(f"不认识的字段“{key}”{hint}{close_matches(str(key), allowed)}", line=data.line_of(key),
                          field=str(key), fix="删除该字段或改为正确的字段名（见 docs/reports.md）")
         if fmt is None or year is None or published is None or not org_id:
@@ -156,15 +211,16 @@ class ReportLoader:
                               index_number=str(data.get("索引号") or "").strip(),
                               late_reason=str(data.get("逾期说明") or "").strip(), draft=data.get("草稿") is True,
                               source=self.display)
-        if fmt == FORMAT_OLD:
+        if fmt == FORMAT_TONGJIBIAO:
             report.body = self.text(data, "正文")
-            self.old(data, report)
+            self.tongjibiao(data, report)
         else:
             for section in PROSE_SECTIONS:
                 report.prose[section] = self.text(data, section)
             self.table2(data, report)
             self.table3(data, report)
             self.table4(data, report)
+        report.sic = self.sic(data)
         report.lines.update(self.lines)
         if len(self.problems.errors) > start:
             return None
@@ -180,7 +236,31 @@ class ReportLoader:
             self.err("应为一段 Markdown 文字", line=data.line_of(key), field=key,
                      fix=f"写成 {key}: | 后另起一行缩进两格书写")
             return ""
+        # First line of the text in the file, so that a finding inside it can name its own line: a block scalar
+        # ("一: |") starts on the line after the key, after any blank lines it keeps.
+        key_line = data.line_of(key)
+        leading = len(value) - len(value.lstrip("\n"))
+        self.lines[f"{key}:1"] = key_line + 1 + leading if "\n" in value.strip("\n") or value.endswith("\n") \
+            else key_line
         return value.strip() + "\n"
+
+    def sic(self, data) -> list[SicNote]:
+        """原文如此: position → note, for inconsistencies kept as published (validate matches them)."""
+        value = data.get("原文如此")
+        if value is None:
+            return []
+        fix = "写成“原文如此:”，下面每行“位置: 说明”，位置照抄构建提示中冒号前的部分，例如“四 · 行政复议: 原报告总计印为0”"
+        if not isinstance(value, yamlutil.Mapping) or not value:
+            self.err("“原文如此”应为“位置: 说明”的映射", line=data.line_of("原文如此"), field="原文如此", fix=fix)
+            return []
+        notes = []
+        for where, note in value.items():
+            if not isinstance(note, str) or not note.strip():
+                self.err(f"“{where}”缺少说明：原报告如何、为何照录", line=value.line_of(where),
+                         field=f"原文如此 · {where}", fix=fix)
+                continue
+            notes.append(SicNote(str(where).strip(), note.strip(), value.line_of(where)))
+        return notes
 
     def section(self, data, key):
         value = data.get(key)
@@ -209,9 +289,9 @@ class ReportLoader:
                 continue
             row, block = match
             seen.add(row)
-            self.lines[f"二.{row}"] = line
+            self.lines[f"二/{row}"] = line
             cols = tuple(c.label for c in block.columns)
-            got = self.numbers(value, cols, tuple(c.kind for c in block.columns), f"二 · {row}", line)
+            got = self.numbers(value, cols, tuple(c.kind for c in block.columns), f"二 · {row}", line, na=True)
             if got is not None:
                 for column, figure in zip(cols, got):
                     report.table2[(row, column)] = figure
@@ -220,7 +300,7 @@ class ReportLoader:
                 if row not in seen:
                     cols = "、".join(c.label for c in block.columns)
                     self.err(f"缺少“{row}”行（{block.heading}）", line=section.line, field="二",
-                             fix=f"补上“{row}”：{cols}；没有的填 0")
+                             fix=f"补上“{row}”：{cols}；没有的填 0，不适用于本发布主体的写 /")
 
     # ---- 三 ---------------------------------------------------------------------------------------------
 
@@ -237,38 +317,48 @@ class ReportLoader:
                 paths[(normalise(row.group), normalise(row.label))] = row.key
             else:
                 paths[(normalise(row.label),)] = row.key
+        if report.format == FORMAT_2021:
+            # Reports that printed （六）其他处理 as one row, as the 2019 format did, are archived as published.
+            paths[(OTHER,)] = OTHER_ONE_ROW
         group_keys = {normalise(g): g for g, _ in layout.groups}
         seen = set()
         for path, value, line, shown in self._leaves(section, (), ()):
             if len(path) > 1 and path[0] == normalise(RESULTS):
                 path, shown = path[1:], shown[1:]
-            where = "三 · " + " · ".join(str(s) for s in shown)
             if len(path) == 2 and path[1] == SUBTOTAL and path[0] in group_keys:
                 group = group_keys[path[0]]
                 got = self.numbers(value, APPLICANTS, ("count",) * 7, f"三 · {group} · 小计", line)
                 if got is not None:
                     report.subtotals3[group] = got
-                    self.lines[f"小计.{group}"] = line
+                    self.lines[f"三/小计.{group}"] = line
                 continue
             key = paths.get(path)
             if key is None:
-                if report.format != FORMAT_2021 and path and path[0] == "其他处理":
+                if report.format != FORMAT_2021 and path and path[0] == OTHER:
                     hint = "（2019 格式的“（六）其他处理”只有一行，不分 1、2、3 项）"
-                elif report.format == FORMAT_2021 and path == ("其他处理",):
-                    hint = "（2021 格式的“（六）其他处理”分为 3 项，请逐项填写）"
                 else:
                     hint = close_matches(path[-1] if path else "", [plain(r.label) for r in layout.rows])
                 self.err(f"不认识的行“{' · '.join(str(s) for s in shown)}”{hint}", line=line, field="三",
                          fix="行名按国家格式填写，见 docs/reports.md 表三示例")
                 continue
-            row = layout.row(key)
+            row = TABLE3[FORMAT_2019].row(key) if key == OTHER_ONE_ROW else layout.row(key)
             seen.add(key)
-            self.lines[key] = line
+            self.lines[f"三/{key}"] = line
             label = f"{row.group} · {row.label}" if row.group else row.label
             got = self.numbers(value, APPLICANTS, ("count",) * 7, f"三 · {label}", line)
             if got is not None:
                 report.table3[key] = got
-        for row in layout.rows:
+        if report.format == FORMAT_2021 and OTHER_ONE_ROW in seen:
+            line = self.lines[f"三/{OTHER_ONE_ROW}"]
+            if any(k.startswith(OTHER_ONE_ROW + ".") for k in seen):
+                self.err("“（六）其他处理”既按一行填写，又填写了分项", line=line, field="三",
+                         fix="照录原报告：原报告分 3 项的，删去一行的写法；只印一行的，删去分项")
+            else:
+                report.other_as_one_row = True
+                self.err("2021 格式的“（六）其他处理”分为 3 项，本报告按一行填写：页面照此显示一行，3 个分项不显示",
+                         line=line, field="三 · （六）其他处理", severity="warning",
+                         fix="新编写的年报请按 3 项分别填写；照录原报告只印一行的，保留一行即可")
+        for row in report.table3_layout().rows:
             if row.key not in seen:
                 label = f"{row.group} · {row.label}" if row.group else row.label
                 self.err(f"缺少“{label}”行", line=section.line, field="三",
@@ -304,22 +394,23 @@ class ReportLoader:
                 self.err(f"不认识的项“{key}”{close_matches(str(key), TABLE4_GROUPS)}", line=line, field="四",
                          fix=f"表四的项为：{'、'.join(TABLE4_GROUPS)}（后两项属于行政诉讼）")
                 continue
-            self.lines[f"四.{group}"] = line
+            self.lines[f"四/{group}"] = line
             got = self.numbers(value, TABLE4_COLUMNS, ("count",) * 5, f"四 · {group}", line)
             if got is not None:
                 report.table4[group] = got
         for group in TABLE4_GROUPS:
-            if group not in report.table4 and f"四.{group}" not in self.lines:
+            if group not in report.table4 and f"四/{group}" not in self.lines:
                 self.err(f"缺少“{group}”", line=section.line, field="四",
                          fix=f"补上“{group}”的 5 个数（{'、'.join(TABLE4_COLUMNS)}），全为 0 可写 0")
 
-    # ---- the old 统计表 ------------------------------------------------------------------------------------
+    # ---- the 统计表 (reports on 2008–2018) ----------------------------------------------------------------------
 
-    def old(self, data, report: AnnualReport) -> None:
+    def tongjibiao(self, data, report: AnnualReport) -> None:
+        report.absent = self.absent(data)
         section = self.section(data, "统计表")
         if section is None:
             return
-        groups = {normalise(r.key): r for r in OLD_ROWS if r.level == 0}
+        groups = {normalise(r.key): r for r in TONGJIBIAO_ROWS if r.level == 0}
         seen = set()
         for gkey, value in section.items():
             group = groups.get(normalise(gkey))
@@ -328,10 +419,10 @@ class ReportLoader:
                 self.err(f"不认识的指标组“{gkey}”{close_matches(str(gkey), [g.key for g in groups.values()])}",
                          line=gline, field="统计表", fix=f"指标组为：{'、'.join(g.key for g in groups.values())}")
                 continue
-            members = [r for r in OLD_ROWS if r.group == group.key and not r.heading]
+            members = [r for r in TONGJIBIAO_ROWS if r.group == group.key and not r.heading]
             if not isinstance(value, yamlutil.Mapping):
                 if len(members) == 1 and members[0].key == group.key:
-                    self._old_value(report, group, value, gline)
+                    self._tongjibiao_value(report, group, value, gline)
                     seen.add(group.id)
                 else:
                     self.err("应为按指标填写的映射", line=gline, field=f"统计表 · {group.label}",
@@ -346,14 +437,43 @@ class ReportLoader:
                              fix=f"该组的指标为：{'、'.join(r.key for r in members)}")
                     continue
                 seen.add(row.id)
-                self._old_value(report, row, figure, value.line_of(key))
-        for row in OLD_ROWS:
-            if not row.heading and row.id not in seen:
+                if row.id in report.absent:
+                    self.err(f"“{row.label}”已列入“未列”（原统计表没有这一行），不应再填写数字", line=value.line_of(key),
+                             field=f"统计表 · {row.label}", fix="原统计表有这一行的，从“未列”中删去；没有的，删去这一行")
+                    continue
+                self._tongjibiao_value(report, row, figure, value.line_of(key))
+        for row in TONGJIBIAO_ROWS:
+            if not row.heading and row.id not in seen and row.id not in report.absent:
                 self.err(f"缺少指标“{row.label}”", line=section.line, field="统计表",
-                         fix=f"在“{row.group}”下补上“{row.key}: 0”等数值")
+                         fix=f"在“{row.group}”下补上“{row.key}: 0”等数值；原统计表没有这一行的，把“{row.key}”写进“未列”")
 
-    def _old_value(self, report, row, value, line):
-        self.lines[f"统计表.{row.id}"] = line
+    def absent(self, data) -> set[str]:
+        """未列: rows (with the rows printed under them) that the report's published 统计表 did not carry."""
+        value = data.get("未列")
+        if value is None:
+            return set()
+        line = data.line_of("未列")
+        fix = "写成列表，列出原统计表没有的指标或指标组，例如 未列: [回应解读情况, 通过不同渠道和方式公开政府信息的情况]"
+        if not isinstance(value, list):
+            self.err("“未列”应为指标或指标组名称的列表", line=line, field="未列", fix=fix)
+            return set()
+        ids: set[str] = set()
+        for name in value:
+            wanted = normalise(str(name).replace("·", " · ").split(" · ")[-1])
+            group = normalise(str(name).split("·")[0]) if "·" in str(name) else None
+            rows = [r for r in TONGJIBIAO_ROWS if normalise(r.key) == wanted
+                    and (group is None or normalise(r.group) == group)]
+            if len(rows) != 1:
+                names = [r.id for r in TONGJIBIAO_ROWS]
+                problem = f"“{name}”对应多个指标：{'、'.join(r.id for r in rows)}" if rows else \
+                    f"不认识的指标“{name}”{close_matches(str(name), names)}"
+                self.err(problem, line=line, field="未列", fix="写指标名（去掉编号），重名的写成“指标组·指标”")
+                continue
+            ids.update(r.id for r in tongjibiao_subtree(rows[0]))
+        return ids
+
+    def _tongjibiao_value(self, report, row, value, line):
+        self.lines[f"统计表/{row.id}"] = line
         got = self.number(value, AMOUNT if row.decimal else "count", f"统计表 · {row.label}", line)
         if got is not None:
-            report.old[row.id] = got
+            report.tongjibiao[row.id] = got

@@ -9,18 +9,26 @@ import json
 from decimal import Decimal
 from html import escape
 
-from .formats import (APPLICANT_GROUP, APPLICANTS, FORMAT_NAMES, LEGAL_PERSONS, OLD_COLUMNS, OLD_ROWS, PROSE_SECTIONS,
-                      RECONCILE_NOTE, SECTION_TITLES, TABLE2, TABLE2_FIRST_HEADER, TABLE3, TABLE4_COLUMNS,
-                      TABLE4_GROUPS, TOP3, LITIGATION, REVIEW)
-from .model import KEY_FIGURE_LABELS, KEY_FIGURES, AnnualReport
+from .formats import (APPLICANT_GROUP, APPLICANTS, FORMAT_2021, FORMAT_NAMES, LEGAL_PERSONS, PROSE_SECTIONS,
+                      RECONCILE_NOTE, SECTION_TITLES, TABLE2, TABLE2_FIRST_HEADER, TABLE4_COLUMNS, TABLE4_GROUPS,
+                      TONGJIBIAO_COLUMNS, TONGJIBIAO_ROWS, TONGJIBIAO_TITLE, TOP3, LITIGATION, REVIEW)
+from .model import KEY_FIGURE_LABELS, KEY_FIGURES, NOT_APPLICABLE, AnnualReport
 
-OLD_TABLE_TITLE = "政府信息公开情况统计表"
+ABSENT = "—"  # a row the published table did not carry
 
 
 def fmt(value) -> str:
+    """A figure as printed: "/" where not applicable, "—" where absent, decimals in plain notation."""
     if value is None:
-        return "—"
+        return ABSENT
+    if isinstance(value, Decimal):
+        return format(value, "f")
     return str(value)
+
+
+def figure(value):
+    """A figure for CSV and JSON: None where absent or not applicable."""
+    return None if value is NOT_APPLICABLE else value
 
 
 def _scroll(table: str, label: str) -> str:
@@ -63,7 +71,7 @@ def _span(name: str, n: int) -> str:
 # ---- 三 --------------------------------------------------------------------------------------------------------
 
 def table3_html(report: AnnualReport) -> str:
-    layout = TABLE3[report.format]
+    layout = report.table3_layout()
     col_ids = [f"gk-t3-c{i}" for i in range(7)]
     col_headers = {0: "gk-t3-app gk-t3-c0", 6: "gk-t3-app gk-t3-c6"}
     for i in range(1, 6):
@@ -109,10 +117,11 @@ def table3_html(report: AnnualReport) -> str:
     body.append("</tbody>")
     table = (f'<table class="gk-report-table gk-report-t3"><caption class="gk-hidden">{SECTION_TITLES["三"]}</caption>'
              f"{head}{''.join(body)}</table>")
-    return _scroll(table, SECTION_TITLES["三"])
-
-
-
+    note = ""
+    if report.other_as_one_row:
+        note = ('\n<p class="gk-report-remark">注：本报告按原报告将“（六）其他处理”列为一行，'
+                f"未分列{FORMAT_NAMES[FORMAT_2021]}中的 3 个分项。</p>")
+    return _scroll(table, SECTION_TITLES["三"]) + note
 
 
 # ---- 四 --------------------------------------------------------------------------------------------------------
@@ -140,29 +149,43 @@ def table4_html(report: AnnualReport) -> str:
     return _scroll(table, SECTION_TITLES["四"])
 
 
-# ---- the old 统计表 ------------------------------------------------------------------------------------------------
+# ---- the 统计表 ----------------------------------------------------------------------------------------------------
 
-def old_table_html(report: AnnualReport) -> str:
+def tongjibiao_html(report: AnnualReport) -> str:
     rows = []
-    for row in OLD_ROWS:
-        value = "——" if row.heading else fmt(report.old.get(row.id))
-        cls = f"gk-report-l{row.level}" + (" gk-report-heading" if row.heading else "")
+    for row in TONGJIBIAO_ROWS:
+        absent = row.id in report.absent
+        value = ABSENT if absent else "——" if row.heading else fmt(report.tongjibiao.get(row.id))
+        cls = f"gk-report-l{row.level}" + (" gk-report-heading" if row.heading else "") + \
+            (" gk-report-absent" if absent else "")
         rows.append(f'<tr class="{cls}"><th scope="row">{escape(row.label)}</th>'
-                    f"<td>{row.unit}</td><td>{value}</td></tr>")
-    head = "<thead><tr>" + "".join(f'<th scope="col">{c}</th>' for c in OLD_COLUMNS) + "</tr></thead>"
-    table = (f'<table class="gk-report-table gk-report-old"><caption>{OLD_TABLE_TITLE}</caption>{head}'
+                    f"<td>{ABSENT if absent else row.unit}</td><td>{value}</td></tr>")
+    head = "<thead><tr>" + "".join(f'<th scope="col">{c}</th>' for c in TONGJIBIAO_COLUMNS) + "</tr></thead>"
+    table = (f'<table class="gk-report-table gk-report-old"><caption>{TONGJIBIAO_TITLE}</caption>{head}'
              f'<tbody>{"".join(rows)}</tbody></table>')
-    return _scroll(table, OLD_TABLE_TITLE)
+    note = ""
+    if report.absent:
+        note = f'\n<p class="gk-report-remark">注：标“{ABSENT}”的指标，原报告的统计表中没有这一行。</p>'
+    return _scroll(table, TONGJIBIAO_TITLE) + note
+
+
+def sic_html(report: AnnualReport) -> str:
+    """原文如此: the report is shown as published; its known inconsistencies are named before the text."""
+    if not report.sic:
+        return ""
+    items = "".join(f"<li><strong>{escape(n.where)}</strong>：{escape(n.note)}</li>" for n in report.sic)
+    return ('<div class="gk-report-sic" role="note"><p><strong>原文如此</strong>：本报告按发布时的原文照录，'
+            f"以下数据与国家格式的勾稽关系不符，未作改动：</p><ul>{items}</ul></div>\n\n")
 
 
 # ---- the page body -----------------------------------------------------------------------------------------------
 
 def body_markdown(report: AnnualReport) -> str:
     """The report as Markdown with the tables as raw HTML blocks, in the order of the national format."""
-    if report.is_old:
-        return f"{report.body}\n\n## 附：{OLD_TABLE_TITLE}\n\n{old_table_html(report)}\n"
+    if report.is_tongjibiao:
+        return f"{sic_html(report)}{report.body}\n\n## 附：{TONGJIBIAO_TITLE}\n\n{tongjibiao_html(report)}\n"
     tables = {"二": table2_html, "三": table3_html, "四": table4_html}
-    parts = []
+    parts = [sic_html(report)] if report.sic else []
     for section, title in SECTION_TITLES.items():
         parts.append(f"## {title}\n")
         if section in PROSE_SECTIONS:
@@ -176,17 +199,17 @@ def body_markdown(report: AnnualReport) -> str:
 
 def rows(report: AnnualReport):
     """(表格, 项目, 列, 单位, 数值) for every figure of the report, in table order."""
-    if report.is_old:
-        for row in OLD_ROWS:
+    if report.is_tongjibiao:
+        for row in TONGJIBIAO_ROWS:
             if not row.heading:
-                yield OLD_TABLE_TITLE, row.label, "统计数", row.unit, report.old.get(row.id)
+                yield TONGJIBIAO_TITLE, row.label, "统计数", row.unit, report.tongjibiao.get(row.id)
         return
     for block in TABLE2[report.format]:
         for row in block.rows:
             for column in block.columns:
                 unit = "万元" if "万元" in column.label else ""
-                yield "二", f"{block.heading} · {row}", column.label, unit, report.table2.get((row, column.label))
-    for row in TABLE3[report.format].rows:
+                yield "二", f"{block.heading} · {row}", column.label, unit, figure(report.table2.get((row, column.label)))
+    for row in report.table3_layout().rows:
         label = f"{row.group} · {row.label}" if row.group else row.label
         for column, value in zip(APPLICANTS, report.table3.get(row.key, [None] * 7)):
             yield "三", label, column, "件", value
@@ -202,11 +225,12 @@ def to_csv(report: AnnualReport) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["表格", "项目", "列", "单位", "数值"])
     for table, item, column, unit, value in rows(report):
-        writer.writerow([table, item, column, unit, "" if value is None else str(value)])
+        writer.writerow([table, item, column, unit, "" if value is None else fmt(value)])
     return "\ufeff" + buffer.getvalue()
 
 
 def _json_number(value):
+    value = figure(value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
@@ -215,9 +239,11 @@ def _json_number(value):
 def to_data(report: AnnualReport, org_name: str = "") -> dict:
     data = {"发布机构": report.org_id, "发布机构名称": org_name, "年度": report.year,
             "发布日期": report.published.isoformat(), "索引号": report.index_number, "格式": FORMAT_NAMES[report.format]}
-    if report.is_old:
-        data[OLD_TABLE_TITLE] = {row.label: {"单位": row.unit, "统计数": _json_number(report.old.get(row.id))}
-                                 for row in OLD_ROWS if not row.heading}
+    if report.sic:
+        data["原文如此"] = {n.where: n.note for n in report.sic}
+    if report.is_tongjibiao:
+        data[TONGJIBIAO_TITLE] = {row.label: {"单位": row.unit, "统计数": _json_number(report.tongjibiao.get(row.id))}
+                                  for row in TONGJIBIAO_ROWS if not row.heading}
         return data
     data[SECTION_TITLES["二"]] = {
         block.heading: {row: {c.label: _json_number(report.table2.get((row, c.label))) for c in block.columns}
@@ -225,7 +251,7 @@ def to_data(report: AnnualReport, org_name: str = "") -> dict:
     data[SECTION_TITLES["三"]] = {
         "列": list(APPLICANTS),
         "行": {(f"{r.group} · {r.label}" if r.group else r.label): report.table3.get(r.key)
-              for r in TABLE3[report.format].rows}}
+              for r in report.table3_layout().rows}}
     data[SECTION_TITLES["四"]] = {group: dict(zip(TABLE4_COLUMNS, report.table4.get(group, [])))
                                   for group in TABLE4_GROUPS}
     return data

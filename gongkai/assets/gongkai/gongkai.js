@@ -20,3 +20,8 @@
     apply(on);
   });
 })();
+
+/* Print buttons ([data-gk-print], e.g. on a 年报), without an inline handler that a Content-Security-Policy blocks. */
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-gk-print]")) window.print();
+});

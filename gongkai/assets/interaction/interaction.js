@@ -4,11 +4,12 @@
  *   [data-gk-label]  gets 未开始 / 征集中 / 已结束,
  *   [data-gk-left]   gets the days left while open (counted in the 征集's own time zone, data-gk-offset),
  *   [data-gk-show]   is shown only when its space-separated statuses include the current one.
- * Rows of a [data-gk-sortable] list are re-ordered: open, then upcoming, then closed. */
+ * Rows of a [data-gk-sortable] list are re-ordered: open, then upcoming, then closed.
+ * The labels and wording come from the build (assets/interaction/rules.js, window.gkInteraction), read when
+ * the page is ready, so the order of the two scripts does not matter. */
 (function () {
   "use strict";
-  var OPEN = "征集中", UPCOMING = "未开始", CLOSED = "已结束";
-  var CLASSES = {"征集中": "open", "未开始": "upcoming", "已结束": "closed"};
+  var OPEN, UPCOMING, CLOSED, CLASSES, RULES;
   var DAY = 86400000;
 
   function statusAt(el, now) {
@@ -42,7 +43,7 @@
     });
     own(scope, "[data-gk-left]").forEach(function (left) {
       var days = daysLeft(scope, now);
-      left.textContent = days === 0 ? "今天截止" : "还剩" + days + "天";
+      left.textContent = days === 0 ? RULES.lastDay : RULES.daysLeft.replace("{n}", days);
       left.hidden = status !== OPEN;
     });
     own(scope, "[data-gk-show]").forEach(function (el) {
@@ -79,6 +80,12 @@
   }
 
   function run() {
+    RULES = window.gkInteraction;
+    if (!RULES) return;  // rules.js missing: keep the build-time status
+    OPEN = RULES.open; UPCOMING = RULES.upcoming; CLOSED = RULES.closed;
+    CLASSES = {};
+    CLASSES[OPEN] = RULES.classes[OPEN]; CLASSES[UPCOMING] = RULES.classes[UPCOMING];
+    CLASSES[CLOSED] = RULES.classes[CLOSED];
     var now = Date.now();
     document.querySelectorAll("[data-gk-start][data-gk-end]").forEach(function (scope) { update(scope, now); });
     document.querySelectorAll("[data-gk-sortable]").forEach(function (body) { sortRows(body, now); });

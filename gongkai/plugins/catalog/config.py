@@ -3,6 +3,8 @@
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 
+from ...config_options import Instant, TimeZone
+
 
 class CatalogConfig(Config):
     enabled = opt.Type(bool, default=True)
@@ -20,8 +22,11 @@ class CatalogConfig(Config):
     overview_size = opt.Type(int, default=5)
     # The build's date and time for every date-dependent status and finding ("2026-11-23" or
     # "2026-11-23 17:00"); default the real clock, or $GONGKAI_AS_OF. For tests and `gongkai check --as-of`.
-    as_of = opt.Optional(opt.Type(str))
+    as_of = opt.Optional(Instant())
     # Dates without a zone (征集开始/截止, as_of) are read in this zone.
-    timezone = opt.Type(str, default="Asia/Shanghai")
+    timezone = TimeZone(default="Asia/Shanghai")
     # A 发布日期 more than this many days after the build's date is an error (a typo such as 2099).
     future_days = opt.Type(int, default=30)
+    # Markdown bodies may hold HTML but no active content (<script>, on…= attributes, javascript: links …):
+    # found, it fails the build. True lets it through for the whole site (docs/security.md).
+    allow_active_content = opt.Type(bool, default=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gongkai import templating
 from gongkai.model import Column
 
 
@@ -13,11 +14,12 @@ def section_nav(nav, section: str, title: str, roots: list[Column]):
 
     def entry(column: Column):
         src = f"{section}/{column.path}/index.md"
+        name = templating.text(column.name)  # mkdocs-material prints nav titles as HTML
         if not column.children:
-            return {column.name: src}
-        return {column.name: [src] + [entry(child) for child in column.children]}
+            return {name: src}
+        return {name: [src] + [entry(child) for child in column.children]}
 
-    subtree = {title: [f"{section}/index.md"] + [entry(c) for c in roots]
+    subtree = {templating.text(title): [f"{section}/index.md"] + [entry(c) for c in roots]
                + [{"政府信息公开目录": f"{section}/mulu/index.md"}]}
     if not nav:
         return ["index.md", subtree]

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Callable
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File
 
 from gongkai.model import Catalog, Column, Document, Organization
 

@@ -9,20 +9,25 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Callable, Iterable
+from typing import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import markdown
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from gongkai import templating
 from gongkai.catalog import load_catalog
 from gongkai.clock import Clock
 from gongkai.documents import DocumentLoader
 from gongkai.errors import InputError, Problems
 from gongkai.model import Catalog, Column, Document, Organization
+from gongkai.safety import ACTIVE_FILE_SUFFIXES, active_content, active_file_content, report_active_content
+from gongkai.sources import decode
 
 from . import theme
 from .config import CatalogConfig
@@ -84,6 +89,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._output: StagedOutput | None = None
         self._reported = 0  # problems already logged
         self._progress: Progress | None = None
+        self.page_problems = Problems()  # found while pages render, after on_files; reported in on_env
+        self._markdown: markdown.Markdown | None = None
+        self._mkdocs_config: MkDocsConfig | None = None
 
     @property
     def active(self) -> bool:
@@ -163,6 +171,28 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         """Breadcrumbs down to a 发布主体 and a column (inclusive); complete from the core's late on_files."""
         return self.layout.crumbs(column, org)
 
+    def render_markdown(self, text: str) -> Markup:
+        """HTML of a Markdown field (单页 正文, 起草说明), with the site's Markdown extensions."""
+        if self._markdown is None:
+            config = self._mkdocs_config
+            self._markdown = markdown.Markdown(extensions=config.markdown_extensions,
+                                               extension_configs=config.mdx_configs or {})
+        return Markup(self._markdown.reset().convert(text))
+
+    def check_markdown(self, text: str, file: str, *, field: str, line: int | None = None,
+                       problems: Problems | None = None) -> None:
+        """Record active content in a Markdown field that a template renders (call in on_files). ``file`` is
+        relative to mkdocs.yml, ``line`` the field's line: the message names the line of the finding itself."""
+        found = active_content(self.render_markdown(text), allow=self.config.allow_active_content)
+        if found:
+            path = Path(self._mkdocs_config.config_file_path).parent / file
+            try:
+                source = path.read_text(encoding="utf-8-sig", errors="replace")
+            except OSError:
+                source = ""
+            report_active_content(self.problems if problems is None else problems, found, file, field=field,
+                                  source=source, start=line or 1, line=line)
+
     # ---- configuration -----------------------------------------------------------------------------------
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -173,6 +203,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._reset()
         if not self.config.enabled:
             return config
+        self._mkdocs_config = config
         root = Path(config.config_file_path).parent
         try:
             zone = ZoneInfo(self.config.timezone)
@@ -232,7 +263,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                 display = str((docs_dir / file.src_uri).relative_to(root))
             except ValueError:
                 display = file.src_uri
-            doc = loader.load(file.content_string, file.src_uri, display)
+            doc = loader.load(file.content_bytes, file.src_uri, display)
             if doc is None:
                 rejected.append(display)
                 files.remove(file)  # never publish raw metadata; the build names the file below
@@ -247,6 +278,28 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self.problems.add(self.config.documents_dir, f"以下 {len(rejected)} 个文件未能发布：{'、'.join(rejected)}",
                               fix="按上面的提示逐一修改")
         return files
+
+    def _check_active_files(self, files: Files, config: MkDocsConfig, problems: Problems) -> None:
+        """An SVG or HTML file in docs_dir is published as it is and runs its scripts when opened on its own."""
+        root, docs_dir = Path(config.config_file_path).parent, Path(config.docs_dir).resolve()
+        for file in files:
+            if file.is_documentation_page() or not file.abs_src_path \
+                    or Path(file.src_uri).suffix.lower() not in ACTIVE_FILE_SUFFIXES:
+                continue
+            path = Path(file.abs_src_path)
+            if not path.resolve().is_relative_to(docs_dir):
+                continue  # the theme's and gongkai's own files
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue  # unreadable files are reported where files are checked
+            found = active_file_content(text, allow=self.config.allow_active_content)
+            if found:
+                try:
+                    display = path.relative_to(root).as_posix()
+                except ValueError:
+                    display = file.src_uri
+                report_active_content(problems, found, display, field=None, source=text)
 
     @event_priority(GENERATE)
     def _generate(self, files: Files, config: MkDocsConfig):
@@ -304,12 +357,14 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         doc = self.index.by_src.get(src)
         if doc is not None:
             # The front matter was parsed once already; a leading newline keeps a body starting with '---'
-            # from being read as metadata. The page holds the body from now on: one copy, not two.
-            body, doc.body = doc.body, ""
-            return "\n" + body
+            # from being read as metadata.
+            return "\n" + doc.body
         if src in self._generated:
             return ""
-        return None
+        try:  # any other Markdown page (the site's home, say) must be UTF-8 too: a message, not a traceback
+            return decode(page.file.content_bytes, self._guard.display(page.file))
+        except InputError as exc:
+            raise PluginError(str(exc)) from None
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
         if not self.active:
@@ -328,17 +383,52 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self.problems.add(self._guard.display(page.file), "有政府信息文件的元数据，却不在文件文件夹中，"
                               "不会出现在任何栏目、目录和检查里",
                               fix=f"把它移到 {Path(config.docs_dir).name}/{self.config.documents_dir}/<发布主体>/<年份>/ 下")
+        templating.escape_page_meta(page)
         return markdown
 
+    @event_priority(100)  # before feature plugins add their own markup (征集 banner, 年报 toolbar)
+    def _check_body(self, html: str, page: Page, config: MkDocsConfig, files: Files):
+        """A Markdown body may hold HTML, but nothing that runs in a visitor's browser (docs/security.md)."""
+        if not self.active:
+            return html
+        found = active_content(html, allow=self.config.allow_active_content)
+        if found:
+            display, source, start = self._page_source(page, config)
+            report_active_content(self.page_problems, found, display, field="正文", source=source, start=start)
+        if page.file.src_uri in self.index.by_src:
+            self._guard.note_links(page.url, html)
+        return html
+
     @event_priority(LAST * 10)  # after every plugin that reads the page's Markdown
-    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
+    def _page_rendered(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         if self._progress is not None:
             self._progress.step()
-        if self.active and page.file.src_uri in self.index.by_src:
-            self._guard.note_links(page.url, html)
         if isinstance(page, SectionPage):
-            page.markdown = ""  # rendered: on a 100,000-document site every copy held until the end counts
+            # Rendered and checked: on a 100,000-document site every copy held until the end counts.
+            page.markdown = ""
+            doc = self.index.by_src.get(page.file.src_uri)
+            if doc is not None:
+                doc.body = ""
         return html
+
+    on_page_content = CombinedEvent(_check_body, _page_rendered)
+
+    def _page_source(self, page: Page, config: MkDocsConfig) -> tuple[str, str, int]:
+        """(file as messages name it, its text, line where the body starts) of a page, for precise messages."""
+        root = Path(config.config_file_path).parent
+        doc = self.index.by_src.get(page.file.src_uri)
+        path = root / doc.source if doc is not None and doc.source else (
+            Path(page.file.abs_src_path) if page.file.abs_src_path else None)
+        if path is None:
+            return page.file.src_uri, "", 1
+        try:
+            display = path.relative_to(root).as_posix()
+            source = path.read_text(encoding="utf-8-sig", errors="replace")
+        except (ValueError, OSError):
+            return page.file.src_uri, "", 1
+        # A document's body follows its front matter: search for the line there only.
+        start = source[:len(source) - len(doc.body)].count("\n") + 1 if doc and source.endswith(doc.body) else 1
+        return display, source, start
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
         if not self.active:
@@ -374,8 +464,22 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             return env
         if self._progress is not None:
             self._progress.start("生成页面", len(files.documentation_pages()))
+        # Every page has rendered its Markdown by now and none is written yet: the last moment to stop. A 单页's
+        # 正文 (Markdown rendered by its template) and files published as they are (SVG, HTML) are checked here,
+        # with the bodies of pages, so that one build names them all.
+        for column in self.catalog.walk():
+            if column.body:
+                source, _, line = column.source.rpartition(":")
+                self.check_markdown(column.body, source, line=int(line), field=f"栏目 {column.id} · 正文",
+                                    problems=self.page_problems)
+        self._check_active_files(files, config, self.page_problems)
+        self.problems.items += self.page_problems.items
+        self._report_problems()
+        templating.configure(env)
         env.globals["gongkai"] = self.view
-        return theme.configure_env(env, config)
+        theme.add_material_prefix(env)
+        env.filters["gk_markdown"] = self.render_markdown
+        return env
 
     # ---- output -----------------------------------------------------------------------------------------------
 
@@ -419,6 +523,16 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return server
 
 
+def active_core(config: MkDocsConfig, plugin: BasePlugin) -> "CatalogPlugin | None":
+    """The core, when both it and the feature ``plugin`` are enabled in this build; None otherwise.
+
+    For a feature plugin's on_config, which runs after the core's setup (priority 100) wherever mkdocs.yml lists it.
+    """
+    core = config.plugins.get("gongkai/catalog")
+    return core if plugin.config.enabled and core is not None and core.active else None
+
+
 def _link(doc: Document | None):
     """What mkdocs-material's footer needs of a neighbour: its url and title."""
-    return SimpleNamespace(url=doc.url, title=doc.title) if doc else None
+    return SimpleNamespace(url=doc.url, title=templating.text(doc.title)) if doc else None
+

@@ -6,9 +6,7 @@ import os
 from pathlib import Path
 
 import jinja2
-import markdown
 import material.templates as material_templates
-from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
@@ -54,10 +52,10 @@ def add_asset_files(files: Files, config: MkDocsConfig) -> None:
                 files.append(File.generated(config, src_uri, abs_src_path=str(path)))
 
 
-def configure_env(env: jinja2.Environment, config: MkDocsConfig) -> jinja2.Environment:
-    """mkdocs-material's templates as "material/…" (so an override can wrap the original) and ``gk_markdown``."""
+def add_material_prefix(env: jinja2.Environment) -> None:
+    """mkdocs-material's templates as "material/…", so that an override in gongkai/templates can wrap the original."""
+    if getattr(env.loader, "gongkai_material_prefix", False):
+        return
     env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader(
         {"material": jinja2.FileSystemLoader(os.path.dirname(material_templates.__file__))})])
-    md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
-    env.filters["gk_markdown"] = lambda text: Markup(md.reset().convert(text))
-    return env
+    env.loader.gongkai_material_prefix = True

@@ -22,17 +22,17 @@ from mkdocs.plugins import BasePlugin, event_priority
 from ...checks import output
 from ...checks.blank import check_blank
 from ...checks.deadline import check_deadlines
-from ...checks.extract import SCANNED_SUFFIXES, UNREADABLE_SUFFIXES
-from ...checks.findings import SEVERITIES, Finding, apply_severities
-from ...checks.freshness import check_freshness, check_home, parse_limit
+from ...checks.findings import Finding, apply_severities
+from ...checks.freshness import check_freshness, check_home
 from ...checks.interaction import check_interaction
 from ...checks.links import LinkChecker, check_external, link_findings
 from ...checks.pii import scan_file
 from ...checks.reports import check_annual_reports
+from ...checks.sitereport import check_site_report
+from ..catalog.plugin import active_core
 from .config import ChecksConfig
 
 log = logging.getLogger("mkdocs.plugins.gongkai.checks")
-ALL_CHECKS = ("pii", "blank", "stale", "home", "deadline", "links", "nianbao", "interaction")
 
 
 class ChecksPlugin(BasePlugin[ChecksConfig]):
@@ -52,23 +52,10 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
     # ------------------------------------------------------------------ configuration
 
     def on_config(self, config):
-        # Runs after the core's setup (priority 100), wherever mkdocs.yml lists this plugin.
-        self.core = config.plugins.get("gongkai/catalog")
-        if not self.config.enabled or self.core is None or not self.core.active:
-            self.core = None
+        self.core = active_core(config, self)
+        if self.core is None:
             return config
         self.as_of = self.core.as_of
-        unknown = [c for c in self.config.checks if c not in ALL_CHECKS]
-        if unknown:
-            raise PluginError(f"gongkai/checks: checks 中的“{'、'.join(unknown)}”不是检查项，可用：{'、'.join(ALL_CHECKS)}")
-        for check, severity in self.config.severity.items():
-            if severity not in SEVERITIES:
-                raise PluginError(f"gongkai/checks: severity · {check}: “{severity}”应为 {' / '.join(SEVERITIES)}")
-        for key, value in [*self.config.update_limits.items(), ("home_limit", self.config.home_limit)]:
-            try:
-                parse_limit(value)
-            except ValueError as exc:
-                raise PluginError(f"gongkai/checks: update_limits · {key}: {exc}") from None
         self.findings, self.input_problems, self.external, self.sources = [], [], {}, {}
         self.links, self._static_html = None, []
         return config
@@ -113,14 +100,14 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         if self._on("pii"):
             allow = set(self.config.allow) | _catalog_numbers(catalog)
             scanned = set()
-            suffixes = SCANNED_SUFFIXES | UNREADABLE_SUFFIXES
             for file in files:
-                if not file.abs_src_path or os.path.splitext(file.abs_src_path)[1].lower() not in suffixes:
+                if not file.abs_src_path:
                     continue
                 real = os.path.realpath(file.abs_src_path)  # once per file: resolving is most of this loop's time
                 if not real.startswith(real_docs):
                     continue
                 path = Path(file.abs_src_path)
+                # Every file: scanned, or listed as not scanned (an image, a .doc) with the reason.
                 scanned.add(real)
                 found += scan_file(path, display(path, real), allow=allow, latest_year=self.as_of.year)
             for doc in documents:  # sources outside docs_dir, e.g. the YAML data of 年报
@@ -147,6 +134,10 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         if self._on("interaction"):
             plugin = config.plugins.get("gongkai/interaction")
             found += check_interaction(plugin.interaction if plugin is not None and plugin.core else None)
+        sitereport = config.plugins.get("gongkai/sitereport")
+        if self._on("baobiao") and sitereport is not None and sitereport.config.enabled:
+            data_file = display(docs_dir / sitereport.config.data_dir.strip("/") / "{year}.yml")
+            found += check_site_report(sitereport.years, self.as_of, sitereport.config.deadline, data_file)
         self.findings = found
         return files
 
@@ -184,6 +175,9 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
     def on_post_build(self, config):
         if self.core is None:
             return
+        # The core adds what it finds while pages render (script in a body, docs/security.md) after on_files.
+        self.input_problems = [Finding(p.file, p.message, p.line, p.field, p.fix, p.severity, check="input")
+                               for p in self.core.problems.items]
         if self.links is not None:
             for file in self._static_html:
                 self.links.add_page(file.dest_uri, file.content_string)

@@ -5,19 +5,22 @@ from __future__ import annotations
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from ...config_options import KeyedItems, Period
+from ...interaction import CONSULTATION_KINDS
+
 
 class InteractionConfig(Config):
     enabled = c.Type(bool, default=True)
 
-    # A 解读 published more than this many working days after its 原文 is a warning (interaction.md: 3).
+    # A 解读 published more than this many working days after its 原文 is a warning (docs/domain.md: 3).
     interpretation_lag = c.Type(int, default=3)
 
     # Document.kind (文件类型) values that are expected to have at least one 解读; those without are listed.
     interpretation_required = c.ListOfItems(c.Type(str), default=["行政规范性文件"])
 
-    # Minimum 征集 period per 征集类型: "30日" (calendar days), "7个工作日", or 0 / null for none.
-    # National rules: 重大行政决策 30 days, 行政规范性文件 7 working days; local rules may differ.
-    min_periods = c.Type(dict, default={"重大行政决策": "30日", "行政规范性文件": "7个工作日", "其他": None})
+    # Minimum 征集 period per 征集类型, where local rules differ from the national ones (gongkai.interaction.KINDS):
+    # "30日" (calendar days), "7个工作日", or 0 / null for none. Kinds not named keep the national period.
+    min_periods = KeyedItems(Period(), CONSULTATION_KINDS, "征集类型", default={})
 
     # A 征集 closed for more than this many days without 反馈 is reported.
     feedback_overdue = c.Type(int, default=30)

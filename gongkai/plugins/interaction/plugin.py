@@ -7,37 +7,35 @@ front-matter keys it owns are declared to the core, which keeps them in ``Docume
 from __future__ import annotations
 
 import logging
-import re
 
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from ...interaction import FIELDS, Period, Settings, collect, consultation_order
-from ...interaction.parse import display_of
+from ... import templating
+from ...interaction import DEFAULT_MIN_PERIODS, FIELDS, Period, Settings, collect, consultation_order
+from ...interaction.parse import display_of, line_of
+from ..catalog.plugin import active_core
 from .config import InteractionConfig
-from .structure import InteractionView
+from .structure import InteractionView, browser_rules
 
 log = logging.getLogger("mkdocs.plugins.gongkai.interaction")
 
 # Files under gongkai/assets/, which the core copies into every site.
 SCRIPT = "assets/interaction/interaction.js"
+RULES = "assets/interaction/rules.js"  # written by the build from the Python rules (structure.browser_rules)
 STYLE = "assets/interaction/interaction.css"
 DOCUMENT_PARTIAL = "gongkai/partials/document-extra-interaction.html"
 BANNER = "gongkai/partials/interaction-banner.html"
-PERIOD_RE = re.compile(r"^\s*(\d+)\s*(个)?\s*(日|天|工作日)\s*$")
 
 
-def parse_period(kind: str, value) -> Period | None:
-    """"30日" / "30天" → 30 calendar days, "7个工作日" → 7 working days, 0 / null → no minimum."""
-    if value in (None, 0, "", "无"):
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Period(value)
-    match = PERIOD_RE.match(str(value))
-    if not match:
-        raise PluginError(f"gongkai/interaction: min_periods · {kind}: “{value}”无法识别，"
-                          "应写成“30日”“7个工作日”或 null（不限）")
-    return Period(int(match.group(1)), workdays=match.group(3) == "工作日")
+SETTING = "本站设置 min_periods"
+
+
+def min_periods(setting: dict) -> dict[str, Period | None]:
+    """The national minimum of each 征集类型, with the site's own (validated ``(days, workdays)``) where set."""
+    periods = dict(DEFAULT_MIN_PERIODS)
+    for kind, value in setting.items():
+        periods[kind] = None if value is None else Period(value[0], workdays=value[1], source=SETTING)
+    return periods
 
 
 class InteractionPlugin(BasePlugin[InteractionConfig]):
@@ -52,12 +50,10 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
     # ------------------------------------------------------------------ configuration
 
     def on_config(self, config):
-        # Runs after the core's setup (priority 100), wherever mkdocs.yml lists this plugin.
-        self.core = config.plugins.get("gongkai/catalog")
-        if not self.config.enabled or self.core is None or not self.core.active:
-            self.core = None
+        self.core = active_core(config, self)
+        if self.core is None:
             return config
-        periods = {kind: parse_period(kind, value) for kind, value in self.config.min_periods.items()}
+        periods = min_periods(self.config.min_periods)
         self.settings = Settings(lag_workdays=self.config.interpretation_lag, min_periods=periods,
                                  overdue_days=self.config.feedback_overdue, timezone=self.core.clock.zone,
                                  needs_interpretation=tuple(self.config.interpretation_required))
@@ -66,8 +62,8 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
         self.core.declare_fields("gongkai/interaction", FIELDS)
         self.core.document_partials.append(DOCUMENT_PARTIAL)
         self.core.sorters["意见征集"] = self._column_order
-        self.core.add_asset(SCRIPT)
-        self.core.add_asset(STYLE)
+        for url in (SCRIPT, RULES, STYLE):
+            self.core.add_asset(url)
         return config
 
     # ------------------------------------------------------------------ linking and checks
@@ -79,6 +75,10 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
         columns = self.core.catalog.columns if self.core.catalog else None
         self.interaction = collect(self.core.documents, self.settings, self.core.problems, columns=columns,
                                    display=self._display)
+        for c in self.interaction.consultations:  # Markdown a template renders: no script in it either
+            if c.drafting_note:
+                self.core.check_markdown(c.drafting_note, self._display(c.document), field="起草说明",
+                                         line=line_of(c.document, "起草说明"))
         today = self.now.date()
         for c in self.interaction.overdue(today):  # the one owner of this finding (the checks report it as is)
             self.core.problems.add(
@@ -92,6 +92,7 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
             log.info("以下 %d 件%s没有政策解读：%s", len(missing), "、".join(self.settings.needs_interpretation),
                      "；".join(f"{self._display(d)}《{d.title}》" for d in missing))
         self.view = InteractionView(self.interaction, self.core, self.now)
+        self.core.add_page(files, config, RULES, content=browser_rules())
         return files
 
     @staticmethod
@@ -120,8 +121,8 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
         c = self.interaction.consultation(doc) if doc else None
         if c is None:
             return html
-        if self._banner is None:  # page content is rendered before on_env: use the theme's own environment
-            self._banner = config.theme.get_env().get_template(BANNER)
+        if self._banner is None:  # page content is rendered before on_env: a theme environment of our own
+            self._banner = templating.environment(config).get_template(BANNER)
         banner = self._banner.render(interaction=self.view, c=c, document=doc)
         return banner + html
 

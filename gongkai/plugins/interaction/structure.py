@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from html import escape
 
 from markupsafe import Markup
@@ -100,6 +101,16 @@ class InteractionView:
         return self._data.overdue(self.today)
 
 
+LAST_DAY_TEXT, DAYS_LEFT_TEXT = "今天截止", "还剩{n}天"
+
+
 def days_left_text(days: int) -> str:
-    """The phrase the page shows while a 征集 is open; the JS uses the same wording."""
-    return "今天截止" if days <= 0 else f"还剩{days}天"
+    """The phrase the page shows while a 征集 is open; the browser gets the same wording (browser_rules)."""
+    return LAST_DAY_TEXT if days <= 0 else DAYS_LEFT_TEXT.format(n=days)
+
+
+def browser_rules() -> str:
+    """The status labels, their CSS classes and the days-left wording, for interaction.js (one owner: Python)."""
+    rules = {"open": OPEN, "upcoming": UPCOMING, "closed": CLOSED, "classes": STATUS_CLASSES,
+             "lastDay": LAST_DAY_TEXT, "daysLeft": DAYS_LEFT_TEXT}
+    return "window.gkInteraction = " + json.dumps(rules, ensure_ascii=False) + ";\n"

@@ -5,6 +5,9 @@ from __future__ import annotations
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from ...config_options import KeyedItems, MonthDay
+from ...model import ORG_KINDS
+
 from ...reports.validate import DEFAULT_DEADLINES
 
 
@@ -16,7 +19,7 @@ class ReportsConfig(Config):
 
     # Last day (MM-DD of the following year) to publish the report on a year, per 发布主体 type (条例第四十九条).
     # 乡镇（街道） follow the 人民政府 date by default; a province that sets another date changes it here.
-    deadlines = c.Type(dict, default=dict(DEFAULT_DEADLINES))
+    deadlines = KeyedItems(MonthDay(), ORG_KINDS, "发布主体类型", default=dict(DEFAULT_DEADLINES))
 
     # Report years missing between an 发布主体's first and last report are reported (as warnings).
     check_gaps = c.Type(bool, default=True)

@@ -14,17 +14,18 @@ from collections import defaultdict
 from pathlib import Path
 
 from markupsafe import Markup
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
 
+from ... import templating
 from ...documents import derive_summary
 from ...model import Document
 from ...reports import load_report_text, validate
 from ...reports.validate import check_carry_over
-from ...reports.model import AnnualReport
+from ...reports.model import COLUMN_KIND, YEAR_EXTRA, AnnualReport
 from ...reports.render import body_markdown, history_charts, to_csv, to_json
+from ..catalog.plugin import active_core
 from .config import ReportsConfig
 from .structure import HistoryPage, ReportEntry, ReportsView
 
@@ -32,11 +33,9 @@ log = logging.getLogger("mkdocs.plugins.gongkai.reports")
 
 STYLE = "assets/reports/reports.css"  # under gongkai/assets/, which the core copies into every site
 TOOLBAR = "gongkai/partials/report-toolbar.html"
-COLUMN_KIND = "年报"
 HISTORY = "lishi"  # URL segment of the history page inside the 年报 column
 TOPIC = "综合政务"
 PATH_RE = re.compile(r"^(?P<org>[^/]+)/(?P<year>\d{4})\.ya?ml$")
-MONTH_DAY_RE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
 def derived_index(code: str, report: AnnualReport) -> str:
@@ -58,14 +57,9 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
     # ------------------------------------------------------------------ configuration
 
     def on_config(self, config):
-        # Runs after the core's setup (priority 100), wherever mkdocs.yml lists this plugin.
-        self.core = config.plugins.get("gongkai/catalog")
-        if not self.config.enabled or self.core is None or not self.core.active:
-            self.core = None
+        self.core = active_core(config, self)
+        if self.core is None:
             return config
-        for kind, month_day in self.config.deadlines.items():
-            if not MONTH_DAY_RE.match(str(month_day)):
-                raise PluginError(f"gongkai/reports: deadlines · {kind}: “{month_day}”应写成“MM-DD”，例如 \"01-31\"")
         self.view = ReportsView()
         self.reports = []
         self._toolbar = None
@@ -76,7 +70,7 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
     @staticmethod
     def _column_order(doc: Document):
         """年报 column: newest report year first (the core sorts custom keys ascending)."""
-        year = doc.extra.get("年报年度") if doc.extra else None
+        year = doc.extra.get(YEAR_EXTRA) if doc.extra else None
         return (-(year or doc.published.year), -doc.published.toordinal(), doc.publisher_id)
 
     # ------------------------------------------------------------------ files
@@ -100,7 +94,7 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
             except ValueError:
                 display = file.src_uri
             before = len(problems.errors)
-            report = load_report_text(file.content_string, display, problems, catalog.organizations)
+            report = load_report_text(file.content_bytes, display, problems, catalog.organizations)
             if report is None:
                 if len(problems.errors) == before:  # never drop a file silently
                     problems.add(display, "年报数据未能读取", fix="参照 docs/reports.md 的示例填写")
@@ -160,7 +154,7 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
                  history_url: str) -> ReportEntry | None:
         problems = self.core.problems
         if report.index_number:
-            if not re.fullmatch(re.escape(org.code) + r"/\d{4}-\d+", report.index_number):
+            if org.index_year(report.index_number) is None:
                 problems.add(report.source, f"索引号“{report.index_number}”应为“{org.code}/年份-流水号”（{org.name}的机构代码）",
                              line=report.lines.get("索引号"), field="索引号",
                              fix=f"改正，或删去该字段由系统生成（{derived_index(org.code, report)}）")
@@ -179,13 +173,13 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
                                       content=to_csv(report))
         json_file = self.core.add_page(files, config, f"{folder}/{org.id}-{report.year}-nianbao.json",
                                        content=to_json(report, org.name))
-        summary_source = report.body if report.is_old else report.prose.get("一", "")
+        summary_source = report.body if report.is_tongjibiao else report.prose.get("一", "")
         doc = Document(
             src_path=page_file.src_uri, title=f"{org.name}{report.year}年政府信息公开工作年度报告",
             column_ids=[c.id for c in columns], publisher_id=org.id, written=report.published,
             published=report.published, index_number=report.index_number, topic=TOPIC,
             keywords=["政府信息公开", "年度报告"], summary=derive_summary(summary_source),
-            extra={"年报年度": report.year}, body=body, source=report.source)
+            extra={YEAR_EXTRA: report.year}, body=body, source=report.source)
         self.core.add_document(doc, page_file)
         entry = ReportEntry(report, org, doc, csv_file.url, json_file.url, history_url)
         self.view.by_src[doc.src_path] = entry
@@ -198,8 +192,8 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
         entry = self.view.by_src.get(page.file.src_uri)
         if entry is None:
             return html
-        if self._toolbar is None:  # page content is rendered before on_env: use the theme's own environment
-            self._toolbar = config.theme.get_env().get_template(TOOLBAR)
+        if self._toolbar is None:  # page content is rendered before on_env: a theme environment of our own
+            self._toolbar = templating.environment(config).get_template(TOOLBAR)
         bar = self._toolbar.render(entry=entry, link=lambda url: get_relative_url(url, page.url))
         return bar + f'<div class="gk-report">{html}</div>'
 

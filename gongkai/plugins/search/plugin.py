@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from html import unescape
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -19,7 +20,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from gongkai.model import DOCUMENT_KINDS, TOPICS
-from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_template_dir
+from gongkai.plugins.catalog.plugin import active_core
+from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
 from gongkai.search.index import Facets, Record, build_index
 from gongkai.search.text import html_to_text
 
@@ -49,11 +51,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     # ---- configuration ------------------------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig):
-        self.__init__()  # mkdocs serve reuses the instance across rebuilds
+        self.__init__()  # per-build state: mkdocs serve reuses the instance across rebuilds
         if not self.config.enabled:
             return config
-        core = config.plugins.get("gongkai/catalog")
-        self.core = core if core is not None and core.active else None
+        self.core = active_core(config, self)
         add_template_dir(config, TEMPLATES_DIR)
         # mkdocs-material draws its header search only when a plugin is registered as "material/search".
         # With material's own search plugin absent, this plugin stands in under that name (the header reads
@@ -93,6 +94,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         return files
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
+        if self.config.enabled:
+            add_material_prefix(env)  # gongkai/templates' overrides wrap material's (the core may be disabled)
         if self.config.enabled and self.view:
             env.globals["gongkai_search_url"] = self.view.page_url
         return env
@@ -109,7 +112,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         text = html_to_text(html)
         doc = self.core.doc_for_page(page) if self.core else None
         if doc is None:
-            self.records.append(Record(url=page.url, title=page.title or "", text=text))
+            # page.title is HTML (MkDocs keeps entities in a title from the first heading; gongkai escapes one
+            # from front matter); the index holds plain text.
+            self.records.append(Record(url=page.url, title=unescape(page.title or ""), text=text))
             return html
         catalog = self.core.catalog
         columns = [c.id for col_id in doc.column_ids for c in catalog.columns[col_id].lineage]

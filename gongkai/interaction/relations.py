@@ -1,4 +1,4 @@
-"""Link 解读 ↔ 原文 and 征集 ↔ 反馈 across the documents, and check them (periods, lags, overdue 反馈)."""
+"""Relations between documents: 解读 ↔ 原文 and 征集 ↔ 反馈, linked across the documents and checked (periods, lags, overdue 反馈)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ from zoneinfo import ZoneInfo
 from .. import workdays
 from ..errors import Problems, close_matches
 from ..model import Column, Document
-from .model import (CLOSED, OPEN, STATUS_ORDER, UPCOMING, Consultation, Feedback, Interpretation, Period,
-                    YearFigures)
-from .parse import (CONSULTATION_KEYS, FEEDBACK_COUNT_KEYS, INTERPRETATION_KEYS, LineOf, Reader, display_of, line_of,
+from .model import (CLOSED, DEFAULT_MIN_PERIODS, OPEN, STATUS_ORDER, UPCOMING, Consultation, Feedback, Interpretation,
+                    Period, YearFigures)
+from .parse import (CONSULTATION_KEYS, FEEDBACK_COUNT_KEYS, LineOf, Reader, display_of, line_of,
                     parse_consultation, parse_feedback_document, parse_interpretation)
-
-DEFAULT_MIN_PERIODS = {"重大行政决策": Period(30), "行政规范性文件": Period(7, workdays=True), "其他": None}
 
 
 @dataclass
@@ -243,8 +241,9 @@ def _check_period(r: Reader, c: Consultation, settings: Settings) -> None:
     else:
         earliest = start + dt.timedelta(days=minimum.days)
     late = f"（征集开始 {c.start.date()} 早于发布日期，从发布日期起算）" if start > c.start.date() else ""
+    basis = f"（{minimum.source}）" if minimum.source else ""
     r.error("征集截止", f"{c.kind}的征集期限为{shown}（{start} 至 {c.last_day}，开始当日不计）{late}，"
-                    f"少于规定的{minimum}",
+                    f"少于规定的{minimum}{basis}",
             f"把征集截止改到 {earliest} 或之后；确需缩短的，加“期限说明:”写明理由")
 
 

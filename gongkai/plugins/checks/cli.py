@@ -16,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import output
-from .findings import Finding
+from ...checks import output
+from ...checks.findings import Finding
 
 
 class _Collect(logging.Handler):
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from ..plugins.checks.plugin import ChecksPlugin
+    from .plugin import ChecksPlugin
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     mkdocs_log = logging.getLogger("mkdocs")
@@ -95,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
             plugin.config.report_json = plugin.config.report_html = None  # written below, to the paths given
             build(config)
         except MkDocsException as exc:
-            print(f"网站无法构建，未能完成检查：\n{exc}", file=sys.stderr)
+            # MkDocs logs the reason (e.g. a catalog file that is not UTF-8) and raises only "Aborted with a
+            # BuildError!": print the reason.
+            reasons = "\n".join(f.message for f in collect.findings) or str(exc)
+            print(f"网站无法构建，未能完成检查：\n{reasons}", file=sys.stderr)
             return 2
     findings = collect.findings + plugin.all_findings
     if args.quiet:

@@ -1,0 +1,180 @@
+"""The feeds and open-data plugin: Atom feeds of the site, each column, each 发布主体 and each 主题分类; catalog.json,
+documents.json and llms.txt; a 订阅 page listing them all (docs/feeds.md).
+
+It reads only the core plugin's public API (docs/architecture.md): ``core.catalog``, ``core.documents``,
+``core.url_of``, ``core.column_url``, ``core.org_url``, ``core.section_url`` and ``core.doc_for_page``.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ...feeds import opendata
+from ...feeds.atom import Feed, atom_xml
+from ...model import TOPICS, Document
+from ..catalog.plugin import active_core
+from .config import FeedsConfig
+from .structure import FeedsView
+
+log = logging.getLogger("mkdocs.plugins.gongkai.feeds")
+
+TEMPLATE = "gongkai/feeds.html"
+
+
+class FeedsPlugin(BasePlugin[FeedsConfig]):
+    """Feeds (Atom) and open data (catalog.json, documents.json, llms.txt)."""
+
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.core = None
+        self.view: FeedsView | None = None
+        self.feeds: dict[str, Feed] = {}
+        self.zone = ZoneInfo("Asia/Shanghai")
+        self._site_url = ""
+
+    # ------------------------------------------------------------------ configuration
+
+    def on_config(self, config: MkDocsConfig):
+        self.core = active_core(config, self)
+        if self.core is None:
+            return config
+        self.view, self.feeds = None, {}
+        if not config.site_url:
+            raise PluginError("gongkai/feeds：订阅源和开放数据中的链接须为完整网址，请在 mkdocs.yml 中设置 site_url，"
+                              "例如 site_url: https://www.example.gov.cn/")
+        self.zone = self.core.clock.zone  # the site's time zone: each date is midnight there
+        self._site_url = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
+        if self.config.feed_size < 1 or self.config.shard_size < 1:
+            raise PluginError("gongkai/feeds: feed_size 和 shard_size 应为正整数")
+        return config
+
+    def absolute(self, url: str) -> str:
+        return urljoin(self._site_url, url)
+
+    # ------------------------------------------------------------------ files
+
+    # The core loads documents at on_files priority 50, feature plugins register theirs at the default 0 (年报)
+    # or later, and the core places them and generates the column pages at -50. Feeds and documents.json must
+    # list every document with its final URL, so this runs after all of that, whatever the plugin order in
+    # mkdocs.yml. (The checks plugin runs at -60; what is generated here is not a source it checks.)
+    @event_priority(-70)
+    def on_files(self, files: Files, config: MkDocsConfig):
+        if self.core is None:
+            return files
+        catalog, core = self.core.catalog, self.core
+        feeds_dir, data_dir = self.config.feeds_dir.strip("/"), self.config.data_dir.strip("/")
+        page_src = f"{feeds_dir}/index.md"
+        documents = sorted(core.documents, key=lambda d: d.sort_key, reverse=True)
+        home = files.get_file_from_path("index.md")
+
+        feeds: dict[str, Feed] = {}
+
+        def add(key, title, label, src_uri, page_url, docs):
+            feeds[key] = Feed(key, f"{config.site_name} · {title}", label, src_uri, page_url=page_url,
+                              documents=docs[:self.config.feed_size], total=len(docs))
+
+        add("site", "最新信息", "全站", f"{feeds_dir}/quanzhan.xml", home.url if home else core.section_url, documents)
+        for org in catalog.organizations.values():
+            add(f"org:{org.id}", org.name, org.name, f"{feeds_dir}/jigou-{org.id}.xml", core.org_url(org),
+                [d for d in documents if d.publisher_id == org.id])
+        for column in catalog.walk():
+            if column.lists_documents:
+                ids = {c.id for c in column.walk()}
+                add(f"column:{column.id}", column.name, column.name, f"{feeds_dir}/lanmu-{column.id}.xml",
+                    core.column_url(column), [d for d in documents if ids.intersection(d.column_ids)])
+        for number, topic in enumerate(TOPICS, start=1):
+            add(f"topic:{topic}", f"主题分类：{topic}", topic, f"{feeds_dir}/zhuti-{number:02d}.xml", None,
+                [d for d in documents if d.topic == topic])
+
+        taken = [src for src in [page_src, f"{feeds_dir}/sitemap.xml", "llms.txt", f"{data_dir}/catalog.json", f"{data_dir}/documents.json",
+                                 *(f.src_uri for f in feeds.values())] if files.get_file_from_path(src) is not None]
+        if taken:
+            raise PluginError(f"gongkai/feeds：{'、'.join(taken)} 已被网站中的同名文件占用；请在 mkdocs.yml 中为 "
+                              "gongkai/feeds 设置另一个 feeds_dir / data_dir，或移走这些文件")
+
+        newest = documents[0].published if documents else None
+        for feed in feeds.values():
+            feed.url = feed.src_uri  # a file that is not a page keeps its path as URL (ASCII here)
+        self.feeds = feeds
+        for feed in feeds.values():
+            updated = feed.documents[0].published if feed.documents else newest
+            if updated is None:  # a site without any document yet: nothing to date the feed by
+                continue
+            xml = atom_xml(feed, absolute=self.absolute, site_name=config.site_name, author=catalog.site.sponsor,
+                           zone=self.zone, updated=updated, describe=self._describe)
+            files.append(File.generated(config, feed.src_uri, content=xml))
+
+        # mkdocs-material takes every <link rel="alternate"> for a language version and fetches "sitemap.xml"
+        # next to it on each page load. The feeds therefore share one folder, which gets a real sitemap of the
+        # feeds: that request finds a file instead of a 404.
+        sitemap = "".join(f"<url><loc>{self.absolute(f.url)}</loc></url>" for f in feeds.values())
+        files.append(File.generated(config, f"{feeds_dir}/sitemap.xml", content=(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{sitemap}</urlset>\n')))
+
+        # Open data.
+        records = {d.src_path: opendata.document_record(d, catalog, self.absolute) for d in documents}
+        shards = opendata.documents_files(documents, records, self.config.shard_size,
+                                          lambda year: f"{data_dir}/documents-{year}.json", self.absolute)
+        for uri, data in shards.items():
+            files.append(File.generated(config, uri or f"{data_dir}/documents.json", content=opendata.dumps(data)))
+        counts = {key: feed.total for key, feed in feeds.items()}
+        catalog_data = opendata.catalog_record(
+            catalog, absolute=self.absolute, site_url=self._site_url, column_url=core.column_url, org_url=core.org_url,
+            feed_url=lambda key: feeds[key].url, documents_url=self.absolute(f"{data_dir}/documents.json"),
+            counts=counts)
+        files.append(File.generated(config, f"{data_dir}/catalog.json", content=opendata.dumps(catalog_data)))
+
+        page = File.generated(config, page_src, content=(
+            f"---\ntitle: {self.config.title}\ntemplate: {TEMPLATE}\nsearch:\n  exclude: true\n---\n"))
+        files.append(page)
+        self.view = FeedsView(self.core, feeds, page_src=page_src, index_url=page.url, catalog_url=f"{data_dir}/catalog.json",
+                              documents_url=f"{data_dir}/documents.json",
+                              llms_url="llms.txt" if self.config.llms_txt else None,
+                              home_url=home.url if home else None)
+        if self.config.llms_txt:
+            files.append(File.generated(config, "llms.txt", content=self._llms_txt(config)))
+        return files
+
+    def _describe(self, doc: Document) -> dict:
+        publisher = self.core.catalog.organizations[doc.publisher_id]
+        facts = "；".join(f"{k}：{v}" for k, v in (("文号", doc.doc_number), ("索引号", doc.index_number),
+                                                 ("发布机构", publisher.name), ("有效性", doc.validity)) if v)
+        return {"发布机构": publisher.name, "摘要": f"{facts}。{doc.summary}" if doc.summary else f"{facts}。",
+                "主题分类订阅": self.feeds[f"topic:{doc.topic}"].url}
+
+    def _llms_txt(self, config: MkDocsConfig) -> str:
+        a, view, core = self.absolute, self.view, self.core
+        orgs = [(f"{o.name}最新信息（Atom）", a(self.feeds[f"org:{o.id}"].url), "")
+                for o in core.catalog.organizations.values()]
+        return opendata.llms_txt(site_name=config.site_name, description=config.site_description or "", links=[
+            ("开放数据", [
+                ("目录与发布主体（catalog.json）", a(view.catalog_url), "主动公开基本目录的栏目树、发布主体和主题分类，各附页面和订阅地址"),
+                ("文件元数据（documents.json）", a(view.documents_url),
+                 "全部已发布文件的索引号、标题、文号、发布机构、成文日期、发布日期、栏目、主题分类、有效性和网址；文件多时按发布年份分片"),
+            ]),
+            ("订阅", [("全站最新信息（Atom）", a(self.feeds["site"].url), ""),
+                      (self.config.title, a(view.index_url), "全部订阅源：按栏目、发布主体、主题分类")] + orgs),
+            ("页面", [("政府信息公开", a(core.section_url), "栏目、发布主体、政府信息公开目录")]),
+        ])
+
+    # ------------------------------------------------------------------ templates
+
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        if self.core is not None and self.view is not None:
+            env.globals["gk_feeds"] = self.view
+        return env
+
+    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
+        if self.core is not None and self.view is not None and page.file.src_uri == self.view.page_src:
+            context["feeds_page"] = self.view
+        return context

@@ -1,0 +1,64 @@
+"""Jinja settings for gongkai's templates, and the escaping of what gongkai hands to mkdocs-material's.
+
+MkDocs' Jinja environment does not autoescape, and mkdocs-material's templates rely on that: they print page
+titles, nav titles and ``page.meta.description`` as HTML. So the two are kept apart:
+
+- gongkai's own templates (every name under ``gongkai/``, and the few mkdocs-material partials gongkai ships in
+  its template folders) are compiled with autoescape on; values that are HTML on purpose (``page.content``,
+  rendered Markdown, charts) are ``Markup`` or marked ``|safe`` where they are printed.
+- values gongkai gives mkdocs-material to print (``page.meta.title``, ``page.meta.description``, prev/next and
+  nav titles) are plain text escaped into ``Markup`` once, here, so material's raw prints are safe.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+OWN_PREFIX = "gongkai/"
+# Template folders gongkai adds to the theme: the core's and those of feature plugins (gongkai/search).
+TEMPLATE_DIRS = [PACKAGE_DIR / "templates", *sorted(PACKAGE_DIR.glob("plugins/*/templates"))]
+# mkdocs-material partials that gongkai overrides (partials/copyright.html …): gongkai's code, so autoescaped too.
+OWN_OVERRIDES = frozenset(
+    path.relative_to(folder).as_posix()
+    for folder in TEMPLATE_DIRS for path in folder.rglob("*.html")
+    if not path.relative_to(folder).as_posix().startswith(OWN_PREFIX))
+# Page metadata that mkdocs-material prints without escaping.
+PLAIN_META = ("title", "description")
+
+
+def autoescape(name: str | None) -> bool:
+    """Whether a template is gongkai's (autoescaped) rather than mkdocs-material's (printed raw)."""
+    return bool(name) and (name.startswith(OWN_PREFIX) or name in OWN_OVERRIDES)
+
+
+def configure(env: jinja2.Environment) -> jinja2.Environment:
+    """Turn autoescape on for gongkai's templates in a theme environment (call before any template loads)."""
+    env.autoescape = autoescape
+    if env.cache is not None:
+        env.cache.clear()  # a template compiled before this would keep the old setting
+    return env
+
+
+def environment(config) -> jinja2.Environment:
+    """A configured theme environment, for plugins that render a gongkai template into page content (which
+    happens before MkDocs creates the environment of the page templates)."""
+    return configure(config.theme.get_env())
+
+
+def text(value) -> Markup:
+    """Plain text as HTML, for a slot mkdocs-material prints raw."""
+    return escape("" if value is None else value)
+
+
+def escape_page_meta(page) -> None:
+    """Escape the page's title and description from front matter, which mkdocs-material prints raw.
+
+    After this, ``page.title`` is HTML on every page, as MkDocs' own title from the first heading already is."""
+    for key in PLAIN_META:
+        value = page.meta.get(key)
+        if isinstance(value, str) and not isinstance(value, Markup):
+            page.meta[key] = escape(value)

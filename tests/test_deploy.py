@@ -1,0 +1,233 @@
+"""docs/deploy: the CI files parse and do every step; Debian's nginx accepts the site file and serves the demo with
+its headers, compression, caching and 404 page; the demo works in Chromium under that Content-Security-Policy."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+DEPLOY = ROOT / "docs" / "deploy"
+NGINX = "/usr/sbin/nginx"
+BROTLI_MODULES = ("ngx_http_brotli_filter_module.so", "ngx_http_brotli_static_module.so")
+
+
+def load(name: str) -> dict:
+    return yaml.safe_load((DEPLOY / name).read_text(encoding="utf-8"))
+
+
+def scripts(job: dict) -> str:
+    return "\n".join(job.get("before_script", []) + job.get("script", []))
+
+
+# ---------------------------------------------------------------------------------------------- CI files
+
+
+def test_gitlab_ci_checks_builds_strictly_and_publishes():
+    ci = load("gitlab-ci.yml")
+    assert ci["stages"] == ["build", "deploy"]
+    assert ".cache/" in ci["cache"]["paths"] and ci["cache"]["key"]["files"] == ["requirements.txt"]
+    assert ci["variables"]["PIP_CACHE_DIR"].endswith("/.cache/pip")
+    build = scripts(ci["build"])
+    steps = ["pip install -r requirements.txt", "gongkai check", "mkdocs build --strict --site-dir public", "gzip -k"]
+    positions = [build.index(step) for step in steps]
+    assert positions == sorted(positions)  # install, check, build, compress — in that order
+    assert "gongkai-check.html" in ci["build"]["artifacts"]["paths"] and ci["build"]["artifacts"]["when"] == "always"
+    assert ci["pages"]["artifacts"]["paths"] == ["public"] and ci["pages"]["needs"] == ["build"]
+    assert '$DEPLOY_TARGET == "pages"' in ci["pages"]["rules"][0]["if"]
+    rsync = ci["deploy-rsync"]
+    assert "rsync -rlz --checksum --delete public/" in scripts(rsync)
+    assert '$DEPLOY_TARGET == "rsync"' in rsync["rules"][0]["if"] and "known_hosts" in scripts(rsync)
+
+
+def test_github_and_gitea_workflow_checks_builds_strictly_and_publishes():
+    wf = load("github-actions.yml")
+    on = wf.get("on", wf.get(True))  # YAML 1.1 reads the key "on" as true
+    assert on["push"]["branches"] == ["main"]
+    steps = wf["jobs"]["build"]["steps"]
+    uses = [s.get("uses", "") for s in steps]
+    runs = [s.get("run", "") for s in steps]
+    assert "actions/checkout@v4" in uses and "actions/cache@v4" in uses
+    cache = next(s for s in steps if s.get("uses") == "actions/cache@v4")
+    assert cache["with"]["path"] == ".cache" and "hashFiles('requirements.txt')" in cache["with"]["key"]
+    order = [next(i for i, r in enumerate(runs) if text in r) for text in
+             ("pip install -r requirements.txt", "gongkai check", "mkdocs build --strict", "gzip -k")]
+    assert order == sorted(order)
+    assert uses.index("actions/cache@v4") < order[0]
+    assert wf["jobs"]["deploy-pages"]["needs"] == "build"
+    assert "actions/deploy-pages@v4" in [s.get("uses") for s in wf["jobs"]["deploy-pages"]["steps"]]
+    rsync = "\n".join(s.get("run", "") for s in wf["jobs"]["deploy-rsync"]["steps"])
+    assert "rsync -rlz --checksum --delete" in rsync and "known_hosts" in rsync
+    assert "vars.DEPLOY_TARGET == 'rsync'" in wf["jobs"]["deploy-rsync"]["if"]
+
+
+# ---------------------------------------------------------------------------------------------- nginx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def nginx_setup(tmp: Path, site: Path, *, brotli: bool) -> tuple[Path, int, int]:
+    """The site file as shipped, with only the machine-specific lines changed, inside a minimal nginx.conf."""
+    assert Path(NGINX).is_file(), "Debian 的 nginx 未安装：运行 make test（会用 apt-get 安装 nginx）"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                    "-keyout", str(tmp / "key.pem"), "-out", str(tmp / "cert.pem")], check=True, capture_output=True)
+    http, https = free_port(), free_port()
+    text = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    replacements = {
+        "/etc/ssl/gongkai/fullchain.pem": str(tmp / "cert.pem"), "/etc/ssl/gongkai/privkey.pem": str(tmp / "key.pem"),
+        "/var/www/gongkai/site": str(site), "    listen 80;\n": f"    listen 127.0.0.1:{http};\n",
+        "    listen 443 ssl http2;\n": f"    listen 127.0.0.1:{https} ssl http2;\n",
+        "    listen [::]:80;\n": "", "    listen [::]:443 ssl http2;\n": "",
+    }
+    if brotli:
+        replacements["# include /etc/nginx/snippets/gongkai-brotli.conf;"] = f"include {DEPLOY / 'nginx-brotli.conf'};"
+    for old, new in replacements.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    (tmp / "site.conf").write_text(text, encoding="utf-8")
+    modules = "".join(f"load_module /usr/lib/nginx/modules/{m};\n" for m in BROTLI_MODULES) if brotli else ""
+    temp = " ".join(f"{k}_temp_path {tmp / k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (tmp / "nginx.conf").write_text(
+        ("user root;\n" if os.geteuid() == 0 else "") + modules +
+        f"pid {tmp / 'nginx.pid'};\nerror_log stderr;\nevents {{}}\n"
+        f"http {{\n include /etc/nginx/mime.types;\n default_type application/octet-stream;\n access_log off;\n {temp}\n"
+        f" include {tmp / 'site.conf'};\n}}\n", encoding="utf-8")
+    return tmp / "nginx.conf", http, https
+
+
+@pytest.mark.build  # needs Debian's nginx, which make test (not make test-fast) installs
+@pytest.mark.parametrize("brotli", [False, True])
+def test_debian_nginx_accepts_the_site_file(tmp_path, brotli):
+    site = tmp_path / "site"
+    site.mkdir()
+    conf, _, _ = nginx_setup(tmp_path, site, brotli=brotli)
+    result = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def nginx_demo(demo_site, tmp_path_factory):
+    """The demo, pre-compressed as CI does it, served by Debian's nginx with the shipped site file."""
+    tmp = tmp_path_factory.mktemp("nginx")
+    site = tmp / "site"
+    shutil.copytree(demo_site, site)
+    for path in list(site.rglob("*.css")):
+        path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes(), 9, mtime=0))
+    conf, http, https = nginx_setup(tmp, site, brotli=True)
+    process = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", https)) == 0:
+                break
+        time.sleep(0.1)
+    yield f"https://127.0.0.1:{https}", f"http://127.0.0.1:{http}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(url: str, encoding: str | None = None):
+    """(status, headers, body) without following redirects or checking the test certificate."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), NoRedirect)
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding} if encoding else {})
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+SECURITY = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; font-src 'self' data:; object-src 'none'; "
+                               "base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+def test_nginx_serves_the_demo_with_headers_compression_caching_and_404(nginx_demo, demo_site):
+    https, http = nginx_demo
+    status, headers, body = fetch(https + "/xxgk/")
+    assert status == 200 and "政府信息公开" in body.decode("utf-8")
+    assert headers["Content-Type"] == "text/html; charset=utf-8" and headers["Cache-Control"] == "no-cache"
+    for name, value in SECURITY.items():
+        assert headers[name] == value, name
+
+    status, headers, body = fetch(https + "/xxgk/no-such-page/")
+    assert status == 404 and body == (demo_site / "404.html").read_bytes()
+    assert all(headers[name] == value for name, value in SECURITY.items())  # error pages too
+
+    hashed = next((demo_site / "assets/stylesheets").glob("main.*.min.css")).name
+    status, headers, _ = fetch(f"{https}/assets/stylesheets/{hashed}")
+    assert status == 200 and headers["Cache-Control"] == "max-age=31536000"
+    assert headers["X-Content-Type-Options"] == "nosniff"  # expires does not drop the server's headers
+
+    status, headers, body = fetch(https + "/assets/gongkai/gongkai.css", "gzip")
+    assert headers["Content-Encoding"] == "gzip" and headers["Cache-Control"] == "no-cache"
+    assert gzip.decompress(body) == (demo_site / "assets/gongkai/gongkai.css").read_bytes()
+    status, headers, _ = fetch(https + "/wj/szf/2026/gf-gongzi/", "br")
+    assert headers["Content-Encoding"] == "br"
+    status, headers, _ = fetch(https + "/wj/szf/2026/gf-gongzi/", "gzip")
+    assert headers["Content-Encoding"] == "gzip" and headers["Vary"] == "Accept-Encoding"
+
+    status, headers, body = fetch(https + "/dingyue/quanzhan.xml")
+    assert headers["Content-Type"] == "application/atom+xml; charset=utf-8" and body.startswith(b"<?xml")
+    status, headers, _ = fetch(https + "/dingyue/")
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert fetch(https + "/.git/config")[0] == 404
+
+    status, headers, _ = fetch(http + "/xxgk/?a=1")
+    assert status == 301 and headers["Location"] == f"https://127.0.0.1/xxgk/?a=1"
+
+
+PAGES = ["", "xxgk/", "xxgk/szf/fdzdgknr/zcwj/gfxwj/", "wj/szf/2026/gf-gongzi/", "xxgk/szf/nb/2025/",
+         "wj/sthjj/2026/zj-paiqi/", "dingyue/", "wzdt/"]
+
+
+def test_the_demo_works_under_the_content_security_policy(browser, nginx_demo):
+    https, _ = nginx_demo
+    context = browser.new_context(ignore_https_errors=True, locale="zh-CN")
+    page = context.new_page()
+    violations, errors = [], []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        for path in PAGES:
+            page.goto(f"{https}/{path}")
+            page.wait_for_load_state("networkidle")
+            # mkdocs-material's bootstrap ran (from a file now): its storage helpers exist.
+            assert page.evaluate("typeof __md_get === 'function' && __md_scope instanceof URL"), path
+        page.goto(f"{https}/search/?q=%E5%B7%A5%E8%B5%84")  # 工资
+        page.locator("[data-gk-search][data-state='done']").wait_for()  # no wait_for_function: the CSP forbids eval
+        assert page.locator(".gk-hit").count() > 0
+        page.goto(f"{https}/xxgk/")
+        page.locator("[data-gk-elder]").first.click()
+        assert page.evaluate("document.documentElement.classList.contains('gk-elder')")
+    finally:
+        context.close()
+    assert violations == [] and errors == []
