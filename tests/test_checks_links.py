@@ -7,10 +7,14 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from conftest import mkdocs_build
 from gongkai.checks.links import scan_site
 from sitekit import copy_site
 from test_checks_site import BROKEN
+
+pytestmark = pytest.mark.build
 
 EXTRA = {
     # Rendered before z.md: its anchor links into a page not rendered yet.
