@@ -58,15 +58,19 @@ def test_terminal_line_is_updated_in_place_and_wiped():
     assert stream.getvalue().endswith("\r\x1b[K")  # nothing left on the line for what follows
 
 
-def test_terminal_line_makes_way_for_log_messages():
+def test_terminal_line_makes_way_for_log_messages(monkeypatch):
+    monkeypatch.setattr(logging.getLogger("mkdocs"), "level", logging.INFO)  # as in a build without -q
     clock, stream = Clock(), Tty()
     progress = Progress(stream, mode="terminal", clock=clock, delay=0)
     progress.start("转换 Markdown", 10)
-    clock.now += 1
-    progress.step()
-    logging.getLogger("mkdocs.plugins.test").warning("中途的警告")
-    assert stream.getvalue().endswith("\r\x1b[K")
-    progress.finish()
+    try:
+        clock.now += 1
+        progress.step()
+        assert stream.getvalue().endswith("（10%），每秒 1 页，预计还需 9 秒\x1b[K")
+        logging.getLogger("mkdocs.plugins.test").warning("中途的警告")
+        assert stream.getvalue().endswith("\r\x1b[K")
+    finally:
+        progress.finish()
     assert not any(type(h).__name__ == "_ClearLine" for h in logging.getLogger("mkdocs").handlers)
 
 
