@@ -57,8 +57,9 @@ nginx:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q nginx \
 	    libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static openssl; }
 
-## Build benchmark: gongkai against stock mkdocs-material (see scripts/bench --help).
+## Build benchmark: every gongkai plugin against stock mkdocs-material and its search (see scripts/bench --help).
 bench: $(STAMP)
+	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) scripts/bench
 
 ## Search benchmark: gongkai search against Pagefind and mkdocs-material search (needs chromium).

@@ -1,6 +1,12 @@
 """Links: every internal link, anchor and attachment of the built site resolves (不可用链接, docs/domain.md).
 
-Works on the HTML MkDocs wrote to ``site_dir`` (so links from templates, raw HTML and Markdown are all seen).
+Works on the HTML the build produces (so links from templates, raw HTML and Markdown are all seen), page by page
+as MkDocs renders it: ``LinkChecker.add_page`` takes each page's final HTML (the checks plugin calls it from
+``on_post_page``), resolves its links against the files the build knows it writes, and keeps only what it cannot
+decide yet (a link into a page not rendered so far, a file a plugin writes after the pages); ``finish`` decides
+those once the site is complete. Nothing is read back from disk except files the build did not render itself.
+``scan_site`` checks a site folder that is already written, with the same rules.
+
 External links are collected and listed; they are fetched only on request (``check_external``) — never in CI,
 which has no network.
 """
@@ -9,6 +15,7 @@ from __future__ import annotations
 
 import html
 import os
+import posixpath
 import re
 import urllib.error
 import urllib.request
@@ -16,6 +23,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
 from .findings import Finding
@@ -26,6 +34,7 @@ ID_RE = re.compile(r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'
 SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "blob:", "about:", "sms:")
+SEP = "\0"  # joins a page's anchor ids into one string: far smaller than a set per page on a 100,000-page site
 
 
 @dataclass
@@ -43,79 +52,179 @@ class LinkReport:
     links: int = 0
 
 
-def _links(text: str, page: str):
-    text = COMMENT_RE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
-    text = SCRIPT_RE.sub(lambda m: m.group(0)[:m.group(0).find(">") + 1] + "\n" * m.group(0).count("\n"), text)
-    for tag in TAG_RE.finditer(text):
-        for attr in ATTR_RE.finditer(tag.group(2)):
-            value = html.unescape(attr.group(2) if attr.group(2) is not None else attr.group(3) or "").strip()
-            yield Link(page, value, text.count("\n", 0, tag.start()) + 1)
+def _strip(text: str) -> str:
+    """Comments and script bodies removed, line breaks kept (line numbers stay those of the page)."""
+    if "<!--" in text:
+        text = COMMENT_RE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    return SCRIPT_RE.sub(lambda m: m.group(0)[:m.group(0).find(">") + 1] + "\n" * m.group(0).count("\n"), text)
 
 
-def _ids(text: str) -> set[str]:
-    return {html.unescape(a if a is not None else b) for a, b in ID_RE.findall(text)}
+def _ids(text: str) -> str:
+    """The page's anchor ids, joined by SEP, with SEP at both ends."""
+    ids = {html.unescape(a if a is not None else b) for a, b in ID_RE.findall(text)}
+    return SEP + SEP.join(ids) + SEP
 
 
-def scan_site(site_dir: str | Path) -> LinkReport:
-    site = Path(site_dir)
-    report = LinkReport()
-    pages: dict[str, str] = {}
-    for path in site.rglob("*.html"):
-        pages[path.relative_to(site).as_posix()] = path.read_text(encoding="utf-8", errors="replace")
-    ids_cache: dict[str, set[str]] = {}
+class LinkChecker:
+    """Checks the links of a site page by page, as its pages are produced.
 
-    def ids_of(rel: str) -> set[str]:
-        if rel not in ids_cache:
-            ids_cache[rel] = _ids(pages[rel]) if rel in pages else set()
-        return ids_cache[rel]
+    ``known`` is every file the build writes (site-relative, '/'-separated) as far as it is known before the
+    pages are rendered; ``exists`` answers for anything else once the site is written (a file a plugin wrote
+    after the pages, say); ``read`` gives the text of an HTML file the checker was not handed.
+    """
 
-    exists_cache: dict[str, str | None] = {}
+    def __init__(self, known: Iterable[str], exists, read):
+        self.known = set(known)
+        self.exists, self.read = exists, read
+        self.report = LinkReport()
+        self._ids: dict[str, str] = {}  # page → its ids joined (see _ids), for pages an anchor link points into
+        self._wanted: set[str] = set()  # pages an anchor link points into
+        self._resolved: dict[str, str | None] = {}  # site path → the file serving it, None = not known yet
+        self._pending: list[tuple[int, Link, str, str | None, str]] = []  # (order, link, rel, file, fragment)
+        self._broken: list[tuple[str, int, Link, str]] = []  # (page, order, link, why)
+        self._order = 0
 
-    def resolve(rel: str) -> str | None:
-        """The site file a site-relative path serves, or None."""
-        if rel not in exists_cache:
-            target = site / rel
+    def _known_file(self, rel: str) -> str | None:
+        """The file a site-relative path serves among the known files (same rules as a web server)."""
+        if rel not in self._resolved:
+            known = self.known
             if rel.endswith("/") or rel == "":
-                found = (rel + "index.html") if (target / "index.html").is_file() else None
-            elif target.is_file():
+                found = rel + "index.html" if rel + "index.html" in known else None
+            elif rel in known:
                 found = rel
-            elif (target / "index.html").is_file():
+            elif rel + "/index.html" in known:
                 found = rel + "/index.html"
             else:
                 found = None
-            exists_cache[rel] = found
-        return exists_cache[rel]
+            self._resolved[rel] = found
+        return self._resolved[rel]
 
-    for page, text in sorted(pages.items()):
+    def _file_on_disk(self, rel: str) -> str | None:
+        if rel.endswith("/") or rel == "":
+            return rel + "index.html" if self.exists(rel + "index.html") else None
+        if self.exists(rel):
+            return rel
+        if self.exists(rel + "/index.html"):
+            return rel + "/index.html"
+        return None
+
+    def add_page(self, page: str, text: str) -> None:
+        """One HTML page of the site: ``page`` its site-relative path, ``text`` what is written there."""
+        report = self.report
         report.pages += 1
-        base = os.path.dirname(page)
-        for link in _links(text, page):
-            target = link.target
-            if not target or target.lower().startswith(SKIP_SCHEMES):
-                continue
-            parts = urlsplit(target)
-            if parts.scheme or target.startswith("//"):
-                if parts.scheme in ("http", "https") or target.startswith("//"):
-                    report.external[target].append(page)
-                continue
-            report.links += 1
-            path, fragment = unquote(parts.path), unquote(parts.fragment)
-            if not path:
-                file = page
-            else:
-                joined = os.path.normpath(path.lstrip("/") if path.startswith("/") else os.path.join(base, path))
-                if joined.startswith(".."):
-                    report.broken.append((link, "指向网站根目录之外"))
+        self.known.add(page)
+        ids = None
+        if page in self._wanted:  # an earlier page links to an anchor here
+            ids = self._ids[page] = _ids(text)
+        base = posixpath.dirname(page)
+        stripped = _strip(text)
+        seen: dict[str, str | None] = {}  # target → file it resolved to on this page, for repeated targets
+        for tag in TAG_RE.finditer(stripped):
+            for attr in ATTR_RE.finditer(tag.group(2)):
+                raw = attr.group(2) if attr.group(2) is not None else attr.group(3) or ""
+                target = (html.unescape(raw) if "&" in raw else raw).strip()
+                if not target:
                     continue
-                rel = "" if joined == "." else joined.replace(os.sep, "/")
-                rel = rel + "/" if path.endswith("/") and rel else rel
-                file = resolve(rel)
+                if target in seen:  # same target, same page: same verdict
+                    file = seen[target]
+                    if file is not None:
+                        report.links += 1
+                        self._order += 1
+                    continue
+                if ":" in target or target.startswith("//"):
+                    if target.lower().startswith(SKIP_SCHEMES):
+                        seen[target] = None
+                        continue
+                    parts = urlsplit(target)
+                    if parts.scheme or target.startswith("//"):
+                        if parts.scheme in ("http", "https") or target.startswith("//"):
+                            report.external[target].append(page)
+                        continue
+                    path, fragment = unquote(parts.path), unquote(parts.fragment)
+                elif "#" in target or "?" in target or "%" in target:
+                    parts = urlsplit(target)
+                    path, fragment = unquote(parts.path), unquote(parts.fragment)
+                else:
+                    path, fragment = target, ""
+                report.links += 1
+                self._order += 1
+                if not path:
+                    file = page
+                else:
+                    joined = posixpath.normpath(path.lstrip("/") if path.startswith("/")
+                                                else posixpath.join(base, path))
+                    if joined.startswith(".."):
+                        self._broken.append((page, self._order, self._link(page, target, stripped, tag),
+                                             "指向网站根目录之外"))
+                        continue
+                    rel = "" if joined == "." else joined
+                    rel = rel + "/" if path.endswith("/") and rel else rel
+                    file = self._known_file(rel)
+                    if file is None:  # not among the files the build writes: decided when the site is complete
+                        self._pending.append((self._order, self._link(page, target, stripped, tag), rel, None,
+                                              fragment))
+                        continue
+                if not fragment or not file.endswith(".html"):
+                    seen[target] = file
+                    continue
+                if file == page:
+                    if ids is None:
+                        ids = _ids(text)
+                    if SEP + fragment + SEP not in ids:
+                        self._broken.append((page, self._order, self._link(page, target, stripped, tag),
+                                             f"页面中没有锚点“#{fragment}”"))
+                elif file in self._ids:
+                    if SEP + fragment + SEP not in self._ids[file]:
+                        self._broken.append((page, self._order, self._link(page, target, stripped, tag),
+                                             f"页面中没有锚点“#{fragment}”"))
+                else:  # decided at the end: the page comes later, or came before without anyone asking for its ids
+                    self._wanted.add(file)
+                    self._pending.append((self._order, self._link(page, target, stripped, tag), "", file, fragment))
+
+    @staticmethod
+    def _link(page: str, target: str, text: str, tag) -> Link:
+        return Link(page, target, text.count("\n", 0, tag.start()) + 1)
+
+    def finish(self) -> LinkReport:
+        """Decide the links left open; the report, in page order, as a scan of the written site gives it.
+
+        Anchors in a page rendered before any link asked for them are read from the written page: in practice a
+        handful (an anchor link into an earlier page), where keeping every page's anchors would cost memory.
+        """
+        for order, link, rel, file, fragment in self._pending:
+            if file is None:
+                file = self._file_on_disk(rel)
                 if file is None:
-                    report.broken.append((link, "目标不存在"))
+                    self._broken.append((link.page, order, link, "目标不存在"))
                     continue
-            if fragment and file.endswith(".html") and fragment not in ids_of(file):
-                report.broken.append((link, f"页面中没有锚点“#{fragment}”"))
-    return report
+            if not fragment or not file.endswith(".html"):
+                continue
+            if file not in self._ids:
+                text = self.read(file)
+                self._ids[file] = _ids(text) if text is not None else SEP
+            if SEP + fragment + SEP not in self._ids[file]:
+                self._broken.append((link.page, order, link, f"页面中没有锚点“#{fragment}”"))
+        self._pending = []
+        self._broken.sort(key=lambda item: (item[0], item[1]))
+        self.report.broken = [(link, why) for _, _, link, why in self._broken]
+        for pages in self.report.external.values():
+            pages.sort()
+        return self.report
+
+
+def scan_site(site_dir: str | Path) -> LinkReport:
+    """The link check of a site folder already written (``gongkai check`` builds with LinkChecker instead)."""
+    site = Path(site_dir)
+    files = [p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()]
+
+    def read(rel: str) -> str | None:
+        path = site / rel
+        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+
+    checker = LinkChecker(files, exists=lambda rel: (site / rel).is_file(), read=read)
+    for rel in sorted(f for f in files if f.endswith(".html")):
+        checker.add_page(rel, read(rel))
+    return checker.finish()
 
 
 def check_external(urls: list[str], timeout: float = 10.0, workers: int = 8) -> dict[str, str]:

@@ -19,11 +19,13 @@ term's idf, computed from the document frequency stored with the term.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import gzip
 import json
 import os
 import multiprocessing
 import shutil
+from array import array
 from concurrent.futures import ProcessPoolExecutor
 from collections import Counter
 from itertools import chain, repeat
@@ -115,8 +117,10 @@ def _gzip(data: bytes) -> bytes:
 def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len: float):
     """Postings and fragments of documents ``start``–``end``: (term → [postings, last id, df], files, bytes,
     postings). Gaps are counted from -1 at the start of the part; ``_merge`` re-bases them."""
-    # term → [doc_id << 3 | weight, …] while reading; encoded to gaps once per term at the end.
-    lists: dict[str, list[int]] = {}
+    # term → doc_id << 3 | weight while reading: an int for a term seen once (most terms of a large site), an
+    # array of 4-byte values from the second posting on (a list of int objects would take ten times the memory
+    # on a 100,000-document site); encoded to gaps once per term at the end.
+    lists: dict[str, int | array] = {}
     get = lists.get
     files = total_bytes = postings = 0
     for doc_id in range(start, end):
@@ -144,7 +148,9 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
         for term, value in values.items():
             found = get(term)
             if found is None:
-                lists[term] = [value]
+                lists[term] = value
+            elif found.__class__ is int:
+                lists[term] = array("I", (found, value))
             else:
                 found.append(value)
         postings += len(values)
@@ -168,9 +174,10 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
     first = (start - 1) << 3
     varints = _VARINTS
     index = {}
-    for term, values in lists.items():
-        if len(values) == 1:  # most terms of a large site occur once: skip the iterator set-up
-            index[term] = [bytearray(varints[values[0] - first]), values[0] >> 3, 1]
+    while lists:  # emptied as the index fills: the two never hold every posting at once
+        term, values = lists.popitem()
+        if values.__class__ is int:  # most terms of a large site occur once: skip the iterator set-up
+            index[term] = [bytearray(varints[values - first]), values >> 3, 1]
         else:
             index[term] = [bytearray(b"".join(map(varints.__getitem__, map(sub, values, chain(
                 (first,), map(and_, values, repeat(-8))))))), values[-1] >> 3, len(values)]
@@ -242,10 +249,15 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
         step = -(-count // workers)
         bounds = [(i, min(count, i + step)) for i in range(0, count, step)]
         _JOB = (records, out, avg_len)
+        # A forked worker shares the build's memory until it writes to it; a garbage collection in the worker
+        # would write to every object of the build (a whole second copy on a 100,000-document site). Frozen
+        # objects are left out of the workers' collections.
+        gc.freeze()
         try:
             with ProcessPoolExecutor(len(bounds), mp_context=multiprocessing.get_context("fork")) as pool:
                 parts = list(pool.map(_run_part, bounds))
         finally:
+            gc.unfreeze()
             _JOB = None
     else:
         bounds = [(0, count)]

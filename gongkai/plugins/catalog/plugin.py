@@ -34,7 +34,9 @@ from .config import CatalogConfig
 from .index import DocumentIndex, Sorter, newest_first
 from .navigation import NavCache, section_nav
 from .pages import LATEST_COUNT, RESERVED_IDS, SectionLayout, SectionPages
+from .progress import Progress
 from .publishing import DOCUMENT_KEYS, SourceGuard, StagedOutput
+from .rendering import SectionPage, SharedMarkdown, nav_sources
 from .structure import Crumb, GeneratedPage
 
 log = logging.getLogger("mkdocs.plugins.gongkai")
@@ -107,6 +109,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._guard: SourceGuard | None = None
         self._output: StagedOutput | None = None
         self._reported = 0  # problems already logged
+        self._progress: Progress | None = None
         self.page_problems = Problems()  # found while pages render, after on_files; reported in on_env
         self._markdown: markdown.Markdown | None = None
         self._mkdocs_config: MkDocsConfig | None = None
@@ -337,8 +340,19 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         SectionPages(self.layout, self.index,
                      lambda src, page, content="": self.add_page(files, config, src, page, content),
                      self.config.page_size, self.config.directory_page_size, self.config.overview_size).generate()
+        shared_crumbs: dict[tuple[str, str], list[Crumb]] = {}  # one list per column × 发布主体, not per document
         for doc in self.index.documents:
-            self._crumbs[doc.src_path] = self.layout.crumbs(doc.columns[0], doc.publisher)
+            key = (doc.columns[0].id, doc.publisher.id)
+            if key not in shared_crumbs:
+                shared_crumbs[key] = self.layout.crumbs(doc.columns[0], doc.publisher)
+            self._crumbs[doc.src_path] = shared_crumbs[key]
+        # Pages outside the nav get their Page now (MkDocs would make a plain one): rendered on one shared parser.
+        in_nav = nav_sources(config.nav)
+        shared = SharedMarkdown(config)
+        for src in [*self.index.by_src, *self._generated]:
+            file = files.get_file_from_path(src)
+            if file is not None and file.page is None and src not in in_nav:
+                SectionPage(None, file, config, shared)
         return files
 
     on_files = CombinedEvent(_load_documents, _generate)
@@ -400,7 +414,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return markdown
 
     @event_priority(100)  # before feature plugins add their own markup (征集 banner, 年报 toolbar)
-    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
+    def _check_body(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         """A Markdown body may hold HTML, but nothing that runs in a visitor's browser (docs/security.md)."""
         if not self.active:
             return html
@@ -411,6 +425,20 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if page.file.src_uri in self.index.by_src:
             self._guard.note_links(page.url, html)
         return html
+
+    @event_priority(LAST * 10)  # after every plugin that reads the page's Markdown
+    def _page_rendered(self, html: str, page: Page, config: MkDocsConfig, files: Files):
+        if self._progress is not None:
+            self._progress.step()
+        if isinstance(page, SectionPage):
+            # Rendered and checked: on a 100,000-document site every copy held until the end counts.
+            page.markdown = ""
+            doc = self.index.by_src.get(page.file.src_uri)
+            if doc is not None:
+                doc.body = ""
+        return html
+
+    on_page_content = CombinedEvent(_check_body, _page_rendered)
 
     def _page_source(self, page: Page, config: MkDocsConfig) -> tuple[str, str, int]:
         """(file as messages name it, its text, line where the body starts) of a page, for precise messages."""
@@ -459,13 +487,19 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return context
 
     def on_nav(self, nav, config: MkDocsConfig, files: Files):
-        if self.active:
-            self.view.nav_cache.reset(nav)
+        if not self.active:
+            return nav
+        self.view.nav_cache.reset(nav)
+        # MkDocs now converts every page's Markdown, then renders and writes every page: two counted phases.
+        self._progress = Progress.for_build()
+        self._progress.start("转换 Markdown", len(files.documentation_pages()))
         return nav
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
         if not self.active:
             return env
+        if self._progress is not None:
+            self._progress.start("生成页面", len(files.documentation_pages()))
         # Every page has rendered its Markdown by now and none is written yet: the last moment to stop. A 单页's
         # 正文 (Markdown rendered by its template) and files published as they are (SVG, HTML) are checked here,
         # with the bodies of pages, so that one build names them all.
@@ -485,8 +519,25 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     # ---- output -----------------------------------------------------------------------------------------------
 
+    @event_priority(LAST * 10)
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig):
+        if self._progress is not None:
+            self._progress.step()
+        if isinstance(page, SectionPage):
+            page.content = ""  # written: the HTML is not needed again, and post_build is where memory peaks
+        return output
+
+    @event_priority(FIRST)
+    def _pages_written(self, config: MkDocsConfig):
+        self._end_progress()
+
+    def _end_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.finish()
+            self._progress = None
+
     @event_priority(LAST * 10)  # after every other plugin's on_post_build, the link check included
-    def on_post_build(self, config: MkDocsConfig):
+    def _publish(self, config: MkDocsConfig):
         if not self.active:
             return
         self._guard.check_unreferenced()
@@ -496,7 +547,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._output.commit()
         log.info(f"发布 {len(self.index.documents)} 件政府信息")
 
+    on_post_build = CombinedEvent(_pages_written, _publish)
+
     def on_build_error(self, error: Exception):
+        self._end_progress()
         if self._output is not None:
             self._output.discard()
 

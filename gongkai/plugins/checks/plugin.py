@@ -1,8 +1,9 @@
 """The checks plugin: pre-publication checks (发布前检查) inside ``mkdocs build``.
 
 Model checks (个人信息, 空白栏目, 栏目不更新, 公开时限, 年报, 解读与征集) run at the end of ``on_files``, once
-every feature plugin has registered its documents with the core; the link check runs in ``on_post_build`` over
-the written HTML. All findings are then reported together: errors fail a ``--strict`` build (PluginError) and are
+every feature plugin has registered its documents with the core; the link check reads each page's final HTML as
+MkDocs produces it (``on_post_page``), checked against the files the build writes, and completes in
+``on_post_build``. All findings are then reported together: errors fail a ``--strict`` build (PluginError) and are
 logged as errors otherwise; warnings are logged at INFO level, because MkDocs' ``--strict`` fails on any logged
 warning, and fail the build only with ``fail_on_warnings``.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from ...checks.deadline import check_deadlines
 from ...checks.findings import Finding, apply_severities
 from ...checks.freshness import check_freshness, check_home
 from ...checks.interaction import check_interaction
-from ...checks.links import check_external, link_findings, scan_site
+from ...checks.links import LinkChecker, check_external, link_findings
 from ...checks.pii import scan_file
 from ...checks.reports import check_annual_reports
 from ...checks.sitereport import check_site_report
@@ -42,6 +44,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.input_problems: list[Finding] = []
         self.external: dict[str, list[str]] = {}
         self.sources: dict[str, tuple[str, str | None]] = {}
+        self.links: LinkChecker | None = None
+        self._static_html: list = []  # HTML files MkDocs copies as they are: their links are checked too
         self.as_of = dt.date.today()
         self.raise_on_errors = True  # `gongkai check` turns this off and reports itself
 
@@ -53,6 +57,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             return config
         self.as_of = self.core.as_of
         self.findings, self.input_problems, self.external, self.sources = [], [], {}, {}
+        self.links, self._static_html = None, []
         return config
 
     def _on(self, name: str) -> bool:
@@ -71,11 +76,14 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.input_problems = [Finding(p.file, p.message, p.line, p.field, p.fix, p.severity, check="input")
                                for p in self.core.problems.items]
 
-        def display(path: Path) -> str:
-            try:
-                return path.resolve().relative_to(root.resolve()).as_posix()
-            except ValueError:
-                return str(path)
+        real_root = os.path.realpath(root)
+        real_docs = os.path.realpath(docs_dir) + os.sep
+
+        def display(path: Path, real: str | None = None) -> str:
+            real = real or os.path.realpath(path)
+            if real.startswith(real_root + os.sep):
+                return Path(os.path.relpath(real, real_root)).as_posix()
+            return str(path)
 
         by_src = {d.src_path: d for d in documents}
         for file in files:
@@ -93,16 +101,19 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             allow = set(self.config.allow) | _catalog_numbers(catalog)
             scanned = set()
             for file in files:
-                path = Path(file.abs_src_path) if file.abs_src_path else None
-                if path is None or not _inside(path, docs_dir):
+                if not file.abs_src_path:
                     continue
+                real = os.path.realpath(file.abs_src_path)  # once per file: resolving is most of this loop's time
+                if not real.startswith(real_docs):
+                    continue
+                path = Path(file.abs_src_path)
                 # Every file: scanned, or listed as not scanned (an image, a .doc) with the reason.
-                scanned.add(path.resolve())
-                found += scan_file(path, display(path), allow=allow, latest_year=self.as_of.year)
+                scanned.add(real)
+                found += scan_file(path, display(path, real), allow=allow, latest_year=self.as_of.year)
             for doc in documents:  # sources outside docs_dir, e.g. the YAML data of 年报
                 path = root / doc.source if doc.source else None
-                if path is not None and path.is_file() and path.resolve() not in scanned:
-                    scanned.add(path.resolve())
+                if path is not None and path.is_file() and os.path.realpath(path) not in scanned:
+                    scanned.add(os.path.realpath(path))
                     found += scan_file(path, display(path), allow=allow, latest_year=self.as_of.year)
         if self._on("blank"):
             found += check_blank(catalog, documents)
@@ -132,6 +143,34 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
     # ------------------------------------------------------------------ links, then the report
 
+    def on_env(self, env, config, files):
+        """The files the build writes are known now, before any page is written: links resolve against them."""
+        if self.core is None or not self._on("links"):
+            return env
+        site = Path(config.site_dir)
+
+        def read(rel: str) -> str | None:  # only files the build did not render itself (rare)
+            path = site / rel
+            return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+
+        included = [f for f in files if f.inclusion.is_included()]
+        self.links = LinkChecker((f.dest_uri for f in included), exists=lambda rel: (site / rel).is_file(),
+                                 read=read)
+        self._static_html = [f for f in included if not f.is_documentation_page() and f.dest_uri.endswith(".html")]
+        return env
+
+    @event_priority(-100)  # last: the HTML exactly as written, after every other plugin changed it
+    def on_post_page(self, output, page, config):
+        if self.links is not None and output.strip():
+            self.links.add_page(page.file.dest_uri, output)
+        return output
+
+    @event_priority(-100)
+    def on_post_template(self, output_content, template_name, config):
+        if self.links is not None and template_name.endswith(".html") and output_content.strip():
+            self.links.add_page(template_name, output_content)
+        return output_content
+
     @event_priority(-100)  # after other plugins wrote their files into site_dir; before the core moves the site
     def on_post_build(self, config):
         if self.core is None:
@@ -139,8 +178,11 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         # The core adds what it finds while pages render (script in a body, docs/security.md) after on_files.
         self.input_problems = [Finding(p.file, p.message, p.line, p.field, p.fix, p.severity, check="input")
                                for p in self.core.problems.items]
-        if self._on("links"):
-            report = scan_site(config.site_dir)
+        if self.links is not None:
+            for file in self._static_html:
+                self.links.add_page(file.dest_uri, file.content_string)
+            report = self.links.finish()
+            self.links = None
             problems = None
             if self.config.check_external:
                 problems = check_external(sorted(report.external), timeout=self.config.external_timeout)
@@ -179,14 +221,6 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         what = "错误" if not warnings or not self.config.fail_on_warnings else "错误和警告"
         message = f"发布前检查发现 {len(failing)} 个{what}：\n" + "\n".join(f"  {f}" for f in failing)
         raise PluginError(message)  # with or without --strict: an error never reaches the public site
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
 
 
 def _catalog_numbers(catalog) -> set[str]:
