@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from conftest import mkdocs_build
+from kit import mkdocs_build
 from gongkai.checks.links import scan_site
-from sitekit import copy_site
+from kit import copy_site
 from test_checks_site import BROKEN
 
 pytestmark = pytest.mark.build

@@ -14,7 +14,6 @@ which has no network.
 from __future__ import annotations
 
 import html
-import os
 import posixpath
 import re
 import urllib.error
