@@ -314,3 +314,18 @@ def test_external_links_are_fetched_only_when_asked(tmp_path):
     finally:
         server.shutdown()
     assert problems == {f"{base}/missing.html": "HTTP 404"}
+
+
+def test_links_to_the_sites_own_address_are_links_inside_the_site():
+    from gongkai.checks.links import LinkChecker
+
+    checker = LinkChecker(["index.html", "a/index.html"], exists=lambda rel: False, read=lambda rel: None,
+                          site_url="https://www.example.gov.cn")
+    checker.add_page("index.html", '<link rel="canonical" href="https://www.example.gov.cn/">'
+                                   '<a href="https://www.example.gov.cn/a/">有</a>'
+                                   '<a href="https://www.example.gov.cn/gone/">无</a>'
+                                   '<a href="https://example.org/">外</a>')
+    report = checker.finish()
+    assert list(report.external) == ["https://example.org/"]
+    assert [link.target for link, _ in report.broken] == ["https://www.example.gov.cn/gone/"]
+    assert report.links == 3

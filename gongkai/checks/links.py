@@ -72,8 +72,10 @@ class LinkChecker:
     after the pages, say); ``read`` gives the text of an HTML file the checker was not handed.
     """
 
-    def __init__(self, known: Iterable[str], exists, read):
+    def __init__(self, known: Iterable[str], exists, read, site_url: str | None = None):
         self.known = set(known)
+        # Links that start with the site's own address are checked as links inside the site.
+        self.site_url = (site_url.rstrip("/") + "/") if site_url else None
         self.exists, self.read = exists, read
         self.report = LinkReport()
         self._ids: dict[str, str] = {}  # page → its ids joined (see _ids), for pages an anchor link points into
@@ -135,11 +137,16 @@ class LinkChecker:
                         seen[target] = None
                         continue
                     parts = urlsplit(target)
-                    if parts.scheme or target.startswith("//"):
+                    if self.site_url and target.startswith(self.site_url):
+                        # the site's own full address (canonical links, feeds): a link inside the site
+                        parts = urlsplit(target[len(self.site_url):])
+                        path, fragment = "/" + unquote(parts.path), unquote(parts.fragment)
+                    elif parts.scheme or target.startswith("//"):
                         if parts.scheme in ("http", "https") or target.startswith("//"):
                             report.external[target].append(page)
                         continue
-                    path, fragment = unquote(parts.path), unquote(parts.fragment)
+                    else:
+                        path, fragment = unquote(parts.path), unquote(parts.fragment)
                 elif "#" in target or "?" in target or "%" in target:
                     parts = urlsplit(target)
                     path, fragment = unquote(parts.path), unquote(parts.fragment)

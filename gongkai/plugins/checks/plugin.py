@@ -155,7 +155,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
         included = [f for f in files if f.inclusion.is_included()]
         self.links = LinkChecker((f.dest_uri for f in included), exists=lambda rel: (site / rel).is_file(),
-                                 read=read)
+                                 read=read, site_url=config.site_url)
         self._static_html = [f for f in included if not f.is_documentation_page() and f.dest_uri.endswith(".html")]
         return env
 
