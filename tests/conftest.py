@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kit import CHROMIUM, CHROMIUM_ARGS, ROOT, guarded_page, mkdocs_build, serve
+from kit import CHROMIUM, CHROMIUM_ARGS, DEMO_CLOCK, ROOT, guarded_page, mkdocs_build, serve
 
 BROWSER_FIXTURES = {"browser", "page", "demo_url"}
 
@@ -23,9 +23,9 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
-    """The demo site built with --strict, once per session; the build must be clean."""
+    """The demo site built with --strict for the tests' fixed instant, once per session; the build must be clean."""
     site = tmp_path_factory.mktemp("demo") / "site"
-    result = mkdocs_build(ROOT / "mkdocs.yml", site)
+    result = mkdocs_build(ROOT / "mkdocs.yml", site, env=DEMO_CLOCK)
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
     return site

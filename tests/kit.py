@@ -21,6 +21,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 ENV = {"NO_MKDOCS_2_WARNING": "1"}
+# The instant the tests build the demo for: its 征集 open or closed, its columns fresh or stale, the same on any
+# day the tests run (``make site`` builds for the real clock).
+DEMO_CLOCK = {"GONGKAI_AS_OF": "2026-11-30 12:00"}
 
 GOOD_FRONT = """title: 测试市教育局关于开展读书月活动的通知
 栏目: [gfxwj]

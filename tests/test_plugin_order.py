@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kit import ROOT, mkdocs_build
+from kit import DEMO_CLOCK, ROOT, mkdocs_build
 
 pytestmark = pytest.mark.build
 
@@ -50,7 +50,7 @@ def test_any_plugin_order_builds_the_same_site(demo_site, tmp_path, order):
     plugins = DEMO_PLUGINS[::-1] if order == "reversed" else DEMO_PLUGINS[2:] + DEMO_PLUGINS[:2]
     assert plugins != DEMO_PLUGINS
     root = demo_with_plugins(tmp_path, plugins)
-    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    result = mkdocs_build(root / "mkdocs.yml", root / "site", env=DEMO_CLOCK)
     assert result.returncode == 0, result.stderr
     assert differences(demo_site, root / "site") == []
 
@@ -69,7 +69,7 @@ def test_every_plugin_can_be_disabled(tmp_path, disabled):
             options["enabled"] = False
         plugins.append({name: options} if options else name)
     root = demo_with_plugins(tmp_path, plugins)
-    result = mkdocs_build(root / "mkdocs.yml", root / "site", strict=False)
+    result = mkdocs_build(root / "mkdocs.yml", root / "site", strict=False, env=DEMO_CLOCK)
     assert "Traceback" not in result.stderr, result.stderr
     site = root / "site"
     if disabled == "gongkai/catalog":
