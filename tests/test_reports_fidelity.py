@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from gongkai.errors import Problems
-from gongkai.reports import NOT_APPLICABLE, load_report_text, validate
+from gongkai.reports import NOT_APPLICABLE
 from gongkai.reports.formats import TABLE3, TONGJIBIAO_ROWS
 from gongkai.reports.render import body_markdown, table2_html, table3_html, to_csv, to_json, tongjibiao_html
 
-from test_reports import cells
+from test_reports import cells, load
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 VALID_2021 = (FIXTURES / "valid-2021.yml").read_text(encoding="utf-8")
@@ -25,14 +25,6 @@ VALID_2019 = (FIXTURES / "valid-2019.yml").read_text(encoding="utf-8")
 TONGJIBIAO = (FIXTURES / "tongjibiao-2016.yml").read_text(encoding="utf-8")
 TABLE_2016 = [line.split("\t") for line in (FIXTURES / "tongjibiao-2016.tsv").read_text(encoding="utf-8").splitlines()
               if line and not line.startswith("#")]
-
-
-def load(text: str, kind: str = "政府部门", name: str = "reports/x.yml"):
-    problems = Problems()
-    report = load_report_text(text, name, problems)
-    if report is not None:
-        validate(report, problems, org_kind=kind)
-    return report, problems
 
 
 def found(problems: Problems) -> list[tuple]:
