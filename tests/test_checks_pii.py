@@ -587,6 +587,7 @@ def test_docx_with_entities_and_other_parts(tmp_path):
 
 # ---------------------------------------------------------------------------------------- in a real build
 
+@pytest.mark.build
 def test_check_of_a_site_with_hostile_and_unscannable_attachments(tmp_path):
     """`gongkai check` over a mini site whose document names an SVG with an ID split over <tspan>s, a photo, and an
     entity-bomb workbook: one finding each (error, info, warning), exit 1 for the error, never a traceback."""

@@ -368,6 +368,7 @@ def test_amounts_print_in_plain_notation():
 
 # ---- in a real build --------------------------------------------------------------------------------------------
 
+@pytest.mark.build
 def test_real_reports_build_strict_and_print_as_published(tmp_path):
     """The reproduced 2016 report, a report with a "/" row, one with （六） as one row and one kept 原文如此 all
     build with --strict and no error; each page shows what was published."""

@@ -145,6 +145,7 @@ def test_every_gongkai_template_is_autoescaped_and_materials_are_not():
 
 # ---- build: markup in metadata fails with file, line and field -------------------------------------------------
 
+@pytest.mark.build
 def test_markup_in_document_metadata_fails_the_strict_build(tmp_path):
     root = copy_mini(tmp_path)
     write_doc(root, "jyj/2025/t1.md", front(1, title="'T<img src=x onerror=alert(1)>'"))
@@ -173,6 +174,7 @@ def test_markup_in_document_metadata_fails_the_strict_build(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.build
 def test_markup_in_catalog_fails_the_build_naming_the_entry(tmp_path):
     root = copy_mini(tmp_path)
     catalog = root / "catalog"
@@ -202,6 +204,7 @@ def test_markup_in_catalog_fails_the_build_naming_the_entry(tmp_path):
             result.stderr
 
 
+@pytest.mark.build
 def test_markup_and_script_urls_in_consultation_fields_fail(tmp_path):
     root = copy_site(tmp_path, ROOT / "tests" / "fixtures" / "interaction")
     path = root / "content" / "wj" / "jyj" / "2026" / "zj-open.md"
@@ -273,6 +276,7 @@ def page_text(site: Path, rel: str) -> str:
     return (site / rel / "index.html").read_text("utf-8")
 
 
+@pytest.mark.build
 def test_document_page_escapes_every_field(tricky):
     text = page_text(tricky, "wj/jyj/2025/tricky")
     title = esc(TITLE)
@@ -290,6 +294,7 @@ def test_document_page_escapes_every_field(tricky):
     assert (tricky / "wj/jyj/2025" / ATTACHMENT).read_text("utf-8") == "附件内容"
 
 
+@pytest.mark.build
 def test_lists_directory_home_and_neighbours_escape_the_title(tricky):
     title = esc(TITLE)
     link = re.compile(r'<a href="[^"]*wj/jyj/2025/tricky/">' + re.escape(title) + "</a>")
@@ -310,6 +315,7 @@ def test_lists_directory_home_and_neighbours_escape_the_title(tricky):
     assert any(re.search(r'<div class="md-ellipsis">\s*' + re.escape(title) + r"\s*</div>", t) for t in footers)
 
 
+@pytest.mark.build
 def test_column_and_organization_names_are_escaped_in_nav_and_titles(tricky):
     column = page_text(tricky, "xxgk/zcwj/gfxwj")
     assert f"<title>{esc(COLUMN)} - 测试市政府信息公开</title>" in column
@@ -319,12 +325,14 @@ def test_column_and_organization_names_are_escaped_in_nav_and_titles(tricky):
     assert f'<span class="gk-subtitle">{esc(ORG)}</span>' in org_column
 
 
+@pytest.mark.build
 def test_title_and_description_of_other_pages_are_escaped(tricky):
     home = page_text(tricky, "")
     assert f"<title>{esc(HOME_TITLE)} - 测试市政府信息公开</title>" in home
     assert f'<meta name="description" content="{esc(HOME_DESCRIPTION)}">' in home
 
 
+@pytest.mark.build
 def test_no_page_holds_a_raw_value(tricky):
     raw = [TITLE, SUMMARY, ATTACHMENT, COLUMN, ORG, NUMBER, HOME_TITLE, HOME_DESCRIPTION]
     for path in tricky.rglob("*.html"):
@@ -333,6 +341,7 @@ def test_no_page_holds_a_raw_value(tricky):
             assert value not in text, (path, value)
 
 
+@pytest.mark.build
 def test_browser_sees_no_dialog_and_no_injected_node(tricky, browser):
     url, server = serve(tricky)
     dialogs: list[str] = []
@@ -409,6 +418,7 @@ def active_site(tmp_path: Path, allow: bool) -> Path:
     return root
 
 
+@pytest.mark.build
 def test_active_content_in_bodies_fails_naming_file_and_line(tmp_path):
     root = active_site(tmp_path, allow=False)
     result = build(root)
@@ -431,6 +441,7 @@ def test_active_content_in_bodies_fails_naming_file_and_line(tmp_path):
     assert not (root / "site" / "wj" / "jyj" / "2025" / "b1" / "index.html").exists()
 
 
+@pytest.mark.build
 def test_the_site_setting_lets_active_content_through(tmp_path):
     root = active_site(tmp_path, allow=True)
     (root / "content" / "wj" / "jyj" / "2025" / "b4.md").unlink()  # unclosed HTML is refused even then
@@ -442,6 +453,7 @@ def test_the_site_setting_lets_active_content_through(tmp_path):
     assert (site / "tu" / "图解.svg").read_text("utf-8") == SVG
 
 
+@pytest.mark.build
 def test_gongkai_check_reports_script_in_a_body(tmp_path):
     root = copy_mini(tmp_path)
     write_doc(root, "jyj/2025/b1.md", front(1), "正文。\n\n<script>alert('b1')</script>\n")
