@@ -510,3 +510,26 @@ def test_carry_over_between_consecutive_years():
     current.table3["二"] = list(previous.table3["四"])
     check_carry_over(previous, current, same)
     assert same.items == []
+
+
+@pytest.mark.build
+def test_prefill_command_counts_past_a_broken_file_and_leaves_no_staging_folder(tmp_path):
+    import subprocess
+    import sys
+
+    from kit import ENV, GOOD_FRONT, copy_mini, write_doc
+
+    root = copy_mini(tmp_path)
+    write_doc(root, "jyj/2025/gf.md", GOOD_FRONT + "文件类型: 行政规范性文件\n")
+    write_doc(root, "jyj/2025/bad.md", GOOD_FRONT.replace("00020", "00021").replace("发布机构: jyj", "发布机构: nobody")
+              + "文件类型: 行政规范性文件\n")
+    result = subprocess.run([sys.executable, "-m", "gongkai.cli", "report-prefill", "jyj", "2025", "--stdout"],
+                            capture_output=True, text=True, cwd=root, env={**__import__("os").environ, **ENV})
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    # the mini site's three 2025 行政规范性文件 of jyj and the new one; the rejected file is not counted
+    assert "  行政规范性文件: [4, 0, 5]\n" in result.stdout, result.stdout
+    assert [p.name for p in root.iterdir() if p.name.startswith(".")] == []
+    missing = subprocess.run([sys.executable, "-m", "gongkai.cli", "report-prefill", "jyj", "2025", "-f", "nope.yml"],
+                             capture_output=True, text=True, cwd=root, env={**__import__("os").environ, **ENV})
+    assert missing.returncode == 2 and "找不到网站配置文件 nope.yml" in missing.stderr

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..editor.site import SiteError, load_site
 from ..model import Document
 from .formats import FORMAT_2019, FORMAT_2021, TABLE3, format_for_year
 from .formats import plain as plain_label
@@ -101,23 +101,6 @@ def draft_yaml(org_id: str, org_name: str, year: int, figures: Figures) -> str:
     return "\n".join(lines) + "\n"
 
 
-def load_site(config_file: str):
-    """Run the site's plugins up to on_files, as `mkdocs build` does, and return (config, core plugin)."""
-    from mkdocs.config import load_config
-    from mkdocs.structure.files import get_files
-
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    config = load_config(config_file=config_file)
-    config["strict"] = False  # report the site's problems, but still count what can be counted
-    config = config.plugins.on_config(config)
-    files = get_files(config)
-    config.plugins.on_files(files, config=config)
-    core = config.plugins.get("gongkai/catalog")
-    if core is None:
-        raise SystemExit(f"{config_file}: 没有启用 gongkai/catalog 插件")
-    return config, core
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="gongkai report-prefill",
                                      description="按网站已发布的文件预填年报第二部分（第二十条第（一）项），生成草稿供编辑核对")
@@ -127,10 +110,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("-o", "--output", help="草稿写到哪里（默认 <docs_dir>/reports/<发布主体>/<年度>.yml）")
     parser.add_argument("--stdout", action="store_true", help="只打印草稿，不写文件")
     args = parser.parse_args(argv)
-    if not Path(args.config_file).is_file():
-        print(f"找不到站点配置文件 {args.config_file}（用 -f 指定）", file=sys.stderr)
+    try:  # the site's plugins load the documents, as `gongkai new` does; a broken file does not stop the count
+        site = load_site(args.config_file)
+    except SiteError as exc:
+        print(str(exc), file=sys.stderr)
         return 2
-    config, core = load_site(args.config_file)
+    config, core = site.config, site.core
     org = core.catalog.organizations.get(args.organization)
     if org is None:
         print(f"“{args.organization}”不是已定义的发布主体；可用的有：{'、'.join(core.catalog.organizations)}",

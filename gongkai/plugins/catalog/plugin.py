@@ -88,7 +88,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     def __init__(self):
         self._reset()
-        self.command = "build"
+        self.command: str | None = None  # set by MkDocs' own commands (on_startup)
         # `gongkai check` collects every problem into its report instead of stopping the build.
         self.raise_on_errors = True
 
@@ -252,7 +252,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         # Documents are kept out of the nav on purpose; listing each of them at every build is noise.
         config.validation.nav.omitted_files = logging.DEBUG
         self._guard = SourceGuard(root, Path(config.docs_dir), self.config.documents_dir, self.problems)
-        if self.command == "build" and self.raise_on_errors:
+        # Staged only for `mkdocs build` / `gh-deploy`: a tool that runs the plugins without building (gongkai new,
+        # report-prefill) must not leave a staging folder behind.
+        if self.command in ("build", "gh-deploy") and self.raise_on_errors:
             self._output = StagedOutput(config)
         return config
 
