@@ -281,16 +281,11 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         prefix = self.config.documents_dir.strip("/") + "/"
         loader = DocumentLoader(self.catalog, self.problems, self.extra_fields, today=self.as_of,
                                 future_days=self.config.future_days)
-        root = Path(config.config_file_path).parent
-        docs_dir = Path(config.docs_dir)
         rejected = []
         for file in list(files.documentation_pages()):
             if not file.src_uri.startswith(prefix):
                 continue
-            try:
-                display = str((docs_dir / file.src_uri).relative_to(root))
-            except ValueError:
-                display = file.src_uri
+            display = self._guard.display(file)
             doc = loader.load(file.content_bytes, file.src_uri, display)
             if doc is None:
                 rejected.append(display)
@@ -309,7 +304,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     def _check_active_files(self, files: Files, config: MkDocsConfig, problems: Problems) -> None:
         """An SVG or HTML file in docs_dir is published as it is and runs its scripts when opened on its own."""
-        root, docs_dir = Path(config.config_file_path).parent, Path(config.docs_dir).resolve()
+        docs_dir = Path(config.docs_dir).resolve()
         for file in files:
             if file.is_documentation_page() or not file.abs_src_path \
                     or Path(file.src_uri).suffix.lower() not in ACTIVE_FILE_SUFFIXES:
@@ -323,11 +318,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                 continue  # unreadable files are reported where files are checked
             found = active_file_content(text, allow=self.config.allow_active_content)
             if found:
-                try:
-                    display = path.relative_to(root).as_posix()
-                except ValueError:
-                    display = file.src_uri
-                report_active_content(problems, found, display, field=None, source=text)
+                report_active_content(problems, found, self._guard.display(file), field=None, source=text)
 
     @event_priority(GENERATE)
     def _generate(self, files: Files, config: MkDocsConfig):
