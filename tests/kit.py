@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import filecmp
 import http.server
 import os
 import shutil
@@ -116,3 +117,18 @@ def guarded_page(browser, base_url: str, *, script_errors: bool = False, **conte
     assert not foreign, f"requests to other hosts: {foreign}"
     if script_errors:
         assert not errors, f"script errors: {errors}"
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    """Relative paths that differ between two built sites; sitemap dates are the build's, so skipped."""
+    out = []
+
+    def walk(cmp: filecmp.dircmp, prefix: str):
+        out.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.funny_files)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        out.extend(prefix + n for n in mismatch + errors if not n.startswith("sitemap.xml"))
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(a, b), "")
+    return out

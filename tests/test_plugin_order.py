@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import filecmp
 import re
 import shutil
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kit import DEMO_CLOCK, ROOT, mkdocs_build
+from kit import DEMO_CLOCK, ROOT, differences, mkdocs_build
 
 pytestmark = pytest.mark.build
 
@@ -28,21 +27,6 @@ def demo_with_plugins(tmp_path: Path, plugins: list) -> Path:
     (root / "mkdocs.yml").write_text(text, encoding="utf-8")
     assert yaml.safe_load(text)["plugins"] == plugins
     return root
-
-
-def differences(a: Path, b: Path) -> list[str]:
-    """Relative paths that differ between two built sites; sitemap dates are the build's, so skipped."""
-    out = []
-
-    def walk(cmp: filecmp.dircmp, prefix: str):
-        out.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.funny_files)
-        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
-        out.extend(prefix + n for n in mismatch + errors if not n.startswith("sitemap.xml"))
-        for name, sub in cmp.subdirs.items():
-            walk(sub, f"{prefix}{name}/")
-
-    walk(filecmp.dircmp(a, b), "")
-    return out
 
 
 @pytest.mark.parametrize("order", ["reversed", "rotated"])

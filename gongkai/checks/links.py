@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
+from ..buildcache import digest
 from .findings import Finding
 
 TAG_RE = re.compile(r"<(a|link|img|script|source|iframe|area|video|audio|embed)\b([^>]*)>", re.I)
@@ -64,6 +65,10 @@ def _ids(text: str) -> str:
     return SEP + SEP.join(ids) + SEP
 
 
+def _line(text: str, tag) -> int:
+    return text.count("\n", 0, tag.start()) + 1
+
+
 class LinkChecker:
     """Checks the links of a site page by page, as its pages are produced.
 
@@ -74,6 +79,8 @@ class LinkChecker:
 
     def __init__(self, known: Iterable[str], exists, read, site_url: str | None = None):
         self.known = set(known)
+        self._initial = frozenset(self.known)  # what a page's links are decided against (see _events)
+        self._known_key: str | None = None
         # Links that start with the site's own address are checked as links inside the site.
         self.site_url = (site_url.rstrip("/") + "/") if site_url else None
         self.exists, self.read = exists, read
@@ -85,10 +92,9 @@ class LinkChecker:
         self._broken: list[tuple[str, int, Link, str]] = []  # (page, order, link, why)
         self._order = 0
 
-    def _known_file(self, rel: str) -> str | None:
-        """The file a site-relative path serves among the known files (same rules as a web server)."""
+    def _known_file(self, rel: str, known) -> str | None:
+        """The file a site-relative path serves among the ``known`` files (same rules as a web server)."""
         if rel not in self._resolved:
-            known = self.known
             if rel.endswith("/") or rel == "":
                 found = rel + "index.html" if rel + "index.html" in known else None
             elif rel in known:
@@ -109,17 +115,35 @@ class LinkChecker:
             return rel + "/index.html"
         return None
 
-    def add_page(self, page: str, text: str) -> None:
-        """One HTML page of the site: ``page`` its site-relative path, ``text`` what is written there."""
-        report = self.report
-        report.pages += 1
-        self.known.add(page)
-        ids = None
-        if page in self._wanted:  # an earlier page links to an anchor here
-            ids = self._ids[page] = _ids(text)
+    def add_page(self, page: str, text: str, cache=None) -> None:
+        """One HTML page of the site: ``page`` its site-relative path, ``text`` what is written there.
+
+        With the build cache (gongkai/buildcache.py), what a page's links are found to be is kept under the hash
+        of the page, its text and the files the build writes: an unchanged page is not read again.
+        """
+        events = None
+        if cache is not None:
+            if self._known_key is None:
+                self._known_key = digest(self.site_url or "", *sorted(self._initial))
+            key = digest(self._known_key, page, text)
+            events = cache.get("links", key)
+        if events is None:
+            events = self._events(page, text)
+            if cache is not None:
+                cache.put("links", key, events)
+        self._apply(page, events)
+
+    def _events(self, page: str, text: str) -> dict:
+        """What the links of a page are, decided from the page alone and the files known before any page was
+        rendered: counts, external links, broken ones, and those decided later (a file not known yet, an anchor
+        in another page). ``k`` numbers a page's internal links, for the report's order."""
+        initial = self._initial
+        ids = _ids(text)
         base = posixpath.dirname(page)
         stripped = _strip(text)
         seen: dict[str, str | None] = {}  # target → file it resolved to on this page, for repeated targets
+        external, broken, unknown, anchors = [], [], [], []
+        k = 0
         for tag in TAG_RE.finditer(stripped):
             for attr in ATTR_RE.finditer(tag.group(2)):
                 raw = attr.group(2) if attr.group(2) is not None else attr.group(3) or ""
@@ -127,10 +151,8 @@ class LinkChecker:
                 if not target:
                     continue
                 if target in seen:  # same target, same page: same verdict
-                    file = seen[target]
-                    if file is not None:
-                        report.links += 1
-                        self._order += 1
+                    if seen[target] is not None:
+                        k += 1
                     continue
                 if ":" in target or target.startswith("//"):
                     if target.lower().startswith(SKIP_SCHEMES):
@@ -143,7 +165,7 @@ class LinkChecker:
                         path, fragment = "/" + unquote(parts.path), unquote(parts.fragment)
                     elif parts.scheme or target.startswith("//"):
                         if parts.scheme in ("http", "https") or target.startswith("//"):
-                            report.external[target].append(page)
+                            external.append(target)
                         continue
                     else:
                         path, fragment = unquote(parts.path), unquote(parts.fragment)
@@ -152,44 +174,54 @@ class LinkChecker:
                     path, fragment = unquote(parts.path), unquote(parts.fragment)
                 else:
                     path, fragment = target, ""
-                report.links += 1
-                self._order += 1
+                k += 1
                 if not path:
                     file = page
                 else:
                     joined = posixpath.normpath(path.lstrip("/") if path.startswith("/")
                                                 else posixpath.join(base, path))
                     if joined.startswith(".."):
-                        self._broken.append((page, self._order, self._link(page, target, stripped, tag),
-                                             "指向网站根目录之外"))
+                        broken.append((k, target, _line(stripped, tag), "指向网站根目录之外"))
                         continue
                     rel = "" if joined == "." else joined
                     rel = rel + "/" if path.endswith("/") and rel else rel
-                    file = self._known_file(rel)
+                    file = self._known_file(rel, initial)
                     if file is None:  # not among the files the build writes: decided when the site is complete
-                        self._pending.append((self._order, self._link(page, target, stripped, tag), rel, None,
-                                              fragment))
+                        unknown.append((k, target, _line(stripped, tag), rel, fragment))
                         continue
                 if not fragment or not file.endswith(".html"):
                     seen[target] = file
                     continue
                 if file == page:
-                    if ids is None:
-                        ids = _ids(text)
                     if SEP + fragment + SEP not in ids:
-                        self._broken.append((page, self._order, self._link(page, target, stripped, tag),
-                                             f"页面中没有锚点“#{fragment}”"))
-                elif file in self._ids:
-                    if SEP + fragment + SEP not in self._ids[file]:
-                        self._broken.append((page, self._order, self._link(page, target, stripped, tag),
-                                             f"页面中没有锚点“#{fragment}”"))
-                else:  # decided at the end: the page comes later, or came before without anyone asking for its ids
-                    self._wanted.add(file)
-                    self._pending.append((self._order, self._link(page, target, stripped, tag), "", file, fragment))
+                        broken.append((k, target, _line(stripped, tag), f"页面中没有锚点“#{fragment}”"))
+                else:
+                    anchors.append((k, target, _line(stripped, tag), file, fragment))
+        return {"n": k, "ids": ids, "x": external, "b": broken, "p": unknown, "a": anchors}
 
-    @staticmethod
-    def _link(page: str, target: str, text: str, tag) -> Link:
-        return Link(page, target, text.count("\n", 0, tag.start()) + 1)
+    def _apply(self, page: str, events: dict) -> None:
+        report = self.report
+        report.pages += 1
+        self.known.add(page)
+        if page in self._wanted:  # an earlier page links to an anchor here
+            self._ids[page] = events["ids"]
+        base = self._order
+        for target in events["x"]:
+            report.external[target].append(page)
+        for k, target, line, why in events["b"]:
+            self._broken.append((page, base + k, Link(page, target, line), why))
+        for k, target, line, rel, fragment in events["p"]:
+            self._pending.append((base + k, Link(page, target, line), rel, None, fragment))
+        for k, target, line, file, fragment in events["a"]:
+            if file in self._ids:
+                if SEP + fragment + SEP not in self._ids[file]:
+                    self._broken.append((page, base + k, Link(page, target, line), f"页面中没有锚点“#{fragment}”"))
+            else:  # decided at the end: the page comes later, or came before without anyone asking for its ids
+                self._wanted.add(file)
+                self._pending.append((base + k, Link(page, target, line), "", file, fragment))
+        report.links += events["n"]
+        self._order += events["n"]
+
 
     def finish(self) -> LinkReport:
         """Decide the links left open; the report, in page order, as a scan of the written site gives it.

@@ -114,7 +114,7 @@ def _gzip(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
-def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len: float):
+def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len: float, memo=None):
     """Postings and fragments of documents ``start``–``end``: (term → [postings, last id, df], files, bytes,
     postings). Gaps are counted from -1 at the start of the part; ``_merge`` re-bases them."""
     # term → doc_id << 3 | weight while reading: an int for a term seen once (most terms of a large site), an
@@ -123,10 +123,19 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
     lists: dict[str, int | array] = {}
     get = lists.get
     files = total_bytes = postings = 0
+    memo = memo.open(start) if memo is not None else None
     for doc_id in range(start, end):
         rec = records[doc_id]
-        title = Counter(terms(fold(rec.title)))
-        body = Counter(terms(fold(rec.text)))
+        counted = None
+        if memo is not None:  # the build cache: a record's terms are those of its title and text
+            key, counted = memo.get(rec.title, rec.text)
+        if counted is None:
+            title = Counter(terms(fold(rec.title)))
+            body = Counter(terms(fold(rec.text)))
+            if memo is not None:
+                memo.put(key, [title, body])
+        else:
+            title, body = counted
         # BM25 saturation tf / (tf + norm) graded in thirds: below 1/3 ⇔ tf < norm / 2, below 2/3 ⇔ tf < 2 norm.
         norm = K1 * (1 - B + B * len(rec.text) / avg_len)
         low, high = norm / 2, 2 * norm
@@ -169,6 +178,8 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
             fh.write(data)
         files += 1
         total_bytes += len(data)
+    if memo is not None:
+        memo.close()
     # Gaps from the previous id of the part (from start - 1 for the first), in C-level iterators:
     # value - (previous value with its weight bits cleared) = gap << 3 | weight.
     first = (start - 1) << 3
@@ -217,15 +228,16 @@ _JOB: tuple | None = None  # (records, out, avg_len) inherited by forked workers
 
 
 def _run_part(bounds: tuple[int, int]):
-    records, out, avg_len = _JOB
-    return _index_part(records, bounds[0], bounds[1], out, avg_len)
+    records, out, avg_len, memo = _JOB
+    return _index_part(records, bounds[0], bounds[1], out, avg_len, memo)
 
 
 def build_index(records: Iterable[Record], out: Path, facets: Facets | None = None, *,
-                shard_bytes: int = 12_000, workers: int = 1) -> IndexStats:
+                shard_bytes: int = 12_000, workers: int = 1, cache=None) -> IndexStats:
     """Write the index of ``records`` into ``out`` (replaced). ``shard_bytes`` is the raw size a shard is
     filled to before the next one starts; a single term larger than that gets a shard of its own. With
-    ``workers`` > 1 (and fork available), large sites are tokenized in that many processes."""
+    ``workers`` > 1 (and fork available), large sites are tokenized in that many processes. With ``cache`` (the
+    build cache, gongkai/buildcache.py), a record's terms are counted once for the same title and text."""
     global _JOB
     records = sorted(records, key=lambda r: (-(r.published.toordinal() if r.published else 0), r.url))
     out = Path(out)
@@ -244,11 +256,12 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
             else:
                 years.append([rec.published.year, doc_id, doc_id])
 
+    memo = cache.for_workers("search") if cache is not None else None
     workers = max(1, min(workers, count // PARALLEL_MIN))
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         step = -(-count // workers)
         bounds = [(i, min(count, i + step)) for i in range(0, count, step)]
-        _JOB = (records, out, avg_len)
+        _JOB = (records, out, avg_len, memo)
         # A forked worker shares the build's memory until it writes to it; a garbage collection in the worker
         # would write to every object of the build (a whole second copy on a 100,000-document site). Frozen
         # objects are left out of the workers' collections.
@@ -261,7 +274,9 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
             _JOB = None
     else:
         bounds = [(0, count)]
-        parts = [_index_part(records, 0, count, out, avg_len)]
+        parts = [_index_part(records, 0, count, out, avg_len, memo)]
+    if memo is not None:
+        cache.merge(memo)
     index, files, total_bytes, postings = parts[0]
     for (start, _), (part, f, b, p) in zip(bounds[1:], parts[1:]):
         _merge(index, part, start)

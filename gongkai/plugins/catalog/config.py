@@ -30,3 +30,7 @@ class CatalogConfig(Config):
     # Markdown bodies may hold HTML but no active content (<script>, on…= attributes, javascript: links …):
     # found, it fails the build. True lets it through for the whole site (docs/security.md).
     allow_active_content = opt.Type(bool, default=False)
+    # Persistent build cache (docs/performance.md): a rebuild reuses what the last clean build computed for
+    # unchanged inputs. Folder relative to mkdocs.yml; $GONGKAI_CACHE=0 turns it off for one build.
+    cache = opt.Type(bool, default=True)
+    cache_dir = opt.Type(str, default=".cache/gongkai")

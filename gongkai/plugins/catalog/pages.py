@@ -9,6 +9,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
 from gongkai.applyform import application_form, form_docx
+from gongkai.buildcache import BuildCache, describe
 from gongkai.model import Catalog, Column, Document, Organization
 
 from .index import DocumentIndex, newest_first
@@ -87,12 +88,13 @@ class SectionLayout:
 class SectionPages:
     """Generates the section's pages (home, 发布主体 homes, column pages, 指南, 目录, 网站地图) as structure objects.
 
-    ``add`` creates the page's File and registers its structure with the core.
+    ``add`` creates the page's File and registers its structure with the core; ``cache``, the build cache, keeps
+    the DOCX forms between builds.
     """
 
     def __init__(self, layout: SectionLayout, index: DocumentIndex, add: Callable[..., File],
-                 page_size: int, directory_page_size: int, overview_size: int):
-        self.layout, self.index, self.add = layout, index, add
+                 page_size: int, directory_page_size: int, overview_size: int, cache: BuildCache | None = None):
+        self.layout, self.index, self.add, self.cache = layout, index, add, cache
         self.catalog = layout.catalog
         self.page_size, self.directory_page_size, self.overview_size = page_size, directory_page_size, overview_size
 
@@ -182,7 +184,8 @@ class SectionPages:
         layout = self.layout
         form = application_form(org)
         src = layout.src(org.id, FORM_DIR)
-        docx = self.add(f"{layout.section}/{org.id}/{FORM_DIR}/{org.id}-zfxxgk-sqb.docx", None, form_docx(form))
+        content = self.cache.memo("docx", [describe(form)], lambda: form_docx(form)) if self.cache else form_docx(form)
+        docx = self.add(f"{layout.section}/{org.id}/{FORM_DIR}/{org.id}-zfxxgk-sqb.docx", None, content)
         self.add(src, ApplyFormPage(src, layout.url(src), form.title, layout.crumbs(org=org), form=form,
                                     docx_url=docx.url, apply=layout.apply_box(org)))
 

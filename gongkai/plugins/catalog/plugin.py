@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from gongkai import templating
+from gongkai.buildcache import BuildCache
 from gongkai.catalog import load_catalog
 from gongkai.clock import Clock
 from gongkai.documents import DocumentLoader
@@ -30,6 +31,7 @@ from gongkai.safety import ACTIVE_FILE_SUFFIXES, active_content, active_file_con
 from gongkai.sources import decode
 
 from . import theme
+from .caching import CACHED_TEMPLATE, PageCache, cache_disabled_by_env
 from .config import CatalogConfig
 from .index import DocumentIndex, Sorter, newest_first
 from .navigation import NavCache, section_nav
@@ -113,6 +115,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.page_problems = Problems()  # found while pages render, after on_files; reported in on_env
         self._markdown: markdown.Markdown | None = None
         self._mkdocs_config: MkDocsConfig | None = None
+        if getattr(self, "_cache", None) is not None:  # mkdocs serve: the last build's, if it ended early
+            self._cache.close()
+        self._cache: PageCache | None = None
 
     @property
     def active(self) -> bool:
@@ -137,6 +142,17 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         doc.publisher = self.catalog.organizations[doc.publisher_id]
         doc.columns = [self.catalog.columns[c] for c in doc.column_ids]
         self.index.add(doc)
+
+    def fingerprint(self, name: str, value) -> None:
+        """Something pages show that the build computes from more than its input files — a 征集's status at the
+        build's instant, say. Part of every cached page's key (docs/performance.md); call by on_files."""
+        if self._cache is not None:
+            self._cache.fingerprint(name, value)
+
+    @property
+    def build_cache(self) -> BuildCache | None:
+        """The persistent build cache for a plugin's pure steps (keys from ``build_cache.key(...)``), or None."""
+        return self._cache.store if self._cache is not None else None
 
     def add_page(self, files: Files, config: MkDocsConfig, src_uri: str, page: GeneratedPage | None = None,
                  content: str | bytes = "") -> File:
@@ -256,12 +272,19 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         # report-prefill) must not leave a staging folder behind.
         if self.command in ("build", "gh-deploy") and self.raise_on_errors:
             self._output = StagedOutput(config)
+        if self.config.cache and self.command in ("build", "gh-deploy", "serve") and self.raise_on_errors \
+                and not cache_disabled_by_env():
+            store = BuildCache(root / self.config.cache_dir)
+            if store.usable:
+                self._cache = PageCache(store, config)
         return config
 
     @event_priority(LAST)
     def _finish_config(self, config: MkDocsConfig):
         if self.config.enabled:
             theme.place_assets(config, self._assets)
+            if self._cache is not None:
+                self._cache.configure(config)
         return config
 
     on_config = CombinedEvent(_setup, _finish_config)
@@ -332,7 +355,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.view = TemplateView(self.catalog, self.layout, latest)
         SectionPages(self.layout, self.index,
                      lambda src, page, content="": self.add_page(files, config, src, page, content),
-                     self.config.page_size, self.config.directory_page_size, self.config.overview_size).generate()
+                     self.config.page_size, self.config.directory_page_size, self.config.overview_size,
+                     self.build_cache).generate()
         shared_crumbs: dict[tuple[str, str], list[Crumb]] = {}  # one list per column × 发布主体, not per document
         for doc in self.index.documents:
             key = (doc.columns[0].id, doc.publisher.id)
@@ -341,7 +365,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._crumbs[doc.src_path] = shared_crumbs[key]
         # Pages outside the nav get their Page now (MkDocs would make a plain one): rendered on one shared parser.
         in_nav = nav_sources(config.nav)
-        shared = SharedMarkdown(config)
+        cache = self._cache
+        shared = SharedMarkdown(config, cache.store if cache else None, cache.markdown_key if cache else None)
         for src in [*self.index.by_src, *self._generated]:
             file = files.get_file_from_path(src)
             if file is not None and file.page is None and src not in in_nav:
@@ -411,7 +436,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         """A Markdown body may hold HTML, but nothing that runs in a visitor's browser (docs/security.md)."""
         if not self.active:
             return html
-        found = active_content(html, allow=self.config.allow_active_content)
+        found = self._active_content(html)
         if found:
             display, source, start = self._page_source(page, config)
             report_active_content(self.page_problems, found, display, field="正文", source=source, start=start)
@@ -423,6 +448,15 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def _page_rendered(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         if self._progress is not None:
             self._progress.step()
+        if self._cache is not None:
+            key = self._cache.page_key(page.file.src_uri, page.markdown)
+            if key is not None:
+                self._cache.total += 1
+                if self._cache.store.has("page", key):
+                    # The same inputs made this page before: its template is not rendered again.
+                    page.meta["template"] = CACHED_TEMPLATE
+                    self._cache.hits += 1
+                self._cache.pages[page.file.src_uri] = key
         if isinstance(page, SectionPage):
             # Rendered and checked: on a 100,000-document site every copy held until the end counts.
             page.markdown = ""
@@ -432,6 +466,20 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return html
 
     on_page_content = CombinedEvent(_check_body, _page_rendered)
+
+    def _active_content(self, html: str) -> list:
+        """Active content in a page's body; a body the last build found clean is not parsed again."""
+        allow = self.config.allow_active_content
+        cache = self.build_cache
+        if cache is None:
+            return active_content(html, allow=allow)
+        key = cache.key("active", str(allow), html)
+        if cache.get("active", key) is not None:
+            return []
+        found = active_content(html, allow=allow)
+        if not found:
+            cache.put("active", key, 1)
+        return found
 
     def _page_source(self, page: Page, config: MkDocsConfig) -> tuple[str, str, int]:
         """(file as messages name it, its text, line where the body starts) of a page, for precise messages."""
@@ -452,6 +500,12 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
         if not self.active:
+            return context
+        if page.meta.get("template") == CACHED_TEMPLATE:
+            output = self._cache.store.get("page", self._cache.pages[page.file.src_uri])
+            if output is None:  # it was there a moment ago: the cache file was changed under the build
+                raise PluginError(f"构建缓存 {self.config.cache_dir} 在构建中被改动；请删除该文件夹后重新构建")
+            context["gongkai_cached_page"] = Markup(output)
             return context
         context["gongkai"] = self.view
         src = page.file.src_uri
@@ -483,6 +537,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if not self.active:
             return nav
         self.view.nav_cache.reset(nav)
+        if self._cache is not None:
+            root = Path(config.config_file_path).parent
+            self._cache.seal(config, files, self.index.documents, set(self.index.by_src), root / self.config.catalog_dir,
+                             self.as_of)
         # MkDocs now converts every page's Markdown, then renders and writes every page: two counted phases.
         self._progress = Progress.for_build()
         self._progress.start("转换 Markdown", len(files.documentation_pages()))
@@ -512,13 +570,24 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     # ---- output -----------------------------------------------------------------------------------------------
 
+    @event_priority(FIRST * 10)  # the template's output, before any plugin changes it
+    def _keep_page(self, output: str, page: Page, config: MkDocsConfig):
+        cache = self._cache
+        if cache is not None and page.meta.get("template") != CACHED_TEMPLATE:
+            key = cache.pages.get(page.file.src_uri)
+            if key is not None:
+                cache.store.put("page", key, output)
+        return output
+
     @event_priority(LAST * 10)
-    def on_post_page(self, output: str, page: Page, config: MkDocsConfig):
+    def _page_written(self, output: str, page: Page, config: MkDocsConfig):
         if self._progress is not None:
             self._progress.step()
         if isinstance(page, SectionPage):
             page.content = ""  # written: the HTML is not needed again, and post_build is where memory peaks
         return output
+
+    on_post_page = CombinedEvent(_keep_page, _page_written)
 
     @event_priority(FIRST)
     def _pages_written(self, config: MkDocsConfig):
@@ -538,12 +607,18 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._report_problems()
         if self._output is not None:
             self._output.commit()
+        if self._cache is not None:
+            self._cache.finish(succeeded=True)
+            self._cache = None
         log.info(f"发布 {len(self.index.documents)} 件政府信息")
 
     on_post_build = CombinedEvent(_pages_written, _publish)
 
     def on_build_error(self, error: Exception):
         self._end_progress()
+        if self._cache is not None:
+            self._cache.finish(succeeded=False)
+            self._cache = None
         if self._output is not None:
             self._output.discard()
 

@@ -19,15 +19,46 @@ from mkdocs.structure.pages import (Page, _ExtractAnchorsTreeprocessor, _Extract
                                     _RawHTMLPreprocessor, _RelativePathTreeprocessor)
 from mkdocs.structure.toc import get_toc
 
+from gongkai.buildcache import BuildCache, digest
+
 log = logging.getLogger("mkdocs.structure.pages")  # the logger MkDocs' Page.render consults
 
 
 class SharedMarkdown:
-    """One ``markdown.Markdown`` with the site's extensions, reset before each page."""
+    """One ``markdown.Markdown`` with the site's extensions, reset before each page; with the build cache, the
+    HTML of a page whose Markdown, place and every link target are unchanged is taken from there."""
 
-    def __init__(self, config: MkDocsConfig):
+    def __init__(self, config: MkDocsConfig, cache: BuildCache | None = None, key: str | None = None):
         self.md = markdown.Markdown(extensions=config.markdown_extensions,
                                     extension_configs=config.mdx_configs or {})
+        self.cache = cache if key is not None else None
+        self.key = key  # the code and the Markdown settings of this build
+
+
+class _RecordingFiles:
+    """The site's files as a page's link processors see them, noting every lookup and its answer: a cached
+    rendering is valid only while each of its links resolves to the same address."""
+
+    def __init__(self, files: Files):
+        self._files = files
+        self.lookups: dict[str, str | None] = {}
+
+    def get_file_from_path(self, path: str) -> File | None:
+        file = self._files.get_file_from_path(path)
+        self.lookups[path] = _target(file)
+        return file
+
+
+class _Logged(logging.Handler):
+    """Whether rendering a page logged anything (a link MkDocs could not resolve): such a page is not cached,
+    so that every build says it again."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG + 1)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
 
 
 class SectionPage(Page):
@@ -42,6 +73,35 @@ class SectionPage(Page):
         under their names, which replaces the previous page's."""
         if self.markdown is None:
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+        cache = self.shared.cache
+        if cache is None:
+            self._render(config, files)
+            return
+        key = digest(self.shared.key, self.file.src_uri, self.file.dest_uri, self.file.url, self.markdown)
+        entry = cache.lookup("markdown", key)
+        if entry is not None and all(_target(files.get_file_from_path(path)) == target
+                                     for path, target in entry["lookups"].items()):
+            self.content = entry["content"]
+            self.toc = get_toc(entry["toc"])
+            self._title_from_render = entry["title"]
+            self.present_anchor_ids = set(entry["anchors"])
+            if log.getEffectiveLevel() > logging.DEBUG:
+                self.links_to_anchors = {files.get_file_from_path(src): links
+                                         for src, links in entry["to_anchors"].items()}
+            return
+        recording, logged = _RecordingFiles(files), _Logged()
+        log.addHandler(logged)
+        try:
+            toc_tokens = self._render(config, recording)
+        finally:
+            log.removeHandler(logged)
+        if not logged.seen:
+            cache.put("markdown", key, {
+                "content": self.content, "toc": toc_tokens, "title": self._title_from_render,
+                "anchors": sorted(self.present_anchor_ids), "lookups": recording.lookups,
+                "to_anchors": {f.src_uri: links for f, links in (self.links_to_anchors or {}).items()}})
+
+    def _render(self, config: MkDocsConfig, files) -> list:
         md = self.shared.md
         md.reset()
         raw_html_ext = _RawHTMLPreprocessor()
@@ -54,11 +114,18 @@ class SectionPage(Page):
         extract_title_ext._register(md)
 
         self.content = md.convert(self.markdown)
-        self.toc = get_toc(getattr(md, "toc_tokens", []))
+        toc_tokens = getattr(md, "toc_tokens", [])
+        self.toc = get_toc(toc_tokens)
         self._title_from_render = extract_title_ext.title
         self.present_anchor_ids = extract_anchors_ext.present_anchor_ids | raw_html_ext.present_anchor_ids
         if log.getEffectiveLevel() > logging.DEBUG:
             self.links_to_anchors = relative_path_ext.links_to_anchors
+        return toc_tokens
+
+
+def _target(file: File | None) -> str | None:
+    """What a link processor uses of a link's target file: its address and whether it is published."""
+    return f"{file.url}\0{file.inclusion.name}" if file is not None else None
 
 
 def nav_sources(nav) -> set[str]:

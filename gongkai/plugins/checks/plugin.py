@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import os
 import re
+from dataclasses import asdict
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -109,12 +110,12 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                 path = Path(file.abs_src_path)
                 # Every file: scanned, or listed as not scanned (an image, a .doc) with the reason.
                 scanned.add(real)
-                found += scan_file(path, display(path, real), allow=allow, latest_year=self.as_of.year)
+                found += self._scan(path, display(path, real), allow)
             for doc in documents:  # sources outside docs_dir, e.g. the YAML data of 年报
                 path = root / doc.source if doc.source else None
                 if path is not None and path.is_file() and os.path.realpath(path) not in scanned:
                     scanned.add(os.path.realpath(path))
-                    found += scan_file(path, display(path), allow=allow, latest_year=self.as_of.year)
+                    found += self._scan(path, display(path), allow)
         if self._on("blank"):
             found += check_blank(catalog, documents)
         if self._on("stale"):
@@ -141,6 +142,22 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.findings = found
         return files
 
+    def _scan(self, path: Path, shown: str, allow: set[str]) -> list[Finding]:
+        """个人信息 scan of one file; with the build cache, a file with the same bytes is not scanned again."""
+        cache = self.core.build_cache
+        if cache is None:
+            return scan_file(path, shown, allow=allow, latest_year=self.as_of.year)
+        try:
+            key = cache.key("pii", cache.file_digest(path).decode(), shown, str(self.as_of.year), *sorted(allow))
+        except OSError:  # unreadable: scan_file says why
+            return scan_file(path, shown, allow=allow, latest_year=self.as_of.year)
+        known = cache.get("pii", key)
+        if known is not None:
+            return [Finding(**f) for f in known]
+        found = scan_file(path, shown, allow=allow, latest_year=self.as_of.year)
+        cache.put("pii", key, [asdict(f) for f in found])
+        return found
+
     # ------------------------------------------------------------------ links, then the report
 
     def on_env(self, env, config, files):
@@ -162,7 +179,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
     @event_priority(-100)  # last: the HTML exactly as written, after every other plugin changed it
     def on_post_page(self, output, page, config):
         if self.links is not None and output.strip():
-            self.links.add_page(page.file.dest_uri, output)
+            self.links.add_page(page.file.dest_uri, output, cache=self.core.build_cache)
         return output
 
     @event_priority(-100)

@@ -167,6 +167,6 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         begin = time.perf_counter()
         out = Path(config.site_dir) / self.view.index_url
         stats = build_index(self.records, out, self._facets(), shard_bytes=self.config.shard_bytes,
-                            workers=self.config.workers)
+                            workers=self.config.workers, cache=self.core.build_cache if self.core else None)
         log.info(f"搜索索引：{stats.documents} 个页面，{stats.terms} 个检索词，{stats.shards} 个分片，"
                  f"{stats.bytes / 1024:.0f} KB，用时 {time.perf_counter() - begin:.1f} 秒")

@@ -1,0 +1,408 @@
+"""Persistent build cache (构建缓存): what a build computed, kept for the next one (docs/performance.md).
+
+A rebuild after one 通知 changed should not convert 10,000 Markdown bodies, render 12,000 pages and scan every file
+again. Each cached result is stored under the hash of **everything it was computed from**, so a changed input is a
+different key and never a stale hit:
+
+- pure steps — a file's 个人信息 scan, a page's search terms, its links, its active-content check — are keyed by
+  the bytes they read;
+- a page's Markdown → HTML by its Markdown, its place in the site and the code and settings of the build, and it
+  records every file its links resolved to, which must resolve to the same address again;
+- a page's whole HTML by all of the above **and** the site fingerprint: every document's metadata, every other
+  input file, the file list, and the date and 征集 statuses the pages show. One document's body changed: that
+  page is rendered again, no other. Its title or 栏目 changed, a document added: every page is rendered again
+  (each list, neighbour link and count may show it), from cached Markdown.
+
+Entries are read from ``cache.sqlite`` and the ones this build used or made are written to a new file, which
+replaces the old one only when the build finished without a warning or error; so the cache holds exactly the
+last clean build and never grows beyond it. Values are JSON (never pickle: a cache restored in CI must not be
+able to run code). A missing, unreadable or foreign cache is a cold build, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import sys
+import zlib
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+log = logging.getLogger("mkdocs.plugins.gongkai.cache")
+
+FORMAT = "gongkai-cache-1"
+# Distributions whose code renders a page; their versions are part of every page key.
+DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markupsafe", "pyyaml",
+                 "selectolax", "chinesecalendar")
+
+
+def digest(*parts: str | bytes) -> str:
+    """Hash of a sequence of strings/bytes (length-prefixed: ("ab", "c") ≠ ("a", "bc"))."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        if isinstance(part, str):
+            part = part.encode("utf-8", "surrogatepass")
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+class Unstable(Exception):
+    """A setting whose value cannot be described reproducibly: the build runs without the page cache."""
+
+
+def plain(value: Any, where: str = "") -> Any:
+    """``value`` as JSON-able data that is equal across builds exactly when the value is; Unstable otherwise."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return digest(bytes(value))
+    if isinstance(value, Path) or hasattr(value, "isoformat"):
+        return str(value)
+    if isinstance(value, dict) or hasattr(value, "items") and callable(value.items):
+        return {str(k): plain(v, f"{where}.{k}") for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain(v, where) for v in value), key=repr)
+    if type(value).__name__ == "module":
+        source = getattr(value, "__file__", None)
+        return {"module": value.__name__, "source": file_digest(Path(source)) if source else None}
+    if callable(value) and hasattr(value, "__qualname__"):  # a function named in mkdocs.yml (!!python/name)
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    config = getattr(value, "config", None)  # a plugin: its class and its settings
+    if config is not None and hasattr(config, "items"):
+        return {"class": f"{type(value).__module__}.{type(value).__qualname__}", "config": plain(config, where)}
+    if type(value).__name__ == "Locale":  # the theme's language (babel's, or MkDocs' stand-in)
+        return str(value)
+    if hasattr(value, "__dict__") and type(value).__module__.split(".")[0] in ("mkdocs", "material", "gongkai"):
+        return {"class": type(value).__qualname__, **plain(vars(value), where)}
+    raise Unstable(f"{where or '?'}（{type(value).__name__}）")
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def tree_digest(root: Path, skip=lambda rel: False, stats: "BuildCache | None" = None) -> str:
+    """Hash of every file below ``root`` (names and bytes), in a stable order; ``skip(rel)`` leaves files out.
+
+    With ``stats``, a file whose size, mtime and inode match the last build's is not read again: a site's
+    attachments can be gigabytes, and a checkout in CI (new mtimes) reads them once.
+    """
+    h = hashlib.blake2b(digest_size=20)
+    if not root.is_dir():
+        return h.hexdigest()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            rel = path.relative_to(root).as_posix()
+            if skip(rel):
+                continue
+            h.update(rel.encode("utf-8", "surrogatepass") + b"\0")
+            try:
+                h.update(stats.file_digest(path) if stats is not None else file_digest(path).encode())
+            except OSError:  # unreadable: the build itself will say so; here it only makes the key differ
+                h.update(b"?")
+    return h.hexdigest()
+
+
+def code_digest() -> str:
+    """gongkai's own files, the versions of the libraries that render pages, and Python's."""
+    package = Path(__file__).parent
+    parts = [FORMAT, sys.version, tree_digest(package, skip=lambda rel: "__pycache__" in rel or rel.endswith(".pyc"))]
+    for name in DISTRIBUTIONS:
+        try:
+            parts.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} absent")
+    return digest(*parts)
+
+
+def _encode(value: Any) -> bytes:
+    if isinstance(value, str):  # a page's HTML: as it is, not as a JSON string with every quote escaped
+        return b"s" + zlib.compress(value.encode("utf-8", "surrogatepass"), 1)
+    if isinstance(value, bytes):
+        return b"b" + zlib.compress(value, 1)
+    return b"j" + zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                                .encode("utf-8", "surrogatepass"), 1)
+
+
+def _decode(blob: bytes) -> Any:
+    data = zlib.decompress(blob[1:])
+    if blob[:1] == b"s":
+        return data.decode("utf-8", "surrogatepass")
+    if blob[:1] == b"b":
+        return data
+    return json.loads(data.decode("utf-8", "surrogatepass"))
+
+
+class BuildCache:
+    """The cache of one build: reads the last clean build's entries, collects this build's, saves on success."""
+
+    FILE = "cache.sqlite"
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self.hits = self.misses = 0
+        self.salt = FORMAT  # the build's code (set by the core): part of every key made with ``key``
+        self._old: sqlite3.Connection | None = None
+        self._new: sqlite3.Connection | None = None
+        self._new_path = self.directory / f".{self.FILE}.{os.getpid()}"
+        self._stats: dict[str, list] = {}
+        self._old_stats: dict[str, list] = {}
+        old = self.directory / self.FILE
+        try:
+            if old.is_file():
+                self._old = sqlite3.connect(f"file:{old}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+                row = self._old.execute("SELECT value FROM entries WHERE kind = 'format' AND key = ''").fetchone()
+                if row is None or _decode(row[0]) != FORMAT:
+                    raise sqlite3.DatabaseError("另一版本的缓存")
+                stats = self.get("stats", "")
+                self._old_stats = stats if isinstance(stats, dict) else {}
+        except (OSError, sqlite3.Error, zlib.error, ValueError) as exc:
+            log.info(f"构建缓存：{old} 无法使用（{exc}），本次完整构建")
+            self._close_old()
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            _remove_leftovers(self.directory)
+            self._new_path.unlink(missing_ok=True)
+            self._new = sqlite3.connect(self._new_path, check_same_thread=False)
+            self._new.execute("PRAGMA journal_mode = OFF")
+            self._new.execute("PRAGMA synchronous = OFF")
+            self._new.execute("CREATE TABLE entries (kind TEXT, key TEXT, value BLOB, PRIMARY KEY (kind, key))")
+        except (OSError, sqlite3.Error) as exc:
+            log.info(f"构建缓存：无法写入 {self.directory}（{exc}），本次不使用缓存")
+            self._close_old()
+            self._discard_new()
+
+    @property
+    def usable(self) -> bool:
+        return self._new is not None
+
+    def get(self, kind: str, key: str) -> Any:
+        """The entry, or None; an entry read is kept for the next build."""
+        if self._old is None:
+            return None
+        try:
+            row = self._old.execute("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+            if row is None:
+                return None
+            value = _decode(row[0])
+        except (sqlite3.Error, zlib.error, ValueError):
+            return None
+        if self._new is not None and kind != "stats":
+            self._new.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, key, row[0]))
+        return value
+
+    def has(self, kind: str, key: str) -> bool:
+        if self._old is None:
+            return False
+        try:
+            return self._old.execute("SELECT 1 FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone() is not None
+        except sqlite3.Error:
+            return False
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        if self._new is not None:
+            self._new.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, key, _encode(value)))
+
+    def key(self, *parts: str) -> str:
+        """The key of a pure step's result: its inputs and the code that computes it."""
+        return digest(self.salt, *parts)
+
+    def memo(self, kind: str, parts: Iterable[str], compute):
+        """``compute()``, or what it returned in the last build for the same ``parts`` (its inputs)."""
+        key = self.key(kind, *parts)
+        value = self.get(kind, key)
+        if value is None:
+            value = compute()
+            self.put(kind, key, value)
+        return value
+
+    def lookup(self, kind: str, key: str) -> Any:
+        """``get`` counted as a hit or a miss (for the build's one-line summary)."""
+        value = self.get(kind, key)
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def file_digest(self, path: Path) -> bytes:
+        """Content hash of a file, read again only when its size, mtime or inode changed."""
+        st = path.stat()
+        key = str(path)
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+        known = self._old_stats.get(key)
+        if known is not None and known[:3] == stamp:
+            value = known[3]
+        else:
+            value = file_digest(path)
+        self._stats[key] = [*stamp, value]
+        return value.encode()
+
+    def for_workers(self, kind: str) -> "WorkerStore | None":
+        """The cache as forked worker processes use it (their own connections); ``merge`` takes their entries."""
+        if self._new is None:
+            return None
+        old = self.directory / self.FILE if self._old is not None else None
+        return WorkerStore(kind, self.salt, old, self.directory)
+
+    def merge(self, store: "WorkerStore") -> None:
+        """The entries the workers of ``store`` read or made, into this build's cache."""
+        for path in sorted(store.directory.glob(f".{store.kind}-*.sqlite")):
+            try:
+                if self._new is not None:
+                    self._new.commit()  # ATTACH is refused inside a transaction
+                    self._new.execute("ATTACH DATABASE ? AS side", (str(path),))
+                    self._new.execute("INSERT OR REPLACE INTO entries SELECT * FROM side.entries")
+                    self._new.commit()
+                    self._new.execute("DETACH DATABASE side")
+            except sqlite3.Error as exc:
+                log.info(f"构建缓存：{path.name} 无法合并（{exc}）")
+            path.unlink(missing_ok=True)
+
+    def save(self) -> None:
+        """Make this build's entries the cache (the build finished cleanly)."""
+        if self._new is None:
+            return
+        try:
+            self.put("stats", "", self._stats)
+            self.put("format", "", FORMAT)
+            self._new.commit()
+            self._new.close()
+            self._new = None
+            self._close_old()
+            os.replace(self._new_path, self.directory / self.FILE)
+        except (OSError, sqlite3.Error) as exc:
+            log.info(f"构建缓存：无法写入 {self.directory}（{exc}），下次完整构建")
+            self._discard_new()
+
+    def discard(self) -> None:
+        """Keep the last clean build's cache (this build failed or warned)."""
+        self._close_old()
+        self._discard_new()
+
+    def _close_old(self) -> None:
+        if self._old is not None:
+            self._old.close()
+            self._old = None
+
+    def _discard_new(self) -> None:
+        if self._new is not None:
+            try:
+                self._new.close()
+            except sqlite3.Error:
+                pass
+            self._new = None
+        try:
+            self._new_path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def documents_digest(documents: Iterable, skip: tuple[str, ...] = ("body", "publisher", "columns")) -> str:
+    """Hash of every document's metadata (its model without the body): what any page may show of it."""
+    from dataclasses import fields
+
+    h = hashlib.blake2b(digest_size=20)
+    for doc in documents:
+        data = {f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in skip}
+        h.update(json.dumps(data, ensure_ascii=False, sort_keys=True, default=_default).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def describe(value: Any) -> str:
+    """JSON text of a model object (dataclasses, dates, lists …), for a key."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_default)
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: getattr(value, name) for name in value.__dataclass_fields__}
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    return repr(value)
+
+
+def _remove_leftovers(directory: Path) -> None:
+    """Files of builds that were killed before they could save or discard (their process is gone)."""
+    for path in directory.glob(".*.sqlite*"):
+        pid = path.name.rsplit(".", 1)[-1] if path.name.startswith(f".{BuildCache.FILE}.") else \
+            path.stem.split("-")[1] if path.name.count("-") >= 2 else ""
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+class WorkerStore:
+    """One kind of entry of the build cache, as a forked worker reads and adds to it (``open`` in the worker):
+    sqlite connections must not cross a fork, so each worker opens its own and writes what it read or made to a
+    file of its own, which the build merges (``BuildCache.merge``)."""
+
+    def __init__(self, kind: str, salt: str, old: Path | None, directory: Path):
+        self.kind, self.salt, self.old, self.directory = kind, salt, old, directory
+        self._old: sqlite3.Connection | None = None
+        self._side: sqlite3.Connection | None = None
+
+    def open(self, part: int = 0) -> "WorkerStore":
+        try:
+            if self.old is not None:
+                self._old = sqlite3.connect(f"file:{self.old}?mode=ro&immutable=1", uri=True)
+            path = self.directory / f".{self.kind}-{os.getpid()}-{part}.sqlite"
+            path.unlink(missing_ok=True)
+            self._side = sqlite3.connect(path)
+            self._side.execute("PRAGMA journal_mode = OFF")
+            self._side.execute("PRAGMA synchronous = OFF")
+            self._side.execute("CREATE TABLE entries (kind TEXT, key TEXT, value BLOB, PRIMARY KEY (kind, key))")
+        except (OSError, sqlite3.Error):
+            self.close()
+        return self
+
+    def get(self, *parts: str) -> tuple[str, Any]:
+        """(key, value or None) of the entry made from ``parts``."""
+        key = digest(self.salt, *parts)
+        if self._old is None or self._side is None:
+            return key, None
+        try:
+            row = self._old.execute("SELECT value FROM entries WHERE kind = ? AND key = ?",
+                                    (self.kind, key)).fetchone()
+            if row is None:
+                return key, None
+            value = _decode(row[0])
+            self._side.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (self.kind, key, row[0]))
+            return key, value
+        except (sqlite3.Error, zlib.error, ValueError):
+            return key, None
+
+    def put(self, key: str, value: Any) -> None:
+        if self._side is not None:
+            self._side.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (self.kind, key, _encode(value)))
+
+    def close(self) -> None:
+        for conn in (self._old, self._side):
+            if conn is not None:
+                try:
+                    conn.commit()
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+        self._old = self._side = None

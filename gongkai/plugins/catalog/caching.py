@@ -1,0 +1,111 @@
+"""The core's use of the persistent build cache: keys of whole pages and of their Markdown (gongkai/buildcache.py).
+
+A page's HTML is taken from the cache only when its key matches, and its key covers everything a template can
+read: the build's code and settings (``settings_key``), every input of the site (``site_key``: the metadata of
+every document, every other file, the file list, the date and what feature plugins add with
+``CatalogPlugin.fingerprint``) and the page's own Markdown. On a hit the page's template is the one-line
+``gongkai/cached-page.html``, which writes the stored HTML as it is; every plugin's events still run around it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import material
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+
+from gongkai.buildcache import BuildCache, Unstable, code_digest, digest, documents_digest, plain, tree_digest
+
+log = logging.getLogger("mkdocs.plugins.gongkai.cache")
+
+CACHED_TEMPLATE = "gongkai/cached-page.html"
+# Settings that differ between builds of the same site without changing a page: where the output goes.
+VOLATILE_SETTINGS = ("site_dir",)
+MARKDOWN_SETTINGS = ("markdown_extensions", "mdx_configs", "validation", "use_directory_urls", "docs_dir")
+
+
+class WarningCounter(logging.Handler):
+    """Counts what MkDocs would fail a --strict build for: a build that warned does not save its cache."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+class PageCache:
+    """Keys and entries of one build's pages."""
+
+    def __init__(self, cache: BuildCache, config: MkDocsConfig):
+        self.store = cache
+        self.counter = WarningCounter()
+        logging.getLogger("mkdocs").addHandler(self.counter)
+        self.settings_key = self.markdown_key = None  # None: the page cache is off (settings not describable)
+        self.site_key: str | None = None
+        self._parts: list[tuple[str, str]] = []
+        self.pages: dict[str, str] = {}  # src_uri → key of a page whose HTML is in the cache
+        self.hits = self.total = 0
+
+    def configure(self, config: MkDocsConfig) -> None:
+        """After every plugin's on_config: the code and the settings of this build."""
+        code = self.store.salt = code_digest()
+        try:
+            settings = {k: plain(v, k) for k, v in config.items() if k not in VOLATILE_SETTINGS}
+        except Unstable as exc:
+            log.info(f"构建缓存：设置 {exc} 无法比较，本次不复用页面")
+            return
+        self.markdown_key = digest(code, json.dumps({k: settings.get(k) for k in MARKDOWN_SETTINGS},
+                                                    sort_keys=True, ensure_ascii=False))
+        self.settings_key = digest(code, json.dumps(settings, sort_keys=True, ensure_ascii=False))
+
+    def fingerprint(self, name: str, value) -> None:
+        self._parts.append((name, json.dumps(plain(value, name), sort_keys=True, ensure_ascii=False)))
+
+    def seal(self, config: MkDocsConfig, files: Files, documents, document_sources: set[str], catalog_dir: Path,
+             as_of) -> None:
+        """Once every file is known (on_nav): the key of everything a page may show besides its own Markdown."""
+        if self.settings_key is None:
+            return
+        docs_dir = Path(config.docs_dir)
+        parts = [self.settings_key, str(as_of),
+                 tree_digest(docs_dir, skip=document_sources.__contains__, stats=self.store),
+                 tree_digest(catalog_dir, stats=self.store),
+                 documents_digest(documents),
+                 digest(*(f"{f.src_uri}\0{f.dest_uri}\0{f.url}\0{f.inclusion.name}" for f in
+                          sorted(files, key=lambda f: f.src_uri)))]
+        shipped = (Path(material.__file__).parent, Path(__file__).parents[2])
+        for directory in config.theme.dirs:  # a site's own overrides; material's and gongkai's are code
+            path = Path(directory)
+            if not any(path.is_relative_to(p) for p in shipped):
+                parts.append(tree_digest(path, stats=self.store))
+        parts += [f"{name}\0{value}" for name, value in sorted(self._parts)]
+        self.site_key = digest(*parts)
+
+    def page_key(self, src_uri: str, markdown: str | None) -> str | None:
+        if self.site_key is None:
+            return None
+        return digest(self.site_key, src_uri, markdown or "")
+
+    def close(self) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.counter)
+
+    def finish(self, succeeded: bool) -> None:
+        """Save this build's entries when it succeeded without a warning; say how much was reused."""
+        self.close()
+        if succeeded and self.counter.count == 0:
+            self.store.save()
+            if self.total:
+                log.info(f"构建缓存：{self.total} 个页面中 {self.hits} 个未变，直接沿用"
+                         f"（Markdown 命中 {self.store.hits}，未命中 {self.store.misses}）")
+        else:
+            self.store.discard()
+
+
+def cache_disabled_by_env() -> bool:
+    return os.environ.get("GONGKAI_CACHE", "").strip().lower() in ("0", "off", "false", "no")

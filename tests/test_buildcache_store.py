@@ -1,0 +1,136 @@
+"""The build cache's store (gongkai/buildcache.py): keys, what a build keeps, what survives a failed build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from gongkai.buildcache import BuildCache, Unstable, describe, digest, plain
+
+
+def test_keys_are_length_prefixed():
+    assert digest("ab", "c") != digest("a", "bc")
+    assert digest("a", b"b") == digest("a", "b")
+
+
+def test_plain_settings_are_order_free_and_objects_are_refused():
+    assert plain({"b": 1, "a": [1, {"y": 2, "x": dt.date(2026, 1, 2)}]}) == \
+        plain({"a": [1, {"x": dt.date(2026, 1, 2), "y": 2}], "b": 1})
+    assert plain(os.path.join) == "posixpath.join"
+
+    class Anything:
+        pass
+
+    with pytest.raises(Unstable, match="extra.x"):
+        plain({"x": Anything()}, "extra")
+
+
+def test_describe_sees_every_field():
+    from gongkai.model import Attachment
+
+    a, b = Attachment("附件一", "a.pdf"), Attachment("附件一", "b.pdf")
+    assert describe(a) != describe(b)
+
+
+def test_a_saved_build_keeps_what_it_used_and_made(tmp_path):
+    first = BuildCache(tmp_path)
+    first.put("page", "k1", "<p>一</p>")
+    first.put("page", "k2", "<p>二</p>")
+    first.put("bytes", "k3", b"\x00\x01")
+    first.save()
+
+    second = BuildCache(tmp_path)
+    assert second.get("page", "k1") == "<p>一</p>" and second.has("page", "k2")
+    assert second.get("bytes", "k3") == b"\x00\x01"
+    second.put("page", "k4", "<p>四</p>")
+    second.save()  # k2 was only looked for, not read: gone
+
+    third = BuildCache(tmp_path)
+    assert third.get("page", "k1") == "<p>一</p>" and third.get("page", "k4") == "<p>四</p>"
+    assert third.get("bytes", "k3") == b"\x00\x01" and third.get("page", "k2") is None
+
+
+def test_a_discarded_build_leaves_the_last_saved_cache(tmp_path):
+    first = BuildCache(tmp_path)
+    first.put("page", "k1", "old")
+    first.save()
+    second = BuildCache(tmp_path)
+    second.put("page", "k1", "new")
+    second.discard()
+    assert [p.name for p in tmp_path.iterdir()] == [BuildCache.FILE]
+    assert BuildCache(tmp_path).get("page", "k1") == "old"
+
+
+def test_memo_computes_once_per_input(tmp_path):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    cache = BuildCache(tmp_path)
+    assert cache.memo("x", ["a"], compute) == {"n": 1}
+    cache.save()
+    cache = BuildCache(tmp_path)
+    assert cache.memo("x", ["a"], compute) == {"n": 1}
+    assert cache.memo("x", ["b"], compute) == {"n": 2}
+    assert len(calls) == 2
+
+
+def test_another_code_version_misses(tmp_path):
+    cache = BuildCache(tmp_path)
+    cache.salt = "code-1"
+    cache.put("x", cache.key("a"), 1)
+    cache.save()
+    cache = BuildCache(tmp_path)
+    cache.salt = "code-2"
+    assert cache.get("x", cache.key("a")) is None
+
+
+def test_worker_entries_are_merged(tmp_path):
+    cache = BuildCache(tmp_path)
+    store = cache.for_workers("search")
+    for part in (0, 1):
+        worker = store.open(part)
+        key, value = worker.get("标题", f"正文{part}")
+        assert value is None
+        worker.put(key, [{"标题": 1}, {"正文": 2}])
+        worker.close()
+    cache.merge(store)
+    cache.save()
+    assert not list(tmp_path.glob(".search-*"))
+    again = BuildCache(tmp_path).for_workers("search").open()
+    assert again.get("标题", "正文1")[1] == [{"标题": 1}, {"正文": 2}]
+    again.close()
+
+
+def test_file_digest_follows_the_bytes(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("一", encoding="utf-8")
+    cache = BuildCache(tmp_path / "cache")
+    first = cache.file_digest(path)
+    cache.save()
+    path.write_text("二", encoding="utf-8")  # same size: the mtime tells
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert BuildCache(tmp_path / "cache").file_digest(path) != first
+
+
+def test_a_foreign_file_is_a_cold_cache(tmp_path):
+    (tmp_path / BuildCache.FILE).write_bytes(b"not a database")
+    cache = BuildCache(tmp_path)
+    assert cache.usable and cache.get("page", "k") is None
+    cache.put("page", "k", "v")
+    cache.save()
+    assert BuildCache(Path(tmp_path)).get("page", "k") == "v"
+
+
+def test_files_of_a_killed_build_are_removed(tmp_path):
+    dead = 2**22 + 12345  # above the default pid_max: no such process
+    for name in (f".{BuildCache.FILE}.{dead}", f".search-{dead}-0.sqlite"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / f".{BuildCache.FILE}.{os.getppid()}").write_bytes(b"x")  # a build still running
+    BuildCache(tmp_path).discard()
+    assert [p.name for p in tmp_path.iterdir()] == [f".{BuildCache.FILE}.{os.getppid()}"]
