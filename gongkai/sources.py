@@ -8,6 +8,7 @@ encoding the file looks like, where the first byte that is not UTF-8 is, and how
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from pathlib import Path
 
@@ -81,3 +82,20 @@ def read_text(path: str | Path, display: str | None = None) -> str:
         raise InputError([Problem(display, f"无法读取文件：{exc.strerror or exc}",
                                   fix="确认文件存在且可读")]) from None
     return decode(data, display)
+
+
+class RealPaths:
+    """``os.path.realpath`` that resolves each folder once: a site's thousands of files live in a few hundred
+    folders, and resolving every component of every path again was most of the time of the checks that need it
+    (symlinks out of docs_dir, files scanned once)."""
+
+    def __init__(self):
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, path) -> str:
+        folder, name = os.path.split(os.path.abspath(path))
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = os.path.realpath(folder)
+        candidate = os.path.join(real, name)
+        return os.path.realpath(candidate) if os.path.islink(candidate) else candidate

@@ -134,3 +134,16 @@ def test_files_of_a_killed_build_are_removed(tmp_path):
     (tmp_path / f".{BuildCache.FILE}.{os.getppid()}").write_bytes(b"x")  # a build still running
     BuildCache(tmp_path).discard()
     assert [p.name for p in tmp_path.iterdir()] == [f".{BuildCache.FILE}.{os.getppid()}"]
+
+
+def test_real_paths_resolve_like_realpath(tmp_path):
+    from gongkai.sources import RealPaths
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.md").write_text("x")
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "b.md").symlink_to("/etc/hostname")
+    (tmp_path / "real" / "dangling.md").symlink_to(tmp_path / "nowhere")
+    realpath = RealPaths()
+    for rel in ("real/a.md", "linked/a.md", "linked/b.md", "real/dangling.md", "real/../real/a.md", "real/none.md"):
+        assert realpath(tmp_path / rel) == os.path.realpath(tmp_path / rel), rel

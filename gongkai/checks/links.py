@@ -131,14 +131,14 @@ class LinkChecker:
             events = self._events(page, text)
             if cache is not None:
                 cache.put("links", key, events)
-        self._apply(page, events)
+        self._apply(page, text, events)
 
     def _events(self, page: str, text: str) -> dict:
         """What the links of a page are, decided from the page alone and the files known before any page was
         rendered: counts, external links, broken ones, and those decided later (a file not known yet, an anchor
         in another page). ``k`` numbers a page's internal links, for the report's order."""
         initial = self._initial
-        ids = _ids(text)
+        ids = None
         base = posixpath.dirname(page)
         stripped = _strip(text)
         seen: dict[str, str | None] = {}  # target → file it resolved to on this page, for repeated targets
@@ -193,18 +193,20 @@ class LinkChecker:
                     seen[target] = file
                     continue
                 if file == page:
+                    if ids is None:
+                        ids = _ids(text)
                     if SEP + fragment + SEP not in ids:
                         broken.append((k, target, _line(stripped, tag), f"页面中没有锚点“#{fragment}”"))
                 else:
                     anchors.append((k, target, _line(stripped, tag), file, fragment))
-        return {"n": k, "ids": ids, "x": external, "b": broken, "p": unknown, "a": anchors}
+        return {"n": k, "x": external, "b": broken, "p": unknown, "a": anchors}
 
-    def _apply(self, page: str, events: dict) -> None:
+    def _apply(self, page: str, text: str, events: dict) -> None:
         report = self.report
         report.pages += 1
         self.known.add(page)
         if page in self._wanted:  # an earlier page links to an anchor here
-            self._ids[page] = events["ids"]
+            self._ids[page] = _ids(text)
         base = self._order
         for target in events["x"]:
             report.external[target].append(page)

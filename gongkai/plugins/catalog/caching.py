@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+from importlib import metadata
 from pathlib import Path
 
 import material
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-from gongkai.buildcache import BuildCache, Unstable, code_digest, digest, documents_digest, plain, tree_digest
+from gongkai.buildcache import (BuildCache, Unstable, code_digest, digest, documents_digest, file_digest, plain,
+                                tree_digest)
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
@@ -60,6 +62,9 @@ class PageCache:
         except Unstable as exc:
             log.info(f"构建缓存：设置 {exc} 无法比较，本次不复用页面")
             return
+        settings["installed"] = installed_versions(config)
+        for i, hook in enumerate(config.hooks or ()):  # a site's hooks are code: their text, not their name
+            settings[f"hook {i}"] = file_digest(Path(hook)) if Path(hook).is_file() else str(hook)
         self.markdown_key = digest(code, json.dumps({k: settings.get(k) for k in MARKDOWN_SETTINGS},
                                                     sort_keys=True, ensure_ascii=False))
         self.settings_key = digest(code, json.dumps(settings, sort_keys=True, ensure_ascii=False))
@@ -105,6 +110,24 @@ class PageCache:
                          f"（Markdown 命中 {self.store.hits}，未命中 {self.store.misses}）")
         else:
             self.store.discard()
+
+
+def installed_versions(config: MkDocsConfig) -> list[str]:
+    """Versions of the packages whose code can change a page: every plugin's, the theme's, every Markdown
+    extension's (a site may use plugins besides gongkai's)."""
+    roots = {type(plugin).__module__.split(".")[0] for plugin in config.plugins.values()}
+    roots |= {(ext if isinstance(ext, str) else type(ext).__module__).split(".")[0]
+              for ext in config.markdown_extensions or ()}
+    roots.add("material")
+    owners = metadata.packages_distributions()
+    found = set()
+    for root in roots:
+        for name in owners.get(root, ()):
+            try:
+                found.add(f"{name}=={metadata.version(name)}")
+            except metadata.PackageNotFoundError:
+                found.add(f"{name} absent")
+    return sorted(found)
 
 
 def cache_disabled_by_env() -> bool:

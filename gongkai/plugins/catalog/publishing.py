@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files
 
 from gongkai.errors import Problems
 from gongkai.model import Document
+from gongkai.sources import RealPaths
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 # Front-matter keys only a 政府信息 document has: such a page outside the documents folder is misplaced.
@@ -46,6 +47,7 @@ class SourceGuard:
         self.problems = problems
         self.referenced: set[str] = set()  # site URLs a document's rendered body links to
         self._unused: list[File] = []  # files under the documents folder no document names
+        self._realpath = RealPaths()
 
     def display(self, file: File) -> str:
         path = self.docs_dir / file.src_uri
@@ -67,7 +69,7 @@ class SourceGuard:
 
     def _refusal(self, file: File) -> tuple[str, str] | None:
         path = Path(file.abs_src_path)
-        real = Path(os.path.realpath(path))
+        real = Path(self._realpath(path))
         if real != path.absolute() or path.is_symlink():
             if not real.exists():
                 return "是一个目标不存在的符号链接", "删除该链接，或换成文件本身"

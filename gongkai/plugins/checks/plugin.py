@@ -30,6 +30,7 @@ from ...checks.links import LinkChecker, check_external, link_findings
 from ...checks.pii import scan_file
 from ...checks.reports import check_annual_reports
 from ...checks.sitereport import check_site_report
+from ...sources import RealPaths
 from ..catalog.plugin import active_core
 from .config import ChecksConfig
 
@@ -77,11 +78,12 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.input_problems = [Finding(p.file, p.message, p.line, p.field, p.fix, p.severity, check="input")
                                for p in self.core.problems.items]
 
+        realpath = RealPaths()
         real_root = os.path.realpath(root)
         real_docs = os.path.realpath(docs_dir) + os.sep
 
         def display(path: Path, real: str | None = None) -> str:
-            real = real or os.path.realpath(path)
+            real = real or realpath(path)
             if real.startswith(real_root + os.sep):
                 return Path(os.path.relpath(real, real_root)).as_posix()
             return str(path)
@@ -104,7 +106,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             for file in files:
                 if not file.abs_src_path:
                     continue
-                real = os.path.realpath(file.abs_src_path)  # once per file: resolving is most of this loop's time
+                real = realpath(file.abs_src_path)  # once per file: resolving is most of this loop's time
                 if not real.startswith(real_docs):
                     continue
                 path = Path(file.abs_src_path)
@@ -113,8 +115,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                 found += self._scan(path, display(path, real), allow)
             for doc in documents:  # sources outside docs_dir, e.g. the YAML data of 年报
                 path = root / doc.source if doc.source else None
-                if path is not None and path.is_file() and os.path.realpath(path) not in scanned:
-                    scanned.add(os.path.realpath(path))
+                if path is not None and path.is_file() and realpath(path) not in scanned:
+                    scanned.add(realpath(path))
                     found += self._scan(path, display(path), allow)
         if self._on("blank"):
             found += check_blank(catalog, documents)
