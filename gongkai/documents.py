@@ -82,8 +82,9 @@ class DocumentLoader:
     """Turns Markdown files into Documents, collecting problems per file and duplicates across files."""
 
     def __init__(self, catalog: Catalog, problems: Problems, extra_fields: dict[str, str] | None = None,
-                 today: dt.date | None = None, future_days: int = 30):
+                 today: dt.date | None = None, future_days: int = 30, cache=None):
         self.catalog = catalog
+        self.cache = cache  # the build cache: front matter parsed in the last build is not parsed again
         self.today, self.future_days = today, future_days
         self.problems = problems
         self.extra_fields = extra_fields or {}  # key → owning plugin
@@ -103,7 +104,7 @@ class DocumentLoader:
                               fix="在文首添加 title、栏目、发布机构、成文日期、发布日期、索引号、主题分类等字段")
             return None
         try:
-            data = yamlutil.load(front, display, line_offset=1)
+            data = yamlutil.load(front, display, line_offset=1, cache=self.cache)
         except InputError as exc:
             self.problems.items.extend(exc.problems)
             return None

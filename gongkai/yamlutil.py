@@ -8,6 +8,8 @@ are errors naming both lines, and a tab used for indentation is named as a tab.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 
 import yaml
@@ -201,8 +203,65 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, file: str, line_offset: int)
     return Problem(file, message, line=mark.line + 1 + line_offset if mark else None, fix=hint)
 
 
-def load(text: str, file: str, line_offset: int = 0):
-    """Parse YAML text (line numbers shifted by ``line_offset``); every problem becomes an InputError."""
+def load(text: str, file: str, line_offset: int = 0, cache=None):
+    """Parse YAML text (line numbers shifted by ``line_offset``); every problem becomes an InputError.
+
+    With ``cache`` (the build cache, gongkai/buildcache.py), text that parsed without a problem in the last build
+    is not parsed again: its data, lines included, is kept as JSON (``_to_plain``)."""
+    if cache is not None:
+        key = cache.key("yaml", str(line_offset), text)
+        stored = cache.get("yaml", key)
+        if stored is not None:
+            return _from_plain(stored)
+        data = _load(text, file, line_offset)
+        try:
+            cache.put("yaml", key, _to_plain(data))
+        except TypeError:  # a value JSON cannot keep exactly: parsed again next time
+            pass
+        return data
+    return _load(text, file, line_offset)
+
+
+def _to_plain(value):
+    """JSON-able form of parsed data that ``_from_plain`` turns back into equal data with the same lines."""
+    if isinstance(value, Mapping):
+        return {"m": value.line, "k": [[_to_plain(k), value.lines[k], _to_plain(v)] for k, v in value.items()]}
+    if isinstance(value, Sequence):
+        return {"s": value.line, "i": [[line, _to_plain(v)] for line, v in zip(value.lines, value)]}
+    if value is None or type(value) in (str, int, bool):
+        return value
+    if type(value) is float:
+        return {"f": repr(value)}  # nan and inf too
+    if type(value) is dt.datetime:
+        return {"t": value.isoformat()}
+    if type(value) is dt.date:
+        return {"d": value.isoformat()}
+    raise TypeError(type(value).__name__)
+
+
+def _from_plain(value):
+    if not isinstance(value, dict):
+        return value
+    if "m" in value:
+        result = Mapping()
+        result.line, result.lines = value["m"], {}
+        for key, line, item in value["k"]:
+            key = _from_plain(key)
+            result[key] = _from_plain(item)
+            result.lines[key] = line
+        return result
+    if "s" in value:
+        result = Sequence(_from_plain(item) for _, item in value["i"])
+        result.line, result.lines = value["s"], [line for line, _ in value["i"]]
+        return result
+    if "f" in value:
+        return float(value["f"])
+    if "t" in value:
+        return dt.datetime.fromisoformat(value["t"])
+    return dt.date.fromisoformat(value["d"])
+
+
+def _load(text: str, file: str, line_offset: int):
     loader = _Loader(text)
     composer = _Composer(loader, file, line_offset)
     try:

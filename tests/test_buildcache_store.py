@@ -147,3 +147,39 @@ def test_real_paths_resolve_like_realpath(tmp_path):
     realpath = RealPaths()
     for rel in ("real/a.md", "linked/a.md", "linked/b.md", "real/dangling.md", "real/../real/a.md", "real/none.md"):
         assert realpath(tmp_path / rel) == os.path.realpath(tmp_path / rel), rel
+
+
+def test_front_matter_from_the_cache_is_the_parsed_front_matter(tmp_path):
+    from gongkai import yamlutil
+
+    text = ("title: 关于“十四五”规划的通知\n栏目: [zcwj, tzgg]\n成文日期: 2024-01-02\n征集截止: 2024-02-01 17:00:00+08:00\n"
+            "数: 3\n比例: .5\n无: ~\n是: yes\n2024: 年份作键\n附件:\n  - 名称: 附件一\n    文件: a.pdf\n"
+            "  - {名称: 附件二, 文件: b.pdf}\n错日期: 2025-02-30\n")
+
+    def shape(value):
+        if isinstance(value, yamlutil.Mapping):
+            return ("M", value.line, [(shape(k), value.lines[k], shape(v)) for k, v in value.items()])
+        if isinstance(value, yamlutil.Sequence):
+            return ("S", value.line, list(value.lines), [shape(v) for v in value])
+        return (type(value).__name__, value)
+
+    plain = yamlutil.load(text, "a.md", line_offset=1)
+    cache = BuildCache(tmp_path)
+    assert shape(yamlutil.load(text, "a.md", line_offset=1, cache=cache)) == shape(plain)
+    cache.save()
+    cache = BuildCache(tmp_path)
+    cached = yamlutil.load(text, "a.md", line_offset=1, cache=cache)
+    assert cache.get("yaml", cache.key("yaml", "1", text)) is not None  # it came from the cache
+    assert shape(cached) == shape(plain)
+    assert cached.line_of("附件") == plain.line_of("附件") and cached["附件"].line_of(1) == plain["附件"].line_of(1)
+
+
+def test_front_matter_with_a_problem_is_never_cached(tmp_path):
+    from gongkai import yamlutil
+    from gongkai.errors import InputError
+
+    cache = BuildCache(tmp_path)
+    for _ in range(2):
+        with pytest.raises(InputError):
+            yamlutil.load("a: &x 1\nb: *x\n", "a.md", cache=cache)
+    assert cache.get("yaml", cache.key("yaml", "0", "a: &x 1\nb: *x\n")) is None

@@ -303,7 +303,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                               fix=f"把图片放到 {Path(config.docs_dir).name}/{logo}，或删去“网站标志”一行使用默认标志")
         prefix = self.config.documents_dir.strip("/") + "/"
         loader = DocumentLoader(self.catalog, self.problems, self.extra_fields, today=self.as_of,
-                                future_days=self.config.future_days)
+                                future_days=self.config.future_days, cache=self.build_cache)
         rejected = []
         for file in list(files.documentation_pages()):
             if not file.src_uri.startswith(prefix):
