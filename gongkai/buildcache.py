@@ -311,14 +311,22 @@ class BuildCache:
             pass
 
 
-def documents_digest(documents: Iterable, skip: tuple[str, ...] = ("body", "publisher", "columns")) -> str:
-    """Hash of every document's metadata (its model without the body): what any page may show of it."""
+DOCUMENT_SKIP = ("body", "publisher", "columns")  # the body is the page's own; the other two are the catalog's
+
+
+def describe_document(doc) -> str:
+    """A document's metadata (its model without the body) as JSON text: what a page may show of it."""
     from dataclasses import fields
 
+    data = {f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in DOCUMENT_SKIP}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=_default)
+
+
+def documents_digest(documents: Iterable) -> str:
+    """Hash of every document's metadata."""
     h = hashlib.blake2b(digest_size=20)
     for doc in documents:
-        data = {f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in skip}
-        h.update(json.dumps(data, ensure_ascii=False, sort_keys=True, default=_default).encode())
+        h.update(describe_document(doc).encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
 

@@ -183,3 +183,15 @@ def test_front_matter_with_a_problem_is_never_cached(tmp_path):
         with pytest.raises(InputError):
             yamlutil.load("a: &x 1\nb: *x\n", "a.md", cache=cache)
     assert cache.get("yaml", cache.key("yaml", "0", "a: &x 1\nb: *x\n")) is None
+
+
+def test_a_document_page_cannot_read_the_site_lists():
+    """Its cache key covers its own and related documents only (gongkai/plugins/catalog/caching.py)."""
+    from gongkai.plugins.catalog.plugin import TemplateView
+
+    view = TemplateView.__new__(TemplateView)
+    view._latest, view.document_page = ["新文件"], False
+    assert view.latest == ["新文件"]
+    view.document_page = True
+    with pytest.raises(RuntimeError, match="不能用于文件页"):
+        view.latest

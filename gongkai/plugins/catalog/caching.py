@@ -1,10 +1,19 @@
 """The core's use of the persistent build cache: keys of whole pages and of their Markdown (gongkai/buildcache.py).
 
-A page's HTML is taken from the cache only when its key matches, and its key covers everything a template can
-read: the build's code and settings (``settings_key``), every input of the site (``site_key``: the metadata of
-every document, every other file, the file list, the date and what feature plugins add with
-``CatalogPlugin.fingerprint``) and the page's own Markdown. On a hit the page's template is the one-line
-``gongkai/cached-page.html``, which writes the stored HTML as it is; every plugin's events still run around it.
+A page's HTML is taken from the cache only when its key matches, and its key covers everything its template can
+read. Two kinds of key:
+
+- a **document page** reads its own document, its body as rendered, its neighbours in the column, the documents
+  feature plugins relate to it (``CatalogPlugin.relate``: 原文 and 解读, 征集 and 反馈) and what every page reads:
+  the build's code and settings, every input file other than documents, the catalog, the nav, the date and what
+  feature plugins add with ``CatalogPlugin.fingerprint`` (``base_key``). Another document changing does not
+  touch it unless it is one of those. The core's template view refuses to give a document page the site's
+  document lists (``TemplateView.latest``), which this key does not cover;
+- **every other page** (lists, homes, 目录, generated pages, a site's own pages) can show any document: its key
+  adds every document's metadata and the whole file list (``site_key``) to its own Markdown.
+
+On a hit the page's template is the one-line ``gongkai/cached-page.html``, which writes the stored HTML as it is;
+every plugin's events still run around it.
 """
 
 from __future__ import annotations
@@ -19,8 +28,8 @@ import material
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-from gongkai.buildcache import (BuildCache, Unstable, code_digest, digest, documents_digest, file_digest, plain,
-                                tree_digest)
+from gongkai.buildcache import (BuildCache, Unstable, code_digest, describe_document, digest, documents_digest,
+                                file_digest, plain, tree_digest)
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
@@ -50,7 +59,9 @@ class PageCache:
         logging.getLogger("mkdocs").addHandler(self.counter)
         self.settings_key = self.markdown_key = None  # None: the page cache is off (settings not describable)
         self.site_key: str | None = None
+        self.base_key: str | None = None
         self._parts: list[tuple[str, str]] = []
+        self._document_parts: dict[str, list[str]] = {}  # src_path → what the build computed for that document
         self.pages: dict[str, str] = {}  # src_uri → key of a page whose HTML is in the cache
         self.hits = self.total = 0
 
@@ -69,33 +80,52 @@ class PageCache:
                                                     sort_keys=True, ensure_ascii=False))
         self.settings_key = digest(code, json.dumps(settings, sort_keys=True, ensure_ascii=False))
 
-    def fingerprint(self, name: str, value) -> None:
-        self._parts.append((name, json.dumps(plain(value, name), sort_keys=True, ensure_ascii=False)))
+    def fingerprint(self, name: str, value, document=None) -> None:
+        text = json.dumps(plain(value, name), sort_keys=True, ensure_ascii=False)
+        if document is None:
+            self._parts.append((name, text))
+        else:
+            self._document_parts.setdefault(document.src_path, []).append(f"{name}\0{text}")
 
-    def seal(self, config: MkDocsConfig, files: Files, documents, document_sources: set[str], catalog_dir: Path,
-             as_of) -> None:
-        """Once every file is known (on_nav): the key of everything a page may show besides its own Markdown."""
+    def seal(self, config: MkDocsConfig, files: Files, nav, documents, document_sources: set[str],
+             catalog_dir: Path, as_of) -> None:
+        """Once every file is known (on_nav): the keys of what pages show besides their own Markdown."""
         if self.settings_key is None:
             return
         docs_dir = Path(config.docs_dir)
         parts = [self.settings_key, str(as_of),
                  tree_digest(docs_dir, skip=document_sources.__contains__, stats=self.store),
-                 tree_digest(catalog_dir, stats=self.store),
-                 documents_digest(documents),
-                 digest(*(f"{f.src_uri}\0{f.dest_uri}\0{f.url}\0{f.inclusion.name}" for f in
-                          sorted(files, key=lambda f: f.src_uri)))]
+                 tree_digest(catalog_dir, stats=self.store), nav_digest(nav)]
         shipped = (Path(material.__file__).parent, Path(__file__).parents[2])
         for directory in config.theme.dirs:  # a site's own overrides; material's and gongkai's are code
             path = Path(directory)
             if not any(path.is_relative_to(p) for p in shipped):
                 parts.append(tree_digest(path, stats=self.store))
         parts += [f"{name}\0{value}" for name, value in sorted(self._parts)]
-        self.site_key = digest(*parts)
+        self.base_key = digest(*parts)
+        self.site_key = digest(self.base_key, documents_digest(documents),
+                               *(f"{src}\0{part}" for src in sorted(self._document_parts)
+                                 for part in self._document_parts[src]),
+                               digest(*(f"{f.src_uri}\0{f.dest_uri}\0{f.url}\0{f.inclusion.name}" for f in
+                                        sorted(files, key=lambda f: f.src_uri))))
 
     def page_key(self, src_uri: str, markdown: str | None) -> str | None:
+        """A page that may show any document."""
         if self.site_key is None:
             return None
         return digest(self.site_key, src_uri, markdown or "")
+
+    def document_key(self, src_uri: str, markdown: str | None, html: str, document, neighbours,
+                     related) -> str | None:
+        """A document's own page: itself, its body as rendered (links resolved, plugins' additions), its
+        neighbours' addresses and titles, and the documents plugins relate to it."""
+        if self.base_key is None:
+            return None
+        related = sorted(related, key=lambda d: d.src_path)
+        return digest(self.base_key, "document", src_uri, markdown or "", html, describe_document(document),
+                      *(f"{d.url}\0{d.title}" if d is not None else "" for d in neighbours),
+                      *(describe_document(d) for d in related),
+                      *(part for d in [document, *related] for part in self._document_parts.get(d.src_path, ())))
 
     def close(self) -> None:
         logging.getLogger("mkdocs").removeHandler(self.counter)
@@ -110,6 +140,19 @@ class PageCache:
                          f"（Markdown 命中 {self.store.hits}，未命中 {self.store.misses}）")
         else:
             self.store.discard()
+
+
+def nav_digest(nav) -> str:
+    """What a page's navigation can show: every item's kind, title and address, in order."""
+    parts = []
+
+    def walk(items, depth):
+        for item in items:
+            parts.append(f"{depth}\0{type(item).__name__}\0{item.title}\0{getattr(item, 'url', '')}")
+            walk(getattr(item, "children", None) or (), depth + 1)
+
+    walk(nav.items if nav is not None else (), 0)
+    return digest(*parts)
 
 
 def installed_versions(config: MkDocsConfig) -> list[str]:

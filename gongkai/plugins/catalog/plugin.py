@@ -60,7 +60,8 @@ class TemplateView:
         self.sitemap_url = layout.url("wzdt/index.md")
         self.directory_url = layout.url(layout.src("mulu"))
         self.column_urls = {c.id: layout.column_url(c) for c in catalog.walk()}  # column id → site-wide page
-        self.latest = latest
+        self._latest = latest
+        self.document_page = False  # set by the core for each page before its template renders
         self.nav_cache = NavCache()
         self.home_url = layout.home_url
         self.apply = layout.apply_box(None)
@@ -69,6 +70,15 @@ class TemplateView:
         # The catalog's top-level columns a visitor looks for by name, then the 目录.
         self.tabs += [Crumb(c.name, layout.column_url(c)) for c in catalog.roots if c.kind in TAB_KINDS]
         self.tabs.append(Crumb("政府信息公开目录", self.directory_url))
+
+    @property
+    def latest(self) -> list[Document]:
+        """The site's newest documents (the home pages' 最新公开)."""
+        if self.document_page:
+            # A document page's cache key covers its own document and those related to it, not the site's lists
+            # (gongkai/plugins/catalog/caching.py): a template showing them there would publish stale pages.
+            raise RuntimeError("gongkai.latest 只能用于首页等列表页，不能用于文件页（见 docs/architecture.md，构建缓存）")
+        return self._latest
 
     def current_tab(self, page) -> Crumb | None:
         """The tab whose address is the longest prefix of the page's (the home tab only on the home page)."""
@@ -101,6 +111,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.extra_fields: dict[str, str] = {}
         self.sorters: dict[str, Sorter] = {}
         self.document_partials: list[str] = []
+        self._relators: list = []
         self.clock: Clock | None = None
         self.layout: SectionLayout | None = None
         self.index: DocumentIndex | None = None
@@ -143,11 +154,25 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         doc.columns = [self.catalog.columns[c] for c in doc.column_ids]
         self.index.add(doc)
 
-    def fingerprint(self, name: str, value) -> None:
+    def relate(self, related) -> None:
+        """``related(doc)`` gives the other documents whose metadata ``doc``'s page shows (its 原文, its 反馈 …);
+        a document page is rendered again when one of them changes. Call in on_config (docs/architecture.md)."""
+        self._relators.append(related)
+
+    def related(self, doc: Document) -> list[Document]:
+        """Every document a feature plugin says ``doc``'s page shows, once each."""
+        found: dict[str, Document] = {}
+        for related in self._relators:
+            found.update((d.src_path, d) for d in related(doc) if d is not None and d is not doc)
+        return list(found.values())
+
+    def fingerprint(self, name: str, value, document: Document | None = None) -> None:
         """Something pages show that the build computes from more than its input files — a 征集's status at the
-        build's instant, say. Part of every cached page's key (docs/performance.md); call by on_files."""
+        build's instant, say: part of the cache key of every page that may show it (docs/performance.md). With
+        ``document``, it is that document's (its own page, pages relating to it, lists); without, every page's.
+        Call by on_files."""
         if self._cache is not None:
-            self._cache.fingerprint(name, value)
+            self._cache.fingerprint(name, value, document)
 
     @property
     def build_cache(self) -> BuildCache | None:
@@ -449,7 +474,13 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if self._progress is not None:
             self._progress.step()
         if self._cache is not None:
-            key = self._cache.page_key(page.file.src_uri, page.markdown)
+            doc = self.index.by_src.get(page.file.src_uri) if self.index else None
+            if doc is not None:
+                key = self._cache.document_key(page.file.src_uri, page.markdown, html, doc,
+                                               self.index.neighbours.get(doc.src_path, (None, None)),
+                                               self.related(doc))
+            else:
+                key = self._cache.page_key(page.file.src_uri, page.markdown)
             if key is not None:
                 self._cache.total += 1
                 if self._cache.store.has("page", key):
@@ -501,6 +532,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
         if not self.active:
             return context
+        src = page.file.src_uri
+        doc = self.index.by_src.get(src)
+        self.view.document_page = doc is not None
         if page.meta.get("template") == CACHED_TEMPLATE:
             output = self._cache.store.get("page", self._cache.pages[page.file.src_uri])
             if output is None:  # it was there a moment ago: the cache file was changed under the build
@@ -508,8 +542,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             context["gongkai_cached_page"] = Markup(output)
             return context
         context["gongkai"] = self.view
-        src = page.file.src_uri
-        doc = self.index.by_src.get(src)
         if page.file.generated_by or (doc is not None and not page.toc.items):
             # No 目录 sidebar on generated pages (lists, 年报 tables need the width) nor on a document without
             # headings, where it would be empty.
@@ -539,7 +571,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.view.nav_cache.reset(nav)
         if self._cache is not None:
             root = Path(config.config_file_path).parent
-            self._cache.seal(config, files, self.index.documents, set(self.index.by_src), root / self.config.catalog_dir,
+            self._cache.seal(config, files, nav, self.index.documents, set(self.index.by_src),
+                             root / self.config.catalog_dir,
                              self.as_of)
         # MkDocs now converts every page's Markdown, then renders and writes every page: two counted phases.
         self._progress = Progress.for_build()
