@@ -157,6 +157,28 @@ def test_a_consultation_closing_within_the_day(warm_demo):
     assert_same_as_cold(warm_demo, env=after)
 
 
+def test_the_next_day(warm_demo):
+    """Lists and homes are rendered again on a new day; document pages only where a 征集's days left changed."""
+    day = {"GONGKAI_AS_OF": "2026-12-16 09:00"}
+    build(warm_demo, env={"GONGKAI_AS_OF": "2026-12-15 09:00"})
+    total, hits = reused(build(warm_demo, env=day))
+    assert 300 < hits < total
+    assert_same_as_cold(warm_demo, env=day)
+
+
+def test_an_override_showing_the_build_time_is_never_reused(tmp_path):
+    root = demo_copy(tmp_path)
+    (root / "overrides/partials").mkdir(parents=True, exist_ok=True)
+    (root / "overrides/partials/copyright.html").write_text(
+        '{% extends "material/partials/copyright.html" %}{% block x %}{{ build_date_utc }}{% endblock %}',
+        encoding="utf-8")
+    build(root)
+    result = build(root)
+    assert "使用了构建时间" in result.stderr
+    found = REUSED.search(result.stderr)
+    assert found is None or found.group(2) == "0"
+
+
 # ---- the cache itself -------------------------------------------------------------------------------------------
 
 

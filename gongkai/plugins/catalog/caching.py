@@ -93,17 +93,22 @@ class PageCache:
         if self.settings_key is None:
             return
         docs_dir = Path(config.docs_dir)
-        parts = [self.settings_key, str(as_of),
+        # No date here: a document page shows nothing of the date but what plugins fingerprint for it (a 征集's
+        # status and days left); lists and homes get the date in the site key below.
+        parts = [self.settings_key,
                  tree_digest(docs_dir, skip=document_sources.__contains__, stats=self.store),
                  tree_digest(catalog_dir, stats=self.store), nav_digest(nav)]
         shipped = (Path(material.__file__).parent, Path(__file__).parents[2])
         for directory in config.theme.dirs:  # a site's own overrides; material's and gongkai's are code
             path = Path(directory)
             if not any(path.is_relative_to(p) for p in shipped):
+                if uses_build_time(path):
+                    log.info(f"构建缓存：{path.name} 中的模板使用了构建时间（build_date_utc），本次不复用页面")
+                    return
                 parts.append(tree_digest(path, stats=self.store))
         parts += [f"{name}\0{value}" for name, value in sorted(self._parts)]
         self.base_key = digest(*parts)
-        self.site_key = digest(self.base_key, documents_digest(documents),
+        self.site_key = digest(self.base_key, str(as_of), documents_digest(documents),
                                *(f"{src}\0{part}" for src in sorted(self._document_parts)
                                  for part in self._document_parts[src]),
                                digest(*(f"{f.src_uri}\0{f.dest_uri}\0{f.url}\0{f.inclusion.name}" for f in
@@ -140,6 +145,15 @@ class PageCache:
                          f"（Markdown 命中 {self.store.hits}，未命中 {self.store.misses}）")
         else:
             self.store.discard()
+
+
+def uses_build_time(directory: Path) -> bool:
+    """Whether a site's template overrides show the time of the build, which differs on every build."""
+    for path in directory.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".j2", ".jinja"):
+            if "build_date_utc" in path.read_text(encoding="utf-8", errors="replace"):
+                return True
+    return False
 
 
 def nav_digest(nav) -> str:

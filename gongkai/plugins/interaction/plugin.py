@@ -93,9 +93,9 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
             log.info("以下 %d 件%s没有政策解读：%s", len(missing), "、".join(self.settings.needs_interpretation),
                      "；".join(f"{self._display(d)}《{d.title}》" for d in missing))
         self.view = InteractionView(self.interaction, self.core, self.now)
-        # Pages show each 征集's status at the build's instant: a cached page is valid only while it holds.
+        # Pages show each 征集's status and days left at the build's instant: a cached page only while they hold.
         for c in self.interaction.consultations:
-            self.core.fingerprint("征集状态", c.status(self.now), document=c.document)
+            self.core.fingerprint("征集状态", [c.status(self.now), c.days_left(today)], document=c.document)
         self.core.add_page(files, config, RULES, content=browser_rules())
         return files
 
