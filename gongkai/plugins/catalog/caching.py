@@ -53,7 +53,7 @@ class WarningCounter(logging.Handler):
 class PageCache:
     """Keys and entries of one build's pages."""
 
-    def __init__(self, cache: BuildCache, config: MkDocsConfig):
+    def __init__(self, cache: BuildCache):
         self.store = cache
         self.counter = WarningCounter()
         logging.getLogger("mkdocs").addHandler(self.counter)

@@ -301,7 +301,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                 and not cache_disabled_by_env():
             store = BuildCache(root / self.config.cache_dir)
             if store.usable:
-                self._cache = PageCache(store, config)
+                self._cache = PageCache(store)
         return config
 
     @event_priority(LAST)
