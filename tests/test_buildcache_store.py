@@ -195,3 +195,25 @@ def test_a_document_page_cannot_read_the_site_lists():
     view.document_page = True
     with pytest.raises(RuntimeError, match="不能用于文件页"):
         view.latest
+
+
+def test_cached_link_verdicts_follow_the_files(tmp_path):
+    """A page's links are kept with the files they found: a target added later is found, not reported again."""
+    from gongkai.checks.links import LinkChecker
+
+    page = '<a href="../b/">乙</a> <a href="../c/">丙</a>'
+
+    def check(known, cache):
+        checker = LinkChecker(known, exists=lambda rel: rel in known, read=lambda rel: None)
+        checker.add_page("a/index.html", page, cache=cache)
+        return [why for _, why in checker.finish().broken]
+
+    cache = BuildCache(tmp_path)
+    assert check({"a/index.html", "c/index.html"}, cache) == ["目标不存在"]
+    cache.save()
+    cache = BuildCache(tmp_path)
+    assert check({"a/index.html", "b/index.html", "c/index.html"}, cache) == []
+    cache.save()
+    cache = BuildCache(tmp_path)
+    assert cache.get("links", "x") is None
+    assert check({"a/index.html", "b/index.html"}, cache) == ["目标不存在"]

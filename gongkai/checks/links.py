@@ -80,7 +80,6 @@ class LinkChecker:
     def __init__(self, known: Iterable[str], exists, read, site_url: str | None = None):
         self.known = set(known)
         self._initial = frozenset(self.known)  # what a page's links are decided against (see _events)
-        self._known_key: str | None = None
         # Links that start with the site's own address are checked as links inside the site.
         self.site_url = (site_url.rstrip("/") + "/") if site_url else None
         self.exists, self.read = exists, read
@@ -119,14 +118,15 @@ class LinkChecker:
         """One HTML page of the site: ``page`` its site-relative path, ``text`` what is written there.
 
         With the build cache (gongkai/buildcache.py), what a page's links are found to be is kept under the hash
-        of the page, its text and the files the build writes: an unchanged page is not read again.
+        of the page and its text, with every path its links looked up among the files the build writes: an
+        unchanged page whose links find the same files is not read again.
         """
         events = None
         if cache is not None:
-            if self._known_key is None:
-                self._known_key = digest(self.site_url or "", *sorted(self._initial))
-            key = digest(self._known_key, page, text)
+            key = digest(self.site_url or "", page, text)
             events = cache.get("links", key)
+            if events is not None and any(self._known_file(rel, self._initial) != found for rel, found in events["l"]):
+                events = None  # a file it links to was added or removed
         if events is None:
             events = self._events(page, text)
             if cache is not None:
@@ -138,6 +138,7 @@ class LinkChecker:
         rendered: counts, external links, broken ones, and those decided later (a file not known yet, an anchor
         in another page). ``k`` numbers a page's internal links, for the report's order."""
         initial = self._initial
+        lookups: dict[str, str | None] = {}
         ids = None
         base = posixpath.dirname(page)
         stripped = _strip(text)
@@ -185,7 +186,7 @@ class LinkChecker:
                         continue
                     rel = "" if joined == "." else joined
                     rel = rel + "/" if path.endswith("/") and rel else rel
-                    file = self._known_file(rel, initial)
+                    file = lookups[rel] = self._known_file(rel, initial)
                     if file is None:  # not among the files the build writes: decided when the site is complete
                         unknown.append((k, target, _line(stripped, tag), rel, fragment))
                         continue
@@ -199,7 +200,7 @@ class LinkChecker:
                         broken.append((k, target, _line(stripped, tag), f"页面中没有锚点“#{fragment}”"))
                 else:
                     anchors.append((k, target, _line(stripped, tag), file, fragment))
-        return {"n": k, "x": external, "b": broken, "p": unknown, "a": anchors}
+        return {"n": k, "x": external, "b": broken, "p": unknown, "a": anchors, "l": list(lookups.items())}
 
     def _apply(self, page: str, text: str, events: dict) -> None:
         report = self.report
