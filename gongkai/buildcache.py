@@ -175,11 +175,7 @@ class BuildCache:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             _remove_leftovers(self.directory)
-            self._new_path.unlink(missing_ok=True)
-            self._new = sqlite3.connect(self._new_path, check_same_thread=False)
-            self._new.execute("PRAGMA journal_mode = OFF")
-            self._new.execute("PRAGMA synchronous = OFF")
-            self._new.execute("CREATE TABLE entries (kind TEXT, key TEXT, value BLOB, PRIMARY KEY (kind, key))")
+            self._new = _new_store(self._new_path)
         except (OSError, sqlite3.Error) as exc:
             log.info(f"构建缓存：无法写入 {self.directory}（{exc}），本次不使用缓存")
             self._close_old()
@@ -346,6 +342,16 @@ def _default(value: Any) -> Any:
     return repr(value)
 
 
+def _new_store(path: Path) -> sqlite3.Connection:
+    """An empty entries file, written without a journal: it is renamed into place only when complete."""
+    path.unlink(missing_ok=True)
+    conn = sqlite3.connect(path, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("CREATE TABLE entries (kind TEXT, key TEXT, value BLOB, PRIMARY KEY (kind, key))")
+    return conn
+
+
 def _remove_leftovers(directory: Path) -> None:
     """Files of builds that were killed before they could save or discard (their process is gone)."""
     for path in directory.glob(".*.sqlite*"):
@@ -375,12 +381,7 @@ class WorkerStore:
         try:
             if self.old is not None:
                 self._old = sqlite3.connect(f"file:{self.old}?mode=ro&immutable=1", uri=True)
-            path = self.directory / f".{self.kind}-{os.getpid()}-{part}.sqlite"
-            path.unlink(missing_ok=True)
-            self._side = sqlite3.connect(path)
-            self._side.execute("PRAGMA journal_mode = OFF")
-            self._side.execute("PRAGMA synchronous = OFF")
-            self._side.execute("CREATE TABLE entries (kind TEXT, key TEXT, value BLOB, PRIMARY KEY (kind, key))")
+            self._side = _new_store(self.directory / f".{self.kind}-{os.getpid()}-{part}.sqlite")
         except (OSError, sqlite3.Error):
             self.close()
         return self
