@@ -125,7 +125,8 @@ class LinkChecker:
         if cache is not None:
             key = digest(self.site_url or "", page, text)
             events = cache.get("links", key)
-            if events is not None and any(self._known_file(rel, self._initial) != found for rel, found in events["l"]):
+            if events is not None and any(self._known_file(rel, self._initial) != found
+                                          for rel, found in events["l"]):
                 events = None  # a file it links to was added or removed
         if events is None:
             events = self._events(page, text)
@@ -224,7 +225,6 @@ class LinkChecker:
                 self._pending.append((base + k, Link(page, target, line), "", file, fragment))
         report.links += events["n"]
         self._order += events["n"]
-
 
     def finish(self) -> LinkReport:
         """Decide the links left open; the report, in page order, as a scan of the written site gives it.

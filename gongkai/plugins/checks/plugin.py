@@ -147,18 +147,16 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
     def _scan(self, path: Path, shown: str, allow: set[str]) -> list[Finding]:
         """个人信息 scan of one file; with the build cache, a file with the same bytes is not scanned again."""
         cache = self.core.build_cache
+        year = self.as_of.year
         if cache is None:
-            return scan_file(path, shown, allow=allow, latest_year=self.as_of.year)
+            return scan_file(path, shown, allow=allow, latest_year=year)
         try:
-            key = cache.key("pii", cache.file_digest(path).decode(), shown, str(self.as_of.year), *sorted(allow))
+            content = cache.file_digest(path).decode()
         except OSError:  # unreadable: scan_file says why
-            return scan_file(path, shown, allow=allow, latest_year=self.as_of.year)
-        known = cache.get("pii", key)
-        if known is not None:
-            return [Finding(**f) for f in known]
-        found = scan_file(path, shown, allow=allow, latest_year=self.as_of.year)
-        cache.put("pii", key, [asdict(f) for f in found])
-        return found
+            return scan_file(path, shown, allow=allow, latest_year=year)
+        found = cache.memo("pii", [content, shown, str(year), *sorted(allow)],
+                           lambda: [asdict(f) for f in scan_file(path, shown, allow=allow, latest_year=year)])
+        return [Finding(**f) for f in found]
 
     # ------------------------------------------------------------------ links, then the report
 
