@@ -49,7 +49,7 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-wqy-microhei; }
 
-# Debian's nginx with its brotli modules (and openssl for a test certificate), to check docs/deploy/nginx.conf (nginx -t) and serve the demo through it.
+# Debian's nginx with its brotli modules (and openssl for a test certificate), to check gongkai/deploy/nginx.conf (nginx -t) and serve the demo through it.
 nginx:
 	@{ test -x /usr/sbin/nginx && test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so && command -v openssl >/dev/null; } || { \
 	  echo "Installing Debian's nginx and its brotli modules for the deploy tests"; \

@@ -1,4 +1,4 @@
-"""docs/deploy: the CI files parse and do every step; Debian's nginx accepts the site file and serves the demo with
+"""gongkai/deploy (documented in docs/deploy): the CI files parse and do every step; Debian's nginx accepts the site file and serves the demo with
 its headers, compression, caching and 404 page; the demo works in Chromium under that Content-Security-Policy."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import yaml
 
 from kit import ROOT
 
-DEPLOY = ROOT / "docs" / "deploy"
+DEPLOY = ROOT / "gongkai" / "deploy"
 NGINX = "/usr/sbin/nginx"
 BROTLI_MODULES = ("ngx_http_brotli_filter_module.so", "ngx_http_brotli_static_module.so")
 
