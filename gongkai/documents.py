@@ -10,7 +10,7 @@ import re
 from . import yamlutil
 from .errors import InputError, Problems
 from .fields import DATE, ID, IDS, LIST, TEXTS, Field, FieldReader, keys, top_mapping
-from .model import DOCUMENT_KINDS, TOPICS, VALIDITIES, Attachment, Catalog, Document
+from .model import DOCUMENT_KINDS, TOPICS, VALIDITIES, Attachment, Catalog, Document, is_placeholder
 from .safety import plain_text_of
 from .sources import decode
 
@@ -159,7 +159,11 @@ class DocumentLoader:
                         fix="照原网页逐字填写：只能有字母、数字和 / . _ -，3 至 64 个字符")
         elif index_number and publisher:
             year = publisher.index_year(index_number)
-            if year is None:
+            if is_placeholder(publisher.code):
+                r.error("索引号", f"{publisher.name}的机构代码还没有填写，不能为其文件编索引号",
+                        fix=f"先在 catalog/organizations.yml 中把发布主体 {publisher.id} 的“机构代码”改为本机关的 "
+                            "9 位组织机构代码或 18 位统一社会信用代码")
+            elif year is None:
                 r.error("索引号", f"索引号“{index_number}”应为“{publisher.code}/年份-流水号”"
                         f"（{publisher.name}的机构代码）", fix=f"例如 {publisher.code}/2024-00012")
             elif written and published and year not in (written.year, published.year):

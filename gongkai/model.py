@@ -35,6 +35,14 @@ WORKDAYS_RE = re.compile(r"(\d+)\s*个?\s*工作日")
 
 DOCUMENT_KINDS = ("规章", "行政规范性文件", "其他文件")
 
+# What `gongkai init` writes where only the county can give the value (网站标识码, 机构代码, 指南 fields …). The
+# loaders accept it; the checks list every one as a 上线前待办 item, an error once the site is live.
+PLACEHOLDER = "待填写"
+
+
+def is_placeholder(value) -> bool:
+    return isinstance(value, str) and value.strip().startswith(PLACEHOLDER)
+
 
 @dataclass
 class Site:

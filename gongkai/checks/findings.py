@@ -14,7 +14,7 @@ LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 CHECK_LABELS = {
     "pii": "个人信息", "blank": "空白栏目", "stale": "栏目不更新", "home": "首页不更新", "deadline": "公开时限",
     "links": "链接", "external": "外部链接", "nianbao": "年报", "interaction": "解读与征集",
-    "baobiao": "网站年度报表",
+    "baobiao": "网站年度报表", "golive": "上线准备",
     "input": "数据格式",
     "build": "构建",  # MkDocs' own warnings, reported by `gongkai check`  # problems the core and the feature plugins found while loading
 }
@@ -26,9 +26,10 @@ class Finding(Problem):
 
     check: str = ""
     url: str | None = None  # the page on the built site where it shows, when known
+    todo: bool = False  # 上线前待办: an error once the site is live (gongkai.checks.golive)
 
     def as_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in asdict(self).items() if v is not None and (k != "todo" or v)}
 
 
 # 单项否决 lines of the national inspection indicators (《政府网站与政务新媒体检查指标》, 国办秘函〔2019〕19号,

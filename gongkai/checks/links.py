@@ -306,14 +306,25 @@ def link_findings(report: LinkReport, sources: dict[str, tuple[str, str | None]]
             line = _line_in_source(src[1], link.target) if src[1] else None
         findings.append(Finding(
             file, f"链接“{link.target}”不可用：{why}（页面 {link.page}）", line=line, field=field, check="links",
-            severity="error", url=link.page,
-            fix="改正链接地址或锚点；附件须放在文件旁并在“附件”中写对路径"))
+            severity="error", url=link.page, fix=_link_fix(link.target, src is not None)))
     for url, pages in sorted(report.external.items()):
         why = (external_problems or {}).get(url)
         if why:
             findings.append(Finding(pages[0], f"外部链接“{url}”无法访问（{why}），共 {len(pages)} 个页面引用",
                                     check="external", severity="warning", fix="改正或删除该链接"))
     return findings
+
+
+def _link_fix(target: str, editor_source: bool) -> str:
+    """How to fix a broken link: an editor's file (a page or an attachment link), or a page the build generated."""
+    if not editor_source:
+        return ("该页面由网站生成，不是编辑写的文件：若网站的 overrides/ 中有改写的模板，请检查其中的链接；"
+                "否则是 gongkai 的缺陷，请把这条信息报告给网站的技术支持")
+    name = unquote(urlsplit(target).path).rstrip("/").rsplit("/", 1)[-1]
+    ext = posixpath.splitext(name)[1].lower()
+    if ext and ext not in (".html", ".htm", ".md"):
+        return "改正链接地址；附件须放在文件旁（如同一年份文件夹下的 附件/），并在文件元数据的“附件”中写对路径"
+    return "改正链接地址或锚点：链接另一篇文件时写它的 .md 文件的相对路径（如 ../2025/tongzhi.md）"
 
 
 def _line_in_source(file: str, target: str) -> int | None:

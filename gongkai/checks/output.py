@@ -15,12 +15,24 @@ def _where(f: Finding) -> str:
     return f.file + (f":{f.line}" if f.line else "") + (f" [{f.field}]" if f.field else "")
 
 
+def _pending(f: Finding) -> bool:
+    """A 上线前待办 item that does not block yet (the site is not live)."""
+    return f.todo and f.severity == "info"
+
+
 def console(findings: list[Finding], as_of: dt.date, external: dict[str, list[str]] | None = None) -> str:
     counts = Counter(f.severity for f in findings)
     lines = [f"发布前检查（截至 {as_of}）：{counts['error']} 个错误，{counts['warning']} 个警告，{counts['info']} 个提示",
              "单项否决线：" + "；".join(str(v) for v in veto_distances(findings))]
+    todo = sorted((f for f in findings if _pending(f)), key=sort_key)
+    if todo:
+        lines.append(f"\n== 上线前待办（{len(todo)}）==（网站尚未上线：gongkai/checks 的 live: false；上线后这些都是错误）")
+        for f in todo:
+            lines.append(f"[{CHECK_LABELS.get(f.check, f.check)}] {_where(f)}: {f.message}")
+            if f.fix:
+                lines.append(f"    修改方法：{f.fix}")
     for severity in SEVERITIES:
-        group = sorted((f for f in findings if f.severity == severity), key=sort_key)
+        group = sorted((f for f in findings if f.severity == severity and not _pending(f)), key=sort_key)
         if not group:
             continue
         lines.append(f"\n== {LABELS[severity]}（{len(group)}）==")
@@ -38,7 +50,7 @@ def to_json(findings: list[Finding], as_of: dt.date, external: dict[str, list[st
     counts = Counter(f.severity for f in findings)
     data = {
         "as_of": as_of.isoformat(),
-        "summary": {s: counts[s] for s in SEVERITIES},
+        "summary": {**{s: counts[s] for s in SEVERITIES}, "todo": sum(1 for f in findings if _pending(f))},
         "veto": [{"check": v.check, "name": v.name, "count": v.count, "threshold": v.threshold, "reached": v.reached}
                  for v in veto_distances(findings)],
         "findings": [f.as_dict() for f in sorted(findings, key=sort_key)],
@@ -64,8 +76,17 @@ def to_html(findings: list[Finding], as_of: dt.date, external: dict[str, list[st
            f"<h1>{e(title)}</h1><p>检查日期：{as_of}。共 {counts['error']} 个错误、{counts['warning']} 个警告、"
            f"{counts['info']} 个提示。错误须在发布前改正；警告请尽快处理。</p>",
            "<p>距单项否决线：</p><ul>" + "".join(f"<li>{e(str(v))}</li>" for v in veto_distances(findings)) + "</ul>"]
+    todo = sorted((f for f in findings if _pending(f)), key=sort_key)
+    if todo:
+        out.append(f'<section class="todo"><h2>上线前待办（{len(todo)}）</h2><p>网站尚未上线（gongkai/checks 的 '
+                   "live: false）。上线前须全部完成：改为 live: true 后，未完成的各项都是错误，网站不能发布。</p>"
+                   "<table><thead><tr><th scope=\"col\">文件与位置</th><th scope=\"col\">待办</th>"
+                   "<th scope=\"col\">怎样完成</th></tr></thead><tbody>")
+        out += [f"<tr><td><code>{e(_where(f))}</code></td><td>{e(f.message)}</td><td class=\"fix\">{e(f.fix or '')}</td></tr>"
+                for f in todo]
+        out.append("</tbody></table></section>")
     for severity in SEVERITIES:
-        group = sorted((f for f in findings if f.severity == severity), key=sort_key)
+        group = sorted((f for f in findings if f.severity == severity and not _pending(f)), key=sort_key)
         out.append(f'<section class="{severity}"><h2>{LABELS[severity]}（{len(group)}）</h2>')
         if not group:
             out.append("<p>无。</p></section>")
@@ -88,6 +109,29 @@ def to_html(findings: list[Finding], as_of: dt.date, external: dict[str, list[st
         out.append("</ul></section>")
     out.append("</main></body></html>\n")
     return "".join(out)
+
+
+def to_todo(findings: list[Finding], as_of: dt.date, live: bool) -> str:
+    """上线前待办 as a Markdown checklist, grouped by file: what an editor reads in the Git host's web view."""
+    items = sorted((f for f in findings if f.todo), key=lambda f: (f.file, f.line or 0, f.check))
+    state = ("网站已上线（live: true）：以下各项都是错误，改完网站才能发布。" if live else
+             "网站尚未上线（mkdocs.yml 中 gongkai/checks 的 live: false）。以下各项在上线前都要完成；把 live 改为 true "
+             "后，未完成的各项都是错误，网站不能发布。")
+    lines = [f"# 上线前待办（{len(items)} 项，截至 {as_of}）", "", "本文件由发布前检查生成，不要手工修改：完成一项后重新检查，"
+             "它就会从这里消失。", "", state]
+    if not items:
+        lines += ["", "没有待办事项。"]
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in items:
+        by_file[f.file].append(f)
+    for file, group in by_file.items():
+        lines += ["", f"## {file}", ""]
+        for f in group:
+            where = (f"第 {f.line} 行" if f.line else "") + (f"（{f.field}）" if f.field else "")
+            lines.append(f"- [ ] {where + '：' if where else ''}{f.message}")
+            if f.fix:
+                lines.append(f"  —— {f.fix}")
+    return "\n".join(lines) + "\n"
 
 
 def write(path: str | Path, text: str) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from .. import workdays
 from ..documents import DocumentLoader
 from ..errors import Problems, close_matches
-from ..model import DOCUMENT_KINDS, TOPICS, Column, Document, Organization
+from ..model import DOCUMENT_KINDS, TOPICS, Column, Document, Organization, is_placeholder
 from . import numbering
 from .site import EditorSite, SiteError, load_site
 from .skeleton import body_for, front_matter
@@ -339,6 +339,9 @@ def _subject(title: str) -> str:
 def numbers(site: EditorSite, draft: Draft, daizi: str | None) -> tuple[str, str | None]:
     """The next free 索引号 of the draft's 发布主体 and year and, when asked, the next 文号 of ``daizi``."""
     year = draft.day.year
+    if is_placeholder(draft.org.code):
+        raise NewError(f"{draft.org.name}的机构代码还没有填写，无法编索引号：先在 catalog/organizations.yml 中把"
+                       f"发布主体 {draft.org.id} 的“机构代码”改为本机关的 9 位组织机构代码或 18 位统一社会信用代码")
     series = [d.index_number for d in site.documents if site.is_editor_document(d)]
     series += [r.index_number for r in site.rejected if r.index_number]
     taken = [d.index_number for d in site.documents]

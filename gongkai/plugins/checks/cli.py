@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", metavar="DATE", help="按此日期检查栏目更新、年报等（默认今天），如 2026-11-23")
     p.add_argument("--json", metavar="PATH", help="写出 JSON 报告（供 CI 使用）")
     p.add_argument("--html", metavar="PATH", help="写出 HTML 报告（供政务公开办查看，不属于网站）")
+    p.add_argument("--todo", metavar="PATH", help="写出上线前待办清单（Markdown，可在 Git 托管平台网页上阅读）")
     p.add_argument("--fail-on-warning", action="store_true", help="有警告时也以非零状态退出")
     p.add_argument("--external", action="store_true", help="访问外部链接检查是否可用（需要网络，不要在 CI 中使用）")
     p.add_argument("-q", "--quiet", action="store_true", help="只输出汇总")
@@ -92,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
                     core.config.as_of = as_of.isoformat()
             plugin.config.fail_on_warnings = args.fail_on_warning
             plugin.config.check_external = args.external or plugin.config.check_external
-            plugin.config.report_json = plugin.config.report_html = None  # written below, to the paths given
+            # written below, to the paths given
+            plugin.config.report_json = plugin.config.report_html = plugin.config.report_todo = None
             build(config)
         except MkDocsException as exc:
             # MkDocs logs the reason (e.g. a catalog file that is not UTF-8) and raises only "Aborted with a
@@ -109,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         output.write(args.json, output.to_json(findings, plugin.as_of, plugin.external))
     if args.html:
         output.write(args.html, output.to_html(findings, plugin.as_of, plugin.external))
+    if args.todo:
+        output.write(args.todo, output.to_todo(findings, plugin.as_of, plugin.config.live))
     failing = {"error"} | ({"warning"} if args.fail_on_warning else set())
     return 1 if any(f.severity in failing for f in findings) else 0
 

@@ -12,11 +12,14 @@ from ...config_options import KeyedItems, Limit, MonthDay
 from ...model import ORG_KINDS, UPDATE_CLASSES
 
 # Checks to run, by name.
-ALL_CHECKS = ("pii", "blank", "stale", "home", "deadline", "links", "nianbao", "interaction", "baobiao")
+ALL_CHECKS = ("pii", "blank", "stale", "home", "deadline", "links", "nianbao", "interaction", "baobiao", "golive")
 
 
 class ChecksConfig(Config):
     enabled = c.Type(bool, default=True)
+    # Whether the site is live (正式上线). While it is not (`gongkai init` writes live: false), 空白栏目 and what
+    # init left 待填写 are 上线前待办 items (提示, listed in the build log and the reports); once it is, errors.
+    live = c.Type(bool, default=True)
     # 栏目不更新: the longest gap per 更新类别 ("14天", "2周", "6个月", "1年"); 无 is never checked.
     update_limits = KeyedItems(Limit(), UPDATE_CLASSES, "更新类别", default=dict(DEFAULT_LIMITS))
     # 首页不更新: the newest item on the site against this gap.
@@ -29,7 +32,8 @@ class ChecksConfig(Config):
     # Public numbers the 个人信息 check lets through (hotlines, published office mobiles …); the catalog's own
     # phones, faxes and 机构代码 are always allowed.
     allow = c.ListOfItems(c.Type(str), default=[])
-    # Checks to run: pii, blank, stale, home, deadline, links, nianbao, interaction, baobiao (政府网站工作年度报表).
+    # Checks to run: pii, blank, stale, home, deadline, links, nianbao, interaction, baobiao (政府网站工作年度报表),
+    # golive (上线准备: what gongkai init left 待填写).
     checks = c.ListOfItems(c.Choice(ALL_CHECKS), default=list(ALL_CHECKS))
     # Re-grade a check's findings: {stale: error} makes 栏目不更新 fail the build.
     severity = KeyedItems(c.Choice(SEVERITIES), ALL_CHECKS, "检查项", default={})
@@ -41,3 +45,4 @@ class ChecksConfig(Config):
     # Reports written after the build (paths relative to mkdocs.yml; keep them outside site_dir).
     report_json = c.Optional(c.Type(str))
     report_html = c.Optional(c.Type(str))
+    report_todo = c.Optional(c.Type(str))  # 上线前待办 as a Markdown checklist (readable in the Git host's web view)

@@ -25,6 +25,7 @@ from ...checks.blank import check_blank
 from ...checks.deadline import check_deadlines
 from ...checks.findings import Finding, apply_severities
 from ...checks.freshness import check_freshness, check_home
+from ...checks.golive import check_go_live, mark_pending
 from ...checks.interaction import check_interaction
 from ...checks.links import LinkChecker, check_external, link_findings
 from ...checks.pii import scan_file
@@ -120,6 +121,10 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                     found += self._scan(path, display(path), allow)
         if self._on("blank"):
             found += check_blank(catalog, documents)
+        if self._on("golive"):
+            catalog_dir = Path(config.config_file_path).parent / self.core.config.catalog_dir
+            found += check_go_live(catalog, display(catalog_dir / "site.yml"), display(catalog_dir / "organizations.yml"),
+                                   config.site_url, display(Path(config.config_file_path)))
         if self._on("stale"):
             found += check_freshness(catalog, documents, self.as_of, self.config.update_limits)
         if self._on("home"):
@@ -207,7 +212,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             self.findings += link_findings(report, self.sources, problems)
             log.info(f"链接检查：{report.pages} 个页面，{report.links} 个站内链接，{len(report.external)} 个外部链接"
                      + ("" if self.config.check_external else "（外部链接未访问）"))
-        self.findings = apply_severities(self.findings, self.config.severity)
+        self.findings = apply_severities(mark_pending(self.findings, self.config.live), self.config.severity)
         self._write_reports(config)
         self._report(config)
 
@@ -222,13 +227,20 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             output.write(root / self.config.report_json, output.to_json(self.all_findings, self.as_of, self.external))
         if self.config.report_html:
             output.write(root / self.config.report_html, output.to_html(self.all_findings, self.as_of, self.external))
+        if self.config.report_todo:
+            output.write(root / self.config.report_todo, output.to_todo(self.all_findings, self.as_of, self.config.live))
 
     def _report(self, config) -> None:
         errors = [f for f in self.findings if f.severity == "error"]
         warnings = [f for f in self.findings if f.severity == "warning"]
         infos = [f for f in self.findings if f.severity == "info"]
+        todo = [f for f in infos if f.todo]
         for f in infos:
-            log.debug(f"提示：{f}")
+            if not f.todo:
+                log.debug(f"提示：{f}")
+        if todo:  # at INFO: a new site builds strictly while it is being prepared, and the CI log shows the list
+            log.info(f"上线前待办 {len(todo)} 项（mkdocs.yml 中 gongkai/checks 的 live: false；改为 live: true 后，"
+                     "未完成的各项都是错误，网站不能发布）：\n" + "\n".join(f"  {f}" for f in todo))
         failing = errors + (warnings if self.config.fail_on_warnings else [])
         for f in warnings if not self.config.fail_on_warnings else []:
             log.info(f"警告：{f}")

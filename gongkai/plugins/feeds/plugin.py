@@ -101,14 +101,15 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
             raise PluginError(f"gongkai/feeds：{'、'.join(taken)} 已被网站中的同名文件占用；请在 mkdocs.yml 中为 "
                               "gongkai/feeds 设置另一个 feeds_dir / data_dir，或移走这些文件")
 
-        newest = documents[0].published if documents else None
+        # Every feed is written, even before the site has any document: the 订阅 page, catalog.json and every
+        # page link them, and a new site's addresses work from its first build. An empty site's feeds are dated
+        # by the build's day (nothing else dates them); once one document exists they are byte-stable again.
+        newest = documents[0].published if documents else self.core.as_of
         for feed in feeds.values():
             feed.url = feed.src_uri  # a file that is not a page keeps its path as URL (ASCII here)
         self.feeds = feeds
         for feed in feeds.values():
             updated = feed.documents[0].published if feed.documents else newest
-            if updated is None:  # a site without any document yet: nothing to date the feed by
-                continue
             xml = atom_xml(feed, absolute=self.absolute, site_name=config.site_name, author=catalog.site.sponsor,
                            zone=self.zone, updated=updated, describe=self._describe)
             files.append(File.generated(config, feed.src_uri, content=xml))

@@ -1,0 +1,70 @@
+"""上线前待办: what `gongkai init` left for the county to fill in, found on the models.
+
+`gongkai init` writes 待填写 (``gongkai.model.PLACEHOLDER``) wherever only the county can give the value: the
+网站信息 of the footer (网站标识码, ICP备案编号 …), each 发布主体's 机构代码 and 指南 fields; and a site address
+under the reserved ``.invalid`` domain (RFC 2606). Each one still there is a finding of the ``golive`` check. The
+checks plugin grades these, with the 空白栏目 findings, by the site's ``live`` setting: a to-do item (提示) while
+the site is being prepared, an error once it says it is live.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ..catalog import GUIDE_FIELDS, ORG_FIELDS, SITE_FIELDS
+from ..model import Catalog, is_placeholder
+from .findings import Finding
+
+# Checks whose errors are 上线前待办 items while the site is not live.
+GO_LIVE_CHECKS = ("golive", "blank")
+
+
+def _where(source: str, default: str) -> tuple[str, int | None]:
+    file, _, line = source.rpartition(":")
+    return (file, int(line)) if line.isdigit() else (source or default, None)
+
+
+def check_go_live(catalog: Catalog, site_file: str, orgs_file: str, site_url: str | None,
+                  config_file: str = "mkdocs.yml") -> list[Finding]:
+    found = []
+
+    def todo(file, message, fix, line=None, field=None):
+        found.append(Finding(file, message, line=line, field=field, check="golive", severity="error", fix=fix))
+
+    host = urlsplit(site_url or "").hostname or ""
+    if host.endswith(".invalid"):
+        todo(config_file, f"网站的正式网址还没有填写（site_url: {site_url}）", field="site_url",
+             fix="把 mkdocs.yml 中的 site_url 改为网站的正式网址，如 https://www.linjiang.gov.cn/（订阅源、开放数据和"
+                 "旧网址对照表都用它生成完整网址）")
+    for f in SITE_FIELDS:
+        if is_placeholder(getattr(catalog.site, f.attr)):
+            todo(site_file, f"网站信息“{f.key}”还没有填写（页脚显示“待填写”）", field=f"网站信息 · {f.key}",
+                 fix=f"在 {site_file} 中把“{f.key}: 待填写”改为实际内容（网站标识码、备案号等见网站开办时的批复和"
+                     "备案材料）")
+    org_keys = {f.attr: f.key for f in ORG_FIELDS if f.attr}
+    for org in catalog.organizations.values():
+        file, line = _where(org.source, orgs_file)
+        for attr in ("name", "code"):
+            if is_placeholder(getattr(org, attr)):
+                key = org_keys[attr]
+                fix = (f"填写本机关的 9 位组织机构代码或 18 位统一社会信用代码（加引号）；它是索引号的前缀，填写后"
+                       f"才能发布该发布主体的文件，一经使用不得更改" if attr == "code" else f"填写{key}")
+                todo(file, f"发布主体 {org.id} 的“{key}”还没有填写", line=line, field=f"发布主体 {org.id} · {key}",
+                     fix=fix)
+        missing = [f.key for f in GUIDE_FIELDS if is_placeholder(getattr(org.guide, f.attr))]
+        if missing:
+            todo(file, f"{org.name}的政府信息公开指南还有 {len(missing)} 项没有填写：{'、'.join(missing)}", line=line,
+                 field=f"发布主体 {org.id} · 指南",
+                 fix=f"在 {file} 发布主体 {org.id} 的“指南:”下逐项填写（条例第十二条：工作机构名称、办公地址、"
+                     "办公时间、联系电话、传真号码、互联网联系方式）")
+    return found
+
+
+def mark_pending(findings: list[Finding], live: bool) -> list[Finding]:
+    """The go-live findings: errors once the site is live, 上线前待办 (提示) before."""
+    for f in findings:
+        if f.check in GO_LIVE_CHECKS and f.severity == "error":
+            f.todo = True
+            if not live:
+                f.severity = "info"
+    return findings
