@@ -50,7 +50,8 @@ def to_json(findings: list[Finding], as_of: dt.date, external: dict[str, list[st
     counts = Counter(f.severity for f in findings)
     data = {
         "as_of": as_of.isoformat(),
-        "summary": {**{s: counts[s] for s in SEVERITIES}, "todo": sum(1 for f in findings if _pending(f))},
+        "summary": {s: counts[s] for s in SEVERITIES},
+        "todo": sum(1 for f in findings if _pending(f)),  # 上线前待办 among the 提示 (the site is not live yet)
         "veto": [{"check": v.check, "name": v.name, "count": v.count, "threshold": v.threshold, "reached": v.reached}
                  for v in veto_distances(findings)],
         "findings": [f.as_dict() for f in sorted(findings, key=sort_key)],
