@@ -7,6 +7,7 @@ import sys
 
 # subcommand → (module with a main(argv) -> int, one-line help)
 COMMANDS = {
+    "init": ("gongkai.sitekit.init", "新建一个政务公开网站（目录、编辑手册、年报草稿、CI 和 nginx 文件），生成后即可构建"),
     "new": ("gongkai.editor.new", "新建一篇文件（解读、征集、反馈），自动编索引号、文号和日期"),
     "check": ("gongkai.plugins.checks.cli", "发布前检查：个人信息、空白栏目、栏目更新、公开时限、链接、年报"),
     "report-prefill": ("gongkai.reports.prefill", "按网站已有文件预填年报第二部分数据，供编辑核对"),

@@ -1,0 +1,1 @@
+"""Site kit: `gongkai init` and the template of a new site."""
