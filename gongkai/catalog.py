@@ -17,7 +17,7 @@ ORGS_PATH = "catalog/organizations.yml"  # named in fixes
 # Ids start with a letter, so that no id is ever a YAML number (栏目: [2024] would be read as 2024, not "2024").
 ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 
-GUIDE = "docs/schema.md"
+GUIDE = "编辑手册“从旧网站迁移”（content/bangzhu/qianyi.md）和 catalog/ 中各文件开头的说明"
 
 
 def _texts(pairs, **options) -> tuple[Field, ...]:
@@ -34,7 +34,7 @@ GUIDE_FIELDS = _texts((("工作机构名称", "office"), ("办公地址", "addre
                        ("电话", "phone"), ("传真", "fax"), ("邮箱", "email")))
 ID_FIELD = Field("id", required=True, default="")
 GUIDE_FIELD = Field("指南", MAPPING, required=True, shape="工作机构名称、办公地址、办公时间、邮编、电话、传真、邮箱",
-                    fix=f"按 {GUIDE} 填写“指南:”")
+                    fix="在该发布主体下写“指南:”，下面逐项写工作机构名称、办公地址、办公时间、邮编、电话、传真、邮箱")
 ORG_FIELDS = (
     ID_FIELD,
     Field("名称", required=True, default="", attr="name"),
@@ -129,7 +129,7 @@ def org_code_problem(code: str) -> tuple[str, str] | None:
 
 def load_site(problems: Problems, data, display: str) -> Site:
     if data is not None and top_mapping(problems, display, data, what="文件顶层", shape="网站名称、主办单位…",
-                                        fix=f"见 {GUIDE} 中 site.yml 的示例") is None:
+                                        fix="每行写“字段: 值”，如“网站名称: 临江县人民政府门户网站”，字段见 gongkai init 生成的 site.yml") is None:
         return Site(**{f.attr: "" for f in SITE_FIELDS})
     r = FieldReader(data, problems, display, where="网站信息", line=1, guide=GUIDE)
     r.unknown_keys(keys(SITE_FIELDS + SITE_OPTIONAL))
@@ -238,7 +238,7 @@ def load_catalog(directory: str | Path, display_root: str | Path | None = None) 
     data = {}
     for name in (SITE_FILE, ORGS_FILE, COLUMNS_FILE):
         if not (directory / name).is_file():
-            problems.add(display(name), "目录文件不存在", fix=f"在 {directory} 下创建 {name}（见 docs/schema.md）")
+            problems.add(display(name), "目录文件不存在", fix=f"在 {directory} 下创建 {name}（gongkai init 新建的网站自带 site.yml、organizations.yml 和 columns.yml）")
             continue
         try:  # every file's encoding and YAML problems at once, before the fields are checked
             data[name] = yamlutil.load_file(directory / name, display(name))

@@ -25,7 +25,7 @@ IMPORTED = "导入"
 IMPORTED_INDEX_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z/._-]{2,63}$")
 NO_TOPIC = "无"
 
-GUIDE = "docs/schema.md"
+GUIDE = "编辑手册“发布一篇文件”（content/bangzhu/fabu.md）"
 # How each field is written, with an example for the fix. Ids are letters and digits, so a YAML number (栏目: 0) is
 # a mistake, not an id.
 DOCUMENT_FIELDS = (
@@ -109,7 +109,7 @@ class DocumentLoader:
             self.problems.items.extend(exc.problems)
             return None
         if top_mapping(self.problems, display, data, what="文件元数据", shape="title、栏目、发布机构…", line=2,
-                       fix="每行写成“字段: 值”（见 docs/schema.md）") is None:
+                       fix=f"每行写成“字段: 值”（见 {GUIDE}）") is None:
             return None
         return self._build(data, body, src_path, display)
 

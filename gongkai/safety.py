@@ -77,7 +77,7 @@ SENTINEL = "gk-end-of-fragment"
 UNCLOSED = "未闭合的 HTML（标签、引号、注释或 <textarea> 之类的元素没有结束），会吞掉页面后面的内容"
 ACTIVE_FIX = ("删去它。正文可以写 HTML，但不能有会在访客浏览器中运行或劫持页面的内容（<script>、on…= 事件属性、"
               "javascript: 链接等）；确需使用的，由网站管理员在 mkdocs.yml 的 gongkai/catalog 下设置 "
-              "allow_active_content: true（见 docs/security.md）")
+              "allow_active_content: true（网站上的任何脚本都会以本站名义在访客浏览器中运行，只在确有必要、内容可信时设置）")
 ACTIVE_FILE_FIX = ("删去其中的脚本和事件属性后再放入网站：SVG、HTML 等文件在访客点开时以本站名义运行其中的脚本；"
                    "确需发布原件的，改为 PDF 或图片格式")
 UNCLOSED_FIX = "补上缺少的“>”、引号、“-->”或结束标签（如 </textarea>）"

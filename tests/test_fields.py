@@ -279,7 +279,7 @@ def test_an_invalid_choice(catalog):
 
 
 def test_a_missing_required_field(catalog):
-    assert words(catalog_problems(org(名称=None)), "名称") == "发布主体 szf · 名称: 缺少必填字段“名称”（修改方法：填写“名称”（见 docs/schema.md））"
+    assert words(catalog_problems(org(名称=None)), "名称") == "发布主体 szf · 名称: 缺少必填字段“名称”（修改方法：填写“名称”（见 编辑手册“从旧网站迁移”（content/bangzhu/qianyi.md）和 catalog/ 中各文件开头的说明））"
     assert words(document_problems(catalog, GOOD_FRONT.replace("主题分类: 科技、教育\n", "")), "主题分类").startswith(
         "主题分类: 缺少必填字段“主题分类”")
     assert words(document_problems(catalog, GOOD_FRONT + CONSULTATION.replace("征集单位: 测试市教育局\n", "")),

@@ -264,7 +264,7 @@ def test_other_kind_has_no_minimum_and_unknown_kinds_are_named():
     _, problems = run(consult(start="2026-11-01", end="2026-12-01", kind="规章草案"))
     assert [(p.field, p.message) for p in problems.items] == [
         ("征集类型", "取值“规章草案”无效，应为：重大行政决策 / 规章 / 涉企政策 / 行政规范性文件 / 其他，相近的有：规章")]
-    assert "docs/interaction.md" in problems.items[0].fix
+    assert "content/bangzhu/zhengji.md" in problems.items[0].fix and "docs/" not in problems.items[0].fix
 
 
 def test_minimum_periods_are_settings():

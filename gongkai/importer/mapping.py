@@ -42,7 +42,7 @@ class ImportMap:
         problems = Problems()
         if not isinstance(data, dict):
             problems.add(display, "对照表应为“栏目: {旧名称: 栏目id}”这样的映射", line=1,
-                         fix="参照 docs/import.md 的示例")
+                         fix="参照编辑手册“从旧网站迁移”（content/bangzhu/qianyi.md）中对照表的示例")
             problems.raise_if_errors()
         result = cls()
         allowed = {

@@ -29,11 +29,11 @@ INTERPRETATION_FIELDS = (
 )
 CHANNEL = Field("反馈方式", MAPPING, required=True, shape="邮箱、通讯地址、邮编、电话、联系人…", fix=CHANNEL_FIX)
 FEEDBACK_BLOCK = Field("反馈", MAPPING, shape="收到意见数、采纳、部分采纳、未采纳、未采纳理由、发布日期",
-                       fix="按 docs/interaction.md 的示例填写反馈块")
+                       fix="按编辑手册“意见征集和反馈”（content/bangzhu/zhengji.md）的示例填写反馈块")
 START, END = (Field(key, MOMENT, required=True, fix=WHEN_FIX) for key in ("征集开始", "征集截止"))
 ORGANIZER = Field("征集单位", required=True, default="", fix="写“征集单位: 示例市司法局”（组织征集的单位全称）")
 KIND = Field("征集类型", choices=CONSULTATION_KINDS, default="其他",
-             fix="按征求意见稿的性质选一个，各类型的最短征集期限见 docs/interaction.md")
+             fix="按征求意见稿的性质选一个，各类型的最短征集期限见编辑手册“意见征集和反馈”（content/bangzhu/zhengji.md）")
 SHORT_REASON = Field("期限说明", default="")
 DRAFTING_NOTE = Field("起草说明", default="", plain=False)  # Markdown, rendered with the site's extensions
 CONSULTATION_FIELDS = (START, END, ORGANIZER, CHANNEL, KIND, SHORT_REASON, DRAFTING_NOTE, FEEDBACK_BLOCK)
@@ -79,7 +79,7 @@ def reader(doc: Document, problems: Problems, display: Callable[[Document], str]
            lines: LineOf = line_of, zone: ZoneInfo | None = None) -> FieldReader:
     """The field reader of one document's extra keys; a missing key is named at the front matter's first line."""
     return FieldReader(doc.extra, problems, display(doc), lines=lambda key: lines(doc, key), zone=zone,
-                       line=min(doc.field_lines.values(), default=None), guide="docs/interaction.md")
+                       line=min(doc.field_lines.values(), default=None), guide="编辑手册“政策解读”“意见征集和反馈”（content/bangzhu/jiedu.md、zhengji.md）")
 
 
 def parse_interpretation(doc: Document, r: FieldReader) -> Interpretation:

@@ -15,7 +15,7 @@ from .formats import (APPLICANTS, FORMAT_2019, FORMAT_2021, FORMAT_TONGJIBIAO, F
                       OTHER_ONE_ROW, plain, tongjibiao_subtree)
 from .model import NOT_APPLICABLE, AnnualReport, SicNote
 
-GUIDE = "docs/reports.md"
+GUIDE = "编辑手册“年报和网站工作年度报表”（content/bangzhu/nianbao.md）"
 SIC_FIX = "写成“原文如此:”，下面每行“位置: 说明”，位置照抄构建提示中冒号前的部分，例如“四 · 行政复议: 原报告总计印为0”"
 COMMON = (
     Field("发布机构", ID, required=True, noun="发布主体", example="szf"),
@@ -32,7 +32,7 @@ SIC = Field("原文如此", MAPPING, shape="位置: 说明", fix=SIC_FIX)
 # The prose of a report is Markdown; a table is a mapping of rows, checked row by row below.
 PROSE = {key: Field(key, required=True, default="", plain=False, expected="一段 Markdown 文字",
                     fix=f"用 Markdown 填写，例如\n{key}: |\n  ……") for key in PROSE_SECTIONS + ("正文",)}
-TABLES = {key: Field(key, MAPPING, required=True, shape="每行写“行名: 数值”", fix="见 docs/reports.md 中该表的完整示例")
+TABLES = {key: Field(key, MAPPING, required=True, shape="每行写“行名: 数值”", fix="照 gongkai report-prefill 生成的草稿或上一年度的年报文件中该表的写法填写")
           for key in ("二", "三", "四", "统计表")}
 ABSENT = Field("未列", TEXTS, default=[],
                fix="列出原统计表没有的指标或指标组，例如 未列: [回应解读情况, 通过不同渠道和方式公开政府信息的情况]")
@@ -56,7 +56,7 @@ def load_report_text(text: str | bytes, display: str, problems: Problems, organi
         problems.items.extend(exc.problems)
         return None
     if top_mapping(problems, display, data, what="年报数据", shape="发布机构、年度、发布日期…",
-                   fix="参照 docs/reports.md 的示例填写") is None:
+                   fix=f"参照{GUIDE}和上一年度的年报文件填写") is None:
         return None
     return ReportLoader(display, problems, organizations).build(data)
 
@@ -290,7 +290,7 @@ class ReportLoader:
                 else:
                     hint = close_matches(path[-1] if path else "", [plain(r.label) for r in layout.rows])
                 self.err(f"不认识的行“{' · '.join(str(s) for s in shown)}”{hint}", line=line, field="三",
-                         fix="行名按国家格式填写，见 docs/reports.md 表三示例")
+                         fix="行名按国家格式逐字填写（与 gongkai report-prefill 生成的草稿中的行名相同）")
                 continue
             row = TABLE3[FORMAT_2019].row(key) if key == OTHER_ONE_ROW else layout.row(key)
             seen.add(key)

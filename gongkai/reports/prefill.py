@@ -63,7 +63,7 @@ def draft_yaml(org_id: str, org_name: str, year: int, figures: Figures) -> str:
     """A complete draft report file: 二 counted, everything else left for the editor, marked 草稿."""
     lines = [f"# {org_name}{year}年政府信息公开工作年度报告 —— 由 gongkai report-prefill 于 {dt.date.today()} 生成的草稿。",
              "# 第二部分“第二十条第（一）项”按网站已发布的文件统计，其余数字为 0，请逐项核对、补全；",
-             "# 核对完毕后删去“草稿: true”一行，年报才会发布。格式说明见 docs/reports.md。",
+             "# 核对完毕后删去“草稿: true”一行，年报才会发布。格式说明见编辑手册“年报和网站工作年度报表”。",
              "草稿: true", f"发布机构: {org_id}", f"年度: {year}",
              f"发布日期: {year + 1}-01-15   # 请改为实际发布日期（部门 1 月 31 日前，人民政府 3 月 31 日前）",
              "一: |", "  （待填写：总体情况。）", "二:"]

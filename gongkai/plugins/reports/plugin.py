@@ -97,7 +97,7 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
             report = load_report_text(file.content_bytes, display, problems, catalog.organizations)
             if report is None:
                 if len(problems.errors) == before:  # never drop a file silently
-                    problems.add(display, "年报数据未能读取", fix="参照 docs/reports.md 的示例填写")
+                    problems.add(display, "年报数据未能读取", fix="参照编辑手册“年报和网站工作年度报表”和上一年度的年报文件填写")
                 continue
             match = PATH_RE.match(file.src_uri[len(prefix):])
             if not match or match["org"] != report.org_id or int(match["year"]) != report.year:
