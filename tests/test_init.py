@@ -101,8 +101,10 @@ def test_the_template_manual_is_the_demo_manual():
     """The 编辑手册 init copies is content/bangzhu/ exactly (fix: cp -r content/bangzhu gongkai/sitekit/template/content/)."""
     template = ROOT / "gongkai" / "sitekit" / "template" / "content" / "bangzhu"
     cmp = filecmp.dircmp(ROOT / "content" / "bangzhu", template)
-    assert not cmp.left_only and not cmp.right_only and not cmp.diff_files
-    assert not any(cmp.subdirs[d].diff_files or cmp.subdirs[d].left_only for d in cmp.subdirs)
+    fix = "run: rm -r gongkai/sitekit/template/content/bangzhu && cp -r content/bangzhu gongkai/sitekit/template/content/"
+    assert not cmp.left_only and not cmp.right_only and not cmp.diff_files, fix
+    assert not any(cmp.subdirs[d].diff_files or cmp.subdirs[d].left_only or cmp.subdirs[d].right_only
+                   for d in cmp.subdirs), fix
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
@@ -114,6 +116,20 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     assert sorted(p.name for p in root.iterdir()) == ["notes.txt"]
     assert init.main([str(root), "--name", "临江县", "--force"]) == 0
     assert (root / "notes.txt").read_text(encoding="utf-8") == "mine" and (root / "mkdocs.yml").is_file()
+
+
+@pytest.mark.parametrize("args, name, gov", [
+    (["--name", "东湖区"], "东湖区人民政府门户网站", ("qzf", "东湖区人民政府", "区政府")),
+    (["--name", "青山", "--level", "县级市"], "青山市人民政府门户网站", ("szf", "青山市人民政府", "市政府")),
+    (["--name", "临江自治县"], "临江自治县人民政府门户网站", ("xzf", "临江自治县人民政府", "县政府")),
+])
+def test_the_level_names_the_site_and_its_government(tmp_path, args, name, gov):
+    root = tmp_path / "s"
+    assert init.main([str(root), *args]) == 0
+    catalog = load_catalog(root / "catalog")
+    assert catalog.site.name == name
+    first = next(iter(catalog.organizations.values()))
+    assert (first.id, first.name, first.short_name) == gov
 
 
 @pytest.mark.parametrize("args, message", [
