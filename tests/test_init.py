@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import filecmp
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,7 @@ import yaml
 
 from kit import DEMO_CLOCK, ROOT, build, gongkai_check, write_doc
 from gongkai.catalog import GUIDE_FIELDS, load_catalog
-from gongkai.checks.links import link_findings, scan_site, LinkReport, Link
+from gongkai.checks.links import Link, LinkReport, link_findings, scan_site
 from gongkai.model import PLACEHOLDER
 from gongkai.sitekit import init
 
@@ -261,3 +264,21 @@ def test_a_site_with_one_document_per_top_column_builds_strictly(tmp_path):
     assert not scan_site(site).broken
     feed = (site / "dingyue" / "quanzhan.xml").read_text(encoding="utf-8")
     assert feed.count("<entry>") == 5
+
+
+@pytest.mark.build
+def test_a_placeholder_code_stops_numbering_with_a_reason(tmp_path):
+    root = make(tmp_path)
+    new = subprocess.run([sys.executable, "-m", "gongkai.cli", "new", "xzf", "gfxwj", "关于测试的通知"], cwd=root,
+                         capture_output=True, text=True, env={**os.environ, **DEMO_CLOCK})
+    assert new.returncode != 0 and "机构代码还没有填写" in new.stderr, new.stderr
+    assert not (root / "content" / "wj").exists()
+    write_doc(root, "xzf/2026/a.md", """title: 临江县人民政府关于测试的通知
+栏目: [gfxwj]
+发布机构: xzf
+成文日期: 2026-11-20
+发布日期: 2026-11-20
+索引号: 待填写/2026-00001
+主题分类: 综合政务""")
+    result = build(root, env=DEMO_CLOCK)
+    assert result.returncode != 0 and "临江县人民政府的机构代码还没有填写，不能为其文件编索引号" in result.stderr
