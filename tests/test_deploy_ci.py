@@ -8,6 +8,7 @@ a folder standing for the county's server."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import shutil
@@ -85,7 +86,8 @@ class Runner:
     def run(self, script: str, env: dict | None = None) -> subprocess.CompletedProcess:
         """One shell step the way both CI systems run it: bash, stopping at the first failing command."""
         return subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=self.repo, capture_output=True,
-                              text=True, env={**self.env, **(env or {})}, timeout=300)
+                              text=True, env={**self.env, **(env or {})}, timeout=300,
+                              preexec_fn=lambda: os.umask(0o022))  # a runner's usual umask
 
     def calls(self, tool: str) -> list[str]:
         path = self.log / tool
@@ -178,9 +180,13 @@ def test_build_job_runs_green_on_a_fresh_runner_and_again(runner, system):
     assert_apt_updates_first(runner)
     assert "brotli" in runner.calls("apt-get")[-1]
     assert runner.calls("pip") == ["install -r requirements.txt PIP_INDEX_URL=unset PIP_NO_INDEX=unset"]
-    # The checks ran inside the one build (mkdocs.yml enables gongkai/checks): no second build for the report.
-    assert "发布前检查（截至 2026-11-30）：0 个错误" in result.stderr
-    assert not (runner.repo / "gongkai-check.json").exists()
+    # The checks ran inside the one build (mkdocs.yml enables gongkai/checks), which wrote the report as well:
+    # `gongkai check` (which prints its report on stdout) did not build the site a second time.
+    assert "INFO    -  发布前检查（截至 2026-11-30）：0 个错误" in result.stderr
+    assert result.stderr.count("Documentation built") == 1 and "发布前检查" not in result.stdout
+    report = json.loads((runner.repo / "gongkai-check.json").read_text(encoding="utf-8"))
+    assert "空白栏目" in json.dumps(report, ensure_ascii=False)  # the warning this site has
+    assert "空白栏目" in (runner.repo / "gongkai-check.html").read_text(encoding="utf-8")
     stat_modes = {stat.S_IMODE(p.stat().st_mode) for p in [out, *out.rglob("*")]}
     assert stat_modes == {0o755, 0o644}
 
