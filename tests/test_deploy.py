@@ -142,6 +142,17 @@ def test_debian_nginx_accepts_the_site_file(tmp_path, brotli, variant):
     assert "test is successful" in result.stderr
 
 
+def test_both_site_files_serve_the_site_alike():
+    """nginx-http.conf is nginx.conf's site part behind a proxy: only HSTS (sent when the proxy says https) differs."""
+    def site_part(name):
+        text = (DEPLOY / name).read_text(encoding="utf-8")
+        return text[text.index("    # CI 用 rsync 发布到这里"):]
+    https, http = site_part("nginx.conf"), site_part("nginx-http.conf")
+    assert http == https.replace('add_header Strict-Transport-Security "max-age=31536000" always;\n',
+                                 "add_header Strict-Transport-Security $gk_hsts always;  # 只在代理说明读者用的是 https 时发送\n")
+    assert http != https
+
+
 @contextlib.contextmanager
 def running_nginx(tmp: Path, site: Path, **options):
     """nginx serving ``site`` with a shipped site file; yields (http base URL, https base URL or None)."""
