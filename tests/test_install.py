@@ -89,11 +89,17 @@ def test_package_builds_as_a_wheel_with_templates_assets_and_deploy_files(wheel)
 
 @pytest.fixture(scope="module")
 def wheelhouse(wheel, tmp_path_factory) -> Path:
-    """`pip wheel -w wheels …` as docs/deploy/README.md says, once, with the index; plus setuptools, which pip needs
-    offline to build gongkai from its Git tag."""
-    house = tmp_path_factory.mktemp("wheelhouse") / "wheels"
-    result = pip("wheel", "-w", str(house), f"gongkai[checks] @ {wheel.as_uri()}", "setuptools>=64")
+    """Route 4 as docs/deploy/README.md gives it, once, with the package index: gongkai's wheel in wheels/ (route 2),
+    then `pip wheel -w wheels --find-links wheels -r requirements.txt`. Plus setuptools, which pip needs offline to
+    build gongkai from its Git tag (route 1 test)."""
+    tmp = tmp_path_factory.mktemp("wheelhouse")
+    house = tmp / "wheels"
+    house.mkdir()
+    shutil.copy(wheel, house)
+    (tmp / "requirements.txt").write_text(f"gongkai[checks]=={VERSION}\n", encoding="utf-8")
+    result = pip("wheel", "-w", "wheels", "--find-links", "wheels", "-r", "requirements.txt", cwd=tmp)
     skip_if_offline(result, "准备离线安装包（wheelhouse）")
+    skip_if_offline(pip("wheel", "-w", "wheels", "setuptools>=64", cwd=tmp), "取得 setuptools")
     return house
 
 
