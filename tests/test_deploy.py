@@ -1,5 +1,7 @@
-"""gongkai/deploy (documented in docs/deploy): the CI files parse and do every step; Debian's nginx accepts the site file and serves the demo with
-its headers, compression, caching and 404 page; the demo works in Chromium under that Content-Security-Policy."""
+"""gongkai/deploy (documented in docs/deploy): the CI files' structure (their steps are run in test_deploy_ci.py);
+Debian's nginx accepts both site files (HTTPS, and HTTP behind a TLS-terminating proxy) and serves the demo with its
+headers, compression, caching and 404 page, refuses sources, never reflects Host, trusts X-Forwarded-Proto only from
+the proxy; the demo works in Chromium under that Content-Security-Policy."""
 
 from __future__ import annotations
 
