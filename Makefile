@@ -49,13 +49,15 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-wqy-microhei; }
 
-# Debian's nginx with its brotli modules (and openssl for a test certificate), to check gongkai/deploy/nginx.conf (nginx -t) and serve the demo through it.
+# Debian's nginx with its brotli modules (and openssl for a test certificate), to check gongkai/deploy/nginx.conf (nginx -t) and serve the demo through it;
+# rsync and brotli, which the CI files' steps use when tests/test_deploy_ci.py runs them.
 nginx:
-	@{ test -x /usr/sbin/nginx && test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so && command -v openssl >/dev/null; } || { \
+	@{ test -x /usr/sbin/nginx && test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so && command -v openssl >/dev/null \
+	   && command -v rsync >/dev/null && command -v brotli >/dev/null; } || { \
 	  echo "Installing Debian's nginx and its brotli modules for the deploy tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q nginx \
-	    libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static openssl; }
+	    libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static openssl rsync brotli; }
 
 ## Build benchmark: every gongkai plugin against stock mkdocs-material and its search (see scripts/bench --help).
 bench: $(STAMP)

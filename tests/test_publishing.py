@@ -5,6 +5,8 @@ Each case is tried the way an editor on Windows or someone with commit access wo
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -196,3 +198,20 @@ def test_page_options_of_a_document_are_kept(tmp_path):
     assert 'md-sidebar--primary" data-md-component="sidebar" data-md-type="navigation" hidden' in wide
     assert 'data-md-type="navigation" hidden' not in plain
     assert "gk-meta" in wide  # still the document template with its metadata box
+
+
+# ---------------------------------------------------------------- the web server can read what is published
+
+
+@pytest.mark.parametrize("umask, folder, file", [(0o022, 0o755, 0o644), (0o002, 0o775, 0o664)])
+def test_site_is_written_with_the_process_umask(tmp_path, umask, folder, file):
+    """nginx runs as another user: a 0700 site/ (the staging folder's mode) answers 403 to every page."""
+    root = copy_mini(tmp_path)
+    old = os.umask(umask)  # the build subprocess inherits it
+    try:
+        assert build(root).returncode == 0
+    finally:
+        os.umask(old)
+    site = root / "site"
+    modes = {(p.is_dir(), stat.S_IMODE(p.stat().st_mode)) for p in [site, *site.rglob("*")]}
+    assert modes == {(True, folder), (False, file)}, sorted(modes)

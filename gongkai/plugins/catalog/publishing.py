@@ -125,6 +125,13 @@ class SourceGuard:
                     self.problems.add(rel, "构建结果中出现了 Markdown 源文件", fix="检查该文件的来源：网站不应原样发布源文件")
 
 
+def _umask() -> int:
+    """The process umask (it can only be read by setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 class StagedOutput:
     """Builds into a staging folder beside ``site_dir`` and moves it into place only on success.
 
@@ -137,6 +144,10 @@ class StagedOutput:
         self.target = Path(config.site_dir).absolute()
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-building-", dir=self.target.parent))
+        # mkdtemp makes the folder 0700, which would become site_dir itself: the web server (another user) would
+        # answer 403 to every page. Give it the mode any folder of this process gets (0755 under umask 022);
+        # files and subfolders are created with the umask already.
+        os.chmod(self.staging, 0o777 & ~_umask())
         config.site_dir = str(self.staging)
 
     def commit(self) -> None:

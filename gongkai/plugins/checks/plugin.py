@@ -223,10 +223,14 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
     def _write_reports(self, config) -> None:
         root = Path(config.config_file_path).parent
-        if self.config.report_json:
-            output.write(root / self.config.report_json, output.to_json(self.all_findings, self.as_of, self.external))
-        if self.config.report_html:
-            output.write(root / self.config.report_html, output.to_html(self.all_findings, self.as_of, self.external))
+        # CI asks for the reports through the environment, so that a site's mkdocs.yml need not name them and the
+        # report comes from the one build that publishes (gongkai/deploy).
+        json_path = self.config.report_json or os.environ.get("GONGKAI_CHECK_JSON")
+        html_path = self.config.report_html or os.environ.get("GONGKAI_CHECK_HTML")
+        if json_path:
+            output.write(root / json_path, output.to_json(self.all_findings, self.as_of, self.external))
+        if html_path:
+            output.write(root / html_path, output.to_html(self.all_findings, self.as_of, self.external))
         if self.config.report_todo:
             output.write(root / self.config.report_todo, output.to_todo(self.all_findings, self.as_of, self.config.live))
 
