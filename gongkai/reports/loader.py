@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from .. import yamlutil
+from .. import deprecations, yamlutil
 from ..errors import InputError, Problems, close_matches
 from ..fields import (BOOL, COUNT, DATE, ID, INT, MAPPING, MAX_NUMBER, TEXTS, Field, FieldReader, describe, keys,
                       top_mapping, whole_number)
@@ -382,6 +382,11 @@ class ReportLoader:
             by_key = {normalise(r.key): r for r in members}
             for key, figure in value.items():
                 row = by_key.get(normalise(key))
+                renamed = deprecations.TONGJIBIAO_ROWS.get(str(key).strip())
+                if row is None and renamed and group.key == deprecations.TONGJIBIAO_GROUP:
+                    row = by_key[normalise(renamed)]
+                    self.err(deprecations.tongjibiao_row(str(key).strip()), line=value.line_of(key),
+                             field=f"统计表 · {group.label}", fix=deprecations.fix(), severity="warning")
                 if row is None:
                     self.err(f"不认识的指标“{key}”{close_matches(str(key), [r.key for r in members])}",
                              line=value.line_of(key), field=f"统计表 · {group.label}",
@@ -402,6 +407,10 @@ class ReportLoader:
         """未列: rows (with the rows printed under them) that the report's published 统计表 did not carry."""
         ids: set[str] = set()
         for name in r.read(ABSENT):
+            if name.strip() in deprecations.TONGJIBIAO_ROWS:
+                self.err(deprecations.tongjibiao_row(name.strip()), line=r.line_of(ABSENT.key), field=ABSENT.key,
+                         fix=deprecations.fix(), severity="warning")
+                name = deprecations.TONGJIBIAO_ROWS[name.strip()]
             wanted = normalise(name.replace("·", " · ").split(" · ")[-1])
             group = normalise(name.split("·")[0]) if "·" in name else None
             rows = [row for row in TONGJIBIAO_ROWS if normalise(row.key) == wanted

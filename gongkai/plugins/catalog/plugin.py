@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from gongkai import templating
+from gongkai import deprecations, templating
 from gongkai.buildcache import BuildCache
 from gongkai.catalog import load_catalog
 from gongkai.clock import Clock
@@ -267,13 +267,17 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             return config
         self._mkdocs_config = config
         root = Path(config.config_file_path).parent
+        # The previous release's clock settings (gongkai/interaction today/timezone, $GONGKAI_TODAY …), with warnings.
+        as_of, tz_name, moved = deprecations.clock_settings(config, self.config.as_of, self.config.timezone,
+                                                             CatalogConfig.timezone.default)
+        self.problems.items.extend(moved)
         try:
-            zone = ZoneInfo(self.config.timezone)
+            zone = ZoneInfo(tz_name)
         except (ZoneInfoNotFoundError, ValueError):
-            raise PluginError(f"gongkai/catalog: timezone “{self.config.timezone}”不是有效的时区名，"
+            raise PluginError(f"gongkai/catalog: timezone “{tz_name}”不是有效的时区名，"
                               "例如 Asia/Shanghai") from None
         try:
-            self.clock = Clock.make(zone, self.config.as_of)
+            self.clock = Clock.make(zone, as_of)
         except ValueError as exc:
             raise PluginError(f"gongkai/catalog: as_of {exc}") from None
         try:
