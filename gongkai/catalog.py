@@ -14,8 +14,9 @@ from .model import (COLUMN_KINDS, ORG_KINDS, TOPICS, UPDATE_CLASSES, Catalog, Co
 SITE_FILE, ORGS_FILE, COLUMNS_FILE = "site.yml", "organizations.yml", "columns.yml"
 ORGS_PATH = "catalog/organizations.yml"  # named in fixes
 
-# Ids start with a letter, so that no id is ever a YAML number (栏目: [2024] would be read as 2024, not "2024").
-ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+# Ids are lowercase letters, digits and hyphens. One that starts with a digit (2024zt, 2024) stays allowed: 0.1.0
+# accepted it and an id is part of every published address (gongkai.fields reads 栏目: [2024] as the id "2024").
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 GUIDE = "docs/schema.md"
 
@@ -81,7 +82,7 @@ def _read_entry(problems, display, entry, line, what, fields, example):
     r.unknown_keys(keys(fields))
     entry_id = r.read(ID_FIELD)
     if entry_id and not ID_RE.match(entry_id):
-        r.error("id", f"“{entry_id}”不符合要求：以小写字母开头，只能用小写字母、数字和连字符", fix=example)
+        r.error("id", f"“{entry_id}”不符合要求：只能用小写字母、数字和连字符，且不以连字符开头", fix=example)
     return r, entry_id
 
 

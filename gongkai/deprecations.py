@@ -65,9 +65,9 @@ class MovedOption:
 
 # The build's one clock moved to the core (gongkai/catalog): as_of and timezone.
 MOVED_OPTIONS = (
-    MovedOption("gongkai/interaction", "today", "gongkai/catalog", "as_of", "按哪一天（时刻）构建"),
+    MovedOption("gongkai/interaction", "today", "gongkai/catalog", "as_of", "构建所按的日期"),
     MovedOption("gongkai/interaction", "timezone", "gongkai/catalog", "timezone", "时区"),
-    MovedOption("gongkai/checks", "as_of", "gongkai/catalog", "as_of", "按哪一天（时刻）检查"),
+    MovedOption("gongkai/checks", "as_of", "gongkai/catalog", "as_of", "检查所按的日期"),
 )
 
 # ---- environment variables --------------------------------------------------------------------------------------
@@ -103,6 +103,7 @@ def clock_settings(config, as_of, timezone: str, default_timezone: str) -> tuple
     gongkai/interaction's ``today`` and ``timezone``, gongkai/checks' ``as_of``, $GONGKAI_TODAY and
     $GONGKAI_CHECK_AS_OF. Each old one found is a warning naming the new one."""
     problems: list[Problem] = []
+    source = {"as_of": "gongkai/catalog 的 as_of", "timezone": "gongkai/catalog 的 timezone"}  # who set each
     config_file = config.get("config_file_path")
     display = Path(config_file).name if config_file else "mkdocs.yml"
     for moved in MOVED_OPTIONS:
@@ -117,10 +118,12 @@ def clock_settings(config, as_of, timezone: str, default_timezone: str) -> tuple
             as_of = value
         elif used:
             timezone = str(value)
-        effect = "本次仍按它构建" if used else f"已被 {moved.new} 取代，本次不起作用"
+        if used:
+            source[moved.new_option] = moved.old
+        effect = "本次仍按它构建" if used else f"本次以 {source[moved.new_option]} 为准，它不起作用"
         problems.append(Problem(
-            display, f"选项 {moved.old}（{moved.meaning}）已移到 {moved.new}：{effect}",
-            line=line_of_option(config_file, moved.plugin, moved.option), field=f"plugins · {moved.plugin}",
+            display, f"{moved.plugin} 的选项 {moved.option}（{moved.meaning}）已移到 {moved.new}：{effect}",
+            line=line_of_option(config_file, moved.plugin, moved.option), field=None,
             fix=fix(f"，或手工改为在 - {moved.new_plugin}: 下写 {moved.new_option}: {value}"), severity="warning"))
     new_env = os.environ.get("GONGKAI_AS_OF")
     for old, new in RENAMED_ENV.items():
@@ -129,10 +132,10 @@ def clock_settings(config, as_of, timezone: str, default_timezone: str) -> tuple
             continue
         used = as_of is None and not new_env
         if used:
-            as_of = value
-        effect = "本次仍按它构建" if used else "已被 as_of 设置或 $GONGKAI_AS_OF 取代，本次不起作用"
+            as_of, source["as_of"] = value, f"${old}"
+        effect = "本次仍按它构建" if used else f"本次以 {'$GONGKAI_AS_OF' if new_env else source['as_of']} 为准，它不起作用"
         problems.append(Problem(
             "环境变量", f"${old}={value} 已更名为 ${new}：{effect}", field=old,
-            fix=f"把 CI 配置或命令中的 {old} 改为 {new}（gongkai upgrade 会改写 .github/workflows、.gitlab-ci.yml "
-                f"和 Makefile 中的写法）；旧名 {REMOVED_IN} 之前仍可使用", severity="warning"))
+            fix=f"把 CI 配置或命令中的 {old} 改为 {new}：运行 gongkai upgrade 会改写 .github/workflows、.gitlab-ci.yml "
+                f"和 Makefile 中的写法；旧名 {REMOVED_IN} 之前仍可使用", severity="warning"))
     return as_of, timezone, problems

@@ -107,8 +107,9 @@ class Field:
         return f"{self.key}:{'' if self.example.startswith(chr(10)) else ' '}{self.example}"
 
     def accepts(self, value) -> bool:
-        """One scalar of a TEXT/TEXTS or ID/IDS field."""
-        return isinstance(value, str) if self.kind in (ID, IDS) else is_text(value)
+        """One scalar of a TEXT/TEXTS or ID/IDS field. An id YAML reads as a whole number (栏目: [2024]) is that id:
+        0.1.0 read it so, and gongkai.yamlutil keeps only plain decimals as numbers, so its text is as written."""
+        return is_text(value) and not isinstance(value, dt.date) if self.kind in (ID, IDS) else is_text(value)
 
     def blank(self, value) -> bool:
         """Absent: nothing, only spaces, or an empty list or mapping where one belongs."""
