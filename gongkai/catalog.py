@@ -158,7 +158,9 @@ def load_organizations(problems: Problems, data, display: str) -> dict[str, Orga
         org = Organization(id=org_id, source=f"{display}:{r.line}", **values)
         bad_code = org_code_problem(org.code) if org.code else None
         if bad_code:
-            r.error("机构代码", bad_code[0], fix=bad_code[1])
+            # A warning: 0.1.0 accepted any 机构代码, and the 索引号 already published with it must not change.
+            r.error("机构代码", bad_code[0], fix=f"{bad_code[1]}；已用它编发过索引号的不要改（索引号一经发布不得更改），"
+                    "可忽略本提示", severity="warning")
         if org_id in orgs:
             r.error("id", f"发布主体 id“{org_id}”重复，另见 {orgs[org_id].source}", fix="每个发布主体用不同的 id")
             continue
@@ -249,7 +251,7 @@ def load_catalog(directory: str | Path, display_root: str | Path | None = None) 
     orgs = load_organizations(problems, data[ORGS_FILE], display(ORGS_FILE))
     roots, columns = load_columns(problems, data[COLUMNS_FILE], display(COLUMNS_FILE), orgs)
     problems.raise_if_errors()
-    return Catalog(site=site, organizations=orgs, roots=roots, columns=columns)
+    return Catalog(site=site, organizations=orgs, roots=roots, columns=columns, warnings=problems.warnings)
 
 
 __all__ = ["load_catalog", "InputError"]

@@ -175,6 +175,7 @@ class Catalog:
     organizations: dict[str, Organization]
     roots: list[Column]
     columns: dict[str, Column]  # every column by id
+    warnings: list = field(default_factory=list)  # Problems of severity "warning" found while loading
 
     def walk(self) -> Iterator[Column]:
         for root in self.roots:

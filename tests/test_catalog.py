@@ -123,8 +123,11 @@ def test_org_code_is_checked_when_the_catalog_loads(catalog_dir):
     text = path.read_text(encoding="utf-8")
     line = next(n for n, l in enumerate(text.splitlines(), start=1) if '机构代码: "999100002"' in l)
     path.write_text(text.replace('机构代码: "999100002"', '机构代码: "99910002"'), encoding="utf-8")
+    # A warning, not an error: 0.1.0 accepted any 机构代码, and 索引号 published with it must not change.
+    [warning] = load_catalog(catalog_dir).warnings
     assert (f"organizations.yml:{line}: 发布主体 jyj · 机构代码: 机构代码“99910002”为 8 位：应为 9 位组织机构代码或 18 位"
-            "统一社会信用代码") in problems(catalog_dir)
+            "统一社会信用代码") in str(warning)
+    assert "已用它编发过索引号的不要改" in warning.fix
 
 
 def test_demo_catalog_cites_what_the_laws_say():

@@ -54,6 +54,9 @@ def test_a_previous_site_builds_says_what_to_run_and_builds_clean_after_upgrade(
     assert "5.不属于本行政机关公开数,统计数,件,17" in csv and "8.告知通过其他途径办理数,统计数,件,2" in csv
     # a column id that starts with a digit, accepted by 0.1.0, keeps its address
     assert (root / "site" / "xxgk" / "jyj" / "2024zt" / "index.html").is_file()
+    # a 机构代码 0.1.0 accepted keeps its published 索引号, with a warning that says not to change it
+    assert "机构代码“99910000-3”含有连字符或空格" in log and "已用它编发过索引号的不要改" in log
+    assert "99910000-3/2025-00001" in (root / "site" / "xxgk" / "dcjd" / "mulu" / "index.html").read_text("utf-8")
 
     monkeypatch.delenv("GONGKAI_TODAY", raising=False)
     untouched = snapshot(root)

@@ -282,6 +282,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             raise PluginError(f"gongkai/catalog: as_of {exc}") from None
         try:
             self.catalog = load_catalog(root / self.config.catalog_dir, display_root=root)
+            self.problems.items.extend(self.catalog.warnings)
         except InputError as exc:
             raise PluginError("主动公开基本目录有误：\n" + str(exc)) from None
         clashes = [c for c in self.catalog.columns if c in RESERVED_IDS] + \
