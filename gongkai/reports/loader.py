@@ -3,6 +3,7 @@ problem. Shape checks live here; the invariants between figures are in ``validat
 
 from __future__ import annotations
 
+import difflib
 from decimal import Decimal, InvalidOperation
 
 from .. import deprecations, yamlutil
@@ -363,6 +364,7 @@ class ReportLoader:
             return
         groups = {normalise(r.key): r for r in TONGJIBIAO_ROWS if r.level == 0}
         seen = set()
+        unknown: dict[str, list[str]] = {}  # group → row names not recognised, for the missing rows' fixes
         for gkey, value in section.items():
             group = groups.get(normalise(gkey))
             gline = section.line_of(gkey)
@@ -388,6 +390,7 @@ class ReportLoader:
                     self.err(deprecations.tongjibiao_row(str(key).strip()), line=value.line_of(key),
                              field=f"统计表 · {group.label}", fix=deprecations.fix(), severity="warning")
                 if row is None:
+                    unknown.setdefault(group.key, []).append(str(key))
                     self.err(f"不认识的指标“{key}”{close_matches(str(key), [r.key for r in members])}",
                              line=value.line_of(key), field=f"统计表 · {group.label}",
                              fix=f"该组的指标为：{'、'.join(r.key for r in members)}")
@@ -400,8 +403,17 @@ class ReportLoader:
                 self._tongjibiao_value(report, row, figure, value.line_of(key))
         for row in TONGJIBIAO_ROWS:
             if not row.heading and row.id not in seen and row.id not in report.absent:
-                self.err(f"缺少指标“{row.label}”", line=section.line, field="统计表",
-                         fix=f"在“{row.group}”下补上“{row.key}: 0”等数值；原统计表没有这一行的，把“{row.key}”写进“未列”")
+                self.err(f"缺少指标“{row.label}”", line=section.line, field="统计表", fix=self._missing_fix(row, unknown))
+
+    @staticmethod
+    def _missing_fix(row, unknown: dict[str, list[str]]) -> str:
+        """A row written under another name is renamed, never listed in 未列: that would print "—" for the figure
+        the published 统计表 carries."""
+        close = difflib.get_close_matches(row.key, unknown.get(row.group, []), n=1, cutoff=0.5)
+        if close:
+            return f"“{row.group}”下的“{close[0]}”若就是这一行，把它改为“{row.key}”，数字照原统计表填写"
+        return (f"照原统计表在“{row.group}”下补上“{row.key}: 数字”（该行印为 0 的写 0）；原统计表确实没有这一行的，"
+                f"才把“{row.key}”写进“未列”（页面显示“—”）")
 
     def absent(self, r: FieldReader) -> set[str]:
         """未列: rows (with the rows printed under them) that the report's published 统计表 did not carry."""
