@@ -175,3 +175,28 @@ def test_the_manual_example_is_a_valid_data_file():
     problems = Problems()
     report = load_report(block, "content/bangzhu/nianbao.md", problems)
     assert problems.items == [] and report is not None and report.year == 2025
+
+
+def test_a_report_published_after_31_january_is_flagged():
+    """国办函〔2018〕12号: the 报表 is published by 31 January; one published later is late, not only a missing one."""
+    import datetime as dt
+
+    from gongkai.checks.sitereport import check_site_report
+
+    published = {2024: (dt.date(2025, 1, 31), "content/wzbb/2024.yml", 5),
+                 2025: (dt.date(2026, 2, 10), "content/wzbb/2025.yml", 5)}
+    [late] = check_site_report({2024, 2025}, dt.date(2026, 6, 1), "01-31", "content/wzbb/{year}.yml", published)
+    assert (late.file, late.line, late.field, late.severity) == ("content/wzbb/2025.yml", 5, "发布日期", "warning")
+    assert late.message.startswith("2025 年度政府网站工作年度报表的发布日期 2026-02-10 晚于 2026-01-31")
+    assert late.message.endswith("逾期 10 天")
+
+
+@pytest.mark.build
+def test_gongkai_check_names_a_late_report_with_its_line(tmp_path):
+    root = copy_mini(tmp_path)
+    with_plugins(root)
+    path = write_data(root, "2025.yml", DEMO_DATA.read_text(encoding="utf-8").replace("发布日期: 2026-01-20",
+                                                                                       "发布日期: 2026-02-05"))
+    [late] = [f for f in check_json(root, "2026-03-01") if f.get("check") == "baobiao"]
+    line = path.read_text(encoding="utf-8").splitlines().index("发布日期: 2026-02-05") + 1
+    assert (late["file"], late["line"]) == ("content/wzbb/2025.yml", line) and "逾期 5 天" in late["message"]

@@ -82,4 +82,4 @@ def load_report(text: str, display: str, problems: Problems) -> WebsiteReport | 
         top.error("发布日期", f"发布日期 {published} 不在报表年度 {year} 或次年", f"报表应在 {year + 1} 年 1 月 31 日前发布")
         return None
     return WebsiteReport(year=year, published=published, source=display, data=values, signatures=signatures,
-                         filled=filled)
+                         filled=filled, published_line=top.line_of(PUBLISHED.key))

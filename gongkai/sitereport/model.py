@@ -111,6 +111,7 @@ class WebsiteReport:
     data: dict  # the data file's values by key path
     signatures: dict[str, str] = field(default_factory=dict)
     filled: dt.date | None = None  # 填报日期
+    published_line: int | None = None  # line of 发布日期 in the data file, for the late-publication finding
     items: list[Item] = field(default_factory=list)  # set once the site's figures are known
     url: str = ""
 

@@ -140,7 +140,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         sitereport = config.plugins.get("gongkai/sitereport")
         if self._on("baobiao") and sitereport is not None and sitereport.config.enabled:
             data_file = display(docs_dir / sitereport.config.data_dir.strip("/") / "{year}.yml")
-            found += check_site_report(sitereport.years, self.as_of, sitereport.config.deadline, data_file)
+            published = {y: (r.published, r.source, r.published_line) for y, r in sitereport.reports.items()}
+            found += check_site_report(sitereport.years, self.as_of, sitereport.config.deadline, data_file, published)
         self.findings = found
         return files
 
