@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import yamlutil
 from .errors import InputError, Problems
-from .fields import ID, LIST, MAPPING, TEXTS, Field, FieldReader, keys, top_mapping
+from .fields import BOOL, ID, LIST, MAPPING, TEXTS, Field, FieldReader, keys, top_mapping
 from .model import (COLUMN_KINDS, ORG_KINDS, TOPICS, UPDATE_CLASSES, Catalog, Column, DisclosureItem, Guide,
                     Organization, Site)
 
@@ -43,6 +43,8 @@ ORG_FIELDS = (
     Field("机构代码", required=True, default="", attr="code"),
     Field("上级", ID, noun="发布主体", attr="parent_id"),
     Field("简称", attr="short_name"),
+    Field("规章制定权", BOOL, attr="rule_making", example="false",
+          fix="人民政府才填：设区的市、自治州以上的人民政府有规章制定权（可不填），县级人民政府（含县级市）写 false"),
     GUIDE_FIELD,
 )
 ITEMS = Field("公开事项", LIST, noun="公开事项", shape="一级事项、公开内容（要素）…")
@@ -161,6 +163,9 @@ def load_organizations(problems: Problems, data, display: str) -> dict[str, Orga
             # A warning: 0.1.0 accepted any 机构代码, and the 索引号 already published with it must not change.
             r.error("机构代码", bad_code[0], fix=f"{bad_code[1]}；已用它编发过索引号的不要改（索引号一经发布不得更改），"
                     "可忽略本提示", severity="warning")
+        if org.rule_making and org.kind != "人民政府":
+            r.error("规章制定权", f"{org.kind}没有规章制定权：地方政府规章只由设区的市、自治州以上的人民政府制定"
+                    "（《中华人民共和国立法法》第九十三条）", fix="删去这一行")
         if org_id in orgs:
             r.error("id", f"发布主体 id“{org_id}”重复，另见 {orgs[org_id].source}", fix="每个发布主体用不同的 id")
             continue

@@ -122,6 +122,7 @@ class Consultation:
     organizer: str  # 征集单位
     channel: Channel  # 反馈方式
     kind: str = "其他"  # 征集类型
+    kind_written: bool = True  # False when 征集类型 was left out (read as 其他, but its period is still checked)
     short_reason: str = ""  # 期限说明: why the period is shorter than the kind's minimum
     drafting_note: str = ""  # 起草说明
     feedback: Feedback | None = None
