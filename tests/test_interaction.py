@@ -428,3 +428,30 @@ def test_a_period_in_a_year_the_holiday_calendar_does_not_cover_says_so():
     _, problems = run(consult(start=start.isoformat(), end=end.isoformat(), kind="行政规范性文件"))
     [problem] = problems.items
     assert f"（{year} 年节假日安排未收录，按周一至周五计算）" in problem.message
+
+
+@pytest.mark.parametrize("written, form", [("专家解读", "专家解读"), ("图文", "图文"), ("图文解读", "图文"),
+                                           ("媒体解读", "媒体解读"), ("在线访谈", "在线访谈"), ("音频", "音频"),
+                                           ("H5", "H5"), ("h5", "H5")])
+def test_interpretation_forms_sites_publish_are_accepted(written, form):
+    a = make("2025/a")
+    result, problems = run(a, make("2025/jd", columns=("zcjd",), 原文=a.index_number, 解读形式=written))
+    assert problems.items == [] and result.interpretations[0].form == form
+
+
+def test_products_of_the_site_report_are_pictures_sound_and_moving_images():
+    from gongkai.interaction.model import INTERPRETATION_FORMS, PRODUCT_FORMS
+
+    assert set(PRODUCT_FORMS) == {"图解", "视频", "音频", "动漫", "H5"} <= set(INTERPRETATION_FORMS)
+    assert not {"文字", "图文", "问答", "发布会", "专家解读", "媒体解读"} & set(PRODUCT_FORMS)
+
+
+def test_an_interpretation_published_before_its_original_is_a_warning():
+    original = make("2025/gf", published=D(2025, 9, 26), kind="行政规范性文件")
+    early = make("2025/jd", columns=("zcjd",), published=D(2025, 9, 20), 原文=original.index_number)
+    _, problems = run(original, early)
+    [problem] = problems.items
+    assert (problem.severity, problem.field) == ("warning", "原文")
+    assert problem.message == "解读（2025-09-20）早于原文《文件2025/gf》（wj/szf/2025/gf.md，2025-09-26）6 天发布"
+    same_day = make("2025/jd2", columns=("zcjd",), published=D(2025, 9, 26), 原文=original.index_number)
+    assert run(original, same_day)[1].items == []

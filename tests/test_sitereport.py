@@ -53,8 +53,10 @@ def test_demo_2025_counts_match_the_demo_content(demo_2025):
     assert specials > 0
 
     interpretations = [d for d in year if "原文" in d.extra]
-    texts = [d for d in interpretations if d.extra.get("解读形式", "文字") == "文字"]
-    products = len(interpretations) - len(texts)
+    # 解读产品: pictures, sound, moving images; 问答 and 发布会 are text (their 文字实录), so 解读材料
+    products = sum(d.extra.get("解读形式") in ("图解", "视频", "音频", "动漫", "H5") for d in interpretations)
+    texts = [d for d in interpretations if d.extra.get("解读形式") not in ("图解", "视频", "音频", "动漫", "H5")]
+    assert any(d.extra.get("解读形式") in ("问答", "发布会") for d in texts)
     assert demo_2025["解读回应//解读材料数量"] == str(len(texts)) and texts
     assert demo_2025["解读回应//解读产品数量"] == str(products)
     assert demo_2025["解读回应//媒体评论文章数量"] == "6"  # from the data file

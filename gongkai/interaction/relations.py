@@ -217,6 +217,12 @@ def collect(documents: Iterable[Document], settings: Settings, problems: Problem
 
 
 def _check_lag(r: FieldReader, interp: Interpretation, original: Document, settings: Settings, display) -> None:
+    if interp.published < original.published:
+        # A 解读 explains a published 原文; one dated earlier is a wrong date or a 原文 not yet public.
+        r.error("原文", f"解读（{interp.published}）早于原文《{original.title}》（{display(original)}，{original.published}）"
+                       f"{(original.published - interp.published).days} 天发布",
+                "核对两者的发布日期：解读应与原文同时或之后发布；原文尚未公开的，先发布原文", severity="warning")
+        return
     lag = workdays.workdays_between(original.published, interp.published)
     if lag > settings.lag_workdays:
         note = "" if workdays.covered(interp.published) else "（该年节假日安排未收录，按周一至周五计算）"
