@@ -319,3 +319,17 @@ def test_an_id_yaml_reads_as_a_number_is_that_id_as_in_0_1_0():
     # 0.1.0 accepted ids that start with a digit (they are in published addresses) and read 栏目: [2024] as "2024".
     assert read("k: [a, 2024]", Field("k", IDS, noun="栏目")) == (["a", "2024"], [])
     assert read("k: 2024", Field("k", ID, noun="发布主体")) == ("2024", [])
+
+
+@pytest.mark.parametrize("written, message, fix", [
+    ("测试市教育局", "“测试市教育局”不是发布主体 id：这是名称，这里应填 id", "改为 jyj"),
+    ("教育局", "“教育局”不是发布主体 id：这是名称，这里应填 id", "改为 jyj"),  # its 简称
+    ("JYJ", "“JYJ”不是发布主体 id：id 只用小写字母", "改为 jyj"),
+    ("东城街道办事处", "“东城街道办事处”不是发布主体 id：看起来是“测试市东城街道办事处”的名称或简称，这里应填 id", "改为 dcjd"),
+])
+def test_a_publisher_written_as_its_name_gets_its_id_suggested(written, message, fix):
+    loader = DocumentLoader(load_catalog(MINI / "catalog"), Problems())
+    front = GOOD_FRONT.replace("发布机构: jyj", f"发布机构: {written}")
+    assert loader.load(f"---\n{front}---\n\n正文。\n", "wj/jyj/2025/x.md", "content/wj/jyj/2025/x.md") is None
+    [problem] = [p for p in loader.problems.items if p.field == "发布机构"]
+    assert (problem.message, problem.fix) == (message, fix)
