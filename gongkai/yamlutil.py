@@ -53,7 +53,20 @@ SYNTAX_HINTS = (
     ("found character that cannot start any token", "该位置的字符不能作为值的开头",
      "以 @、`、%、| 或 > 开头的文字请用引号括起来"),
     ("found undefined tag handle", "不支持 YAML 标签（! 开头的写法）", "删去“!…”；需要文字时用引号括起来"),
+    ("did not find expected node content", "这里缺少值，或值以 }、]、, 等符号开头",
+     "检查该行的括号和逗号；值本身以这些符号开头时把整个值用引号括起来"),
+    ("did not find expected alphabetic or numeric character", "“&”或“*”后面缺少名称",
+     "文字以 & 或 * 开头时，把整个值用引号括起来"),
+    ("block sequence entries are not allowed", "这里不能开始“- ”列表",
+     "列表另起一行写在“字段:”下面，并比字段多缩进两格；值本身以“-”开头时用引号括起来"),
+    ("expected a comment or a line break", "值后面多了内容", "引号括起的值后面不能再写文字：把整行的值放进一对引号里"),
+    ("mapping keys are not allowed", "这里不能出现“? ”", "“?”开头的文字用引号括起来"),
+    ("expected <document start>", "这里不能开始新的内容", "检查上一行的缩进和冒号；一个文件只写一组“字段: 值”"),
+    ("found unexpected ':'", "冒号的位置不对", "“字段: 值”中冒号后加一个空格；文字中含冒号时把整个值用引号括起来"),
+    ("unacceptable character", "含有不能出现在 YAML 中的字符", "删除该行中不可见或特殊的字符（可重新输入该行）"),
 )
+# Whatever libyaml says that the table above does not know: still a Chinese message, the original in parentheses.
+SYNTAX_FALLBACK = ("该行的写法不符合 YAML 规则", "检查该行及上一行的缩进（只用空格）、冒号后的空格，以及引号和括号是否成对")
 
 
 class Mapping(dict):
@@ -227,7 +240,7 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, file: str, line_offset: int)
             message, hint = f"YAML 语法错误：{chinese}（{problem}）", fix
             break
     else:
-        message, hint = f"YAML 语法错误：{problem}", "检查该行的缩进、冒号后的空格和引号是否成对"
+        message, hint = f"YAML 语法错误：{SYNTAX_FALLBACK[0]}（{problem}）", SYNTAX_FALLBACK[1]
     return Problem(file, message, line=mark.line + 1 + line_offset if mark else None, fix=hint)
 
 

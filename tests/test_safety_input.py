@@ -570,3 +570,16 @@ def test_an_alias_within_the_budget_is_its_value_as_in_0_1_0():
     """0.1.0 read 指南: *guide (one 指南 shared by every 发布主体); the mini site of 0.1.0 did."""
     data = yamlutil.load("a: &g {电话: 1, 邮编: \"999001\"}\nb: *g\nc: [*g, *g]\n", "x.yml")
     assert data["b"] == data["c"][0] == {"电话": 1, "邮编": "999001"} and data.line_of("b") == 2
+
+
+@pytest.mark.parametrize("text", ["a: }\n", "a: *\n", "a: &\n", "a: -\n- b\n", "a: 'x' y\n", "a: [b, c]]\n",
+                                  "a: b\nc: d: e\n", "a:\n  b: 1\n c: 2\n", "- a\nb: c\n", "a: \"x\" y\n"])
+def test_yaml_syntax_errors_are_in_chinese(text):
+    """Every message starts in Chinese; libyaml's English is kept only in parentheses, for whoever searches it."""
+    with pytest.raises(InputError) as exc:
+        yamlutil.load(text, "x.yml")
+    [problem] = exc.value.problems
+    message = problem.message.split("（")[0]
+    assert re.search(r"[\u4e00-\u9fff]", message.replace("YAML 语法错误", "")), problem.message
+    assert not re.search(r"[A-Za-z]{3,}", message.replace("YAML", "")), problem.message
+    assert problem.fix and not re.search(r"[A-Za-z]{3,}", problem.fix)
