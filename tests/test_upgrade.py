@@ -153,3 +153,15 @@ def test_old_timezone_applies_only_when_the_core_keeps_the_default(tmp_path, mon
     config = fake_config(tmp_path, interaction={"timezone": "Asia/Urumqi", "today": None}, checks={"as_of": None})
     assert deprecations.clock_settings(config, None, "Asia/Shanghai", "Asia/Shanghai")[1] == "Asia/Urumqi"
     assert deprecations.clock_settings(config, None, "Asia/Hong_Kong", "Asia/Shanghai")[1] == "Asia/Hong_Kong"
+
+
+@pytest.mark.build
+def test_the_build_summary_counts_what_gongkai_check_counts(tmp_path):
+    """The build said “1 个警告” where `gongkai check` said 10: the core's input warnings are findings too."""
+    from kit import gongkai_check
+
+    root = copy_site(tmp_path, PREVIOUS)
+    built = build(root, env=OLD_CI)
+    checked = gongkai_check(root, env=OLD_CI)
+    [summary] = [line.split("INFO    -  ", 1)[1] for line in built.stderr.splitlines() if "发布前检查（截至" in line]
+    assert summary == checked.stdout.splitlines()[0] == "发布前检查（截至 2026-11-30）：0 个错误，10 个警告，5 个提示"

@@ -233,7 +233,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         failing = errors + (warnings if self.config.fail_on_warnings else [])
         for f in warnings if not self.config.fail_on_warnings else []:
             log.info(f"警告：{f}")
-        log.info(f"发布前检查（截至 {self.as_of}）：{len(errors)} 个错误，{len(warnings)} 个警告，{len(infos)} 个提示")
+        # The same count as `gongkai check`: the core's input problems (logged by the core) are findings too.
+        log.info(output.console(self.all_findings, self.as_of).splitlines()[0])
         if not failing or not self.raise_on_errors:
             return
         what = "错误" if not warnings or not self.config.fail_on_warnings else "错误和警告"
