@@ -4,6 +4,7 @@ it to the current names: tests/fixtures/previous-site uses every name 0.2.0 rena
 from __future__ import annotations
 
 import contextlib
+import re
 import io
 from pathlib import Path
 from types import SimpleNamespace
@@ -165,3 +166,20 @@ def test_the_build_summary_counts_what_gongkai_check_counts(tmp_path):
     checked = gongkai_check(root, env=OLD_CI)
     [summary] = [line.split("INFO    -  ", 1)[1] for line in built.stderr.splitlines() if "发布前检查（截至" in line]
     assert summary == checked.stdout.splitlines()[0] == "发布前检查（截至 2026-11-30）：0 个错误，10 个警告，5 个提示"
+
+
+@pytest.mark.build
+def test_a_relative_config_path_names_files_that_exist(tmp_path):
+    """`mkdocs build -f mkdocs.yml` (as CI runs it): report messages named reports/szf/2018.yml, which does not
+    exist; every message names files relative to the folder of mkdocs.yml."""
+    import os
+    import subprocess
+    import sys
+
+    root = copy_site(tmp_path, PREVIOUS)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml", "-d", "out"], cwd=root,
+                            capture_output=True, text=True, env={**os.environ, **OLD_CI, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    named = set(re.findall(r"([\w./-]+\.yml):\d+", result.stderr))
+    assert "content/reports/szf/2018.yml" in named and "catalog/organizations.yml" in named
+    assert all((root / path).is_file() for path in named), named

@@ -30,7 +30,7 @@ from ...checks.links import LinkChecker, check_external, link_findings
 from ...checks.pii import scan_file
 from ...checks.reports import check_annual_reports
 from ...checks.sitereport import check_site_report
-from ...sources import RealPaths
+from ...sources import RealPaths, site_root
 from ..catalog.plugin import active_core
 from .config import ChecksConfig
 
@@ -72,7 +72,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         if self.core is None:
             return files
         catalog, documents = self.core.catalog, list(self.core.documents)
-        root = Path(config.config_file_path).parent
+        root = site_root(config)
         docs_dir = Path(config.docs_dir)
         found: list[Finding] = []
         self.input_problems = [Finding(p.file, p.message, p.line, p.field, p.fix, p.severity, check="input")
@@ -218,7 +218,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         return self.input_problems + self.findings
 
     def _write_reports(self, config) -> None:
-        root = Path(config.config_file_path).parent
+        root = site_root(config)
         if self.config.report_json:
             output.write(root / self.config.report_json, output.to_json(self.all_findings, self.as_of, self.external))
         if self.config.report_html:
