@@ -41,6 +41,15 @@ def tongjibiao_row(old: str) -> str:
             "数字照常发布")
 
 
+# ---- 政府网站工作年度报表 data (wzbb/<年度>.yml): a key named as the published form names it --------------------
+
+SITEREPORT_KEYS = {("安全防护", "是否明确网站安全责任人"): ("安全防护", "是否明确网站安全负责人")}
+
+
+def sitereport_key(old: tuple[str, str]) -> str:
+    return f"“{old[1]}”已更名为“{SITEREPORT_KEYS[old][1]}”（与国家报表所印一致），本次仍按新名称读取"
+
+
 # ---- plugin options in mkdocs.yml -------------------------------------------------------------------------------
 
 

@@ -175,6 +175,28 @@ def upgrade_report(text: str, display: str) -> tuple[str, list[str]]:
     return "".join(lines), done
 
 
+def upgrade_site_report(text: str, display: str) -> tuple[str, list[str]]:
+    """政府网站工作年度报表 data with its renamed keys (gongkai.deprecations.SITEREPORT_KEYS)."""
+    try:
+        data = yamlutil.load(text, display)
+    except InputError:
+        return text, []
+    if not isinstance(data, yamlutil.Mapping):
+        return text, []
+    lines = text.splitlines(keepends=True)
+    done = []
+    for (block_key, old), (_, new) in deprecations.SITEREPORT_KEYS.items():
+        block = data.get(block_key)
+        if not isinstance(block, yamlutil.Mapping) or old not in block or new in block:
+            continue
+        i = block.line_of(old) - 1
+        replaced = re.sub(rf"^(\s*)([\"']?){re.escape(old)}\2(\s*:)", rf"\g<1>\g<2>{new}\g<2>\g<3>", lines[i], count=1)
+        if replaced != lines[i]:
+            lines[i] = replaced
+            done.append(f"{block_key} · {old} → {new}")
+    return "".join(lines), done
+
+
 # ---- the site --------------------------------------------------------------------------------------------------
 
 
@@ -219,9 +241,13 @@ def plan(root: Path, config_file: str = "mkdocs.yml") -> list[Change]:
                 or SKIP_DIRS.intersection(path.relative_to(root).parts):
             continue
         text = _read(path)
-        if text is None or "统计表" not in text:
+        if text is None:
             continue
-        after, what = upgrade_report(text, path.relative_to(root).as_posix())
+        display = path.relative_to(root).as_posix()
+        after, what = upgrade_report(text, display) if "统计表" in text else (text, [])
+        if any(old in after for (_, old) in deprecations.SITEREPORT_KEYS):
+            after, more = upgrade_site_report(after, display)
+            what += more
         if what:
             changes.append(Change(path, text, after, what))
     ci = [root / name for name in CI_FILES] + [p for pattern in CI_GLOBS for p in sorted(root.glob(pattern))]

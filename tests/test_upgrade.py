@@ -183,3 +183,11 @@ def test_a_relative_config_path_names_files_that_exist(tmp_path):
     named = set(re.findall(r"([\w./-]+\.yml):\d+", result.stderr))
     assert "content/reports/szf/2018.yml" in named and "catalog/organizations.yml" in named
     assert all((root / path).is_file() for path in named), named
+
+
+def test_upgrade_renames_the_site_report_key_as_the_form_prints_it():
+    text = "年度: 2025\n安全防护:\n  安全检测评估次数: 4\n  是否明确网站安全责任人: 是   # 填报人核对\n"
+    after, done = upgrade.upgrade_site_report(text, "content/wzbb/2025.yml")
+    assert after == "年度: 2025\n安全防护:\n  安全检测评估次数: 4\n  是否明确网站安全负责人: 是   # 填报人核对\n"
+    assert done == ["安全防护 · 是否明确网站安全责任人 → 是否明确网站安全负责人"]
+    assert upgrade.upgrade_site_report(after, "x.yml") == (after, [])
