@@ -277,6 +277,8 @@ def consultation_draft(site: EditorSite, args, day: dt.date) -> Draft:
     topic, note = choose_topic(site, args.topic, column, org)
     draft = Draft(org, column, _title(args.title), day, topic, kind_fields=fields, body=body_for("意见征集"))
     draft.notes.append(f"征集期限：{day} 至 {end}" + (f"（{kind}最短{minimum}，开始当日不计）" if minimum else ""))
+    if minimum is not None and minimum.workdays and not workdays.covered(end):
+        draft.notes.append(f"{end.year} 年的节假日安排未收录，工作日按周一至周五计算，截止日期请按国务院公布的放假安排核对")
     if note:
         draft.notes.append(f"主题分类：{topic}（{note}）")
     return draft
