@@ -168,7 +168,7 @@ def upgrade_report(text: str, display: str) -> tuple[str, list[str]]:
             end += 1
         for i in range(start, end):
             for old, new in deprecations.TONGJIBIAO_ROWS.items():
-                replaced = re.sub(rf"(?<=[\[,\s\"']){re.escape(old)}(?=[\"']?\s*(?:[,\]#]|$))", new, lines[i])
+                replaced = re.sub(rf"(?<=[\[,\s\"'·]){re.escape(old)}(?=[\"']?\s*(?:[,\]#]|$))", new, lines[i])
                 if replaced != lines[i]:
                     lines[i] = replaced
                     done.append(f"未列 · {old} → {new}")

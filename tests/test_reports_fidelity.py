@@ -420,3 +420,13 @@ def test_the_repository_stands_alone():
                 assert outside not in text and "/work/" + "shared" not in text, path
     linked = re.findall(r"\]\(([\w.-]+\.md)\)", "".join(p.read_text(encoding="utf-8") for p in (root / "docs").glob("*.md")))
     assert linked and all((root / "docs" / name).is_file() for name in linked)
+
+
+def test_an_old_row_name_in_absent_is_read_with_a_warning():
+    text = replace(TONGJIBIAO, "    申请信息不存在数: 0\n", "")
+    text = text.replace("统计表:\n", "未列: [依申请公开情况·申请信息不存在]\n统计表:\n", 1)
+    report, problems = load(text, kind="人民政府")
+    [warning] = problems.items
+    assert warning.severity == "warning" and warning.field == "未列"
+    assert warning.message.startswith("指标名“申请信息不存在”已更名为“申请信息不存在数”")
+    assert any("申请信息不存在数" in row_id for row_id in report.absent)

@@ -122,6 +122,8 @@ def test_upgrade_renames_old_rows_in_untouched_lines_and_in_the_absent_list():
                      "未列: [申请信息不存在数, 回应解读情况]   # 原表没有\n"
                      "统计表:\n  依申请公开情况:\n    不属于本行政机关公开数: 17   # 原表第5行\n    \"告知作出更改补充数\": 4\n")
     assert len(done) == 3 and upgrade.upgrade_report(after, "r.yml") == (after, [])
+    block = "发布机构: szf\n未列:\n  - 依申请公开情况·告知作出更改补充\n  - 回应解读情况\n统计表: {}\n"
+    assert upgrade.upgrade_report(block, "r.yml")[0] == block.replace("告知作出更改补充", "告知作出更改补充数")
 
 
 def fake_config(tmp_path, interaction=None, checks=None):

@@ -419,10 +419,11 @@ class ReportLoader:
         """未列: rows (with the rows printed under them) that the report's published 统计表 did not carry."""
         ids: set[str] = set()
         for name in r.read(ABSENT):
-            if name.strip() in deprecations.TONGJIBIAO_ROWS:
-                self.err(deprecations.tongjibiao_row(name.strip()), line=r.line_of(ABSENT.key), field=ABSENT.key,
+            last = name.split("·")[-1].strip()  # “指标组·指标” or the row alone
+            if last in deprecations.TONGJIBIAO_ROWS:
+                self.err(deprecations.tongjibiao_row(last), line=r.line_of(ABSENT.key), field=ABSENT.key,
                          fix=deprecations.fix(), severity="warning")
-                name = deprecations.TONGJIBIAO_ROWS[name.strip()]
+                name = name[:name.rindex(last)] + deprecations.TONGJIBIAO_ROWS[last]
             wanted = normalise(name.replace("·", " · ").split(" · ")[-1])
             group = normalise(name.split("·")[0]) if "·" in name else None
             rows = [row for row in TONGJIBIAO_ROWS if normalise(row.key) == wanted
