@@ -66,6 +66,7 @@ def test_a_previous_site_builds_says_what_to_run_and_builds_clean_after_upgrade(
     assert "-      today: 2026-11-30    # 0.1.0: the day the build is made for" in diff
     assert "+      as_of: 2026-11-30    # 0.1.0: the day the build is made for" in diff
     assert "+    不属于本行政机关公开数: 17" in diff and '+      GONGKAI_AS_OF: "2026-11-30"' in diff
+    assert "+      - run: GONGKAI_AS_OF=2026-11-30 gongkai check --json check.json" in diff
 
     code, _, err = run_upgrade(str(root))
     assert code == 0 and "已改写 3 个文件" in err
