@@ -56,8 +56,9 @@ def application_form(org: Organization) -> ApplicationForm:
         ("所需政府信息的名称、文号或者便于查询的其他特征性描述", []),
         ("所需政府信息的用途（选填）", []),
         ("获取信息的方式", ["纸质文本", "电子邮件", "光盘", "当场阅读、抄录"]),
-        ("获取信息的途径", ["邮寄", "电子邮件", "传真", "自行领取"]),
-        ("是否申请减免费用", ["申请（请附相关证明）", "不申请"])])
+        ("获取信息的途径", ["邮寄", "电子邮件", "传真", "自行领取"])])
+    # No “是否申请减免费用” row: the 2019 条例 (第四十二条) charges no fee for a request, so there is nothing to waive;
+    # only requests far beyond a reasonable number or frequency may bear a 信息处理费 (国办函〔2020〕109号).
     sign = FormBlock("申请人签名或者盖章", [("签名或者盖章", []), ("申请日期", [])], rowspan_title=False)
     notes = [
         "公民填写“公民”一栏，法人或者其他组织填写“法人或者其他组织”一栏，并附身份证明（身份证件或者营业执照等）复印件。",
@@ -65,6 +66,8 @@ def application_form(org: Organization) -> ApplicationForm:
         f"填好后通过信函、传真、电子邮件或者当面提交{org.guide.office}；以信函提交的，请在信封左下角注明“政府信息公开申请”。",
         "行政机关收到申请后，能够当场答复的当场答复；不能当场答复的，自收到申请之日起20个工作日内答复，"
         "需要延长的最长不超过20个工作日（《中华人民共和国政府信息公开条例》第三十三条）。",
+        "依申请提供政府信息不收取费用；申请公开政府信息的数量、频次明显超过合理范围的，行政机关可以收取信息处理费"
+        "（《中华人民共和国政府信息公开条例》第四十二条）。",
     ]
     return ApplicationForm(org, [person, body, request, sign], notes)
 

@@ -7,15 +7,16 @@ from pathlib import Path
 
 from . import yamlutil
 from .errors import InputError, Problems
-from .fields import ID, LIST, MAPPING, TEXTS, Field, FieldReader, keys, top_mapping
+from .fields import BOOL, ID, LIST, MAPPING, TEXTS, Field, FieldReader, keys, top_mapping
 from .model import (COLUMN_KINDS, ORG_KINDS, TOPICS, UPDATE_CLASSES, Catalog, Column, DisclosureItem, Guide,
                     Organization, Site, is_placeholder)
 
 SITE_FILE, ORGS_FILE, COLUMNS_FILE = "site.yml", "organizations.yml", "columns.yml"
 ORGS_PATH = "catalog/organizations.yml"  # named in fixes
 
-# Ids start with a letter, so that no id is ever a YAML number (栏目: [2024] would be read as 2024, not "2024").
-ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+# Ids are lowercase letters, digits and hyphens. One that starts with a digit (2024zt, 2024) stays allowed: 0.1.0
+# accepted it and an id is part of every published address (gongkai.fields reads 栏目: [2024] as the id "2024").
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 GUIDE = "编辑手册“从旧网站迁移”（content/bangzhu/qianyi.md）和 catalog/ 中各文件开头的说明"
 
@@ -42,6 +43,8 @@ ORG_FIELDS = (
     Field("机构代码", required=True, default="", attr="code"),
     Field("上级", ID, noun="发布主体", attr="parent_id"),
     Field("简称", attr="short_name"),
+    Field("规章制定权", BOOL, attr="rule_making", example="false",
+          fix="人民政府才填：设区的市、自治州以上的人民政府有规章制定权（可不填），县级人民政府（含县级市）写 false"),
     GUIDE_FIELD,
 )
 ITEMS = Field("公开事项", LIST, noun="公开事项", shape="一级事项、公开内容（要素）…")
@@ -81,7 +84,7 @@ def _read_entry(problems, display, entry, line, what, fields, example):
     r.unknown_keys(keys(fields))
     entry_id = r.read(ID_FIELD)
     if entry_id and not ID_RE.match(entry_id):
-        r.error("id", f"“{entry_id}”不符合要求：以小写字母开头，只能用小写字母、数字和连字符", fix=example)
+        r.error("id", f"“{entry_id}”不符合要求：只能用小写字母、数字和连字符，且不以连字符开头", fix=example)
     return r, entry_id
 
 
@@ -158,7 +161,12 @@ def load_organizations(problems: Problems, data, display: str) -> dict[str, Orga
         # 待填写 (gongkai init): a 上线前待办 item of the checks, not a code to check or to compare.
         bad_code = org_code_problem(org.code) if org.code and not is_placeholder(org.code) else None
         if bad_code:
-            r.error("机构代码", bad_code[0], fix=bad_code[1])
+            # A warning: 0.1.0 accepted any 机构代码, and the 索引号 already published with it must not change.
+            r.error("机构代码", bad_code[0], fix=f"{bad_code[1]}；已用它编发过索引号的不要改（索引号一经发布不得更改），"
+                    "可忽略本提示", severity="warning")
+        if org.rule_making and org.kind != "人民政府":
+            r.error("规章制定权", f"{org.kind}没有规章制定权：地方政府规章只由设区的市、自治州以上的人民政府制定"
+                    "（《中华人民共和国立法法》第九十三条）", fix="删去这一行")
         if org_id in orgs:
             r.error("id", f"发布主体 id“{org_id}”重复，另见 {orgs[org_id].source}", fix="每个发布主体用不同的 id")
             continue
@@ -249,7 +257,7 @@ def load_catalog(directory: str | Path, display_root: str | Path | None = None) 
     orgs = load_organizations(problems, data[ORGS_FILE], display(ORGS_FILE))
     roots, columns = load_columns(problems, data[COLUMNS_FILE], display(COLUMNS_FILE), orgs)
     problems.raise_if_errors()
-    return Catalog(site=site, organizations=orgs, roots=roots, columns=columns)
+    return Catalog(site=site, organizations=orgs, roots=roots, columns=columns, warnings=problems.warnings)
 
 
 __all__ = ["load_catalog", "InputError"]

@@ -11,6 +11,7 @@ COMMANDS = {
     "new": ("gongkai.editor.new", "新建一篇文件（解读、征集、反馈），自动编索引号、文号和日期"),
     "check": ("gongkai.plugins.checks.cli", "发布前检查：个人信息、空白栏目、栏目更新、公开时限、链接、年报"),
     "report-prefill": ("gongkai.reports.prefill", "按网站已有文件预填年报第二部分数据，供编辑核对"),
+    "upgrade": ("gongkai.upgrade", "把为上一版本编写的网站改写为当前写法（--dry-run 只显示改动）"),
     "import": ("gongkai.importer.cli", "导入已有网站的文件（保存的网页、CSV/XLSX 导出表），保留原索引号等元数据"),
 }
 

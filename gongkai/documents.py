@@ -78,6 +78,11 @@ def derive_summary(body: str) -> str:
     return ""
 
 
+def _folder_org(src_path: str, catalog: Catalog):
+    """The 发布主体 whose id names a folder the file is in (wj/<发布主体>/<年份>/…, as gongkai new files them), if any."""
+    return next((catalog.organizations[p] for p in src_path.split("/")[:-1] if p in catalog.organizations), None)
+
+
 class DocumentLoader:
     """Turns Markdown files into Documents, collecting problems per file and duplicates across files."""
 
@@ -159,13 +164,23 @@ class DocumentLoader:
                         fix="照原网页逐字填写：只能有字母、数字和 / . _ -，3 至 64 个字符")
         elif index_number and publisher:
             year = publisher.index_year(index_number)
+            owner = next((o for o in catalog.organizations.values()
+                          if o is not publisher and o.index_year(index_number) is not None), None)
+            folder = _folder_org(src_path, catalog)
             if is_placeholder(publisher.code):
                 r.error("索引号", f"{publisher.name}的机构代码还没有填写，不能为其文件编索引号",
                         fix=f"先在 catalog/organizations.yml 中把发布主体 {publisher.id} 的“机构代码”改为本机关的 "
                             "9 位组织机构代码或 18 位统一社会信用代码")
+            elif year is None and owner is not None and folder is owner:
+                # The folder and the 索引号 agree on another 发布主体: the 发布机构 line is what is wrong.
+                r.error("发布机构", f"发布机构写的是{publisher.name}（{publisher.id}），但文件在{owner.name}的文件夹中，"
+                        f"索引号“{index_number}”也是{owner.name}的编号",
+                        fix=f"若是{owner.name}的文件，把发布机构改为 {owner.id}；若确是{publisher.name}的文件，把它移到"
+                            f"{publisher.name}的文件夹并重新编索引号（{publisher.code}/年份-流水号）")
             elif year is None:
+                mine = f"；它是{owner.name}的编号" if owner is not None else ""
                 r.error("索引号", f"索引号“{index_number}”应为“{publisher.code}/年份-流水号”"
-                        f"（{publisher.name}的机构代码）", fix=f"例如 {publisher.code}/2024-00012")
+                        f"（{publisher.name}的机构代码）{mine}", fix=f"例如 {publisher.code}/2024-00012")
             elif written and published and year not in (written.year, published.year):
                 r.error("索引号", f"索引号中的年份 {year} 与成文日期、发布日期的年份都不一致",
                         fix="索引号年份应为信息生成（成文）的年份")

@@ -107,8 +107,9 @@ class Field:
         return f"{self.key}:{'' if self.example.startswith(chr(10)) else ' '}{self.example}"
 
     def accepts(self, value) -> bool:
-        """One scalar of a TEXT/TEXTS or ID/IDS field."""
-        return isinstance(value, str) if self.kind in (ID, IDS) else is_text(value)
+        """One scalar of a TEXT/TEXTS or ID/IDS field. An id YAML reads as a whole number (栏目: [2024]) is that id:
+        0.1.0 read it so, and gongkai.yamlutil keeps only plain decimals as numbers, so its text is as written."""
+        return is_text(value) and not isinstance(value, dt.date) if self.kind in (ID, IDS) else is_text(value)
 
     def blank(self, value) -> bool:
         """Absent: nothing, only spaces, or an empty list or mapping where one belongs."""
@@ -125,6 +126,24 @@ KIND_FIXES = {TEXT: "写成一行文字", TEXTS: "写成一项文字，或 [甲,
 UNKNOWN_FIX = "删除该字段或改为正确的字段名"
 CHOICE_FIX = "改为所列取值之一"
 LIST_ALLOWED = 12  # up to this many allowed keys are listed in the fix of an unknown key
+
+
+def named(text: str, known) -> tuple[list[str], str] | None:
+    """The ids an editor meant when writing a name instead (“示例市教育局”, its 简称 “教育局”, or “JYJ” in capitals), with
+    why it is not the id; None when nothing matches."""
+    text = text.strip()
+    folded = [i for i in known if str(i).lower() == text.lower().replace(" ", "")]
+    if folded:
+        return folded, "id 只用小写字母"
+    items = known.items() if hasattr(known, "items") else ()
+    names = {i: [n for n in (getattr(o, "name", None), getattr(o, "short_name", None)) if n] for i, o in items}
+    exact = [i for i, ns in names.items() if text in ns]
+    if exact:
+        return exact, "这是名称，这里应填 id"
+    ends = [i for i, ns in names.items() if len(text) >= 2 and any(n.endswith(text) or text.endswith(n) for n in ns)]
+    if len(ends) == 1:
+        return ends, f"看起来是“{names[ends[0]][0]}”的名称或简称，这里应填 id"
+    return None
 
 
 def keys(fields: Iterable[Field]) -> tuple[str, ...]:
@@ -225,6 +244,13 @@ class FieldReader:
         """Whether ``value`` names one of ``known`` (ids defined elsewhere); a problem naming the close ones if not."""
         if value in known:
             return True
+        meant = named(str(value), known)
+        if meant:
+            ids, why = meant
+            self.error(key, f"“{value}”不是{noun} id：{why}",
+                       f"改为 {ids[0]}" if len(ids) == 1 else f"改为其中之一：{'、'.join(ids)}（{noun} id，见 {defined_in}）",
+                       line=line)
+            return False
         self.error(key, f"“{value}”不是已定义的{noun}{close_matches(str(value), known)}",
                    f"填写 {defined_in} 中的{noun} id", line=line)
         return False

@@ -94,10 +94,22 @@ class Organization:
     parent_id: str | None = None
     short_name: str | None = None
     source: str = ""  # "file:line" where it is defined
+    rule_making: bool | None = None  # 规章制定权 as the catalog states it; None: judged by ``makes_rules``
 
     @property
     def label(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def makes_rules(self) -> bool:
+        """规章制定权 (立法法第九十三条): only the 人民政府 of a province or a 设区的市/自治州 make 地方政府规章, never a
+        department, a 乡镇（街道） or a county-level government (县, 自治县, 旗, 市辖区). A 县级市 is named 市 like a
+        设区的市, so the catalog says so with 规章制定权: false."""
+        if self.kind != "人民政府":
+            return False
+        if self.rule_making is not None:
+            return self.rule_making
+        return not re.search(r"(县|旗|[^市]区)人民政府$", self.name)
 
     def index_year(self, index_number: str) -> int | None:
         """The year of a 索引号 in this 发布主体's own shape, 机构代码/年份-流水号; None if it has another shape."""
@@ -183,6 +195,7 @@ class Catalog:
     organizations: dict[str, Organization]
     roots: list[Column]
     columns: dict[str, Column]  # every column by id
+    warnings: list = field(default_factory=list)  # Problems of severity "warning" found while loading
 
     def walk(self) -> Iterator[Column]:
         for root in self.roots:

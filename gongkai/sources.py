@@ -99,3 +99,9 @@ class RealPaths:
             real = self._folders[folder] = os.path.realpath(folder)
         candidate = os.path.join(real, name)
         return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+
+
+def site_root(config) -> Path:
+    """The folder of the site's mkdocs.yml, absolute: every message names a file relative to it. MkDocs keeps
+    ``config_file_path`` as given on the command line (``-f mkdocs.yml``), while ``docs_dir`` is absolute."""
+    return Path(os.path.abspath(config.config_file_path)).parent

@@ -181,8 +181,8 @@ def test_front_matter_with_a_problem_is_never_cached(tmp_path):
     cache = BuildCache(tmp_path)
     for _ in range(2):
         with pytest.raises(InputError):
-            yamlutil.load("a: &x 1\nb: *x\n", "a.md", cache=cache)
-    assert cache.get("yaml", cache.key("yaml", "0", "a: &x 1\nb: *x\n")) is None
+            yamlutil.load("a: 1\na: 2\n", "a.md", cache=cache)
+    assert cache.get("yaml", cache.key("yaml", "0", "a: 1\na: 2\n")) is None
 
 
 def test_a_document_page_cannot_read_the_site_lists():

@@ -123,8 +123,11 @@ def test_org_code_is_checked_when_the_catalog_loads(catalog_dir):
     text = path.read_text(encoding="utf-8")
     line = next(n for n, l in enumerate(text.splitlines(), start=1) if '机构代码: "999100002"' in l)
     path.write_text(text.replace('机构代码: "999100002"', '机构代码: "99910002"'), encoding="utf-8")
+    # A warning, not an error: 0.1.0 accepted any 机构代码, and 索引号 published with it must not change.
+    [warning] = load_catalog(catalog_dir).warnings
     assert (f"organizations.yml:{line}: 发布主体 jyj · 机构代码: 机构代码“99910002”为 8 位：应为 9 位组织机构代码或 18 位"
-            "统一社会信用代码") in problems(catalog_dir)
+            "统一社会信用代码") in str(warning)
+    assert "已用它编发过索引号的不要改" in warning.fix
 
 
 def test_demo_catalog_cites_what_the_laws_say():
@@ -157,3 +160,16 @@ def test_site_identity_options_and_a_bad_verification_address(catalog_dir):
     path.write_text(path.read_text(encoding="utf-8") + "党政机关标识链接: bszs.conac.cn/sitename\n", encoding="utf-8")
     message = problems(catalog_dir)
     assert "site.yml" in message and "党政机关标识链接" in message and "不是 https:// 开头的网址" in message
+
+
+def test_rule_making_power_is_stated_for_governments_only(catalog_dir):
+    """规章制定权 (立法法第九十三条): a county-level government says false; a department never has it."""
+    from gongkai.catalog import load_catalog as load
+
+    path = catalog_dir / "organizations.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('机构代码: "999100001"', '机构代码: "999100001"\n    规章制定权: false', 1), encoding="utf-8")
+    orgs = load(catalog_dir).organizations
+    assert orgs["szf"].makes_rules is False and orgs["jyj"].makes_rules is False
+    path.write_text(text.replace('机构代码: "999100002"', '机构代码: "999100002"\n    规章制定权: true', 1), encoding="utf-8")
+    assert "发布主体 jyj · 规章制定权: 政府部门没有规章制定权" in problems(catalog_dir)

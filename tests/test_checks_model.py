@@ -329,3 +329,22 @@ def test_links_to_the_sites_own_address_are_links_inside_the_site():
     assert list(report.external) == ["https://example.org/"]
     assert [link.target for link, _ in report.broken] == ["https://www.example.gov.cn/gone/"]
     assert report.links == 3
+
+
+@pytest.mark.parametrize("update_class, published", [("长期", D(2024, 11, 30)), ("动态要闻", D(2025, 11, 16))])
+def test_stale_fix_never_asks_for_the_class_the_column_already_has(update_class, published):
+    cat = catalog([column("c", update_class=update_class)])
+    [finding] = check_freshness(cat, [doc("c", published=published, written=published)], D(2025, 12, 1))
+    if update_class == "长期":
+        assert "改为“长期”" not in finding.fix and "把“更新类别”改为“无”" in finding.fix
+    else:
+        assert "改为“长期”或“无”" in finding.fix
+
+
+def test_missing_interpretation_says_how_to_link_one():
+    """The old hint told editors to write “解读: 原文索引号”, a field that then fails the build."""
+    gf = doc("c")
+    found = check_interaction(SimpleNamespace(missing_interpretation=[gf]))
+    assert "“解读:" not in found[0].fix
+    assert found[0].fix.startswith(f"如需解读，用 gongkai new 解读 {gf.index_number} 新建解读")
+    assert f"“原文: {gf.index_number}”" in found[0].fix

@@ -124,3 +124,25 @@ def test_missing_attachment_is_an_error(tmp_path):
     result = build(root)
     assert result.returncode != 0
     assert "content/wj/jyj/2025/att.md:10: 附件: 附件文件“wj/jyj/2025/附件/报名表.csv”不存在" in result.stderr
+
+
+def test_a_document_in_another_publishers_folder_blames_its_publisher_not_its_index_number():
+    """Copied into szf's folder with szf's 索引号 but 发布机构 left as jyj: the 发布机构 line is the mistake."""
+    from gongkai.catalog import load_catalog
+    from gongkai.documents import DocumentLoader
+    from gongkai.errors import Problems
+    from kit import GOOD_FRONT, MINI
+
+    loader = DocumentLoader(load_catalog(MINI / "catalog"), Problems())
+    front = GOOD_FRONT.replace("索引号: 999100002/2025-00020", "索引号: 999100001/2025-00020")
+    assert loader.load(f"---\n{front}---\n\n正文。\n", "wj/szf/2025/x.md", "content/wj/szf/2025/x.md") is None
+    [problem] = loader.problems.items
+    assert problem.field == "发布机构"
+    assert problem.message == ("发布机构写的是测试市教育局（jyj），但文件在测试市人民政府的文件夹中，"
+                               "索引号“999100001/2025-00020”也是测试市人民政府的编号")
+    assert problem.fix.startswith("若是测试市人民政府的文件，把发布机构改为 szf")
+    # elsewhere, the 索引号 is the mistake, and whose number it is is said
+    loader = DocumentLoader(load_catalog(MINI / "catalog"), Problems())
+    assert loader.load(f"---\n{front}---\n\n正文。\n", "wj/jyj/2025/x.md", "content/wj/jyj/2025/x.md") is None
+    [problem] = loader.problems.items
+    assert problem.field == "索引号" and problem.message.endswith("；它是测试市人民政府的编号")

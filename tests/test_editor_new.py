@@ -259,3 +259,17 @@ def test_the_catalog_gives_a_column_its_default_topic(tmp_path, monkeypatch, cap
     result = build(root)
     assert result.returncode == 1
     assert "catalog/columns.yml:7: 栏目 zcwj · 主题分类: 取值“教育”无效" in result.stderr
+
+
+@pytest.mark.build
+def test_a_consultation_ending_in_a_year_the_holiday_calendar_lacks_says_so(interaction_site, monkeypatch, capsys):
+    from gongkai import workdays
+
+    day = "2026-12-23"  # the fixture builds as of 2026-11-23: at most 30 days ahead
+    monkeypatch.setattr(workdays, "LAST_YEAR", 2026)  # as chinesecalendar 1.11 (a newer one may know 2027)
+    code, out, err = run_new(interaction_site, monkeypatch, capsys, "征集", "jyj", "关于征求意见的通知",
+                             "--type", "行政规范性文件", "--date", day)
+    assert code == 0, err
+    end = front(interaction_site / out.strip())["征集截止"]
+    assert end.year == workdays.LAST_YEAR + 1
+    assert f"{end.year} 年的节假日安排未收录，工作日按周一至周五计算" in out + err

@@ -81,8 +81,8 @@ def test_a_moment_keeps_whether_a_time_was_written_in_the_site_zone():
     (Field("k", TEXTS), "k: [甲, {a: 1}]", "应为一项文字或文字列表，实际是列表，其中第 2 项是映射（“键: 值”）",
      "写成一项文字，或 [甲, 乙] 形式的列表"),
     (Field("k", TEXTS, choices=("县级", "乡级")), "k: [县级, 省级]", "取值“省级”无效，应为：县级 / 乡级，相近的有：县级、乡级", "改为所列取值之一"),
-    (Field("k", ID, noun="发布主体"), "k: 0", "应为发布主体 id，实际是数字 0", "填写 id（小写字母、数字和连字符）"),
-    (Field("k", IDS, noun="栏目"), "k: [a, 2024]", "应为栏目 id 或栏目 id 列表，实际是列表，其中第 2 项是数字 2024",
+    (Field("k", ID, noun="发布主体"), "k: 1.5", "应为发布主体 id，实际是数字 1.5", "填写 id（小写字母、数字和连字符）"),
+    (Field("k", IDS, noun="栏目"), "k: [a, 2024.5]", "应为栏目 id 或栏目 id 列表，实际是列表，其中第 2 项是数字 2024.5",
      "写成 [id1, id2] 形式的列表"),
     (Field("k", DATE, example="2025-03-10"), "k: 2024/13/01", "日期“2024/13/01”无效，应为 YYYY-MM-DD 格式的真实日期",
      "例如 k: 2025-03-10"),
@@ -313,3 +313,23 @@ def test_a_bad_date_and_a_bad_count(catalog):
     assert words(document_problems(catalog, feedback), "收到意见数").startswith("收到意见数: 应为非负整数，实际是数字 -1")
     assert any(m.startswith("content/reports/jyj/2023.yml:10: 二 · 行政处罚 · 本年处理决定数量列: 应为非负整数，实际是数字 -1")
                for m in report_problems("  行政处罚: 35", "  行政处罚: -1"))
+
+
+def test_an_id_yaml_reads_as_a_number_is_that_id_as_in_0_1_0():
+    # 0.1.0 accepted ids that start with a digit (they are in published addresses) and read 栏目: [2024] as "2024".
+    assert read("k: [a, 2024]", Field("k", IDS, noun="栏目")) == (["a", "2024"], [])
+    assert read("k: 2024", Field("k", ID, noun="发布主体")) == ("2024", [])
+
+
+@pytest.mark.parametrize("written, message, fix", [
+    ("测试市教育局", "“测试市教育局”不是发布主体 id：这是名称，这里应填 id", "改为 jyj"),
+    ("教育局", "“教育局”不是发布主体 id：这是名称，这里应填 id", "改为 jyj"),  # its 简称
+    ("JYJ", "“JYJ”不是发布主体 id：id 只用小写字母", "改为 jyj"),
+    ("东城街道办事处", "“东城街道办事处”不是发布主体 id：看起来是“测试市东城街道办事处”的名称或简称，这里应填 id", "改为 dcjd"),
+])
+def test_a_publisher_written_as_its_name_gets_its_id_suggested(written, message, fix):
+    loader = DocumentLoader(load_catalog(MINI / "catalog"), Problems())
+    front = GOOD_FRONT.replace("发布机构: jyj", f"发布机构: {written}")
+    assert loader.load(f"---\n{front}---\n\n正文。\n", "wj/jyj/2025/x.md", "content/wj/jyj/2025/x.md") is None
+    [problem] = [p for p in loader.problems.items if p.field == "发布机构"]
+    assert (problem.message, problem.fix) == (message, fix)

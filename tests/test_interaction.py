@@ -372,3 +372,86 @@ def test_feedback_keys_without_consultation_reference():
 def test_document_in_consultation_column_must_be_consultation_or_feedback():
     _, problems = run(make("x", columns=("yjzj",)))
     assert "既不是意见征集" in messages(problems)[0]
+
+
+# ---------------------------------------------------------------- 征集类型: untyped drafts, 规章 power, the calendar
+
+
+def _org(name, kind="人民政府", rule_making=None):
+    from gongkai.model import Guide, Organization
+
+    guide = Guide(*[""] * 7)
+    return Organization(id="o", name=name, kind=kind, code="999000001", guide=guide, rule_making=rule_making)
+
+
+def test_an_untyped_draft_is_checked_against_the_shortest_minimum_and_asked_for_its_kind():
+    """A 规范性文件 draft posted without 征集类型 used to pass with a 2-day period (其他 has no minimum)."""
+    doc = consult(start="2026-11-02", end="2026-11-04")
+    del doc.extra["征集类型"]
+    result, problems = run(doc)
+    assert result.consultations[0].kind == "其他"
+    assert [(p.severity, p.field) for p in problems.items] == [("warning", "征集类型"), ("warning", "征集截止")]
+    kind, period = problems.items
+    assert kind.message.startswith("没有写征集类型，按“其他”处理") and "最短的是7个工作日" in kind.message
+    assert period.message.startswith("征集期限为2个工作日（2026-11-02 至 2026-11-04，开始当日不计），少于各类草案中最短的7个工作日")
+    assert "2026-11-11" in period.fix  # 7 working days after Mon 11-02
+    doc.extra["征集类型"] = "其他"  # written: the editor says no minimum applies
+    assert run(doc)[1].items == []
+
+
+@pytest.mark.parametrize("org, words", [
+    (_org("示例市民政局", "政府部门"), "部门和乡镇（街道）不能制定规章"),
+    (_org("示例县人民政府"), "县级人民政府（含县级市、市辖区）不能制定规章"),
+    (_org("示例市东城区人民政府"), "县级人民政府"),
+    (_org("瑞安市人民政府", rule_making=False), "县级人民政府"),
+])
+def test_an_institution_without_rule_making_power_cannot_consult_on_a_guizhang(org, words):
+    """立法法第九十三条: only the 人民政府 of a 设区的市 or above make 规章 (a county labelled its draft 规章)."""
+    doc = consult(kind="规章")
+    doc.publisher = org
+    _, problems = run(doc)
+    [problem] = problems.items
+    assert (problem.severity, problem.field) == ("error", "征集类型") and words in problem.message
+    assert "《中华人民共和国立法法》第九十三条" in problem.message
+
+
+def test_a_city_government_may_consult_on_a_guizhang():
+    doc = consult(kind="规章")
+    doc.publisher = _org("示例市人民政府")
+    assert run(doc)[1].items == []
+
+
+def test_a_period_in_a_year_the_holiday_calendar_does_not_cover_says_so():
+    year = workdays.LAST_YEAR + 1
+    start = D(year, 3, 2)  # a Monday or not, counted Monday–Friday either way
+    end = start + dt.timedelta(days=3)
+    _, problems = run(consult(start=start.isoformat(), end=end.isoformat(), kind="行政规范性文件"))
+    [problem] = problems.items
+    assert f"（{year} 年节假日安排未收录，按周一至周五计算）" in problem.message
+
+
+@pytest.mark.parametrize("written, form", [("专家解读", "专家解读"), ("图文", "图文"), ("图文解读", "图文"),
+                                           ("媒体解读", "媒体解读"), ("在线访谈", "在线访谈"), ("音频", "音频"),
+                                           ("H5", "H5"), ("h5", "H5")])
+def test_interpretation_forms_sites_publish_are_accepted(written, form):
+    a = make("2025/a")
+    result, problems = run(a, make("2025/jd", columns=("zcjd",), 原文=a.index_number, 解读形式=written))
+    assert problems.items == [] and result.interpretations[0].form == form
+
+
+def test_products_of_the_site_report_are_pictures_sound_and_moving_images():
+    from gongkai.interaction.model import INTERPRETATION_FORMS, PRODUCT_FORMS
+
+    assert set(PRODUCT_FORMS) == {"图解", "视频", "音频", "动漫", "H5"} <= set(INTERPRETATION_FORMS)
+    assert not {"文字", "图文", "问答", "发布会", "专家解读", "媒体解读"} & set(PRODUCT_FORMS)
+
+
+def test_an_interpretation_published_before_its_original_is_a_warning():
+    original = make("2025/gf", published=D(2025, 9, 26), kind="行政规范性文件")
+    early = make("2025/jd", columns=("zcjd",), published=D(2025, 9, 20), 原文=original.index_number)
+    _, problems = run(original, early)
+    [problem] = problems.items
+    assert (problem.severity, problem.field) == ("warning", "原文")
+    assert problem.message == "解读（2025-09-20）早于原文《文件2025/gf》（wj/szf/2025/gf.md，2025-09-26）6 天发布"
+    same_day = make("2025/jd2", columns=("zcjd",), published=D(2025, 9, 26), 原文=original.index_number)
+    assert run(original, same_day)[1].items == []

@@ -169,3 +169,16 @@ def test_a_missing_site_emblem_file_fails_the_build(tmp_path):
     result = build(root)
     assert result.returncode == 0, result.stderr
     assert 'src="images/logo.svg"' in (root / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_application_form_asks_for_no_fee_waiver():
+    """条例（2019）第四十二条: a request costs nothing, so the 申请表 has no “是否申请减免费用” row to tick; it says
+    instead when a 信息处理费 may be charged."""
+    from gongkai.applyform import application_form
+    from gongkai.catalog import load_catalog
+    from kit import MINI
+
+    form = application_form(next(iter(load_catalog(MINI / "catalog").organizations.values())))
+    labels = [label for block in form.blocks for label, _ in block.rows]
+    assert not any("减免" in label or "费用" in label for label in labels)
+    assert any(note.startswith("依申请提供政府信息不收取费用") and "第四十二条" in note for note in form.notes)

@@ -220,7 +220,17 @@ def test_total_column_is_the_sum_of_the_applicants():
     text = mutate("本年新收政府信息公开申请数量: [40, 9, 1, 2, 3, 2, 57]", "本年新收政府信息公开申请数量: [40, 9, 1, 2, 3, 2, 58]")
     _, problems = load(text)
     assert "reports/2023.yml:16: 三 · 一、本年新收政府信息公开申请数量: 自然人+商业企业+科研机构+社会公益组织+法律服务机构+其他 = 57 " \
-           "但 总计 = 58（修改方法：总计列应等于自然人与五类法人或其他组织之和）" in messages(problems)
+           "但 总计 = 58（修改方法：总计列应等于自然人与五类法人或其他组织之和；若原报告就是这样印的（照录已发布的年报），" \
+           "不要改动数字，在“原文如此:”下加一行“三 · 一、本年新收政府信息公开申请数量: 原报告如何印、为何照录”，页面会注明“原文如此”）" \
+           in messages(problems)
+
+
+def test_every_sum_hint_says_how_to_keep_a_published_report_as_printed():
+    """Archiving a published report with an arithmetic error: the fix offers 原文如此, not only altering the figures."""
+    text = mutate("本年新收政府信息公开申请数量: [40, 9, 1, 2, 3, 2, 57]", "本年新收政府信息公开申请数量: [40, 9, 1, 2, 3, 2, 58]")
+    _, problems = load(text)
+    sums = [p for p in problems.errors if " = " in p.message]
+    assert sums and all("“原文如此:”下加一行“" + p.field + ": " in p.fix for p in sums)
 
 
 def test_results_total_is_the_sum_of_the_results():

@@ -155,3 +155,21 @@ def test_gap_in_years_is_a_warning(tmp_path):
     result = build(root, strict=True)
     assert result.returncode == 0, result.stderr
     assert "测试市教育局缺少 2022 年度的年报" in result.stderr
+
+
+@pytest.mark.build
+def test_history_marks_a_report_archived_as_printed(tmp_path):
+    """A report kept 原文如此 (its 总计 printed 0 where the items add to 11) is marked on the 历年数据 page and in its
+    charts, the one place its inconsistency would otherwise be silent."""
+    text = fixture("valid-2021.yml").replace("  行政复议: [1, 1, 0, 0, 2]", "  行政复议: [10, 1, 0, 0, 0]")
+    text += "原文如此:\n  四 · 行政复议: 原报告行政复议一栏各项为10、1、0、0，总计印为0，照录。\n"
+    root = make_site(tmp_path, {"jyj/2023.yml": text, "jyj/2022.yml": fixture("valid-2021.yml").replace(
+        "年度: 2023", "年度: 2022").replace("发布日期: 2024-01-20", "发布日期: 2023-01-20")})
+    result = build(root, strict=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    html = read(root / "site", "xxgk/jyj/gknb/lishi/index.html")
+    rows = re.findall(r'<th scope="row">(.*?)</th>', html)
+    assert [re.sub(r"<[^>]+>", "", r).strip() for r in rows] == ["2023年度 原文如此", "2022年度"]
+    assert "标“原文如此”的年度（图中年份后加 *）" in html
+    assert re.findall(r'class="gk-chart-label">([^<]+)<', html)[:2] == ["2022", "2023*"]
+    assert "2023年（原文如此）：0" in html  # the chart's description, read by screen readers

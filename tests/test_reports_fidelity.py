@@ -69,12 +69,24 @@ def test_the_2016_report_reproduced_passes_every_invariant_and_prints_as_publish
     assert [[c[1] for c in row] for row in rows] == TABLE_2016
 
 
-def test_labels_without_their_final_shu_are_named_with_the_printed_label():
+def test_labels_without_their_final_shu_are_read_with_a_warning_naming_the_printed_label():
+    """0.1.0 named four rows without their final 数: such a report still publishes its figures (docs/upgrading.md)."""
     text = replace(TONGJIBIAO, "    申请信息不存在数: 0", "    申请信息不存在: 0")
     report, problems = load(text, kind="人民政府")
+    [warning] = problems.items
+    assert (warning.severity, warning.line) == ("warning", line_of(text, "申请信息不存在: 0"))
+    assert warning.message.startswith("指标名“申请信息不存在”已更名为“申请信息不存在数”（与原统计表所印一致）")
+    assert "gongkai upgrade" in warning.fix and "未列" not in warning.fix + warning.message
+    assert report.tongjibiao["申请信息不存在数"] == 0
+
+
+def test_a_misnamed_row_is_never_told_to_go_to_absent():
+    """未列 prints "—": a row written under another name must be renamed, its printed figure kept."""
+    text = replace(TONGJIBIAO, "    申请信息不存在数: 0", "    申请的信息不存在数: 0")
+    report, problems = load(text, kind="人民政府")
     assert report is None
-    assert [m for _, _, _, m in found(problems)] == [
-        "不认识的指标“申请信息不存在”，相近的有：申请信息不存在数", "缺少指标“6.申请信息不存在数”"]
+    missing = next(p for p in problems.errors if p.message == "缺少指标“6.申请信息不存在数”")
+    assert missing.fix == "“依申请公开情况”下的“申请的信息不存在数”若就是这一行，把它改为“申请信息不存在数”，数字照原统计表填写"
 
 
 def test_the_six_reasons_add_up_to_the_refusals():
@@ -408,3 +420,13 @@ def test_the_repository_stands_alone():
                 assert outside not in text and "/work/" + "shared" not in text, path
     linked = re.findall(r"\]\(([\w.-]+\.md)\)", "".join(p.read_text(encoding="utf-8") for p in (root / "docs").glob("*.md")))
     assert linked and all((root / "docs" / name).is_file() for name in linked)
+
+
+def test_an_old_row_name_in_absent_is_read_with_a_warning():
+    text = replace(TONGJIBIAO, "    申请信息不存在数: 0\n", "")
+    text = text.replace("统计表:\n", "未列: [依申请公开情况·申请信息不存在]\n统计表:\n", 1)
+    report, problems = load(text, kind="人民政府")
+    [warning] = problems.items
+    assert warning.severity == "warning" and warning.field == "未列"
+    assert warning.message.startswith("指标名“申请信息不存在”已更名为“申请信息不存在数”")
+    assert any("申请信息不存在数" in row_id for row_id in report.absent)

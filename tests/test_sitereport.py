@@ -53,12 +53,14 @@ def test_demo_2025_counts_match_the_demo_content(demo_2025):
     assert specials > 0
 
     interpretations = [d for d in year if "原文" in d.extra]
-    texts = [d for d in interpretations if d.extra.get("解读形式", "文字") == "文字"]
-    products = len(interpretations) - len(texts)
-    assert demo_2025["解读回应//解读材料数量"] == str(len(texts)) and texts
-    assert demo_2025["解读回应//解读产品数量"] == str(products)
-    assert demo_2025["解读回应//媒体评论文章数量"] == "6"  # from the data file
-    assert demo_2025["解读回应//解读信息发布总数"] == str(len(texts) + products + 6)
+    # 解读产品: pictures, sound, moving images; 问答 and 发布会 are text (their 文字实录), so 解读材料
+    products = sum(d.extra.get("解读形式") in ("图解", "视频", "音频", "动漫", "H5") for d in interpretations)
+    texts = [d for d in interpretations if d.extra.get("解读形式") not in ("图解", "视频", "音频", "动漫", "H5")]
+    assert any(d.extra.get("解读形式") in ("问答", "发布会") for d in texts)
+    assert demo_2025["解读回应/解读信息发布/解读材料数量"] == str(len(texts)) and texts
+    assert demo_2025["解读回应/解读信息发布/解读产品数量"] == str(products)
+    assert demo_2025["解读回应/解读信息发布/媒体评论文章数量"] == "6"  # from the data file
+    assert demo_2025["解读回应/解读信息发布/总数"] == str(len(texts) + products + 6)
 
     started = [d for d in docs if "征集开始" in d.extra and str(d.extra["征集开始"]).startswith("2025")]
     assert demo_2025["互动交流/征集调查/征集调查期数"] == str(len(started)) and started
@@ -175,3 +177,69 @@ def test_the_manual_example_is_a_valid_data_file():
     problems = Problems()
     report = load_report(block, "content/bangzhu/nianbao.md", problems)
     assert problems.items == [] and report is not None and report.year == 2025
+
+
+def test_a_report_published_after_31_january_is_flagged():
+    """国办函〔2018〕12号: the 报表 is published by 31 January; one published later is late, not only a missing one."""
+    import datetime as dt
+
+    from gongkai.checks.sitereport import check_site_report
+
+    published = {2024: (dt.date(2025, 1, 31), "content/wzbb/2024.yml", 5),
+                 2025: (dt.date(2026, 2, 10), "content/wzbb/2025.yml", 5)}
+    [late] = check_site_report({2024, 2025}, dt.date(2026, 6, 1), "01-31", "content/wzbb/{year}.yml", published)
+    assert (late.file, late.line, late.field, late.severity) == ("content/wzbb/2025.yml", 5, "发布日期", "warning")
+    assert late.message.startswith("2025 年度政府网站工作年度报表的发布日期 2026-02-10 晚于 2026-01-31")
+    assert late.message.endswith("逾期 10 天")
+
+
+@pytest.mark.build
+def test_gongkai_check_names_a_late_report_with_its_line(tmp_path):
+    root = copy_mini(tmp_path)
+    with_plugins(root)
+    path = write_data(root, "2025.yml", DEMO_DATA.read_text(encoding="utf-8").replace("发布日期: 2026-01-20",
+                                                                                       "发布日期: 2026-02-05"))
+    [late] = [f for f in check_json(root, "2026-03-01") if f.get("check") == "baobiao"]
+    line = path.read_text(encoding="utf-8").splitlines().index("发布日期: 2026-02-05") + 1
+    assert (late["file"], late["line"]) == ("content/wzbb/2025.yml", line) and "逾期 5 天" in late["message"]
+
+
+FORM_2018 = Path(__file__).parent / "fixtures" / "sitereport" / "form-2018.tsv"
+
+
+def test_the_form_is_the_national_form_row_by_row():
+    """Every row of the 报表 as the published form prints it (section, sub-group, item, unit), transcribed apart
+    from the code in tests/fixtures/sitereport/form-2018.tsv: 解读产品 in 个, 媒体评论文章 in 篇, the 解读信息发布
+    sub-group, 是否明确网站安全负责人."""
+    from gongkai.sitereport.model import FORM
+
+    rows = [line.split("\t") for line in FORM_2018.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")][1:]
+    ours = [(i.section, i.group, i.label, i.unit) for i in FORM]
+    assert ours == [tuple(r) for r in rows]
+
+
+def test_other_innovation_says_what_it_is():
+    """创新发展 “□其他____”: 其他 comes with what it is, and is printed so."""
+    from gongkai.sitereport import load_report
+
+    text = DEMO_DATA.read_text(encoding="utf-8")
+    problems = Problems()
+    report = load_report(text.replace("创新发展: [搜索即服务, 无障碍浏览]", "创新发展: [搜索即服务, 其他：政策智能问答]"),
+                         "content/wzbb/2025.yml", problems)
+    assert problems.items == [] and report.data[("创新发展",)] == ["搜索即服务", "其他：政策智能问答"]
+    problems = Problems()
+    assert load_report(text.replace("创新发展: [搜索即服务, 无障碍浏览]", "创新发展: [其他]"), "x.yml", problems) is None
+    [problem] = problems.items
+    assert problem.message == "“其他”须写明是什么创新" and problem.fix.startswith("写成“其他：……”")
+
+
+def test_the_old_security_key_is_read_with_a_warning():
+    from gongkai.sitereport import load_report
+
+    text = DEMO_DATA.read_text(encoding="utf-8").replace("是否明确网站安全负责人", "是否明确网站安全责任人")
+    problems = Problems()
+    report = load_report(text, "content/wzbb/2025.yml", problems)
+    [warning] = problems.items
+    assert warning.severity == "warning" and "已更名为“是否明确网站安全负责人”" in warning.message
+    assert "gongkai upgrade" in warning.fix and report.data[("安全防护", "是否明确网站安全负责人")] == "是"

@@ -62,6 +62,12 @@ def check_freshness(catalog: Catalog, documents: Iterable[Document], as_of: dt.d
                     newest[c.id] = doc.published
     findings: list[Finding] = []
 
+    def _stale_fix(update_class: str) -> str:
+        if update_class == "长期":  # already the longest class: only 无 or a new document clears it
+            return ("及时发布该栏目的新信息（长期类栏目也须在规定期限内更新）；若该栏目确实不再产生新信息，"
+                    "把“更新类别”改为“无”")
+        return "及时发布该栏目的新信息；若该栏目按规定不需定期更新，把“更新类别”改为“长期”或“无”"
+
     def visit(column: Column) -> bool:
         reported_below = False
         for child in column.children:
@@ -78,7 +84,7 @@ def check_freshness(catalog: Catalog, documents: Iterable[Document], as_of: dt.d
             file, f"栏目不更新：“{column.name}”（更新类别 {column.update_class}，要求 {limits[column.update_class]}内有更新）"
                   f"最近一次发布在 {last}，截至 {as_of} 已 {(as_of - last).days} 天", line=line,
             field=f"栏目 {column.id} · 更新类别", check="stale", severity="warning",
-            fix="及时发布该栏目的新信息；若该栏目按规定不需定期更新，把“更新类别”改为“长期”或“无”"))
+            fix=_stale_fix(column.update_class)))
         return True
 
     for root in catalog.roots:

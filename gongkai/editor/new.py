@@ -75,7 +75,7 @@ def _parser(kind: str | None) -> argparse.ArgumentParser:
         p = argparse.ArgumentParser(prog="gongkai new 解读", description="新建一篇政策解读，原文、发布机构、主题分类取自原文")
         p.add_argument("original", metavar="原文索引号", help="被解读文件的索引号（或文件路径，如 wj/szf/2026/gf-3）")
         p.add_argument("title", metavar="标题", nargs="?", help="默认为“《原文名称》政策解读”")
-        p.add_argument("--form", metavar="解读形式", help="文字 / 图解 / 视频 / 动漫 / 问答 / 发布会（不写则询问）")
+        p.add_argument("--form", metavar="解读形式", help="文字 / 图解 / 视频 / 动漫 / 问答 / 发布会 / 图文 / 专家解读 / 媒体解读 / 在线访谈 / 音频 / H5（不写则询问）")
         p.add_argument("--org", metavar="发布主体", help="解读的发布主体（默认为原文的发布主体）")
     elif kind == "征集":
         p = argparse.ArgumentParser(prog="gongkai new 征集", description="新建一篇意见征集，征集截止按征集类型的最短期限计算")
@@ -277,6 +277,8 @@ def consultation_draft(site: EditorSite, args, day: dt.date) -> Draft:
     topic, note = choose_topic(site, args.topic, column, org)
     draft = Draft(org, column, _title(args.title), day, topic, kind_fields=fields, body=body_for("意见征集"))
     draft.notes.append(f"征集期限：{day} 至 {end}" + (f"（{kind}最短{minimum}，开始当日不计）" if minimum else ""))
+    if minimum is not None and minimum.workdays and not workdays.covered(end):
+        draft.notes.append(f"{end.year} 年的节假日安排未收录，工作日按周一至周五计算，截止日期请按国务院公布的放假安排核对")
     if note:
         draft.notes.append(f"主题分类：{topic}（{note}）")
     return draft

@@ -10,9 +10,16 @@ from dataclasses import dataclass, field
 
 from ..model import Document
 
-# 解读形式 (docs/domain.md); 新闻发布会 is accepted as a long form of 发布会.
-INTERPRETATION_FORMS = ("文字", "图解", "视频", "动漫", "问答", "发布会")
-FORM_ALIASES = {"新闻发布会": "发布会", "文字解读": "文字", "图文解读": "图解", "视频解读": "视频", "问答解读": "问答"}
+# 解读形式 (docs/domain.md): the forms sites publish 解读 in; 新闻发布会 is accepted as a long form of 发布会.
+# The first six keep the numbers `gongkai new 解读` has always offered them under.
+INTERPRETATION_FORMS = ("文字", "图解", "视频", "动漫", "问答", "发布会", "图文", "专家解读", "媒体解读", "在线访谈", "音频",
+                        "H5")
+FORM_ALIASES = {"新闻发布会": "发布会", "文字解读": "文字", "图文解读": "图文", "图片解读": "图解", "视频解读": "视频",
+                "问答解读": "问答", "音频解读": "音频", "动漫解读": "动漫", "h5": "H5", "H5解读": "H5", "访谈": "在线访谈",
+                "专家": "专家解读", "媒体": "媒体解读"}
+# 解读产品 of the 政府网站工作年度报表: 解读 made as a picture, sound or moving image (图解、音视频、动漫、H5); a 解读 that
+# is text (文字, 图文, 专家解读, 媒体解读, 问答, and the 文字实录 of 在线访谈 and 发布会) is a 解读材料.
+PRODUCT_FORMS = ("图解", "视频", "音频", "动漫", "H5")
 
 # Status labels, in the order the 意见征集 column lists them.
 OPEN, UPCOMING, CLOSED = "征集中", "未开始", "已结束"
@@ -122,6 +129,7 @@ class Consultation:
     organizer: str  # 征集单位
     channel: Channel  # 反馈方式
     kind: str = "其他"  # 征集类型
+    kind_written: bool = True  # False when 征集类型 was left out (read as 其他, but its period is still checked)
     short_reason: str = ""  # 期限说明: why the period is shorter than the kind's minimum
     drafting_note: str = ""  # 起草说明
     feedback: Feedback | None = None

@@ -175,6 +175,7 @@ def parse_consultation(doc: Document, r: FieldReader) -> Consultation | None:
         return None
     return Consultation(document=doc, start=start, end=end, last_day=last_day, start_has_time=start_time,
                         end_has_time=end_time, organizer=organizer, channel=channel, kind=kind,
+                        kind_written=not KIND.blank(r.data.get(KIND.key)),
                         short_reason=r.read(SHORT_REASON), drafting_note=r.read(DRAFTING_NOTE),
                         feedback=parse_feedback_block(r))
 

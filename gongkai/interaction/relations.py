@@ -160,6 +160,7 @@ def collect(documents: Iterable[Document], settings: Settings, problems: Problem
         elif is_consult:
             consultation = parse_consultation(doc, r)
             if consultation:
+                _check_kind(r, consultation, settings)
                 _check_period(r, consultation, settings)
                 if consultation.feedback:
                     consultation.feedback.consultation = consultation
@@ -216,6 +217,12 @@ def collect(documents: Iterable[Document], settings: Settings, problems: Problem
 
 
 def _check_lag(r: FieldReader, interp: Interpretation, original: Document, settings: Settings, display) -> None:
+    if interp.published < original.published:
+        # A 解读 explains a published 原文; one dated earlier is a wrong date or a 原文 not yet public.
+        r.error("原文", f"解读（{interp.published}）早于原文《{original.title}》（{display(original)}，{original.published}）"
+                       f"{(original.published - interp.published).days} 天发布",
+                "核对两者的发布日期：解读应与原文同时或之后发布；原文尚未公开的，先发布原文", severity="warning")
+        return
     lag = workdays.workdays_between(original.published, interp.published)
     if lag > settings.lag_workdays:
         note = "" if workdays.covered(interp.published) else "（该年节假日安排未收录，按周一至周五计算）"
@@ -224,8 +231,31 @@ def _check_lag(r: FieldReader, interp: Interpretation, original: Document, setti
                 "文件与解读应同步发布；如确属补发，核对两者的发布日期", severity="warning")
 
 
+def _check_kind(r: FieldReader, c: Consultation, settings: Settings) -> None:
+    """A 征集 labelled 规章 by an institution without 规章制定权; a 征集 with no 征集类型 at all."""
+    org = c.document.publisher
+    if c.kind == "规章" and org is not None and not org.makes_rules:
+        why = "部门和乡镇（街道）" if org.kind != "人民政府" else "县级人民政府（含县级市、市辖区）"
+        r.error("征集类型", f"{org.name}没有规章制定权：{why}不能制定规章，地方政府规章只由设区的市、自治州以上的人民政府"
+                         "制定（《中华人民共和国立法法》第九十三条）",
+                "本机关起草的规范性文件写“征集类型: 行政规范性文件”；代人民政府征集规章草案的，由该人民政府发布"
+                + ("；若本机关确有规章制定权，在 catalog/organizations.yml 中写“规章制定权: true”" if org.kind == "人民政府" else ""))
+    if not c.kind_written:
+        floor = _untyped_minimum(settings)
+        r.error("征集类型", "没有写征集类型，按“其他”处理；规章、行政规范性文件、重大行政决策、涉企政策的草案都有最短征集期限"
+                + (f"，最短的是{floor}" if floor else ""),
+                "写明“征集类型:”（重大行政决策 / 规章 / 涉企政策 / 行政规范性文件 / 其他），确实不属于前四类的写“其他”",
+                severity="warning")
+
+
+def _untyped_minimum(settings: Settings) -> Period | None:
+    """For a 征集 with no 征集类型: the shortest minimum of the kinds that have one (it may be any of them)."""
+    periods = [p for kind, p in settings.min_periods.items() if p and kind != "其他"]
+    return min(periods, key=lambda p: p.days if p.workdays else p.days * 5 / 7, default=None)
+
+
 def _check_period(r: FieldReader, c: Consultation, settings: Settings) -> None:
-    minimum: Period | None = settings.min_periods.get(c.kind)
+    minimum: Period | None = settings.min_periods.get(c.kind) if c.kind_written else _untyped_minimum(settings)
     if not minimum:
         return
     # The public can only comment once the notice is out: a 征集开始 before the 发布日期 does not count.
@@ -245,7 +275,14 @@ def _check_period(r: FieldReader, c: Consultation, settings: Settings) -> None:
         earliest = start + dt.timedelta(days=minimum.days)
     late = f"（征集开始 {c.start.date()} 早于发布日期，从发布日期起算）" if start > c.start.date() else ""
     basis = f"（{minimum.source}）" if minimum.source else ""
-    r.error("征集截止", f"{c.kind}的征集期限为{shown}（{start} 至 {c.last_day}，开始当日不计）{late}，"
+    note = "" if workdays.covered(c.last_day) or not minimum.workdays else \
+        f"（{c.last_day.year} 年节假日安排未收录，按周一至周五计算）"
+    if not c.kind_written:  # the kind is unknown: said, not failed
+        r.error("征集截止", f"征集期限为{shown}（{start} 至 {c.last_day}，开始当日不计）{late}{note}，少于各类草案中最短的"
+                        f"{minimum}{basis}", f"写明“征集类型:”；属于有最短期限的类型的，把征集截止改到 {earliest} 或之后",
+                severity="warning")
+        return
+    r.error("征集截止", f"{c.kind}的征集期限为{shown}（{start} 至 {c.last_day}，开始当日不计）{late}{note}，"
                     f"少于规定的{minimum}{basis}",
             f"把征集截止改到 {earliest} 或之后；确需缩短的，加“期限说明:”写明理由")
 

@@ -3,9 +3,10 @@ problem. Shape checks live here; the invariants between figures are in ``validat
 
 from __future__ import annotations
 
+import difflib
 from decimal import Decimal, InvalidOperation
 
-from .. import yamlutil
+from .. import deprecations, yamlutil
 from ..errors import InputError, Problems, close_matches
 from ..fields import (BOOL, COUNT, DATE, ID, INT, MAPPING, MAX_NUMBER, TEXTS, Field, FieldReader, describe, keys,
                       top_mapping, whole_number)
@@ -363,6 +364,7 @@ class ReportLoader:
             return
         groups = {normalise(r.key): r for r in TONGJIBIAO_ROWS if r.level == 0}
         seen = set()
+        unknown: dict[str, list[str]] = {}  # group → row names not recognised, for the missing rows' fixes
         for gkey, value in section.items():
             group = groups.get(normalise(gkey))
             gline = section.line_of(gkey)
@@ -382,7 +384,13 @@ class ReportLoader:
             by_key = {normalise(r.key): r for r in members}
             for key, figure in value.items():
                 row = by_key.get(normalise(key))
+                renamed = deprecations.TONGJIBIAO_ROWS.get(str(key).strip())
+                if row is None and renamed and group.key == deprecations.TONGJIBIAO_GROUP:
+                    row = by_key[normalise(renamed)]
+                    self.err(deprecations.tongjibiao_row(str(key).strip()), line=value.line_of(key),
+                             field=f"统计表 · {group.label}", fix=deprecations.fix(), severity="warning")
                 if row is None:
+                    unknown.setdefault(group.key, []).append(str(key))
                     self.err(f"不认识的指标“{key}”{close_matches(str(key), [r.key for r in members])}",
                              line=value.line_of(key), field=f"统计表 · {group.label}",
                              fix=f"该组的指标为：{'、'.join(r.key for r in members)}")
@@ -395,13 +403,27 @@ class ReportLoader:
                 self._tongjibiao_value(report, row, figure, value.line_of(key))
         for row in TONGJIBIAO_ROWS:
             if not row.heading and row.id not in seen and row.id not in report.absent:
-                self.err(f"缺少指标“{row.label}”", line=section.line, field="统计表",
-                         fix=f"在“{row.group}”下补上“{row.key}: 0”等数值；原统计表没有这一行的，把“{row.key}”写进“未列”")
+                self.err(f"缺少指标“{row.label}”", line=section.line, field="统计表", fix=self._missing_fix(row, unknown))
+
+    @staticmethod
+    def _missing_fix(row, unknown: dict[str, list[str]]) -> str:
+        """A row written under another name is renamed, never listed in 未列: that would print "—" for the figure
+        the published 统计表 carries."""
+        close = difflib.get_close_matches(row.key, unknown.get(row.group, []), n=1, cutoff=0.5)
+        if close:
+            return f"“{row.group}”下的“{close[0]}”若就是这一行，把它改为“{row.key}”，数字照原统计表填写"
+        return (f"照原统计表在“{row.group}”下补上“{row.key}: 数字”（该行印为 0 的写 0）；原统计表确实没有这一行的，"
+                f"才把“{row.key}”写进“未列”（页面显示“—”）")
 
     def absent(self, r: FieldReader) -> set[str]:
         """未列: rows (with the rows printed under them) that the report's published 统计表 did not carry."""
         ids: set[str] = set()
         for name in r.read(ABSENT):
+            last = name.split("·")[-1].strip()  # “指标组·指标” or the row alone
+            if last in deprecations.TONGJIBIAO_ROWS:
+                self.err(deprecations.tongjibiao_row(last), line=r.line_of(ABSENT.key), field=ABSENT.key,
+                         fix=deprecations.fix(), severity="warning")
+                name = name[:name.rindex(last)] + deprecations.TONGJIBIAO_ROWS[last]
             wanted = normalise(name.replace("·", " · ").split(" · ")[-1])
             group = normalise(name.split("·")[0]) if "·" in name else None
             rows = [row for row in TONGJIBIAO_ROWS if normalise(row.key) == wanted

@@ -263,15 +263,16 @@ def to_json(report: AnnualReport, org_name: str = "") -> str:
 
 # ---- history chart -------------------------------------------------------------------------------------------------
 
-def bar_chart(chart_id: str, title: str, points: list[tuple[str, object]]) -> str:
-    """A small inline SVG bar chart, drawn at build time: one bar per year, its value written above it.
+def bar_chart(chart_id: str, title: str, points: list[tuple[str, object]], marked: set[str] = frozenset()) -> str:
+    """A small inline SVG bar chart, drawn at build time: one bar per year, its value written above it. A label in
+    ``marked`` (a report archived 原文如此) is drawn with a * and described as such.
 
     No colour carries meaning; the figures are also in the table next to the charts."""
     bar, gap, left, top, height = 36, 18, 8, 22, 120
     width = left * 2 + len(points) * (bar + gap) - gap
     values = [v for _, v in points if v is not None]
     peak = max([float(v) for v in values] + [1.0])
-    desc = "；".join(f"{label}年：{fmt(v)}" for label, v in points)
+    desc = "；".join(f"{label}年{'（原文如此）' if label in marked else ''}：{fmt(v)}" for label, v in points)
     out = [f'<svg class="gk-chart" viewBox="0 0 {width} {top + height + 26}" width="{width}" height="{top + height + 26}"'
            f' role="img" aria-labelledby="{chart_id}-t {chart_id}-d" xmlns="http://www.w3.org/2000/svg">',
            f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(desc)}</desc>',
@@ -286,7 +287,7 @@ def bar_chart(chart_id: str, title: str, points: list[tuple[str, object]]) -> st
             y = top + height - 5
         out.append(f'<text x="{x + bar / 2}" y="{y}" text-anchor="middle" class="gk-chart-value">{fmt(value)}</text>')
         out.append(f'<text x="{x + bar / 2}" y="{top + height + 18}" text-anchor="middle" class="gk-chart-label">'
-                   f"{escape(label)}</text>")
+                   f"{escape(label)}{'*' if label in marked else ''}</text>")
     out.append("</svg>")
     return "".join(out)
 
@@ -294,8 +295,9 @@ def bar_chart(chart_id: str, title: str, points: list[tuple[str, object]]) -> st
 def history_charts(reports: list[AnnualReport], prefix: str = "gk-chart") -> list[tuple[str, str]]:
     """(figure label, SVG) for each key figure, years oldest first."""
     ordered = sorted(reports, key=lambda r: r.year)
+    marked = {str(r.year) for r in ordered if r.sic}  # archived 原文如此: its figures do not all agree
     charts = []
     for n, name in enumerate(KEY_FIGURES):
         points = [(str(r.year), r.key_figures()[name]) for r in ordered]
-        charts.append((KEY_FIGURE_LABELS[name], bar_chart(f"{prefix}-{n}", KEY_FIGURE_LABELS[name], points)))
+        charts.append((KEY_FIGURE_LABELS[name], bar_chart(f"{prefix}-{n}", KEY_FIGURE_LABELS[name], points, marked)))
     return charts

@@ -70,6 +70,10 @@ def validate(report: AnnualReport, problems: Problems, *, org_kind: str | None =
         Checks(report, problems).deadline(org_kind, rules)
 
 
+SIC_HINT = ("若原报告就是这样印的（照录已发布的年报），不要改动数字，在“原文如此:”下加一行“{where}: 原报告如何印、为何照录”，"
+            "页面会注明“原文如此”")
+
+
 def _segments(where: str) -> list[str]:
     return [normalise(part) for part in re.split(r"[·・]", where) if part.strip()]
 
@@ -89,6 +93,9 @@ def apply_sic(report: AnnualReport, findings: list[Problem], problems: Problems)
             finding.severity = "warning"
             finding.message = f"原文如此：{finding.message}（说明：{note.note}）"
             finding.fix = "已按原报告照录，页面注明“原文如此”；如原报告并非如此，改正数据并删去“原文如此”中的这一条"
+        elif finding.severity == "error":
+            # An editor archiving a published report must not be told only to alter its figures.
+            finding.fix = (f"{finding.fix}；" if finding.fix else "") + SIC_HINT.format(where=finding.field)
         problems.items.append(finding)
     for note in report.sic:
         if id(note) not in used:

@@ -4,7 +4,8 @@
 column is one the site names as 概况 (``overview_columns``), else 政务动态 when the column is of 更新类别 动态要闻, else
 信息公开目录 — every document is in the 政府信息公开目录. 专栏专题 are the columns below ``special_columns``:
 maintained when they hold a document published by the year's end, new when their first document was published in
-the year. 解读 are those published in the year: 文字 is a 解读材料, every other form a 解读产品. 征集调查 counts the
+the year. 解读 are those published in the year: one made as a picture, sound or moving image (图解, 视频, 音频, 动漫, H5:
+``PRODUCT_FORMS``) is a 解读产品, every other (文字, 图文, 问答, 发布会 …) a 解读材料. 征集调查 counts the
 征集 started in the year; 收到意见数量 and 公布调查结果期数 count the 反馈 published in the year (a 征集 of December
 may report in January), so that a finished year's figures never change.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from ..interaction.model import PRODUCT_FORMS
 from ..model import Catalog, Document
 
 
@@ -60,10 +62,10 @@ def compute(year: int, catalog: Catalog, documents: Iterable[Document], interact
     if interaction is not None:
         for interp in interaction.interpretations:
             if interp.published.year == year:
-                if interp.form == "文字":
-                    figures.interpretation_texts += 1
-                else:
+                if interp.form in PRODUCT_FORMS:
                     figures.interpretation_products += 1
+                else:
+                    figures.interpretation_texts += 1
         for c in interaction.consultations:
             figures.consultations += c.year == year
             feedback = c.feedback

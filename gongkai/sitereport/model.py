@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 WEBSITE_KINDS = ("政府门户网站", "部门网站", "专项网站")
 INNOVATIONS = ("搜索即服务", "多语言版本", "无障碍浏览", "千人千网", "其他")
+OTHER_INNOVATION = "其他"  # written “其他：……”: the form's “□其他____” has a blank for what it is
 YES_NO = ("是", "否")
 
 
@@ -47,10 +48,12 @@ FORM: tuple[FormItem, ...] = (
     _s("信息发布", "总数", "条", "published"), _s("信息发布", "概况类信息更新量", "条", "overview"),
     _s("信息发布", "政务动态信息更新量", "条", "news"), _s("信息发布", "信息公开目录信息更新量", "条", "directory"),
     _s("专栏专题", "维护数量", "个", "specials"), _s("专栏专题", "新开设数量", "个", "new_specials"),
-    _s("解读回应", "解读信息发布总数", "条", "interpretations_total"),
-    _s("解读回应", "解读材料数量", "条", "interpretation_texts"),
-    _s("解读回应", "解读产品数量", "条", "interpretation_products"),
-    _d("解读回应", "媒体评论文章数量", "条"), _d("解读回应", "回应公众关注热点或重大舆情数量", "次"),
+    # 解读信息发布: its 总数 and the three kinds it adds up, in their printed units (解读产品 are 个, articles 篇).
+    _s("解读回应", "总数", "条", "interpretations_total", group="解读信息发布"),
+    _s("解读回应", "解读材料数量", "条", "interpretation_texts", group="解读信息发布"),
+    _s("解读回应", "解读产品数量", "个", "interpretation_products", group="解读信息发布"),
+    _d("解读回应", "媒体评论文章数量", "篇", group="解读信息发布"),
+    _d("解读回应", "回应公众关注热点或重大舆情数量", "次"),
     _d("办事服务", "是否发布服务事项目录", kind="yesno"), _d("办事服务", "注册用户数", "个"),
     _d("办事服务", "政务服务事项数量", "项"), _d("办事服务", "可全程在线办理政务服务事项数量", "项"),
     _s("办事服务", "总数", "件", "cases", group="办件量"),
@@ -67,7 +70,7 @@ FORM: tuple[FormItem, ...] = (
     _d("互动交流", "是否提供智能问答", kind="yesno"),
     _d("安全防护", "安全检测评估次数", "次"), _d("安全防护", "发现问题数量", "个"), _d("安全防护", "问题整改数量", "个"),
     _d("安全防护", "是否建立安全监测预警机制", kind="yesno"), _d("安全防护", "是否开展应急演练", kind="yesno"),
-    _d("安全防护", "是否明确网站安全责任人", kind="yesno"),
+    _d("安全防护", "是否明确网站安全负责人", kind="yesno"),
     _d("移动新媒体", "是否有移动新媒体", kind="yesno"),
     _d("移动新媒体", "名称", kind="text", key=("移动新媒体", "微博", "名称"), group="微博", optional=True),
     _d("移动新媒体", "信息发布量", "条", key=("移动新媒体", "微博", "信息发布量"), group="微博", optional=True),
@@ -111,6 +114,7 @@ class WebsiteReport:
     data: dict  # the data file's values by key path
     signatures: dict[str, str] = field(default_factory=dict)
     filled: dt.date | None = None  # 填报日期
+    published_line: int | None = None  # line of 发布日期 in the data file, for the late-publication finding
     items: list[Item] = field(default_factory=list)  # set once the site's figures are known
     url: str = ""
 

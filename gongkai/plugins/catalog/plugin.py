@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from gongkai import templating
+from gongkai import deprecations, templating
 from gongkai.buildcache import BuildCache
 from gongkai.catalog import load_catalog
 from gongkai.clock import Clock
@@ -28,7 +28,7 @@ from gongkai.documents import DocumentLoader
 from gongkai.errors import InputError, Problems
 from gongkai.model import Catalog, Column, Document, Organization
 from gongkai.safety import ACTIVE_FILE_SUFFIXES, active_content, active_file_content, report_active_content
-from gongkai.sources import decode
+from gongkai.sources import decode, site_root
 
 from . import theme
 from .caching import CACHED_TEMPLATE, PageCache, cache_disabled_by_env
@@ -247,7 +247,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         relative to mkdocs.yml, ``line`` the field's line: the message names the line of the finding itself."""
         found = active_content(self.render_markdown(text), allow=self.config.allow_active_content)
         if found:
-            path = Path(self._mkdocs_config.config_file_path).parent / file
+            path = site_root(self._mkdocs_config) / file
             try:
                 source = path.read_text(encoding="utf-8-sig", errors="replace")
             except OSError:
@@ -266,18 +266,23 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if not self.config.enabled:
             return config
         self._mkdocs_config = config
-        root = Path(config.config_file_path).parent
+        root = site_root(config)
+        # The previous release's clock settings (gongkai/interaction today/timezone, $GONGKAI_TODAY …), with warnings.
+        as_of, tz_name, moved = deprecations.clock_settings(config, self.config.as_of, self.config.timezone,
+                                                             CatalogConfig.timezone.default)
+        self.problems.items.extend(moved)
         try:
-            zone = ZoneInfo(self.config.timezone)
+            zone = ZoneInfo(tz_name)
         except (ZoneInfoNotFoundError, ValueError):
-            raise PluginError(f"gongkai/catalog: timezone “{self.config.timezone}”不是有效的时区名，"
+            raise PluginError(f"gongkai/catalog: timezone “{tz_name}”不是有效的时区名，"
                               "例如 Asia/Shanghai") from None
         try:
-            self.clock = Clock.make(zone, self.config.as_of)
+            self.clock = Clock.make(zone, as_of)
         except ValueError as exc:
             raise PluginError(f"gongkai/catalog: as_of {exc}") from None
         try:
             self.catalog = load_catalog(root / self.config.catalog_dir, display_root=root)
+            self.problems.items.extend(self.catalog.warnings)
         except InputError as exc:
             raise PluginError("主动公开基本目录有误：\n" + str(exc)) from None
         clashes = [c for c in self.catalog.columns if c in RESERVED_IDS] + \
@@ -514,7 +519,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     def _page_source(self, page: Page, config: MkDocsConfig) -> tuple[str, str, int]:
         """(file as messages name it, its text, line where the body starts) of a page, for precise messages."""
-        root = Path(config.config_file_path).parent
+        root = site_root(config)
         doc = self.index.by_src.get(page.file.src_uri)
         path = root / doc.source if doc is not None and doc.source else (
             Path(page.file.abs_src_path) if page.file.abs_src_path else None)
@@ -570,7 +575,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             return nav
         self.view.nav_cache.reset(nav)
         if self._cache is not None:
-            root = Path(config.config_file_path).parent
+            root = site_root(config)
             self._cache.seal(config, files, nav, self.index.documents, set(self.index.by_src),
                              root / self.config.catalog_dir,
                              self.as_of)
@@ -656,7 +661,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._output.discard()
 
     def on_serve(self, server, config: MkDocsConfig, builder):
-        server.watch(str(Path(config.config_file_path).parent / self.config.catalog_dir))
+        server.watch(str(site_root(config) / self.config.catalog_dir))
         return server
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
@@ -39,6 +41,8 @@ class ChecksConfig(Config):
     severity = KeyedItems(c.Choice(SEVERITIES), ALL_CHECKS, "检查项", default={})
     # Warnings fail the build too (they are logged at INFO otherwise; see docs/checks.md).
     fail_on_warnings = c.Type(bool, default=False)
+    # Deprecated in 0.2.0 (gongkai.deprecations): the core's as_of. Still read, with a warning, until 0.4.0.
+    as_of = c.Optional(c.Type((str, dt.date)))
     # Fetch external links (needs network: never in CI).
     check_external = c.Type(bool, default=False)
     external_timeout = c.Type(float, default=10.0)

@@ -31,7 +31,7 @@ from ...checks.links import LinkChecker, check_external, link_findings
 from ...checks.pii import scan_file
 from ...checks.reports import check_annual_reports
 from ...checks.sitereport import check_site_report
-from ...sources import RealPaths
+from ...sources import RealPaths, site_root
 from ..catalog.plugin import active_core
 from .config import ChecksConfig
 
@@ -73,7 +73,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         if self.core is None:
             return files
         catalog, documents = self.core.catalog, list(self.core.documents)
-        root = Path(config.config_file_path).parent
+        root = site_root(config)
         docs_dir = Path(config.docs_dir)
         found: list[Finding] = []
         self.input_problems = [Finding(p.file, p.message, p.line, p.field, p.fix, p.severity, check="input")
@@ -145,7 +145,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         sitereport = config.plugins.get("gongkai/sitereport")
         if self._on("baobiao") and sitereport is not None and sitereport.config.enabled:
             data_file = display(docs_dir / sitereport.config.data_dir.strip("/") / "{year}.yml")
-            found += check_site_report(sitereport.years, self.as_of, sitereport.config.deadline, data_file)
+            published = {y: (r.published, r.source, r.published_line) for y, r in sitereport.reports.items()}
+            found += check_site_report(sitereport.years, self.as_of, sitereport.config.deadline, data_file, published)
         self.findings = found
         return files
 
@@ -222,7 +223,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         return self.input_problems + self.findings
 
     def _write_reports(self, config) -> None:
-        root = Path(config.config_file_path).parent
+        root = site_root(config)
         # CI asks for the reports through the environment, so that a site's mkdocs.yml need not name them and the
         # report comes from the one build that publishes (gongkai/deploy).
         json_path = self.config.report_json or os.environ.get("GONGKAI_CHECK_JSON")
@@ -248,7 +249,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         failing = errors + (warnings if self.config.fail_on_warnings else [])
         for f in warnings if not self.config.fail_on_warnings else []:
             log.info(f"警告：{f}")
-        log.info(f"发布前检查（截至 {self.as_of}）：{len(errors)} 个错误，{len(warnings)} 个警告，{len(infos)} 个提示")
+        # The same count as `gongkai check`: the core's input problems (logged by the core) are findings too.
+        log.info(output.console(self.all_findings, self.as_of).splitlines()[0])
         if not failing or not self.raise_on_errors:
             return
         what = "错误" if not warnings or not self.config.fail_on_warnings else "错误和警告"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
@@ -24,3 +26,8 @@ class InteractionConfig(Config):
 
     # A 征集 closed for more than this many days without 反馈 is reported.
     feedback_overdue = c.Type(int, default=30)
+
+    # Deprecated in 0.2.0 (gongkai.deprecations): the clock moved to gongkai/catalog (timezone, as_of). Still read,
+    # with a warning, until 0.4.0; `gongkai upgrade` moves them.
+    timezone = c.Optional(c.Type(str))
+    today = c.Optional(c.Type((str, dt.date)))

@@ -11,8 +11,8 @@ from markupsafe import Markup
 from ...interaction import CLOSED, OPEN, UPCOMING, Consultation, Interaction, YearFigures
 from ...model import Document
 
-FORM_LABELS = {"文字": "文字解读", "图解": "图解", "视频": "视频解读", "动漫": "动漫解读", "问答": "问答解读",
-               "发布会": "新闻发布会"}
+FORM_LABELS = {"文字": "文字解读", "图文": "图文解读", "图解": "图解", "视频": "视频解读", "音频": "音频解读",
+               "动漫": "动漫解读", "问答": "问答解读", "发布会": "新闻发布会", "H5": "H5 解读"}
 STATUS_CLASSES = {OPEN: "open", UPCOMING: "upcoming", CLOSED: "closed"}
 
 

@@ -26,6 +26,7 @@ from ...reports.validate import check_carry_over
 from ...reports.model import COLUMN_KIND, YEAR_EXTRA, AnnualReport
 from ...reports.render import body_markdown, history_charts, to_csv, to_json
 from ..catalog.plugin import active_core
+from ...sources import site_root
 from .config import ReportsConfig
 from .structure import HistoryPage, ReportEntry, ReportsView
 
@@ -80,7 +81,7 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
         if self.core is None:
             return files
         catalog, problems = self.core.catalog, self.core.problems
-        root = Path(config.config_file_path).parent
+        root = site_root(config)
         docs_dir = Path(config.docs_dir)
         prefix = self.config.reports_dir.strip("/") + "/"
 

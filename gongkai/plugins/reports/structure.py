@@ -47,6 +47,11 @@ class HistoryPage(GeneratedPage):
     def figure_names(self):
         return [(name, KEY_FIGURE_LABELS[name]) for name in KEY_FIGURES]
 
+    @property
+    def sic_years(self) -> list[int]:
+        """Years whose report is archived 原文如此 (figures kept as published though they do not agree)."""
+        return [e.report.year for e in self.entries if e.report.sic]
+
 
 class ReportsView:
     """Template context ``reports``: the entry of a document, if it is a report."""

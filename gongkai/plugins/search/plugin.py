@@ -24,6 +24,7 @@ from gongkai.plugins.catalog.plugin import active_core
 from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
 from gongkai.search.index import Facets, Record, build_index
 from gongkai.search.text import html_to_text, prose_text
+from gongkai.sources import site_root
 
 from .config import SearchConfig
 from .structure import SearchView
@@ -84,7 +85,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         front = (f"---\ntitle: {self.config.title}\ntemplate: {TEMPLATE}\nsearch:\n  exclude: true\n"
                  "hide: [navigation, toc]\n---\n")
         if files.get_file_from_path(self._page_src) is not None:
-            where = os.path.relpath(os.path.join(config.docs_dir, self._page_src), os.path.dirname(config.config_file_path))
+            where = os.path.relpath(os.path.join(config.docs_dir, self._page_src), site_root(config))
             raise PluginError(f"gongkai/search：搜索结果页的地址 {self.config.page}/ 已被 {where} "
                               "占用；请在 mkdocs.yml 中为 gongkai/search 设置 page: 其他地址，或移走该文件")
         page_file = File.generated(config, self._page_src, content=front)

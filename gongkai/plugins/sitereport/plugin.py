@@ -20,6 +20,7 @@ from ...errors import close_matches
 from ...sitereport import FORM, WebsiteReport, compute, load_report
 from ...sitereport.model import Item
 from ..catalog.plugin import active_core
+from ...sources import site_root
 from .config import SiteReportConfig
 
 STYLE = "assets/sitereport/sitereport.css"  # under gongkai/assets/, which the core copies into the site
@@ -66,7 +67,7 @@ class SiteReportPlugin(BasePlugin[SiteReportConfig]):
                     raise PluginError(f"gongkai/sitereport: {option} 中的“{column_id}”不是已定义的栏目"
                                       f"{close_matches(column_id, catalog.columns)}")
         prefix = self.config.data_dir.strip("/") + "/"
-        root = Path(config.config_file_path).parent
+        root = site_root(config)
         interaction_plugin = config.plugins.get("gongkai/interaction")
         interaction = getattr(interaction_plugin, "interaction", None)
         for file in sorted(files, key=lambda f: f.src_uri):

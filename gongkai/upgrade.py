@@ -1,0 +1,299 @@
+"""`gongkai upgrade [DIR] [--dry-run]`: rewrite a site written for the previous release to the current names.
+
+Every rename is in ``gongkai.deprecations``; this module only edits files. Edits are made line by line on the text
+as written (never a YAML dump), so comments, key order, quoting and blank lines stay as they were. Running it
+twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import deprecations, yamlutil
+from .errors import InputError
+from .reports.formats import normalise
+
+CI_FILES = (".gitlab-ci.yml", "Makefile", "Jenkinsfile", ".drone.yml", ".woodpecker.yml")
+CI_GLOBS = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitea/workflows/*.yml", ".gitea/workflows/*.yaml")
+SKIP_DIRS = {".git", ".cache", "site", ".venv", "node_modules", "__pycache__"}
+ENV_RE = re.compile(r"\b(" + "|".join(map(re.escape, deprecations.RENAMED_ENV)) + r")\b")
+
+
+# ---- plugin blocks in mkdocs.yml -------------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    """One plugin's entry under ``plugins:``: its line, the lines of its options (``start`` < i < ``end``)."""
+
+    start: int  # index of the plugin's line
+    end: int  # index of the first line after its options
+    indent: int  # column of the plugin's name
+    bare: bool  # written without options (“- gongkai/catalog”)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _blank(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def plugin_block(lines: list[str], plugin: str) -> Block | None:
+    """Where ``plugin`` is configured in mkdocs.yml's ``plugins:`` (list or mapping form), or None."""
+    try:
+        top = next(i for i, line in enumerate(lines) if re.match(r"^plugins\s*:", line))
+    except StopIteration:
+        return None
+    name = re.escape(plugin)
+    item_re = re.compile(rf"^(\s*)(-\s+)?([\"']?){name}\3\s*(:)?\s*(#.*)?$")
+    for i in range(top + 1, len(lines)):
+        line = lines[i].rstrip("\r\n")
+        if not _blank(line) and _indent(line) == 0 and not line.startswith("-"):
+            return None  # the next top-level key: the plugin is not listed
+        match = item_re.match(line)
+        if not match:
+            continue
+        indent = len(match.group(1)) + len(match.group(2) or "")
+        parent = len(match.group(1))
+        end = i + 1
+        while end < len(lines) and (_blank(lines[end]) or _indent(lines[end]) > parent):
+            end += 1
+        while end > i + 1 and _blank(lines[end - 1]):  # trailing blank and comment lines belong to what follows
+            end -= 1
+        return Block(i, end, indent, bare=match.group(4) is None)
+    return None
+
+
+def _option(lines: list[str], block: Block, option: str) -> tuple[int, int, str] | None:
+    """(first line, end, value as written) of ``option:`` in the block; the value keeps its comment."""
+    indent = _option_indent(lines, block)
+    for i in range(block.start + 1, block.end):
+        match = re.match(rf"^(\s*)([\"']?){re.escape(option)}\2\s*:[ \t]*(.*?)\s*$", lines[i])
+        if match and len(match.group(1)) == indent:
+            end = i + 1
+            while end < block.end and not _blank(lines[end]) and _indent(lines[end]) > indent:
+                end += 1
+            return i, end, match.group(3)
+    return None
+
+
+def _newline(lines: list[str]) -> str:
+    return "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+
+
+def _option_indent(lines: list[str], block: Block) -> int:
+    for i in range(block.start + 1, block.end):
+        if not _blank(lines[i]):
+            return _indent(lines[i])
+    return block.indent + 2
+
+
+def upgrade_config(text: str) -> tuple[str, list[str]]:
+    """mkdocs.yml with every moved plugin option moved (gongkai.deprecations.MOVED_OPTIONS); what was done."""
+    lines = text.splitlines(keepends=True)
+    nl = _newline(lines)
+    done: list[str] = []
+    for moved in deprecations.MOVED_OPTIONS:
+        old_block = plugin_block(lines, moved.plugin)
+        found = _option(lines, old_block, moved.option) if old_block else None
+        if found is None:
+            continue
+        first, end, value = found
+        value_lines = lines[first + 1:end]
+        del lines[first:end]
+        old_block = plugin_block(lines, moved.plugin)
+        if old_block and all(_blank(line) for line in lines[old_block.start + 1:old_block.end]):
+            # no option left: “- gongkai/interaction:” → “- gongkai/interaction”, its comment kept
+            lines[old_block.start] = re.sub(r"\s*:(\s*(#.*)?)$", r"\1", lines[old_block.start].rstrip("\r\n")) + nl
+        target = plugin_block(lines, moved.new_plugin)
+        if target is None:
+            done.append(f"删去 {moved.old}（未找到 {moved.new_plugin}，请手工在其下写 {moved.new_option}: {value}）")
+            continue
+        if _option(lines, target, moved.new_option) is not None:
+            done.append(f"删去 {moved.old}（{moved.new} 已设置，以它为准）")
+            continue
+        indent = " " * _option_indent(lines, target)
+        if target.bare:
+            lines[target.start] = re.sub(r"^(\s*(?:-\s+)?[\"']?[^\s:#\"']+[\"']?)(\s*#.*)?$", r"\1:\2",
+                                         lines[target.start].rstrip("\r\n")) + nl
+        lines[target.end:target.end] = [f"{indent}{moved.new_option}: {value}{nl}", *value_lines]
+        done.append(f"{moved.old} → {moved.new}")
+    return "".join(lines), done
+
+
+# ---- report data -----------------------------------------------------------------------------------------------
+
+
+def upgrade_report(text: str, display: str) -> tuple[str, list[str]]:
+    """Report YAML with the 统计表 rows renamed (gongkai.deprecations.TONGJIBIAO_ROWS), in 统计表 and 未列."""
+    try:
+        data = yamlutil.load(text, display)
+    except InputError:
+        return text, []
+    if not isinstance(data, yamlutil.Mapping) or not isinstance(data.get("统计表"), yamlutil.Mapping):
+        return text, []
+    lines = text.splitlines(keepends=True)
+    done: list[str] = []
+    table = data["统计表"]
+    for gkey, group in table.items():
+        if normalise(str(gkey)) != normalise(deprecations.TONGJIBIAO_GROUP) or not isinstance(group, yamlutil.Mapping):
+            continue
+        for key in group:
+            new = deprecations.TONGJIBIAO_ROWS.get(str(key).strip())
+            line = group.line_of(key)
+            if new is None or line is None:
+                continue
+            i = line - 1
+            replaced = re.sub(rf"^(\s*)([\"']?){re.escape(str(key).strip())}\2(\s*:)", rf"\g<1>\g<2>{new}\g<2>\g<3>",
+                              lines[i], count=1)
+            if replaced != lines[i]:
+                lines[i] = replaced
+                done.append(f"统计表 · {key} → {new}")
+    absent = data.get("未列")
+    line = data.line_of("未列") if absent else None
+    if line:
+        start = line - 1
+        end = start + 1
+        while end < len(lines) and (lines[end].strip() == "" or _indent(lines[end]) > _indent(lines[start])
+                                    or lines[end].lstrip().startswith("- ")):
+            end += 1
+        for i in range(start, end):
+            for old, new in deprecations.TONGJIBIAO_ROWS.items():
+                replaced = re.sub(rf"(?<=[\[,\s\"'·]){re.escape(old)}(?=[\"']?\s*(?:[,\]#]|$))", new, lines[i])
+                if replaced != lines[i]:
+                    lines[i] = replaced
+                    done.append(f"未列 · {old} → {new}")
+    return "".join(lines), done
+
+
+def upgrade_site_report(text: str, display: str) -> tuple[str, list[str]]:
+    """政府网站工作年度报表 data with its renamed keys (gongkai.deprecations.SITEREPORT_KEYS)."""
+    try:
+        data = yamlutil.load(text, display)
+    except InputError:
+        return text, []
+    if not isinstance(data, yamlutil.Mapping):
+        return text, []
+    lines = text.splitlines(keepends=True)
+    done = []
+    for (block_key, old), (_, new) in deprecations.SITEREPORT_KEYS.items():
+        block = data.get(block_key)
+        if not isinstance(block, yamlutil.Mapping) or old not in block or new in block:
+            continue
+        i = block.line_of(old) - 1
+        replaced = re.sub(rf"^(\s*)([\"']?){re.escape(old)}\2(\s*:)", rf"\g<1>\g<2>{new}\g<2>\g<3>", lines[i], count=1)
+        if replaced != lines[i]:
+            lines[i] = replaced
+            done.append(f"{block_key} · {old} → {new}")
+    return "".join(lines), done
+
+
+# ---- the site --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    path: Path
+    before: str
+    after: str
+    what: list[str] = field(default_factory=list)
+
+    def diff(self, root: Path) -> str:
+        name = self.path.relative_to(root).as_posix()
+        return "".join(difflib.unified_diff(self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
+                                            f"a/{name}", f"b/{name}"))
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _docs_dir(config_text: str) -> str:
+    match = re.search(r"^docs_dir\s*:\s*[\"']?([^\s\"'#]+)", config_text, re.M)
+    return match.group(1) if match else "docs"
+
+
+def plan(root: Path, config_file: str = "mkdocs.yml") -> list[Change]:
+    """Every file of the site that needs rewriting, with its new text."""
+    changes: list[Change] = []
+    config_path = root / config_file
+    config_text = _read(config_path)
+    if config_text is None:
+        raise FileNotFoundError(config_path)
+    after, what = upgrade_config(config_text)
+    if what:
+        changes.append(Change(config_path, config_text, after, what))
+    docs = root / _docs_dir(config_text)
+    for path in sorted(docs.rglob("*")) if docs.is_dir() else []:
+        if path.suffix not in (".yml", ".yaml") or not path.is_file() \
+                or SKIP_DIRS.intersection(path.relative_to(root).parts):
+            continue
+        text = _read(path)
+        if text is None:
+            continue
+        display = path.relative_to(root).as_posix()
+        after, what = upgrade_report(text, display) if "统计表" in text else (text, [])
+        if any(old in after for (_, old) in deprecations.SITEREPORT_KEYS):
+            after, more = upgrade_site_report(after, display)
+            what += more
+        if what:
+            changes.append(Change(path, text, after, what))
+    ci = [root / name for name in CI_FILES] + [p for pattern in CI_GLOBS for p in sorted(root.glob(pattern))]
+    for path in ci:
+        text = _read(path) if path.is_file() else None
+        if text is None or not ENV_RE.search(text):
+            continue
+        found = sorted(set(ENV_RE.findall(text)))
+        after = ENV_RE.sub(lambda m: deprecations.RENAMED_ENV[m.group(1)], text)
+        changes.append(Change(path, text, after, [f"${old} → ${deprecations.RENAMED_ENV[old]}" for old in found]))
+    return changes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="gongkai upgrade",
+        description="把为上一版本编写的网站文件（mkdocs.yml、年报数据、CI 配置）改写为当前写法；保留注释和格式，可重复运行")
+    parser.add_argument("dir", nargs="?", default=".", metavar="目录", help="网站目录（mkdocs.yml 所在处，默认当前目录）")
+    parser.add_argument("-f", "--config-file", default="mkdocs.yml", help="网站配置文件（相对于目录，默认 mkdocs.yml）")
+    parser.add_argument("--dry-run", action="store_true", help="只显示将要做的改动（统一差异格式），不改文件")
+    args = parser.parse_args(argv)
+    root = Path(args.dir).resolve()
+    try:
+        changes = plan(root, args.config_file)
+    except FileNotFoundError as exc:
+        print(f"找不到网站配置文件 {exc}：请在 mkdocs.yml 所在目录运行，或写出网站目录", file=sys.stderr)
+        return 2
+    for change in changes:
+        name = change.path.relative_to(root).as_posix()
+        if args.dry_run:
+            sys.stdout.write(change.diff(root))
+        else:
+            change.path.write_bytes(change.after.encode("utf-8"))
+        for what in change.what:
+            print(f"{name}: {what}", file=sys.stderr)
+    for old, new in deprecations.RENAMED_ENV.items():
+        if os.environ.get(old):
+            print(f"注意：当前环境设置了 ${old}，它已更名为 ${new}，请在 CI 或脚本中改用 ${new}", file=sys.stderr)
+    if not changes:
+        print("无需改写：网站文件已是当前写法", file=sys.stderr)
+    elif args.dry_run:
+        print(f"将改写 {len(changes)} 个文件（未改动；去掉 --dry-run 即执行）", file=sys.stderr)
+    else:
+        print(f"已改写 {len(changes)} 个文件；请用 mkdocs build --strict 构建确认，并提交改动", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
