@@ -246,10 +246,10 @@ def read_page(path: Path, display: str, body_selector: str | None = None,
     for field, hit in hits.items():
         doc.fields[field] = hit.value
         doc.inferred.pop(field, None)
-    if not any(field in doc.fields for field in ("索引号", "标题")):
-        doc.problem = "没有找到元数据（索引号、标题等），不像是一篇文件的页面"
-        return doc
     doc.body_html = body
+    if not any(field in doc.fields for field in ("索引号", "标题")):
+        # kept as it is: an export row with this page's address (链接) takes its body from it
+        doc.problem = "没有找到元数据（索引号、标题等），不像是一篇文件的页面"
     if body is not None and body.parent is not None:
         # Attachments are often listed in a block right below the body container, not inside it.
         for anchor in body.parent.find_all("a", href=True):

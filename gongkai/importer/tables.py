@@ -75,7 +75,8 @@ def _rows_xlsx(path: Path) -> Iterator[list]:
         book.close()
 
 
-def read_export(path: Path, display: str) -> tuple[list[SourceDocument], list[str]]:
+def read_export(path: Path, display: str,
+                table: labels.LabelTable = labels.TABLE) -> tuple[list[SourceDocument], list[str]]:
     """(one SourceDocument per data row, notes about the header such as unused columns)."""
     try:
         size = path.stat().st_size
@@ -108,7 +109,7 @@ def read_export(path: Path, display: str) -> tuple[list[SourceDocument], list[st
     columns: dict[int, str] = {}
     unused = []
     for index, label in enumerate(header):
-        field = labels.field_of(str(label))
+        field = table.field_of(str(label))
         if field and field not in columns.values():
             columns[index] = field
         elif str(label).strip():
