@@ -195,9 +195,9 @@ class _Linker:
                 return f"[{text}]({quote(full, safe=_URL_SAFE)})"
             self.warnings[-1] += "，正文中改为纯文字"
             return text
-        if scheme in ("http", "https"):
+        if scheme in ("http", "https") and posixpath.splitext(parts.path)[1].lower() not in PAGE_EXTS:
             return f"[{text}]({quote(href, safe=_URL_SAFE)})"
-        if scheme:
+        if scheme and scheme not in ("http", "https"):
             self.warnings.append(f"链接“{href}”无法在新网站使用，正文中改为纯文字")
             return text
         # A link to another page of the old site: resolved once every source has been read.
@@ -304,6 +304,7 @@ class Importer:
         self.skip_without_body = skip_without_body
         self.check = check  # body text → problems the next build would report (active content, 个人信息)
         self.notes: list[str] = []  # about the run as a whole (e.g. an existing file that cannot be read)
+        self._old_urls: dict[str, Path] = {}  # 原网址 → file, of the site's documents
         self.by_index = self._existing()
         self._sources: list[tuple[SourceDocument, Outcome]] = []
         self._planned: list[_Planned] = []
@@ -325,6 +326,8 @@ class Importer:
                 continue
             if isinstance(data, dict) and data.get("索引号"):
                 index[str(data["索引号"]).strip()] = path
+            if isinstance(data, dict) and isinstance(data.get("原网址"), str):
+                self._old_urls[_url_key(data["原网址"])] = path
         return index
 
     # ---- planning ------------------------------------------------------------------------------------------
@@ -690,6 +693,12 @@ class Importer:
         out.warnings.append("冲突：正文与文件中的不同，保留文件中的（要采用来源的正文，加 --update）")
         return old
 
+    def _by_url(self) -> dict[str, Path]:
+        """原网址 → document file, for the site's imported documents and those of this run."""
+        urls = dict(self._old_urls)
+        urls.update({_url_key(p.front["原网址"]): p.path for p in self._planned if p.front.get("原网址")})
+        return urls
+
     def _linked_document(self, page: Path | None) -> Path | None:
         """The document file a saved page became, in this run or an earlier one (found by its 索引号)."""
         if page is None:
@@ -704,6 +713,8 @@ class Importer:
     def _page_link(self, planned: _Planned, number: int) -> str:
         text, target, url = planned.page_links[number]
         other = self._linked_document(target)
+        if other is None and url:  # the old address of a page imported in this run or an earlier one
+            other = self._by_url().get(_url_key(url))
         if other is not None:
             return f"[{text}]({quote(os.path.relpath(other, planned.path.parent).replace(os.sep, '/'))})"
         if url:
