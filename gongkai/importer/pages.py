@@ -246,6 +246,12 @@ def read_page(path: Path, display: str, body_selector: str | None = None,
     for field, hit in hits.items():
         doc.fields[field] = hit.value
         doc.inferred.pop(field, None)
+    if "标题" not in doc.fields and "索引号" in doc.fields and soup.title and soup.title.get_text(strip=True):
+        # the box lacks a title (开普云 prints it as a heading): the page's <title>, without the site's name
+        title = re.split(r"\s*(?:_|\||｜| - | — )\s*", labels.squeeze(soup.title.get_text()))[0]
+        if title:
+            doc.fields["标题"] = title
+            doc.inferred["标题"] = "网页标题（<title>）"
     doc.body_html = body
     if not any(field in doc.fields for field in ("索引号", "标题")):
         # kept as it is: an export row with this page's address (链接) takes its body from it

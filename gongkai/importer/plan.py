@@ -153,10 +153,10 @@ class _Linker:
             return f"{what}在旧网站的下载程序中（{where}），未找到文件，未复制"
         return f"{what}未找到（{where}），未复制"
 
-    def _register(self, source: Path) -> str:
+    def _register(self, source: Path, name: str = "") -> str:
         if source not in self.copies:
-            stem, dot, ext = source.name.rpartition(".")
-            base = _SAFE_NAME.sub("_", stem if dot else source.name).strip("_") or "file"
+            stem, dot, ext = (name or source.name).rpartition(".")
+            base = _SAFE_NAME.sub("_", stem if dot else (name or source.name)).strip("_") or "file"
             ext = _SAFE_NAME.sub("_", ext.lower()) if dot else ""
             name, n = f"{base}.{ext}" if ext else base, 1
             while name in self.copies.values():
@@ -171,7 +171,7 @@ class _Linker:
         if found is None:
             self.warnings.append(self._missing(f"附件“{text or href}”", href))
             return None
-        path = self._register(found)
+        path = self._register(found, download_name(href))  # a download program's file keeps its own name
         if all(path != p for _, p in self.attachments):
             name = text or found.stem
             self.attachments.append((name, path))
@@ -359,12 +359,37 @@ class Importer:
         groups: dict[str, list] = {}
         for doc, out in self._sources:
             key = joined.get(id(doc))
+            existing = self._old_urls.get(_url_key(doc.page_url)) if doc.page_url and doc.problem else None
+            if key is None and existing is not None and not doc.text("索引号"):
+                # a page without a box whose address an earlier import gave a document (an export row's 链接)
+                known = self._source_of(existing)
+                if known is not None:
+                    key = known.text("索引号")
+                    groups.setdefault(key, []).append((known, Outcome(known.source)))
             if key is None and doc.problem:
                 out.reasons.append(doc.problem)
                 continue
             key = key or doc.text("索引号") or f"\0{id(doc)}"
             groups.setdefault(key, []).append((doc, out))
         return [sorted(members, key=lambda m: m[0].kind != "page") for members in groups.values()]
+
+    def _source_of(self, path: Path) -> SourceDocument | None:
+        """The site's file as a source (its metadata; it ranks like an export row), or None if unreadable."""
+        try:
+            raw, _, _ = split_front_matter(path.read_text(encoding="utf-8-sig"))
+            data = yamlutil.load(raw, self.project.display(path), line_offset=1) if raw else None
+        except (OSError, UnicodeDecodeError, InputError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        keys = {"title": "标题", "索引号": "索引号", "发布机构": "发布机构", "成文日期": "成文日期", "发布日期": "发布日期",
+                "文号": "文号", "主题分类": "主题分类", "有效性": "有效性"}
+        doc = SourceDocument(source=self.project.display(path), base_dir=path.parent, kind="export")
+        doc.fields = {field: data[key] for key, field in keys.items() if data.get(key) not in (None, "")}
+        columns = data.get("栏目")
+        if isinstance(columns, list) and columns:
+            doc.fields["栏目"] = str(columns[0])
+        return doc
 
     def _same(self, field: str, a, b) -> bool:
         if field in ("成文日期", "发布日期"):
@@ -442,7 +467,10 @@ class Importer:
                     linker.warnings[-1] += "，正文末尾保留原网址链接"
                     body += f"\n附件（未随导入复制）：[{link.text or full}]({quote(full, safe=_URL_SAFE)})\n"
         stub = not body.strip()
-        if stub:
+        has_body = existing_body is not None and existing_body.strip() and not existing_body.strip().startswith(NO_BODY)
+        if stub and has_body:
+            body = ""  # the site's file has the body: nothing to say
+        elif stub:
             if self.skip_without_body:
                 out.reasons.append("没有正文（按 --skip-without-body 跳过）")
                 return
@@ -513,6 +541,10 @@ class Importer:
                                f"本来源为 {front['发布机构']}：不覆盖其他发布主体的文件（核对索引号）")
             return None
         merged = dict(data)
+        # notes about items the source lacks are moot when the file has them
+        for key, note in (("主题分类", "原页面未标注主题分类"), ("有效性", "原页面未标注有效性"), ("成文日期", "成文日期原页面未标注")):
+            if not _blank(data.get(key), key):
+                out.inferred[:] = [item for item in out.inferred if not item.startswith(note)]
         for key, value in front.items():
             old = merged.get(key)
             if key == "附件":
@@ -540,6 +572,8 @@ class Importer:
             out.reasons.append("缺少索引号（新网站按索引号识别文件，无索引号的文件无法导入）")
         if not out.title:
             out.reasons.append("缺少标题")
+        elif "标题" in doc.inferred:
+            out.inferred.append(f"标题取自{doc.inferred['标题']}“{out.title}”")
 
         org = None
         printed = doc.text("发布机构")
@@ -566,6 +600,8 @@ class Importer:
             if column is None:
                 out.reasons.append(f"栏目“{printed}”无法对应到栏目（在对照表“栏目”中补上）")
                 out.unmapped.append(("栏目", printed))
+        elif out.index_number in self.by_index:
+            pass  # the site's file has its 栏目: --column never moves it
         elif self.default_column:
             column = self.default_column
         else:
@@ -596,7 +632,7 @@ class Importer:
         if out.reasons:
             return {}
 
-        front: dict = {"title": out.title, "栏目": [column], "发布机构": org, "成文日期": written,
+        front: dict = {"title": out.title, "栏目": [column] if column else [], "发布机构": org, "成文日期": written,
                        "发布日期": published}
         number = doc.text("文号")
         if number and number not in EMPTY:
