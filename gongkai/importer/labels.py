@@ -49,6 +49,7 @@ _SPACE = "\\s\u200b\u2002\u2003\u3000\xa0"
 # Any short CJK label followed by a colon ("浏览次数：", "字号："): where a value printed beside others ends.
 ANY_LABEL = re.compile(rf"[\u4e00-\u9fff][\u4e00-\u9fff{_SPACE}]{{1,7}}[：:]")
 _SPACES = re.compile(f"[{_SPACE}]+")
+_LEADING = re.compile(f"[{_SPACE}]*")
 DATE_IN_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})|(\d{4})(\d{2})(\d{2})")
 
 
@@ -74,6 +75,7 @@ class LabelTable:
         # A label as printed: its characters may be spaced apart; a colon (full or half width) usually follows.
         self.at_start = re.compile(rf"^[{_SPACE}]*({alt})[{_SPACE}]*([：:]|$)")
         self.inside = re.compile(rf"({alt})[{_SPACE}]*[：:]")
+        self._first = {label[0] for label in self.by_label}  # a cheap test before the long alternation
 
     def field_of(self, label: str) -> str | None:
         """The canonical field a printed label stands for, or None."""
@@ -81,6 +83,9 @@ class LabelTable:
 
     def split_label(self, text: str) -> tuple[str, str] | None:
         """(field, value) when ``text`` starts with a known label: "索 引 号：PZ001…" → ("索引号", "PZ001…")."""
+        start = _LEADING.match(text).end()
+        if text[start:start + 1] not in self._first:
+            return None
         match = self.at_start.match(text)
         if not match:
             return None

@@ -693,13 +693,14 @@ class Importer:
             if planned.existing_body is not None:
                 body = self._merge_body(planned.existing_body, body, planned.stub, out)
             text = self._text(planned.front, body)
-            if self.check is not None:
+            unchanged = planned.path.exists() and planned.path.read_text(encoding="utf-8") == text
+            if self.check is not None and not unchanged:  # a file left as it is was checked when it was written
                 found = self.check(text)
                 if found:
                     out.status, out.target = SKIPPED, ""
                     out.reasons += [f"正文导入后会使构建失败：{message}" for message in found]
                     continue
-            changed = not planned.path.exists() or planned.path.read_text(encoding="utf-8") != text
+            changed = not unchanged
             for source, dest in planned.copies:
                 changed |= not dest.exists() or not filecmp.cmp(source, dest, shallow=False)
             if out.status == UPDATED and not changed:
