@@ -267,3 +267,36 @@ def test_the_nginx_map_keys_are_what_nginx_sees():
     text = redirects.to_nginx(rows)
     assert '    "/文件/1.html" "/gk/wj/a/";\n' in text and '    "/openness.jsp?id=5&t=1" "/gk/wj/b/";\n' in text
     assert "bad" not in text  # a key nginx would misread is left out of the map (still in the JSON list)
+
+
+# ---- shapes of real pages not written for this repository's fixtures ------------------------------------------
+
+GOVCN = """<html><head><meta charset="utf-8"></head><body><div class="wrap"><table><tbody><tr><td>
+<table class="bd1"><tbody>
+<tr><td><b>索 引 号：</b></td><td>000099999/2023-00101</td><td><b>主题分类：</b></td><td>卫生、体育\\医药管理</td></tr>
+<tr><td><b>发文机关：</b></td><td>测试市人民政府</td><td><b>成文日期：</b></td><td>2023年12月21日</td></tr>
+<tr><td><b>标　　题：</b></td><td colspan="3">测试市人民政府关于在先行区暂时调整实施有关规定的决定</td></tr>
+<tr><td><b>发文字号：</b></td><td>测政发〔2023〕43号</td><td><b>发布日期：</b></td><td>2023年12月29日</td></tr>
+</tbody></table>
+<table class="bd1"><tbody><tr><td><b>主 题 词：</b></td><td></td><td></td><td></td></tr></tbody></table>
+</td></tr></tbody></table>
+<table><tbody><tr><td><table><tbody><tr><td class="b12c" id="UCAP-CONTENT">
+<p style="text-align: center;"><span style="font-weight: bold;">测试市人民政府关于在先行区</span></p>
+<p style="text-align: center;"><span style="font-weight: bold;">暂时调整实施有关规定的决定</span></p>
+<p style="text-align: center;"><span>测政发〔2023〕43号</span></p><p><br> </p>
+<p>各区人民政府，市政府各部门：</p><p style="text-indent: 2em;">决定在先行区暂时调整实施有关规定。</p>
+<p style="text-align: right;">测试市人民政府 &nbsp; &nbsp;</p></td></tr></tbody></table>
+<div id="qr_container">扫一扫在手机打开当前页</div></td></tr></tbody></table></div></body></html>"""
+
+
+def test_the_gov_cn_policy_page_shape(tmp_path):
+    """The structure of www.gov.cn policy pages (seen in a public crawl of them): a two-table box, the body in a
+    <td id="UCAP-CONTENT"> whose first lines repeat the title over several centred paragraphs."""
+    root = make_site(tmp_path)
+    (root / "old/content_1.htm").write_text(GOVCN, encoding="utf-8")
+    code, out = gongkai_import(root, "old/content_1.htm", "--column", "gz")
+    assert code == 0, out
+    assert "主题分类“卫生、体育\\医药管理”记为一级分类“卫生、体育”" in out
+    text = (root / "content/wj/szf/2023/000099999-2023-00101.md").read_text(encoding="utf-8")
+    body = text.split("---\n", 2)[2]
+    assert body == "\n各区人民政府，市政府各部门：\n\n决定在先行区暂时调整实施有关规定。\n\n测试市人民政府\n"

@@ -164,12 +164,28 @@ class BodyConverter(MarkdownConverter):
 def to_markdown(body: Tag, linker: Linker, drop_leading: tuple[str, ...] = ()) -> str:
     """The body as Markdown. Leading paragraphs that only repeat ``drop_leading`` (the title, the 文号, already
     shown above the body by the document page) are dropped."""
+    if body.name in ("td", "th", "li", "dd"):
+        body.name = "div"  # gov.cn's body is a <td id="UCAP-CONTENT">: its paragraphs, not one table cell
     clean(body)
     text = BodyConverter(linker).convert_soup(body)
     blocks = [b.rstrip() for b in re.split(r"\n[ \t]*\n", text.strip("\n")) if b.strip()]
     wanted = {_plain(t) for t in drop_leading if t}
-    while blocks and len(blocks) > 1 and _plain(blocks[0]) in wanted:
-        blocks.pop(0)
+    while blocks and len(blocks) > 1:
+        if _plain(blocks[0]) in wanted:
+            blocks.pop(0)
+            continue
+        # a long title set over several centred lines (gov.cn, most 公文 pages): drop the lines together
+        joined, n = "", 0
+        while n < len(blocks) - 1 and any(w.startswith(joined + _plain(blocks[n])) for w in wanted if w):
+            joined += _plain(blocks[n])
+            n += 1
+            if joined in wanted:
+                del blocks[:n]
+                break
+        else:
+            break
+        if joined not in wanted:
+            break
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
