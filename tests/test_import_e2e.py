@@ -27,7 +27,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kit import mkdocs_build
+from kit import gongkai_check, mkdocs_build
 from gongkai import cli, yamlutil
 from gongkai.documents import split_front_matter
 
@@ -497,6 +497,8 @@ def test_the_imported_site_builds_strictly_with_every_plugin(built):
     assert len(redirects) == len(DOCS)
     topics = json.loads((root / "site/data/documents.json").read_text(encoding="utf-8"))
     assert "无" in json.dumps(topics, ensure_ascii=False)  # 主题分类 无 is data, not a crash
+    check = gongkai_check(root, env={"GONGKAI_AS_OF": AS_OF})
+    assert check.returncode == 0 and "Traceback" not in check.stderr + check.stdout, check.stderr
 
 
 def free_port() -> int:
