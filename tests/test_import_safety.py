@@ -300,3 +300,18 @@ def test_the_gov_cn_policy_page_shape(tmp_path):
     text = (root / "content/wj/szf/2023/000099999-2023-00101.md").read_text(encoding="utf-8")
     body = text.split("---\n", 2)[2]
     assert body == "\n各区人民政府，市政府各部门：\n\n决定在先行区暂时调整实施有关规定。\n\n测试市人民政府\n"
+
+
+def test_an_address_two_pages_claim_is_kept_by_the_first_only(tmp_path):
+    """Some platforms print the site's home page as every page's canonical address: the 301 map must not get
+    one old address for two documents (the build would refuse it)."""
+    root = make_site(tmp_path)
+    home = '<link rel="canonical" href="http://old.example.gov.cn/">'
+    for name, number in (("a.html", "00009"), ("b.html", "00010")):
+        (root / "old" / name).write_text(PAGE.format(title=f"测试市教育局通知{number}", body="<p>正文。</p>")
+                                         .replace("2023-00009", f"2023-{number}").replace("</head>", home + "</head>"),
+                                         encoding="utf-8")
+    code, out = gongkai_import(root, "old/a.html", "old/b.html", "--column", "gfxwj")
+    assert code == 0, out
+    assert "原网址“http://old.example.gov.cn/”已属于索引号为 999100002/2023-00009 的文件（旧网页写的地址可能不对），未记录" in out
+    assert "原网址" not in (root / "content/wj/jyj/2023/999100002-2023-00010.md").read_text(encoding="utf-8")

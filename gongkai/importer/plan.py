@@ -305,6 +305,7 @@ class Importer:
         self.check = check  # body text → problems the next build would report (active content, 个人信息)
         self.notes: list[str] = []  # about the run as a whole (e.g. an existing file that cannot be read)
         self._old_urls: dict[str, Path] = {}  # 原网址 → file, of the site's documents
+        self._url_owner: dict[str, str] = {}  # 原网址 → 索引号 of the document that has it (site and this run)
         self.by_index = self._existing()
         self._sources: list[tuple[SourceDocument, Outcome]] = []
         self._planned: list[_Planned] = []
@@ -328,6 +329,7 @@ class Importer:
                 index[str(data["索引号"]).strip()] = path
             if isinstance(data, dict) and isinstance(data.get("原网址"), str):
                 self._old_urls[_url_key(data["原网址"])] = path
+                self._url_owner[_url_key(data["原网址"])] = str(data.get("索引号") or "").strip()
         return index
 
     # ---- planning ------------------------------------------------------------------------------------------
@@ -446,6 +448,11 @@ class Importer:
             out.reasons.append(f"索引号与本次导入的 {self._by_index_planned[index_number].outcome.source} 相同，"
                                "只导入前者")
             return
+        url = front.get("原网址")
+        owner = self._url_owner.setdefault(_url_key(url), index_number) if url else index_number
+        if owner != index_number:  # e.g. a platform that prints its home page as every page's canonical address
+            del front["原网址"]
+            out.warnings.append(f"原网址“{url}”已属于索引号为 {owner} 的文件（旧网页写的地址可能不对），未记录")
         path = self._target(front)
         existing_body = None
         if path.exists():

@@ -102,7 +102,7 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
                                  *(f.src_uri for f in feeds.values())] if files.get_file_from_path(src) is not None]
         if taken:
             raise PluginError(f"gongkai/feeds：{'、'.join(taken)} 已被网站中的同名文件占用；请在 mkdocs.yml 中为 "
-                              "gongkai/feeds 设置另一个 feeds_dir / data_dir，或移走这些文件")
+                              "gongkai/feeds 设置另一个 feeds_dir / data_dir / redirects，或移走这些文件")
 
         newest = documents[0].published if documents else None
         for feed in feeds.values():
