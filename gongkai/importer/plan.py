@@ -692,14 +692,28 @@ class Importer:
         """Plan every document, resolve links between imported pages, then write every planned file (or only
         compare, when dry)."""
         for members in self._groups():
-            merged = self._merge_sources(members) if len(members) > 1 else members[0][0]
-            self._plan(merged, members[0][1], [out for _, out in members[1:]])
+            out = members[0][1]
+            try:
+                merged = self._merge_sources(members) if len(members) > 1 else members[0][0]
+                self._plan(merged, out, [other for _, other in members[1:]])
+            except Exception as exc:  # one unreadable source must not stop a batch of thousands; it is reported
+                out.status, out.target = SKIPPED, ""
+                out.reasons.append(f"无法处理（{type(exc).__name__}：{exc}）")
+            if out.status == SKIPPED:
+                for _, other in members[1:]:
+                    other.status, other.target = SKIPPED, ""
+                    other.reasons.append(f"与 {out.source} 是同一篇文件，一并跳过（原因见该来源）")
         for planned in self._planned:
-            body = _TOKEN.sub(lambda m: self._page_link(planned, int(m.group(1))), planned.body)
             out = planned.outcome
-            if planned.existing_body is not None:
-                body = self._merge_body(planned.existing_body, body, planned.stub, out)
-            text = self._text(planned.front, body)
+            try:
+                body = _TOKEN.sub(lambda m: self._page_link(planned, int(m.group(1))), planned.body)
+                if planned.existing_body is not None:
+                    body = self._merge_body(planned.existing_body, body, planned.stub, out)
+                text = self._text(planned.front, body)
+            except Exception as exc:
+                out.status, out.target = SKIPPED, ""
+                out.reasons.append(f"无法处理（{type(exc).__name__}：{exc}）")
+                continue
             unchanged = planned.path.exists() and planned.path.read_text(encoding="utf-8") == text
             if self.check is not None and not unchanged:  # a file left as it is was checked when it was written
                 found = self.check(text)
