@@ -315,3 +315,17 @@ def test_an_address_two_pages_claim_is_kept_by_the_first_only(tmp_path):
     assert code == 0, out
     assert "原网址“http://old.example.gov.cn/”已属于索引号为 999100002/2023-00009 的文件（旧网页写的地址可能不对），未记录" in out
     assert "原网址" not in (root / "content/wj/jyj/2023/999100002-2023-00010.md").read_text(encoding="utf-8")
+
+
+def test_a_value_only_a_rule_filled_in_is_no_conflict(tmp_path):
+    """An export without 成文日期 gets the 发布日期 by rule: that is no evidence against the page's real date."""
+    root = make_site(tmp_path)
+    source = page(root)
+    (root / source).write_text((root / source).read_text(encoding="utf-8").replace(
+        "<tr><td>主题分类：</td>", "<tr><td>成文日期：</td><td>2023-08-20</td><td>主题分类：</td>"), encoding="utf-8")
+    gongkai_import(root, source, "--column", "gfxwj")
+    (root / "old/e.csv").write_text("索引号,标题,发布机构,发布日期\n999100002/2023-00009,测试市教育局秋季开学工作通知,"
+                                    "测试市教育局,2023-09-01\n", encoding="utf-8")
+    code, out = gongkai_import(root, "old/e.csv")
+    assert "冲突" not in out and out.splitlines()[0] == "导入 1 个来源：新增 0，更新 0，未变化 1，跳过 0"
+    assert "成文日期: 2023-08-20" in (root / "content/wj/jyj/2023/999100002-2023-00009.md").read_text(encoding="utf-8")

@@ -75,6 +75,7 @@ class Outcome:
     inferred: list[str] = field(default_factory=list)  # fields filled in or inferred, for the editors to check
     warnings: list[str] = field(default_factory=list)  # imported, but something in it needs a look
     unmapped: list[tuple[str, str]] = field(default_factory=list)  # (map section, printed name)
+    filled: set[str] = field(default_factory=set)  # front-matter keys filled in by a rule, not given by the source
 
 
 @dataclass
@@ -558,8 +559,8 @@ class Importer:
                 merged[key] = self._union(old if isinstance(old, list) else [], value)
             elif _blank(old, key):
                 merged[key] = value
-            elif _blank(value, key) or old == value:
-                continue
+            elif _blank(value, key) or old == value or key in out.filled:
+                continue  # the source lacks it, agrees, or only a rule filled it in: the file's value stands
             elif key == "栏目":
                 if not set(value) <= set(old if isinstance(old, list) else [old]):
                     out.warnings.append(f"栏目：文件已在栏目 {'、'.join(map(str, old))}，来源为 {'、'.join(value)}："
@@ -622,6 +623,7 @@ class Importer:
             out.reasons.append(f"成文日期“{doc.text('成文日期')}”无法识别")
         elif written is None and published is not None:
             written = published
+            out.filled.add("成文日期")
             out.inferred.append("成文日期原页面未标注，按发布日期填写")
 
         topic, note = mapper.topic(doc.text("主题分类"))
