@@ -497,6 +497,9 @@ def test_the_imported_site_builds_strictly_with_every_plugin(built):
     assert len(redirects) == len(DOCS)
     topics = json.loads((root / "site/data/documents.json").read_text(encoding="utf-8"))
     assert "无" in json.dumps(topics, ensure_ascii=False)  # 主题分类 无 is data, not a crash
+    assert '<option value="无">无</option>' in (root / "site/search/index.html").read_text(encoding="utf-8")
+    feed = (root / "site/dingyue/jigou-ljx.xml").read_text(encoding="utf-8")
+    assert "第四季度重大行政决策" in feed and 'term="无"' not in feed  # in its 发布主体's feed, no category
     check = gongkai_check(root, env={"GONGKAI_AS_OF": AS_OF})
     assert check.returncode == 0 and "Traceback" not in check.stderr + check.stdout, check.stderr
 
