@@ -306,6 +306,7 @@ class Importer:
         self.check = check  # body text → problems the next build would report (active content, 个人信息)
         self.notes: list[str] = []  # about the run as a whole (e.g. an existing file that cannot be read)
         self._old_urls: dict[str, Path] = {}  # 原网址 → file, of the site's documents
+        self._files: dict[Path, tuple] = {}  # the site's document files as read once: (front matter, body)
         self._url_owner: dict[str, str] = {}  # 原网址 → 索引号 of the document that has it (site and this run)
         self.by_index = self._existing()
         self._sources: list[tuple[SourceDocument, Outcome]] = []
@@ -321,11 +322,12 @@ class Importer:
         folder = self.project.documents_path
         for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
             try:
-                front, _, _ = split_front_matter(path.read_text(encoding="utf-8-sig"))
+                front, body, _ = split_front_matter(path.read_text(encoding="utf-8-sig"))
                 data = yamlutil.load(front, self.project.display(path), line_offset=1) if front else None
             except (OSError, UnicodeDecodeError, InputError):
                 self.notes.append(f"{self.project.display(path)} 无法读取，未参与按索引号查重")
                 continue
+            self._files[path] = (data, body)
             if isinstance(data, dict) and data.get("索引号"):
                 index[str(data["索引号"]).strip()] = path
             if isinstance(data, dict) and isinstance(data.get("原网址"), str):
@@ -378,11 +380,7 @@ class Importer:
 
     def _source_of(self, path: Path) -> SourceDocument | None:
         """The site's file as a source (its metadata; it ranks like an export row), or None if unreadable."""
-        try:
-            raw, _, _ = split_front_matter(path.read_text(encoding="utf-8-sig"))
-            data = yamlutil.load(raw, self.project.display(path), line_offset=1) if raw else None
-        except (OSError, UnicodeDecodeError, InputError):
-            return None
+        data = self._files.get(path, (None, ""))[0]
         if not isinstance(data, dict):
             return None
         keys = {"title": "标题", "索引号": "索引号", "发布机构": "发布机构", "成文日期": "成文日期", "发布日期": "发布日期",
@@ -532,11 +530,8 @@ class Importer:
         differing one is reported, or replaced with --update), its 栏目 and its 附件; None when the file is not
         one this import may touch (written by an editor, or another 发布主体's)."""
         shown = self.project.display(path)
-        try:
-            raw, body, _ = split_front_matter(path.read_text(encoding="utf-8-sig"))
-            data = _plain_data(yamlutil.load(raw, shown, line_offset=1)) if raw else None
-        except (OSError, UnicodeDecodeError, InputError):
-            data = None
+        data, body = self._files.get(path, (None, ""))
+        data = _plain_data(data)
         if not isinstance(data, dict):
             out.reasons.append(f"索引号与 {shown} 相同，而该文件无法读取：不覆盖（先修好该文件）")
             return None
