@@ -339,6 +339,9 @@ def _subject(title: str) -> str:
 def numbers(site: EditorSite, draft: Draft, daizi: str | None) -> tuple[str, str | None]:
     """The next free 索引号 of the draft's 发布主体 and year and, when asked, the next 文号 of ``daizi``."""
     year = draft.day.year
+    if not draft.org.code:  # known so far only by its 旧索引号前缀 (catalog/organizations.yml)
+        raise NewError(f"{draft.org.name}还没有机构代码，新文件无法编索引号：先在 catalog/organizations.yml 中填写"
+                       "该发布主体的“机构代码”")
     series = [d.index_number for d in site.documents if site.is_editor_document(d)]
     series += [r.index_number for r in site.rejected if r.index_number]
     taken = [d.index_number for d in site.documents]
