@@ -470,7 +470,7 @@ def test_an_export_without_the_key_columns_is_skipped_with_the_reason(tmp_path):
     (root / "old/bad.csv").write_text("标题,日期\n甲,2023-01-01\n", encoding="utf-8")
     code, out, _ = gongkai_import(root, "old/bad.csv")
     assert code == 1
-    assert "old/bad.csv：标题行缺少“索引号”或“标题”列（现有列：标题、日期）" in out
+    assert "old/bad.csv：标题行缺少“索引号”列（现有列：标题、日期）：新网站按索引号识别文件，请在导出表中补上这一列" in out
 
 
 def test_two_sources_with_one_index_number_are_one_document(tmp_path):

@@ -114,8 +114,10 @@ def read_export(path: Path, display: str,
             columns[index] = field
         elif str(label).strip():
             unused.append(str(label).strip())
-    if "索引号" not in columns.values() or "标题" not in columns.values():
-        raise ExportError(f"标题行缺少“索引号”或“标题”列（现有列：{'、'.join(str(h) for h in header if h)}）")
+    missing = [name for name in ("索引号", "标题") if name not in columns.values()]
+    if missing:
+        raise ExportError(f"标题行缺少“{'”“'.join(missing)}”列（现有列：{'、'.join(str(h) for h in header if h)}）"
+                          "：新网站按索引号识别文件，请在导出表中补上这一列")
     notes = [f"未使用的列：{'、'.join(unused)}"] if unused else []
     documents = []
     for number, row in enumerate(rows[1:], start=2):
