@@ -1,4 +1,4 @@
-"""`gongkai import PATH... [--org ID] [--column ID] [--map MAP.yml] [--dry-run]`
+"""`gongkai import PATH... [--org ID] [--column ID] [--map MAP.yml] [--site-root DIR] [--update] [--dry-run]`
 
 PATH is a saved article page, a folder of them (read recursively; a browser's ``*_files`` folders are skipped),
 or a CSV/XLSX export. Exits 0 when every source was imported (or was already there unchanged), 1 when some were
