@@ -40,13 +40,18 @@ ORG_FIELDS = (
     ID_FIELD,
     Field("名称", required=True, default="", attr="name"),
     Field("类型", required=True, default="", choices=ORG_KINDS, attr="kind"),
-    Field("机构代码", required=True, default="", attr="code"),
+    # required unless 旧索引号前缀 is given: a 发布主体 migrating from an old site may not know its code yet
+    Field("机构代码", default="", attr="code", example='"999000103"',
+          fix="填写 9 位组织机构代码或 18 位统一社会信用代码（加引号）；只导入旧文件时可先写“旧索引号前缀”"),
     Field("上级", ID, noun="发布主体", attr="parent_id"),
     Field("简称", attr="short_name"),
     Field("规章制定权", BOOL, attr="rule_making", example="false",
           fix="人民政府才填：设区的市、自治州以上的人民政府有规章制定权（可不填），县级人民政府（含县级市）写 false"),
+    # 索引号 prefixes of the old site's documents (PZ00108): imported documents carrying one are this 发布主体's
+    Field("旧索引号前缀", TEXTS, default=[], attr="old_prefixes", example="[PZ00108]"),
     GUIDE_FIELD,
 )
+OLD_PREFIX_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z/._-]{0,39}$")
 ITEMS = Field("公开事项", LIST, noun="公开事项", shape="一级事项、公开内容（要素）…")
 CHILDREN = Field("子栏目", LIST, noun="栏目", shape="id、名称…")
 EMPTY = Field("暂无", MAPPING, shape="发布主体 id: 暂无内容的原因", fix="例如 暂无:\n      szf: 本机关未制定规章")
@@ -147,6 +152,7 @@ def load_site(problems: Problems, data, display: str) -> Site:
 def load_organizations(problems: Problems, data, display: str) -> dict[str, Organization]:
     orgs: dict[str, Organization] = {}
     codes: dict[str, Organization] = {}
+    prefixes: dict[str, Organization] = {}
     readers: dict[str, FieldReader] = {}
     for entry, line in _entries(problems, display, data, Field("发布主体", LIST, required=True, noun="发布主体",
                                                                 shape="id、名称…")):
@@ -164,13 +170,25 @@ def load_organizations(problems: Problems, data, display: str) -> dict[str, Orga
             # A warning: 0.1.0 accepted any 机构代码, and the 索引号 already published with it must not change.
             r.error("机构代码", bad_code[0], fix=f"{bad_code[1]}；已用它编发过索引号的不要改（索引号一经发布不得更改），"
                     "可忽略本提示", severity="warning")
+        elif not org.code and not org.old_prefixes:
+            r.error("机构代码", "缺少必填字段“机构代码”", fix="填写 9 位组织机构代码或 18 位统一社会信用代码（加引号），"
+                    "例如 机构代码: \"999000103\"；只导入旧网站的文件时，可先写“旧索引号前缀: [旧前缀]”")
         if org.rule_making and org.kind != "人民政府":
             r.error("规章制定权", f"{org.kind}没有规章制定权：地方政府规章只由设区的市、自治州以上的人民政府制定"
                     "（《中华人民共和国立法法》第九十三条）", fix="删去这一行")
+        for prefix in org.old_prefixes:
+            if not OLD_PREFIX_RE.match(prefix):
+                r.error("旧索引号前缀", f"旧索引号前缀“{prefix}”含空白或不允许的字符",
+                        fix="照旧网站索引号开头逐字填写：只能有字母、数字和 / . _ -，例如 [PZ00108]")
+            elif prefix in prefixes:
+                r.error("旧索引号前缀", f"旧索引号前缀“{prefix}”与发布主体 {prefixes[prefix].id} 重复",
+                        fix="每个前缀只能属于一个发布主体")
+            else:
+                prefixes[prefix] = org
         if org_id in orgs:
             r.error("id", f"发布主体 id“{org_id}”重复，另见 {orgs[org_id].source}", fix="每个发布主体用不同的 id")
             continue
-        if org.code in codes and not is_placeholder(org.code):
+        if org.code and org.code in codes and not is_placeholder(org.code):
             r.error("机构代码", f"机构代码“{org.code}”与发布主体 {codes[org.code].id} 重复（{codes[org.code].source}）",
                     fix="索引号前缀须唯一，请核对机构代码")
         codes[org.code] = org

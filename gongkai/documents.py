@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import posixpath
 import re
+from urllib.parse import urlsplit
 
 from . import yamlutil
 from .errors import InputError, Problems
@@ -42,7 +43,10 @@ DOCUMENT_FIELDS = (
     Field("内容概述", example="一段文字"),
     Field("来源", choices=(IMPORTED,), example=IMPORTED,
           fix=f"由 gongkai import 导入的文件写“来源: {IMPORTED}”，其他文件删去该字段"),
+    # the old site's address of this document; the build maps it to the new page (301, docs/import.md)
+    Field("原网址", example="http://www.example.gov.cn/art/2022/5/25/art_1229_5678.html"),
 )
+OLD_URL_RE = re.compile(r"^(https?://[^/\s]+)?/[^\s\x00-\x1f\"\\{};]*$", re.I)
 TOPIC = Field("主题分类", required=True, choices=TOPICS, example="综合政务")
 IMPORTED_TOPIC = dataclasses.replace(TOPIC, choices=TOPICS + (NO_TOPIC,))
 ATTACHMENTS = Field("附件", LIST, noun="附件", shape="名称、文件", example="\n  - 名称: 申请表\n    文件: 附件/申请表.docx")
@@ -51,6 +55,12 @@ ATTACHMENT_FIELDS = (Field("名称", default=""), Field("文件", required=True,
 # Page options MkDocs and mkdocs-material read themselves; allowed beside the document fields.
 PAGE_OPTIONS = ("template", "hide", "description", "search", "status", "icon", "subtitle")
 SUMMARY_LENGTH = 120
+
+
+def redirect_key(old_url: str) -> str:
+    """The part of a 原网址 a web server sees: its path and query (the old host name points at the new site)."""
+    parts = urlsplit(old_url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -94,6 +104,7 @@ class DocumentLoader:
         self.problems = problems
         self.extra_fields = extra_fields or {}  # key → owning plugin
         self.by_index: dict[str, Document] = {}
+        self.by_old_url: dict[str, Document] = {}  # 原网址 (without scheme and host) → document
 
     def load(self, source: str | bytes, src_path: str, display: str) -> Document | None:
         """Parse one file (bytes are decoded as UTF-8 or rejected, see ``gongkai.sources``); returns None only
@@ -162,6 +173,14 @@ class DocumentLoader:
             if not IMPORTED_INDEX_RE.match(index_number):
                 r.error("索引号", f"索引号“{index_number}”含空白或不允许的字符",
                         fix="照原网页逐字填写：只能有字母、数字和 / . _ -，3 至 64 个字符")
+            elif publisher and publisher.old_prefixes and not publisher.carries(index_number):
+                prefixes = "、".join(p for p in (publisher.code, *publisher.old_prefixes) if p)
+                r.error("索引号", f"索引号“{index_number}”不以{publisher.name}的机构代码或旧索引号前缀（{prefixes}）开头",
+                        fix=f"核对发布机构；确属{publisher.name}的旧文件时，把它的前缀加到 catalog/organizations.yml "
+                            "的“旧索引号前缀”")
+        elif index_number and publisher and not publisher.code:
+            r.error("索引号", f"{publisher.name}还没有机构代码，新文件无法编索引号",
+                    fix="在 catalog/organizations.yml 中填写该发布主体的“机构代码”（旧索引号前缀只用于导入的文件）")
         elif index_number and publisher:
             year = publisher.index_year(index_number)
             owner = next((o for o in catalog.organizations.values()
@@ -189,6 +208,16 @@ class DocumentLoader:
             r.error("索引号", f"索引号“{index_number}”与 {other.source} 重复",
                     fix="索引号全站唯一，发布后不可更改：请为其中一个文件编新的流水号")
 
+        old_url = values["原网址"]
+        if old_url and not OLD_URL_RE.match(old_url):
+            r.error("原网址", f"原网址“{old_url}”不是网址",
+                    fix="写旧网站上这篇文件的完整网址（http:// 或 https:// 开头）或以 / 开头的路径，不含空格和引号")
+            old_url = None
+        if old_url and redirect_key(old_url) in self.by_old_url:
+            other = self.by_old_url[redirect_key(old_url)]
+            r.error("原网址", f"原网址“{old_url}”与 {other.source} 相同：旧网址只能转到一个新页面",
+                    fix="核对两个文件的原网址，删去错的那个")
+
         topic = data.get(TOPIC.key)
         if not imported and isinstance(topic, str) and topic.strip() == NO_TOPIC:
             r.error(TOPIC.key, f"只有导入的文件（来源: {IMPORTED}）才能写“{NO_TOPIC}”",
@@ -214,7 +243,9 @@ class DocumentLoader:
                        topic=topic, validity=values["有效性"], doc_number=doc_number,
                        kind=values["文件类型"], keywords=values["主题词"],
                        summary=values["内容概述"] or derive_summary(body), attachments=attachments, extra=extra,
-                       body=body, source=display, field_lines=dict(data.lines), imported=imported,
+                       body=body, source=display, field_lines=dict(data.lines), imported=imported, old_url=old_url,
                        page_options={key: data[key] for key in PAGE_OPTIONS if key in data})
         self.by_index[index_number] = doc
+        if old_url:
+            self.by_old_url[redirect_key(old_url)] = doc
         return doc

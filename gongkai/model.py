@@ -89,12 +89,17 @@ class Organization:
     id: str
     name: str
     kind: str  # one of ORG_KINDS
-    code: str  # 机构代码, the 索引号 prefix
+    code: str  # 机构代码, the 索引号 prefix ("" while only 旧索引号前缀 are known)
     guide: Guide
     parent_id: str | None = None
     short_name: str | None = None
     source: str = ""  # "file:line" where it is defined
     rule_making: bool | None = None  # 规章制定权 as the catalog states it; None: judged by ``makes_rules``
+    old_prefixes: list[str] = field(default_factory=list)  # 旧索引号前缀: the old site's 索引号 prefixes
+
+    def carries(self, index_number: str) -> bool:
+        """Whether an imported 索引号 starts with this 发布主体's 机构代码 or one of its old prefixes."""
+        return any(p and index_number.startswith(p) for p in (self.code, *self.old_prefixes))
 
     @property
     def label(self) -> str:
@@ -113,6 +118,8 @@ class Organization:
 
     def index_year(self, index_number: str) -> int | None:
         """The year of a 索引号 in this 发布主体's own shape, 机构代码/年份-流水号; None if it has another shape."""
+        if not self.code:
+            return None
         match = re.fullmatch(re.escape(self.code) + r"/(\d{4})-(\d+)", index_number)
         return int(match.group(1)) if match else None
 
@@ -245,6 +252,7 @@ class Document:
     publisher: Organization | None = field(default=None, repr=False, compare=False)
     columns: list[Column] = field(default_factory=list, repr=False, compare=False)
     imported: bool = False  # 来源: 导入 — brought in by `gongkai import`, 索引号 and 文号 as the old site published
+    old_url: str | None = None  # 原网址: its address on the old site, answered with a 301 to the new page
 
     def where(self, key: str | None = None) -> tuple[str, int | None]:
         """(file, line) of a front-matter field, for precise messages."""

@@ -38,6 +38,7 @@ EXPECTED = {
         "title": "示例市人民政府办公室关于印发示例市老旧小区改造实施方案的通知", "栏目": ["qtwj"], "发布机构": "szfb",
         "成文日期": dt.date(2022, 5, 20), "发布日期": dt.date(2022, 5, 25), "文号": "示政办发[2022]15号",
         "索引号": "11999900MB0000002X/2022-00041", "主题分类": "城乡建设、环境保护",
+        "原网址": "http://www.example.gov.cn/zwgk/zfwj/szfbwj/202205/t20220525_41.html",
         "附件": [{"名称": "1.示例市老旧小区改造项目清单",
                 "文件": "附件/11999900mb0000002x-2022-00041/P020220525412.pdf"},
                {"名称": "2.示例市老旧小区改造资金安排表",
@@ -47,6 +48,7 @@ EXPECTED = {
         "title": "示例市教育局关于2022年义务教育阶段学校招生工作的通告", "栏目": ["tzgg"], "发布机构": "jyj",
         "成文日期": dt.date(2022, 6, 6), "发布日期": dt.date(2022, 6, 8), "文号": "示教〔2022〕9号",
         "索引号": "SL00103-3000-2022-00017", "主题分类": "无", "有效性": "有效",
+        "原网址": "http://www.example.gov.cn/art/2022/6/8/art_1229_5678.html",
         "附件": [{"名称": "示例市2022年义务教育学校招生计划表.xlsx",
                 "文件": "附件/sl00103-3000-2022-00017/P020220608.xlsx"}],
         "来源": "导入"},
@@ -356,6 +358,12 @@ def test_rerun_updates_the_same_file_and_never_duplicates(tmp_path):
     export.write_bytes(export.read_bytes().decode("gb18030").replace("岗位募集公告", "岗位募集公告（更正）")
                        .encode("gb18030"))
     code, out, _ = gongkai_import(root, "old/export/export.csv")
+    # by default the file keeps its value and the difference is reported
+    assert out.splitlines()[0] == "导入 5 个来源：新增 0，更新 0，未变化 2，跳过 3"
+    assert ("冲突：title文件中为“示例市2021年就业见习岗位募集公告”，来源为“示例市2021年就业见习岗位募集公告（更正）”，"
+            "保留文件中的（要采用来源的值，加 --update）") in out
+    assert snapshot(root / "content") == first
+    code, out, _ = gongkai_import(root, "old/export/export.csv", "--update")
     assert out.splitlines()[0] == "导入 5 个来源：新增 0，更新 1，未变化 1，跳过 3"
     after = snapshot(root / "content")
     assert set(after) == set(first)
@@ -462,15 +470,16 @@ def test_an_export_without_the_key_columns_is_skipped_with_the_reason(tmp_path):
     (root / "old/bad.csv").write_text("标题,日期\n甲,2023-01-01\n", encoding="utf-8")
     code, out, _ = gongkai_import(root, "old/bad.csv")
     assert code == 1
-    assert "old/bad.csv：标题行缺少“索引号”或“标题”列（现有列：标题、日期）" in out
+    assert "old/bad.csv：标题行缺少“索引号”列（现有列：标题、日期）：新网站按索引号识别文件，请在导出表中补上这一列" in out
 
 
-def test_two_sources_with_one_index_number_import_once(tmp_path):
+def test_two_sources_with_one_index_number_are_one_document(tmp_path):
     root = make_site(tmp_path, content=False)
     shutil.copy(root / "old/pages/generic/wjw-2022-08.html", root / "old/pages/generic/copy.html")
     code, out, _ = gongkai_import(root, "old/pages/generic", "--map", "old/map.yml")
-    assert code == 1
-    assert "old/pages/generic/wjw-2022-08.html：索引号与本次导入的 old/pages/generic/copy.html 相同，只导入前者" in out
+    assert code == 0
+    assert out.splitlines()[0] == "导入 2 个来源：新增 1，更新 0，未变化 0，合并 1，跳过 0"
+    assert "与 old/pages/generic/copy.html 是同一篇文件，合并导入" in out
     assert len(list((root / "content/wj/wjw/2022").glob("000999104*.md"))) == 1
 
 
@@ -597,6 +606,12 @@ def test_site_root_finds_attachments_linked_from_the_old_sites_root(tmp_path):
     body = front_and_body(root / "content/wj/qsz/2023/qs-2023-0002.md")[1]
     assert "养护计划表" in body and "](" not in body  # a link to nowhere would fail the strict build
     code, out, _ = gongkai_import(root, "old/mirror/qsz", "--column", "qtwj", "--site-root", "old/mirror")
+    # the file keeps its body (an editor may have worked on it), gains the attachment, and says how to take the new body
+    assert (code, out.splitlines()[0]) == (0, "导入 1 个来源：新增 0，更新 1，未变化 0，跳过 0")
+    assert "冲突：正文与文件中的不同，保留文件中的（要采用来源的正文，加 --update）" in out
+    data, body = front_and_body(root / "content/wj/qsz/2023/qs-2023-0002.md")
+    assert data["附件"] == [{"名称": "养护计划表", "文件": "附件/qs-2023-0002/yh.xlsx"}] and "附件：养护计划表" in body
+    code, out, _ = gongkai_import(root, "old/mirror/qsz", "--column", "qtwj", "--site-root", "old/mirror", "--update")
     assert (code, out.splitlines()[0]) == (0, "导入 1 个来源：新增 0，更新 1，未变化 0，跳过 0")
     data, body = front_and_body(root / "content/wj/qsz/2023/qs-2023-0002.md")
     assert data["附件"] == [{"名称": "养护计划表", "文件": "附件/qs-2023-0002/yh.xlsx"}]

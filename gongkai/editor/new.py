@@ -341,6 +341,9 @@ def _subject(title: str) -> str:
 def numbers(site: EditorSite, draft: Draft, daizi: str | None) -> tuple[str, str | None]:
     """The next free 索引号 of the draft's 发布主体 and year and, when asked, the next 文号 of ``daizi``."""
     year = draft.day.year
+    if not draft.org.code:  # known so far only by its 旧索引号前缀 (catalog/organizations.yml)
+        raise NewError(f"{draft.org.name}还没有机构代码，新文件无法编索引号：先在 catalog/organizations.yml 中填写"
+                       "该发布主体的“机构代码”")
     if is_placeholder(draft.org.code):
         raise NewError(f"{draft.org.name}的机构代码还没有填写，无法编索引号：先在 catalog/organizations.yml 中把"
                        f"发布主体 {draft.org.id} 的“机构代码”改为本机关的 9 位组织机构代码或 18 位统一社会信用代码")

@@ -54,5 +54,6 @@ def atom_xml(feed: Feed, *, absolute: Callable[[str], str], site_name: str, auth
         entry.updated(midnight(doc.published, zone))
         entry.author(name=info["发布机构"])
         entry.summary(info["摘要"])
-        entry.category(term=doc.topic, label=doc.topic, scheme=absolute(info["主题分类订阅"]))
+        if info["主题分类订阅"]:  # not for 主题分类 "无": no category scheme exists for it
+            entry.category(term=doc.topic, label=doc.topic, scheme=absolute(info["主题分类订阅"]))
     return fg.atom_str(pretty=True)

@@ -1,4 +1,4 @@
-"""`gongkai import PATH... [--org ID] [--column ID] [--map MAP.yml] [--dry-run]`
+"""`gongkai import PATH... [--org ID] [--column ID] [--map MAP.yml] [--site-root DIR] [--update] [--dry-run]`
 
 PATH is a saved article page, a folder of them (read recursively; a browser's ``*_files`` folders are skipped),
 or a CSV/XLSX export. Exits 0 when every source was imported (or was already there unchanged), 1 when some were
@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--body", metavar="CSS", help="正文所在元素的 CSS 选择器，自动识别不准时使用，如 div.article")
     p.add_argument("--site-root", metavar="DIR",
                    help="旧网站镜像的根目录：附件链接写成 /uploadfile/… 或完整网址时到这里找文件")
+    p.add_argument("--update", action="store_true",
+                   help="已有文件与来源不同的字段和正文改用来源的（不会删去任何字段、附件，不会改栏目）")
+    p.add_argument("--skip-without-body", action="store_true",
+                   help="跳过没有正文的来源（默认：只导入元数据，正文写明没有正文并链接原网址）")
     p.add_argument("-f", "--config-file", default="mkdocs.yml", help="网站配置文件（默认 mkdocs.yml）")
     return p
 
@@ -53,7 +57,7 @@ def _load_project(config_file: Path):
     root = config_file.resolve().parent
     catalog = load_catalog(root / core.config.catalog_dir, display_root=root)
     return Project(root=root, docs_dir=Path(config.docs_dir).resolve(),
-                   documents_dir=core.config.documents_dir.strip("/"), catalog=catalog)
+                   documents_dir=core.config.documents_dir.strip("/"), catalog=catalog), config
 
 
 def _sources(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -93,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"导入需要额外的软件包（{exc.name}）：pip install 'gongkai[import]'", file=sys.stderr)
         return 2
     try:
-        project = _load_project(config_file)
+        project, mkdocs_config = _load_project(config_file)
         import_map = ImportMap.load(Path(args.map), project.catalog) if args.map else ImportMap()
     except InputError as exc:
         print(f"无法导入：\n{exc}", file=sys.stderr)
@@ -116,22 +120,27 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
     roots = tuple(p if p.is_dir() else p.parent for p in map(Path, args.paths))
+    from .checking import BuildCheck
+    from .labels import LabelTable
+
+    table = LabelTable(import_map.sections["标签"])
     importer = Importer(project, Mapper(project.catalog, import_map), org=args.org, column=args.column,
-                        site_root=site_root, roots=roots)
+                        site_root=site_root, roots=roots, update=args.update,
+                        skip_without_body=args.skip_without_body, check=BuildCheck(mkdocs_config, project.catalog))
     outcomes: list[Outcome] = []
     for path in files:
         display = str(path)
         try:
             if path.suffix.lower() in EXPORT_EXTS:
                 try:
-                    rows, notes = read_export(path, display)
+                    rows, notes = read_export(path, display, table)
                 except ExportError as exc:
                     outcomes.append(Outcome(display, reasons=[str(exc)]))
                     continue
                 importer.notes += [f"{display}：{note}" for note in notes]
                 outcomes += [importer.add(row) for row in rows]
             else:
-                outcomes.append(importer.add(read_page(path, display, args.body)))
+                outcomes.append(importer.add(read_page(path, display, args.body, table)))
         except Exception as exc:  # one unreadable source must not stop a batch of thousands; it is reported
             outcomes.append(Outcome(display, reasons=[f"无法处理（{type(exc).__name__}：{exc}）"]))
     importer.finish(dry_run=args.dry_run)

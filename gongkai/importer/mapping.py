@@ -15,9 +15,10 @@ from .. import yamlutil
 from ..documents import NO_TOPIC
 from ..errors import InputError, Problem, Problems, close_matches
 from ..model import TOPICS, VALIDITIES, Catalog
+from .labels import FIELDS as LABEL_FIELDS
 from .labels import squeeze
 
-SECTIONS = ("发布机构", "栏目", "主题分类", "有效性")
+SECTIONS = ("发布机构", "栏目", "主题分类", "有效性", "标签")
 # 有效性 as old sites print it
 VALIDITY_WORDS = {"现行有效": "有效", "已失效": "失效", "已废止": "废止"}
 EMPTY = ("", "无", "-", "—", "/", "暂无")
@@ -50,6 +51,7 @@ class ImportMap:
             "栏目": (catalog.columns, "catalog/columns.yml 中的栏目 id"),
             "主题分类": (TOPICS, "国务院公文主题分类之一，拿不准时写“其他”"),
             "有效性": (VALIDITIES, "有效 / 失效 / 废止"),
+            "标签": (LABEL_FIELDS, f"一项元数据：{'、'.join(LABEL_FIELDS)}"),
         }
         for section, entries in data.items():
             line = data.line_of(section) if isinstance(data, yamlutil.Mapping) else None
@@ -70,7 +72,7 @@ class ImportMap:
                     problems.add(display, f"“{old}”对应的“{new}”不是{what}{close_matches(new, choices)}",
                                  line=where, field=section, fix=f"改为{what}")
                     continue
-                result.sections[section][squeeze(str(old))] = new
+                result.sections[section][squeeze(str(old)) if section != "标签" else str(old).strip()] = new
         problems.raise_if_errors()
         return result
 

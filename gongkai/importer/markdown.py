@@ -19,6 +19,7 @@ BLOCKS = {"p", "div", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 _WRAP_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])")
 _ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_LINK_CLOSE = re.compile(r"\](?=[(\[:]|$)")
 _INDENT = re.compile(r"^[ \t\u3000]+", re.M)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Text at the start of a paragraph that Markdown would read as a list, heading, quote or rule.
@@ -135,6 +136,10 @@ class BodyConverter(MarkdownConverter):
     def escape(self, text, parent_tags):
         # Text is text: "&lt;b&gt;" on the old page must not become a <b> tag (or a <script>) in the new one.
         text = _ENTITY_LIKE.sub("&amp;", text).replace("<", "&lt;")
+        # Page text that is Markdown syntax stays text: "![x](https://other.host/a.png)" printed on the old page
+        # must not become an image from another host, nor "[x](javascript:…)" a link, nor "{: onclick=…}" an
+        # attribute. A "]" that would close a link, image or reference, and every "{", are escaped.
+        text = _LINK_CLOSE.sub(r"\\]", text).replace("{", "\\{")
         return super().escape(text, parent_tags)
 
     def convert_a(self, el, text, parent_tags):
@@ -159,12 +164,28 @@ class BodyConverter(MarkdownConverter):
 def to_markdown(body: Tag, linker: Linker, drop_leading: tuple[str, ...] = ()) -> str:
     """The body as Markdown. Leading paragraphs that only repeat ``drop_leading`` (the title, the 文号, already
     shown above the body by the document page) are dropped."""
+    if body.name in ("td", "th", "li", "dd"):
+        body.name = "div"  # gov.cn's body is a <td id="UCAP-CONTENT">: its paragraphs, not one table cell
     clean(body)
     text = BodyConverter(linker).convert_soup(body)
     blocks = [b.rstrip() for b in re.split(r"\n[ \t]*\n", text.strip("\n")) if b.strip()]
     wanted = {_plain(t) for t in drop_leading if t}
-    while blocks and len(blocks) > 1 and _plain(blocks[0]) in wanted:
-        blocks.pop(0)
+    while blocks and len(blocks) > 1:
+        if _plain(blocks[0]) in wanted:
+            blocks.pop(0)
+            continue
+        # a long title set over several centred lines (gov.cn, most 公文 pages): drop the lines together
+        joined, n = "", 0
+        while n < len(blocks) - 1 and any(w.startswith(joined + _plain(blocks[n])) for w in wanted if w):
+            joined += _plain(blocks[n])
+            n += 1
+            if joined in wanted:
+                del blocks[:n]
+                break
+        else:
+            break
+        if joined not in wanted:
+            break
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
 

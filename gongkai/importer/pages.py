@@ -20,12 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment, Tag
 from bs4.dammit import EncodingDetector
 
 from . import labels
-from .source import ATTACHMENT_EXTS, Link, SourceDocument
+from .source import Link, SourceDocument, attachment_ext
 
 # Where platforms put the article body, most specific first (UCAP/gov.cn, TRS WCM, Hanweb and most others).
 BODY_CONTAINERS = (("id", "UCAP-CONTENT"), ("class", "TRS_UEDITOR"), ("class", "TRS_Editor"), ("id", "zoom"),
@@ -37,6 +38,10 @@ _DROP = {"script", "style", "noscript", "template", "iframe", "object", "embed",
 _SAVED_FROM = re.compile(r"saved from url=\(\d+\)(\S+)")
 _GB = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936", "csgb2312", "euc-cn"}
 MAX_VALUE = 300  # characters: longer "values" are whole blocks of the page, not a box item
+# Bounds on what one saved page may cost (docs/security.md): an article page is tens of KB and a few dozen levels
+# deep; a page past these is refused with a named reason, never read for minutes.
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 256
 SKIPPED_FIELDS = ("正文", "附件")  # export columns; on a page these labels introduce the body's own text
 
 
@@ -64,13 +69,13 @@ class _Hit:
     size: int
 
 
-def _following_value(element: Tag) -> str:
+def _following_value(element: Tag, table: labels.LabelTable) -> str:
     """The text after a label element, up to the next label: the next cell, the <dd>, the following text."""
     parts: list[str] = []
     for sibling in element.next_siblings:
         text = sibling.get_text() if isinstance(sibling, Tag) else str(sibling)
         squeezed = labels.squeeze(text)
-        if labels.LABEL_AT_START.match(text) or labels.ANY_LABEL.match(squeezed):
+        if table.at_start.match(text) or labels.ANY_LABEL.match(squeezed):
             break
         parts.append(text)
         if squeezed and isinstance(sibling, Tag) and sibling.name in ("td", "th", "dd"):
@@ -78,7 +83,7 @@ def _following_value(element: Tag) -> str:
     return labels.squeeze("".join(parts))
 
 
-def box_fields(root: Tag, skip: set[int]) -> dict[str, _Hit]:
+def box_fields(root: Tag, skip: set[int], table: labels.LabelTable = labels.TABLE) -> dict[str, _Hit]:
     """Every metadata item printed under ``root``, ignoring the elements whose id() is in ``skip``."""
     hits: dict[str, _Hit] = {}
     for element in root.find_all(True):
@@ -87,23 +92,44 @@ def box_fields(root: Tag, skip: set[int]) -> dict[str, _Hit]:
         text = element.get_text()
         if len(text) > 2 * MAX_VALUE:
             continue
-        found = labels.split_label(text)
+        found = table.split_label(text)
         if not found:
             continue
         field, rest = found
-        if field in SKIPPED_FIELDS or labels.LABEL_INSIDE.search(rest):
+        if field in SKIPPED_FIELDS or table.inside.search(rest):
             continue  # a row or list with several items: its own cells are visited too
         value = labels.squeeze(rest)
         if field not in ("标题", "内容概述"):
             cut = labels.ANY_LABEL.search(value)  # "2022-05-25 浏览次数：12"
             value = value[:cut.start()].strip() if cut else value
         if not value:
-            value = _following_value(element)
+            value = _following_value(element, table)
         if not value or len(value) > MAX_VALUE:
             continue
         if field not in hits or len(text) < hits[field].size:
             hits[field] = _Hit(value, element, len(text))
     return hits
+
+
+def _common_ancestor(elements: list[Tag]) -> Tag | None:
+    common = None
+    for element in elements:
+        chain = [element, *element.parents]
+        common = chain if common is None else [e for e in common if any(e is c for c in chain)]
+    return common[0] if common else None
+
+
+def unknown_labels(hits: dict[str, _Hit], table: labels.LabelTable) -> list[str]:
+    """Labels printed in the metadata box ("所属单位：…") that the label table does not know, in page order."""
+    box = _common_ancestor([hit.element for hit in hits.values()]) if len(hits) >= 2 else None
+    if box is None or len(box.get_text()) > 20 * MAX_VALUE:
+        return []
+    found: list[str] = []
+    for text in box.stripped_strings:
+        match = labels.ANY_LABEL.match(labels.squeeze(text))
+        if match and table.unknown(match.group(0)) and labels.bare(match.group(0)) not in found:
+            found.append(labels.bare(match.group(0)))
+    return found
 
 
 def _container_rank(tag: Tag) -> int | None:
@@ -133,11 +159,7 @@ def find_body(soup: BeautifulSoup, selector: str | None, candidates: dict[int, T
 def _remove_box(body: Tag, hits: dict[str, _Hit]) -> None:
     """A box printed inside the body container is metadata, not text of the document."""
     elements = [hit.element for hit in hits.values()]
-    common = None
-    for element in elements:
-        chain = [element, *element.parents]
-        common = chain if common is None else [e for e in common if any(e is c for c in chain)]
-    box = common[0] if common else None
+    box = _common_ancestor(elements)
     if box is not None and box is not body and any(p is body for p in box.parents):
         box.decompose()
         return
@@ -147,22 +169,30 @@ def _remove_box(body: Tag, hits: dict[str, _Hit]) -> None:
             row.decompose()
 
 
-def _attachment_ext(href: str) -> str:
-    path = href.split("#", 1)[0].split("?", 1)[0]
-    return path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
-
-
-def read_page(path: Path, display: str, body_selector: str | None = None) -> SourceDocument:
+def read_page(path: Path, display: str, body_selector: str | None = None,
+              table: labels.LabelTable = labels.TABLE) -> SourceDocument:
     """Parse a saved page into a SourceDocument (metadata as printed, the body element, nearby attachments)."""
     doc = SourceDocument(source=display, base_dir=path.parent, page_path=path)
     try:
+        size = path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            doc.problem = (f"页面有 {size / 1024 / 1024:.0f} MB，超过 {MAX_PAGE_BYTES // 1024 // 1024} MB 的上限，"
+                           "不像是一篇文章页，未读取（请确认是否保存错了文件）")
+            return doc
         soup = BeautifulSoup(decode(path.read_bytes()), "lxml")
     except OSError as exc:
         doc.problem = f"无法读取文件：{exc.strerror or exc}"
         return doc
     # One walk over the page collects what the steps below need (bs4's find_all would walk it once each).
-    comments, dropped, metas, candidates = [], [], [], {}
+    comments, dropped, metas, candidates, base_href = [], [], [], {}, ""
+    depths = {id(soup): 0}
     for node in soup.descendants:
+        if isinstance(node, Tag):
+            depth = depths[id(node)] = depths.get(id(node.parent), 0) + 1
+            if depth > MAX_DEPTH:
+                doc.problem = (f"页面元素嵌套超过 {MAX_DEPTH} 层（第 {depth} 层的 <{node.name}>），"
+                               "不是正常的文章页，未读取")
+                return doc
         if isinstance(node, Comment):
             comments.append(node)
         elif isinstance(node, Tag):
@@ -172,6 +202,8 @@ def read_page(path: Path, display: str, body_selector: str | None = None) -> Sou
                 metas.append(node)
             elif node.name == "link" and "canonical" in (node.get("rel") or ()) and node.get("href"):
                 doc.page_url = node["href"]
+            elif node.name == "base" and node.get("href") and not base_href:
+                base_href = node["href"].strip()
             rank = _container_rank(node)
             if rank is not None and rank not in candidates:
                 candidates[rank] = node
@@ -189,6 +221,8 @@ def read_page(path: Path, display: str, body_selector: str | None = None) -> Sou
             doc.fields[field] = content
             if field in labels.WEAK_META:
                 doc.inferred[field] = labels.WEAK_META[field]
+    if base_href:  # <base href> decides how the page's relative links resolve, not the page's own address
+        doc.link_base = urljoin(doc.page_url or "", base_href)
     for tag in dropped:
         if not tag.decomposed:
             tag.decompose()
@@ -201,24 +235,32 @@ def read_page(path: Path, display: str, body_selector: str | None = None) -> Sou
     inside = {id(e) for e in body.descendants} | {id(body)} if body is not None else set()
     outside = {id(e) for e in body.parents} | inside if body is not None else set()
     root = soup.body or soup
-    hits = box_fields(root, outside)
+    hits = box_fields(root, outside, table)
+    doc.unknown_labels = unknown_labels(hits, table)
     if len(hits) < 2 and body is not None:  # some platforms print the box inside the article container
-        inner = box_fields(body, set())
+        inner = box_fields(body, set(), table)
         if len(inner) >= 2:
+            doc.unknown_labels = unknown_labels(inner, table)
             _remove_box(body, inner)
             hits = {**inner, **hits}
     for field, hit in hits.items():
         doc.fields[field] = hit.value
         doc.inferred.pop(field, None)
-    if not any(field in doc.fields for field in ("索引号", "标题")):
-        doc.problem = "没有找到元数据（索引号、标题等），不像是一篇文件的页面"
-        return doc
+    if "标题" not in doc.fields and "索引号" in doc.fields and soup.title and soup.title.get_text(strip=True):
+        # the box lacks a title (开普云 prints it as a heading): the page's <title>, without the site's name
+        title = re.split(r"\s*(?:_|\||｜| - | — )\s*", labels.squeeze(soup.title.get_text()))[0]
+        if title:
+            doc.fields["标题"] = title
+            doc.inferred["标题"] = "网页标题（<title>）"
     doc.body_html = body
+    if not any(field in doc.fields for field in ("索引号", "标题")):
+        # kept as it is: an export row with this page's address (链接) takes its body from it
+        doc.problem = "没有找到元数据（索引号、标题等），不像是一篇文件的页面"
     if body is not None and body.parent is not None:
         # Attachments are often listed in a block right below the body container, not inside it.
         for anchor in body.parent.find_all("a", href=True):
             if id(anchor) in inside:
                 continue
-            if _attachment_ext(anchor["href"]) in ATTACHMENT_EXTS:
+            if attachment_ext(anchor["href"]):
                 doc.links.append(Link(anchor["href"].strip(), labels.squeeze(anchor.get_text()), in_body=False))
     return doc

@@ -6,7 +6,7 @@ import csv
 import io
 from collections import Counter
 
-from .plan import CREATED, SKIPPED, UNCHANGED, UPDATED, Outcome
+from .plan import CREATED, MERGED, SKIPPED, UNCHANGED, UPDATED, Outcome
 
 CSV_HEADER = ("来源", "状态", "索引号", "标题", "目标文件", "跳过原因", "推断或补全的字段", "警告")
 
@@ -14,7 +14,8 @@ CSV_HEADER = ("来源", "状态", "索引号", "标题", "目标文件", "跳过
 def console(outcomes: list[Outcome], notes: list[str], *, dry_run: bool, report_path: str | None) -> str:
     counts = Counter(o.status for o in outcomes)
     lines = [f"导入 {len(outcomes)} 个来源：新增 {counts[CREATED]}，更新 {counts[UPDATED]}，"
-             f"未变化 {counts[UNCHANGED]}，跳过 {counts[SKIPPED]}"
+             f"未变化 {counts[UNCHANGED]}，" + (f"合并 {counts[MERGED]}，" if counts[MERGED] else "")
+             + f"跳过 {counts[SKIPPED]}"
              + ("（试运行：没有写入任何文件）" if dry_run else "")]
     lines += [f"注意：{note}" for note in notes]
     skipped = [o for o in outcomes if o.status == SKIPPED]
@@ -53,6 +54,12 @@ def to_csv(outcomes: list[Outcome]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for o in outcomes:
-        writer.writerow((o.source, o.status, o.index_number, o.title, o.target, "；".join(o.reasons),
-                         "；".join(o.inferred), "；".join(o.warnings)))
+        writer.writerow([_cell(value) for value in (o.source, o.status, o.index_number, o.title, o.target,
+                                                    "；".join(o.reasons), "；".join(o.inferred), "；".join(o.warnings))])
     return "\ufeff" + buffer.getvalue()
+
+
+def _cell(value: str) -> str:
+    """A spreadsheet reads a cell starting with = + - @ (or a tab or carriage return before one) as a formula:
+    text from an old page ("=HYPERLINK(…)" as a title) is prefixed with ' so that Excel shows it as text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -20,3 +20,6 @@ class FeedsConfig(Config):
     shard_size = c.Type(int, default=2000)
     # Write /llms.txt, a plain-text map of the site's data for programs (llmstxt.org).
     llms_txt = c.Type(bool, default=True)
+    # Old address → new page map of imported documents (原网址): <redirects>.json and <redirects>.nginx (an nginx
+    # map to include; docs/deploy/README.md). Empty: not written.
+    redirects = c.Type(str, default="gongkai/redirects")

@@ -8,7 +8,7 @@ It reads only the core plugin's public API (docs/architecture.md): ``core.catalo
 from __future__ import annotations
 
 import logging
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ...feeds import opendata
+from ...feeds import opendata, redirects
 from ...feeds.atom import Feed, atom_xml
 from ...model import TOPICS, Document
 from ..catalog.plugin import active_core
@@ -95,11 +95,14 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
             add(f"topic:{topic}", f"主题分类：{topic}", topic, f"{feeds_dir}/zhuti-{number:02d}.xml", None,
                 [d for d in documents if d.topic == topic])
 
+        redirect_files = [f"{self.config.redirects.strip('/')}.{ext}" for ext in ("json", "nginx")
+                          if self.config.redirects]
         taken = [src for src in [page_src, f"{feeds_dir}/sitemap.xml", "llms.txt", f"{data_dir}/catalog.json", f"{data_dir}/documents.json",
+                                 *redirect_files,
                                  *(f.src_uri for f in feeds.values())] if files.get_file_from_path(src) is not None]
         if taken:
             raise PluginError(f"gongkai/feeds：{'、'.join(taken)} 已被网站中的同名文件占用；请在 mkdocs.yml 中为 "
-                              "gongkai/feeds 设置另一个 feeds_dir / data_dir，或移走这些文件")
+                              "gongkai/feeds 设置另一个 feeds_dir / data_dir / redirects，或移走这些文件")
 
         # Every feed is written, even before the site has any document: the 订阅 page, catalog.json and every
         # page link them, and a new site's addresses work from its first build. An empty site's feeds are dated
@@ -135,6 +138,13 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
             counts=counts)
         files.append(File.generated(config, f"{data_dir}/catalog.json", content=opendata.dumps(catalog_data)))
 
+        # Old addresses of imported documents (原网址) → their pages, for the web server's 301s.
+        if self.config.redirects:
+            rows = redirects.entries(documents, urlsplit(self._site_url).path, core.url_of)
+            base = self.config.redirects.strip("/")
+            files.append(File.generated(config, f"{base}.json", content=redirects.to_json(rows)))
+            files.append(File.generated(config, f"{base}.nginx", content=redirects.to_nginx(rows)))
+
         page = File.generated(config, page_src, content=(
             f"---\ntitle: {self.config.title}\ntemplate: {TEMPLATE}\nsearch:\n  exclude: true\n---\n"))
         files.append(page)
@@ -153,7 +163,8 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
         facts = "；".join(f"{k}：{v}" for k, v in (("文号", doc.doc_number), ("索引号", doc.index_number),
                                                  ("发布机构", publisher.name), ("有效性", doc.validity)) if v)
         return {"发布机构": publisher.name, "摘要": f"{facts}。{doc.summary}" if doc.summary else f"{facts}。",
-                "主题分类订阅": self.feeds[f"topic:{doc.topic}"].url}
+                # 主题分类 "无" (imported, unclassified on the old site) has no feed of its own
+                "主题分类订阅": feed.url if (feed := self.feeds.get(f"topic:{doc.topic}")) else None}
 
     def _llms_txt(self, config: MkDocsConfig) -> str:
         a, view, core = self.absolute, self.view, self.core

@@ -154,6 +154,10 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
     def _publish(self, report: AnnualReport, org, columns, files: Files, config, folder: str,
                  history_url: str) -> ReportEntry | None:
         problems = self.core.problems
+        if not org.code:  # a 发布主体 known so far only by its 旧索引号前缀 (import): no 索引号 can be derived
+            problems.add(report.source, f"{org.name}还没有机构代码，年报无法编索引号", field="发布机构",
+                         fix="在 catalog/organizations.yml 中填写该发布主体的“机构代码”")
+            return None
         if report.index_number:
             if org.index_year(report.index_number) is None:
                 problems.add(report.source, f"索引号“{report.index_number}”应为“{org.code}/年份-流水号”（{org.name}的机构代码）",

@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from gongkai.documents import NO_TOPIC
 from gongkai.model import DOCUMENT_KINDS, TOPICS
 from gongkai.plugins.catalog.plugin import active_core
 from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
@@ -157,7 +158,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         return Facets(
             publishers=[(o.id, o.name) for o in catalog.organizations.values() if o.id in used_orgs],
             columns=[(c.id, c.name, len(c.lineage) - 1) for c in catalog.walk() if c.id in used_columns],
-            topics=[t for t in TOPICS if t in used_topics],
+            topics=[t for t in TOPICS + (NO_TOPIC,) if t in used_topics],  # 无: imported, unclassified
             kinds=[k for k in DOCUMENT_KINDS if k in used_kinds])
 
     # ---- index ----------------------------------------------------------------------------------------
