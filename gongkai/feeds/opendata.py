@@ -20,6 +20,22 @@ def dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
+def validity_record(doc: Document, absolute: Callable[[str], str]) -> dict:
+    """施行日期, 废止, 失效, 修改 and 修订记录 of a document, with the documents of the site they name."""
+    t = doc.timeline
+
+    def link(l):
+        return {"标题": l.title, "文号": l.number, "网址": absolute(l.url), "日期": l.date.isoformat() if l.date else None}
+
+    def day(d):
+        return d.isoformat() if d else None
+
+    return {"施行日期": day(t.in_force), "废止日期": day(t.repealed), "失效日期": day(t.expires),
+            "废止依据": link(t.repealed_by) if t.repealed_by else None, "修改依据": [link(a) for a in t.amended_by],
+            "废止文件": [link(a) for a in t.abolished], "修改文件": [link(a) for a in t.amended],
+            "修订记录": [{"日期": r.date.isoformat(), "说明": r.note} for r in t.revisions]}
+
+
 def document_record(doc: Document, catalog: Catalog, absolute: Callable[[str], str]) -> dict:
     publisher = catalog.organizations[doc.publisher_id]
     return {
@@ -33,6 +49,7 @@ def document_record(doc: Document, catalog: Catalog, absolute: Callable[[str], s
         "栏目": list(doc.column_ids),
         "主题分类": doc.topic,
         "有效性": doc.validity,
+        **validity_record(doc, absolute),
         "文件类型": doc.kind,
         "主题词": list(doc.keywords),
         "内容概述": doc.summary,
