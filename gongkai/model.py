@@ -283,12 +283,6 @@ class Timeline:
             return AMENDED
         return IN_FORCE
 
-    def repealed_in(self, year: int) -> bool | None:
-        """Whether abolished within ``year``: None when abolished at an unknown date (有效性 written alone)."""
-        if self.repealed is not None:
-            return self.repealed.year == year
-        return None if self.status(_dt.date(year, 12, 31)) == REPEALED else False
-
 
 @dataclass
 class Document:

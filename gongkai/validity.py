@@ -99,6 +99,18 @@ def _bases(r: FieldReader, f: Field) -> list[Basis]:
     return found
 
 
+def status_on(doc: Document, day: dt.date) -> str:
+    """A document's 有效性 on ``day``: from its dates, else as written (it is the same every day then)."""
+    return doc.timeline.status(day) if doc.timeline.dated else doc.validity
+
+
+def repealed_in(doc: Document, year: int) -> bool | None:
+    """Whether abolished within ``year``; None when marked 废止 without a date (the year cannot be known)."""
+    if doc.timeline.repealed is not None:
+        return doc.timeline.repealed.year == year
+    return None if status_on(doc, dt.date(year, 12, 31)) == REPEALED else False
+
+
 # ---- the whole site ---------------------------------------------------------------------------------------------
 
 BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕", "【": "〔", "】": "〕"})

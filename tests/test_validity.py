@@ -195,3 +195,44 @@ def test_summary_skips_the_addressees_and_lead_in():
 def test_summary_may_be_given(catalog):
     docs, _ = load_all(catalog, front(1, "内容概述: 调整最低工资标准。"))
     assert docs[0].summary == "调整最低工资标准。"
+
+
+# ---- 年报 from the dates -------------------------------------------------------------------------------------------
+
+
+def test_prefill_counts_as_of_the_31st_of_december(catalog):
+    from gongkai.reports.prefill import count
+
+    docs, problems = load_all(catalog,
+                              front(1, "施行日期: 2024-04-01"),  # abolished in 2026 by d2
+                              front(2, "废止: [测教规〔2024〕1号]\n施行日期: 2026-03-01", year=2026),
+                              front(3, "施行日期: 2027-01-01", year=2026),  # made in 2026, in force only in 2027
+                              front(4, "失效日期: 2025-06-30"),  # expired in 2025: neither abolished nor in force
+                              front(5, "有效性: 废止"))  # the old way: no date
+    assert errors(problems) == []
+    assert count(docs, "jyj", 2025).rows["行政规范性文件"] == [0, 1, 1]  # d1 still in force; d5 proposed, undated
+    figures = count(docs, "jyj", 2026)
+    assert figures.rows["行政规范性文件"] == [2, 2, 1]  # made d2, d3; abolished d1 (+ undated d5); in force d2
+    assert [d.title for d in figures.repealed["行政规范性文件"]] == ["测试市教育局文件1"]
+    assert [d.title for d in figures.undated["行政规范性文件"]] == ["测试市教育局文件5"]
+    assert count(docs, "jyj", 2024).rows["行政规范性文件"] == [3, 1, 2]
+
+
+def test_annual_report_row_checked_against_the_sites_documents(catalog):
+    from types import SimpleNamespace
+
+    from gongkai.checks.reports import check_normative_row
+
+    docs, _ = load_all(catalog, front(1, "施行日期: 2024-04-01"),
+                       front(2, "废止: [测教规〔2024〕1号]\n施行日期: 2026-03-01", year=2026))
+
+    def report(year, row):
+        return SimpleNamespace(format="2021", org_id="jyj", year=year, source=f"content/reports/jyj/{year}.yml",
+                               lines={"二/行政规范性文件": 19},
+                               table2=dict(zip([("行政规范性文件", c) for c in ("本年制发件数", "本年废止件数", "现行有效件数")], row)))
+
+    assert check_normative_row([report(2025, [0, 0, 1]), report(2026, [1, 1, 30]), report(2023, [5, 5, 5])], docs) == []
+    found = check_normative_row([report(2025, [0, 1, 0])], docs)
+    assert [(f.file, f.line, f.severity, f.message) for f in found] == [(
+        "content/reports/jyj/2025.yml", 19, "warning",
+        "2025年度年报“行政规范性文件”一行与本站发布的文件不符：本年废止件数 1 件，本站按日期计 0 件；现行有效件数 0 件，本站按日期计 1 件")]
