@@ -13,7 +13,9 @@ from urllib.parse import quote
 
 from ..model import Catalog, Column, Document
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # catalog.json
+# documents.json: 2 added 施行日期, 废止日期, 失效日期, 废止依据, 修改依据, 废止文件, 修改文件, 修订记录 and two 有效性 values
+DOCUMENTS_VERSION = 2
 
 
 def dumps(data) -> str:
@@ -67,16 +69,16 @@ def documents_files(documents: list[Document], records: dict[str, dict], shard_s
     """
     ordered = sorted(documents, key=lambda d: d.sort_key, reverse=True)
     if len(ordered) <= shard_size:
-        return {"": {"版本": FORMAT_VERSION, "总数": len(ordered), "文件": [records[d.src_path] for d in ordered]}}
+        return {"": {"版本": DOCUMENTS_VERSION, "总数": len(ordered), "文件": [records[d.src_path] for d in ordered]}}
     by_year: dict[int, list[Document]] = defaultdict(list)
     for doc in ordered:
         by_year[doc.published.year].append(doc)
     files: dict[str, dict] = {}
-    index = {"版本": FORMAT_VERSION, "总数": len(ordered), "分片": []}
+    index = {"版本": DOCUMENTS_VERSION, "总数": len(ordered), "分片": []}
     for year in sorted(by_year, reverse=True):
         uri = shard_uri(year)
         docs = by_year[year]
-        files[uri] = {"版本": FORMAT_VERSION, "年份": year, "总数": len(docs), "文件": [records[d.src_path] for d in docs]}
+        files[uri] = {"版本": DOCUMENTS_VERSION, "年份": year, "总数": len(docs), "文件": [records[d.src_path] for d in docs]}
         index["分片"].append({"年份": year, "总数": len(docs), "网址": absolute(uri)})
     files[""] = index
     return files
