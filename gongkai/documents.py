@@ -147,7 +147,7 @@ class DocumentLoader:
                 r.error("栏目", f"栏目“{column.name}”（{col_id}）不适用于{publisher.kind}“{publisher.name}”",
                         fix="换一个适用于该发布主体的栏目，或在目录中调整该栏目的“适用”")
 
-        kind = values["文件类型"]
+        kind = written_kind = values["文件类型"]
         column_kinds = {catalog.columns[c].document_kind for c in column_ids if c in catalog.columns} - {None}
         if len(column_kinds) > 1:
             r.error("栏目", f"栏目分属不同的文件类型（{'、'.join(sorted(column_kinds))}）",
@@ -183,9 +183,12 @@ class DocumentLoader:
                 r.error("文号", f"文号“{doc_number}”中的年份 {year.group(2)} 与成文日期 {written} 的年份不一致",
                         severity="warning", fix="核对文号和成文日期：文号的年份一般是成文（签发）的年份")
         if kind == "行政规范性文件" and not doc_number and not imported and "文号" not in r.reported:
-            r.error("文号", "行政规范性文件必须有文号（统一登记、统一编号、统一印发，国办发〔2018〕37号）",
+            # Refused when the editor says it is one; a warning when only its column says so, so that a site
+            # that built before 统一编号 was checked keeps building (docs/schema.md).
+            r.error("文号", "行政规范性文件必须有文号（统一登记、统一编号、统一印发，国办发〔2018〕37号）"
+                    + ("" if written_kind else "：本文件在行政规范性文件栏目中"),
                     fix="填写“文号: 机关代字〔年份〕序号号”，例如 文号: 示政规〔2026〕3号；"
-                        "gongkai new 加 --daizi 机关代字 可自动编号")
+                        "gongkai new 加 --daizi 机关代字 可自动编号", severity="error" if written_kind else "warning")
 
         index_number = values["索引号"]
         if index_number and imported:
