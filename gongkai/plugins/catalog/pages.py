@@ -100,6 +100,7 @@ class SectionPages:
         self.layout, self.index, self.add, self.cache = layout, index, add, cache
         self.catalog = layout.catalog
         self.page_size, self.directory_page_size, self.overview_size = page_size, directory_page_size, overview_size
+        self._rules: dict[str, list[Document] | None] = {}
 
     def generate(self) -> None:
         catalog, layout = self.catalog, self.layout
@@ -129,6 +130,16 @@ class SectionPages:
                 if org is None or column.applies(org):
                     self.column_pages(column, org)
             self.directory_pages(org)
+
+    def rules(self, org: Organization | None) -> list[Document] | None:
+        """The 发布主体's (or the site's) 规章 and 行政规范性文件 in force, newest first; None when it publishes
+        none at all (then its 目录 has no 现行有效 view). Counted once per 发布主体."""
+        key = org.id if org else ""
+        if key not in self._rules:
+            mine = [d for d in self.index.of(org) if d.kind in RULE_KINDS]
+            self._rules[key] = sorted((d for d in mine if d.in_force), key=lambda d: (d.written, d.index_number),
+                                      reverse=True) if mine else None
+        return self._rules[key]
 
     def tree(self, org: Organization | None) -> list[TreeNode]:
         def node(column):
@@ -167,9 +178,9 @@ class SectionPages:
             if org is None:
                 common["forms"] = [(o, layout.apply_box(o)) for o in applicable]
         parts = [org.id if org else "", column.path]
-        if column.document_kind in RULE_KINDS:
-            count = sum(1 for d in self.index.of(org) if d.kind in RULE_KINDS and d.in_force)
-            common["current"] = (layout.url(layout.src(org.id if org else "", "mulu", CURRENT_DIR)), count)
+        if column.document_kind in RULE_KINDS and self.rules(org) is not None:
+            common["current"] = (layout.url(layout.src(org.id if org else "", "mulu", CURRENT_DIR)),
+                                 len(self.rules(org)))
         if column.kind == "指南":
             src = layout.src(*parts)
             guides = [(o, layout.column_url(column, o)) for o in applicable] if org is None else []
@@ -218,10 +229,10 @@ class SectionPages:
             pager=Pager(1, [url for _, url in year_pages[newest]], len(items_of[newest])))
         # 有效性 filter: the 规章 and 行政规范性文件 in force today, all years — what a citizen looking for the rules
         # that apply to them wants first (docs/public-site.md); the year pages keep everything published.
-        rules = sorted((d for d in self.index.of(org) if d.kind in RULE_KINDS and d.in_force),
-                       key=lambda d: (d.written, d.index_number), reverse=True)
-        current_pages = self.paginated([org_id, "mulu", CURRENT_DIR], len(rules), size)
-        current = (current_pages[0][1], len(rules))
+        rules = self.rules(org) or []
+        current_pages = self.paginated([org_id, "mulu", CURRENT_DIR], len(rules), size) \
+            if self.rules(org) is not None else []
+        current = (current_pages[0][1], len(rules)) if current_pages else None
         self.add(index_src, DirectoryPage(index_src, layout.url(index_src), name, crumbs, organization=org,
                                           years=years, current=current, **opening))
         crumbs = crumbs + [Crumb("政府信息公开目录", layout.url(index_src))]
