@@ -145,3 +145,25 @@ def test_search_marks_and_filters_by_validity(page, demo_url):
     titles = page.locator(".gk-hit__title").all_inner_texts()
     assert any("2026年修订" in t for t in titles) and not any("实施办法的通知 废止" in t for t in titles)
     assert page.locator("#gk-v").input_value() == "现行有效"
+
+
+def test_old_words_without_dates_keep_building_and_a_contradiction_fails(tmp_path):
+    from kit import build, copy_mini, write_doc
+
+    from test_validity import front
+
+    root = copy_mini(tmp_path)
+    write_doc(root, "jyj/2024/a.md", front(1, "有效性: 废止"))
+    write_doc(root, "jyj/2024/b.md", front(2, "有效性: 尚未施行"))
+    write_doc(root, "jyj/2024/c.md", front(3, "有效性: 已修改"))
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    page = lambda name: (root / "site" / "wj" / "jyj" / "2024" / name / "index.html").read_text(encoding="utf-8")
+    assert banner(page("a")) == "废止：本文件已废止，不再执行。"
+    assert banner(page("b")) == "尚未施行：本文件尚未施行。"
+    assert banner(page("c")) == "已修改（仍有效）：本文件经修改后继续有效，请按修改后的规定执行。"
+    assert "a.md:11: 有效性: 有效性为“废止”，但没有写废止日期" in result.stderr  # a warning, logged
+    write_doc(root, "jyj/2024/b.md", front(2, "有效性: 有效\n施行日期: 2099-01-01"))
+    result = build(root)
+    assert result.returncode == 1
+    assert "b.md:11: 有效性: 有效性写的是“有效”，但按施行日期 2099-01-01" in result.stderr

@@ -38,7 +38,7 @@ def validity_text(doc: Document) -> str:
     if doc.validity == "失效":
         return f"失效（有效期至 {t.expires}）" if t.expires else "失效"
     if doc.validity == "尚未施行":
-        return f"尚未施行（{t.in_force} 起施行）"
+        return f"尚未施行（{t.in_force} 起施行）" if t.in_force else "尚未施行"
     if t.amended_by:
         return f"{doc.validity}（修改依据{'、'.join(a.number for a in t.amended_by)}）"
     return f"{doc.validity}（{t.in_force} 起施行）" if t.in_force else doc.validity
