@@ -44,6 +44,10 @@ KEYS = keys(FIELDS)
 DATE_KEYS = ("施行日期", "废止日期", "废止依据", "失效日期", "修改依据")
 
 
+# The timeline of a document that writes none of the fields; ``resolve`` gives a document its own before relating it.
+NOTHING = Timeline()
+
+
 def read_timeline(r: FieldReader, *, imported: bool = False) -> Timeline:
     """The validity fields of one front matter; problems go to the reader's file and lines."""
     t = Timeline(stated=r.read(STATED), in_force=r.read(IN_FORCE_FROM), repealed=r.read(REPEALED_ON),
@@ -61,6 +65,8 @@ def read_timeline(r: FieldReader, *, imported: bool = False) -> Timeline:
         if day and note:
             t.revisions.append(Revision(day, note))
     t.revisions.sort(key=lambda rev: rev.date)
+    if t == Timeline():
+        return NOTHING  # most documents: one shared object, not one per document (memory on large sites)
     if t.in_force and t.expires and t.expires < t.in_force:
         r.error(EXPIRES_ON.key, f"失效日期 {t.expires} 早于施行日期 {t.in_force}",
                 fix="失效日期是最后有效的一天（有效期至），应不早于施行日期")
@@ -187,6 +193,11 @@ def resolve(documents: list[Document], today: dt.date, problems: Problems) -> No
             if target:
                 amends[target.src_path].setdefault(doc.src_path, (target, doc, None, "修改", b.line, doc))
 
+    def own(doc: Document) -> Timeline:
+        if doc.timeline is NOTHING:
+            doc.timeline = Timeline()
+        return doc.timeline
+
     def say(entry, message, fix):
         _, _, _, key, line, who = entry
         problems.add(who.source or who.src_path, message, line=line, field=key, fix=fix)
@@ -221,22 +232,23 @@ def resolve(documents: list[Document], today: dt.date, problems: Problems) -> No
         if older(entry, "废止"):
             continue
         day = target.timeline.repealed or effective(decider)
-        target.timeline.repealed = day
+        own(target).repealed = day
         target.timeline.repealed_by = link(decider, day)
-        decider.timeline.abolished.append(link(target, day))
+        own(decider).abolished.append(link(target, day))
     for src, by_decider in amends.items():
         for entry in by_decider.values():
             target, decider, day = entry[0], entry[1], entry[2]
             if older(entry, "修改"):
                 continue
             day = day or effective(decider)
-            target.timeline.amended_by.append(link(decider, day))
-            decider.timeline.amended.append(link(target, day))
+            own(target).amended_by.append(link(decider, day))
+            own(decider).amended.append(link(target, day))
     for doc in documents:
         t = doc.timeline
-        t.amended_by.sort(key=lambda a: (a.date or dt.date.min, a.number))
-        t.abolished.sort(key=lambda a: a.number)
-        t.amended.sort(key=lambda a: a.number)
+        if t is not NOTHING:
+            t.amended_by.sort(key=lambda a: (a.date or dt.date.min, a.number))
+            t.abolished.sort(key=lambda a: a.number)
+            t.amended.sort(key=lambda a: a.number)
         doc.validity = derived = t.status(today)
         if t.stated and t.dated and t.stated != derived and not (t.stated == IN_FORCE and derived == AMENDED):
             file, line = doc.where("有效性")
