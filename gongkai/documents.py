@@ -11,13 +11,16 @@ from urllib.parse import urlsplit
 from . import yamlutil
 from .errors import InputError, Problems
 from .fields import DATE, ID, IDS, LIST, TEXTS, Field, FieldReader, keys, top_mapping
-from .model import DOCUMENT_KINDS, TOPICS, VALIDITIES, Attachment, Catalog, Document, is_placeholder
+from .model import DOCUMENT_KINDS, TOPICS, Attachment, Catalog, Document, is_placeholder
+from . import validity
 from .safety import plain_text_of
 from .sources import decode
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 # 机关代字〔年份〕序号号, or a 规章's 政府令 number such as 示例市人民政府令第3号.
 DOC_NUMBER_RE = re.compile(r"^(\S+〔\d{4}〕\d+号|\S+令第\d+号)$")
+# The year of a 文号 (机关代字〔年份〕序号号) and its 机关代字.
+DOC_NUMBER_YEAR_RE = re.compile(r"^(\S+?)〔(\d{4})〕\d+号$")
 # A 文号 typed with the wrong brackets: 示政办发[2024]12号, (2024), （2024）, 【2024】.
 WRONG_BRACKETS_RE = re.compile(r"^(\S+?)[\[(（【〔]\s*(\d{4})\s*[\])）】〕](\d+)号$")
 # Documents brought in by `gongkai import` carry "来源: 导入": they keep the 索引号 and 文号 their old site published,
@@ -37,7 +40,6 @@ DOCUMENT_FIELDS = (
     Field("发布日期", DATE, required=True, example="2025-03-10"),
     Field("文号", example="示政办发〔2025〕6号"),
     Field("索引号", required=True, default="", example="999000002/2025-00006"),
-    Field("有效性", choices=VALIDITIES, default="有效", example="有效"),
     Field("文件类型", choices=DOCUMENT_KINDS, example="行政规范性文件"),
     Field("主题词", TEXTS, default=[], example="[教育, 读书]"),
     Field("内容概述", example="一段文字"),
@@ -50,7 +52,7 @@ OLD_URL_RE = re.compile(r"^(https?://[^/\s]+)?/[^\s\x00-\x1f\"\\{};]*$", re.I)
 TOPIC = Field("主题分类", required=True, choices=TOPICS, example="综合政务")
 IMPORTED_TOPIC = dataclasses.replace(TOPIC, choices=TOPICS + (NO_TOPIC,))
 ATTACHMENTS = Field("附件", LIST, noun="附件", shape="名称、文件", example="\n  - 名称: 申请表\n    文件: 附件/申请表.docx")
-FIELDS = keys(DOCUMENT_FIELDS) + (TOPIC.key, ATTACHMENTS.key)
+FIELDS = keys(DOCUMENT_FIELDS) + (TOPIC.key, ATTACHMENTS.key) + validity.KEYS
 ATTACHMENT_FIELDS = (Field("名称", default=""), Field("文件", required=True, example="附件/申请表.docx"))
 # Page options MkDocs and mkdocs-material read themselves; allowed beside the document fields.
 PAGE_OPTIONS = ("template", "hide", "description", "search", "status", "icon", "subtitle")
@@ -72,7 +74,11 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 
 
 def derive_summary(body: str) -> str:
-    """内容概述 from the first paragraph of text, without Markdown syntax."""
+    """内容概述 from the first paragraph of text, without Markdown syntax.
+
+    A 主送机关 line (“各区县人民政府，市政府各部门：”) and a lead-in ending in a colon (“现通知如下：”) say nothing of
+    the content: they are passed over, and used only when nothing else is written."""
+    first = ""
     for block in re.split(r"\n\s*\n", body):
         block = block.strip()
         if not block or block.startswith(("#", "|", "!", "<", "```", "---")):
@@ -83,9 +89,16 @@ def derive_summary(body: str) -> str:
             text = plain_text_of(text)
         text = re.sub(r"[*_`>#]|^\s*[-+]\s+|^\s*\d+\.\s+", "", text, flags=re.M)
         text = re.sub(r"\s+", "", text)
+        if text and text.endswith(("：", ":")):
+            first = first or text
+            continue
         if text:
-            return text if len(text) <= SUMMARY_LENGTH else text[:SUMMARY_LENGTH - 1] + "…"
-    return ""
+            return _cut(text)
+    return _cut(first)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SUMMARY_LENGTH else text[:SUMMARY_LENGTH - 1] + "…"
 
 
 def _folder_org(src_path: str, catalog: Catalog):
@@ -105,6 +118,7 @@ class DocumentLoader:
         self.extra_fields = extra_fields or {}  # key → owning plugin
         self.by_index: dict[str, Document] = {}
         self.by_old_url: dict[str, Document] = {}  # 原网址 (without scheme and host) → document
+        self.by_number: dict[tuple[str, str], Document] = {}  # (发布机构, 文号) → document: 统一编号
 
     def load(self, source: str | bytes, src_path: str, display: str) -> Document | None:
         """Parse one file (bytes are decoded as UTF-8 or rejected, see ``gongkai.sources``); returns None only
@@ -149,6 +163,18 @@ class DocumentLoader:
                 r.error("栏目", f"栏目“{column.name}”（{col_id}）不适用于{publisher.kind}“{publisher.name}”",
                         fix="换一个适用于该发布主体的栏目，或在目录中调整该栏目的“适用”")
 
+        kind = written_kind = values["文件类型"]
+        column_kinds = {catalog.columns[c].document_kind for c in column_ids if c in catalog.columns} - {None}
+        if len(column_kinds) > 1:
+            r.error("栏目", f"栏目分属不同的文件类型（{'、'.join(sorted(column_kinds))}）",
+                    fix="一个文件只能是规章、行政规范性文件、其他文件中的一种：只保留相应的栏目")
+        elif column_kinds:
+            column_kind = column_kinds.pop()
+            if kind and kind != column_kind:
+                r.error("文件类型", f"文件类型“{kind}”与栏目不符：所在栏目只收{column_kind}",
+                        fix=f"改为“文件类型: {column_kind}”，或把文件放到相应的栏目")
+            kind = column_kind  # a document of the 行政规范性文件 column is one, written or not
+
         written, published = values["成文日期"], values["发布日期"]
         if published and self.today and (published - self.today).days > self.future_days:
             r.error("发布日期", f"发布日期 {published} 比今天（{self.today}）晚 "
@@ -167,6 +193,18 @@ class DocumentLoader:
             fix = (f"改为“{wrong.group(1)}〔{wrong.group(2)}〕{wrong.group(3)}号”（年份用六角括号〔〕）" if wrong
                    else "格式为 机关代字〔年份〕序号号，例如 示政办发〔2024〕12号")
             r.error("文号", f"文号“{doc_number}”格式不对", fix=fix)
+        elif doc_number and not imported and written:
+            year = DOC_NUMBER_YEAR_RE.match(doc_number)
+            if year and int(year.group(2)) != written.year:
+                r.error("文号", f"文号“{doc_number}”中的年份 {year.group(2)} 与成文日期 {written} 的年份不一致",
+                        severity="warning", fix="核对文号和成文日期：文号的年份一般是成文（签发）的年份")
+        if kind == "行政规范性文件" and not doc_number and not imported and "文号" not in r.reported:
+            # Refused when the editor says it is one; a warning when only its column says so, so that a site
+            # that built before 统一编号 was checked keeps building (docs/schema.md).
+            r.error("文号", "行政规范性文件必须有文号（统一登记、统一编号、统一印发，国办发〔2018〕37号）"
+                    + ("" if written_kind else "：本文件在行政规范性文件栏目中"),
+                    fix="填写“文号: 机关代字〔年份〕序号号”，例如 文号: 示政规〔2026〕3号；"
+                        "gongkai new 加 --daizi 机关代字 可自动编号", severity="error" if written_kind else "warning")
 
         index_number = values["索引号"]
         if index_number and imported:
@@ -207,6 +245,12 @@ class DocumentLoader:
             other = self.by_index[index_number]
             r.error("索引号", f"索引号“{index_number}”与 {other.source} 重复",
                     fix="索引号全站唯一，发布后不可更改：请为其中一个文件编新的流水号")
+        if doc_number and not imported and publisher:
+            key = (publisher.id, validity.fold_number(doc_number))
+            other = self.by_number.get(key)
+            if other is not None:
+                r.error("文号", f"文号“{doc_number}”与 {other.source} 重复（同一发布机构的文号不能重复）",
+                        fix="核对文号的序号：同一机关代字、同一年份的序号不能重复")
 
         old_url = values["原网址"]
         if old_url and not OLD_URL_RE.match(old_url):
@@ -226,6 +270,8 @@ class DocumentLoader:
         else:
             topic = r.read(IMPORTED_TOPIC if imported else TOPIC)
 
+        timeline = validity.read_timeline(r, imported=imported)
+
         attachments = []
         for entry, line in r.entries(ATTACHMENTS):
             a = r.child(entry, "附件", line)
@@ -240,12 +286,14 @@ class DocumentLoader:
         extra = {key: data[key] for key in data if key in self.extra_fields}
         doc = Document(src_path=src_path, title=values["title"], column_ids=column_ids,
                        publisher_id=publisher.id, written=written, published=published, index_number=index_number,
-                       topic=topic, validity=values["有效性"], doc_number=doc_number,
-                       kind=values["文件类型"], keywords=values["主题词"],
+                       topic=topic, validity=timeline.status(self.today) if self.today else
+                       timeline.stated or "有效", doc_number=doc_number, kind=kind, keywords=values["主题词"],
                        summary=values["内容概述"] or derive_summary(body), attachments=attachments, extra=extra,
                        body=body, source=display, field_lines=dict(data.lines), imported=imported, old_url=old_url,
-                       page_options={key: data[key] for key in PAGE_OPTIONS if key in data})
+                       page_options={key: data[key] for key in PAGE_OPTIONS if key in data}, timeline=timeline)
         self.by_index[index_number] = doc
         if old_url:
             self.by_old_url[redirect_key(old_url)] = doc
+        if doc_number and not imported:
+            self.by_number[(publisher.id, validity.fold_number(doc_number))] = doc
         return doc

@@ -28,7 +28,12 @@ TOPICS = (
     "公安、安全、司法", "民政、扶贫、救灾", "民族、宗教", "对外事务", "港澳台侨工作", "国防", "其他",
 )
 
-VALIDITIES = ("有效", "失效", "废止")
+# 有效性 of a document (docs/schema.md): derived from its dates at the build's instant, or as written when it has
+# none. The two in force count as 现行有效 (the 年报's column, the 目录's and search's default filter).
+NOT_YET, IN_FORCE, AMENDED, REPEALED, EXPIRED = "尚未施行", "有效", "已修改（仍有效）", "废止", "失效"
+VALIDITIES = (IN_FORCE, EXPIRED, REPEALED, AMENDED, NOT_YET)
+IN_FORCE_STATES = (IN_FORCE, AMENDED)
+CURRENT = "现行有效"  # the filter's name for IN_FORCE_STATES
 
 # 公开时限 texts that carry a working-day rule, e.g. "信息形成或变更之日起20个工作日内".
 WORKDAYS_RE = re.compile(r"(\d+)\s*个?\s*工作日")
@@ -182,6 +187,13 @@ class Column:
         return chain[::-1]
 
     @property
+    def document_kind(self) -> str | None:
+        """The 文件类型 every document of this column has, when the column is named after one (规章, 行政规范性文件,
+        其他文件; the 2019 format's 规范性文件 too)."""
+        name = "行政规范性文件" if self.name == "规范性文件" else self.name
+        return name if name in DOCUMENT_KINDS else None
+
+    @property
     def lists_documents(self) -> bool:
         return self.kind not in ("单页", "指南")
 
@@ -225,6 +237,82 @@ class Attachment:
 
 
 @dataclass
+class Basis:
+    """依据: a deciding document named by its 文号 or 索引号 as the editor wrote it, with an optional date."""
+
+    ref: str
+    date: _dt.date | None = None
+    line: int | None = None
+
+
+@dataclass
+class Revision:
+    """修订记录: one dated note of what changed in a published document."""
+
+    date: _dt.date
+    note: str
+
+
+@dataclass
+class DocLink:
+    """Another document as a page shows it (title, address, 文号 or 索引号) and the date that relates the two.
+
+    A snapshot, not the Document: what a page shows of another one is then part of its own model (and of its page's
+    cache key), and two documents that name each other make no cycle."""
+
+    title: str
+    url: str
+    number: str
+    src_path: str
+    date: _dt.date | None = None
+
+
+@dataclass
+class Timeline:
+    """有效性 over time: the dates and 依据 an editor writes, and what they resolve to across the site.
+
+    ``expires`` is the last day in force (有效期至); ``repealed`` and ``in_force`` the first day of the new state.
+    """
+
+    stated: str | None = None  # 有效性 as written, if it was
+    in_force: _dt.date | None = None  # 施行日期
+    repealed: _dt.date | None = None  # 废止日期 (filled from the 废止依据 when not written)
+    repeal_basis: Basis | None = None  # 废止依据
+    expires: _dt.date | None = None  # 失效日期
+    amendment_bases: list[Basis] = field(default_factory=list)  # 修改依据
+    abolishes: list[Basis] = field(default_factory=list)  # 废止: what this 决定 abolishes
+    amends: list[Basis] = field(default_factory=list)  # 修改: what this 决定 amends
+    revisions: list[Revision] = field(default_factory=list)  # 修订记录
+    # Resolved over the whole site (gongkai.validity.resolve)
+    repealed_by: DocLink | None = None
+    amended_by: list[DocLink] = field(default_factory=list)  # date: when the amendment took effect
+    abolished: list[DocLink] = field(default_factory=list)  # what this document abolished
+    amended: list[DocLink] = field(default_factory=list)  # what this document amended
+
+    @property
+    def dated(self) -> bool:
+        """Whether 有效性 follows from dates and 依据 rather than from the written word alone."""
+        return bool(self.in_force or self.repealed or self.repeal_basis or self.expires or self.amendment_bases
+                    or self.repealed_by or self.amended_by)
+
+    def status(self, day: _dt.date) -> str:
+        """有效性 on ``day``: from the dates when there are any, else as written (default 有效)."""
+        if not self.dated:
+            return self.stated or IN_FORCE
+        if self.repealed_by is not None or self.repeal_basis is not None or self.repealed:
+            if self.repealed is None or day >= self.repealed:
+                return REPEALED
+        if self.expires and day > self.expires:
+            return EXPIRED
+        if self.in_force and day < self.in_force:
+            return NOT_YET
+        if any(a.date is None or a.date <= day for a in self.amended_by) or \
+                (not self.amended_by and any(b.date is None or b.date <= day for b in self.amendment_bases)):
+            return AMENDED
+        return IN_FORCE
+
+
+@dataclass
 class Document:
     """政府信息: one published document and its metadata box."""
 
@@ -253,6 +341,17 @@ class Document:
     columns: list[Column] = field(default_factory=list, repr=False, compare=False)
     imported: bool = False  # 来源: 导入 — brought in by `gongkai import`, 索引号 and 文号 as the old site published
     old_url: str | None = None  # 原网址: its address on the old site, answered with a 301 to the new page
+    timeline: Timeline = field(default_factory=Timeline)  # 施行日期, 废止, 修改, 失效, 修订记录 (gongkai.validity)
+
+    @property
+    def in_force(self) -> bool:
+        """现行有效 at the build's instant (有效 or 已修改（仍有效）)."""
+        return self.validity in IN_FORCE_STATES
+
+    @property
+    def updated(self) -> _dt.date | None:
+        """更新日期: the newest 修订记录, if any."""
+        return max((r.date for r in self.timeline.revisions), default=None)
 
     def where(self, key: str | None = None) -> tuple[str, int | None]:
         """(file, line) of a front-matter field, for precise messages."""

@@ -34,6 +34,12 @@ def page_kinds(site: Path) -> dict[str, str]:
         "list-nb-org": "xxgk/szf/nb/",
         "ysqgk": "xxgk/szf/ysqgk/",
         "directory": "xxgk/mulu/",
+        "directory-current": "xxgk/mulu/xxyx/",
+        # 有效性 (issue 21): a banner above the metadata box; the 决定 lists what it abolished and amended
+        "document-repealed": _first(site, "wj/*/*/*/index.html", "gk-validity gk-validity--repealed"),
+        "document-amended": _first(site, "wj/*/*/*/index.html", "gk-validity gk-validity--amended"),
+        "document-pending": _first(site, "wj/*/*/*/index.html", "gk-validity gk-validity--pending"),
+        "decision": _first(site, "wj/*/*/*/index.html", 'id="gk-decided-title"'),
         "document": _first(site, "wj/*/*/*/index.html", 'class="gk-docno"'),
         "jd": _first(site, "wj/*/*/*/index.html", 'class="gk-box gk-jd-originals"'),
         "zj-open": _first(site, "wj/*/*/*/index.html", "gk-zj-badge gk-zj-badge--open"),

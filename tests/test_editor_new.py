@@ -273,3 +273,22 @@ def test_a_consultation_ending_in_a_year_the_holiday_calendar_lacks_says_so(inte
     end = front(interaction_site / out.strip())["征集截止"]
     assert end.year == workdays.LAST_YEAR + 1
     assert f"{end.year} 年的节假日安排未收录，工作日按周一至周五计算" in out + err
+
+
+# ---------------------------------------------------------------------------------------------- 统一编号 (issue 21)
+
+
+def test_new_in_the_normative_column_writes_the_kind_and_a_number(tmp_path, monkeypatch, capsys):
+    root = copy_mini(tmp_path)
+    code, out, err = run_new(root, monkeypatch, capsys, "jyj", "gfxwj", "测试市教育局关于印发某办法的通知",
+                             "--date", "2026-03-02")
+    assert code == 0, err
+    data = front(root / out.strip())
+    assert data["文件类型"] == "行政规范性文件"  # from the column: the 年报 counts it, the 解读 reminder sees it
+    assert data["文号"].startswith("测教发〔2026〕")  # the series this 发布主体's 行政规范性文件 use
+    assert "常用的机关代字“测教发”" in err
+    code, out, err = run_new(root, monkeypatch, capsys, "jyj", "gfxwj", "标题", "--kind", "其他文件")
+    assert code == 2 and "栏目“行政规范性文件”只收行政规范性文件" in err
+    code, out, err = run_new(root, monkeypatch, capsys, "szf", "gz", "测试市某管理办法")
+    assert code == 0, err
+    assert front(root / out.strip())["文件类型"] == "规章"

@@ -254,6 +254,7 @@ def test_normative_documents_without_interpretation_are_listed(tmp_path):
 成文日期: 2026-03-02
 发布日期: 2026-03-02
 索引号: 999100002/2026-00090
+文号: 测教发〔2026〕90号
 主题分类: 科技、教育
 文件类型: 行政规范性文件""")
     result = build(root)

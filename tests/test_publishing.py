@@ -190,7 +190,8 @@ def test_future_days_setting(tmp_path):
 def test_page_options_of_a_document_are_kept(tmp_path):
     root = copy_mini(tmp_path)
     write_doc(root, "jyj/2025/wide.md", GOOD_FRONT + "hide: [navigation, toc]\n", body="## 一、总则\n\n正文。\n")
-    write_doc(root, "jyj/2025/plain.md", GOOD_FRONT.replace("00020", "00021"), body="## 一、总则\n\n正文。\n")
+    write_doc(root, "jyj/2025/plain.md", GOOD_FRONT.replace("00020", "00021").replace("11号", "12号"),
+              body="## 一、总则\n\n正文。\n")
     result = build(root)
     assert result.returncode == 0, result.stderr
     wide = (root / "site" / "wj" / "jyj" / "2025" / "wide" / "index.html").read_text(encoding="utf-8")

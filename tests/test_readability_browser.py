@@ -126,7 +126,8 @@ def report_tables_fit(pg, width: int) -> list[str]:
 
 
 KIND_NAMES = ["home", "section-home", "org-home", "list-parent", "list-files", "list-files-org", "list-jd", "list-zj",
-              "list-zj-org", "list-nb", "list-nb-org", "ysqgk", "directory", "document", "jd", "zj-open", "zj-closed",
+              "list-zj-org", "list-nb", "list-nb-org", "ysqgk", "directory", "directory-current", "document",
+              "document-repealed", "document-amended", "document-pending", "decision", "jd", "zj-open", "zj-closed",
               "nb-2021", "nb-2019", "nb-old", "nb-history", "guide", "apply-form", "search-hits", "search-none", "404"]
 
 
@@ -158,7 +159,8 @@ def test_page_is_readable_and_has_no_axe_violations(kind, kinds, wide_page, demo
     assert not problems, f"{kinds[kind]} at {width}px:\n  " + "\n  ".join(problems)
 
 
-@pytest.mark.parametrize("kind", ["section-home", "list-zj", "zj-open", "nb-2021", "search-hits", "apply-form"])
+@pytest.mark.parametrize("kind", ["section-home", "list-zj", "zj-open", "nb-2021", "search-hits", "apply-form",
+                                  "document-repealed", "list-files-org"])
 def test_high_contrast_mode_keeps_every_text_readable(kind, kinds, browser, demo_url, axe_js):
     with guarded_page(browser, demo_url) as pg:
         pg.set_viewport_size({"width": 1280, "height": 900})

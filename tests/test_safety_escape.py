@@ -463,5 +463,7 @@ def test_gongkai_check_reports_script_in_a_body(tmp_path):
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert result.returncode == 1, result.stdout + result.stderr
     findings = json.loads(report.read_text("utf-8"))["findings"]
-    assert [(f["file"], f["line"], f["field"], f["message"]) for f in findings if f["check"] == "input"] == [
+    # (the fixture's 行政规范性文件 has no 文号: a warning of its own, issue 21)
+    assert [(f["file"], f["line"], f["field"], f["message"]) for f in findings
+            if f["check"] == "input" and f["severity"] == "error"] == [
         ("content/wj/jyj/2025/b1.md", 13, "正文", "正文中有脚本元素 <script>")]

@@ -246,20 +246,20 @@ def test_keyboard_only_with_visible_focus(spage, site_url):
     wait_done(spage, "")
     assert spage.get_attribute("#gk-q", "type") == "search"
     assert spage.inner_text("label[for=gk-q]") == "搜索关键词"
-    for field in ("gk-p", "gk-c", "gk-t", "gk-y", "gk-k", "gk-sort"):
+    for field in ("gk-p", "gk-c", "gk-t", "gk-y", "gk-k", "gk-v", "gk-sort"):
         assert spage.locator(f"label[for={field}]").count() == 1
     spage.focus("#gk-q")
     spage.keyboard.type("教育")
     spage.keyboard.press("Enter")
     wait_done(spage, "教育")
     order = []
-    for _ in range(9):
+    for _ in range(10):
         spage.keyboard.press("Tab")
         focused = spage.evaluate("""() => { const e = document.activeElement; const s = getComputedStyle(e);
             return [e.id || e.textContent.trim(), s.outlineStyle, s.outlineWidth]; }""")
         order.append(focused[0])
         assert focused[1] != "none" and focused[2] != "0px", focused
-    assert order[:9] == ["搜索", "筛选与排序", "gk-p", "gk-c", "gk-t", "gk-y", "gk-k", "gk-sort", "清除条件"]
+    assert order[:10] == ["搜索", "筛选与排序", "gk-p", "gk-c", "gk-t", "gk-y", "gk-k", "gk-v", "gk-sort", "清除条件"]
     # Change a filter from the keyboard: focus it, pick with the arrow keys.
     spage.focus("#gk-p")
     spage.select_option("#gk-p", "szf")

@@ -65,3 +65,40 @@ def check_annual_reports(catalog: Catalog, documents: Iterable[Document], as_of:
                 f"晚于 {due}", field="发布日期", check="nianbao", severity="warning",
                 fix="年报应在法定期限内发布（条例第四十九条）"))
     return findings
+
+
+NORMATIVE_ROW = "行政规范性文件"
+NORMATIVE_COLUMNS = ("本年制发件数", "本年废止件数", "现行有效件数")
+
+
+def check_normative_row(reports, documents: Iterable[Document]) -> list[Finding]:
+    """The 2021 table's 行政规范性文件 row against the site's own 行政规范性文件 (their dates, gongkai.validity).
+
+    Compared only for years the site was publishing the 发布主体's 行政规范性文件 (from the first one's year on): 本年制发
+    and 本年废止 exactly; 现行有效 only when the report has fewer, since files older than the site may be missing
+    from it. A difference means a wrong statutory figure or a 行政规范性文件 missing from the site (第二十条)."""
+    from ..reports.prefill import table_row
+
+    documents = list(documents)
+    first: dict[str, int] = {}
+    for doc in documents:
+        if doc.kind == NORMATIVE_ROW:
+            first[doc.publisher_id] = min(first.get(doc.publisher_id, doc.published.year), doc.published.year)
+    findings = []
+    for report in reports:
+        if report.format != "2021" or report.org_id not in first or report.year < first[report.org_id]:
+            continue
+        written = [report.table2.get((NORMATIVE_ROW, c)) for c in NORMATIVE_COLUMNS]
+        if not all(isinstance(n, int) for n in written):
+            continue
+        mine = [d for d in documents if d.publisher_id == report.org_id and d.kind == NORMATIVE_ROW]
+        counted = table_row(mine, report.year)
+        differ = [f"{c} {w} 件，本站按日期计 {n} 件" for c, w, n, exact in
+                  zip(NORMATIVE_COLUMNS, written, counted, (True, True, False)) if (w != n if exact else w < n)]
+        if differ:
+            findings.append(Finding(
+                report.source, f"{report.year}年度年报“{NORMATIVE_ROW}”一行与本站发布的文件不符：{'；'.join(differ)}",
+                line=report.lines.get(f"二/{NORMATIVE_ROW}"), field=f"二 · {NORMATIVE_ROW}", check="nianbao",
+                severity="warning",
+                fix="核对年报数字；或在本站补发缺少的行政规范性文件、补写施行日期和废止日期（gongkai report-prefill 可重新计算）"))
+    return findings

@@ -210,8 +210,26 @@ def plain_draft(site: EditorSite, args, day: dt.date) -> Draft:
         raise NewError(f"“{column.name}”由发布主体的指南数据（catalog/organizations.yml）生成，不能放文件")
     if args.kind and args.kind not in DOCUMENT_KINDS:
         raise NewError(f"文件类型“{args.kind}”无效{close_matches(args.kind, DOCUMENT_KINDS)}；可选：{' / '.join(DOCUMENT_KINDS)}")
+    kind = args.kind or column.document_kind  # the 行政规范性文件 column's documents are 行政规范性文件
+    if column.document_kind and kind != column.document_kind:
+        raise NewError(f"栏目“{column.name}”只收{column.document_kind}，--kind 写的是“{args.kind}”：去掉 --kind，或换一个栏目")
+    if kind == "行政规范性文件" and not args.daizi:
+        # 统一编号 (国办发〔2018〕37号): every 行政规范性文件 has a 文号 — by default in the series this 发布主体's
+        # 行政规范性文件 already use.
+        usual = Counter(numbering.daizi_of(d.doc_number) for d in site.documents
+                        if d.publisher_id == org.id and d.kind == kind and d.doc_number)
+        usual.pop(None, None)
+        if not usual:
+            raise NewError("行政规范性文件必须有文号（统一登记、统一编号、统一印发，国办发〔2018〕37号）："
+                           "用 --daizi 写机关代字（如 --daizi 示政规），由系统编排下一个文号")
+        args.daizi = usual.most_common(1)[0][0]
+        auto = f"文号：行政规范性文件必须有文号，按{org.label}行政规范性文件常用的机关代字“{args.daizi}”编号（另选用 --daizi）"
+    else:
+        auto = ""
     topic, note = choose_topic(site, args.topic, column, org)
-    draft = Draft(org, column, _title(args.title), day, topic, body=body_for(column.kind), doc_kind=args.kind)
+    draft = Draft(org, column, _title(args.title), day, topic, body=body_for(column.kind), doc_kind=kind)
+    if auto:
+        draft.notes.append(auto)
     if note:
         draft.notes.append(f"主题分类：{topic}（{note}）")
     return draft

@@ -51,7 +51,7 @@ def atom_xml(feed: Feed, *, absolute: Callable[[str], str], site_name: str, auth
         entry.title(doc.title)
         entry.link(href=absolute(doc.url), rel="alternate", type="text/html")
         entry.published(midnight(doc.published, zone))
-        entry.updated(midnight(doc.published, zone))
+        entry.updated(midnight(max(doc.published, info.get("更新日期") or doc.published), zone))
         entry.author(name=info["发布机构"])
         entry.summary(info["摘要"])
         if info["主题分类订阅"]:  # not for 主题分类 "无": no category scheme exists for it

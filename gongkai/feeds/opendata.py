@@ -13,11 +13,29 @@ from urllib.parse import quote
 
 from ..model import Catalog, Column, Document
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # catalog.json
+# documents.json: 2 added 施行日期, 废止日期, 失效日期, 废止依据, 修改依据, 废止文件, 修改文件, 修订记录 and two 有效性 values
+DOCUMENTS_VERSION = 2
 
 
 def dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def validity_record(doc: Document, absolute: Callable[[str], str]) -> dict:
+    """施行日期, 废止, 失效, 修改 and 修订记录 of a document, with the documents of the site they name."""
+    t = doc.timeline
+
+    def link(l):
+        return {"标题": l.title, "文号": l.number, "网址": absolute(l.url), "日期": l.date.isoformat() if l.date else None}
+
+    def day(d):
+        return d.isoformat() if d else None
+
+    return {"施行日期": day(t.in_force), "废止日期": day(t.repealed), "失效日期": day(t.expires),
+            "废止依据": link(t.repealed_by) if t.repealed_by else None, "修改依据": [link(a) for a in t.amended_by],
+            "废止文件": [link(a) for a in t.abolished], "修改文件": [link(a) for a in t.amended],
+            "修订记录": [{"日期": r.date.isoformat(), "说明": r.note} for r in t.revisions]}
 
 
 def document_record(doc: Document, catalog: Catalog, absolute: Callable[[str], str]) -> dict:
@@ -33,6 +51,7 @@ def document_record(doc: Document, catalog: Catalog, absolute: Callable[[str], s
         "栏目": list(doc.column_ids),
         "主题分类": doc.topic,
         "有效性": doc.validity,
+        **validity_record(doc, absolute),
         "文件类型": doc.kind,
         "主题词": list(doc.keywords),
         "内容概述": doc.summary,
@@ -50,16 +69,16 @@ def documents_files(documents: list[Document], records: dict[str, dict], shard_s
     """
     ordered = sorted(documents, key=lambda d: d.sort_key, reverse=True)
     if len(ordered) <= shard_size:
-        return {"": {"版本": FORMAT_VERSION, "总数": len(ordered), "文件": [records[d.src_path] for d in ordered]}}
+        return {"": {"版本": DOCUMENTS_VERSION, "总数": len(ordered), "文件": [records[d.src_path] for d in ordered]}}
     by_year: dict[int, list[Document]] = defaultdict(list)
     for doc in ordered:
         by_year[doc.published.year].append(doc)
     files: dict[str, dict] = {}
-    index = {"版本": FORMAT_VERSION, "总数": len(ordered), "分片": []}
+    index = {"版本": DOCUMENTS_VERSION, "总数": len(ordered), "分片": []}
     for year in sorted(by_year, reverse=True):
         uri = shard_uri(year)
         docs = by_year[year]
-        files[uri] = {"版本": FORMAT_VERSION, "年份": year, "总数": len(docs), "文件": [records[d.src_path] for d in docs]}
+        files[uri] = {"版本": DOCUMENTS_VERSION, "年份": year, "总数": len(docs), "文件": [records[d.src_path] for d in docs]}
         index["分片"].append({"年份": year, "总数": len(docs), "网址": absolute(uri)})
     files[""] = index
     return files

@@ -20,7 +20,8 @@ from .labels import squeeze
 
 SECTIONS = ("发布机构", "栏目", "主题分类", "有效性", "标签")
 # 有效性 as old sites print it
-VALIDITY_WORDS = {"现行有效": "有效", "已失效": "失效", "已废止": "废止"}
+VALIDITY_WORDS = {"现行有效": "有效", "已失效": "失效", "已废止": "废止", "已修改": "已修改（仍有效）",
+                  "尚未生效": "尚未施行", "未施行": "尚未施行"}
 EMPTY = ("", "无", "-", "—", "/", "暂无")
 
 
@@ -50,7 +51,7 @@ class ImportMap:
             "发布机构": (catalog.organizations, "catalog/organizations.yml 中的发布主体 id"),
             "栏目": (catalog.columns, "catalog/columns.yml 中的栏目 id"),
             "主题分类": (TOPICS, "国务院公文主题分类之一，拿不准时写“其他”"),
-            "有效性": (VALIDITIES, "有效 / 失效 / 废止"),
+            "有效性": (VALIDITIES, " / ".join(VALIDITIES)),
             "标签": (LABEL_FIELDS, f"一项元数据：{'、'.join(LABEL_FIELDS)}"),
         }
         for section, entries in data.items():

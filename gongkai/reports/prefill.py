@@ -1,7 +1,8 @@
 """`gongkai report-prefill`: write the 二 figures the site itself knows into a draft report file.
 
-The site knows its own 规章 and 行政规范性文件 (文件类型), their 成文日期 and 有效性; from them it counts 本年制发,
-本年废止 and 现行有效 (2021 format) or 本年新制作 / 本年新公开 / 对外公开总数量 (2019 format). The draft carries
+The site knows its own 规章 and 行政规范性文件 (文件类型), their 成文日期 and their 有效性 over time (施行日期,
+废止日期, 失效日期, gongkai.validity); from them it counts 本年制发, 本年废止 and 现行有效 as of 31 December of the
+report year (2021 format) or 本年新制作 / 本年新公开 / 对外公开总数量 (2019 format). The draft carries
 ``草稿: true``, so the build does not publish it before an editor has checked every figure.
 
 Documents are read the way the build reads them: the site's plugins load them (no second parser).
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..editor.site import SiteError, load_site
-from ..model import Document
+from ..model import IN_FORCE_STATES, Document
+from ..validity import repealed_in, status_on
 from .formats import FORMAT_2019, FORMAT_2021, TABLE3, format_for_year
 from .formats import plain as plain_label
 
@@ -30,7 +32,8 @@ class Figures:
 
     format: str
     rows: dict[str, list[int]] = field(default_factory=dict)
-    repealed: dict[str, list[Document]] = field(default_factory=dict)  # row → documents marked 废止
+    repealed: dict[str, list[Document]] = field(default_factory=dict)  # row → documents abolished in the year
+    undated: dict[str, list[Document]] = field(default_factory=dict)  # row → marked 废止 without a 废止日期
     made: dict[str, list[Document]] = field(default_factory=dict)  # row → documents made in the year
 
 
@@ -46,17 +49,28 @@ def count(documents: list[Document], org_id: str, year: int) -> Figures:
         made = [d for d in mine if d.written.year == year]
         figures.made[row] = made
         if fmt == FORMAT_2021:
-            # 有效性 has no date: a document marked 废止 and published by the year's end is proposed as repealed in
-            # the year; the draft lists them so the editor can strike those repealed in an earlier year.
-            repealed = [d for d in mine if d.validity == "废止" and d.published <= end]
-            in_force = [d for d in mine if d.validity == "有效" and d.written <= end]
-            figures.repealed[row] = repealed
-            figures.rows[row] = [len(made), len(repealed), len(in_force)]
+            figures.rows[row] = table_row(mine, year)
+            # 有效性 written without a 废止日期: proposed as abolished in the year, listed for the editor to strike
+            # those abolished earlier (and to add the date).
+            figures.repealed[row] = [d for d in mine if repealed_in(d, year)]
+            figures.undated[row] = [d for d in mine if repealed_in(d, year) is None and d.published <= end]
         else:
             published_in_year = [d for d in mine if d.published.year == year]
             published_total = [d for d in mine if d.published <= end]
             figures.rows[row] = [len(made), len(published_in_year), len(published_total)]
     return figures
+
+
+def table_row(documents: list[Document], year: int) -> list[int]:
+    """[本年制发, 本年废止, 现行有效] of one kind's documents, as of 31 December of ``year`` (2021 format).
+
+    现行有效 counts what was in force that day (有效 or 已修改（仍有效）): a file abolished in the next year still
+    counts, one not yet in force does not. A 废止 written without a date counts as abolished in the year."""
+    end = dt.date(year, 12, 31)
+    made = sum(1 for d in documents if d.written.year == year)
+    repealed = sum(1 for d in documents if d.published <= end and repealed_in(d, year) is not False)
+    in_force = sum(1 for d in documents if d.written <= end and status_on(d, end) in IN_FORCE_STATES)
+    return [made, repealed, in_force]
 
 
 def draft_yaml(org_id: str, org_name: str, year: int, figures: Figures) -> str:
@@ -72,7 +86,10 @@ def draft_yaml(org_id: str, org_name: str, year: int, figures: Figures) -> str:
         for doc in figures.made.get(row, []):
             lines.append(f"  #   本年制发：{doc.title}（{doc.doc_number or doc.index_number}，成文 {doc.written}）")
         for doc in figures.repealed.get(row, []):
-            lines.append(f"  #   标注废止：{doc.title}（{doc.doc_number or doc.index_number}）—— 若非本年废止，请从废止件数中减去")
+            lines.append(f"  #   本年废止：{doc.title}（{doc.doc_number or doc.index_number}，{doc.timeline.repealed} 起）")
+        for doc in figures.undated.get(row, []):
+            lines.append(f"  #   标注废止但没有废止日期：{doc.title}（{doc.doc_number or doc.index_number}）"
+                         "—— 若非本年废止，请从废止件数中减去，并在该文件中补写废止日期和废止依据")
     if figures.format == FORMAT_2021:
         lines += ["  行政许可: 0", "  行政处罚: 0", "  行政强制: 0", "  行政事业性收费: 0   # 单位：万元"]
     else:

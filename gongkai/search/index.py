@@ -58,6 +58,8 @@ class Record:
     kind: str | None = None  # 文件类型
     doc_number: str | None = None  # 文号
     index_number: str | None = None  # 索引号
+    validity: str | None = None  # 有效性 at the build's instant
+    in_force: bool = False  # 现行有效: 有效 or 已修改（仍有效）
     display: dict = field(default_factory=dict)  # labels shown with the result (发布主体 name, 栏目 name …)
     snippet: str | None = None  # running text for the result snippet, when it differs from the indexed text
 
@@ -70,6 +72,7 @@ class Facets:
     columns: list[tuple[str, str, int]] = field(default_factory=list)  # (id, name, depth)
     topics: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    validities: list[str] = field(default_factory=list)  # 现行有效, then the states documents have
 
 
 @dataclass
@@ -151,6 +154,10 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
             values[f"{FACET}t:{rec.topic}"] = base
         if rec.kind:
             values[f"{FACET}k:{rec.kind}"] = base
+        if rec.validity:
+            values[f"{FACET}v:{rec.validity}"] = base
+            if rec.in_force:
+                values[f"{FACET}v:现行有效"] = base
         for term in exact_terms([rec.doc_number, rec.index_number]):
             values[term] = base
         # The hot loop of the build, once per posting: keep it to a lookup and an append.
@@ -169,7 +176,8 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
         fragment = {"u": rec.url, "t": rec.title, "x": text}
         if rec.published:
             fragment["d"] = rec.published.isoformat()
-        for key, value in (("n", rec.doc_number), ("i", rec.index_number), ("k", rec.kind), ("s", rec.topic)):
+        for key, value in (("n", rec.doc_number), ("i", rec.index_number), ("k", rec.kind), ("s", rec.topic),
+                           ("v", rec.validity)):
             if value:
                 fragment[key] = value
         fragment.update(rec.display)
@@ -325,7 +333,7 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
     facets = facets or Facets()
     meta = {
         "v": FORMAT, "n": count, "shards": firsts, "years": years, "dirs": DOCS_PER_DIR,
-        "facets": {"p": facets.publishers, "c": facets.columns, "t": facets.topics, "k": facets.kinds},
+        "facets": {"p": facets.publishers, "c": facets.columns, "t": facets.topics, "k": facets.kinds, "v": facets.validities},
         "t2s": "".join(t + s for t, s in T2S.items()),
     }
     write("meta.bin", _gzip(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()))

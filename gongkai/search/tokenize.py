@@ -30,7 +30,7 @@ INDEX_NUMBER_RE = re.compile(r"^[0-9a-z]{9}(?:[0-9a-z]{9})?/\d{4}-\d{1,8}$")
 # Other 文号 forms (示例市人民政府令第1号): a query of some characters ending in a number and 号.
 QUERY_NUMBER_RE = re.compile(r"^\S{2,30}?第?\d{1,5}号$")
 
-FACET = "\x01"  # prefix of filter terms: \x01p:<发布主体 id>, \x01c:<栏目 id>, \x01t:<主题分类>, \x01k:<文件类型>
+FACET = "\x01"  # prefix of filter terms: \x01p:<发布主体 id>, \x01c:<栏目 id>, \x01t:<主题分类>, \x01k:<文件类型>, \x01v:<有效性 or 现行有效>
 EXACT = "\x02"  # prefix of exact-match terms: \x02<folded 文号 or 索引号>
 
 

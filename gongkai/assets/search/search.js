@@ -150,7 +150,9 @@
 
   // ---- search ------------------------------------------------------------------------------------------
 
-  var FILTERS = [["p", "p"], ["c", "c"], ["t", "t"], ["k", "k"]];
+  var FILTERS = [["p", "p"], ["c", "c"], ["t", "t"], ["k", "k"], ["v", "v"]];
+  // 有效性 as partials/validity.html marks it: the word, coloured by its state.
+  var VALIDITY_CLASS = { "尚未施行": "pending", "已修改（仍有效）": "amended", "废止": "repealed", "失效": "expired" };
 
   function search(state) {
     var terms = queryTerms(state.q);
@@ -328,6 +330,13 @@
         a.href = new URL(doc.u, siteUrl).href;
         mark(a, doc.t, re);
         h.appendChild(a);
+        if (doc.v && VALIDITY_CLASS[doc.v]) {
+          var badge = document.createElement("span");
+          badge.className = "gk-validity-badge gk-validity-badge--" + VALIDITY_CLASS[doc.v];
+          badge.textContent = doc.v;
+          h.appendChild(document.createTextNode(" "));
+          h.appendChild(badge);
+        }
         li.appendChild(h);
         var info = document.createElement("p");
         info.className = "gk-hit__meta";
@@ -381,7 +390,7 @@
     });
   }
 
-  function hasFilters(state) { return Boolean(state.p || state.c || state.t || state.k || state.y); }
+  function hasFilters(state) { return Boolean(state.p || state.c || state.t || state.k || state.v || state.y); }
 
   function renderYears(counts, selected) {
     if (!yearSelect) return;
@@ -426,23 +435,23 @@
     var params = new URLSearchParams(location.search);
     var s = { q: params.get("q") || "", sort: params.get("sort") === "date" ? "date" : "relevance",
               page: parseInt(params.get("page") || "1", 10) || 1 };
-    ["p", "c", "t", "k", "y"].forEach(function (key) { s[key] = params.get(key) || ""; });
+    ["p", "c", "t", "k", "v", "y"].forEach(function (key) { s[key] = params.get(key) || ""; });
     return s;
   }
 
   function writeForm() {
     input.value = state.q;
-    ["p", "c", "t", "k", "y", "sort"].forEach(function (key) { if (form.elements[key]) form.elements[key].value = state[key]; });
+    ["p", "c", "t", "k", "v", "y", "sort"].forEach(function (key) { if (form.elements[key]) form.elements[key].value = state[key]; });
   }
 
   function readForm() {
     state.q = input.value;
-    ["p", "c", "t", "k", "y", "sort"].forEach(function (key) { if (form.elements[key]) state[key] = form.elements[key].value; });
+    ["p", "c", "t", "k", "v", "y", "sort"].forEach(function (key) { if (form.elements[key]) state[key] = form.elements[key].value; });
   }
 
   function writeUrl() {
     var params = new URLSearchParams();
-    ["q", "p", "c", "t", "k", "y"].forEach(function (key) { if (state[key]) params.set(key, state[key]); });
+    ["q", "p", "c", "t", "k", "v", "y"].forEach(function (key) { if (state[key]) params.set(key, state[key]); });
     if (state.sort === "date") params.set("sort", "date");
     if (state.page > 1) params.set("page", String(state.page));
     var query = params.toString();

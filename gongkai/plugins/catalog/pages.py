@@ -17,6 +17,9 @@ from .structure import (ApplyBox, ApplyFormPage, ColumnPage, Crumb, DirectoryPag
                         OrganizationHome, Overview, Pager, SectionHome, SiteMap, TreeNode)
 
 # Path segments the section uses itself; a column or 发布主体 id may not take them.
+# The 目录's view of the 规章 and 行政规范性文件 in force (现行有效): mulu/xxyx/ beside the year pages.
+CURRENT_DIR = "xxyx"
+RULE_KINDS = ("规章", "行政规范性文件")
 RESERVED_IDS = {"mulu", "page", "wzdt", "sqb"}
 FORM_DIR = "sqb"  # 政府信息公开申请表 of a 发布主体: xxgk/<发布主体>/sqb/
 LATEST_COUNT = 10
@@ -97,6 +100,7 @@ class SectionPages:
         self.layout, self.index, self.add, self.cache = layout, index, add, cache
         self.catalog = layout.catalog
         self.page_size, self.directory_page_size, self.overview_size = page_size, directory_page_size, overview_size
+        self._rules: dict[str, list[Document] | None] = {}
 
     def generate(self) -> None:
         catalog, layout = self.catalog, self.layout
@@ -126,6 +130,16 @@ class SectionPages:
                 if org is None or column.applies(org):
                     self.column_pages(column, org)
             self.directory_pages(org)
+
+    def rules(self, org: Organization | None) -> list[Document] | None:
+        """The 发布主体's (or the site's) 规章 and 行政规范性文件 in force, newest first; None when it publishes
+        none at all (then its 目录 has no 现行有效 view). Counted once per 发布主体."""
+        key = org.id if org else ""
+        if key not in self._rules:
+            mine = [d for d in self.index.of(org) if d.kind in RULE_KINDS]
+            self._rules[key] = sorted((d for d in mine if d.in_force), key=lambda d: (d.written, d.index_number),
+                                      reverse=True) if mine else None
+        return self._rules[key]
 
     def tree(self, org: Organization | None) -> list[TreeNode]:
         def node(column):
@@ -164,6 +178,9 @@ class SectionPages:
             if org is None:
                 common["forms"] = [(o, layout.apply_box(o)) for o in applicable]
         parts = [org.id if org else "", column.path]
+        if column.document_kind in RULE_KINDS and self.rules(org) is not None:
+            common["current"] = (layout.url(layout.src(org.id if org else "", "mulu", CURRENT_DIR)),
+                                 len(self.rules(org)))
         if column.kind == "指南":
             src = layout.src(*parts)
             guides = [(o, layout.column_url(column, o)) for o in applicable] if org is None else []
@@ -210,14 +227,26 @@ class SectionPages:
         opening = {} if newest is None else dict(
             year=newest, documents=items_of[newest][:size],
             pager=Pager(1, [url for _, url in year_pages[newest]], len(items_of[newest])))
+        # 有效性 filter: the 规章 and 行政规范性文件 in force today, all years — what a citizen looking for the rules
+        # that apply to them wants first (docs/public-site.md); the year pages keep everything published.
+        rules = self.rules(org) or []
+        current_pages = self.paginated([org_id, "mulu", CURRENT_DIR], len(rules), size) \
+            if self.rules(org) is not None else []
+        current = (current_pages[0][1], len(rules)) if current_pages else None
         self.add(index_src, DirectoryPage(index_src, layout.url(index_src), name, crumbs, organization=org,
-                                          years=years, **opening))
+                                          years=years, current=current, **opening))
         crumbs = crumbs + [Crumb("政府信息公开目录", layout.url(index_src))]
+        urls = [url for _, url in current_pages]
+        for number, (src, url) in enumerate(current_pages, start=1):
+            self.add(src, DirectoryPage(
+                src, url, f"{name}（现行有效的规章和行政规范性文件" + (f"，第{number}页）" if number > 1 else "）"),
+                crumbs, organization=org, years=years, current=current, current_view=True,
+                documents=rules[(number - 1) * size:number * size], pager=Pager(number, urls, len(rules))))
         for year, pages in year_pages.items():
             items = items_of[year]
             urls = [url for _, url in pages]
             for number, (src, url) in enumerate(pages, start=1):
                 self.add(src, DirectoryPage(
                     src, url, f"{name}（{year}年" + (f"，第{number}页）" if number > 1 else "）"),
-                    crumbs, organization=org, year=year, years=years,
+                    crumbs, organization=org, year=year, years=years, current=current,
                     documents=items[(number - 1) * size:number * size], pager=Pager(number, urls, len(items))))

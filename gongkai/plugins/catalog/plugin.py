@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from gongkai import deprecations, templating
+from gongkai import deprecations, templating, validity
 from gongkai.buildcache import BuildCache
 from gongkai.catalog import load_catalog
 from gongkai.clock import Clock
@@ -378,6 +378,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if not self.active:
             return files
         self._guard.check_documents_folder(files, self.index.documents)
+        # 依据 ↔ decided over every registered document; each page shows a snapshot of the other side (DocLink).
+        validity.resolve(self.index.documents, self.as_of, self.problems)
         self._report_problems()
         theme.add_asset_files(files, config)
         self.index.freeze(self.sorters)

@@ -122,6 +122,7 @@ class ColumnPage(GeneratedPage):
     site_wide_url: str = ""
     apply: ApplyBox | None = None  # 依申请公开 columns: the 申请表 and 受理机构
     forms: list[tuple[Organization, ApplyBox]] = field(default_factory=list)  # site-wide 依申请公开: every 发布主体's
+    current: tuple[str, int] | None = None  # 规章 / 行政规范性文件 columns: (url, count) of the 现行有效 目录
 
     template = "gongkai/column.html"
 
@@ -166,6 +167,9 @@ class DirectoryPage(GeneratedPage):
     years: list[tuple[int, str, int]] = field(default_factory=list)  # (year, url, count)
     documents: list[Document] = field(default_factory=list)
     pager: Pager | None = None
+    # 有效性 filter: (url, count) of the 现行有效 规章 and 行政规范性文件, and whether this page is that view
+    current: tuple[str, int] | None = None
+    current_view: bool = False
 
     template = "gongkai/directory.html"
 

@@ -29,7 +29,7 @@ from ...checks.golive import check_go_live, mark_pending
 from ...checks.interaction import check_interaction
 from ...checks.links import LinkChecker, check_external, link_findings
 from ...checks.pii import scan_file
-from ...checks.reports import check_annual_reports
+from ...checks.reports import check_annual_reports, check_normative_row
 from ...checks.sitereport import check_site_report
 from ...sources import RealPaths, site_root
 from ..catalog.plugin import active_core
@@ -139,6 +139,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             if deadlines is None and reports is not None and reports.config.enabled:
                 deadlines = reports.config.deadlines
             found += check_annual_reports(catalog, documents, self.as_of, deadlines)
+            if reports is not None and reports.config.enabled and getattr(reports, "core", None) is not None:
+                found += check_normative_row(reports.reports, documents)
         if self._on("interaction"):
             plugin = config.plugins.get("gongkai/interaction")
             found += check_interaction(plugin.interaction if plugin is not None and plugin.core else None)

@@ -29,6 +29,21 @@ log = logging.getLogger("mkdocs.plugins.gongkai.feeds")
 TEMPLATE = "gongkai/feeds.html"
 
 
+def validity_text(doc: Document) -> str:
+    """有效性 as a feed entry states it: the state, with its date and the deciding document's number."""
+    t = doc.timeline
+    if doc.validity == "废止":
+        basis = f"，依据{t.repealed_by.number}" if t.repealed_by else ""
+        return f"废止（{t.repealed} 起{basis}）" if t.repealed else "废止"
+    if doc.validity == "失效":
+        return f"失效（有效期至 {t.expires}）" if t.expires else "失效"
+    if doc.validity == "尚未施行":
+        return f"尚未施行（{t.in_force} 起施行）" if t.in_force else "尚未施行"
+    if t.amended_by:
+        return f"{doc.validity}（修改依据{'、'.join(a.number for a in t.amended_by)}）"
+    return f"{doc.validity}（{t.in_force} 起施行）" if t.in_force else doc.validity
+
+
 class FeedsPlugin(BasePlugin[FeedsConfig]):
     """Feeds (Atom) and open data (catalog.json, documents.json, llms.txt)."""
 
@@ -161,8 +176,11 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
     def _describe(self, doc: Document) -> dict:
         publisher = self.core.catalog.organizations[doc.publisher_id]
         facts = "；".join(f"{k}：{v}" for k, v in (("文号", doc.doc_number), ("索引号", doc.index_number),
-                                                 ("发布机构", publisher.name), ("有效性", doc.validity)) if v)
-        return {"发布机构": publisher.name, "摘要": f"{facts}。{doc.summary}" if doc.summary else f"{facts}。",
+                                                 ("发布机构", publisher.name), ("有效性", validity_text(doc))) if v)
+        summary = f"{facts}。{doc.summary}" if doc.summary else f"{facts}。"
+        if doc.timeline.revisions:
+            summary += "修订记录：" + "；".join(f"{r.date} {r.note}" for r in reversed(doc.timeline.revisions)) + "。"
+        return {"发布机构": publisher.name, "摘要": summary, "更新日期": doc.updated,
                 # 主题分类 "无" (imported, unclassified on the old site) has no feed of its own
                 "主题分类订阅": feed.url if (feed := self.feeds.get(f"topic:{doc.topic}")) else None}
 

@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from gongkai.documents import NO_TOPIC
-from gongkai.model import DOCUMENT_KINDS, TOPICS
+from gongkai.model import CURRENT, DOCUMENT_KINDS, TOPICS, VALIDITIES
 from gongkai.plugins.catalog.plugin import active_core
 from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
 from gongkai.search.index import Facets, Record, build_index
@@ -129,7 +129,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.records.append(Record(
             url=self.core.url_of(doc), title=doc.title, text=text, published=doc.published,
             publisher=doc.publisher_id, columns=columns, topic=doc.topic, kind=doc.kind,
-            doc_number=doc.doc_number, index_number=doc.index_number,
+            doc_number=doc.doc_number, index_number=doc.index_number, validity=doc.validity, in_force=doc.in_force,
             display={"p": org.name, "c": catalog.columns[doc.column_id].name}, snippet=snippet))
         return html
 
@@ -155,11 +155,13 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         used_topics = {d.topic for d in docs}
         used_kinds = {d.kind for d in docs if d.kind}
         used_orgs = {d.publisher_id for d in docs}
+        used_states = {d.validity for d in docs}
         return Facets(
             publishers=[(o.id, o.name) for o in catalog.organizations.values() if o.id in used_orgs],
             columns=[(c.id, c.name, len(c.lineage) - 1) for c in catalog.walk() if c.id in used_columns],
             topics=[t for t in TOPICS + (NO_TOPIC,) if t in used_topics],  # 无: imported, unclassified
-            kinds=[k for k in DOCUMENT_KINDS if k in used_kinds])
+            kinds=[k for k in DOCUMENT_KINDS if k in used_kinds],
+            validities=[CURRENT] + [v for v in VALIDITIES if v in used_states])
 
     # ---- index ----------------------------------------------------------------------------------------
 
