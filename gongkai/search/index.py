@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from . import pinyin
 from .t2s import T2S
-from .tokenize import EXACT, FACET, exact_terms, fold, terms
+from .tokenize import EXACT, FACET, PINYIN, exact_terms, fold, terms
 
 FORMAT = 1
 TEXT_LIMIT = 6000  # characters of body text kept for snippets
@@ -60,6 +61,7 @@ class Record:
     index_number: str | None = None  # 索引号
     display: dict = field(default_factory=dict)  # labels shown with the result (发布主体 name, 栏目 name …)
     snippet: str | None = None  # running text for the result snippet, when it differs from the indexed text
+    keywords: list[str] = field(default_factory=list)  # 主题词 (already in ``text``; their pinyin is indexed too)
 
 
 @dataclass
@@ -136,6 +138,9 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
                 memo.put(key, [title, body])
         else:
             title, body = counted
+        # Pinyin of the title (a title term) and of the 主题词 (a body term): docs/search.md, Pinyin.
+        spoken = dict.fromkeys(pinyin.index_terms(fold(" ".join(rec.keywords))), 2) if rec.keywords else {}
+        spoken.update(dict.fromkeys(pinyin.index_terms(fold(rec.title)), 5))
         # BM25 saturation tf / (tf + norm) graded in thirds: below 1/3 ⇔ tf < norm / 2, below 2/3 ⇔ tf < 2 norm.
         norm = K1 * (1 - B + B * len(rec.text) / avg_len)
         low, high = norm / 2, 2 * norm
@@ -143,6 +148,8 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
         values = {term: base | (1 if tf < low else 2 if tf < high else 3) for term, tf in body.items()}
         for term in title:
             values[term] = values.get(term, base) + 4
+        for term, weight in spoken.items():
+            values[term] = base | weight
         if rec.publisher:
             values[f"{FACET}p:{rec.publisher}"] = base
         for column in rec.columns:
@@ -233,11 +240,12 @@ def _run_part(bounds: tuple[int, int]):
 
 
 def build_index(records: Iterable[Record], out: Path, facets: Facets | None = None, *,
-                shard_bytes: int = 12_000, workers: int = 1, cache=None) -> IndexStats:
+                shard_bytes: int = 12_000, workers: int = 1, cache=None, synonyms: list | None = None) -> IndexStats:
     """Write the index of ``records`` into ``out`` (replaced). ``shard_bytes`` is the raw size a shard is
     filled to before the next one starts; a single term larger than that gets a shard of its own. With
     ``workers`` > 1 (and fork available), large sites are tokenized in that many processes. With ``cache`` (the
-    build cache, gongkai/buildcache.py), a record's terms are counted once for the same title and text."""
+    build cache, gongkai/buildcache.py), a record's terms are counted once for the same title and text.
+    ``synonyms`` (gongkai.search.synonyms.synonym_groups) go into ``meta.bin`` for the browser to widen queries."""
     global _JOB
     records = sorted(records, key=lambda r: (-(r.published.toordinal() if r.published else 0), r.url))
     out = Path(out)
@@ -327,6 +335,8 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
         "v": FORMAT, "n": count, "shards": firsts, "years": years, "dirs": DOCS_PER_DIR,
         "facets": {"p": facets.publishers, "c": facets.columns, "t": facets.topics, "k": facets.kinds},
         "t2s": "".join(t + s for t, s in T2S.items()),
+        "syn": synonyms or [],
+        "spoken": pinyin.spoken_words(synonyms or []),
     }
     write("meta.bin", _gzip(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()))
     return IndexStats(documents=count, terms=len(index), postings=postings, shards=len(firsts), files=files,
@@ -343,4 +353,4 @@ def directory_size(path: Path) -> tuple[int, int]:
     return size, files
 
 
-__all__ = ["Record", "Facets", "IndexStats", "build_index", "directory_size", "EXACT", "FACET"]
+__all__ = ["Record", "Facets", "IndexStats", "build_index", "directory_size", "EXACT", "FACET", "PINYIN"]

@@ -23,6 +23,7 @@ from gongkai.model import DOCUMENT_KINDS, TOPICS
 from gongkai.plugins.catalog.plugin import active_core
 from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
 from gongkai.search.index import Facets, Record, build_index
+from gongkai.search.synonyms import SynonymError, synonym_groups
 from gongkai.search.text import html_to_text, prose_text
 
 from .config import SearchConfig
@@ -47,6 +48,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.records: list[Record] = []
         self.view: SearchView | None = None
         self._page_src = ""
+        self.synonyms: list = []
 
     # ---- configuration ------------------------------------------------------------------------------
 
@@ -71,6 +73,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             config.extra_css.append(STYLE)
         page = self.config.page.strip("/")
         self._page_src = f"{page}/index.md"
+        try:
+            self.synonyms = synonym_groups(Path(self.config.synonyms) if self.config.synonyms else None)
+        except SynonymError as exc:
+            raise PluginError(f"gongkai/search 的 synonyms：{exc}") from exc
         return config
 
     # ---- files ----------------------------------------------------------------------------------------
@@ -128,7 +134,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             url=self.core.url_of(doc), title=doc.title, text=text, published=doc.published,
             publisher=doc.publisher_id, columns=columns, topic=doc.topic, kind=doc.kind,
             doc_number=doc.doc_number, index_number=doc.index_number,
-            display={"p": org.name, "c": catalog.columns[doc.column_id].name}, snippet=snippet))
+            display={"p": org.name, "c": catalog.columns[doc.column_id].name}, snippet=snippet,
+            keywords=list(doc.keywords)))
         return html
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
@@ -167,6 +174,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         begin = time.perf_counter()
         out = Path(config.site_dir) / self.view.index_url
         stats = build_index(self.records, out, self._facets(), shard_bytes=self.config.shard_bytes,
-                            workers=self.config.workers, cache=self.core.build_cache if self.core else None)
+                            workers=self.config.workers, cache=self.core.build_cache if self.core else None,
+                            synonyms=self.synonyms)
         log.info(f"搜索索引：{stats.documents} 个页面，{stats.terms} 个检索词，{stats.shards} 个分片，"
                  f"{stats.bytes / 1024:.0f} KB，用时 {time.perf_counter() - begin:.1f} 秒")
