@@ -35,6 +35,7 @@ QUERY_NUMBER_RE = re.compile(r"^\S{2,30}?第?\d{1,5}号$")
 _YEAR_FORM_RE = re.compile(
     r"^([^〔〕]{1,30}?)\s*(?:〔\s*((?:19|20)[0-9]{2})\s*〕|((?:19|20)[0-9]{2})\s*(?:年|-|\s))\s*第?\s*([0-9]{1,5})\s*号?$")
 _HAN_CHAR_RE = re.compile(f"[{_HAN}]")
+_ORDINAL_RE = re.compile(r"第(?=[0-9]{1,5}号$)")  # 令第23号 and 令23号 are one key
 
 FACET = "\x01"  # prefix of filter terms: \x01p:<发布主体 id>, \x01c:<栏目 id>, \x01t:<主题分类>, \x01k:<文件类型>
 EXACT = "\x02"  # prefix of exact-match terms: \x02<folded 文号 or 索引号>
@@ -80,7 +81,7 @@ def doc_number_key(value: str) -> str:
     """The one key of a 文号 however it is typed or printed, for the index and the query alike (search.js has
     the same function, ``docNumberKey``; a test runs both on the same cases): ``机关代字〔年份〕序号号``, the
     year in 〔〕 whether it was written in brackets of any kind or followed by 年, a hyphen or a space, without
-    第, spaces or leading zeros (GB/T 9704: 序号不编虚位), with 号. Other forms (令第23号, 索引号) fold as
+    第, spaces or leading zeros (GB/T 9704: 序号不编虚位), with 号. Other forms (令第23号 = 令23号, 索引号) fold as
     ``number_key`` does."""
     text = fold(value).translate(_BRACKETS).strip()
     match = _YEAR_FORM_RE.match(text)
@@ -88,7 +89,7 @@ def doc_number_key(value: str) -> str:
         org = _SPACE_RE.sub("", match.group(1))
         if _HAN_CHAR_RE.search(org) and org[-1] not in "0123456789":
             return f"{org}〔{match.group(2) or match.group(3)}〕{int(match.group(4))}号"
-    return _SPACE_RE.sub("", text)
+    return _ORDINAL_RE.sub("", _SPACE_RE.sub("", text))
 
 
 def exact_key(query: str) -> str | None:

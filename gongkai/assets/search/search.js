@@ -98,7 +98,7 @@
         return org + "〔" + (m[2] || m[3]) + "〕" + parseInt(m[4], 10) + "号";
       }
     }
-    return text.replace(/\s+/g, "");
+    return text.replace(/\s+/g, "").replace(/第(?=[0-9]{1,5}号$)/u, "");
   }
 
   function exactKey(value) {
