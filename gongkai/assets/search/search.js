@@ -154,15 +154,29 @@
   }
   // </mirror>
 
+  // Words that make a query a question (怎么申请, 是多少) and name nothing a document holds.
+  var QUESTION_RE = /请问|我想|怎么办理|怎么办|怎么|怎样|如何|什么|哪些|在哪里|在哪|哪里|多少钱|是多少|多少|是否|能不能|能否|可不可以|可以|需要|有没有|了吗|吗|呢/gu;
+
   // The ways a query is searched: as typed; with a synonym in place of a word (低保 → 最低生活保障); a Latin run
   // read as the pinyin of a word of the synonym table (dibao → 低保, and its synonyms); a Latin run read as
-  // pinyin of title and 主题词 bigrams (yanglao). A way's score is scaled by its factor and by how many terms it
-  // has against the query as typed, so a hit by synonym or pinyin ranks below an equally good hit of the words
+  // pinyin of title and 主题词 bigrams (yanglao); and, for a question, all of these again without its question
+  // words (养狗需要办什么手续 → 养狗 办 手续). A way's score is scaled by its factor and by how many terms it has
+  // against the query as typed, so a hit by synonym or pinyin ranks below an equally good hit of the words
   // typed. A synonym way's terms come from the pieces around the replaced word: no bigram spans the seam.
   function variants(query) {
     var folded = fold(query);
+    var out = waysOf(folded, 1, "");
+    var core = folded.replace(QUESTION_RE, " ").trim();
+    if (core && core !== folded.trim()) {
+      waysOf(core, 0.9, "关键词“" + core.replace(/\s+/g, " ") + "”").forEach(function (w) { out.push(w); });
+    }
+    return out.slice(0, 16);
+  }
+
+  function waysOf(folded, base, label) {
     var syn = meta.syn || [], spoken = meta.spoken || {};
-    var out = [{ terms: queryTerms(folded), via: null, factor: 1, word: null }];
+    var out = [{ terms: queryTerms(folded), via: label || null, factor: base, word: null }];
+    var said = function (via) { return label ? label + "的" + via : via; };
     var pieces = function (v) {
       var terms = [];
       [v[0], v[1], v[2]].forEach(function (piece) {
@@ -171,27 +185,30 @@
       return terms;
     };
     synonymVariants(folded, syn, 6).forEach(function (v) {
-      out.push({ terms: pieces(v), via: "同义词“" + v[1] + "”", factor: 0.8, word: v[1] });
+      out.push({ terms: pieces(v), via: said("同义词“" + v[1] + "”"), factor: 0.8 * base, word: v[1] });
     });
     runs(folded).forEach(function (run) {
       if (!run.word || !Object.prototype.hasOwnProperty.call(spoken, run.word)) return;
       spoken[run.word].forEach(function (word) {
         var at = folded.indexOf(run.word);
         var v = [folded.slice(0, at), word, folded.slice(at + run.word.length)];
-        out.push({ terms: pieces(v), via: "拼音“" + word + "”", factor: 0.8, word: word });
+        out.push({ terms: pieces(v), via: said("拼音“" + word + "”"), factor: 0.8 * base, word: word });
         synonymVariants(v.join(""), syn, 4).forEach(function (s) {
-          out.push({ terms: pieces(s), via: "拼音“" + word + "”的同义词“" + s[1] + "”", factor: 0.7, word: s[1] });
+          out.push({ terms: pieces(s), via: said("拼音“" + word + "”的同义词“" + s[1] + "”"), factor: 0.7 * base,
+                     word: s[1] });
         });
       });
     });
-    var said = [], converted = false;
+    var spokenTerms = [], converted = false;
     runs(folded).forEach(function (run) {
       var own = run.word ? pinyinTerms(run.word) : null;
       if (own) converted = true;
-      (own || queryTerms(run.word || run.han.join(""))).forEach(function (t) { if (said.indexOf(t) < 0) said.push(t); });
+      (own || queryTerms(run.word || run.han.join(""))).forEach(function (t) {
+        if (spokenTerms.indexOf(t) < 0) spokenTerms.push(t);
+      });
     });
-    if (converted) out.push({ terms: said, via: "拼音", factor: 0.6, word: null });
-    return out.slice(0, 12);
+    if (converted) out.push({ terms: spokenTerms, via: said("拼音"), factor: 0.6 * base, word: null });
+    return out;
   }
 
   // ---- postings --------------------------------------------------------------------------------------
@@ -516,7 +533,7 @@
       else if (!total) text = "没有找到相关结果。请减少关键词、检查用字，或清除筛选条件。";
       else if (!result.near) {
         text = "找到 " + total + " 条结果";
-        if (result.via.size) text += "，其中 " + result.via.size + " 条按同义词或拼音找到";
+        if (result.via.size) text += "，其中 " + result.via.size + " 条按同义词、拼音或问句中的关键词找到";
       }
       else if (!result.full) text = "没有同时包含全部关键词的结果，以下 " + total + " 条为部分匹配";
       else text = "找到 " + result.full + " 条结果，另有 " + result.near + " 条部分匹配";
