@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page
 from gongkai.model import DOCUMENT_KINDS, TOPICS
 from gongkai.plugins.catalog.plugin import active_core
 from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
+from gongkai.search import export
 from gongkai.search.index import Facets, Record, build_index
 from gongkai.search.synonyms import SynonymError, synonym_groups
 from gongkai.search.text import html_to_text, prose_text
@@ -49,6 +50,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.view: SearchView | None = None
         self._page_src = ""
         self.synonyms: list = []
+        self.export_rows: list[export.ExportRow] = []
+        self._previous_export = None  # ids.json of the site directory this build replaces
 
     # ---- configuration ------------------------------------------------------------------------------
 
@@ -73,6 +76,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             config.extra_css.append(STYLE)
         page = self.config.page.strip("/")
         self._page_src = f"{page}/index.md"
+        if self.config.export:
+            old = Path(config.site_dir) / page / "export" / "ids.json"
+            self._previous_export = export.previous_ids(None, old)  # read now: MkDocs empties site_dir later
         try:
             self.synonyms = synonym_groups(Path(self.config.synonyms) if self.config.synonyms else None)
         except SynonymError as exc:
@@ -136,6 +142,13 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             doc_number=doc.doc_number, index_number=doc.index_number,
             display={"p": org.name, "c": catalog.columns[doc.column_id].name}, snippet=snippet,
             keywords=list(doc.keywords)))
+        if self.config.export:
+            site = catalog.site
+            url = (config.site_url or "/") + self.core.url_of(doc)
+            try:
+                self.export_rows.append(export.row(site.site_code, site.name, url, doc, org.name, columns, text))
+            except ValueError as exc:
+                raise PluginError(f"gongkai/search 的 export：{exc}") from exc
         return html
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
@@ -176,5 +189,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         stats = build_index(self.records, out, self._facets(), shard_bytes=self.config.shard_bytes,
                             workers=self.config.workers, cache=self.core.build_cache if self.core else None,
                             synonyms=self.synonyms)
+        if self.config.export and self.core:
+            cache = self.core.build_cache
+            previous = export.previous_ids(cache, None) or self._previous_export
+            counts = export.write_export(self.export_rows, out.parent / "export", previous, cache)
+            log.info(f"搜索导出：{counts['documents']} 件文件，{counts['withdrawn']} 件撤回（{self.view.page_url}export/）")
         log.info(f"搜索索引：{stats.documents} 个页面，{stats.terms} 个检索词，{stats.shards} 个分片，"
                  f"{stats.bytes / 1024:.0f} KB，用时 {time.perf_counter() - begin:.1f} 秒")
