@@ -334,3 +334,21 @@ def test_meta_carries_the_synonyms_and_their_pinyin(tmp_path):
     meta = Reader(tmp_path / "data").meta
     assert ["低保", "最低生活保障", "最低生活保障金"] in meta["syn"]
     assert meta["spoken"]["dibao"] == ["低保"] and meta["spoken"]["shebao"] == ["社保"]
+
+
+def test_doc_number_facets_and_month_ranges(tmp_path):
+    from gongkai.search.index import number_facets, number_parts
+    assert number_parts("示政规[2026]第09号") == ("示政规", 2026)
+    assert number_parts("示例市人民政府令第23号") is None and number_parts(None) is None
+    assert number_facets(["示政发〔2024〕1号", "示政发(2025)2号", "示教发〔2025〕3号", None]) == (
+        ["示政发", "示教发"], [2025, 2024])
+    out = tmp_path / "data"
+    records = _records(60)
+    build_index(records, out)
+    reader = Reader(out)
+    by_url = {reader.fragment(i)["u"]: i for i in range(len(records))}
+    ids = lambda term: sorted(doc for doc, _ in reader.postings(term))  # noqa: E731
+    assert ids(FACET + "j:示政发") == sorted(by_url[r.url] for r in records if r.doc_number)
+    assert ids(FACET + "w:2024") == sorted(by_url[r.url] for r in records if r.doc_number and "2024" in r.doc_number)
+    for month, first, last in reader.meta["months"]:
+        assert {reader.fragment(i)["d"][:7].replace("-", "") for i in range(first, last + 1)} == {str(month)}

@@ -119,3 +119,20 @@ def test_doc_number_exact_match_on_the_demo(page, demo_url, typed):
     found = top(page, demo_url, typed)
     assert found[0] == "wj/sthjj/2026/qdgjfa2026/"
     assert "gk-hit--exact" in page.get_attribute(".gk-hit", "class")
+
+
+def test_doc_number_date_range_and_title_only_filters(page, demo_url):
+    # 文号机关代字 and 文号年份: only documents numbered 示政发〔2025〕….
+    found = top(page, demo_url, "", 20, j="示政发", w="2025")
+    numbers = page.eval_on_selector_all(".gk-hit__meta span:nth-child(3)", "els => els.map(e => e.textContent)")
+    assert len(found) >= 4 and numbers and all(n.startswith("示政发〔2025〕") for n in numbers), numbers
+    # 仅标题: fewer hits, each with the query in its title.
+    everywhere = top(page, demo_url, "防汛", 20)
+    titles = top(page, demo_url, "防汛", 20, r="title")
+    assert 0 < len(titles) < len(everywhere)
+    assert all("防汛" in t for t in page.eval_on_selector_all(".gk-hit__title a", "els => els.map(a => a.textContent)"))
+    # 发布日期从/到 (months): every hit published in the first half of 2026.
+    top(page, demo_url, "防汛", 20, **{"from": "2026-01", "to": "2026-06"})
+    dates = page.eval_on_selector_all(".gk-hit__meta span:nth-child(2)", "els => els.map(e => e.textContent)")
+    assert dates and all("2026-01" <= d[:7] <= "2026-06" for d in dates), dates
+

@@ -36,7 +36,7 @@ from typing import Iterable
 
 from . import pinyin
 from .t2s import T2S
-from .tokenize import EXACT, FACET, PINYIN, exact_terms, fold, terms
+from .tokenize import DOC_NUMBER_RE, EXACT, FACET, PINYIN, doc_number_key, exact_terms, fold, terms
 
 FORMAT = 1
 TEXT_LIMIT = 6000  # characters of body text kept for snippets
@@ -72,6 +72,29 @@ class Facets:
     columns: list[tuple[str, str, int]] = field(default_factory=list)  # (id, name, depth)
     topics: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)  # 机关代字 of the 文号, most documents first
+    number_years: list[int] = field(default_factory=list)  # 年份 of the 文号, newest first
+
+
+def number_parts(doc_number: str | None) -> tuple[str, int] | None:
+    """(机关代字, 年份) of a 文号 of the 代字〔年份〕序号号 form, whatever brackets it was written with."""
+    if not doc_number:
+        return None
+    key = doc_number_key(doc_number)
+    match = DOC_NUMBER_RE.match(key)
+    return (key[:key.index("〔")], int(match.group(1))) if match else None
+
+
+def number_facets(numbers: Iterable[str | None]) -> tuple[list[str], list[int]]:
+    """The 机关代字 (most documents first) and 文号 years (newest first) of these 文号."""
+    agencies: Counter = Counter()
+    years: set[int] = set()
+    for number in numbers:
+        parts = number_parts(number)
+        if parts:
+            agencies[parts[0]] += 1
+            years.add(parts[1])
+    return [a for a, _ in sorted(agencies.items(), key=lambda kv: (-kv[1], kv[0]))], sorted(years, reverse=True)
 
 
 @dataclass
@@ -158,6 +181,10 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
             values[f"{FACET}t:{rec.topic}"] = base
         if rec.kind:
             values[f"{FACET}k:{rec.kind}"] = base
+        parts = number_parts(rec.doc_number)
+        if parts:
+            values[f"{FACET}j:{parts[0]}"] = base
+            values[f"{FACET}w:{parts[1]}"] = base
         for term in exact_terms([rec.doc_number, rec.index_number]):
             values[term] = base
         # The hot loop of the build, once per posting: keep it to a lookup and an append.
@@ -257,12 +284,18 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
         (out / "d" / str(bucket)).mkdir(parents=True)
     avg_len = max(1.0, sum(len(r.text) for r in records) / max(1, count))
     years: list[list[int]] = []
+    months: list[list[int]] = []  # [yyyymm, first id, last id]: a date range is an id range too
     for doc_id, rec in enumerate(records):
         if rec.published:
             if years and years[-1][0] == rec.published.year:
                 years[-1][2] = doc_id
             else:
                 years.append([rec.published.year, doc_id, doc_id])
+            month = rec.published.year * 100 + rec.published.month
+            if months and months[-1][0] == month:
+                months[-1][2] = doc_id
+            else:
+                months.append([month, doc_id, doc_id])
 
     memo = cache.for_workers("search") if cache is not None else None
     workers = max(1, min(workers, count // PARALLEL_MIN))
@@ -332,8 +365,9 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
 
     facets = facets or Facets()
     meta = {
-        "v": FORMAT, "n": count, "shards": firsts, "years": years, "dirs": DOCS_PER_DIR,
-        "facets": {"p": facets.publishers, "c": facets.columns, "t": facets.topics, "k": facets.kinds},
+        "v": FORMAT, "n": count, "shards": firsts, "years": years, "months": months, "dirs": DOCS_PER_DIR,
+        "facets": {"p": facets.publishers, "c": facets.columns, "t": facets.topics, "k": facets.kinds,
+                   "j": facets.agencies, "w": facets.number_years},
         "t2s": "".join(t + s for t, s in T2S.items()),
         "syn": synonyms or [],
         "spoken": pinyin.spoken_words(synonyms or []),

@@ -274,7 +274,9 @@
 
   // ---- search ------------------------------------------------------------------------------------------
 
-  var FILTERS = [["p", "p"], ["c", "c"], ["t", "t"], ["k", "k"]];
+  // Form field → filter term prefix (\u0001<prefix>:<value>): 发布主体, 栏目, 主题分类, 文件类型, 文号机关代字, 文号年份.
+  var FILTERS = [["p", "p"], ["c", "c"], ["t", "t"], ["k", "k"], ["j", "j"], ["w", "w"]];
+  var FIELDS = ["p", "c", "t", "k", "j", "w", "y", "from", "to", "r"];
 
   function search(state) {
     var ways = variants(state.q);
@@ -299,11 +301,22 @@
         range = [n, -1];
         meta.years.forEach(function (y) { if (String(y[0]) === state.y) range = [y[1], y[2]]; });
       }
+      // A range of months (发布日期从/到) is a range of ids as a year is: documents are numbered newest first.
+      var month = function (v) { var m = /^(\d{4})-(\d{2})$/.exec(v || ""); return m ? Number(m[1] + m[2]) : null; };
+      var from = month(state.from), to = month(state.to);
+      if (from || to) {
+        var span = [n, -1];
+        (meta.months || []).forEach(function (m) {
+          if ((!from || m[0] >= from) && (!to || m[0] <= to)) { span[0] = Math.min(span[0], m[1]); span[1] = Math.max(span[1], m[2]); }
+        });
+        range = range ? [Math.max(range[0], span[0]), Math.min(range[1], span[1])] : span;
+      }
       var ok = function (id) { return (!allowed || allowed[id]) && (!range || (id >= range[0] && id <= range[1])); };
       var pinned = [];
       var exactList = exact ? lists[lists.length - 1] : null;
       if (exactList) for (var e = 0; e < exactList.ids.length; e++) if (ok(exactList.ids[e])) pinned.push(exactList.ids[e]);
 
+      var titleOnly = state.r === "title";
       // Score and count matched terms per document, for one way of reading the query.
       var tally = function (wayTerms) {
         var score = new Float32Array(n), hits = new Uint8Array(n);
@@ -312,6 +325,7 @@
           if (!list) return;
           var idf = Math.log(1 + (n - list.df + 0.5) / (list.df + 0.5));
           for (var k = 0; k < list.ids.length; k++) {
+            if (titleOnly && list.w[k] < 4) continue;  // weights of 4 and more: the term is in the title
             score[list.ids[k]] += idf * WEIGHTS[list.w[k]];
             hits[list.ids[k]]++;
           }
@@ -547,7 +561,7 @@
     });
   }
 
-  function hasFilters(state) { return Boolean(state.p || state.c || state.t || state.k || state.y); }
+  function hasFilters(state) { return FIELDS.some(function (key) { return Boolean(state[key]); }); }
 
   function renderYears(counts, selected) {
     if (!yearSelect) return;
@@ -592,23 +606,23 @@
     var params = new URLSearchParams(location.search);
     var s = { q: params.get("q") || "", sort: params.get("sort") === "date" ? "date" : "relevance",
               page: parseInt(params.get("page") || "1", 10) || 1 };
-    ["p", "c", "t", "k", "y"].forEach(function (key) { s[key] = params.get(key) || ""; });
+    FIELDS.forEach(function (key) { s[key] = params.get(key) || ""; });
     return s;
   }
 
   function writeForm() {
     input.value = state.q;
-    ["p", "c", "t", "k", "y", "sort"].forEach(function (key) { if (form.elements[key]) form.elements[key].value = state[key]; });
+    FIELDS.concat(["sort"]).forEach(function (key) { if (form.elements[key]) form.elements[key].value = state[key]; });
   }
 
   function readForm() {
     state.q = input.value;
-    ["p", "c", "t", "k", "y", "sort"].forEach(function (key) { if (form.elements[key]) state[key] = form.elements[key].value; });
+    FIELDS.concat(["sort"]).forEach(function (key) { if (form.elements[key]) state[key] = form.elements[key].value; });
   }
 
   function writeUrl() {
     var params = new URLSearchParams();
-    ["q", "p", "c", "t", "k", "y"].forEach(function (key) { if (state[key]) params.set(key, state[key]); });
+    ["q"].concat(FIELDS).forEach(function (key) { if (state[key]) params.set(key, state[key]); });
     if (state.sort === "date") params.set("sort", "date");
     if (state.page > 1) params.set("page", String(state.page));
     var query = params.toString();

@@ -23,7 +23,7 @@ from gongkai.model import DOCUMENT_KINDS, TOPICS
 from gongkai.plugins.catalog.plugin import active_core
 from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
 from gongkai.search import export
-from gongkai.search.index import Facets, Record, build_index
+from gongkai.search.index import Facets, Record, build_index, number_facets
 from gongkai.search.synonyms import SynonymError, synonym_groups
 from gongkai.search.text import html_to_text, prose_text
 
@@ -173,7 +173,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         used_topics = {d.topic for d in docs}
         used_kinds = {d.kind for d in docs if d.kind}
         used_orgs = {d.publisher_id for d in docs}
+        agencies, number_years = number_facets(d.doc_number for d in docs)
         return Facets(
+            agencies=agencies, number_years=number_years,
             publishers=[(o.id, o.name) for o in catalog.organizations.values() if o.id in used_orgs],
             columns=[(c.id, c.name, len(c.lineage) - 1) for c in catalog.walk() if c.id in used_columns],
             topics=[t for t in TOPICS if t in used_topics],
