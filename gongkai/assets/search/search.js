@@ -378,9 +378,11 @@
         ids = ids.concat(viaIds).sort(function (a, b) { return a - b; });
       }
       // A pasted 文号/索引号 is a lookup: the document it names stands alone on top, followed only by documents
-      // holding every term; partial matches on its digits and "号" would be noise. A number that names nothing
-      // falls back to the ordinary search, and render() says so and offers the nearest number.
-      if (exact && pinned.length) near = [];
+      // holding every term. A number that names nothing falls back to the ordinary search, and render() says so
+      // and offers the nearest number.
+      // The fallback of a number naming nothing lists only documents holding all its terms: partial matches on
+      // its digits and "号" would be noise.
+      if (exact) near = [];
       var full = ids.length;
       ids = ids.concat(near);
       if (pinned.length) ids = pinned.concat(ids.filter(function (id) { return pinned.indexOf(id) < 0; }));
