@@ -76,9 +76,12 @@ def test_issue_24_queries_as_citizens_type_them(page, demo_url):
         assert status(page).startswith("按文号找到"), typed
         assert "gk-hit--exact" in page.get_attribute(".gk-hit", "class")
     # A 文号-shaped query naming nothing falls back to the ordinary search, says so and offers the nearest.
-    found = top(page, demo_url, "示政规2026年99号", 10)
-    assert found and status(page).startswith("未找到文号“示政规2026年99号”，以下")
-    assert "按字词检索的结果" in status(page)
+    # 示环罚〔2026〕9号 is the number of a 处罚决定书 named in a title, not any document's 文号.
+    assert top(page, demo_url, "示环罚2026年9号", 10) == ["wj/sthjj/2026/xzcf2026n9/"]
+    assert status(page).startswith("未找到文号“示环罚2026年9号”，以下 1 条是按字词检索的结果")
+    assert "gk-hit--exact" not in page.get_attribute(".gk-hit", "class")
+    assert top(page, demo_url, "示政规2026年99号", 10) == []
+    assert status(page).startswith("未找到文号“示政规2026年99号”，按字词检索也没有结果")
     assert "最接近的文号（示政规〔2026〕9号）" in page.inner_text("[data-gk-nearest]")
 
 
