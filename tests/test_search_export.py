@@ -141,3 +141,20 @@ def test_without_a_cache_the_previous_ids_come_from_the_site_being_replaced(tmp_
     assert previous_ids(None, old) == ({"1_a", "1_b"}, {"1_c"})
     old.write_text("{broken", encoding="utf-8")
     assert previous_ids(None, old) is None
+
+
+def test_a_sites_own_synonyms_reach_the_index_and_a_bad_file_stops_the_build(tmp_path):
+    import gzip
+    root = copy_mini(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - gongkai/search:\n      synonyms: tongyici.yml\n",
+                      encoding="utf-8")
+    (root / "tongyici.yml").write_text("- [不动产登记, 房产证]\n", encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    meta = json.loads(gzip.decompress((root / "site" / "search" / "data" / "meta.bin").read_bytes()))
+    assert ["不动产登记", "房产证"] in meta["syn"] and ["低保", "最低生活保障", "最低生活保障金"] in meta["syn"]
+    (root / "tongyici.yml").write_text("- [房产证]\n", encoding="utf-8")
+    result = build(root)
+    assert result.returncode != 0
+    assert "tongyici.yml 第 1 组：一组至少要有两个不同的词" in result.stderr
