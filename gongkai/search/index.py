@@ -152,18 +152,19 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
     for doc_id in range(start, end):
         rec = records[doc_id]
         counted = None
-        if memo is not None:  # the build cache: a record's terms are those of its title and text
-            key, counted = memo.get(rec.title, rec.text)
-        if counted is None:
+        if memo is not None:  # the build cache: a record's terms are those of its title, text and 主题词
+            key, counted = memo.get(rec.title, rec.text, *rec.keywords)
+        if counted is None or len(counted) != 3:  # none, or made by a version without pinyin
             title = Counter(terms(fold(rec.title)))
             body = Counter(terms(fold(rec.text)))
+            # Pinyin of the title (a title term) and of the 主题词 (a body term): docs/search.md, Pinyin.
+            # pypinyin's phrase lookup is the slow part (~0.5 ms a title), hence inside the cached step.
+            spoken = dict.fromkeys(pinyin.index_terms(fold(" ".join(rec.keywords))), 2) if rec.keywords else {}
+            spoken.update(dict.fromkeys(pinyin.index_terms(fold(rec.title)), 5))
             if memo is not None:
-                memo.put(key, [title, body])
+                memo.put(key, [title, body, spoken])
         else:
-            title, body = counted
-        # Pinyin of the title (a title term) and of the 主题词 (a body term): docs/search.md, Pinyin.
-        spoken = dict.fromkeys(pinyin.index_terms(fold(" ".join(rec.keywords))), 2) if rec.keywords else {}
-        spoken.update(dict.fromkeys(pinyin.index_terms(fold(rec.title)), 5))
+            title, body, spoken = counted
         # BM25 saturation tf / (tf + norm) graded in thirds: below 1/3 ⇔ tf < norm / 2, below 2/3 ⇔ tf < 2 norm.
         norm = K1 * (1 - B + B * len(rec.text) / avg_len)
         low, high = norm / 2, 2 * norm
