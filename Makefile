@@ -67,7 +67,7 @@ bench: $(STAMP)
 ## Search benchmark: gongkai search against Pagefind and mkdocs-material search (needs chromium).
 bench-search: $(STAMP) chromium
 	$(PY) -m pip install -q -e '.[bench]'
-	$(PY) scripts/bench_search
+	$(PY) scripts/bench_search --judgments
 
 ## Import benchmark: `gongkai import` of 1,000 saved pages into a copy of the demo (see scripts/bench_import --help).
 bench-import: $(STAMP)

@@ -250,3 +250,105 @@ def test_snippet_text_is_running_text_without_tables_or_controls():
             '<table><tr><td>自然人</td><td>153</td></tr></table><nav>上一页</nav><p>办结率100%。</p>')
     assert prose_text(html) == "全年新收申请197件。 办结率100%。"
     assert "153" in html_to_text(html)  # the index still holds the table's words
+
+
+# ---- 文号 typed informally, pinyin, synonyms (issue 24) ------------------------------------------------------
+
+@pytest.mark.parametrize("typed", ["示政规〔2026〕9号", "示政规〔2026〕9", "示政规2026年9号", "示政规[2026]9号",
+                                   "示政规 2026 9", "示政规（２０２６）第09号", "示政规2026-9号", "示政規【2026】9號"])
+def test_informal_doc_numbers_fold_to_the_printed_key(typed):
+    assert exact_key(typed) == "示政规〔2026〕9号"
+
+
+def test_doc_number_key_leaves_other_numbers_and_text_alone():
+    from gongkai.search.tokenize import doc_number_key
+    assert doc_number_key("示例市人民政府令 第23号") == doc_number_key("示例市人民政府令23号") == "示例市人民政府令23号"
+    assert doc_number_key("999000001/2024-00015") == "999000001/2024-00015"  # an 索引号 is not a 文号
+    assert exact_key("关于2024年3号台风的通知") is None
+    assert exact_key("2024年预算") is None
+    # The index side uses the same key: a document printed with 第 and a leading zero is found typed plainly.
+    assert exact_terms(["示政规〔2026〕第09号"]) == [EXACT + "示政规〔2026〕9号"]
+
+
+def test_pinyin_terms_of_titles_and_keywords():
+    from gongkai.search import pinyin
+    from gongkai.search.tokenize import PINYIN
+    found = pinyin.index_terms(fold("城乡居民最低生活保障办法"))
+    assert {PINYIN + "shenghuo", PINYIN + "sh", PINYIN + "baozhang", PINYIN + "bz"} <= found
+    assert pinyin.index_terms(fold("重庆银行")) >= {PINYIN + "chongqing", PINYIN + "yinhang"}  # phrase readings
+    assert pinyin.query_terms("dibao") == [PINYIN + "dibao"]
+    assert pinyin.query_terms("yl") == [PINYIN + "yl"]
+    assert pinyin.query_terms("zuidishenghuo") == [PINYIN + p for p in ("zuidi", "disheng", "shenghuo")]
+    assert pinyin.query_terms("hpv") == [PINYIN + "hp", PINYIN + "pv"]  # not pinyin: read as initials
+    assert pinyin.query_terms("xian") is None  # one syllable: no bigram to match
+    spoken = pinyin.spoken_words([["低保", "最低生活保障"], [["五险一金"], ["社会保险"]]])
+    assert spoken["dibao"] == ["低保"] and spoken["db"] == ["低保"] and spoken["wuxianyijin"] == ["五险一金"]
+
+
+def test_pinyin_terms_are_in_the_index_with_title_weight(tmp_path):
+    from gongkai.search.tokenize import PINYIN
+    records = [Record(url="a/", title="城乡居民最低生活保障办法", text="正文。", keywords=["社会救助"]),
+               Record(url="b/", title="关于养老服务的通知", text="正文提到低保。")]
+    build_index(records, tmp_path / "data")
+    reader = Reader(tmp_path / "data")
+    by_url = {reader.fragment(i)["u"]: i for i in range(2)}
+    assert reader.postings(PINYIN + "baozhang") == [(by_url["a/"], 5)]
+    assert reader.postings(PINYIN + "jiuzhu") == [(by_url["a/"], 2)]  # 主题词: a body term
+    assert [d for d, _ in reader.postings(PINYIN + "yanglao")] == [by_url["b/"]]
+    assert reader.postings(PINYIN + "dibao") == []  # body text is not converted (index size)
+
+
+def test_synonym_table_ships_sourced_groups_and_a_site_extends_it(tmp_path):
+    from gongkai.search.synonyms import SHIPPED, SynonymError, expand, load_groups, synonym_groups
+    shipped = load_groups(SHIPPED)
+    words = {w for g in shipped for w in (g[0] + g[1] if isinstance(g[0], list) else g)}
+    for pair in (("低保", "最低生活保障"), ("社保", "社会保险"), ("医保", "医疗保障"), ("公积金", "住房公积金"),
+                 ("新农合", "城乡居民医保"), ("养老金", "基本养老金")):
+        assert any(isinstance(g[0], str) and set(pair) <= set(g) for g in shipped), pair
+    assert {"残疾人两项补贴", "五险一金", "营商环境", "一网通办"} <= words
+    # Every group has a source comment above it.
+    lines = SHIPPED.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("- "):
+            assert lines[i - 1].startswith(("# ", "- ")), f"group without a source: {line}"
+    site = tmp_path / "tongyi.yml"
+    site.write_text("- [不动产登记, 房产证]\n", encoding="utf-8")
+    groups = synonym_groups(site)
+    assert groups[-1] == ["不动产登记", "房产证"]
+    assert expand("房产证办理", groups) == [("", "不动产登记", "办理", "房产证")]
+    # One-way: 五险一金 also searches 社会保险, but 社会保险 does not search 住房公积金.
+    assert ("", "住房公积金", "", "五险一金") in expand("五险一金", groups)
+    assert all(v[1] != "住房公积金" for v in expand("社会保险", groups))
+    bad = tmp_path / "bad.yml"
+    bad.write_text("- [低保]\n- 社保\n", encoding="utf-8")
+    with pytest.raises(SynonymError, match=r"bad.yml 第 1 组：一组至少要有两个不同的词"):
+        load_groups(bad)
+    bad.write_text("低保: 最低生活保障\n", encoding="utf-8")
+    with pytest.raises(SynonymError, match="应是一个列表"):
+        load_groups(bad)
+
+
+def test_meta_carries_the_synonyms_and_their_pinyin(tmp_path):
+    from gongkai.search.synonyms import synonym_groups
+    build_index(_records(3), tmp_path / "data", synonyms=synonym_groups())
+    meta = Reader(tmp_path / "data").meta
+    assert ["低保", "最低生活保障", "最低生活保障金"] in meta["syn"]
+    assert meta["spoken"]["dibao"] == ["低保"] and meta["spoken"]["shebao"] == ["社保"]
+
+
+def test_doc_number_facets_and_month_ranges(tmp_path):
+    from gongkai.search.index import number_facets, number_parts
+    assert number_parts("示政规[2026]第09号") == ("示政规", 2026)
+    assert number_parts("示例市人民政府令第23号") is None and number_parts(None) is None
+    assert number_facets(["示政发〔2024〕1号", "示政发(2025)2号", "示教发〔2025〕3号", None]) == (
+        ["示政发", "示教发"], [2025, 2024])
+    out = tmp_path / "data"
+    records = _records(60)
+    build_index(records, out)
+    reader = Reader(out)
+    by_url = {reader.fragment(i)["u"]: i for i in range(len(records))}
+    ids = lambda term: sorted(doc for doc, _ in reader.postings(term))  # noqa: E731
+    assert ids(FACET + "j:示政发") == sorted(by_url[r.url] for r in records if r.doc_number)
+    assert ids(FACET + "w:2024") == sorted(by_url[r.url] for r in records if r.doc_number and "2024" in r.doc_number)
+    for month, first, last in reader.meta["months"]:
+        assert {reader.fragment(i)["d"][:7].replace("-", "") for i in range(first, last + 1)} == {str(month)}

@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from . import pinyin
 from .t2s import T2S
-from .tokenize import EXACT, FACET, exact_terms, fold, terms
+from .tokenize import DOC_NUMBER_RE, EXACT, FACET, PINYIN, doc_number_key, exact_terms, fold, terms
 
 FORMAT = 1
 TEXT_LIMIT = 6000  # characters of body text kept for snippets
@@ -62,6 +63,7 @@ class Record:
     in_force: bool = False  # 现行有效: 有效 or 已修改（仍有效）
     display: dict = field(default_factory=dict)  # labels shown with the result (发布主体 name, 栏目 name …)
     snippet: str | None = None  # running text for the result snippet, when it differs from the indexed text
+    keywords: list[str] = field(default_factory=list)  # 主题词 (already in ``text``; their pinyin is indexed too)
 
 
 @dataclass
@@ -73,6 +75,29 @@ class Facets:
     topics: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     validities: list[str] = field(default_factory=list)  # 现行有效, then the states documents have
+    agencies: list[str] = field(default_factory=list)  # 机关代字 of the 文号, most documents first
+    number_years: list[int] = field(default_factory=list)  # 年份 of the 文号, newest first
+
+
+def number_parts(doc_number: str | None) -> tuple[str, int] | None:
+    """(机关代字, 年份) of a 文号 of the 代字〔年份〕序号号 form, whatever brackets it was written with."""
+    if not doc_number:
+        return None
+    key = doc_number_key(doc_number)
+    match = DOC_NUMBER_RE.match(key)
+    return (key[:key.index("〔")], int(match.group(1))) if match else None
+
+
+def number_facets(numbers: Iterable[str | None]) -> tuple[list[str], list[int]]:
+    """The 机关代字 (most documents first) and 文号 years (newest first) of these 文号."""
+    agencies: Counter = Counter()
+    years: set[int] = set()
+    for number in numbers:
+        parts = number_parts(number)
+        if parts:
+            agencies[parts[0]] += 1
+            years.add(parts[1])
+    return [a for a, _ in sorted(agencies.items(), key=lambda kv: (-kv[1], kv[0]))], sorted(years, reverse=True)
 
 
 @dataclass
@@ -130,15 +155,19 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
     for doc_id in range(start, end):
         rec = records[doc_id]
         counted = None
-        if memo is not None:  # the build cache: a record's terms are those of its title and text
-            key, counted = memo.get(rec.title, rec.text)
-        if counted is None:
+        if memo is not None:  # the build cache: a record's terms are those of its title, text and 主题词
+            key, counted = memo.get(rec.title, rec.text, *rec.keywords)
+        if counted is None or len(counted) != 3:  # none, or made by a version without pinyin
             title = Counter(terms(fold(rec.title)))
             body = Counter(terms(fold(rec.text)))
+            # Pinyin of the title (a title term) and of the 主题词 (a body term): docs/search.md, Pinyin.
+            # pypinyin's phrase lookup is the slow part (~0.5 ms a title), hence inside the cached step.
+            spoken = dict.fromkeys(pinyin.index_terms(fold(" ".join(rec.keywords))), 2) if rec.keywords else {}
+            spoken.update(dict.fromkeys(pinyin.index_terms(fold(rec.title)), 5))
             if memo is not None:
-                memo.put(key, [title, body])
+                memo.put(key, [title, body, spoken])
         else:
-            title, body = counted
+            title, body, spoken = counted
         # BM25 saturation tf / (tf + norm) graded in thirds: below 1/3 ⇔ tf < norm / 2, below 2/3 ⇔ tf < 2 norm.
         norm = K1 * (1 - B + B * len(rec.text) / avg_len)
         low, high = norm / 2, 2 * norm
@@ -146,6 +175,8 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
         values = {term: base | (1 if tf < low else 2 if tf < high else 3) for term, tf in body.items()}
         for term in title:
             values[term] = values.get(term, base) + 4
+        for term, weight in spoken.items():
+            values[term] = base | weight
         if rec.publisher:
             values[f"{FACET}p:{rec.publisher}"] = base
         for column in rec.columns:
@@ -158,6 +189,10 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
             values[f"{FACET}v:{rec.validity}"] = base
             if rec.in_force:
                 values[f"{FACET}v:现行有效"] = base
+        parts = number_parts(rec.doc_number)
+        if parts:
+            values[f"{FACET}j:{parts[0]}"] = base
+            values[f"{FACET}w:{parts[1]}"] = base
         for term in exact_terms([rec.doc_number, rec.index_number]):
             values[term] = base
         # The hot loop of the build, once per posting: keep it to a lookup and an append.
@@ -241,11 +276,12 @@ def _run_part(bounds: tuple[int, int]):
 
 
 def build_index(records: Iterable[Record], out: Path, facets: Facets | None = None, *,
-                shard_bytes: int = 12_000, workers: int = 1, cache=None) -> IndexStats:
+                shard_bytes: int = 12_000, workers: int = 1, cache=None, synonyms: list | None = None) -> IndexStats:
     """Write the index of ``records`` into ``out`` (replaced). ``shard_bytes`` is the raw size a shard is
     filled to before the next one starts; a single term larger than that gets a shard of its own. With
     ``workers`` > 1 (and fork available), large sites are tokenized in that many processes. With ``cache`` (the
-    build cache, gongkai/buildcache.py), a record's terms are counted once for the same title and text."""
+    build cache, gongkai/buildcache.py), a record's terms are counted once for the same title and text.
+    ``synonyms`` (gongkai.search.synonyms.synonym_groups) go into ``meta.bin`` for the browser to widen queries."""
     global _JOB
     records = sorted(records, key=lambda r: (-(r.published.toordinal() if r.published else 0), r.url))
     out = Path(out)
@@ -257,12 +293,18 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
         (out / "d" / str(bucket)).mkdir(parents=True)
     avg_len = max(1.0, sum(len(r.text) for r in records) / max(1, count))
     years: list[list[int]] = []
+    months: list[list[int]] = []  # [yyyymm, first id, last id]: a date range is an id range too
     for doc_id, rec in enumerate(records):
         if rec.published:
             if years and years[-1][0] == rec.published.year:
                 years[-1][2] = doc_id
             else:
                 years.append([rec.published.year, doc_id, doc_id])
+            month = rec.published.year * 100 + rec.published.month
+            if months and months[-1][0] == month:
+                months[-1][2] = doc_id
+            else:
+                months.append([month, doc_id, doc_id])
 
     memo = cache.for_workers("search") if cache is not None else None
     workers = max(1, min(workers, count // PARALLEL_MIN))
@@ -332,9 +374,12 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
 
     facets = facets or Facets()
     meta = {
-        "v": FORMAT, "n": count, "shards": firsts, "years": years, "dirs": DOCS_PER_DIR,
-        "facets": {"p": facets.publishers, "c": facets.columns, "t": facets.topics, "k": facets.kinds, "v": facets.validities},
+        "v": FORMAT, "n": count, "shards": firsts, "years": years, "months": months, "dirs": DOCS_PER_DIR,
+        "facets": {"p": facets.publishers, "c": facets.columns, "t": facets.topics, "k": facets.kinds,
+                   "j": facets.agencies, "w": facets.number_years, "v": facets.validities},
         "t2s": "".join(t + s for t, s in T2S.items()),
+        "syn": synonyms or [],
+        "spoken": pinyin.spoken_words(synonyms or []),
     }
     write("meta.bin", _gzip(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()))
     return IndexStats(documents=count, terms=len(index), postings=postings, shards=len(firsts), files=files,
@@ -351,4 +396,4 @@ def directory_size(path: Path) -> tuple[int, int]:
     return size, files
 
 
-__all__ = ["Record", "Facets", "IndexStats", "build_index", "directory_size", "EXACT", "FACET"]
+__all__ = ["Record", "Facets", "IndexStats", "build_index", "directory_size", "EXACT", "FACET", "PINYIN"]

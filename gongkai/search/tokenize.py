@@ -30,8 +30,16 @@ INDEX_NUMBER_RE = re.compile(r"^[0-9a-z]{9}(?:[0-9a-z]{9})?/\d{4}-\d{1,8}$")
 # Other 文号 forms (示例市人民政府令第1号): a query of some characters ending in a number and 号.
 QUERY_NUMBER_RE = re.compile(r"^\S{2,30}?第?\d{1,5}号$")
 
+# A 文号 as citizens type it: the year in any brackets, or followed by 年, a hyphen or a space; 第 and 号
+# optional (示政规〔2026〕9, 示政规2026年9号, 示政规 2026 9号). The issuer part must hold a Chinese character.
+_YEAR_FORM_RE = re.compile(
+    r"^([^〔〕]{1,30}?)\s*(?:〔\s*((?:19|20)[0-9]{2})\s*〕|((?:19|20)[0-9]{2})\s*(?:年|-|\s))\s*第?\s*([0-9]{1,5})\s*号?$")
+_HAN_CHAR_RE = re.compile(f"[{_HAN}]")
+_ORDINAL_RE = re.compile(r"第(?=[0-9]{1,5}号$)")  # 令第23号 and 令23号 are one key
+
 FACET = "\x01"  # prefix of filter terms: \x01p:<发布主体 id>, \x01c:<栏目 id>, \x01t:<主题分类>, \x01k:<文件类型>, \x01v:<有效性 or 现行有效>
 EXACT = "\x02"  # prefix of exact-match terms: \x02<folded 文号 or 索引号>
+PINYIN = "\x03"  # prefix of pinyin terms: \x03<pinyin of a title/主题词 bigram> and \x03<its two initials>
 
 
 def fold(text: str) -> str:
@@ -69,9 +77,25 @@ def number_key(value: str) -> str:
     return _SPACE_RE.sub("", fold(value)).translate(_BRACKETS)
 
 
+def doc_number_key(value: str) -> str:
+    """The one key of a 文号 however it is typed or printed, for the index and the query alike (search.js has
+    the same function, ``docNumberKey``; a test runs both on the same cases): ``机关代字〔年份〕序号号``, the
+    year in 〔〕 whether it was written in brackets of any kind or followed by 年, a hyphen or a space, without
+    第, spaces or leading zeros (GB/T 9704: 序号不编虚位), with 号. Other forms (令第23号 = 令23号, 索引号) fold as
+    ``number_key`` does."""
+    text = fold(value).translate(_BRACKETS).strip()
+    match = _YEAR_FORM_RE.match(text)
+    if match:
+        org = _SPACE_RE.sub("", match.group(1))
+        if _HAN_CHAR_RE.search(org) and org[-1] not in "0123456789":
+            return f"{org}〔{match.group(2) or match.group(3)}〕{int(match.group(4))}号"
+    return _ORDINAL_RE.sub("", _SPACE_RE.sub("", text))
+
+
 def exact_key(query: str) -> str | None:
-    """The key to look up when a query looks like a 文号 (…〔2024〕12号, also 令第1号 forms) or an 索引号."""
-    text = number_key(query)
+    """The key to look up when a query looks like a 文号 (…〔2024〕12号, also typed informally, and 令第1号
+    forms) or an 索引号."""
+    text = doc_number_key(query)
     if DOC_NUMBER_RE.match(text) or INDEX_NUMBER_RE.match(text) or QUERY_NUMBER_RE.match(text):
         return text
     return None
@@ -79,4 +103,4 @@ def exact_key(query: str) -> str | None:
 
 def exact_terms(values: Iterable[str | None]) -> list[str]:
     """Exact-match terms of a document's 文号 and 索引号, whatever their form."""
-    return [EXACT + number_key(v) for v in values if v and v.strip()]
+    return [EXACT + doc_number_key(v) for v in values if v and v.strip()]

@@ -12,10 +12,6 @@
   var WEIGHTS = [0, 1, 1.5, 1.9, 3, 3.6, 4, 4.4]; // weight code → score factor; 4+ means "in the title"
   var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ffff}";
   var RUN_RE = new RegExp("([" + HAN + "]+)|([0-9a-z]+)", "gu");
-  var BRACKETS = { "[": "〔", "]": "〕", "(": "〔", ")": "〕", "【": "〔", "】": "〕", "〖": "〔", "〗": "〕" };
-  var DOC_NUMBER_RE = /^[^〔〕\s]{1,30}〔(\d{4})〕第?(\d{1,5})号$/u;
-  var INDEX_NUMBER_RE = /^[0-9a-z]{9}(?:[0-9a-z]{9})?\/\d{4}-\d{1,8}$/;
-  var QUERY_NUMBER_RE = /^\S{2,30}?第?\d{1,5}号$/u;
 
   var indexUrl = new URL(root.getAttribute("data-index"), location.href);
   var siteUrl = new URL(root.getAttribute("data-base"), location.href);
@@ -55,7 +51,17 @@
     return m;
   });
 
-  // ---- text folding and terms (gongkai/search/tokenize.py) -----------------------------------------
+  // ---- text folding and terms (gongkai/search/tokenize.py, pinyin.py, synonyms.py) -----------------------
+  // <mirror> tests/test_search_mirror.py runs this section in node against the Python functions.
+
+  var BRACKETS = { "[": "〔", "]": "〕", "(": "〔", ")": "〕", "【": "〔", "】": "〕", "〖": "〔", "〗": "〕" };
+  var DOC_NUMBER_RE = /^[^〔〕\s]{1,30}〔(\d{4})〕第?(\d{1,5})号$/u;
+  var INDEX_NUMBER_RE = /^[0-9a-z]{9}(?:[0-9a-z]{9})?\/\d{4}-\d{1,8}$/;
+  var QUERY_NUMBER_RE = /^\S{2,30}?第?\d{1,5}号$/u;
+  var YEAR_FORM_RE = /^([^〔〕]{1,30}?)\s*(?:〔\s*((?:19|20)[0-9]{2})\s*〕|((?:19|20)[0-9]{2})\s*(?:年|-|\s))\s*第?\s*([0-9]{1,5})\s*号?$/u;
+  var HAN_CHAR_RE = new RegExp("[" + HAN + "]", "u");
+  var PINYIN = "\u0003";
+  var SYLLABLES = new Set("a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei den deng di dia dian diao die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fo fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai kan kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao le lei leng li lia lian liang liao lie lin ling liu lo long lou lu luan lun luo lv lve ma mai man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen neng ni nian niang niao nie nin ning niu nong nou nu nuan nuo nv nve o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shei shen sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo".split(" "));
 
   function fold(text) {
     var out = "";
@@ -82,9 +88,127 @@
     return out;
   }
 
+  // doc_number_key: one key for a 文号 however it is typed (示政规2026年9号, 示政规〔2026〕9 …).
+  function docNumberKey(value) {
+    var text = fold(value).replace(/[\[\]()【】〖〗]/g, function (c) { return BRACKETS[c]; }).trim();
+    var m = YEAR_FORM_RE.exec(text);
+    if (m) {
+      var org = m[1].replace(/\s+/g, "");
+      if (HAN_CHAR_RE.test(org) && "0123456789".indexOf(org[org.length - 1]) < 0) {
+        return org + "〔" + (m[2] || m[3]) + "〕" + parseInt(m[4], 10) + "号";
+      }
+    }
+    return text.replace(/\s+/g, "").replace(/第(?=[0-9]{1,5}号$)/u, "");
+  }
+
   function exactKey(value) {
-    var text = fold(value).replace(/\s+/g, "").replace(/[\[\]()【】〖〗]/g, function (c) { return BRACKETS[c]; });
+    var text = docNumberKey(value);
     return DOC_NUMBER_RE.test(text) || INDEX_NUMBER_RE.test(text) || QUERY_NUMBER_RE.test(text) ? text : null;
+  }
+
+  // pinyin.segment: syllables, longest first with backtracking.
+  function segment(word) {
+    if (word.length > 60) return null;
+    var cut = function (pos) {
+      if (pos === word.length) return [];
+      for (var size = Math.min(6, word.length - pos); size > 0; size--) {
+        var piece = word.slice(pos, pos + size);
+        if (SYLLABLES.has(piece)) {
+          var rest = cut(pos + size);
+          if (rest) return [piece].concat(rest);
+        }
+      }
+      return null;
+    };
+    return cut(0);
+  }
+
+  // pinyin.query_terms: dibao → [dibao]; db → [db]; zuidishenghuo → [zuidi, disheng, shenghuo].
+  function pinyinTerms(word) {
+    if (!/^[a-z]{2,}$/.test(word)) return null;
+    var syl = segment(word), pairs = [], out = [];
+    if (syl && syl.length >= 2) for (var i = 0; i + 1 < syl.length; i++) pairs.push(syl[i] + syl[i + 1]);
+    else if (word.length <= 12 && !syl) for (var j = 0; j + 1 < word.length; j++) pairs.push(word.slice(j, j + 2));
+    else return null;
+    pairs.forEach(function (p) { if (out.indexOf(PINYIN + p) < 0) out.push(PINYIN + p); });
+    return out;
+  }
+
+  // synonyms.expand: [before, word put in, after, word replaced] for each synonym of a word of the query.
+  function synonymVariants(folded, groups, limit) {
+    var out = [];
+    groups.forEach(function (group) {
+      var oneWay = Array.isArray(group[0]);
+      var left = oneWay ? group[0] : group, right = oneWay ? group[1] : group;
+      var found = null;
+      left.forEach(function (w) { if (folded.indexOf(w) >= 0 && (!found || w.length > found.length)) found = w; });
+      if (found === null) return;
+      var at = folded.indexOf(found);
+      right.forEach(function (w) {
+        if (w !== found && folded.indexOf(w) < 0 && out.length < limit) {
+          out.push([folded.slice(0, at), w, folded.slice(at + found.length), found]);
+        }
+      });
+    });
+    return out;
+  }
+  // </mirror>
+
+  // Words that make a query a question (怎么申请, 是多少) and name nothing a document holds.
+  var QUESTION_RE = /请问|我想|怎么办理|怎么办|怎么|怎样|如何|什么|哪些|在哪里|在哪|哪里|多少钱|是多少|多少|是否|能不能|能否|可不可以|可以|需要|有没有|了吗|吗|呢/gu;
+
+  // The ways a query is searched: as typed; with a synonym in place of a word (低保 → 最低生活保障); a Latin run
+  // read as the pinyin of a word of the synonym table (dibao → 低保, and its synonyms); a Latin run read as
+  // pinyin of title and 主题词 bigrams (yanglao); and, for a question, all of these again without its question
+  // words (养狗需要办什么手续 → 养狗 办 手续). A way's score is scaled by its factor and by how many terms it has
+  // against the query as typed, so a hit by synonym or pinyin ranks below an equally good hit of the words
+  // typed. A synonym way's terms come from the pieces around the replaced word: no bigram spans the seam.
+  function variants(query) {
+    var folded = fold(query);
+    var out = waysOf(folded, 1, "");
+    var core = folded.replace(QUESTION_RE, " ").trim();
+    if (core && core !== folded.trim()) {
+      waysOf(core, 0.9, "关键词“" + core.replace(/\s+/g, " ") + "”").forEach(function (w) { out.push(w); });
+    }
+    return out.slice(0, 16);
+  }
+
+  function waysOf(folded, base, label) {
+    var syn = meta.syn || [], spoken = meta.spoken || {};
+    var out = [{ terms: queryTerms(folded), via: label || null, factor: base, word: null }];
+    var said = function (via) { return label ? label + "的" + via : via; };
+    var pieces = function (v) {
+      var terms = [];
+      [v[0], v[1], v[2]].forEach(function (piece) {
+        queryTerms(piece).forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); });
+      });
+      return terms;
+    };
+    synonymVariants(folded, syn, 6).forEach(function (v) {
+      out.push({ terms: pieces(v), via: said("同义词“" + v[1] + "”"), factor: 0.8 * base, word: v[1] });
+    });
+    runs(folded).forEach(function (run) {
+      if (!run.word || !Object.prototype.hasOwnProperty.call(spoken, run.word)) return;
+      spoken[run.word].forEach(function (word) {
+        var at = folded.indexOf(run.word);
+        var v = [folded.slice(0, at), word, folded.slice(at + run.word.length)];
+        out.push({ terms: pieces(v), via: said("拼音“" + word + "”"), factor: 0.8 * base, word: word });
+        synonymVariants(v.join(""), syn, 4).forEach(function (s) {
+          out.push({ terms: pieces(s), via: said("拼音“" + word + "”的同义词“" + s[1] + "”"), factor: 0.7 * base,
+                     word: s[1] });
+        });
+      });
+    });
+    var spokenTerms = [], converted = false;
+    runs(folded).forEach(function (run) {
+      var own = run.word ? pinyinTerms(run.word) : null;
+      if (own) converted = true;
+      (own || queryTerms(run.word || run.han.join(""))).forEach(function (t) {
+        if (spokenTerms.indexOf(t) < 0) spokenTerms.push(t);
+      });
+    });
+    if (converted) out.push({ terms: spokenTerms, via: said("拼音"), factor: 0.6 * base, word: null });
+    return out;
   }
 
   // ---- postings --------------------------------------------------------------------------------------
@@ -150,18 +274,24 @@
 
   // ---- search ------------------------------------------------------------------------------------------
 
-  var FILTERS = [["p", "p"], ["c", "c"], ["t", "t"], ["k", "k"], ["v", "v"]];
+  // Form field → filter term prefix (\u0001<prefix>:<value>): 发布主体, 栏目, 主题分类, 文件类型, 文号机关代字, 文号年份, 有效性.
+  var FILTERS = [["p", "p"], ["c", "c"], ["t", "t"], ["k", "k"], ["j", "j"], ["w", "w"], ["v", "v"]];
+  var FIELDS = ["p", "c", "t", "k", "v", "j", "w", "y", "from", "to", "r"];
   // 有效性 as partials/validity.html marks it: the word, coloured by its state.
   var VALIDITY_CLASS = { "尚未施行": "pending", "已修改（仍有效）": "amended", "废止": "repealed", "失效": "expired" };
 
   function search(state) {
-    var terms = queryTerms(state.q);
+    var ways = variants(state.q);
+    var terms = [];
+    ways.forEach(function (w) { w.terms.forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); }); });
     var exact = exactKey(state.q);
     var filterTerms = FILTERS.filter(function (f) { return state[f[0]]; })
       .map(function (f) { return "\u0001" + f[1] + ":" + state[f[0]]; });
     var wanted = terms.concat(filterTerms, exact ? ["\u0002" + exact] : []);
     return Promise.all(wanted.map(postings)).then(function (lists) {
       var n = meta.n;
+      var byTerm = new Map();
+      terms.forEach(function (t, k) { byTerm.set(t, lists[k]); });
       var allowed = null;
       lists.slice(terms.length, terms.length + filterTerms.length).forEach(function (list) {
         var mask = new Uint8Array(n);
@@ -173,34 +303,70 @@
         range = [n, -1];
         meta.years.forEach(function (y) { if (String(y[0]) === state.y) range = [y[1], y[2]]; });
       }
+      // A range of months (发布日期从/到) is a range of ids as a year is: documents are numbered newest first.
+      var month = function (v) { var m = /^(\d{4})-(\d{2})$/.exec(v || ""); return m ? Number(m[1] + m[2]) : null; };
+      var from = month(state.from), to = month(state.to);
+      if (from || to) {
+        var span = [n, -1];
+        (meta.months || []).forEach(function (m) {
+          if ((!from || m[0] >= from) && (!to || m[0] <= to)) { span[0] = Math.min(span[0], m[1]); span[1] = Math.max(span[1], m[2]); }
+        });
+        range = range ? [Math.max(range[0], span[0]), Math.min(range[1], span[1])] : span;
+      }
       var ok = function (id) { return (!allowed || allowed[id]) && (!range || (id >= range[0] && id <= range[1])); };
       var pinned = [];
       var exactList = exact ? lists[lists.length - 1] : null;
       if (exactList) for (var e = 0; e < exactList.ids.length; e++) if (ok(exactList.ids[e])) pinned.push(exactList.ids[e]);
 
-      var ids = [], near = [], score = null;
-      if (terms.length) {
-        score = new Float32Array(n);
-        var hits = new Uint8Array(n);
-        lists.slice(0, terms.length).forEach(function (list) {
+      var titleOnly = state.r === "title";
+      // Score and count matched terms per document, for one way of reading the query.
+      var tally = function (wayTerms) {
+        var score = new Float32Array(n), hits = new Uint8Array(n);
+        wayTerms.forEach(function (t) {
+          var list = byTerm.get(t);
           if (!list) return;
           var idf = Math.log(1 + (n - list.df + 0.5) / (list.df + 0.5));
           for (var k = 0; k < list.ids.length; k++) {
+            if (titleOnly && list.w[k] < 4) continue;  // weights of 4 and more: the term is in the title
             score[list.ids[k]] += idf * WEIGHTS[list.w[k]];
             hits[list.ids[k]]++;
           }
         });
-        var need = terms.length;
+        return { score: score, hits: hits, need: wayTerms.length };
+      };
+      var ids = [], viaIds = [], near = [], score = null, via = new Map();
+      var main = ways[0].terms;
+      if (main.length) {
+        var first = tally(main);
+        score = first.score;
+        var hits = first.hits, need = main.length;
         var collect = function (min, max) {
           var out = [];
           for (var id = 0; id < n; id++) if (hits[id] >= min && hits[id] <= max && ok(id)) out.push(id);
           return out;
         };
         ids = collect(need, need);
+        // Synonyms and pinyin: documents holding every term of another reading, below every document that
+        // holds the query as typed.
+        var inMain = new Uint8Array(n);
+        ids.forEach(function (id) { inMain[id] = 1; });
+        ways.slice(1).forEach(function (way) {
+          if (!way.terms.length) return;
+          var t = tally(way.terms), scale = way.factor * need / t.need;
+          for (var id = 0; id < n; id++) {
+            if (t.hits[id] !== t.need || inMain[id] || !ok(id)) continue;
+            var s = t.score[id] * scale;
+            if (!via.has(id)) { via.set(id, way.via); viaIds.push(id); score[id] = s; }
+            else if (s > score[id]) { via.set(id, way.via); score[id] = s; }
+          }
+        });
         // Few documents hold every term (a query across a word boundary, a word the text spells otherwise):
         // those holding most of them follow, in their own group, and the status line says so.
-        if (ids.length < PAGE_SIZE && need > 2) near = collect(Math.ceil(need * 0.6), need - 1);
-        if (!ids.length && !near.length && need > 1) near = collect(1, need - 1);
+        var inIds = new Uint8Array(n);
+        ids.concat(viaIds).forEach(function (id) { inIds[id] = 1; });
+        var notIn = function (id) { return !inIds[id]; };
+        if (ids.length < PAGE_SIZE && need > 2) near = collect(Math.ceil(need * 0.6), need - 1).filter(notIn);
+        if (!ids.length && !near.length && need > 1) near = collect(1, need - 1).filter(notIn);
         for (var j = 0; j < near.length; j++) score[near[j]] -= 1000 * (need - hits[near[j]]);
       } else if (filterTerms.length || range) {
         for (var id2 = 0; id2 < n; id2++) if (ok(id2)) ids.push(id2);
@@ -208,14 +374,17 @@
       // Ids are newest first already, so id order is 发布日期 order.
       if (state.sort !== "date" && score) {
         var byScore = function (a, b) { return score[b] - score[a] || a - b; };
-        ids.sort(byScore);
+        ids = ids.concat(viaIds).sort(byScore);
         near.sort(byScore);
+      } else {
+        ids = ids.concat(viaIds).sort(function (a, b) { return a - b; });
       }
       // A pasted 文号/索引号 is a lookup: the document it names stands alone on top, followed only by documents
-      // holding every term; partial matches on its digits and "号" would be noise. A number that names nothing
-      // shows no results at all (render() then offers the nearest number).
+      // holding every term. A number that names nothing falls back to the ordinary search, and render() says so
+      // and offers the nearest number.
+      // The fallback of a number naming nothing lists only documents holding all its terms: partial matches on
+      // its digits and "号" would be noise.
       if (exact) near = [];
-      if (exact && !pinned.length) ids = [];
       var full = ids.length;
       ids = ids.concat(near);
       if (pinned.length) ids = pinned.concat(ids.filter(function (id) { return pinned.indexOf(id) < 0; }));
@@ -226,7 +395,8 @@
           if (id >= r[1] && id <= r[2]) { years.set(r[0], (years.get(r[0]) || 0) + 1); break; }
         }
       });
-      var result = { ids: ids, full: full, near: near.length, pinned: pinned, exact: exact, years: years };
+      var result = { ids: ids, full: full, near: near.length, pinned: pinned, exact: exact, years: years, via: via,
+                     ways: ways };
       if (!exact || pinned.length) return result;
       return nearestNumber(exact).then(function (nearest) { result.nearest = nearest; return result; });
     });
@@ -261,9 +431,9 @@
 
   function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
 
-  function highlighter(query, exact) {
+  function highlighter(query, exact, extra) {
     var parts = [];
-    runs(fold(query)).forEach(function (run) {
+    runs(fold([query].concat(extra || []).join(" "))).forEach(function (run) {
       if (run.word) { parts.push(run.word); return; }
       parts.push(run.han.join(""));
       for (var i = 0; i + 1 < run.han.length; i++) parts.push(run.han[i] + run.han[i + 1]);
@@ -316,7 +486,9 @@
     var pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     var page = Math.min(Math.max(1, state.page || 1), pages);
     var slice = result.ids.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-    var re = highlighter(state.q, result.exact);
+    var words = [];
+    result.ways.forEach(function (w) { if (w.word) words.push(w.word); });
+    var re = highlighter(state.q, result.exact, words);
     return Promise.all(slice.map(fragment)).then(function (docs) {
       if (token !== current) return;
       list.textContent = "";
@@ -346,6 +518,12 @@
           if (k === 2) mark(span, v, re); else span.textContent = v;
           info.appendChild(span);
         });
+        if (result.via.has(slice[i])) {
+          var tag = document.createElement("span");
+          tag.className = "gk-hit__via";
+          tag.textContent = "按" + result.via.get(slice[i]) + "找到";
+          info.appendChild(tag);
+        }
         if (info.childNodes.length) li.appendChild(info);
         var p = document.createElement("p");
         p.className = "gk-hit__snippet";
@@ -363,8 +541,9 @@
         if (total > result.pinned.length) text += "；另有 " + (total - result.pinned.length) + " 条结果包含这些字词";
       } else if (result.exact) {
         text = "未找到" + what + "“" + state.q.trim() + "”";
+        text += total ? "，以下 " + total + " 条是按字词检索的结果" : "，按字词检索也没有结果";
         if (result.nearest) {
-          text += "，请核对。";
+          text += "。请核对" + what + "。";
           var a = document.createElement("a");
           a.href = new URL(result.nearest.u, siteUrl).href;
           a.textContent = result.nearest.t;
@@ -373,11 +552,14 @@
           notice.appendChild(a);
           notice.hidden = false;
         } else {
-          text += "，请核对后重试。";
+          text += "。请核对后重试。";
         }
       } else if (!state.q.trim() && !total && !hasFilters(state)) text = "请输入关键词，或选择筛选条件。";
       else if (!total) text = "没有找到相关结果。请减少关键词、检查用字，或清除筛选条件。";
-      else if (!result.near) text = "找到 " + total + " 条结果";
+      else if (!result.near) {
+        text = "找到 " + total + " 条结果";
+        if (result.via.size) text += "，其中 " + result.via.size + " 条按同义词、拼音或问句中的关键词找到";
+      }
       else if (!result.full) text = "没有同时包含全部关键词的结果，以下 " + total + " 条为部分匹配";
       else text = "找到 " + result.full + " 条结果，另有 " + result.near + " 条部分匹配";
       if (total && pages > 1) text += "，第 " + page + "/" + pages + " 页";
@@ -390,7 +572,7 @@
     });
   }
 
-  function hasFilters(state) { return Boolean(state.p || state.c || state.t || state.k || state.v || state.y); }
+  function hasFilters(state) { return FIELDS.some(function (key) { return Boolean(state[key]); }); }
 
   function renderYears(counts, selected) {
     if (!yearSelect) return;
@@ -435,23 +617,23 @@
     var params = new URLSearchParams(location.search);
     var s = { q: params.get("q") || "", sort: params.get("sort") === "date" ? "date" : "relevance",
               page: parseInt(params.get("page") || "1", 10) || 1 };
-    ["p", "c", "t", "k", "v", "y"].forEach(function (key) { s[key] = params.get(key) || ""; });
+    FIELDS.forEach(function (key) { s[key] = params.get(key) || ""; });
     return s;
   }
 
   function writeForm() {
     input.value = state.q;
-    ["p", "c", "t", "k", "v", "y", "sort"].forEach(function (key) { if (form.elements[key]) form.elements[key].value = state[key]; });
+    FIELDS.concat(["sort"]).forEach(function (key) { if (form.elements[key]) form.elements[key].value = state[key]; });
   }
 
   function readForm() {
     state.q = input.value;
-    ["p", "c", "t", "k", "v", "y", "sort"].forEach(function (key) { if (form.elements[key]) state[key] = form.elements[key].value; });
+    FIELDS.concat(["sort"]).forEach(function (key) { if (form.elements[key]) state[key] = form.elements[key].value; });
   }
 
   function writeUrl() {
     var params = new URLSearchParams();
-    ["q", "p", "c", "t", "k", "v", "y"].forEach(function (key) { if (state[key]) params.set(key, state[key]); });
+    ["q"].concat(FIELDS).forEach(function (key) { if (state[key]) params.set(key, state[key]); });
     if (state.sort === "date") params.set("sort", "date");
     if (state.page > 1) params.set("page", String(state.page));
     var query = params.toString();

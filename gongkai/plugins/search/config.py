@@ -13,3 +13,9 @@ class SearchConfig(Config):
     shard_bytes = opt.Type(int, default=12_000)
     # Processes that tokenize a large site (2,000+ documents per process); Pagefind uses every core too.
     workers = opt.Type(int, default=2)
+    # A site's own 同义词 groups (YAML, the form of gongkai/search/synonyms.yml), relative to mkdocs.yml;
+    # added to the shipped 政务同义词表.
+    synonyms = opt.Optional(opt.File(exists=True))
+    # Write the 政府信息 documents for a province's search engine (OpenSearch/Elasticsearch _bulk NDJSON and
+    # Meilisearch JSON) into <page>/export/ (gongkai/search/export.py).
+    export = opt.Type(bool, default=False)

@@ -23,7 +23,9 @@ from gongkai.documents import NO_TOPIC
 from gongkai.model import CURRENT, DOCUMENT_KINDS, TOPICS, VALIDITIES
 from gongkai.plugins.catalog.plugin import active_core
 from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
-from gongkai.search.index import Facets, Record, build_index
+from gongkai.search import export
+from gongkai.search.index import Facets, Record, build_index, number_facets
+from gongkai.search.synonyms import SynonymError, synonym_groups
 from gongkai.search.text import html_to_text, prose_text
 from gongkai.sources import site_root
 
@@ -49,6 +51,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.records: list[Record] = []
         self.view: SearchView | None = None
         self._page_src = ""
+        self.synonyms: list = []
+        self.export_rows: list[export.ExportRow] = []
+        self._previous_export = None  # ids.json of the site directory this build replaces
 
     # ---- configuration ------------------------------------------------------------------------------
 
@@ -73,6 +78,13 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             config.extra_css.append(STYLE)
         page = self.config.page.strip("/")
         self._page_src = f"{page}/index.md"
+        if self.config.export:
+            old = Path(config.site_dir) / page / "export" / "ids.json"
+            self._previous_export = export.previous_ids(None, old)  # read now: MkDocs empties site_dir later
+        try:
+            self.synonyms = synonym_groups(Path(self.config.synonyms) if self.config.synonyms else None)
+        except SynonymError as exc:
+            raise PluginError(f"gongkai/search 的 synonyms：{exc}") from exc
         return config
 
     # ---- files ----------------------------------------------------------------------------------------
@@ -130,7 +142,15 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             url=self.core.url_of(doc), title=doc.title, text=text, published=doc.published,
             publisher=doc.publisher_id, columns=columns, topic=doc.topic, kind=doc.kind,
             doc_number=doc.doc_number, index_number=doc.index_number, validity=doc.validity, in_force=doc.in_force,
-            display={"p": org.name, "c": catalog.columns[doc.column_id].name}, snippet=snippet))
+            display={"p": org.name, "c": catalog.columns[doc.column_id].name}, snippet=snippet,
+            keywords=list(doc.keywords)))
+        if self.config.export:
+            site = catalog.site
+            url = (config.site_url or "/") + self.core.url_of(doc)
+            try:
+                self.export_rows.append(export.row(site.site_code, site.name, url, doc, org.name, columns, text))
+            except ValueError as exc:
+                raise PluginError(f"gongkai/search 的 export：{exc}") from exc
         return html
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
@@ -156,7 +176,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         used_kinds = {d.kind for d in docs if d.kind}
         used_orgs = {d.publisher_id for d in docs}
         used_states = {d.validity for d in docs}
+        agencies, number_years = number_facets(d.doc_number for d in docs)
         return Facets(
+            agencies=agencies, number_years=number_years,
             publishers=[(o.id, o.name) for o in catalog.organizations.values() if o.id in used_orgs],
             columns=[(c.id, c.name, len(c.lineage) - 1) for c in catalog.walk() if c.id in used_columns],
             topics=[t for t in TOPICS + (NO_TOPIC,) if t in used_topics],  # 无: imported, unclassified
@@ -171,6 +193,12 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         begin = time.perf_counter()
         out = Path(config.site_dir) / self.view.index_url
         stats = build_index(self.records, out, self._facets(), shard_bytes=self.config.shard_bytes,
-                            workers=self.config.workers, cache=self.core.build_cache if self.core else None)
+                            workers=self.config.workers, cache=self.core.build_cache if self.core else None,
+                            synonyms=self.synonyms)
+        if self.config.export and self.core:
+            cache = self.core.build_cache
+            previous = export.previous_ids(cache, None) or self._previous_export
+            counts = export.write_export(self.export_rows, out.parent / "export", previous, cache)
+            log.info(f"搜索导出：{counts['documents']} 件文件，{counts['withdrawn']} 件撤回（{self.view.page_url}export/）")
         log.info(f"搜索索引：{stats.documents} 个页面，{stats.terms} 个检索词，{stats.shards} 个分片，"
                  f"{stats.bytes / 1024:.0f} KB，用时 {time.perf_counter() - begin:.1f} 秒")
