@@ -1,0 +1,245 @@
+"""适老化 and 无障碍 by the numbers: every page kind (tests/pagekinds.py) measured in headless Chromium in 长者模式
+at 390 px with the largest 字号 and at 1366 px, in 高对比度, and at 1280 px zoomed to 200 %.
+
+The numbers are those of 工信部《互联网网站适老化通用设计规范》 and WCAG 2.1 (docs/accessibility.md):
+
+- 长者模式: text ≥ 18 px, line height ≥ 1.3 × the font size, the space between paragraphs ≥ 1.3 × the line height;
+- every mode: text contrast ≥ 4.5:1 (3:1 for large text; axe-core's color-contrast rule), every standalone control
+  ≥ 44 × 44 px (≥ 60 × 60 for the 适老 page's main controls in 长者模式), no text cut off by an ancestor that hides its
+  overflow, no text outside the window, no page scrolling sideways, nothing squeezed to one character a line.
+
+One browser, one page per mode reused for every page kind. When every mode and kind ran, the measured results are
+written to content/wzasm/results.json, from which the 无障碍声明 page (/wzasm/) is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from kit import ROOT, guarded_page
+from pagekinds import page_kinds
+from test_readability_browser import AXE_JS, FACTS_JS, KIND_NAMES, visit
+
+pytestmark = pytest.mark.browser
+
+RESULTS = ROOT / "content" / "wzasm" / "results.json"
+
+# name → (viewport width, height, device scale factor, localStorage settings of the 无障碍 bar)
+MODES = {
+    "elder-390-max": (390, 844, 1, {"elder": "1", "font": "3"}),
+    "elder-1366": (1366, 900, 1, {"elder": "1"}),
+    "zoom200-1280": (640, 800, 2, {}),
+    "contrast-390-max": (390, 844, 1, {"contrast": "1", "font": "3"}),
+    "contrast-1366": (1366, 900, 1, {"contrast": "1"}),
+}
+
+# Measured in the page: returns {problems: [...], stats: {...}}. `elder` turns on the 长者模式 numbers.
+MEASURE_JS = r"""(elder) => {
+  const problems = [], stats = {minFont: Infinity, minLine: Infinity, minPara: Infinity, minTarget: Infinity,
+                                minMainTarget: Infinity, controls: 0, texts: 0, clipped: 0};
+  const name = (el) => (el.textContent || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 30);
+  const where = (el) => { const c = el.closest('[class]'); return el.tagName.toLowerCase() + (c ? '@' + c.className.toString().split(' ')[0] : ''); };
+  const hiddenByDesign = (el) => el.closest('.gk-hidden, [hidden], .md-search, .md-sidebar--secondary .md-nav__title, [aria-hidden="true"]');
+  const seen = (el) => el.checkVisibility({visibilityProperty: true, opacityProperty: true}) && !hiddenByDesign(el);
+  const textNodes = (el) => [...el.childNodes].filter(n => n.nodeType === 3 && n.data.trim());
+  const W = innerWidth;
+  // Ancestors that clip: overflow hidden/clip on an axis, or a scroll box (auto/scroll) on the x axis.
+  const clipCache = new Map();
+  const clips = (el) => {
+    const out = [];
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      let c = clipCache.get(a);
+      if (c === undefined) {
+        const s = getComputedStyle(a);
+        const hx = ['hidden', 'clip'].includes(s.overflowX), hy = ['hidden', 'clip'].includes(s.overflowY);
+        const sx = ['auto', 'scroll'].includes(s.overflowX);
+        c = (hx || hy || sx) ? {a, hx, hy, sx} : null;
+        clipCache.set(a, c);
+      }
+      if (c) out.push(c);
+    }
+    return out;
+  };
+  const cued = (box) => box.classList.contains('gk-scroll') && box.previousElementSibling
+    && box.previousElementSibling.classList.contains('gk-scroll-cue') && !box.previousElementSibling.hidden;
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('svg, script, style, noscript, template')) continue;
+    const nodes = textNodes(el);
+    if (!nodes.length || !seen(el)) continue;
+    const range = document.createRange();
+    range.setStartBefore(nodes[0]); range.setEndAfter(nodes[nodes.length - 1]);
+    const r = range.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) continue;
+    // Text for screen readers only (a 1 px clipped box, e.g. a card list's column heads) is not cut off.
+    if (clips(el).some(c => { const b = c.a.getBoundingClientRect(); return b.width <= 1 || b.height <= 1; })) continue;
+    stats.texts++;
+    const s = getComputedStyle(el), px = parseFloat(s.fontSize);
+    // Cut off: text outside an ancestor that hides its overflow, or in a sideways scroll box with no cue.
+    for (const c of clips(el)) {
+      const b = c.a.getBoundingClientRect();
+      const outX = r.left < b.left - 1 || r.right > b.right + 1, outY = r.top < b.top - 1 || r.bottom > b.bottom + 1;
+      if ((c.hx && outX) || (c.hy && outY)) {
+        problems.push(`text cut off by ${where(c.a)} (overflow hidden): ${where(el)} “${name(el)}”`); stats.clipped++; break;
+      }
+      if (c.sx && outX && !cued(c.a)) {
+        problems.push(`text scrolled out of sight in ${where(c.a)} with no cue: ${where(el)} “${name(el)}”`); stats.clipped++; break;
+      }
+    }
+    if (s.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1) {
+      problems.push(`text shortened to “…”: ${where(el)} “${name(el)}”`); stats.clipped++;
+    }
+    const inScroll = clips(el).some(c => c.sx && cued(c.a));
+    if (!inScroll && (r.right > W + 1 || r.left < -1) && s.position !== 'fixed') {
+      problems.push(`text outside the window (${Math.round(r.left)}–${Math.round(r.right)} of ${W}px): ${where(el)} “${name(el)}”`);
+      stats.clipped++;
+    }
+    // One character a line: a box narrower than two characters that holds more.
+    if (r.width < 2 * px && range.getClientRects().length > 2 && !s.writingMode.startsWith('vertical')) {
+      problems.push(`squeezed to ${Math.round(r.width)}px (one character a line): ${where(el)} “${name(el)}”`);
+    }
+    if (elder) {
+      stats.minFont = Math.min(stats.minFont, px);
+      if (px < 18 - 0.05) problems.push(`text at ${px.toFixed(1)}px (< 18px): ${where(el)} “${name(el)}”`);
+      const lh = s.lineHeight === 'normal' ? NaN : parseFloat(s.lineHeight);
+      const ratio = lh / px;
+      if (!(ratio >= 1.3 - 0.005) && range.getClientRects().length > 1) {
+        problems.push(`line height ${s.lineHeight} at ${px.toFixed(1)}px (< 1.3×): ${where(el)} “${name(el)}”`);
+      }
+      if (ratio > 0) stats.minLine = Math.min(stats.minLine, ratio);
+    }
+  }
+  // Paragraph spacing in 长者模式: the gap between two paragraphs ≥ 1.3 × the line height.
+  if (elder) for (const p of document.querySelectorAll('#gk-main p + p')) {
+    const prev = p.previousElementSibling;
+    if (!seen(p) || !seen(prev)) continue;
+    const gap = p.getBoundingClientRect().top - prev.getBoundingClientRect().bottom;
+    const lh = parseFloat(getComputedStyle(prev).lineHeight);
+    stats.minPara = Math.min(stats.minPara, gap / lh);
+    if (gap < 1.3 * lh - 0.5) problems.push(`paragraph gap ${gap.toFixed(1)}px < 1.3 × line height ${lh.toFixed(1)}px: “${name(p)}”`);
+  }
+  // Standalone controls: not a link inside a sentence (text beside it in the same block).
+  const inline = (el) => {
+    for (let a = el; a && a.parentElement; a = a.parentElement) {
+      if ([...a.parentElement.childNodes].some(n => n !== a && n.nodeType === 3 && n.data.trim())) return true;
+      if (getComputedStyle(a.parentElement).display !== 'inline') return false;
+    }
+    return false;
+  };
+  const MAIN = '.gk-a11y__button, .gk-tabs__link, .md-header__button, .gk-pager a, .gk-search button';
+  for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, label.md-header__button')) {
+    if (!seen(el) || el.closest('.md-sidebar')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) continue;
+    if (el.matches('a') && inline(el)) continue;
+    let box = r;
+    if (el.matches('input[type=checkbox], input[type=radio]')) {  // the label is the target
+      const label = el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`));
+      if (label) box = label.getBoundingClientRect();
+    }
+    stats.controls++;
+    const main = elder && el.matches(MAIN);
+    const need = main ? 60 : 44, size = Math.min(box.width, box.height);
+    if (main) stats.minMainTarget = Math.min(stats.minMainTarget, size);
+    else stats.minTarget = Math.min(stats.minTarget, size);
+    if (box.width < need - 0.5 || box.height < need - 0.5) {
+      problems.push(`target ${Math.round(box.width)}×${Math.round(box.height)}px (< ${need}×${need}): ${where(el)} “${name(el)}”`);
+    }
+  }
+  for (const k of Object.keys(stats)) if (stats[k] === Infinity) stats[k] = null;
+  return {problems, stats};
+}"""
+
+
+class Tally:
+    """What the measurements found, kept across the module and written as the 声明's results."""
+
+    def __init__(self, expected: int):
+        self.expected = expected
+        self.runs: list[dict] = []
+        self.extra: dict[str, dict] = {}
+
+    def add(self, mode: str, kind: str, stats: dict, problems: list[str]):
+        self.runs.append({"mode": mode, "kind": kind, "stats": stats, "problems": problems})
+
+    def summary(self) -> dict:
+        def low(key, modes):
+            values = [r["stats"][key] for r in self.runs if r["mode"] in modes and r["stats"].get(key) is not None]
+            return round(min(values), 2) if values else None
+
+        def fails(pattern, modes=tuple(MODES)):
+            return sum(1 for r in self.runs if r["mode"] in modes for p in r["problems"] if re.search(pattern, p))
+
+        elder = ("elder-390-max", "elder-1366")
+        pages = len({r["kind"] for r in self.runs})
+        checks = {
+            "font": {"value": low("minFont", elder), "unit": "px", "need": 18, "failures": fails(r"^text at ", elder)},
+            "line-height": {"value": low("minLine", elder), "unit": "×", "need": 1.3, "failures": fails(r"^line height", elder)},
+            "paragraph-spacing": {"value": low("minPara", elder), "unit": "× 行高", "need": 1.3,
+                                  "failures": fails(r"^paragraph gap", elder)},
+            "contrast": {"value": None, "unit": "", "need": 4.5, "failures": fails(r"^axe color-contrast")},
+            "targets": {"value": low("minTarget", tuple(MODES)), "unit": "px", "need": 44,
+                        "failures": fails(r"^target .*< 44")},
+            "main-targets": {"value": low("minMainTarget", elder), "unit": "px", "need": 60,
+                             "failures": fails(r"^target .*< 60", elder)},
+            "clipping-390": {"value": None, "unit": "", "need": 0,
+                             "failures": fails(r"cut off|out of sight|shortened|outside the window|sideways|squeezed",
+                                               ("elder-390-max", "contrast-390-max"))},
+            "zoom-200": {"value": None, "unit": "", "need": 0,
+                         "failures": fails(r"cut off|out of sight|shortened|outside the window|sideways|squeezed",
+                                           ("zoom200-1280",))},
+        }
+        for value in checks.values():
+            value["passed"] = value["failures"] == 0
+        checks.update(self.extra)
+        return {
+            "date": dt.date.today().isoformat(),
+            "tool": "tests/test_eldercare_browser.py（Chromium，axe-core）",
+            "pages": pages,
+            "modes": {m: {"width": w, "zoom": z, "settings": s} for m, (w, _, z, s) in MODES.items()},
+            "measurements": len(self.runs),
+            "checks": checks,
+        }
+
+
+@pytest.fixture(scope="module")
+def tally():
+    t = Tally(len(MODES) * len(KIND_NAMES))
+    yield t
+    if len(t.runs) == t.expected and {"speech", "keyboard"} <= set(t.extra):
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(t.summary(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def kinds(demo_site):
+    return page_kinds(demo_site)
+
+
+@pytest.fixture(scope="module", params=list(MODES), ids=str)
+def mode_page(request, browser, demo_url):
+    """One page per mode, reused for every page kind."""
+    name = request.param
+    width, height, scale, settings = MODES[name]
+    with guarded_page(browser, demo_url, viewport={"width": width, "height": height}, device_scale_factor=scale) as pg:
+        pg.add_init_script("".join(f"localStorage.setItem('gongkai-{k}', '{v}');" for k, v in settings.items()))
+        yield name, pg
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_every_page_kind_measures_up(kind, kinds, mode_page, demo_url, tally):
+    mode, pg = mode_page
+    visit(pg, demo_url, kinds[kind])
+    elder = mode.startswith("elder")
+    measured = pg.evaluate(MEASURE_JS, elder)
+    problems = measured["problems"] + [p for p in pg.evaluate(FACTS_JS) if not p.startswith("squeezed")]
+    pg.add_script_tag(path=str(AXE_JS))
+    problems += pg.evaluate("""async () => (await axe.run(document, {runOnly: ['color-contrast']})).violations
+        .flatMap(v => v.nodes.slice(0, 5).map(n => 'axe color-contrast: ' + n.target.join(' ') + ': ' + n.failureSummary))""")
+    tally.add(mode, kind, measured["stats"], problems)
+    assert not problems, f"{kinds[kind]} ({mode}): {len(problems)} problems\n  " + "\n  ".join(problems[:40])
