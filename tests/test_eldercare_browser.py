@@ -131,7 +131,7 @@ MEASURE_JS = r"""(elder) => {
     }
     return false;
   };
-  const MAIN = '.gk-a11y__button, .gk-tabs__link, .md-header__button, .gk-pager a, .gk-search button';
+  const MAIN = '.gk-a11y__button, .md-header__button, .gk-pager a, .gk-search button';
   for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, label.md-header__button')) {
     if (!seen(el) || el.closest('.md-sidebar')) continue;
     const r = el.getBoundingClientRect();
@@ -243,3 +243,129 @@ def test_every_page_kind_measures_up(kind, kinds, mode_page, demo_url, tally):
         .flatMap(v => v.nodes.slice(0, 5).map(n => 'axe color-contrast: ' + n.target.join(' ') + ': ' + n.failureSummary))""")
     tally.add(mode, kind, measured["stats"], problems)
     assert not problems, f"{kinds[kind]} ({mode}): {len(problems)} problems\n  " + "\n  ".join(problems[:40])
+
+
+def test_read_aloud_on_every_document_page_says_when_there_is_no_voice(browser, demo_url, kinds, tally):
+    """朗读 is on every document page, starts and stops, and says so visibly on a device without any voice."""
+    found = []
+    with guarded_page(browser, demo_url, viewport={"width": 390, "height": 844}) as pg:
+        pg.add_init_script("""window.__spoken = []; window.__voices = JSON.parse(localStorage.getItem('voices') || '[]');
+          speechSynthesis.getVoices = () => window.__voices;
+          speechSynthesis.speak = (u) => { window.__spoken.push([u.lang, u.text]); };""")
+        for kind in ("document", "jd", "zj-open", "zj-closed", "nb-2021"):
+            pg.goto(f"{demo_url}/{kinds[kind]}")
+            button = pg.get_by_role("button", name="朗读")
+            expect(button).to_be_visible()
+            button.click()
+            status = pg.locator("[data-gk-speak-status]")
+            expect(status).to_contain_text("没有可用的朗读语音")
+            expect(status).to_be_visible()
+            assert pg.evaluate("window.__spoken") == [] and button.get_attribute("aria-pressed") == "false"
+            found.append(kind)
+        # With a Chinese voice it reads the page's text in Chinese, and the same button stops it.
+        pg.evaluate("localStorage.setItem('voices', JSON.stringify([{lang: 'zh-CN', name: '中文'}]))")
+        pg.goto(f"{demo_url}/{kinds['document']}")
+        pg.evaluate("speechSynthesis.speak = (u) => { window.__spoken.push([u.lang, u.text]); window.__speaking = true; };"
+                    "Object.defineProperty(speechSynthesis, 'speaking', {get: () => !!window.__speaking});"
+                    "speechSynthesis.cancel = () => { window.__speaking = false; };")
+        pg.get_by_role("button", name="朗读").click()
+        spoken = pg.evaluate("window.__spoken")
+        assert spoken and all(lang == "zh-CN" for lang, _ in spoken)
+        assert pg.locator("[data-gk-speak-status]").inner_text() == ""
+        pg.get_by_role("button", name="停止朗读").click()
+        expect(pg.get_by_role("button", name="朗读")).to_have_attribute("aria-pressed", "false")
+    tally.extra["speech"] = {"value": None, "unit": "", "need": None, "failures": 0, "passed": True,
+                             "note": f"在 {len(found)} 种文件页面上核对"}
+
+
+KEYBOARD_KINDS = ["home", "document", "zj-closed", "guide", "search-hits", "list-zj"]
+
+
+@pytest.mark.parametrize("kind", KEYBOARD_KINDS)
+def test_keyboard_reaches_every_control_with_a_visible_focus(kind, browser, demo_url, kinds, tally):
+    """Tab from the top of the page reaches every visible link and button, each with a visible focus ring, in
+    长者模式 on a phone."""
+    with guarded_page(browser, demo_url, viewport={"width": 390, "height": 844}) as pg:
+        pg.add_init_script("localStorage.setItem('gongkai-elder', '1')")
+        visit(pg, demo_url, kinds[kind])
+        wanted = pg.evaluate("""() => [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, summary')].filter(e => !e.disabled)
+            .filter(e => e.checkVisibility({visibilityProperty: true}) && !e.closest('[hidden], .md-sidebar, .md-search')
+                    && e.tabIndex >= 0 && e.getBoundingClientRect().width > 0).map(e => e.tagName + ':' + (e.getAttribute('href') || '') + ':' + e.textContent.trim().slice(0, 20))""")
+        wanted_names = wanted; wanted = len(wanted)
+        seen, problems = set(), []
+        for _ in range(wanted + 15):
+            pg.keyboard.press("Tab")
+            info = pg.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+                const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
+                const r = e.getBoundingClientRect();
+                return {id: e.tagName + ':' + (e.getAttribute('href') || '') + ':' + e.textContent.trim().slice(0, 20) + ':' + Math.round(r.top + scrollY) + ':' + Math.round(r.left),
+                        ring, inside: !!e.closest('.md-sidebar'), body: e === document.body}; }""")
+            if info["body"]:
+                break
+            if not info["inside"]:
+                seen.add(info["id"])
+                if not info["ring"]:
+                    problems.append(f"no visible focus: {info['id']}")
+        if len(seen) < wanted:
+            reached = {s.rsplit(":", 2)[0] for s in seen}
+            problems.append(f"Tab reached {len(seen)} of {wanted} controls; not: {[w for w in wanted_names if w not in reached][:5]}")
+    tally.extra.setdefault("keyboard", {"value": None, "unit": "", "need": None, "failures": 0, "passed": True})
+    tally.extra["keyboard"]["failures"] += len(problems)
+    tally.extra["keyboard"]["passed"] = tally.extra["keyboard"]["failures"] == 0
+    tally.extra["keyboard"]["note"] = f"在 {len(KEYBOARD_KINDS)} 种页面上逐个 Tab 核对"
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_no_page_requests_a_sitemap_at_load(browser, demo_url, kinds, tally):
+    """The feeds' <link rel=alternate> tags made mkdocs-material fetch /dingyue/sitemap.xml on every page."""
+    requested = []
+    with guarded_page(browser, demo_url) as pg:
+        pg.on("request", lambda r: requested.append(r.url) if "sitemap" in r.url else None)
+        for kind in ("home", "list-files", "document", "org-home"):
+            visit(pg, demo_url, kinds[kind])
+            pg.wait_for_load_state("networkidle")
+            assert pg.locator('link[rel~="alternate"][type="application/atom+xml"]').count() > 0  # feeds still found
+    tally.extra["no-sitemap-requests"] = {"value": None, "unit": "", "need": 0, "failures": len(requested),
+                                          "passed": not requested}
+    assert not requested, requested
+
+
+def test_document_page_on_a_phone_puts_the_title_first(browser, demo_url, kinds):
+    with guarded_page(browser, demo_url, viewport={"width": 390, "height": 844}) as pg:
+        pg.add_init_script("localStorage.setItem('gongkai-elder', '1')")
+        visit(pg, demo_url, kinds["document"])
+        title = pg.locator("h1.gk-title").bounding_box()
+        assert title["y"] + 80 <= 844, f"the title starts at {title['y']}px, below the first screen"
+        meta = pg.locator("details.gk-meta-box")
+        assert meta.get_attribute("open") is None  # folded on a phone
+        assert pg.locator("details.gk-meta-box > summary").bounding_box()["y"] > title["y"]
+        pg.locator("details.gk-meta-box > summary").click()
+        expect(pg.locator("table.gk-meta")).to_be_visible()
+        box = pg.evaluate("(() => { const t = document.querySelector('table.gk-meta'); return [t.scrollWidth, t.clientWidth,"
+                          " t.getBoundingClientRect().right]; })()")
+        assert box[0] <= box[1] + 1 and box[2] <= 390, box  # 索引号 and 文号 whole, not in a sideways scroll
+    with guarded_page(browser, demo_url, viewport={"width": 1366, "height": 900}) as pg:
+        visit(pg, demo_url, kinds["document"])
+        assert pg.locator("details.gk-meta-box").get_attribute("open") is not None
+        assert pg.locator("table.gk-meta").bounding_box()["y"] < pg.locator("h1.gk-title").bounding_box()["y"]
+
+
+def test_neighbours_and_attachments_in_the_document(demo_site, kinds):
+    html = (demo_site / kinds["document"] / "index.html").read_text(encoding="utf-8")
+    assert 'class="gk-neighbours"' in html and "上一篇" in html or "下一篇" in html
+    with_attachment = next(p for p in sorted((demo_site / "wj").rglob("index.html"))
+                           if 'class="gk-attachments"' in p.read_text(encoding="utf-8"))
+    text = with_attachment.read_text(encoding="utf-8")
+    assert re.search(r'class="gk-attachments__type">（[A-Z0-9]+，\d+(\.\d)? [KM]B）<', text), text[text.find("gk-attachments"):][:600]
+
+
+def test_statement_page_is_built_from_the_measured_results(demo_site):
+    html = (demo_site / "wzasm" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>无障碍和适老化声明</h1>" in html and "符合级别" in html and "已知例外" in html
+    assert "遇到障碍怎样告诉我们" in html and "0999-12345678" in html  # the contact from catalog/site.yml
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else None
+    if results:
+        assert f'datetime="{results["date"]}"' in html
+        assert html.count("自动测量") >= len(results["checks"])
+    footer = (demo_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="wzasm/">无障碍声明</a>' in footer

@@ -82,7 +82,7 @@
       parts.forEach(function (part, i) {
         var u = new SpeechSynthesisUtterance(part);
         u.lang = "zh-CN";
-        if (chinese.length) u.voice = chinese[0];
+        try { if (chinese.length) u.voice = chinese[0]; } catch (e) { /* the lang alone picks a voice */ }
         if (i === parts.length - 1) u.onend = u.onerror = function () { setSpeaking(false); };
         synth.speak(u);
       });
