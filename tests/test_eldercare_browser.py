@@ -199,7 +199,7 @@ class Tally:
         checks.update(self.extra)
         return {
             "date": dt.date.today().isoformat(),
-            "tool": "tests/test_eldercare_browser.py（Chromium，axe-core）",
+            "tool": "gongkai 的浏览器测试（Chromium 无头浏览器和 axe-core，tests/test_eldercare_browser.py）",
             "pages": pages,
             "modes": {m: {"width": w, "zoom": z, "settings": s} for m, (w, _, z, s) in MODES.items()},
             "measurements": len(self.runs),

@@ -127,7 +127,8 @@ def report_tables_fit(pg, width: int) -> list[str]:
 
 KIND_NAMES = ["home", "section-home", "org-home", "list-parent", "list-files", "list-files-org", "list-jd", "list-zj",
               "list-zj-org", "list-nb", "list-nb-org", "ysqgk", "directory", "document", "jd", "zj-open", "zj-closed",
-              "nb-2021", "nb-2019", "nb-old", "nb-history", "guide", "apply-form", "search-hits", "search-none", "404"]
+              "nb-2021", "nb-2019", "nb-old", "nb-history", "guide", "apply-form", "sitereport", "statement", "search-hits",
+              "search-none", "404"]
 
 
 def test_every_page_kind_is_listed(kinds):
