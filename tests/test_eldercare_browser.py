@@ -369,3 +369,20 @@ def test_statement_page_is_built_from_the_measured_results(demo_site):
         assert html.count("自动测量") >= len(results["checks"])
     footer = (demo_site / "index.html").read_text(encoding="utf-8")
     assert 'href="wzasm/">无障碍声明</a>' in footer
+
+
+def test_high_contrast_search_box_has_a_visible_border(browser, demo_url, kinds):
+    """高对比度 drew the search box black on black: its edge must contrast ≥ 3:1 with the header (WCAG 1.4.11)."""
+    with guarded_page(browser, demo_url, viewport={"width": 1366, "height": 900}) as pg:
+        pg.add_init_script("localStorage.setItem('gongkai-contrast', '1')")
+        visit(pg, demo_url, kinds["home"])
+        edge = pg.evaluate("""() => { const e = document.querySelector('.gk-header-search__input'), s = getComputedStyle(e);
+            const lum = (c) => { const [r, g, b] = c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number).map(v => {
+                v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+              return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+            let bg = 'rgb(0, 0, 0)';
+            for (let a = e.parentElement; a; a = a.parentElement) { const c = getComputedStyle(a).backgroundColor;
+              if (!c.startsWith('rgba(0, 0, 0, 0)')) { bg = c; break; } }
+            const x = lum(s.borderTopColor), y = lum(bg);
+            return {width: parseFloat(s.borderTopWidth), ratio: (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05)}; }""")
+        assert edge["width"] >= 1 and edge["ratio"] >= 3, edge
