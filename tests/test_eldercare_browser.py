@@ -151,6 +151,12 @@ MEASURE_JS = r"""(elder) => {
       problems.push(`target ${Math.round(box.width)}×${Math.round(box.height)}px (< ${need}×${need}): ${where(el)} “${name(el)}”`);
     }
   }
+  // Tables in a document's body are read like its text: the same size (mkdocs-material drew them at 80 %).
+  const para = document.querySelector('.gk-body p');
+  if (para) for (const cell of document.querySelectorAll('.gk-body table:not([class]) td')) {
+    const a = parseFloat(getComputedStyle(cell).fontSize), b = parseFloat(getComputedStyle(para).fontSize);
+    if (a < b - 0.5) { problems.push(`body table at ${a.toFixed(1)}px, its text at ${b.toFixed(1)}px: “${name(cell)}”`); break; }
+  }
   for (const k of Object.keys(stats)) if (stats[k] === Infinity) stats[k] = null;
   return {problems, stats};
 }"""
@@ -235,6 +241,7 @@ def mode_page(request, browser, demo_url):
 def test_every_page_kind_measures_up(kind, kinds, mode_page, demo_url, tally):
     mode, pg = mode_page
     visit(pg, demo_url, kinds[kind])
+    pg.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     elder = mode.startswith("elder")
     measured = pg.evaluate(MEASURE_JS, elder)
     problems = measured["problems"] + [p for p in pg.evaluate(FACTS_JS) if not p.startswith("squeezed")]
@@ -386,3 +393,13 @@ def test_high_contrast_search_box_has_a_visible_border(browser, demo_url, kinds)
             const x = lum(s.borderTopColor), y = lum(bg);
             return {width: parseFloat(s.borderTopWidth), ratio: (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05)}; }""")
         assert edge["width"] >= 1 and edge["ratio"] >= 3, edge
+
+
+def test_body_tables_read_at_the_body_size(browser, demo_url, demo_site):
+    page = next(p for p in sorted((demo_site / "wj").rglob("index.html"))
+                if "<table>" in p.read_text(encoding="utf-8"))
+    with guarded_page(browser, demo_url, viewport={"width": 1366, "height": 900}) as pg:
+        pg.goto(f"{demo_url}/{page.parent.relative_to(demo_site).as_posix()}/")
+        sizes = pg.evaluate("""() => [document.querySelector('.gk-body table:not([class]) td'), document.querySelector('.gk-body p')]
+            .map(e => parseFloat(getComputedStyle(e).fontSize))""")
+        assert sizes[0] >= sizes[1] - 0.5, sizes
