@@ -300,7 +300,7 @@ def test_keyboard_reaches_every_control_with_a_visible_focus(kind, browser, demo
                     && e.tabIndex >= 0 && e.getBoundingClientRect().width > 0).map(e => e.tagName + ':' + (e.getAttribute('href') || '') + ':' + e.textContent.trim().slice(0, 20))""")
         wanted_names = wanted; wanted = len(wanted)
         seen, problems = set(), []
-        for _ in range(wanted + 15):
+        for _ in range(wanted + 25):
             pg.keyboard.press("Tab")
             info = pg.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
                 const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
@@ -308,7 +308,9 @@ def test_keyboard_reaches_every_control_with_a_visible_focus(kind, browser, demo
                 return {id: e.tagName + ':' + (e.getAttribute('href') || '') + ':' + e.textContent.trim().slice(0, 20) + ':' + Math.round(r.top + scrollY) + ':' + Math.round(r.left),
                         ring, inside: !!e.closest('.md-sidebar'), body: e === document.body}; }""")
             if info["body"]:
-                break
+                continue  # past the last control, or a control that went away as the page scrolled
+            if info["id"] in seen and info["id"].startswith("A:#gk-main"):
+                break  # round to the skip link again
             if not info["inside"]:
                 seen.add(info["id"])
                 if not info["ring"]:
