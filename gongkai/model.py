@@ -7,6 +7,8 @@ validation, page generation and templates read them and never the raw data.
 from __future__ import annotations
 
 import datetime as _dt
+import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -234,6 +236,33 @@ class Attachment:
 
     name: str
     path: str
+    size: int | None = None  # bytes, measured by the build from the file (``measure``)
+
+    def measure(self, file) -> None:
+        """Take the size of the attachment's MkDocs ``File``."""
+        if file.abs_src_path and os.path.exists(file.abs_src_path):
+            self.size = os.path.getsize(file.abs_src_path)
+        else:
+            self.size = len(file.content_bytes)
+
+    @property
+    def kind(self) -> str:
+        """The file type a visitor is told before downloading, from the extension: PDF, DOCX, XLSX, CSV …"""
+        return posixpath.splitext(self.path)[1].lstrip(".").upper() or "文件"
+
+    @property
+    def size_text(self) -> str:
+        """The size in Chinese reading: 12 KB, 1.4 MB (1 KB = 1,024 bytes, never below 1 KB)."""
+        if self.size is None:
+            return ""
+        if self.size < 1024 * 1024:
+            return f"{max(1, round(self.size / 1024))} KB"
+        return f"{self.size / 1024 / 1024:.1f} MB"
+
+    @property
+    def label(self) -> str:
+        """“（XLSX，12 KB）” beside the link."""
+        return f"（{self.kind}，{self.size_text}）" if self.size_text else f"（{self.kind}）"
 
 
 @dataclass

@@ -50,6 +50,8 @@ def page_kinds(site: Path) -> dict[str, str]:
         "nb-history": "xxgk/szf/nb/lishi/",
         "guide": "xxgk/szf/zn/",
         "apply-form": "xxgk/szf/sqb/",
+        "sitereport": "wzbb/2025/",
+        "statement": "wzasm/",
         "search-hits": "search/?q=" + quote("政务公开"),
         "search-none": "search/?q=" + quote("示政发〔2025〕999号"),
         "404": "404.html",

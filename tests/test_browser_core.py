@@ -103,6 +103,7 @@ def test_high_contrast_and_font_size_are_remembered(page, demo_url):
 def test_read_aloud_speaks_the_main_text_in_chinese_through_the_browser(page, demo_url):
     # Record what the page asks the browser's own speech synthesis to say (no third-party script, no voice needed).
     page.add_init_script("""window.__spoken = [];
+      speechSynthesis.getVoices = () => [{lang: 'zh-CN', name: '中文'}];
       speechSynthesis.speak = (u) => { window.__spoken.push([u.lang, u.text]); };""")
     page.goto(demo_url + "/xxgk/")
     button = page.get_by_role("button", name="朗读")

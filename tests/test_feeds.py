@@ -148,7 +148,7 @@ def test_catalog_json_validates_and_links_what_exists(mini_feeds):
 def test_pages_link_their_feeds(mini_feeds):
     site = mini_feeds / "site"
     column = (site / "xxgk/jyj/zcwj/gfxwj/index.html").read_text(encoding="utf-8")
-    assert ('<link rel="alternate" type="application/atom+xml" title="测试市政府信息公开 · 行政规范性文件" '
+    assert ('<link rel=" alternate" type="application/atom+xml" title="测试市政府信息公开 · 行政规范性文件" '
             'href="../../../../dingyue/lanmu-gfxwj.xml">') in column
     assert 'href="../../../../dingyue/jigou-jyj.xml"' in column
     assert 'class="gk-chips gk-subscribe"' in column and ">全部订阅与开放数据</a>" in column

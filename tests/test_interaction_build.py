@@ -102,7 +102,7 @@ def test_consultation_page_status_channel_and_feedback(site):
                   "李科长", "测试市教育局", "重大行政决策", "为规范学前教育，起草了本条例草案。"):
         assert value in box
     closed = text(site, "wj/jyj/2026/zj-closed")
-    assert 'href="../fk-1/"' in closed and "<td>12条</td>" in closed
+    assert 'href="../fk-1/"' in closed and '<td data-label="收到意见">12条</td>' in closed
     block = text(site, "wj/jyj/2026/zj-block")
     assert "未采纳理由" in block and "与本文件无关" in block and "2026-10-30" in block
     feedback = text(site, "wj/jyj/2026/fk-1")

@@ -1,4 +1,5 @@
-"""The 编辑手册 (content/bangzhu/): served by the demo, linked from the home page, its screenshots present, and the
+"""The 编辑手册 (content/bangzhu/): served by the demo for editors but not public (not in the nav, search, sitemap.xml;
+noindex), its screenshots present, and the
 examples it tells editors to copy accepted by gongkai's own loader."""
 
 from __future__ import annotations
@@ -18,15 +19,17 @@ MANUAL = ROOT / "content" / "bangzhu"
 PAGES = sorted(p.stem for p in MANUAL.glob("*.md"))
 
 
-def test_every_manual_page_is_served_and_in_the_nav(demo_site):
+def test_every_manual_page_is_served_but_not_public(demo_site):
     assert PAGES == ["fabu", "fujian", "index", "jiancha", "jiedu", "nianbao", "qianyi", "youxiaoxing", "zhengji"]
-    home = (demo_site / "index.html").read_text(encoding="utf-8")
-    assert 'href="bangzhu/">编辑手册</a>' in home  # the home page's own text
+    for public in ("index.html", "xxgk/index.html", "wzdt/index.html"):
+        assert "bangzhu/" not in (demo_site / public).read_text(encoding="utf-8"), public
+    assert "bangzhu" not in (demo_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert not any("bangzhu" in p.read_text(encoding="utf-8") for p in (demo_site / "search").rglob("*.json"))
     for name in PAGES:
         html = (demo_site / "bangzhu" / ("" if name == "index" else name) / "index.html").read_text(encoding="utf-8")
         title = re.search(r"^title: (.+)$", (MANUAL / f"{name}.md").read_text(encoding="utf-8"), re.M).group(1)
         assert "<h1" in html and title in html
-        assert "编辑手册" in html  # the nav section
+        assert '<meta name="robots" content="noindex">' in html
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -62,10 +62,11 @@ def test_every_plugin_can_be_disabled(tmp_path, disabled):
         assert "A reference to 'xxgk/' is included in the 'nav'" in result.stderr
         assert "ERROR" not in result.stderr
         assert not (site / "xxgk").exists()
-    elif disabled in ("gongkai/checks", "gongkai/search", "gongkai/feeds", "gongkai/sitereport"):
+    elif disabled in ("gongkai/checks", "gongkai/search", "gongkai/feeds", "gongkai/sitereport", "gongkai/accessibility"):
         assert result.returncode == 0, result.stderr
         assert (site / "xxgk" / "index.html").is_file()
-        own = {"gongkai/feeds": "dingyue/index.html", "gongkai/sitereport": "wzbb/2025/index.html"}.get(disabled)
+        own = {"gongkai/feeds": "dingyue/index.html", "gongkai/sitereport": "wzbb/2025/index.html",
+               "gongkai/accessibility": "wzasm/index.html"}.get(disabled)
         assert own is None or not (site / own).exists()
     else:
         # The demo's 解读/征集 fields and 年报 columns need their plugin: the build says so, file by file.

@@ -25,8 +25,11 @@ AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 FACTS_JS = r"""() => {
   const problems = [];
   const doc = document.documentElement;
+  // Text for screen readers only sits in a clipped 1 px box (.gk-hidden, the column heads of a stacked table).
+  const srOnly = (el) => { for (let a = el; a; a = a.parentElement) { const r = a.getBoundingClientRect();
+      if ((r.width <= 1 || r.height <= 1) && getComputedStyle(a).overflow !== 'visible') return true; } return false; };
   const seen = (el) => el.checkVisibility({visibilityProperty: true}) && !el.closest('.gk-hidden, [hidden], .md-search')
-    && el.getBoundingClientRect().width > 1;
+    && el.getBoundingClientRect().width > 1 && !srOnly(el);
   const name = (el) => (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 30);
   if (doc.scrollWidth > doc.clientWidth + 1) problems.push(`page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
   // The width the text of an element needs on one line.
@@ -128,7 +131,7 @@ def report_tables_fit(pg, width: int) -> list[str]:
 KIND_NAMES = ["home", "section-home", "org-home", "list-parent", "list-files", "list-files-org", "list-jd", "list-zj",
               "list-zj-org", "list-nb", "list-nb-org", "ysqgk", "directory", "directory-current", "document",
               "document-repealed", "document-amended", "document-pending", "decision", "jd", "zj-open", "zj-closed",
-              "nb-2021", "nb-2019", "nb-old", "nb-history", "guide", "apply-form", "search-hits", "search-none", "404"]
+              "nb-2021", "nb-2019", "nb-old", "nb-history", "guide", "apply-form", "sitereport", "statement", "search-hits", "search-none", "404"]
 
 
 def test_every_page_kind_is_listed(kinds):

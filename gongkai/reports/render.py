@@ -56,7 +56,8 @@ def table2_html(report: AnnualReport) -> str:
         for r, row in enumerate(block.rows):
             rid = f"{bid}-r{r}"
             cells = "".join(
-                f'<td headers="{bid} {rid} {bid}-c{i}"{_span("colspan", s)}>{fmt(report.table2.get((row, c.label)))}</td>'
+                f'<td headers="{bid} {rid} {bid}-c{i}" data-label="{escape(c.label)}"{_span("colspan", s)}>'
+                f'{fmt(report.table2.get((row, c.label)))}</td>'
                 for i, (c, s) in enumerate(zip(block.columns, spans)))
             out.append(f'<tr><th scope="row" id="{rid}">{escape(row)}</th>{cells}</tr>')
         out.append("</tbody>")

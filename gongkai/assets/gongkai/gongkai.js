@@ -47,21 +47,55 @@
       b.textContent = on ? "停止朗读" : "朗读";
     });
   }
+  // Some devices have speech synthesis but no voice at all (or none yet: Chrome loads them after the page):
+  // then 朗读 says so in words, visibly, instead of doing nothing.
+  function voices() { try { return synth ? synth.getVoices() : []; } catch (e) { return []; } }
+  function tell(message) {
+    each("[data-gk-speak-status]", function (s) { s.textContent = message; });
+  }
+  function withVoices(fn) {
+    if (voices().length) { fn(voices()); return; }
+    var done = false;
+    var finish = function () { if (!done) { done = true; fn(voices()); } };
+    if (synth && synth.addEventListener) synth.addEventListener("voiceschanged", finish, { once: true });
+    setTimeout(finish, 600);
+  }
   function speak() {
-    if (synth.speaking || synth.pending) { synth.cancel(); setSpeaking(false); return; }
+    if (!synth || !window.SpeechSynthesisUtterance) {
+      tell("本浏览器不支持朗读。可使用手机或电脑自带的读屏功能朗读本页。");
+      return;
+    }
+    if (synth.speaking || synth.pending) { synth.cancel(); setSpeaking(false); tell(""); return; }
     var selected = String(window.getSelection ? window.getSelection() : "").trim();
     var main = document.getElementById("gk-main");
     var text = selected || (main ? main.innerText : document.body.innerText);
-    // Long texts are spoken in sentences: some engines stop after about 15 seconds of one utterance.
-    var parts = text.replace(/\s+/g, " ").match(/[^。！？；\n]{1,200}[。！？；]?/g) || [];
-    parts.forEach(function (part, i) {
-      var u = new SpeechSynthesisUtterance(part);
-      u.lang = "zh-CN";
-      if (i === parts.length - 1) u.onend = u.onerror = function () { setSpeaking(false); };
-      synth.speak(u);
+    withVoices(function (list) {
+      if (!list.length) {
+        tell("本设备没有可用的朗读语音，无法朗读。可在系统设置中添加中文语音，或使用自带的读屏功能。");
+        setSpeaking(false);
+        return;
+      }
+      var chinese = list.filter(function (v) { return /^zh/i.test(v.lang); });
+      tell(chinese.length ? "" : "本设备没有中文语音，朗读可能不准确。可在系统设置中添加中文语音。");
+      // Long texts are spoken in sentences: some engines stop after about 15 seconds of one utterance.
+      var parts = text.replace(/\s+/g, " ").match(/[^。！？；\n]{1,200}[。！？；]?/g) || [];
+      parts.forEach(function (part, i) {
+        var u = new SpeechSynthesisUtterance(part);
+        u.lang = "zh-CN";
+        try { if (chinese.length) u.voice = chinese[0]; } catch (e) { /* the lang alone picks a voice */ }
+        if (i === parts.length - 1) u.onend = u.onerror = function () { setSpeaking(false); };
+        synth.speak(u);
+      });
+      setSpeaking(parts.length > 0);
     });
-    setSpeaking(parts.length > 0);
   }
+
+  // ---- the metadata box of a document folds on phones (its title comes first) ---------------------------
+  var phone = window.matchMedia ? window.matchMedia("(max-width: 44.9375em)") : null;
+  function fold() {
+    each("details[data-gk-fold]", function (d) { if (phone && phone.matches) d.removeAttribute("open"); else d.setAttribute("open", ""); });
+  }
+  if (phone && phone.addEventListener) phone.addEventListener("change", fold);
 
   // ---- wide tables: a visible cue when a scroll box holds more than it shows ----------------------------
   function cueFor(box) {
@@ -88,7 +122,8 @@
     setSwitch("elder", load("elder", "0") === "1");
     setSwitch("contrast", load("contrast", "0") === "1");
     setFont(fontStep);
-    if (synth && window.SpeechSynthesisUtterance) each("[data-gk-speak]", function (b) { b.hidden = false; });
+    each("[data-gk-speak]", function (b) { b.hidden = false; });
+    fold();
     checkScroll();
   }
 
@@ -109,7 +144,7 @@
       setFont(fontStep);
       checkScroll();
     }
-    if (t.hasAttribute("data-gk-speak") && synth) speak();
+    if (t.hasAttribute("data-gk-speak")) speak();
   });
   window.addEventListener("resize", checkScroll);
   // Stop reading when the visitor leaves the page.

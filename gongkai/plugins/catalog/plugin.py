@@ -345,7 +345,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                 files.remove(file)  # never publish raw metadata; the build names the file below
                 continue
             for attachment in doc.attachments:
-                if files.get_file_from_path(attachment.path) is None:
+                if (attached := files.get_file_from_path(attachment.path)) is not None:
+                    attachment.measure(attached)  # type and size beside the link
+                else:
                     source, line = doc.where("附件")
                     self.problems.add(source, f"附件文件“{attachment.path}”不存在", line=line, field="附件",
                                       fix="把附件文件放到该路径，或改正“文件”路径（相对于本文件）")
