@@ -203,7 +203,7 @@ class PageRecorder:
             return
         self.env = env
         env.gongkai_recorder = self
-        load, get_attribute, get_item = env._load_template, env.getattr, env.getitem
+        load = env._load_template
 
         def _load_template(name, globals):
             template = load(name, globals)
@@ -211,17 +211,7 @@ class PageRecorder:
                 self.templates[name] = self.digest(name, env)
             return template
 
-        def getattr_(obj, attribute):
-            if attribute in VOLATILE_ATTRIBUTES and self.templates is not None and isinstance(obj, Page):
-                self.volatile = True
-            return get_attribute(obj, attribute)
-
-        def getitem(obj, argument):
-            if argument in VOLATILE_ATTRIBUTES and self.templates is not None and isinstance(obj, Page):
-                self.volatile = True
-            return get_item(obj, argument)
-
-        env._load_template, env.getattr, env.getitem = _load_template, getattr_, getitem
+        env._load_template = _load_template
 
     def digest(self, name: str, env) -> str:
         """The source of a template as ``env``'s loader finds it (once per build)."""
@@ -242,15 +232,24 @@ class PageRecorder:
             add_material_prefix(self._lookup)
         return all(self.digest(name, self._lookup) == d for name, d in templates.items())
 
-    def start(self, context, template: str) -> None:
-        """The page's ``template`` (already loaded by MkDocs) is about to render with ``context``."""
+    def start(self, context, template: str, page) -> None:
+        """The page's ``template`` (already loaded by MkDocs) is about to render with ``context``. The volatile
+        values are wrapped, not every attribute read watched: a Jinja ``getattr`` hook would cost every page of a
+        cold build a function call per attribute its templates read."""
         self.templates, self.volatile = {template: self.digest(template, self.env)}, False
         for name in ("build_date_utc", "pages"):
             if name in context:
                 context[name] = Volatile(context[name], self)
+        for name in VOLATILE_ATTRIBUTES:
+            if hasattr(page, name):
+                setattr(page, name, Volatile(getattr(page, name), self))
 
-    def finish(self) -> dict[str, str] | None:
+    def finish(self, page) -> dict[str, str] | None:
         """The templates the page loaded, or None when it read a volatile value (or nothing was recording)."""
+        for name in VOLATILE_ATTRIBUTES:  # as MkDocs made it, for what renders after the page (sitemap.xml)
+            value = getattr(page, name, None)
+            if isinstance(value, Volatile):
+                setattr(page, name, object.__getattribute__(value, "_value"))
         templates, self.templates = self.templates, None
         return None if self.volatile else templates
 

@@ -546,7 +546,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             context["gongkai_cached_page"] = Markup(output)
             return context
         if key is not None:
-            cache.recorder.start(context, page.meta.get("template", "main.html"))
+            cache.recorder.start(context, page.meta.get("template", "main.html"), page)
         context["gongkai"] = self.view
         if page.file.generated_by or (doc is not None and not page.toc.items):
             # No 目录 sidebar on generated pages (lists, 年报 tables need the width) nor on a document without
@@ -616,7 +616,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         cache = self._cache
         if cache is not None and page.meta.get("template") != CACHED_TEMPLATE:
             key = cache.pages.get(page.file.src_uri)
-            templates = cache.recorder.finish()
+            templates = cache.recorder.finish(page)
             if key is not None and templates is not None:  # None: the page showed the build's instant
                 cache.store.put("page", key, output)
                 cache.store.put("templates", key, templates)
