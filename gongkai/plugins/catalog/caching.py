@@ -12,6 +12,11 @@ read. Two kinds of key:
 - **every other page** (lists, homes, 目录, generated pages, a site's own pages) can show any document: its key
   adds every document's metadata and the whole file list (``site_key``) to its own Markdown.
 
+Beside each stored page is what it was **recorded** reading while its template rendered (``PageRecorder``): every
+template it loaded, with a digest of its source; a page that read a value of the build's instant (``page.update_date``,
+``build_date_utc``) or MkDocs' ``pages`` is not stored. A stored page is used only while each recorded template is
+unchanged (docs/architecture.md, "The build cache: dependencies recorded, not declared").
+
 On a hit the page's template is the one-line ``gongkai/cached-page.html``, which writes the stored HTML as it is;
 every plugin's events still run around it.
 """
