@@ -22,6 +22,7 @@ able to run code). A missing, unreadable or foreign cache is a cold build, never
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -34,10 +35,17 @@ from typing import Any, Iterable
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
-FORMAT = "gongkai-cache-1"
-# Distributions whose code renders a page; their versions are part of every page key.
+FORMAT = "gongkai-cache-2"
+# Distributions whose code computes a stored result (a page, a Markdown rendering, a scan, a link verdict, a form);
+# their versions are part of every key. The readers of attachments are here too: a scan's verdict is theirs.
 DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markupsafe", "pyyaml",
-                 "selectolax", "chinesecalendar")
+                 "selectolax", "chinesecalendar", "openpyxl", "pypdf", "defusedxml", "python-docx", "lxml")
+# Optional modules whose presence changes a result (an XLSX is scanned, or only "not scanned"): whether each can
+# be imported in this build is part of every key, not only whether it is installed.
+OPTIONAL_MODULES = ("openpyxl", "pypdf", "defusedxml", "docx", "lxml")
+# The largest value an entry may inflate to: a page's HTML is well under it; a compressed entry that would
+# inflate further is damaged (or a bomb) and treated as missing.
+MAX_ENTRY_BYTES = 64 << 20
 
 
 def digest(*parts: str | bytes) -> str:
@@ -95,13 +103,20 @@ def file_digest(path: Path) -> str:
 def tree_digest(root: Path, skip=lambda rel: False, stats: "BuildCache | None" = None) -> str:
     """Hash of every file below ``root`` (names and bytes), in a stable order; ``skip(rel)`` leaves files out.
 
-    With ``stats``, a file whose size, mtime and inode match the last build's is not read again: a site's
-    attachments can be gigabytes, and a checkout in CI (new mtimes) reads them once.
+    Folders reached through a symbolic link are walked like any other (a site's templates may be linked in). Every
+    file's bytes are read: a file rewritten with the same size and mtime (``cp -p``, ``rsync -t``) is another
+    file. With ``stats`` (the build's cache), a file hashed once in a build is not read again in that build.
     """
     h = hashlib.blake2b(digest_size=20)
     if not root.is_dir():
         return h.hexdigest()
-    for dirpath, dirnames, filenames in os.walk(root):
+    seen: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:  # a link back up the tree: walked once
+            dirnames[:] = []
+            continue
+        seen.add(real)
         dirnames.sort()
         for name in sorted(filenames):
             path = Path(dirpath, name)
@@ -125,25 +140,80 @@ def code_digest() -> str:
             parts.append(f"{name}=={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             parts.append(f"{name} absent")
+    parts += [f"{name} {'importable' if importable(name) else 'not importable'}" for name in OPTIONAL_MODULES]
     return digest(*parts)
 
 
-def _encode(value: Any) -> bytes:
+def importable(name: str) -> bool:
+    """Whether ``import name`` would find the module (without importing it)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # a blocked module (sys.modules[name] = None) or a broken parent
+        return False
+
+
+def site_modules(root: Path) -> list[str]:
+    """Digests of the modules imported from the site's own folder (what its hooks import): code of the build.
+
+    Modules installed in an environment inside the folder (a .venv) are the libraries', versioned elsewhere."""
+    root = Path(os.path.realpath(root))
+    found = []
+    for name, module in sorted(sys.modules.items(), key=lambda item: item[0]):
+        source = getattr(module, "__file__", None) if module is not None else None
+        if not source or not source.endswith(".py"):
+            continue
+        path = Path(os.path.realpath(source))
+        if path.is_relative_to(root) and "site-packages" not in path.parts and "dist-packages" not in path.parts:
+            try:
+                found.append(f"{name}\0{path.relative_to(root).as_posix()}\0{file_digest(path)}")
+            except OSError:
+                found.append(f"{name}\0?")
+    return found
+
+
+TAG_BYTES = 16
+
+
+def _tag(kind: str, key: str, body: bytes) -> bytes:
+    """What ties a stored value to its kind and key: an entry written by anything else, or moved under another
+    key, or cut short, does not match and is a miss (its shape is then never trusted)."""
+    h = hashlib.blake2b(digest_size=TAG_BYTES)
+    h.update(f"{kind}\0{key}\0".encode("utf-8", "surrogatepass"))
+    h.update(body)
+    return h.digest()
+
+
+def _encode(value: Any, kind: str = "", key: str = "") -> bytes:
     if isinstance(value, str):  # a page's HTML: as it is, not as a JSON string with every quote escaped
-        return b"s" + zlib.compress(value.encode("utf-8", "surrogatepass"), 1)
-    if isinstance(value, bytes):
-        return b"b" + zlib.compress(value, 1)
-    return b"j" + zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-                                .encode("utf-8", "surrogatepass"), 1)
+        body = b"s" + zlib.compress(value.encode("utf-8", "surrogatepass"), 1)
+    elif isinstance(value, bytes):
+        body = b"b" + zlib.compress(value, 1)
+    else:
+        body = b"j" + zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                                    .encode("utf-8", "surrogatepass"), 1)
+    return _tag(kind, key, body) + body
 
 
-def _decode(blob: bytes) -> Any:
-    data = zlib.decompress(blob[1:])
-    if blob[:1] == b"s":
+def _decode(blob: bytes, kind: str = "", key: str = "") -> Any:
+    """The stored value; ValueError for an entry that is not one this code wrote under ``kind`` and ``key``, or
+    that inflates beyond MAX_ENTRY_BYTES."""
+    blob = bytes(blob)
+    tag, body = blob[:TAG_BYTES], blob[TAG_BYTES:]
+    if len(tag) != TAG_BYTES or tag != _tag(kind, key, body):
+        raise ValueError("条目与其键不符")
+    inflate = zlib.decompressobj()
+    data = inflate.decompress(body[1:], MAX_ENTRY_BYTES + 1)
+    if len(data) > MAX_ENTRY_BYTES or inflate.unconsumed_tail:
+        raise ValueError("条目解压后过大")
+    if not inflate.eof:
+        raise ValueError("条目不完整")
+    if body[:1] == b"s":
         return data.decode("utf-8", "surrogatepass")
-    if blob[:1] == b"b":
+    if body[:1] == b"b":
         return data
-    return json.loads(data.decode("utf-8", "surrogatepass"))
+    if body[:1] == b"j":
+        return json.loads(data.decode("utf-8", "surrogatepass"))
+    raise ValueError("未知的条目类型")
 
 
 class BuildCache:
@@ -158,17 +228,15 @@ class BuildCache:
         self._old: sqlite3.Connection | None = None
         self._new: sqlite3.Connection | None = None
         self._new_path = self.directory / f".{self.FILE}.{os.getpid()}"
-        self._stats: dict[str, list] = {}
-        self._old_stats: dict[str, list] = {}
+        self._digests: dict[str, str] = {}  # path → content hash, once per build
+        self.damaged = 0  # entries found that this code did not write (or that inflate too far): misses
         old = self.directory / self.FILE
         try:
             if old.is_file():
                 self._old = sqlite3.connect(f"file:{old}?mode=ro&immutable=1", uri=True, check_same_thread=False)
                 row = self._old.execute("SELECT value FROM entries WHERE kind = 'format' AND key = ''").fetchone()
-                if row is None or _decode(row[0]) != FORMAT:
+                if row is None or _decode(row[0], "format", "") != FORMAT:
                     raise sqlite3.DatabaseError("另一版本的缓存")
-                stats = self.get("stats", "")
-                self._old_stats = stats if isinstance(stats, dict) else {}
         except (OSError, sqlite3.Error, zlib.error, ValueError) as exc:
             log.info(f"构建缓存：{old} 无法使用（{exc}），本次完整构建")
             self._close_old()
@@ -185,20 +253,46 @@ class BuildCache:
     def usable(self) -> bool:
         return self._new is not None
 
-    def get(self, kind: str, key: str) -> Any:
-        """The entry, or None; an entry read is kept for the next build."""
+    def get(self, kind: str, key: str, shape=None) -> Any:
+        """The entry, or None; an entry read is kept for the next build. ``shape(value)`` says whether a value is
+        one the caller can use: an entry of another shape is a miss, never a traceback."""
         if self._old is None:
             return None
         try:
             row = self._old.execute("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
             if row is None:
                 return None
-            value = _decode(row[0])
-        except (sqlite3.Error, zlib.error, ValueError):
+            value = _decode(row[0], kind, key)
+            if shape is not None and not shape(value):
+                raise ValueError("条目形状不符")
+        except (sqlite3.Error, zlib.error, ValueError, TypeError, KeyError, AttributeError) as exc:
+            self._damaged(kind, exc)
             return None
-        if self._new is not None and kind != "stats":
+        if self._new is not None:
             self._new.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, key, row[0]))
         return value
+
+    def _damaged(self, kind: str, exc: Exception) -> None:
+        if not isinstance(exc, sqlite3.Error):
+            if not self.damaged:
+                log.info(f"构建缓存：有条目无法使用（{kind}：{exc}），按未缓存处理")
+            self.damaged += 1
+
+    def check(self, kind: str, key: str) -> bool:
+        """Whether an entry is there and was written by this code under this kind and key (without inflating it)."""
+        if self._old is None:
+            return False
+        try:
+            row = self._old.execute("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+        except sqlite3.Error:
+            return False
+        if row is None:
+            return False
+        blob = bytes(row[0])
+        if blob[:TAG_BYTES] != _tag(kind, key, blob[TAG_BYTES:]):
+            self._damaged(kind, ValueError("条目与其键不符"))
+            return False
+        return True
 
     def has(self, kind: str, key: str) -> bool:
         if self._old is None:
@@ -210,24 +304,29 @@ class BuildCache:
 
     def put(self, kind: str, key: str, value: Any) -> None:
         if self._new is not None:
-            self._new.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, key, _encode(value)))
+            self._new.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, key, _encode(value, kind, key)))
 
     def key(self, *parts: str) -> str:
         """The key of a pure step's result: its inputs and the code that computes it."""
         return digest(self.salt, *parts)
 
-    def memo(self, kind: str, parts: Iterable[str], compute):
-        """``compute()``, or what it returned in the last build for the same ``parts`` (its inputs)."""
+    def memo(self, kind: str, parts: Iterable[str], compute, *, shape=None, final=None):
+        """``compute()``, or what it returned in the last build for the same ``parts`` (its inputs).
+
+        ``shape(value)``: whether a stored value can be used (else computed again). ``final(value)``: whether a
+        result is complete and may be kept — one cut short by a time limit, or made without a reader, is not (it
+        is computed again next time). An error in ``compute`` stores nothing."""
         key = self.key(kind, *parts)
-        value = self.get(kind, key)
+        value = self.get(kind, key, shape)
         if value is None:
             value = compute()
-            self.put(kind, key, value)
+            if value is not None and (final is None or final(value)):
+                self.put(kind, key, value)
         return value
 
-    def lookup(self, kind: str, key: str) -> Any:
+    def lookup(self, kind: str, key: str, shape=None) -> Any:
         """``get`` counted as a hit or a miss (for the build's one-line summary)."""
-        value = self.get(kind, key)
+        value = self.get(kind, key, shape)
         if value is None:
             self.misses += 1
         else:
@@ -235,16 +334,12 @@ class BuildCache:
         return value
 
     def file_digest(self, path: Path) -> bytes:
-        """Content hash of a file, read again only when its size, mtime or inode changed."""
-        st = path.stat()
+        """Content hash of a file: its bytes are always read (a size and mtime say nothing about them: ``cp -p``,
+        ``rsync -t`` and coarse-mtime filesystems keep both across a rewrite), once per build."""
         key = str(path)
-        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
-        known = self._old_stats.get(key)
-        if known is not None and known[:3] == stamp:
-            value = known[3]
-        else:
-            value = file_digest(path)
-        self._stats[key] = [*stamp, value]
+        value = self._digests.get(key)
+        if value is None:
+            value = self._digests[key] = file_digest(path)
         return value.encode()
 
     def for_workers(self, kind: str) -> "WorkerStore | None":
@@ -273,7 +368,6 @@ class BuildCache:
         if self._new is None:
             return
         try:
-            self.put("stats", "", self._stats)
             self.put("format", "", FORMAT)
             self._new.commit()
             self._new.close()
@@ -396,7 +490,7 @@ class WorkerStore:
                                     (self.kind, key)).fetchone()
             if row is None:
                 return key, None
-            value = _decode(row[0])
+            value = _decode(row[0], self.kind, key)
             self._side.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (self.kind, key, row[0]))
             return key, value
         except (sqlite3.Error, zlib.error, ValueError):
@@ -404,7 +498,8 @@ class WorkerStore:
 
     def put(self, key: str, value: Any) -> None:
         if self._side is not None:
-            self._side.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (self.kind, key, _encode(value)))
+            self._side.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                               (self.kind, key, _encode(value, self.kind, key)))
 
     def close(self) -> None:
         for conn in (self._old, self._side):

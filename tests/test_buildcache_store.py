@@ -217,3 +217,141 @@ def test_cached_link_verdicts_follow_the_files(tmp_path):
     cache = BuildCache(tmp_path)
     assert cache.get("links", "x") is None
     assert check({"a/index.html", "b/index.html"}, cache) == ["目标不存在"]
+
+
+# ---- issue 20: each defect found by reading or from outside, one test each (all failed before) ----------------
+
+
+def test_a_same_size_same_mtime_rewrite_is_another_file(tmp_path):
+    """cp -p, rsync -t and coarse-mtime filesystems keep size and mtime across a rewrite: the bytes decide."""
+    path = tmp_path / "a.txt"
+    path.write_text("一", encoding="utf-8")
+    cache = BuildCache(tmp_path / "cache")
+    first = cache.file_digest(path)
+    cache.save()
+    stat = path.stat()
+    with open(path, "r+b") as fh:  # in place: same inode
+        fh.write("二".encode("utf-8"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert BuildCache(tmp_path / "cache").file_digest(path) != first
+
+
+def test_a_symlinked_folder_is_part_of_its_tree(tmp_path):
+    from gongkai.buildcache import tree_digest
+
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared/note.html").write_text("一", encoding="utf-8")
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "overrides/sweep").symlink_to("../shared", target_is_directory=True)
+    before = tree_digest(tmp_path / "overrides")
+    (tmp_path / "shared/note.html").write_text("二", encoding="utf-8")
+    assert tree_digest(tmp_path / "overrides") != before
+
+
+def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path):
+    import sqlite3
+    import zlib
+
+    cache = BuildCache(tmp_path)
+    cache.put("markdown", "k", {"content": "<p>甲</p>"})
+    cache.save()
+    with sqlite3.connect(tmp_path / BuildCache.FILE) as db:  # a value this code did not write under this key
+        db.execute("UPDATE entries SET value = ? WHERE kind = 'markdown'", (b"j" + zlib.compress(b"[1, 2]"),))
+    cache = BuildCache(tmp_path)
+    assert cache.get("markdown", "k") is None and cache.damaged == 1
+    cache.put("pii", "k", [1, 2])  # written by this code, but not a list of findings
+    cache.save()
+    assert BuildCache(tmp_path).get("pii", "k", lambda v: all(isinstance(f, dict) for f in v)) is None
+
+
+def test_a_compressed_entry_inflates_within_a_limit(tmp_path):
+    import sqlite3
+    import zlib
+
+    from gongkai import buildcache
+
+    cache = BuildCache(tmp_path)
+    cache.save()
+    body = b"s" + zlib.compress(b" " * (buildcache.MAX_ENTRY_BYTES + 1), 9)
+    with sqlite3.connect(tmp_path / BuildCache.FILE) as db:  # even with a matching tag
+        db.execute("INSERT INTO entries VALUES ('page', 'k', ?)", (buildcache._tag("page", "k", body) + body,))
+    assert BuildCache(tmp_path).get("page", "k") is None
+
+
+def test_link_verdicts_are_tied_to_the_code(tmp_path, monkeypatch):
+    """Another version of the link check decides a page's links again, even for the same page text."""
+    from gongkai.checks.links import LinkChecker
+
+    def check(salt):
+        cache = BuildCache(tmp_path)
+        cache.salt = salt
+        checker = LinkChecker({"a/index.html"}, exists=lambda rel: False, read=lambda rel: None)
+        calls = []
+        original = checker._events
+        monkeypatch.setattr(checker, "_events", lambda *a: calls.append(1) or original(*a))
+        checker.add_page("a/index.html", '<a href="../a/">甲</a>', cache=cache)
+        cache.save()
+        return len(calls)
+
+    assert check("code 1") == 1
+    assert check("code 1") == 0
+    assert check("code 2") == 1
+
+
+def test_a_scan_cut_short_is_not_kept(tmp_path, monkeypatch):
+    """A scan stopped by its time limit (or made without a reader) is read again next build, not kept as final."""
+    from types import SimpleNamespace
+
+    from gongkai.checks.findings import Finding
+    from gongkai.plugins.checks import plugin as checks
+
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(b"PK")
+    answers = [[Finding("a.xlsx", "未能扫描：读取超过 20 秒，只检查了第 1000 行之前的内容", severity="warning", check="pii")],
+               [Finding("a.xlsx", "疑似未打码的身份证号", severity="error", check="pii")]]
+    monkeypatch.setattr(checks, "scan_file", lambda *a, **k: answers.pop(0))
+
+    def scan():
+        cache = BuildCache(tmp_path / "cache")
+        me = SimpleNamespace(core=SimpleNamespace(build_cache=cache), as_of=dt.date(2026, 11, 30))
+        found = checks.ChecksPlugin._scan(me, path, "a.xlsx", set())
+        cache.save()
+        return [f.severity for f in found]
+
+    assert scan() == ["warning"]
+    assert scan() == ["error"]
+
+
+def test_markdown_results_follow_the_extensions_versions(monkeypatch):
+    """A Markdown rendering is another one after any extension's package changed version."""
+    from mkdocs.config import load_config
+
+    from gongkai.plugins.catalog import caching
+
+    from kit import MINI
+
+    config = load_config(str(MINI / "mkdocs.yml"))
+
+    def key(versions):
+        monkeypatch.setattr(caching, "installed_versions", lambda config: versions)
+        cache = caching.PageCache.__new__(caching.PageCache)
+        cache.store = SimpleStore()
+        cache.recorder = caching.PageRecorder()
+        cache.settings_key = cache.markdown_key = cache.base_key = None
+        cache.configure(config)
+        return cache.markdown_key
+
+    assert key(["pymdown-extensions==10.0"]) != key(["pymdown-extensions==10.1"])
+
+
+class SimpleStore:
+    salt = ""
+
+
+def test_a_fingerprint_after_the_keys_are_made_is_refused():
+    from gongkai.plugins.catalog import caching
+
+    cache = caching.PageCache.__new__(caching.PageCache)
+    cache._parts, cache._document_parts, cache.base_key = [], {}, "sealed"
+    with pytest.raises(RuntimeError, match="太晚"):
+        cache.fingerprint("征集状态", ["open", 3])

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
-from ..buildcache import digest
 from .findings import Finding
 
 TAG_RE = re.compile(r"<(a|link|img|script|source|iframe|area|video|audio|embed)\b([^>]*)>", re.I)
@@ -123,8 +122,8 @@ class LinkChecker:
         """
         events = None
         if cache is not None:
-            key = digest(self.site_url or "", page, text)
-            events = cache.get("links", key)
+            key = cache.key("links", self.site_url or "", page, text)  # salted with the code that decides
+            events = cache.get("links", key, lambda value: isinstance(value, dict) and isinstance(value.get("l"), list))
             if events is not None and any(self._known_file(rel, self._initial) != found
                                           for rel, found in events["l"]):
                 events = None  # a file it links to was added or removed

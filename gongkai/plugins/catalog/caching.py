@@ -12,6 +12,11 @@ read. Two kinds of key:
 - **every other page** (lists, homes, 目录, generated pages, a site's own pages) can show any document: its key
   adds every document's metadata and the whole file list (``site_key``) to its own Markdown.
 
+Beside each stored page is what it was **recorded** reading while its template rendered (``PageRecorder``): every
+template it loaded, with a digest of its source; a page that read a value of the build's instant (``page.update_date``,
+``build_date_utc``) or MkDocs' ``pages`` is not stored. A stored page is used only while each recorded template is
+unchanged (docs/architecture.md, "The build cache: dependencies recorded, not declared").
+
 On a hit the page's template is the one-line ``gongkai/cached-page.html``, which writes the stored HTML as it is;
 every plugin's events still run around it.
 """
@@ -27,9 +32,10 @@ from pathlib import Path
 import material
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 from gongkai.buildcache import (BuildCache, Unstable, code_digest, describe_document, digest, documents_digest,
-                                file_digest, plain, tree_digest)
+                                file_digest, plain, site_modules, tree_digest)
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
@@ -62,11 +68,13 @@ class PageCache:
         self.base_key: str | None = None
         self._parts: list[tuple[str, str]] = []
         self._document_parts: dict[str, list[str]] = {}  # src_path → what the build computed for that document
-        self.pages: dict[str, str] = {}  # src_uri → key of a page whose HTML is in the cache
+        self.pages: dict[str, str] = {}  # src_uri → key of the page's entry (found or to be made)
+        self.recorder = PageRecorder()
         self.hits = self.total = 0
 
     def configure(self, config: MkDocsConfig) -> None:
         """After every plugin's on_config: the code and the settings of this build."""
+        self.recorder.config = config
         code = self.store.salt = code_digest()
         try:
             settings = {k: plain(v, k) for k, v in config.items() if k not in VOLATILE_SETTINGS}
@@ -76,11 +84,18 @@ class PageCache:
         settings["installed"] = installed_versions(config)
         for i, hook in enumerate(config.hooks or ()):  # a site's hooks are code: their text, not their name
             settings[f"hook {i}"] = file_digest(Path(hook)) if Path(hook).is_file() else str(hook)
-        self.markdown_key = digest(code, json.dumps({k: settings.get(k) for k in MARKDOWN_SETTINGS},
-                                                    sort_keys=True, ensure_ascii=False))
+        # ... and so is every module they import from the site's folder (loaded with the configuration).
+        settings["site modules"] = site_modules(Path(config.config_file_path).parent)
+        # Files Markdown includes (pymdownx.snippets): every file below its base paths, wherever they are.
+        settings["snippets"] = snippet_files(config)
+        markdown = {k: settings.get(k) for k in (*MARKDOWN_SETTINGS, "installed", "snippets", "site modules")}
+        self.markdown_key = digest(code, json.dumps(markdown, sort_keys=True, ensure_ascii=False))
         self.settings_key = digest(code, json.dumps(settings, sort_keys=True, ensure_ascii=False))
 
     def fingerprint(self, name: str, value, document=None) -> None:
+        if self.base_key is not None:
+            # The keys are made: a value given now would be part of none of them and could publish a stale page.
+            raise RuntimeError(f"core.fingerprint({name!r}) 调用得太晚：页面的缓存键已在 on_nav 生成，请在 on_files 中调用")
         text = json.dumps(plain(value, name), sort_keys=True, ensure_ascii=False)
         if document is None:
             self._parts.append((name, text))
@@ -102,9 +117,8 @@ class PageCache:
         for directory in config.theme.dirs:  # a site's own overrides; material's and gongkai's are code
             path = Path(directory)
             if not any(path.is_relative_to(p) for p in shipped):
-                if uses_build_time(path):
-                    log.info(f"构建缓存：{path.name} 中的模板使用了构建时间（build_date_utc），本次不复用页面")
-                    return
+                # Folders linked into it are walked too (tree_digest); templates that show the build's time are
+                # found while pages render (PageRecorder), not by reading their text.
                 parts.append(tree_digest(path, stats=self.store))
         parts += [f"{name}\0{value}" for name, value in sorted(self._parts)]
         self.base_key = digest(*parts)
@@ -147,13 +161,159 @@ class PageCache:
             self.store.discard()
 
 
-def uses_build_time(directory: Path) -> bool:
-    """Whether a site's template overrides show the time of the build, which differs on every build."""
-    for path in directory.rglob("*"):
-        if path.is_file() and path.suffix in (".html", ".xml", ".j2", ".jinja"):
-            if "build_date_utc" in path.read_text(encoding="utf-8", errors="replace"):
-                return True
-    return False
+def snippet_files(config: MkDocsConfig) -> list[str] | None:
+    """Digests of every file pymdownx.snippets may include (its base paths, its auto-appended files), or None
+    without it. A snippet is read while Markdown converts, so a page's Markdown alone does not say what it shows."""
+    names = [ext if isinstance(ext, str) else type(ext).__module__ for ext in config.markdown_extensions or ()]
+    if not any(name.startswith("pymdownx.snippets") for name in names):
+        return None
+    options = (config.mdx_configs or {}).get("pymdownx.snippets", {})
+    bases = options.get("base_path", ["."])
+    bases = [bases] if isinstance(bases, str) else list(bases)
+    found = []
+    for base in [*bases, *options.get("auto_append", [])]:
+        path = Path(os.path.abspath(base))  # as the extension resolves it: from the working folder
+        if path.is_file():
+            found.append(f"{path}\0{file_digest(path)}")
+        else:
+            found.append(f"{path}\0{tree_digest(path)}")
+    return found
+
+
+# Attributes of MkDocs' page that hold the build's date: a page showing one differs on every day it is built.
+VOLATILE_ATTRIBUTES = frozenset({"update_date"})
+
+
+class PageRecorder:
+    """What the page being rendered reads, recorded instead of declared: every template its template loads (name
+    and a digest of its source, however it was found: a site's folder, a symbolic link, the theme), and whether it
+    read a value that differs on every build (``page.update_date``, ``build_date_utc``, MkDocs' ``pages``), which
+    makes the page never reusable. A stored page is reused only while each template it loaded is unchanged.
+
+    MkDocs picks a page's template before ``on_page_context`` and renders every page's Markdown before it makes
+    the build's Jinja environment, so whether a stored page is still good is decided with an environment of the
+    same template folders made here (``unchanged``), and what a page loads is recorded on the build's own."""
+
+    def __init__(self):
+        self.config = None
+        self.env = None  # the build's environment (on_env)
+        self._lookup = None  # the same folders, for the decision before on_env
+        self.templates: dict[str, str] | None = None  # name → digest, for the page being rendered
+        self.volatile = False
+        self._digests: dict[tuple[int, str], str] = {}
+
+    def attach(self, env) -> None:
+        """Watch ``env``'s template loads and attribute reads (once per build: MkDocs makes a new one each time)."""
+        if getattr(env, "gongkai_recorder", None) is self:
+            return
+        self.env = env
+        env.gongkai_recorder = self
+        load = env._load_template
+
+        def _load_template(name, globals):
+            template = load(name, globals)
+            if self.templates is not None and isinstance(name, str):
+                self.templates[name] = self.digest(name, env)
+            return template
+
+        env._load_template = _load_template
+
+    def digest(self, name: str, env) -> str:
+        """The source of a template as ``env``'s loader finds it (once per build)."""
+        found = self._digests.get((id(env), name))
+        if found is None:
+            try:
+                source = env.loader.get_source(env, name)[0]
+            except Exception:  # not found (any more): differs from any recorded digest
+                source = None
+            found = self._digests[(id(env), name)] = digest("missing") if source is None else digest(source)
+        return found
+
+    def unchanged(self, templates: dict[str, str]) -> bool:
+        """Whether every template a stored page loaded has the same source in this build."""
+        if self._lookup is None:
+            from .theme import add_material_prefix
+            self._lookup = self.config.theme.get_env()
+            add_material_prefix(self._lookup)
+        return all(self.digest(name, self._lookup) == d for name, d in templates.items())
+
+    def start(self, context, template: str, page) -> None:
+        """The page's ``template`` (already loaded by MkDocs) is about to render with ``context``. The volatile
+        values are wrapped, not every attribute read watched: a Jinja ``getattr`` hook would cost every page of a
+        cold build a function call per attribute its templates read."""
+        self.templates, self.volatile = {template: self.digest(template, self.env)}, False
+        for name in ("build_date_utc", "pages"):
+            if name in context:
+                context[name] = Volatile(context[name], self)
+        for name in VOLATILE_ATTRIBUTES:
+            if hasattr(page, name):
+                setattr(page, name, Volatile(getattr(page, name), self))
+
+    def finish(self, page) -> dict[str, str] | None:
+        """The templates the page loaded, or None when it read a volatile value (or nothing was recording)."""
+        for name in VOLATILE_ATTRIBUTES:  # as MkDocs made it, for what renders after the page (sitemap.xml)
+            value = getattr(page, name, None)
+            if isinstance(value, Volatile):
+                setattr(page, name, object.__getattribute__(value, "_value"))
+        templates, self.templates = self.templates, None
+        return None if self.volatile else templates
+
+
+class Volatile:
+    """A value of the build's instant or of MkDocs' whole page list, as a template sees it: reading it in any way
+    marks the page being rendered as never reusable."""
+
+    __slots__ = ("_value", "_recorder")
+
+    def __init__(self, value, recorder: PageRecorder):
+        object.__setattr__(self, "_value", value)
+        object.__setattr__(self, "_recorder", recorder)
+
+    def _read(self):
+        self._recorder.volatile = True
+        return self._value
+
+    def __getattr__(self, name):
+        return getattr(self._read(), name)
+
+    def __str__(self):
+        return str(self._read())
+
+    def __html__(self):
+        value = self._read()
+        return value.__html__() if hasattr(value, "__html__") else str(value)
+
+    def __format__(self, spec):
+        return format(self._read(), spec)
+
+    def __iter__(self):
+        return iter(self._read())
+
+    def __len__(self):
+        return len(self._read())
+
+    def __bool__(self):
+        return bool(self._read())
+
+    def __getitem__(self, item):
+        return self._read()[item]
+
+    def __contains__(self, item):
+        return item in self._read()
+
+    def __eq__(self, other):
+        return self._read() == other
+
+    def __lt__(self, other):
+        return self._read() < other
+
+    def __hash__(self):
+        return hash(self._read())
+
+
+def templates_shape(value) -> bool:
+    """What a stored page loaded: template name → digest."""
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
 
 
 def nav_digest(nav) -> str:

@@ -201,7 +201,8 @@ class SectionPages:
         layout = self.layout
         form = application_form(org)
         src = layout.src(org.id, FORM_DIR)
-        content = self.cache.memo("docx", [describe(form)], lambda: form_docx(form)) if self.cache else form_docx(form)
+        content = self.cache.memo("docx", [describe(form)], lambda: form_docx(form),
+                                  shape=lambda value: isinstance(value, bytes)) if self.cache else form_docx(form)
         docx = self.add(f"{layout.section}/{org.id}/{FORM_DIR}/{org.id}-zfxxgk-sqb.docx", None, content)
         self.add(src, ApplyFormPage(src, layout.url(src), form.title, layout.crumbs(org=org), form=form,
                                     docx_url=docx.url, apply=layout.apply_box(org)))

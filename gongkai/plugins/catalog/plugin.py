@@ -31,7 +31,7 @@ from gongkai.safety import ACTIVE_FILE_SUFFIXES, active_content, active_file_con
 from gongkai.sources import decode, site_root
 
 from . import theme
-from .caching import CACHED_TEMPLATE, PageCache, cache_disabled_by_env
+from .caching import CACHED_TEMPLATE, PageCache, cache_disabled_by_env, templates_shape
 from .config import CatalogConfig
 from .index import DocumentIndex, Sorter, newest_first
 from .navigation import NavCache, section_nav
@@ -492,11 +492,13 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                 key = self._cache.page_key(page.file.src_uri, page.markdown)
             if key is not None:
                 self._cache.total += 1
-                if self._cache.store.has("page", key):
-                    # The same inputs made this page before: its template is not rendered again.
+                self._cache.pages[page.file.src_uri] = key
+                templates = self._cache.store.get("templates", key, templates_shape)
+                if templates is not None and self._cache.store.check("page", key) and \
+                        self._cache.recorder.unchanged(templates):
+                    # The same inputs made this page before, from the same templates: not rendered again.
                     page.meta["template"] = CACHED_TEMPLATE
                     self._cache.hits += 1
-                self._cache.pages[page.file.src_uri] = key
         if isinstance(page, SectionPage):
             # Rendered and checked: on a 100,000-document site every copy held until the end counts.
             page.markdown = ""
@@ -514,7 +516,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if cache is None:
             return active_content(html, allow=allow)
         key = cache.key("active", str(allow), html)
-        if cache.get("active", key) is not None:
+        if cache.get("active", key, lambda value: value == 1) is not None:
             return []
         found = active_content(html, allow=allow)
         if not found:
@@ -544,12 +546,16 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         src = page.file.src_uri
         doc = self.index.by_src.get(src)
         self.view.document_page = doc is not None
+        cache = self._cache
+        key = cache.pages.get(src) if cache is not None else None
         if page.meta.get("template") == CACHED_TEMPLATE:
-            output = self._cache.store.get("page", self._cache.pages[page.file.src_uri])
-            if output is None:  # it was there a moment ago: the cache file was changed under the build
-                raise PluginError(f"构建缓存 {self.config.cache_dir} 在构建中被改动；请删除该文件夹后重新构建")
+            output = cache.store.get("page", key, lambda value: isinstance(value, str))
+            if output is None:  # checked a moment ago: the cache file was changed under the build, or forged
+                raise PluginError(f"构建缓存 {self.config.cache_dir} 在构建中被改动或已损坏；请删除该文件夹后重新构建")
             context["gongkai_cached_page"] = Markup(output)
             return context
+        if key is not None:
+            cache.recorder.start(context, page.meta.get("template", "main.html"), page)
         context["gongkai"] = self.view
         if page.file.generated_by or (doc is not None and not page.toc.items):
             # No 目录 sidebar on generated pages (lists, 年报 tables need the width) nor on a document without
@@ -605,6 +611,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.problems.items += self.page_problems.items
         self._report_problems()
         templating.configure(env)
+        if self._cache is not None:
+            self._cache.recorder.attach(env)
         env.globals["gongkai"] = self.view
         theme.add_material_prefix(env)
         env.filters["gk_markdown"] = self.render_markdown
@@ -617,8 +625,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         cache = self._cache
         if cache is not None and page.meta.get("template") != CACHED_TEMPLATE:
             key = cache.pages.get(page.file.src_uri)
-            if key is not None:
+            templates = cache.recorder.finish(page)
+            if key is not None and templates is not None:  # None: the page showed the build's instant
                 cache.store.put("page", key, output)
+                cache.store.put("templates", key, templates)
         return output
 
     @event_priority(LAST * 10)

@@ -78,7 +78,7 @@ class SectionPage(Page):
             self._render(config, files)
             return
         key = digest(self.shared.key, self.file.src_uri, self.file.dest_uri, self.file.url, self.markdown)
-        entry = cache.lookup("markdown", key)
+        entry = cache.lookup("markdown", key, _entry_shape)
         if entry is not None and all(_target(files.get_file_from_path(path)) == target
                                      for path, target in entry["lookups"].items()):
             self.content = entry["content"]
@@ -121,6 +121,14 @@ class SectionPage(Page):
         if log.getEffectiveLevel() > logging.DEBUG:
             self.links_to_anchors = relative_path_ext.links_to_anchors
         return toc_tokens
+
+
+def _entry_shape(value) -> bool:
+    """A stored rendering as ``SectionPage.render`` writes it."""
+    return isinstance(value, dict) and isinstance(value.get("content"), str) and \
+        isinstance(value.get("toc"), list) and isinstance(value.get("title"), (str, type(None))) and \
+        isinstance(value.get("anchors"), list) and isinstance(value.get("lookups"), dict) and \
+        isinstance(value.get("to_anchors"), dict)
 
 
 def _target(file: File | None) -> str | None:

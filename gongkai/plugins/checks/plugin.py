@@ -162,8 +162,11 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             content = cache.file_digest(path).decode()
         except OSError:  # unreadable: scan_file says why
             return scan_file(path, shown, allow=allow, latest_year=year)
+        # A result that could not read the whole file (a time limit, a reader missing) is not kept: read again.
         found = cache.memo("pii", [content, shown, str(year), *sorted(allow)],
-                           lambda: [asdict(f) for f in scan_file(path, shown, allow=allow, latest_year=year)])
+                           lambda: [asdict(f) for f in scan_file(path, shown, allow=allow, latest_year=year)],
+                           shape=lambda value: isinstance(value, list) and all(isinstance(f, dict) for f in value),
+                           final=lambda value: not any(f["message"].startswith("未能扫描") for f in value))
         return [Finding(**f) for f in found]
 
     # ------------------------------------------------------------------ links, then the report
