@@ -321,6 +321,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if not self.active:
             return files
         self._guard.check(files)
+        self._guard.check_editor_files(files, config, theme.ASSETS_DIR, self.config.allow_scripts)
         self.layout.home_url = "" if files.get_file_from_path("index.md") else None
         logo = self.catalog.site.logo
         if logo and files.get_file_from_path(logo) is None:
