@@ -37,7 +37,8 @@ GUIDE_FIELD = Field("指南", MAPPING, required=True, shape="工作机构名称�
                     fix=f"按 {GUIDE} 填写“指南:”")
 ORG_FIELDS = (
     ID_FIELD,
-    Field("名称", required=True, default="", attr="name"),
+    # A Word document's title may not exceed 255 characters: the 申请表 is titled “<名称>政府信息公开申请表”.
+    Field("名称", required=True, default="", attr="name", max_length=100),
     Field("类型", required=True, default="", choices=ORG_KINDS, attr="kind"),
     Field("机构代码", required=True, default="", attr="code"),
     Field("上级", ID, noun="发布主体", attr="parent_id"),

@@ -26,7 +26,10 @@ from .errors import Problems
 MARKUP_RE = re.compile(r"<[A-Za-z/!?][^<>\n]{0,40}>?")
 # C0/C1 controls other than tab and line breaks, and the bidi embedding/override/isolate controls, which can
 # make a file name or a title display differently from what it is ("Trojan Source").
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# U+FFFE and U+FFFF are no characters at all: XML (the feeds, the Word forms) cannot carry them either.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+# What XML 1.0 cannot carry at all (a body holding one would end the feed writer in a traceback).
+XML_ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 MARKUP_FIX = "删去 <…> 标记；确需小于号的，在“<”后加空格，或改用全角“＜”"
 CONTROL_FIX = "删去该字符（常见于从其他软件复制粘贴的文字）"
@@ -39,6 +42,11 @@ def plain_text_problem(value) -> tuple[str, str] | None:
     match = MARKUP_RE.search(value)
     if match:
         return f"含有 HTML 标记“{match.group(0)}”：元数据是纯文本，不能含 HTML 标记", MARKUP_FIX
+    return control_problem(value)
+
+
+def control_problem(value: str) -> tuple[str, str] | None:
+    """(message, fix) if text (plain or Markdown) holds a control character, else None."""
     match = CONTROL_RE.search(value)
     if match:
         char = match.group(0)
