@@ -237,6 +237,11 @@ def load_catalog(directory: str | Path, display_root: str | Path | None = None) 
     problems = Problems()
     data = {}
     for name in (SITE_FILE, ORGS_FILE, COLUMNS_FILE):
+        if (directory / name).is_symlink():
+            # Never followed: its target (a token file, /proc/self/environ) would be read and echoed in messages.
+            problems.add(display(name), "是符号链接，目录文件必须是真实的文件，不会读取链接指向的内容",
+                         fix=f"删除该链接，把 {name} 本身放进 {directory.name}/ 文件夹")
+            continue
         if not (directory / name).is_file():
             problems.add(display(name), "目录文件不存在", fix=f"在 {directory} 下创建 {name}（见 docs/schema.md）")
             continue

@@ -35,7 +35,8 @@ PAGE_FIELDS = (
     Field("status", expected="状态名（字母、数字、连字符，如 new、deprecated）", example="new"),
     Field("icon", expected="图标名（如 material/home）", example="material/home"),
     Field("template", expected="模板文件名（如 main.html）", example="main.html"),
-    Field("hide", TEXTS, example="[navigation, toc]"),
+    # What mkdocs-material can hide (base.html, partials/footer.html, feedback.html, path.html, tags.html).
+    Field("hide", TEXTS, choices=("navigation", "toc", "footer", "feedback", "path", "tags"), example="[navigation, toc]"),
     Field("search", MAPPING, shape="exclude、boost", example="\n  exclude: true"),
 )
 SEARCH_FIELDS = (Field("exclude", BOOL, example="true"), Field("boost", DECIMAL, example="2"))
