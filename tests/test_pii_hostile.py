@@ -97,3 +97,29 @@ def test_xlsx_comments_and_formulas_without_cached_values(tmp_path):
     findings = scan_file(path, "名单.xlsx")
     assert sorted((f.field, f.message.split("“")[0]) for f in findings) == [
         ("工作表“名单”的公式", "疑似未打码的手机号"), ("批注（comment1.xml）", "疑似未打码的身份证号")]
+
+
+def test_the_rendered_text_is_scanned_too():
+    """A number whole only once rendered (Markdown escapes in the source, cells of one line …)."""
+    from gongkai.checks.pii import scan_rendered, shown_text
+
+    html = "<p>联系电话：138-0013-8000</p><table><tr><td>1380013</td><td>8000</td></tr></table>"
+    assert shown_text(html).split("\n").count("1380013") == 1  # cells stay apart
+    found = scan_rendered(html, "content/wj/a.md")
+    assert [(f.file, f.field, f.line, f.severity) for f in found] == [
+        ("content/wj/a.md", "正文（网页上显示的文字）", None, "error")]
+    assert scan_rendered(html, "content/wj/a.md", known=["138****8000"]) == []
+
+
+@pytest.mark.build
+def test_a_build_finds_a_number_that_only_the_page_shows_whole(tmp_path):
+    from kit import GOOD_FRONT, build, copy_mini, write_doc
+
+    root = copy_mini(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - gongkai/checks:\n      checks: [pii]\n", encoding="utf-8")
+    write_doc(root, "jyj/2025/dianhua.md", GOOD_FRONT, body="联系人张某，电话 138\\-0013\\-8000。\n")
+    result = build(root, strict=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "content/wj/jyj/2025/dianhua.md: 正文（网页上显示的文字）: 疑似未打码的手机号“138****8000”" in result.stderr
+    assert not (root / "site").exists()

@@ -345,6 +345,38 @@ def scan_file(path, display: str, *, allow: Iterable[str] = (), latest_year: int
     return findings + ([] if checked_by_hand else notes)
 
 
+# Elements a browser shows as a block or a line of its own: a number cannot run across them.
+BLOCK_TAG_RE = re.compile(r"<(?:/?(?:p|div|li|ul|ol|tr|td|th|table|thead|tbody|h[1-6]|blockquote|pre|dd|dt|dl|section|"
+                          r"article|details|summary|figure|figcaption|caption|hr)|br)\b", re.I)
+
+
+def shown_text(html_text: str) -> str:
+    """The text a browser shows for a page's body HTML: inline elements joined, blocks and cells on lines of their
+    own, character references decoded, scripts and styles dropped."""
+    from ..safety import plain_text_of
+
+    return plain_text_of(BLOCK_TAG_RE.sub(lambda m: "\n" + m.group(0), html_text))
+
+
+def scan_rendered(html_text: str, display: str, *, allow: Iterable[str] = (), latest_year: int | None = None,
+                  known: Iterable[str] = ()) -> list:
+    """Findings in the text a document's page shows (its rendered body) that the scan of its source did not make
+    (``known``: the masked numbers found there). They have no line: the number is whole only on the page."""
+    from .findings import Finding
+
+    left = Counter(known)
+    findings = []
+    for hit in scan_text(shown_text(html_text), allow=allow, latest_year=latest_year):
+        if left[hit.masked] > 0:
+            left[hit.masked] -= 1
+            continue
+        findings.append(Finding(
+            display, f"疑似未打码的{hit.kind}“{hit.masked}”（报告中已打码；网页上显示为完整号码，源文件中被标记或不可见字符隔开）",
+            field="正文（网页上显示的文字）", check="pii", severity="error",
+            fix=f"删除或按规范打码（如{EXAMPLES[hit.kind]}）；若是公开的号码，加入检查插件的 allow 白名单"))
+    return findings
+
+
 def _names(display: str, entry: str) -> bool:
     """Whether an ``allow`` path names the file shown as ``display`` (relative to the project or the docs dir)."""
     entry = entry.replace("\\", "/").strip().removeprefix("./").lstrip("/")
