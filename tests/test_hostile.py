@@ -246,3 +246,28 @@ def test_catalog_symlinks_are_refused_and_never_echoed(tmp_path):
     result = build(root)
     refused(result, "catalog/site.yml: 是符号链接")
     assert "SECRETTOKEN" not in result.stderr + result.stdout
+
+
+@pytest.mark.build
+def test_characters_xml_cannot_carry_and_overlong_names_are_named(tmp_path):
+    """U+FFFE/U+FFFF/U+000B in a title, an organization name or a 指南 field, and an organization name longer than a
+    Word title may be: errors naming file, line and field (they ended the feed or the 申请表 writer in a traceback)."""
+    root = copy_mini(tmp_path)
+    orgs = root / "catalog" / "organizations.yml"
+    text = orgs.read_text(encoding="utf-8")
+    text = text.replace("名称: 测试市人民政府\n", "名称: \"测试市人民政府\\uFFFE\"\n", 1)
+    text = text.replace("办公地址: 测试市人民路1号", "办公地址: \"测试市人民路\\v1号\"", 1)
+    text = text.replace("名称: 测试市教育局", "名称: " + "测试市教育局" * 42, 1)
+    orgs.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    line = lambda needle: next(i for i, l in enumerate(lines, 1) if needle in l)  # noqa: E731
+    result = build(root)
+    refused(result,
+            f"catalog/organizations.yml:{line('测试市人民政府')}: 发布主体 szf · 名称: 含有不可见的控制字符 U+FFFE",
+            f"catalog/organizations.yml:{line('人民路')}: 发布主体 szf · 指南 · 办公地址: 含有不可见的控制字符 U+000B",
+            f"catalog/organizations.yml:{line('测试市教育局测试市教育局')}: 发布主体 jyj · 名称: 太长：252 个字，不能超过 100 个字")
+    copy = copy_mini(tmp_path / "b")
+    write_doc(copy, "jyj/2025/t.md", GOOD_FRONT.replace("title: 测试市教育局关于开展读书月活动的通知",
+                                                        'title: "测试市教育局\\uFFFF通知"') + '内容概述: "概述\\v"\n')
+    refused(build(copy), "content/wj/jyj/2025/t.md:2: title: 含有不可见的控制字符 U+FFFF",
+            "content/wj/jyj/2025/t.md:10: 内容概述: 含有不可见的控制字符 U+000B")
