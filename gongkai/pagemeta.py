@@ -19,11 +19,14 @@ from __future__ import annotations
 import os
 import re
 
+from markupsafe import escape
+
 from . import yamlutil
 from .errors import InputError, Problems
 from .fields import BOOL, DECIMAL, MAPPING, TEXTS, Field, FieldReader, top_mapping
 
 GUIDE = "docs/schema.md"
+DATE_KEYS = ("revision_date", "git_revision_date_localized", "git_creation_date_localized")
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 ICON_RE = re.compile(r"^[A-Za-z0-9_-]+(?:/[A-Za-z0-9_.-]+)*$")
 TEMPLATE_RE = re.compile(r"^(?!.*\.\.)[A-Za-z0-9_./-]+\.html$")
@@ -38,6 +41,9 @@ PAGE_FIELDS = (
     # What mkdocs-material can hide (base.html, partials/footer.html, feedback.html, path.html, tags.html).
     Field("hide", TEXTS, choices=("navigation", "toc", "footer", "feedback", "path", "tags"), example="[navigation, toc]"),
     Field("search", MAPPING, shape="exclude、boost", example="\n  exclude: true"),
+    # Printed raw by mkdocs-material's partials/source-file.html; git plugins set them as HTML later, an editor's
+    # front matter may not.
+    *(Field(key, plain=False, example="2025-06-01") for key in DATE_KEYS),
 )
 SEARCH_FIELDS = (Field("exclude", BOOL, example="true"), Field("boost", DECIMAL, example="2"))
 KEYS = tuple(f.key for f in PAGE_FIELDS)
@@ -66,7 +72,7 @@ def read_page_options(reader: FieldReader, data: dict) -> dict:
             inner = reader.within("search")
             inner.unknown_keys(tuple(f.key for f in SEARCH_FIELDS))
             value = {k: v for k, v in inner.read_all(SEARCH_FIELDS).items() if v is not None}
-        options[field.key] = value
+        options[field.key] = escape(value) if field.key in DATE_KEYS else value
     return options
 
 

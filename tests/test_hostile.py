@@ -176,11 +176,12 @@ def test_front_matter_of_a_page_outside_the_documents_is_escaped(tmp_path):
     assert result.returncode == 0, result.stderr
     site = published(root / "site")
     for raw in ("<img src=x onerror=alert(1)>", "<img src=x onerror=alert(2)>", '"><script>alert(3)</script>',
-                '"><script>alert(4)</script>'):
+                '"><script>alert(4)</script>', "<img src=x onerror=alert(5)>"):
         assert raw not in site, raw
     about = (root / "site" / "about" / "index.html").read_text(encoding="utf-8")
     assert '<meta name="author" content="&#34;&gt;&lt;script&gt;alert(3)&lt;/script&gt;">' in about
     assert "&lt;img src=x onerror=alert(2)&gt;" in site  # the subtitle, in the nav
+    assert "&lt;img src=x onerror=alert(5)&gt;" in about  # revision_date, in material's source-file partial
 
 
 @pytest.mark.build
