@@ -4,11 +4,11 @@ file and the line.
 hypothesis mutates real inputs — the mini site's documents and catalog, a 年报's data, a 网站年度报表's data — at the
 YAML level (any value replaced by a hostile one: markup, control characters, XML-illegal characters, huge or nested
 values, wrong types, new keys) and at the text level (characters inserted, lines cut, encodings changed), and
-generates Markdown bodies from hostile fragments (brackets, comments, nesting, entities, zero-width characters).
+mutates the page options of a page that is not a document, and generates Markdown bodies from hostile fragments (brackets, comments, nesting, entities, zero-width characters).
 Each input goes through the loader the build uses, in-process.
 
 ``make test`` runs the default profile (deterministic, about a minute on a shared machine); ``make fuzz`` runs the
-``fuzz`` profile: 2,000 inputs per target, 10,000 in all, with fresh random seeds, and prints the counts.
+``fuzz`` profile: 1,667 inputs per target, 10,000 in all, with fresh random seeds, and prints the counts.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ import signal
 import tempfile
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import markdown
+import material
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -31,12 +33,13 @@ from gongkai.checks.pii import scan_text, shown_text
 from gongkai.documents import DocumentLoader, derive_summary
 from gongkai.errors import InputError, Problems
 from gongkai.mdlimits import MarkdownLimit, deadline
+from gongkai.pagemeta import PageMeta
 from gongkai.reports.loader import load_report_text
 from gongkai.safety import find_active_content
 from gongkai.sitereport.loader import load_report
 from kit import MINI, ROOT
 
-PER_TARGET = {"default": 200, "fuzz": 2000}
+PER_TARGET = {"default": 170, "fuzz": 1667}  # six targets: about 1,000 and 10,000 inputs
 settings.register_profile("default", max_examples=PER_TARGET["default"], deadline=None, derandomize=True,
                           database=None, suppress_health_check=list(HealthCheck), print_blob=True)
 settings.register_profile("fuzz", max_examples=PER_TARGET["fuzz"], deadline=None, database=None,
@@ -298,6 +301,35 @@ def test_fuzz_annual_report(data):
        .flatmap(encoded))
 def test_fuzz_site_report(data):
     within_limit(check_site_report, data)
+
+
+THEME_DIRS = [str(Path(material.__file__).parent / "templates")]
+PAGE_SEED = {"title": "关于本站", "description": "说明", "subtitle": "副标题", "author": "办公室", "status": "new",
+             "icon": "material/home", "template": "main.html", "hide": ["toc"], "search": {"exclude": False}}
+
+
+def check_page_meta(data: bytes) -> None:
+    """A page that is not a document (the home, the 编辑手册): its front matter and page options."""
+    COUNTS["inputs"] += 1
+    problems = Problems()
+    display = "content/about.md"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return  # gongkai.sources.decode refuses it first, with its own message
+    meta = PageMeta(problems)
+    markdown_text = meta.read("about.md", text, display)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="about.md"), meta={}, markdown=markdown_text)
+    meta.apply(page, display, THEME_DIRS)
+    assert_named(problems.items, {display})
+    for key in ("title", "description", "subtitle", "author", "status", "icon", "template"):
+        assert key not in page.meta or isinstance(page.meta[key], str), (key, page.meta[key])
+    assert isinstance(page.meta.get("hide", []), list)
+
+
+@given(mutated_tree(PAGE_SEED).map(lambda d: f"---\n{dump(d)}---\n\n# 标题\n").flatmap(text_mutation).flatmap(encoded))
+def test_fuzz_page_options(data):
+    within_limit(check_page_meta, data)
 
 
 @given(bodies)
