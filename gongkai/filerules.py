@@ -91,16 +91,17 @@ def editor_file_problems(files, config, *, assets_dir: Path, allow_scripts: bool
     not name, or clashes with another by case or normalisation. ``files`` are MkDocs' Files at on_files."""
     docs_dir = os.path.abspath(config.docs_dir) + os.sep
     reserved = reserved_paths(config, assets_dir)
-    # What mkdocs.yml names (maintainers' own): extra stylesheets and scripts, the theme's favicon and logo.
-    theme_files = [config.theme[k] for k in ("favicon", "logo") if isinstance(config.theme.get(k), str)]
-    named = {str(u).split("?", 1)[0].lstrip("/") for u in [*config.extra_css, *config.extra_javascript, *theme_files]}
+    # What mkdocs.yml names (maintainers' own): extra stylesheets and scripts (gongkai has added its own assets to
+    # them by now: those stay reserved), and the theme's favicon and logo, which may sit at the theme's own path.
+    named = {str(u).split("?", 1)[0].lstrip("/") for u in [*config.extra_css, *config.extra_javascript]}
+    images = {config.theme[k] for k in ("favicon", "logo") if isinstance(config.theme.get(k), str)}
     found: list[tuple[object, Refusal]] = []
     seen: dict[str, str] = {}
     for file in sorted(files, key=lambda f: f.src_uri):
         if file.generated_by or not file.abs_src_path or not os.path.abspath(file.abs_src_path).startswith(docs_dir):
             continue
         key = _key(file.src_uri)
-        if key in reserved and not file.is_documentation_page() and file.src_uri not in named:
+        if key in reserved and not file.is_documentation_page() and file.src_uri not in images:
             found.append((file, Refusal(f"与主题或 gongkai 自带的文件“{file.src_uri}”同名，会替换掉它（全站每个页面都会"
                                         "加载这个文件）", SHADOW_FIX)))
             continue
