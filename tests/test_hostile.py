@@ -185,6 +185,35 @@ def test_front_matter_of_a_page_outside_the_documents_is_escaped(tmp_path):
 
 
 @pytest.mark.build
+def test_browser_runs_nothing_from_a_pages_front_matter(tmp_path, browser):
+    """The home, a page outside the documents and the nav showing its subtitle, opened as a visitor would."""
+    from kit import guarded_page, serve
+
+    root = copy_mini(tmp_path)
+    overlay(root, "meta")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "nav:\n  - index.md\n  - about.md\n  - xxgk/\n",
+                      encoding="utf-8")
+    assert build(root).returncode == 0
+    url, server = serve(root / "site")
+    dialogs: list[str] = []
+    try:
+        with guarded_page(browser, url) as pg:
+            pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            for rel in ("", "about/", "xxgk/"):
+                pg.goto(f"{url}/{rel}")
+                injected = pg.evaluate("""() => [...document.querySelectorAll('*')].flatMap(el =>
+                    [...el.attributes].filter(a => a.name.startsWith('on')).map(a => el.tagName + ' ' + a.name))""")
+                assert injected == [], (rel, injected)
+            pg.goto(f"{url}/about/")
+            assert pg.title().startswith("关于<img src=x onerror=alert(1)>")  # shown as the text written
+            assert pg.locator('meta[name="author"]').get_attribute("content") == '"><script>alert(3)</script>'
+    finally:
+        server.shutdown()
+    assert dialogs == []
+
+
+@pytest.mark.build
 def test_page_options_of_the_wrong_type_are_named(tmp_path):
     root = copy_mini(tmp_path)
     overlay(root, "meta-bad")
