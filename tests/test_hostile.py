@@ -109,6 +109,7 @@ def test_hostile_files_are_refused_and_nothing_is_published(tmp_path):
     (content / "assets/javascripts").mkdir(parents=True)
     (content / "assets/javascripts" / bundle).write_text("alert(1)\n", encoding="utf-8")
     (content / "about.md ").write_text("---\ntitle: 空格\n---\n\n正文。\n", encoding="utf-8")
+    (content / "Guide.md").write_text("---\ntitle: 指南（大写）\n---\n\n正文。\n", encoding="utf-8")
     (content / unicodedata.normalize("NFC", "café.md")).write_text("# a\n", encoding="utf-8")
     (content / unicodedata.normalize("NFD", "café.md")).write_text("# b\n", encoding="utf-8")
     result = build(root)
@@ -137,7 +138,7 @@ def test_xml_stylesheet_and_external_image_fail_at_render(tmp_path):
     root = copy_mini(tmp_path)
     overlay(root, "files")
     content = root / "content"
-    for rel in ("assets", "tu", "pair/style.xsl", "about.md~", "about.md.bak", "Guide.md"):
+    for rel in ("assets", "tu", "pair/style.xsl", "about.md~", "about.md.bak"):
         path = content / rel
         shutil.rmtree(path) if path.is_dir() else path.unlink()
     result = build(root)
