@@ -236,20 +236,21 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         """Breadcrumbs down to a 发布主体 and a column (inclusive); complete from the core's late on_files."""
         return self.layout.crumbs(column, org)
 
-    def render_markdown(self, text: str) -> Markup:
-        """HTML of a Markdown field (单页 正文, 起草说明), with the site's Markdown extensions."""
+    def render_markdown(self, text: str, where: tuple[str, str] = ("Markdown", "字段")) -> Markup:
+        """HTML of a Markdown field (单页 正文, 起草说明), with the site's Markdown extensions; ``where`` (file,
+        field) names it if it takes too long or nests too deep (gongkai/mdlimits.py)."""
         if self._markdown is None:
             config = self._mkdocs_config
             self._markdown = markdown.Markdown(extensions=config.markdown_extensions,
                                                extension_configs=config.mdx_configs or {})
-        with deadline(self.config.markdown_time_limit, "Markdown", "字段"):
+        with deadline(self.config.markdown_time_limit, *where):
             return Markup(self._markdown.reset().convert(text))
 
     def check_markdown(self, text: str, file: str, *, field: str, line: int | None = None,
                        problems: Problems | None = None) -> None:
         """Record active content in a Markdown field that a template renders (call in on_files). ``file`` is
         relative to mkdocs.yml, ``line`` the field's line: the message names the line of the finding itself."""
-        found = active_content(self.render_markdown(text), allow=self.config.allow_active_content)
+        found = active_content(self.render_markdown(text, (file, field)), allow=self.config.allow_active_content)
         if found:
             path = Path(self._mkdocs_config.config_file_path).parent / file
             try:
