@@ -345,16 +345,33 @@ def scan_file(path, display: str, *, allow: Iterable[str] = (), latest_year: int
     return findings + ([] if checked_by_hand else notes)
 
 
-# Elements a browser shows as a block or a line of its own: a number cannot run across them.
-BLOCK_TAG_RE = re.compile(r"<(?:/?(?:p|div|li|ul|ol|tr|td|th|table|thead|tbody|h[1-6]|blockquote|pre|dd|dt|dl|section|"
-                          r"article|details|summary|figure|figcaption|caption|hr)|br)\b", re.I)
+# Elements a browser shows as a block or a line of its own: a number cannot run across them. (Tables: _table_rows.)
+BLOCK_TAG_RE = re.compile(r"<(?:/?(?:p|div|li|ul|ol|h[1-6]|blockquote|pre|dd|dt|dl|section|article|details|summary|"
+                          r"figure|figcaption|hr)|br)\b", re.I)
+TABLE_RE = re.compile(r"<table\b.*?</table>", re.I | re.S)
+ROW_RE = re.compile(r"(<tr\b[^>]*>)(.*?)(?=</tr>|<tr\b|</table>)", re.I | re.S)
+CELL_OPEN_RE = re.compile(r"<t[dh]\b[^>]*>", re.I)
+BETWEEN_TAGS_RE = re.compile(r">\s+<")
+
+
+def _table_rows(m: re.Match) -> str:
+    """A table as '|' rows, one per line, the marks inside the cells (text between cells would be moved out of the
+    table by the parser): the scan then reads the header row as it does a Markdown table's, so a statistics column
+    is not taken for a list of phone numbers."""
+
+    def row(r: re.Match) -> str:
+        cells = iter(range(10**6))
+        return r.group(1) + CELL_OPEN_RE.sub(lambda c: c.group(0) + ("\n| " if next(cells) == 0 else " | "), r.group(2))
+
+    return ROW_RE.sub(row, BETWEEN_TAGS_RE.sub("><", m.group(0)))
 
 
 def shown_text(html_text: str) -> str:
-    """The text a browser shows for a page's body HTML: inline elements joined, blocks and cells on lines of their
-    own, character references decoded, scripts and styles dropped."""
+    """The text a browser shows for a page's body HTML: inline elements joined, blocks on lines of their own, table
+    rows as '|' lines, character references decoded, scripts and styles dropped."""
     from ..safety import plain_text_of
 
+    html_text = TABLE_RE.sub(_table_rows, html_text)
     return plain_text_of(BLOCK_TAG_RE.sub(lambda m: "\n" + m.group(0), html_text))
 
 
