@@ -24,6 +24,7 @@ from markupsafe import escape
 from . import yamlutil
 from .errors import InputError, Problems
 from .fields import BOOL, DECIMAL, MAPPING, TEXTS, Field, FieldReader, top_mapping
+from .mdlimits import report_control_characters
 
 GUIDE = "docs/schema.md"
 DATE_KEYS = ("revision_date", "git_revision_date_localized", "git_creation_date_localized")
@@ -142,8 +143,6 @@ class PageMeta:
         reader = FieldReader(data, self.problems, display, lines=lines.get, line=None, guide=GUIDE)
         options = read_page_options(reader, data)
         options = check_theme_references(options, theme_dirs, self.problems, display, lines.get)
-        from .mdlimits import report_control_characters
-
         report_control_characters(self.problems, display, page.markdown or "", self.body_lines.pop(page.file.src_uri, 1))
         meta = {k: v for k, v in data.items() if k not in KEYS}
         meta.update(options)
