@@ -88,8 +88,8 @@ def form_docx(form: ApplicationForm) -> bytes:
     style.font.size = Pt(11)
     style.font.name = "SimSun"
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    doc.core_properties.title = form.title
-    doc.core_properties.author = form.organization.name
+    doc.core_properties.title = form.title[:255]  # the core properties' limit (python-docx raises beyond it)
+    doc.core_properties.author = form.organization.name[:255]
 
     heading = doc.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER

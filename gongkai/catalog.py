@@ -38,7 +38,8 @@ GUIDE_FIELD = Field("指南", MAPPING, required=True, shape="工作机构名称�
                     fix="在该发布主体下写“指南:”，下面逐项写工作机构名称、办公地址、办公时间、邮编、电话、传真、邮箱")
 ORG_FIELDS = (
     ID_FIELD,
-    Field("名称", required=True, default="", attr="name"),
+    # A Word document's title may not exceed 255 characters: the 申请表 is titled “<名称>政府信息公开申请表”.
+    Field("名称", required=True, default="", attr="name", max_length=100),
     Field("类型", required=True, default="", choices=ORG_KINDS, attr="kind"),
     # required unless 旧索引号前缀 is given: a 发布主体 migrating from an old site may not know its code yet
     Field("机构代码", default="", attr="code", example='"999000103"',
@@ -263,6 +264,11 @@ def load_catalog(directory: str | Path, display_root: str | Path | None = None) 
     problems = Problems()
     data = {}
     for name in (SITE_FILE, ORGS_FILE, COLUMNS_FILE):
+        if (directory / name).is_symlink():
+            # Never followed: its target (a token file, /proc/self/environ) would be read and echoed in messages.
+            problems.add(display(name), "是符号链接，目录文件必须是真实的文件，不会读取链接指向的内容",
+                         fix=f"删除该链接，把 {name} 本身放进 {directory.name}/ 文件夹")
+            continue
         if not (directory / name).is_file():
             problems.add(display(name), "目录文件不存在", fix=f"在 {directory} 下创建 {name}（gongkai init 新建的网站自带 site.yml、organizations.yml 和 columns.yml）")
             continue

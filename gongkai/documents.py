@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from . import yamlutil
 from .errors import InputError, Problems
 from .fields import DATE, ID, IDS, LIST, TEXTS, Field, FieldReader, keys, top_mapping
+from .mdlimits import report_control_characters
+from .pagemeta import read_page_options
 from .model import DOCUMENT_KINDS, TOPICS, Attachment, Catalog, Document, is_placeholder
 from . import validity
 from .safety import plain_text_of
@@ -129,6 +131,8 @@ class DocumentLoader:
             self.problems.items.extend(exc.problems)
             return None
         front, body, body_line = split_front_matter(text)
+        if report_control_characters(self.problems, display, body, body_line):
+            return None  # the feeds' XML cannot carry them (gongkai/mdlimits.py)
         if front is None:
             self.problems.add(display, "缺少文件元数据（文首以 --- 开始、以 --- 结束的 YAML 块）", line=1,
                               fix="在文首添加 title、栏目、发布机构、成文日期、发布日期、索引号、主题分类等字段")
@@ -149,6 +153,7 @@ class DocumentLoader:
         r = FieldReader(data, self.problems, display, guide=GUIDE)
         r.unknown_keys(FIELDS + PAGE_OPTIONS + tuple(self.extra_fields), suggest=FIELDS + tuple(self.extra_fields))
         values = r.read_all(DOCUMENT_FIELDS)
+        page_options = read_page_options(r, {k: v for k, v in data.items() if k in PAGE_OPTIONS})
 
         publisher = None
         if values["发布机构"] and r.reference("发布机构", values["发布机构"], catalog.organizations, "发布主体",
@@ -290,7 +295,7 @@ class DocumentLoader:
                        timeline.stated or "有效", doc_number=doc_number, kind=kind, keywords=values["主题词"],
                        summary=values["内容概述"] or derive_summary(body), attachments=attachments, extra=extra,
                        body=body, source=display, field_lines=dict(data.lines), imported=imported, old_url=old_url,
-                       page_options={key: data[key] for key in PAGE_OPTIONS if key in data}, timeline=timeline)
+                       page_options=page_options, timeline=timeline)
         self.by_index[index_number] = doc
         if old_url:
             self.by_old_url[redirect_key(old_url)] = doc

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from . import yamlutil
 from .clock import parse_when
 from .errors import Problems, close_matches
-from .safety import plain_text_problem
+from .safety import control_problem, plain_text_problem
 
 # Kinds of value. TEXT and ID are one scalar, TEXTS and IDS one scalar or a list of them (ids are letters and
 # digits, so a YAML number or date where an id belongs is a mistake, not an id); DATE is a calendar date, MOMENT a
@@ -92,6 +92,7 @@ class Field:
     bounds: tuple | None = None  # COUNT, INT: (lowest, highest)
     aliases: dict = dataclass_field(default_factory=dict, compare=False)  # TEXT: other names of a choice
     attr: str = ""  # the model attribute ``read_all`` names the value by (default: the key)
+    max_length: int = 0  # TEXT: the longest value accepted (0: any), where a file format limits it
 
     def description(self) -> str:
         if self.expected:
@@ -268,7 +269,11 @@ class FieldReader:
         return MISSING
 
     def _plain(self, f: Field, value) -> bool:
-        found = plain_text_problem(str(value)) if f.plain else None
+        # Markdown may hold markup, never a control character (XML — feeds, Word forms — cannot carry some).
+        text = str(value)
+        found = plain_text_problem(text) if f.plain else control_problem(text)
+        if not found and f.max_length and len(text) > f.max_length:
+            found = (f"太长：{len(text)} 个字，不能超过 {f.max_length} 个字", "核对是否把其他内容误填进了该字段")
         if found:
             self.error(f.key, found[0], found[1])
         return not found

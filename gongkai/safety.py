@@ -26,7 +26,10 @@ from .errors import Problems
 MARKUP_RE = re.compile(r"<[A-Za-z/!?][^<>\n]{0,40}>?")
 # C0/C1 controls other than tab and line breaks, and the bidi embedding/override/isolate controls, which can
 # make a file name or a title display differently from what it is ("Trojan Source").
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# U+FFFE and U+FFFF are no characters at all: XML (the feeds, the Word forms) cannot carry them either.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+# What XML 1.0 cannot carry at all (a body holding one would end the feed writer in a traceback).
+XML_ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 MARKUP_FIX = "删去 <…> 标记；确需小于号的，在“<”后加空格，或改用全角“＜”"
 CONTROL_FIX = "删去该字符（常见于从其他软件复制粘贴的文字）"
@@ -39,6 +42,11 @@ def plain_text_problem(value) -> tuple[str, str] | None:
     match = MARKUP_RE.search(value)
     if match:
         return f"含有 HTML 标记“{match.group(0)}”：元数据是纯文本，不能含 HTML 标记", MARKUP_FIX
+    return control_problem(value)
+
+
+def control_problem(value: str) -> tuple[str, str] | None:
+    """(message, fix) if text (plain or Markdown) holds a control character, else None."""
     match = CONTROL_RE.search(value)
     if match:
         char = match.group(0)
@@ -95,6 +103,37 @@ class ActiveContent:
 
     what: str
     needle: str
+    fix: str | None = None  # the message's fix, when not ACTIVE_FIX
+
+
+# Attributes that make the browser load a resource as soon as the page opens (no click): with an absolute URL they
+# make a request to another host, which the site promises never to make (and which tells that host who reads what).
+LOADING_ATTRIBUTES = {
+    "img": ("src", "srcset"), "source": ("src", "srcset"), "video": ("src", "poster"), "audio": ("src",),
+    "track": ("src",), "iframe": ("src",), "frame": ("src",), "embed": ("src",), "object": ("data",),
+    "input": ("src",), "image": ("href", "xlink:href"), "use": ("href", "xlink:href"), "feimage": ("href", "xlink:href"),
+    "link": ("href", "imagesrcset"), "script": ("src",),
+}
+EXTERNAL_URL_RE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+CSS_EXTERNAL_RE = re.compile(r"(?:url\(\s*['\"]?|@import\s+['\"])\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+EXTERNAL_FIX = ("把图片、视频等文件下载后放进网站（与文件放在同一文件夹），用相对路径引用；网站承诺访客浏览时不向其他网站"
+                "发出任何请求。指向其他网站的普通链接 <a href> 不受影响")
+
+
+def _external_loads(tag: str, attrs: dict[str, str]) -> list[ActiveContent]:
+    found = []
+    names = LOADING_ATTRIBUTES.get(tag, ())
+    for name in (*names, "background"):
+        value = attrs.get(name)
+        if not value:
+            continue
+        parts = [p.strip().split(" ", 1)[0] for p in value.split(",")] if name.endswith("srcset") else [value]
+        if any(EXTERNAL_URL_RE.match(p) for p in parts):
+            found.append(ActiveContent(f"外部资源 <{tag} {name}=“{value[:60]}”>（访客打开页面时会向其他网站发出请求）",
+                                       value[:40], EXTERNAL_FIX))
+    if CSS_EXTERNAL_RE.search(attrs.get("style", "")):
+        found.append(ActiveContent(f"外部资源（<{tag} style> 中的 url(//…)）", "url(", EXTERNAL_FIX))
+    return found
 
 
 def _url_danger(tag: str, attr: str, value: str) -> str | None:
@@ -134,6 +173,7 @@ def _element_problems(name: str, attrs: dict[str, str]) -> list[ActiveContent]:
             if scheme:
                 shown = CONTROL_RE.sub("�", URL_NOISE_RE.sub(" ", value[:40]))
                 found.append(ActiveContent(f"脚本链接 {scheme}（<{tag} {name}=“{shown}”>）", value[:40] or name))
+    found += _external_loads(tag, attrs)
     if tag in ANIMATION_ELEMENTS and attrs.get("attributename", "").lower() in ("href", "xlink:href"):
         for name in ANIMATION_VALUES:
             if any(_url_danger(tag, "href", v) for v in attrs.get(name, "").split(";")):
@@ -163,15 +203,33 @@ def find_active_content(html: str) -> list[ActiveContent]:
             continue
         attrs = {name.lower(): value or "" for name, value in element.attributes.items()}
         found += _element_problems(element.tag, attrs)
+        if element.tag == "style" and CSS_EXTERNAL_RE.search(element.text(deep=True) or ""):
+            found.append(ActiveContent("外部资源（<style> 中的 @import 或 url(//…)）", "<style", EXTERNAL_FIX))
     if not closed:
         found.append(ActiveContent(UNCLOSED, ""))
     return found
 
 
+# XML a browser transforms before showing it: an <?xml-stylesheet?> processing instruction makes it load a
+# stylesheet (XSLT or CSS) from the site, and an XSLT stylesheet can build <script> with xsl:element, which no
+# parse of the XML itself shows. The HTML parser reads a processing instruction as a bogus comment: looked for here.
+XML_STYLESHEET_RE = re.compile(r"<\?xml-stylesheet\b", re.I)
+XSLT_RE = re.compile(r"http://www\.w3\.org/1999/XSL/Transform|<\s*[\w.-]+:(?:stylesheet|transform)\b[^>]*\bversion=",
+                     re.I)
+
+
 def active_file_content(text: str, *, allow: bool = False) -> list[ActiveContent]:
     """Active content in a file served as it is (an SVG image, an HTML attachment): it runs in the site's name
     when a visitor opens the file. Nothing follows such a file, so unclosed markup does not matter."""
-    return [] if allow else [f for f in find_active_content(text) if f.what != UNCLOSED]
+    if allow:
+        return []
+    found = [f for f in find_active_content(text) if f.what != UNCLOSED]
+    if XML_STYLESHEET_RE.search(text):
+        found.append(ActiveContent("样式表处理指令 <?xml-stylesheet?>（浏览器会按它加载并执行 XSLT/CSS）",
+                                   "<?xml-stylesheet"))
+    if XSLT_RE.search(text):
+        found.append(ActiveContent("XSLT 样式表（可以生成 <script> 并在本站运行）", "XSL/Transform"))
+    return found
 
 
 def active_content(html: str, *, allow: bool = False) -> list[ActiveContent]:
@@ -190,7 +248,7 @@ def report_active_content(problems: Problems, found: list[ActiveContent], file: 
         else:
             where = (line_of(source, item.needle, start) if item.needle and source else None) or line
             problems.add(file, f"{label}中有{item.what}", line=where, field=field,
-                         fix=ACTIVE_FIX if field else ACTIVE_FILE_FIX)
+                         fix=item.fix or (ACTIVE_FIX if field else ACTIVE_FILE_FIX))
 
 
 def line_of(source: str, needle: str, start_line: int = 1) -> int | None:

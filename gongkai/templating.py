@@ -26,8 +26,9 @@ OWN_OVERRIDES = frozenset(
     path.relative_to(folder).as_posix()
     for folder in TEMPLATE_DIRS for path in folder.rglob("*.html")
     if not path.relative_to(folder).as_posix().startswith(OWN_PREFIX))
-# Page metadata that mkdocs-material prints without escaping.
-PLAIN_META = ("title", "description")
+# Page metadata that mkdocs-material prints without escaping (base.html, partials/header.html, nav-item.html;
+# gongkai/pagemeta.py checks they are text).
+PLAIN_META = ("title", "description", "subtitle", "author", "status")
 
 
 def autoescape(name: str | None) -> bool:
@@ -55,7 +56,7 @@ def text(value) -> Markup:
 
 
 def escape_page_meta(page) -> None:
-    """Escape the page's title and description from front matter, which mkdocs-material prints raw.
+    """Escape the page's title, description, subtitle, author and status, which mkdocs-material prints raw.
 
     After this, ``page.title`` is HTML on every page, as MkDocs' own title from the first heading already is."""
     for key in PLAIN_META:

@@ -225,7 +225,20 @@ class _Composer:
             raise InputError(sorted(self.problems, key=lambda p: p.line or 0))
 
 
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str, line_offset: int) -> Problem:
+    """libyaml's reader names a byte position ("position 24"): an editor needs the line and the column."""
+    data = text.encode("utf-8", "surrogatepass")
+    before = data[:max(exc.position, 0)]
+    line = before.count(b"\n") + 1 + line_offset
+    column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return Problem(file, f"第 {line} 行第 {column} 个字符是不可见的控制字符 U+{char:04X}，YAML 不允许", line=line,
+                   fix="删除该字符（常见于从其他软件复制粘贴的文字；可重新输入该行）")
+
+
 def _syntax_problem(exc: yaml.YAMLError, text: str, file: str, line_offset: int) -> Problem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _reader_problem(exc, text, file, line_offset)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     if mark is not None:
@@ -241,6 +254,8 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, file: str, line_offset: int)
             break
     else:
         message, hint = f"YAML 语法错误：{SYNTAX_FALLBACK[0]}（{problem}）", SYNTAX_FALLBACK[1]
+    if mark is not None:
+        message += f"（第 {mark.column + 1} 列）"
     return Problem(file, message, line=mark.line + 1 + line_offset if mark else None, fix=hint)
 
 
@@ -302,7 +317,15 @@ def _from_plain(value):
     return dt.date.fromisoformat(value["d"])
 
 
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def _load(text: str, file: str, line_offset: int):
+    bad = SURROGATE_RE.search(text)
+    if bad:  # a lone surrogate: never from a decoded file, but libyaml would raise on it
+        line = text.count("\n", 0, bad.start()) + 1 + line_offset
+        raise InputError([Problem(file, f"第 {line} 行含有无效的字符 U+{ord(bad.group(0)):04X}", line=line,
+                                  fix="删除该字符")])
     loader = _Loader(text)
     composer = _Composer(loader, file, line_offset)
     try:

@@ -164,13 +164,36 @@ def chunks(path: Path) -> list[Chunk]:
 
 # ---------------------------------------------------------------------------------------------------------- text
 
+# Byte-order marks, longest first: the UTF-32 LE mark begins with the UTF-16 LE one. Excel's “Unicode 文本” and
+# Notepad's “Unicode” are UTF-16 LE with a BOM.
+TEXT_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le", 4, "UTF-32"), (b"\x00\x00\xfe\xff", "utf-32-be", 4, "UTF-32"),
+             (b"\xff\xfe", "utf-16-le", 2, "UTF-16"), (b"\xfe\xff", "utf-16-be", 2, "UTF-16"))
+UNDECODABLE = "文件编码无法识别（不是 UTF-8、GB18030、UTF-16 或 UTF-32 文本），内容未检查"
+
+
 def _decode(data: bytes) -> str:
+    """The text of a text file: by its BOM (UTF-32, UTF-16), as UTF-16 when every other byte is zero, else UTF-8 or
+    GB18030. A file none of them reads is ``Unreadable`` (listed as 未能扫描), never read with replacement marks."""
+    for bom, encoding, unit, name in TEXT_BOMS:
+        if data.startswith(bom):
+            body = data[len(bom):]
+            try:
+                return body[:len(body) - len(body) % unit].decode(encoding)  # a cut file may end mid-character
+            except UnicodeDecodeError:
+                raise Unreadable(f"文件以 {name} 的字节顺序标记开头，内容却无法按 {name} 读取，内容未检查") from None
+    if data.count(b"\x00") * 4 > len(data):  # UTF-16 without a BOM: a zero byte beside every ASCII character
+        even = data[:len(data) // 2 * 2]
+        encoding = "utf-16-le" if even[1::2].count(0) >= even[0::2].count(0) else "utf-16-be"
+        try:
+            return even.decode(encoding)
+        except UnicodeDecodeError:
+            raise Unreadable(UNDECODABLE) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    return data.decode("utf-8", errors="replace")
+    raise Unreadable(UNDECODABLE)
 
 
 def _read_text(path: Path, size: int) -> tuple[str, str | None]:
@@ -184,7 +207,8 @@ def _read_text(path: Path, size: int) -> tuple[str, str | None]:
     # Cut after the last whole line: a line end is a character boundary in UTF-8 and GB18030 alike. A file without
     # one is cut mid-line, and the UTF-8 decoding tries without the last 1-3 bytes of a cut character.
     data = data[:data.rfind(b"\n", 0, MAX_TEXT_CHARS) + 1 or MAX_TEXT_CHARS]
-    text = next((t for t in map(_utf8, (data[:len(data) - k] for k in range(4))) if t is not None), None)
+    text = None if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) else \
+        next((t for t in map(_utf8, (data[:len(data) - k] for k in range(4))) if t is not None), None)
     lines = data.count(b"\n") or 1
     return (text if text is not None else _decode(data),
             f"文件 {_size(size)}，超过文本扫描上限（{MAX_TEXT_CHARS // 1_000_000} MB），只检查了前 {lines} 行")
@@ -329,6 +353,7 @@ def _xlsx(path: Path, budget: _Budget) -> None:
                 with z.open(info) as f:
                     if re.search(rb"<!ENTITY", f.read(65536).replace(b"\x00", b"")):
                         raise Unreadable(ENTITY_REFUSAL)
+        comments = _xlsx_comments(z)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a damaged or encrypted workbook, or one that declares XML entities
@@ -359,6 +384,58 @@ def _xlsx(path: Path, budget: _Budget) -> None:
             budget.add(Chunk("\n".join(rows), tabular=True, where=where))
     finally:
         book.close()
+    _xlsx_formulas(openpyxl, path, budget)
+    for name, text in comments:
+        budget.add(Chunk(text, where=f"批注（{name}）"))
+
+
+def _xlsx_formulas(openpyxl, path: Path, budget: _Budget) -> None:
+    """Formulas as written: a number typed as a formula (=13800138000, ="110101…") that has no cached value is
+    empty when the cached values are read."""
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception:
+        return  # the values pass above said why already
+    try:
+        for sheet in book.worksheets:
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()
+            formulas, size = [], 0
+            for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = [v for v in row if isinstance(v, str) and v.startswith("=")]
+                if cells:
+                    formulas.append("\t".join(cells))
+                    size += sum(map(len, cells))
+                    if size > budget.room():
+                        break
+                if n % 1000 == 0:
+                    budget.tick(f"工作表“{sheet.title}”第 {n} 行")
+            if formulas:
+                budget.add(Chunk("\n".join(formulas), tabular=False, where=f"工作表“{sheet.title}”的公式"))
+    except Unreadable:
+        raise
+    except Exception:
+        return
+    finally:
+        book.close()
+
+
+COMMENT_RE = re.compile(r"<(?:[\w.-]+:)?(?:comment|threadedComment)\b.*?</(?:[\w.-]+:)?(?:comment|threadedComment)>", re.S)
+TEXT_NODE_RE = re.compile(r"<(?:[\w.-]+:)?(?:t|text)(?:\s[^>]*)?>([^<]*)</(?:[\w.-]+:)?(?:t|text)>")
+
+
+def _xlsx_comments(z: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(part, text) of the cell comments (批注) and threaded comments, which openpyxl's read-only mode skips."""
+    found = []
+    for info in z.infolist():
+        name = info.filename
+        lower = name.lower()
+        if lower.endswith(".xml") and ("/comments" in lower or "/threadedcomments/" in lower):
+            xml = _xml_text(_read_member(z, info), name)
+            notes = [html.unescape("".join(TEXT_NODE_RE.findall(c))) for c in COMMENT_RE.findall(xml)]
+            if notes:
+                found.append((name.rsplit("/", 1)[-1], "\n".join(notes)))
+    return found
 
 
 ENTITY_REFUSAL = "文件中声明了 XML 实体（可能是“实体炸弹”），为安全起见未读取"
@@ -409,6 +486,25 @@ def _pdf(path: Path, budget: _Budget) -> None:
         raise Unreadable("PDF 中没有可提取的文字（可能是扫描件或图片），无法自动检查")
 
 
+# WordprocessingML by its namespace URI (transitional and strict): Word writes the prefix "w", other producers may
+# bind any prefix, or none, to it.
+WORD_NAMESPACES = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                   "http://purl.oclc.org/ooxml/wordprocessingml/main")
+XMLNS_RE = re.compile(r"""\bxmlns(?::([\w.-]+))?\s*=\s*["']([^"']*)["']""")
+
+
+def _docx_paragraphs(xml: str) -> list[str]:
+    """The text of each paragraph (w:p, its runs' w:t) of a WordprocessingML part, whatever prefix names it."""
+    prefixes = {prefix or "" for prefix, uri in XMLNS_RE.findall(xml) if uri in WORD_NAMESPACES} or {"w"}
+    paragraphs = []
+    for prefix in sorted(prefixes):
+        tag = re.escape(f"{prefix}:" if prefix else "")
+        text_re = re.compile(rf"<{tag}t(?:\s[^>]*)?>([^<]*)</{tag}t>")
+        for p in re.findall(rf"<{tag}p[ >].*?</{tag}p>", xml, flags=re.S):
+            paragraphs.append(html.unescape("".join(text_re.findall(p))))
+    return paragraphs
+
+
 def _docx(path: Path, budget: _Budget) -> None:
     with _open_zip(path) as z:
         names = {m.filename: m for m in z.infolist()}
@@ -418,7 +514,6 @@ def _docx(path: Path, budget: _Budget) -> None:
             for name in sorted(n for n in names if n.startswith(prefix) and n.endswith(".xml")):
                 budget.tick(label)
                 xml = _xml_text(_read_member(z, names[name]), name)
-                paragraphs = [html.unescape("".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", p)))
-                              for p in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)]
+                paragraphs = _docx_paragraphs(xml)
                 budget.add(Chunk("\n".join(paragraphs), where=label if name == "word/document.xml"
                                  else f"{label}（{name.removeprefix('word/')}）"))

@@ -24,7 +24,9 @@ that "证件编号：<ID>" and "项目联系人张三<ID>" are reported while "�
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -228,47 +230,85 @@ def scan_text(text: str, *, allow: Iterable[str] = (), tabular: bool = False,
     headers = _table_headers(lines, tabular)
     head_spans: dict[str, list[tuple[int, int]]] = {}
     hits: list[Hit] = []
-    for number, line in enumerate(lines, start=1):
-        if not PREFILTER_RE.search(line):
+    for number, written in enumerate(lines, start=1):
+        # The line as written, then as a reader sees it (markup, entities, emphasis and invisible characters gone):
+        # what the second finds beyond the first is added.
+        variants = _as_written_and_shown(written)
+        found = _scan_line(variants[0], number, headers[number - 1], head_spans, tabular, allowed, latest_year)
+        hits += found
+        if len(variants) > 1:
+            known = Counter((h.kind, h.masked) for h in found)
+            for hit in _scan_line(variants[1], number, headers[number - 1], head_spans, tabular, allowed, latest_year):
+                if known[(hit.kind, hit.masked)] > 0:
+                    known[(hit.kind, hit.masked)] -= 1
+                else:
+                    hits.append(hit)
+    return hits
+
+
+# What a page or document shows as one number, though the source splits it: zero-width characters, a soft hyphen
+# and the word joiner are not shown; thin, narrow and other typographic spaces show as a space; tags (<span>),
+# character references (&#49;, &nbsp;) and Markdown emphasis (**, ~~, `) around digits are not shown as written.
+INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060\u2061-\u2064\ufeff]")
+THIN_SPACES = str.maketrans(dict.fromkeys("\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f", " "))
+INLINE_TAG_RE = re.compile(r"<[A-Za-z/!][^<>]{0,200}>")
+EMPHASIS_RE = re.compile(r"(?<=[\d ])(?:\*{1,3}|_{2,3}|~~|`)|(?:\*{1,3}|_{2,3}|~~|`)(?=[\d ])")
+SHOWN_TRIGGER_RE = re.compile("[<&*_~`\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\u2004-\u200a\u202f\u205f]")
+
+
+def _as_written_and_shown(line: str) -> list[str]:
+    if not SHOWN_TRIGGER_RE.search(line):
+        return [line]
+    shown = INLINE_TAG_RE.sub("", line) if "<" in line else line
+    if "&" in shown:
+        shown = html.unescape(shown)
+    shown = INVISIBLE_RE.sub("", shown).translate(THIN_SPACES).translate(NORMALIZE)
+    shown = EMPHASIS_RE.sub("", shown)
+    return [line] if shown == line else [line, shown]
+
+
+def _scan_line(line: str, number: int, header: str, head_spans: dict, tabular: bool, allowed: set,
+               latest_year: int | None) -> list[Hit]:
+    hits: list[Hit] = []
+    if not PREFILTER_RE.search(line):
+        return hits
+    spans = _cells(line, tabular) if header else []
+    if header and header not in head_spans:
+        head_spans[header] = _cells(header, tabular)
+    card_words: list[bool] = []  # computed once per line, when a Luhn-valid number needs it
+
+    def card_context() -> bool:
+        if not card_words:
+            card_words.append(bool(CARD_WORDS_RE.search(line) or CARD_WORDS_RE.search(header)))
+        return card_words[0]
+
+    urls = [m.span() for m in URL_RE.finditer(line)]
+    for m in CANDIDATE_RE.finditer(line):
+        raw = m.group(0)
+        start, end = m.span()
+        if any(a <= start < b for a, b in urls):
             continue
-        header = headers[number - 1]
-        spans = _cells(line, tabular) if header else []
-        if header and header not in head_spans:
-            head_spans[header] = _cells(header, tabular)
-        card_words: list[bool] = []  # computed once per line, when a Luhn-valid number needs it
-
-        def card_context() -> bool:
-            if not card_words:
-                card_words.append(bool(CARD_WORDS_RE.search(line) or CARD_WORDS_RE.search(header)))
-            return card_words[0]
-
-        urls = [m.span() for m in URL_RE.finditer(line)]
-        for m in CANDIDATE_RE.finditer(line):
-            raw = m.group(0)
-            start, end = m.span()
-            if any(a <= start < b for a, b in urls):
-                continue
-            # Windows, not slices to the line's ends: the checks below only look at a few characters either side.
-            before, after = line[max(0, start - 32):start], line[end:end + 16]
-            # Part of an alphanumeric code (统一社会信用代码 with letters, serials like A2024…): not a person's number.
-            if (before and before[-1].isascii() and before[-1].isalpha() and not re.search(r"(?:TEL|Tel|tel|"
-                                                                                             r"PHONE|Phone)[:：]?$", before)) \
-                    or (after and after[0].isascii() and after[0].isalnum()):
-                continue
-            if INDEX_AFTER_RE.match(after) or UNIT_AFTER_RE.match(after) or CURRENCY_BEFORE_RE.search(before):
-                continue
-            if _other_number(before):
-                continue
-            if header and STATISTICS_RE.search(_cell_labels(line, spans, header, head_spans[header], start)):
-                continue
-            body = re.sub(r"^\+?86[- ]?(?=1[3-9])", "", raw) if re.match(r"^\+?86[- ]?1[3-9]", raw) and \
-                len(re.sub(r"\D", "", raw)) == 13 else raw
-            digits = re.sub(r"[^0-9Xx]", "", body)
-            if digits in allowed or digits.upper() in allowed:
-                continue
-            kind = _classify(digits, card_context, latest_year)
-            if kind:
-                hits.append(Hit(kind, number, mask(kind, digits.upper())))
+        # Windows, not slices to the line's ends: the checks below only look at a few characters either side.
+        before, after = line[max(0, start - 32):start], line[end:end + 16]
+        # Part of an alphanumeric code (统一社会信用代码 with letters, serials like A2024…): not a person's number.
+        if (before and before[-1].isascii() and before[-1].isalpha() and not re.search(r"(?:TEL|Tel|tel|"
+                                                                                         r"PHONE|Phone)[:：]?$", before)) \
+                or (after and after[0].isascii() and after[0].isalnum()):
+            continue
+        if INDEX_AFTER_RE.match(after) or UNIT_AFTER_RE.match(after) or CURRENCY_BEFORE_RE.search(before):
+            continue
+        if _other_number(before):
+            continue
+        if header and STATISTICS_RE.search(_cell_labels(line, spans, header, head_spans[header], start)):
+            continue
+        body = re.sub(r"^\+?86[- ]?(?=1[3-9])", "", raw) if re.match(r"^\+?86[- ]?1[3-9]", raw) and \
+            len(re.sub(r"\D", "", raw)) == 13 else raw
+        digits = re.sub(r"[^0-9Xx]", "", body)
+        if digits in allowed or digits.upper() in allowed:
+            continue
+        kind = _classify(digits, card_context, latest_year)
+        if kind:
+            hits.append(Hit(kind, number, mask(kind, digits.upper())))
     return hits
 
 
@@ -303,6 +343,55 @@ def scan_file(path, display: str, *, allow: Iterable[str] = (), latest_year: int
                 display, f"疑似未打码的{hit.kind}“{hit.masked}”（报告中已打码）", line=hit.line, field=chunk.where, check="pii", severity="error",
                 fix=f"删除或按规范打码（如{EXAMPLES[hit.kind]}）；若是公开的号码，加入检查插件的 allow 白名单"))
     return findings + ([] if checked_by_hand else notes)
+
+
+# Elements a browser shows as a block or a line of its own: a number cannot run across them. (Tables: _table_rows.)
+BLOCK_TAG_RE = re.compile(r"<(?:/?(?:p|div|li|ul|ol|h[1-6]|blockquote|pre|dd|dt|dl|section|article|details|summary|"
+                          r"figure|figcaption|hr)|br)\b", re.I)
+TABLE_RE = re.compile(r"<table\b.*?</table>", re.I | re.S)
+ROW_RE = re.compile(r"(<tr\b[^>]*>)(.*?)(?=</tr>|<tr\b|</table>)", re.I | re.S)
+CELL_OPEN_RE = re.compile(r"<t[dh]\b[^>]*>", re.I)
+BETWEEN_TAGS_RE = re.compile(r">\s+<")
+
+
+def _table_rows(m: re.Match) -> str:
+    """A table as '|' rows, one per line, the marks inside the cells (text between cells would be moved out of the
+    table by the parser): the scan then reads the header row as it does a Markdown table's, so a statistics column
+    is not taken for a list of phone numbers."""
+
+    def row(r: re.Match) -> str:
+        cells = iter(range(10**6))
+        return r.group(1) + CELL_OPEN_RE.sub(lambda c: c.group(0) + ("\n| " if next(cells) == 0 else " | "), r.group(2))
+
+    return ROW_RE.sub(row, BETWEEN_TAGS_RE.sub("><", m.group(0)))
+
+
+def shown_text(html_text: str) -> str:
+    """The text a browser shows for a page's body HTML: inline elements joined, blocks on lines of their own, table
+    rows as '|' lines, character references decoded, scripts and styles dropped."""
+    from ..safety import plain_text_of
+
+    html_text = TABLE_RE.sub(_table_rows, html_text)
+    return plain_text_of(BLOCK_TAG_RE.sub(lambda m: "\n" + m.group(0), html_text))
+
+
+def scan_rendered(html_text: str, display: str, *, allow: Iterable[str] = (), latest_year: int | None = None,
+                  known: Iterable[str] = ()) -> list:
+    """Findings in the text a document's page shows (its rendered body) that the scan of its source did not make
+    (``known``: the masked numbers found there). They have no line: the number is whole only on the page."""
+    from .findings import Finding
+
+    left = Counter(known)
+    findings = []
+    for hit in scan_text(shown_text(html_text), allow=allow, latest_year=latest_year):
+        if left[hit.masked] > 0:
+            left[hit.masked] -= 1
+            continue
+        findings.append(Finding(
+            display, f"疑似未打码的{hit.kind}“{hit.masked}”（报告中已打码；网页上显示为完整号码，源文件中被标记或不可见字符隔开）",
+            field="正文（网页上显示的文字）", check="pii", severity="error",
+            fix=f"删除或按规范打码（如{EXAMPLES[hit.kind]}）；若是公开的号码，加入检查插件的 allow 白名单"))
+    return findings
 
 
 def _names(display: str, entry: str) -> bool:

@@ -30,6 +30,12 @@ class CatalogConfig(Config):
     # Markdown bodies may hold HTML but no active content (<script>, on…= attributes, javascript: links …):
     # found, it fails the build. True lets it through for the whole site (docs/security.md).
     allow_active_content = opt.Type(bool, default=False)
+    # Scripts, stylesheets and XSLT (.js, .mjs, .css, .xsl …) under docs_dir are refused unless mkdocs.yml names
+    # them in extra_css / extra_javascript; True lets an editor's own through (docs/security.md).
+    allow_scripts = opt.Type(bool, default=False)
+    # Seconds one page's Markdown may take to render; past it (or nested too deep) the build stops naming the
+    # file (gongkai/mdlimits.py). 0: no limit.
+    markdown_time_limit = opt.Type((int, float), default=20)
     # Persistent build cache (docs/performance.md): a rebuild reuses what the last clean build computed for
     # unchanged inputs. Folder relative to mkdocs.yml; $GONGKAI_CACHE=0 turns it off for one build.
     cache = opt.Type(bool, default=True)

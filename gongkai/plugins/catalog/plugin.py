@@ -27,6 +27,8 @@ from gongkai.clock import Clock
 from gongkai.documents import DocumentLoader
 from gongkai.errors import InputError, Problems
 from gongkai.model import Catalog, Column, Document, Organization
+from gongkai.mdlimits import deadline, guard_render
+from gongkai.pagemeta import PageMeta
 from gongkai.safety import ACTIVE_FILE_SUFFIXES, active_content, active_file_content, report_active_content
 from gongkai.sources import decode, site_root
 
@@ -124,6 +126,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._reported = 0  # problems already logged
         self._progress: Progress | None = None
         self.page_problems = Problems()  # found while pages render, after on_files; reported in on_env
+        self._page_meta = PageMeta(self.page_problems)  # front matter of pages that are not documents
         self._markdown: markdown.Markdown | None = None
         self._mkdocs_config: MkDocsConfig | None = None
         if getattr(self, "_cache", None) is not None:  # mkdocs serve: the last build's, if it ended early
@@ -233,19 +236,21 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         """Breadcrumbs down to a 发布主体 and a column (inclusive); complete from the core's late on_files."""
         return self.layout.crumbs(column, org)
 
-    def render_markdown(self, text: str) -> Markup:
-        """HTML of a Markdown field (单页 正文, 起草说明), with the site's Markdown extensions."""
+    def render_markdown(self, text: str, where: tuple[str, str] = ("Markdown", "字段")) -> Markup:
+        """HTML of a Markdown field (单页 正文, 起草说明), with the site's Markdown extensions; ``where`` (file,
+        field) names it if it takes too long or nests too deep (gongkai/mdlimits.py)."""
         if self._markdown is None:
             config = self._mkdocs_config
             self._markdown = markdown.Markdown(extensions=config.markdown_extensions,
                                                extension_configs=config.mdx_configs or {})
-        return Markup(self._markdown.reset().convert(text))
+        with deadline(self.config.markdown_time_limit, *where):
+            return Markup(self._markdown.reset().convert(text))
 
     def check_markdown(self, text: str, file: str, *, field: str, line: int | None = None,
                        problems: Problems | None = None) -> None:
         """Record active content in a Markdown field that a template renders (call in on_files). ``file`` is
         relative to mkdocs.yml, ``line`` the field's line: the message names the line of the finding itself."""
-        found = active_content(self.render_markdown(text), allow=self.config.allow_active_content)
+        found = active_content(self.render_markdown(text, (file, field)), allow=self.config.allow_active_content)
         if found:
             path = site_root(self._mkdocs_config) / file
             try:
@@ -326,6 +331,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if not self.active:
             return files
         self._guard.check(files)
+        self._guard.check_editor_files(files, config, theme.ASSETS_DIR, self.config.allow_scripts)
         self.layout.home_url = "" if files.get_file_from_path("index.md") else None
         logo = self.catalog.site.logo
         if logo and files.get_file_from_path(logo) is None:
@@ -441,7 +447,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if src in self._generated:
             return ""
         try:  # any other Markdown page (the site's home, say) must be UTF-8 too: a message, not a traceback
-            return decode(page.file.content_bytes, self._guard.display(page.file))
+            display = self._guard.display(page.file)
+            return self._page_meta.read(src, decode(page.file.content_bytes, display), display)
         except InputError as exc:
             raise PluginError(str(exc)) from None
 
@@ -452,17 +459,20 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         doc = self.index.by_src.get(src)
         if doc is not None:
             # The editor's page options (hide, icon …) are kept; the metadata fields are the model's.
-            page.meta.update(doc.page_options)
+            page.meta.update(self._page_meta.document_options(doc, config.theme.dirs))
             page.meta.update(title=doc.title, description=doc.summary)
             page.meta.setdefault("template", "gongkai/document.html")
         elif src in self._generated:
             generated = self._generated[src]
             page.meta.update(title=generated.title, template=generated.template, search={"exclude": True})
-        elif any(key in page.meta for key in DOCUMENT_KEYS):
+        else:  # the site's own pages: their options checked as a document's (gongkai/pagemeta.py)
+            self._page_meta.apply(page, self._guard.display(page.file), config.theme.dirs)
+        if doc is None and src not in self._generated and any(key in page.meta for key in DOCUMENT_KEYS):
             self.problems.add(self._guard.display(page.file), "有政府信息文件的元数据，却不在文件文件夹中，"
                               "不会出现在任何栏目、目录和检查里",
                               fix=f"把它移到 {Path(config.docs_dir).name}/{self.config.documents_dir}/<发布主体>/<年份>/ 下")
         templating.escape_page_meta(page)
+        guard_render(page, self._guard.display(page.file), self.config.markdown_time_limit)
         return markdown
 
     @event_priority(100)  # before feature plugins add their own markup (征集 banner, 年报 toolbar)

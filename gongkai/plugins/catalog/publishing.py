@@ -19,6 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 from gongkai.errors import Problems
+from gongkai.filerules import editor_file_problems, name_refusal
 from gongkai.model import Document
 from gongkai.sources import RealPaths
 
@@ -87,7 +88,14 @@ class SourceGuard:
                     f"把文件改名为 {name[:-4]}")
         if lower.endswith(MARKDOWN_SUFFIXES) and any(p.startswith(".") for p in file.src_uri.split("/")):
             return "文件名或所在文件夹以“.”开头，MkDocs 不会发布它", "去掉文件名或文件夹名开头的“.”"
-        return None
+        refusal = name_refusal(name)  # x.md~, x.md.bak, "x.md " … (gongkai/filerules.py)
+        return (refusal.message, refusal.fix) if refusal else None
+
+    def check_editor_files(self, files: Files, config: MkDocsConfig, assets_dir: Path, allow_scripts: bool) -> None:
+        """Files that shadow a theme or gongkai file, unnamed scripts and styles, case clashes: errors, removed."""
+        for file, refusal in editor_file_problems(files, config, assets_dir=assets_dir, allow_scripts=allow_scripts):
+            self.problems.add(self.display(file), refusal.message, fix=refusal.fix)
+            files.remove(file)
 
     def note_links(self, page_url: str, html: str) -> None:
         """Files a document's rendered body links to (images, downloads), as site URLs."""

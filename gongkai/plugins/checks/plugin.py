@@ -28,7 +28,7 @@ from ...checks.freshness import check_freshness, check_home
 from ...checks.golive import check_go_live, mark_pending
 from ...checks.interaction import check_interaction
 from ...checks.links import LinkChecker, check_external, link_findings
-from ...checks.pii import scan_file
+from ...checks.pii import scan_file, scan_rendered
 from ...checks.reports import check_annual_reports, check_normative_row
 from ...checks.sitereport import check_site_report
 from ...sources import RealPaths, site_root
@@ -49,6 +49,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.sources: dict[str, tuple[str, str | None]] = {}
         self.links: LinkChecker | None = None
         self._static_html: list = []  # HTML files MkDocs copies as they are: their links are checked too
+        self._pii_allow: set[str] = set()
         self.as_of = dt.date.today()
         self.raise_on_errors = True  # `gongkai check` turns this off and reports itself
 
@@ -102,7 +103,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                                                str(path) if path is not None and path.is_file() else None)
 
         if self._on("pii"):
-            allow = set(self.config.allow) | _catalog_numbers(catalog)
+            allow = self._pii_allow = set(self.config.allow) | _catalog_numbers(catalog)
             scanned = set()
             for file in files:
                 if not file.abs_src_path:
@@ -168,6 +169,25 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                            shape=lambda value: isinstance(value, list) and all(isinstance(f, dict) for f in value),
                            final=lambda value: not any(f["message"].startswith("未能扫描") for f in value))
         return [Finding(**f) for f in found]
+
+    @event_priority(40)  # the body as rendered, before plugins decorate the page
+    def on_page_content(self, html, page, config, files):
+        """个人信息 in the text a document's page shows, which its source may split with markup (gongkai/checks/pii.py)."""
+        doc = self.core.doc_for_page(page) if self.core is not None and self._on("pii") else None
+        if doc is None or not html:
+            return html
+        shown = doc.source or page.file.src_uri
+        known = [f.message.split("“", 1)[1].split("”", 1)[0] for f in self.findings
+                 if f.check == "pii" and f.file == shown and "“" in f.message]
+        allow, year = sorted(self._pii_allow), self.as_of.year
+        cache = self.core.build_cache
+
+        def scan():
+            return [asdict(f) for f in scan_rendered(html, shown, allow=allow, latest_year=year, known=known)]
+
+        found = cache.memo("pii-shown", [html, shown, str(year), *allow, "\0", *known], scan) if cache else scan()
+        self.findings += [Finding(**f) for f in found]
+        return html
 
     # ------------------------------------------------------------------ links, then the report
 
