@@ -24,8 +24,14 @@ def _where(source: str, default: str) -> tuple[str, int | None]:
     return (file, int(line)) if line.isdigit() else (source or default, None)
 
 
+# The Git address gongkai/deploy/requirements.txt ships: a site made by `gongkai init` installs gongkai from it in CI
+# until the county names the repository that really holds gongkai.
+PLACEHOLDER_PACKAGE_HOST = "git.example.gov.cn"
+
+
 def check_go_live(catalog: Catalog, site_file: str, orgs_file: str, site_url: str | None,
-                  config_file: str = "mkdocs.yml") -> list[Finding]:
+                  config_file: str = "mkdocs.yml", requirements: tuple[str, str] | None = None) -> list[Finding]:
+    """``requirements``: (display path, text) of the site's requirements.txt, when it has one."""
     found = []
 
     def todo(file, message, fix, line=None, field=None):
@@ -57,6 +63,14 @@ def check_go_live(catalog: Catalog, site_file: str, orgs_file: str, site_url: st
                  field=f"发布主体 {org.id} · 指南",
                  fix=f"在 {file} 发布主体 {org.id} 的“指南:”下逐项填写（条例第十二条：工作机构名称、办公地址、"
                      "办公时间、联系电话、传真号码、互联网联系方式）")
+    if requirements is not None:
+        file, text = requirements
+        for number, line in enumerate(text.splitlines(), 1):
+            if PLACEHOLDER_PACKAGE_HOST in line and not line.lstrip().startswith("#"):
+                todo(file, "CI 安装 gongkai 的地址还是示例地址，CI 无法安装 gongkai、网站不能发布", line=number,
+                     field="requirements.txt",
+                     fix=f"把第 {number} 行的 {PLACEHOLDER_PACKAGE_HOST} 地址改为本单位（或上级单位）存放 gongkai 的 Git "
+                         "仓库地址；或按该文件中的方式二至方式四改用 wheel 安装包、软件包镜像或离线安装")
     return found
 
 

@@ -124,8 +124,11 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             found += check_blank(catalog, documents)
         if self._on("golive"):
             catalog_dir = Path(config.config_file_path).parent / self.core.config.catalog_dir
+            requirements_file = Path(config.config_file_path).parent / "requirements.txt"
+            requirements = ((display(requirements_file), requirements_file.read_text(encoding="utf-8", errors="replace"))
+                            if requirements_file.is_file() else None)
             found += check_go_live(catalog, display(catalog_dir / "site.yml"), display(catalog_dir / "organizations.yml"),
-                                   config.site_url, display(Path(config.config_file_path)))
+                                   config.site_url, display(Path(config.config_file_path)), requirements)
         if self._on("stale"):
             found += check_freshness(catalog, documents, self.as_of, self.config.update_limits)
         if self._on("home"):
