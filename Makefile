@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test test-fast fuzz bench bench-search bench-import chromium nginx axe screenshots clean
+.PHONY: a11y-results site serve test test-fast fuzz bench bench-search bench-import chromium nginx axe screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ $(AXE):
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q npm; }
 	npm install --no-save --no-audit --no-fund --prefix .cache/axe axe-core@4
+
+## Measure every page kind in the browser and write content/wzasm/results.json, the 无障碍声明's measured results.
+a11y-results: $(STAMP) chromium axe
+	GONGKAI_WRITE_A11Y_RESULTS=1 $(PY) -m pytest -q tests/test_eldercare_browser.py
 
 ## PNGs of every generated page kind at 1366, 1280 and 390 px in screenshots/ (builds the demo first).
 screenshots: $(STAMP) chromium

@@ -231,8 +231,9 @@ def test_an_organisation_known_only_by_its_old_prefix(tmp_path):
     assert problems == ["content/wj/jyj/2023/x.md:8: 索引号: 索引号“QX001-2023-1”不以测试市教育局的机构代码或旧索引号前缀"
                         "（PZ00108）开头（修改方法：核对发布机构；确属测试市教育局的旧文件时，把它的前缀加到 "
                         "catalog/organizations.yml 的“旧索引号前缀”）"]
-    _, problems = load(catalog, FRONT + "索引号: 999100002/2023-00001\n")  # a new document needs the real code
-    assert problems == ["content/wj/jyj/2023/x.md:8: 索引号: 测试市教育局还没有机构代码，新文件无法编索引号（修改方法："
+    # a new document needs the real code (with a 文号, as a 行政规范性文件 must have)
+    _, problems = load(catalog, FRONT + "文号: 测教〔2023〕1号\n索引号: 999100002/2023-00001\n")
+    assert problems == ["content/wj/jyj/2023/x.md:9: 索引号: 测试市教育局还没有机构代码，新文件无法编索引号（修改方法："
                         "在 catalog/organizations.yml 中填写该发布主体的“机构代码”（旧索引号前缀只用于导入的文件））"]
 
 

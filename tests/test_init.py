@@ -64,7 +64,8 @@ def test_init_writes_a_complete_site_repository(tmp_path):
     assert config["theme"]["font"] is False and config["docs_dir"] == "content"
     assert config["site_name"] == "临江县人民政府门户网站"
     nav = json.dumps(config["nav"], ensure_ascii=False)
-    assert "bangzhu/qianyi.md" in nav
+    # the 编辑手册 is served for editors but kept out of the public navigation (and out of search and sitemap)
+    assert "bangzhu" not in nav and (root / "content" / "bangzhu" / "qianyi.md").is_file()
     catalog = load_catalog(root / "catalog")  # loads without a problem, placeholders and all
     assert {o.id: (o.name, o.kind) for o in catalog.organizations.values()} == {
         "xzf": ("临江县人民政府", "人民政府"), "xzfb": ("临江县人民政府办公室", "政府部门"),
@@ -272,7 +273,8 @@ def test_a_site_with_one_document_per_top_column_builds_strictly(tmp_path):
 @pytest.mark.build
 def test_a_placeholder_code_stops_numbering_with_a_reason(tmp_path):
     root = make(tmp_path)
-    new = subprocess.run([sys.executable, "-m", "gongkai.cli", "new", "xzf", "gfxwj", "关于测试的通知"], cwd=root,
+    new = subprocess.run([sys.executable, "-m", "gongkai.cli", "new", "xzf", "gfxwj", "关于测试的通知",
+                          "--daizi", "临政规"], cwd=root,
                          capture_output=True, text=True, env={**os.environ, **DEMO_CLOCK})
     assert new.returncode != 0 and "机构代码还没有填写" in new.stderr, new.stderr
     assert not (root / "content" / "wj").exists()
@@ -282,6 +284,7 @@ def test_a_placeholder_code_stops_numbering_with_a_reason(tmp_path):
 成文日期: 2026-11-20
 发布日期: 2026-11-20
 索引号: 待填写/2026-00001
+文号: 临政规〔2026〕1号
 主题分类: 综合政务""")
     result = build(root, env=DEMO_CLOCK)
     assert result.returncode != 0 and "临江县人民政府的机构代码还没有填写，不能为其文件编索引号" in result.stderr
