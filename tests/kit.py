@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import filecmp
 import http.server
 import os
@@ -90,6 +91,21 @@ def gongkai_check(root: Path, *args: str, env: dict | None = None):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep pytest output readable
         pass
+
+
+def run_import(root: Path, *args: str) -> tuple[int, str, str]:
+    """Run `gongkai import` in the site folder, as an editor would; (exit code, stdout, stderr)."""
+    from gongkai import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(["import", *args])
+    finally:
+        os.chdir(cwd)
+    return code, out.getvalue(), err.getvalue()
 
 
 def serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:

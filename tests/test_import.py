@@ -3,12 +3,10 @@ site with every field intact; the result builds strictly; re-runs are idempotent
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
-import os
 import re
 import shutil
 from pathlib import Path
@@ -16,8 +14,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kit import ROOT, mkdocs_build
-from gongkai import cli, yamlutil
+from kit import ROOT, mkdocs_build, run_import
+from gongkai import yamlutil
 from gongkai.catalog import load_catalog
 from gongkai.documents import DocumentLoader, split_front_matter
 from gongkai.errors import Problems
@@ -186,15 +184,7 @@ def make_site(tmp_path: Path, content: bool = True) -> Path:
 
 def gongkai_import(root: Path, *args: str) -> tuple[int, str, str]:
     """Run `gongkai import` in the site folder, as an editor would; (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(["import", *args])
-    finally:
-        os.chdir(cwd)
-    return code, out.getvalue(), err.getvalue()
+    return run_import(root, *args)
 
 
 def snapshot(root: Path) -> dict[str, str]:

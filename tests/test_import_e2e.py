@@ -10,10 +10,8 @@ fictional (临江县).
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
-import io
 import json
 import os
 import shutil
@@ -27,7 +25,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kit import gongkai_check, mkdocs_build
+from kit import gongkai_check, mkdocs_build, run_import
 from gongkai import cli, yamlutil
 from gongkai.documents import split_front_matter
 
@@ -289,16 +287,9 @@ def write_old_site(root: Path) -> None:
 
 
 def gongkai_import(root: Path, *args: str) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(["import", *args])
-    finally:
-        os.chdir(cwd)
-    assert err.getvalue() == "", err.getvalue()
-    return code, out.getvalue()
+    code, out, err = run_import(root, *args)
+    assert err == "", err
+    return code, out
 
 
 PAGES = ("old/pages", "--column", "qtwj", "--site-root", "old/mirror")

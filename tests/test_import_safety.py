@@ -4,17 +4,14 @@ literal Markdown kept as text, formula-safe reports; hand-written documents are 
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import shutil
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from kit import run_import
 
-from gongkai import cli
 from gongkai.catalog import load_catalog
 from gongkai.documents import DocumentLoader
 from gongkai.errors import InputError, Problems
@@ -46,15 +43,8 @@ def make_site(tmp_path: Path) -> Path:
 
 
 def gongkai_import(root: Path, *args: str) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(["import", *args])
-    finally:
-        os.chdir(cwd)
-    return code, out.getvalue() + err.getvalue()
+    code, out, err = run_import(root, *args)
+    return code, out + err
 
 
 def page(root: Path, name: str = "p.html", *, title: str = "测试市教育局秋季开学工作通知", body: str = "<p>正文。</p>") -> str:
