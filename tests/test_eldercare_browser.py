@@ -465,3 +465,27 @@ def test_body_tables_read_at_the_body_size(browser, demo_url, demo_site):
         sizes = pg.evaluate("""() => [document.querySelector('.gk-body table:not([class]) td'), document.querySelector('.gk-body p')]
             .map(e => parseFloat(getComputedStyle(e).fontSize))""")
         assert sizes[0] >= sizes[1] - 0.5, sizes
+
+
+def test_saved_elder_mode_is_there_before_the_first_paint(browser, demo_url, kinds):
+    """长者模式, 高对比度 and 字号 chosen on an earlier visit are on <html> while the page is still loading: gongkai.js,
+    at the end of <body>, is held back here, so what the visitor sees meanwhile (the flash) must already be big."""
+    held = []
+    with guarded_page(browser, demo_url, viewport={"width": 390, "height": 844}) as pg:
+        pg.add_init_script("localStorage.setItem('gongkai-elder', '1'); localStorage.setItem('gongkai-contrast', '1');"
+                           "localStorage.setItem('gongkai-font', '2')")
+        pg.route("**/assets/gongkai/gongkai.js", lambda route: held.append(route))
+        pg.goto(f"{demo_url}/{kinds['document']}", wait_until="commit")
+        pg.wait_for_function("!!document.querySelector('.md-footer')")
+        assert held, "gongkai.js was not requested"
+        early = pg.evaluate("""() => ({cls: document.documentElement.className,
+            size: parseFloat(getComputedStyle(document.querySelector('#gk-main p')).fontSize),
+            loaded: document.readyState})""")
+        pg.screenshot(path=str(ROOT / ".cache" / "elder-before-scripts.png"))
+        for route in held:
+            route.continue_()
+        pg.wait_for_load_state("load")
+        after = pg.evaluate("parseFloat(getComputedStyle(document.querySelector('#gk-main p')).fontSize)")
+    assert early["loaded"] == "loading", early
+    assert {"gk-elder", "gk-contrast", "gk-font-2"} <= set(early["cls"].split()), early
+    assert early["size"] >= 18 and early["size"] == after, (early, after)

@@ -150,7 +150,7 @@
   // Stop reading when the visitor leaves the page.
   window.addEventListener("pagehide", function () { if (synth) synth.cancel(); });
 
-  // Classes first (no flash of the default size), the rest once the page is there.
+  // early.js set these classes in <head> before the first paint; set again here to sync the buttons with them.
   setSwitch("elder", load("elder", "0") === "1");
   setSwitch("contrast", load("contrast", "0") === "1");
   root.classList.toggle("gk-font-" + fontStep, fontStep !== 0);
