@@ -57,6 +57,7 @@ class Statement:
     pages: int = 0
     measurements: int = 0
     results_url: str = ""
+    source: str = ""  # the shengming.yml it was read from, as shown in messages
 
 
 def _detail(check: dict) -> str:
@@ -105,7 +106,7 @@ def load_statement(text: str, display: str, problems: Problems, results: dict | 
                      fix="写明声明的级别，例如：WCAG 2.1 AA 级；《互联网网站适老化通用设计规范》")
         return None
     statement = Statement(level=level.strip(), contact=str(data.get("反馈方式") or default_contact),
-                          results_url=results_url)
+                          results_url=results_url, source=display)
     if results is not None:
         statement.measured = dt.date.fromisoformat(results["date"])
         statement.tool = str(results.get("tool", ""))

@@ -21,7 +21,7 @@ from gongkai.model import PLACEHOLDER
 from gongkai.sitekit import init
 
 ALL_PLUGINS = {"gongkai/catalog", "gongkai/interaction", "gongkai/reports", "gongkai/checks", "gongkai/search",
-               "gongkai/feeds", "gongkai/sitereport"}
+               "gongkai/feeds", "gongkai/sitereport", "gongkai/accessibility"}
 CODE = "113300000020000001"  # an 18-character 统一社会信用代码 shape (fictional)
 
 
@@ -175,6 +175,7 @@ def placeholders(root: Path) -> list[str]:
         if any(org["指南"][f.key] == PLACEHOLDER for f in GUIDE_FIELDS):
             fields.append(f"发布主体 {org['id']} · 指南")
     fields.append("site_url")
+    fields.append("无障碍声明 · 人工核验")  # the starter shengming.yml records no check, and no results.json is shipped
     if "git.example.gov.cn" in (root / "requirements.txt").read_text(encoding="utf-8"):
         fields.append("requirements.txt")  # the shipped Git address CI would install gongkai from
     return fields
@@ -195,6 +196,14 @@ def test_a_new_site_builds_strictly_at_once_with_every_plugin(tmp_path):
     report = scan_site(site)
     assert report.pages > 50 and not report.broken, report.broken[:5]
     assert "https://daitianxie.invalid/dingyue/quanzhan.xml" in (site / "dingyue" / "sitemap.xml").read_text()
+    # The 无障碍声明 is built, says plainly that nothing is measured yet (the demo's results are not the county's),
+    # and gives the contact of site.yml; every footer links it.
+    assert not (root / "content" / "wzasm" / "results.json").exists()
+    statement = (site / "wzasm" / "index.html").read_text(encoding="utf-8")
+    assert "本网站尚未记录任何无障碍测量或人工核验结果" in statement and "<table" not in statement
+    phone = yaml.safe_load((root / "catalog" / "site.yml").read_text(encoding="utf-8"))["联系电话"]
+    assert f"电话 {phone}" in statement
+    assert 'href="wzasm/"' in (site / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.build

@@ -2,7 +2,8 @@
 
 `gongkai init` writes 待填写 (``gongkai.model.PLACEHOLDER``) wherever only the county can give the value: the
 网站信息 of the footer (网站标识码, ICP备案编号 …), each 发布主体's 机构代码 and 指南 fields; and a site address
-under the reserved ``.invalid`` domain (RFC 2606). Each one still there is a finding of the ``golive`` check. The
+under the reserved ``.invalid`` domain (RFC 2606); and a 无障碍声明 (gongkai/accessibility) with neither a measured
+result nor a dated 人工核验, which init leaves so, the demo's measurements not being the county's. Each one still there is a finding of the ``golive`` check. The
 checks plugin grades these, with the 空白栏目 findings, by the site's ``live`` setting: a to-do item (提示) while
 the site is being prepared, an error once it says it is live.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ..accessibility import Statement
 from ..catalog import GUIDE_FIELDS, ORG_FIELDS, SITE_FIELDS
 from ..model import Catalog, is_placeholder
 from .findings import Finding
@@ -30,8 +32,10 @@ PLACEHOLDER_PACKAGE_HOST = "git.example.gov.cn"
 
 
 def check_go_live(catalog: Catalog, site_file: str, orgs_file: str, site_url: str | None,
-                  config_file: str = "mkdocs.yml", requirements: tuple[str, str] | None = None) -> list[Finding]:
-    """``requirements``: (display path, text) of the site's requirements.txt, when it has one."""
+                  config_file: str = "mkdocs.yml", requirements: tuple[str, str] | None = None,
+                  statement: Statement | None = None) -> list[Finding]:
+    """``requirements``: (display path, text) of the site's requirements.txt, when it has one; ``statement``: the
+    无障碍声明 of the gongkai/accessibility plugin, when the site has one."""
     found = []
 
     def todo(file, message, fix, line=None, field=None):
@@ -71,6 +75,11 @@ def check_go_live(catalog: Catalog, site_file: str, orgs_file: str, site_url: st
                      field="requirements.txt",
                      fix=f"把第 {number} 行的 {PLACEHOLDER_PACKAGE_HOST} 地址改为本单位（或上级单位）存放 gongkai 的 Git "
                          "仓库地址；或按该文件中的方式二至方式四改用 wheel 安装包、软件包镜像或离线安装")
+    if statement is not None and not statement.results:
+        todo(statement.source, "无障碍和适老化声明还没有任何测量或核验结果（声明页写着“尚未记录任何无障碍测量或人工核验结果”）",
+             field="无障碍声明 · 人工核验",
+             fix=f"上线前逐项核验无障碍和适老化要求，在 {statement.source} 的“人工核验”下记下每项的要求、结果和日期"
+                 "（该文件的注释中有例子）")
     return found
 
 

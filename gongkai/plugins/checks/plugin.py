@@ -128,7 +128,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             requirements = ((display(requirements_file), requirements_file.read_text(encoding="utf-8", errors="replace"))
                             if requirements_file.is_file() else None)
             found += check_go_live(catalog, display(catalog_dir / "site.yml"), display(catalog_dir / "organizations.yml"),
-                                   config.site_url, display(Path(config.config_file_path)), requirements)
+                                   config.site_url, display(Path(config.config_file_path)), requirements,
+                                   getattr(config.plugins.get("gongkai/accessibility"), "statement", None))
         if self._on("stale"):
             found += check_freshness(catalog, documents, self.as_of, self.config.update_limits)
         if self._on("home"):
