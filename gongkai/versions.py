@@ -87,8 +87,9 @@ def attach(documents: list[Document], candidates: dict[str, tuple[str, str]], to
                 continue
             v.url = found[0]
             pages[v.src_path] = VersionPage(v, doc.title, doc.url, doc.doc_number or doc.index_number, doc.src_path)
+    loaded = {doc.src_path for doc in documents}
     for src, (_, display) in candidates.items():
-        if src not in pages:
+        if src not in pages and posixpath.dirname(src) + ".md" in loaded:  # else its document's errors say why
             owner = posixpath.dirname(display) + ".md"
             problems.add(display, f"这是“{posixpath.basename(posixpath.dirname(src))}.md”的历史版本文件，"
                          f"但该文件的“历史版本”没有列出日期 {posixpath.basename(src)[:-3]}",
