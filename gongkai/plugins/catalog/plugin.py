@@ -610,7 +610,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.view.nav_cache.reset(nav)
         if self._cache is not None:
             root = site_root(config)
-            self._cache.seal(config, files, nav, self.index.documents, set(self.index.by_src),
+            # A 历史版本 file is its own page's Markdown, like a document's: in that page's key, not every page's.
+            self._cache.seal(config, files, nav, self.index.documents, {*self.index.by_src, *self._versions},
                              root / self.config.catalog_dir,
                              self.as_of)
         # MkDocs now converts every page's Markdown, then renders and writes every page: two counted phases.
