@@ -1,4 +1,5 @@
-"""有效性 over time: 施行日期, 废止日期 + 废止依据, 失效日期, 修改依据, a 决定's own 废止/修改 lists and 修订记录.
+"""有效性 over time: 施行日期, 废止日期 + 废止依据, 失效日期, 修改依据, a 决定's own 废止/修改 lists, 修订记录 and
+历史版本 (read here, found and published by ``gongkai.versions``).
 
 A document's front matter is read into its ``Timeline`` here (``read_timeline``, called by the document loader);
 once every document of the site is registered, ``resolve`` finds each 依据 among them, joins what either side
@@ -17,9 +18,9 @@ from collections import defaultdict
 
 from .errors import Problems, close_matches
 from .fields import DATE, LIST, TEXT, TEXTS, Field, FieldReader, describe, keys
-from .versions import VERSIONS, read_versions
 from .model import (AMENDED, EXPIRED, IN_FORCE, NOT_YET, REPEALED, VALIDITIES, Basis, DocLink, Document, Revision,
                     Timeline)
+from .versions import VERSIONS, read_versions
 
 BASIS_EXAMPLE = "示政发〔2025〕14号"
 # What editors and old sites write for the five states.
