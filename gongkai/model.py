@@ -283,6 +283,20 @@ class Revision:
 
 
 @dataclass
+class Version:
+    """历史版本: the text a document had before an amendment, kept as ``<文件名>/<日期>.md`` beside it.
+
+    ``date`` is the first day that text no longer applied; ``url`` is filled once the file is found.
+    """
+
+    date: _dt.date
+    note: str | None
+    line: int | None = None
+    src_path: str = ""
+    url: str = ""
+
+
+@dataclass
 class DocLink:
     """Another document as a page shows it (title, address, 文号 or 索引号) and the date that relates the two.
 
@@ -312,6 +326,7 @@ class Timeline:
     abolishes: list[Basis] = field(default_factory=list)  # 废止: what this 决定 abolishes
     amends: list[Basis] = field(default_factory=list)  # 修改: what this 决定 amends
     revisions: list[Revision] = field(default_factory=list)  # 修订记录
+    versions: list[Version] = field(default_factory=list)  # 历史版本, oldest first
     # Resolved over the whole site (gongkai.validity.resolve)
     repealed_by: DocLink | None = None
     amended_by: list[DocLink] = field(default_factory=list)  # date: when the amendment took effect

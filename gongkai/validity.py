@@ -1,4 +1,5 @@
-"""有效性 over time: 施行日期, 废止日期 + 废止依据, 失效日期, 修改依据, a 决定's own 废止/修改 lists and 修订记录.
+"""有效性 over time: 施行日期, 废止日期 + 废止依据, 失效日期, 修改依据, a 决定's own 废止/修改 lists, 修订记录 and
+历史版本 (read here, found and published by ``gongkai.versions``).
 
 A document's front matter is read into its ``Timeline`` here (``read_timeline``, called by the document loader);
 once every document of the site is registered, ``resolve`` finds each 依据 among them, joins what either side
@@ -19,6 +20,7 @@ from .errors import Problems, close_matches
 from .fields import DATE, LIST, TEXT, TEXTS, Field, FieldReader, describe, keys
 from .model import (AMENDED, EXPIRED, IN_FORCE, NOT_YET, REPEALED, VALIDITIES, Basis, DocLink, Document, Revision,
                     Timeline)
+from .versions import VERSIONS, read_versions
 
 BASIS_EXAMPLE = "示政发〔2025〕14号"
 # What editors and old sites write for the five states.
@@ -39,7 +41,7 @@ BASIS_ITEM = (Field("依据", required=True, example=BASIS_EXAMPLE), Field("日�
 REVISION_ITEM = (Field("日期", DATE, required=True, example="2026-03-02"),
                  Field("说明", required=True, example="更正附件2中的联系电话"))
 FIELDS = (STATED, IN_FORCE_FROM, REPEALED_ON, REPEAL_BASIS, EXPIRES_ON, AMENDMENT_BASES, ABOLISHES, AMENDS,
-          REVISIONS)
+          REVISIONS, VERSIONS)
 KEYS = keys(FIELDS)
 DATE_KEYS = ("施行日期", "废止日期", "废止依据", "失效日期", "修改依据")
 
@@ -65,6 +67,7 @@ def read_timeline(r: FieldReader, *, imported: bool = False) -> Timeline:
         if day and note:
             t.revisions.append(Revision(day, note))
     t.revisions.sort(key=lambda rev: rev.date)
+    t.versions = read_versions(r)
     if t == Timeline():
         return NOTHING  # most documents: one shared object, not one per document (memory on large sites)
     if t.in_force and t.expires and t.expires < t.in_force:

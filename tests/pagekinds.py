@@ -40,6 +40,7 @@ def page_kinds(site: Path) -> dict[str, str]:
         "document-amended": _first(site, "wj/*/*/*/index.html", "gk-validity gk-validity--amended"),
         "document-pending": _first(site, "wj/*/*/*/index.html", "gk-validity gk-validity--pending"),
         "decision": _first(site, "wj/*/*/*/index.html", 'id="gk-decided-title"'),
+        "document-version": _first(site, "wj/*/*/*/*/index.html", "gk-version__banner"),  # 历史版本
         "document": _first(site, "wj/*/*/*/index.html", 'class="gk-docno"'),
         "jd": _first(site, "wj/*/*/*/index.html", 'class="gk-box gk-jd-originals"'),
         "zj-open": _first(site, "wj/*/*/*/index.html", "gk-zj-badge gk-zj-badge--open"),

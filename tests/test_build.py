@@ -38,6 +38,8 @@ def read_site(src_root: Path, documents_dir="wj"):
          ("人民政府", "政府部门", "乡镇（街道）", "其他单位"))
     docs = []
     for path in sorted((src_root / "content" / documents_dir).rglob("*.md")):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", path.stem) and path.parent.with_suffix(".md").is_file():
+            continue  # a document's 历史版本 (its earlier text), no document itself
         front = yaml.safe_load(path.read_text("utf-8").split("---")[1])
         rel = path.relative_to(src_root / "content").with_suffix("")
         cols = front["栏目"] if isinstance(front["栏目"], list) else [front["栏目"]]

@@ -85,6 +85,22 @@ def test_one_body_changed_renders_that_page_again(warm_demo):
     assert_same_as_cold(warm_demo)
 
 
+def test_a_changed_version_file_renders_its_page_again(warm_demo):
+    """历史版本: the earlier text is its own page's Markdown; its 说明 is the current document's metadata."""
+    version = warm_demo / "content/wj/szf/2024/cxdbbf/2025-12-12.md"
+    edit(version, "30日内完成审核", "30日内完成审核并告知申请人")
+    total, hits = reused(build(warm_demo))
+    assert total - hits == 1  # the version's page, nothing else
+    page = (warm_demo / "site/wj/szf/2024/cxdbbf/2025-12-12/index.html").read_text(encoding="utf-8")
+    assert "并告知申请人" in page
+    assert_same_as_cold(warm_demo)
+    edit(warm_demo / "content/wj/szf/2024/cxdbbf.md", "（审核时限为30日）", "（审核时限30日）")
+    build(warm_demo)
+    for rel in ("cxdbbf", "cxdbbf/2025-12-12"):
+        assert "（审核时限30日）" in (warm_demo / f"site/wj/szf/2024/{rel}/index.html").read_text(encoding="utf-8")
+    assert_same_as_cold(warm_demo)
+
+
 def test_a_changed_title_reaches_every_list(warm_demo):
     doc = warm_demo / "content/wj/jyj/2026/zj-minsheng.md"
     title = re.search(r"^title: (.+)$", doc.read_text(encoding="utf-8"), re.M).group(1)

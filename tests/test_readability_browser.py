@@ -130,7 +130,7 @@ def report_tables_fit(pg, width: int) -> list[str]:
 
 KIND_NAMES = ["home", "section-home", "org-home", "list-parent", "list-files", "list-files-org", "list-jd", "list-zj",
               "list-zj-org", "list-nb", "list-nb-org", "ysqgk", "directory", "directory-current", "document",
-              "document-repealed", "document-amended", "document-pending", "decision", "jd", "zj-open", "zj-closed",
+              "document-repealed", "document-amended", "document-pending", "document-version", "decision", "jd", "zj-open", "zj-closed",
               "nb-2021", "nb-2019", "nb-old", "nb-history", "guide", "apply-form", "sitereport", "statement", "search-hits", "search-none", "404"]
 
 

@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from gongkai import deprecations, templating, validity
+from gongkai import deprecations, templating, validity, versions
 from gongkai.buildcache import BuildCache
 from gongkai.catalog import load_catalog
 from gongkai.clock import Clock
@@ -120,6 +120,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.view: TemplateView | None = None
         self._assets: list[str] = list(theme.CORE_ASSETS)
         self._generated: dict[str, GeneratedPage] = {}
+        self._version_files: dict[str, tuple[str, str]] = {}  # 历史版本 files: src → (url, display)
+        self._versions: dict[str, versions.VersionPage] = {}
         self._crumbs: dict[str, list[Crumb]] = {}
         self._guard: SourceGuard | None = None
         self._output: StagedOutput | None = None
@@ -341,10 +343,14 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         loader = DocumentLoader(self.catalog, self.problems, self.extra_fields, today=self.as_of,
                                 future_days=self.config.future_days, cache=self.build_cache)
         rejected = []
+        sources = {file.src_uri for file in files.documentation_pages()}
         for file in list(files.documentation_pages()):
             if not file.src_uri.startswith(prefix):
                 continue
             display = self._guard.display(file)
+            if versions.is_version_src(file.src_uri, sources):  # an earlier text, not a document
+                self._version_files[file.src_uri] = (file.url, display)
+                continue
             doc = loader.load(file.content_bytes, file.src_uri, display)
             if doc is None:
                 rejected.append(display)
@@ -388,6 +394,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._guard.check_documents_folder(files, self.index.documents)
         # 依据 ↔ decided over every registered document; each page shows a snapshot of the other side (DocLink).
         validity.resolve(self.index.documents, self.as_of, self.problems)
+        self._versions = versions.attach(self.index.documents, self._version_files, self.as_of, self.problems)
         self._report_problems()
         theme.add_asset_files(files, config)
         self.index.freeze(self.sorters)
@@ -407,7 +414,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         in_nav = nav_sources(config.nav)
         cache = self._cache
         shared = SharedMarkdown(config, cache.store if cache else None, cache.markdown_key if cache else None)
-        for src in [*self.index.by_src, *self._generated]:
+        for src in [*self.index.by_src, *self._generated, *self._versions]:
             file = files.get_file_from_path(src)
             if file is not None and file.page is None and src not in in_nav:
                 SectionPage(None, file, config, shared)
@@ -467,7 +474,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             page.meta.update(title=generated.title, template=generated.template, search={"exclude": True})
         else:  # the site's own pages: their options checked as a document's (gongkai/pagemeta.py)
             self._page_meta.apply(page, self._guard.display(page.file), config.theme.dirs)
-        if doc is None and src not in self._generated and any(key in page.meta for key in DOCUMENT_KEYS):
+        if src in self._versions:
+            versions.page_meta(self._versions[src], page.meta, self._guard.display(page.file), DOCUMENT_KEYS,
+                               self.problems)
+        elif doc is None and src not in self._generated and any(key in page.meta for key in DOCUMENT_KEYS):
             self.problems.add(self._guard.display(page.file), "有政府信息文件的元数据，却不在文件文件夹中，"
                               "不会出现在任何栏目、目录和检查里",
                               fix=f"把它移到 {Path(config.docs_dir).name}/{self.config.documents_dir}/<发布主体>/<年份>/ 下")
@@ -588,6 +598,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             listing = self._generated[src]
             context["listing"] = listing
             context["breadcrumbs"] = listing.breadcrumbs
+        elif src in self._versions:
+            version = context["version"] = self._versions[src]
+            context["breadcrumbs"] = [*self._crumbs.get(version.src_path, []), Crumb(version.title, version.url)]
+            page.previous_page = page.next_page = None
         return context
 
     def on_nav(self, nav, config: MkDocsConfig, files: Files):
@@ -596,7 +610,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.view.nav_cache.reset(nav)
         if self._cache is not None:
             root = site_root(config)
-            self._cache.seal(config, files, nav, self.index.documents, set(self.index.by_src),
+            # A 历史版本 file is its own page's Markdown, like a document's: in that page's key, not every page's.
+            self._cache.seal(config, files, nav, self.index.documents, {*self.index.by_src, *self._versions},
                              root / self.config.catalog_dir,
                              self.as_of)
         # MkDocs now converts every page's Markdown, then renders and writes every page: two counted phases.
