@@ -226,8 +226,10 @@ def test_the_todo_list_names_every_placeholder_and_blocks_once_live(tmp_path):
     set_live(root, True)
     code, live = todo_findings(root)
     assert code == 1
-    errors = {(f["check"], f.get("field"), f["message"]) for f in live["findings"] if f["severity"] == "error"}
-    assert {(f["check"], f.get("field"), f["message"]) for f in todo} <= errors
+    graded = {(f["check"], f.get("field"), f["message"]): f["severity"] for f in live["findings"]}
+    for f in todo:  # every to-do item is an error once live; the CI install address only a warning
+        key = (f["check"], f.get("field"), f["message"])
+        assert graded.get(key) == ("warning" if f.get("field") == "requirements.txt" else "error"), key
     result = build(root, env=DEMO_CLOCK)
     assert result.returncode != 0
     for field in expected:
