@@ -88,6 +88,14 @@ def test_status_in_lists_and_the_directory(demo_site):
     assert "只看现行有效的规章和行政规范性文件" in column
 
 
+def test_an_interpretation_marks_its_original_when_not_simply_in_force(demo_site):
+    """A citizen reading a 解读 sees at once that the 原文 it explains is not (or not yet) in force."""
+    page = html(demo_site, "wj/szf/2026/jd-gongzi")
+    originals = page[page.index('id="gk-jd-originals"'):page.index("</section>", page.index('id="gk-jd-originals"'))]
+    assert '../gf-gongzi/">示例市人民政府关于调整全市最低工资标准的通知</a>' in originals
+    assert '<span class="gk-validity-badge gk-validity-badge--pending">尚未施行</span>' in originals
+
+
 def test_documents_json_carries_dates_and_basis(demo_site):
     data = load_json(demo_site / "data/documents.json")
     validator("documents").validate(data)
