@@ -133,6 +133,15 @@ def upgrade_config(text: str) -> tuple[str, list[str]]:
 # ---- report data -----------------------------------------------------------------------------------------------
 
 
+def _rename_key(lines: list[str], i: int, old: str, new: str) -> bool:
+    """Rename the mapping key ``old`` that starts line ``i`` (quoted or not), keeping indent, quotes and the rest."""
+    replaced = re.sub(rf"^(\s*)([\"']?){re.escape(old)}\2(\s*:)", rf"\g<1>\g<2>{new}\g<2>\g<3>", lines[i], count=1)
+    if replaced == lines[i]:
+        return False
+    lines[i] = replaced
+    return True
+
+
 def upgrade_report(text: str, display: str) -> tuple[str, list[str]]:
     """Report YAML with the 统计表 rows renamed (gongkai.deprecations.TONGJIBIAO_ROWS), in 统计表 and 未列."""
     try:
@@ -152,11 +161,7 @@ def upgrade_report(text: str, display: str) -> tuple[str, list[str]]:
             line = group.line_of(key)
             if new is None or line is None:
                 continue
-            i = line - 1
-            replaced = re.sub(rf"^(\s*)([\"']?){re.escape(str(key).strip())}\2(\s*:)", rf"\g<1>\g<2>{new}\g<2>\g<3>",
-                              lines[i], count=1)
-            if replaced != lines[i]:
-                lines[i] = replaced
+            if _rename_key(lines, line - 1, str(key).strip(), new):
                 done.append(f"统计表 · {key} → {new}")
     absent = data.get("未列")
     line = data.line_of("未列") if absent else None
@@ -189,10 +194,7 @@ def upgrade_site_report(text: str, display: str) -> tuple[str, list[str]]:
         block = data.get(block_key)
         if not isinstance(block, yamlutil.Mapping) or old not in block or new in block:
             continue
-        i = block.line_of(old) - 1
-        replaced = re.sub(rf"^(\s*)([\"']?){re.escape(old)}\2(\s*:)", rf"\g<1>\g<2>{new}\g<2>\g<3>", lines[i], count=1)
-        if replaced != lines[i]:
-            lines[i] = replaced
+        if _rename_key(lines, block.line_of(old) - 1, old, new):
             done.append(f"{block_key} · {old} → {new}")
     return "".join(lines), done
 
