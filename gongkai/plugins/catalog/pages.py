@@ -237,17 +237,16 @@ class SectionPages:
         self.add(index_src, DirectoryPage(index_src, layout.url(index_src), name, crumbs, organization=org,
                                           years=years, current=current, **opening))
         crumbs = crumbs + [Crumb("政府信息公开目录", layout.url(index_src))]
-        urls = [url for _, url in current_pages]
-        for number, (src, url) in enumerate(current_pages, start=1):
-            self.add(src, DirectoryPage(
-                src, url, f"{name}（现行有效的规章和行政规范性文件" + (f"，第{number}页）" if number > 1 else "）"),
-                crumbs, organization=org, years=years, current=current, current_view=True,
-                documents=rules[(number - 1) * size:number * size], pager=Pager(number, urls, len(rules))))
-        for year, pages in year_pages.items():
-            items = items_of[year]
+
+        def paged(pages, items, label, **view):
+            """One 目录 page per ``size`` items, titled ``name（label，第N页）``."""
             urls = [url for _, url in pages]
             for number, (src, url) in enumerate(pages, start=1):
                 self.add(src, DirectoryPage(
-                    src, url, f"{name}（{year}年" + (f"，第{number}页）" if number > 1 else "）"),
-                    crumbs, organization=org, year=year, years=years, current=current,
-                    documents=items[(number - 1) * size:number * size], pager=Pager(number, urls, len(items))))
+                    src, url, f"{name}（{label}" + (f"，第{number}页）" if number > 1 else "）"),
+                    crumbs, organization=org, years=years, current=current,
+                    documents=items[(number - 1) * size:number * size], pager=Pager(number, urls, len(items)), **view))
+
+        paged(current_pages, rules, "现行有效的规章和行政规范性文件", current_view=True)
+        for year, pages in year_pages.items():
+            paged(pages, items_of[year], f"{year}年", year=year)
