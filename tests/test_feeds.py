@@ -224,3 +224,29 @@ def test_subscribe_links_in_the_browser_without_failed_requests(page, demo_url, 
     page.wait_for_url("**/dingyue/")
     assert page.locator("h1").inner_text() == "订阅与开放数据"
     assert page.locator("a[href$='documents.json']").is_visible()
+
+
+def test_a_revised_old_document_comes_back_to_the_top_of_its_feeds(tmp_path):
+    """修订记录 after publication: the document is listed again among the newest, with the revision as updated."""
+    root = copy_mini(tmp_path)
+    write_doc(root, "szf/2023/xd-1.md", """title: 测试市人民政府关于印发老旧规定的通知
+栏目: [gfxwj]
+发布机构: szf
+成文日期: 2023-03-01
+发布日期: 2023-03-02
+文号: 测政发〔2023〕3号
+索引号: 999100001/2023-00003
+主题分类: 综合政务
+修订记录:
+  - 日期: 2026-01-05
+    说明: 更正附件中的联系电话""")
+    with_feeds(root, "      feed_size: 3\n")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    whole = parse(root / "site", "dingyue/quanzhan.xml")
+    revised = [d for d in published(root) if d.src_path.endswith("szf/2023/xd-1.md")][0]
+    assert [e.link for e in whole.entries][0] == SITE_URL + revised.url  # published 2023, revised 2026: first
+    assert whole.entries[0].updated.startswith("2026-01-05T00:00:00+08:00")
+    assert whole.feed.updated.startswith("2026-01-05")
+    gfxwj = parse(root / "site", "dingyue/lanmu-gfxwj.xml")
+    assert gfxwj.entries[0].link == SITE_URL + revised.url

@@ -7,6 +7,7 @@ It reads only the core plugin's public API (docs/architecture.md): ``core.catalo
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
@@ -88,7 +89,9 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
         catalog, core = self.core.catalog, self.core
         feeds_dir, data_dir = self.config.feeds_dir.strip("/"), self.config.data_dir.strip("/")
         page_src = f"{feeds_dir}/index.md"
-        documents = sorted(core.documents, key=lambda d: d.sort_key, reverse=True)
+        # Newest change first: a document revised after it was published (修订记录) comes back to the top, where a
+        # subscriber sees it again with its new 更新日期.
+        documents = sorted(core.documents, key=feed_key, reverse=True)
         home = files.get_file_from_path("index.md")
 
         feeds: dict[str, Feed] = {}
@@ -122,12 +125,12 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
         # Every feed is written, even before the site has any document: the 订阅 page, catalog.json and every
         # page link them, and a new site's addresses work from its first build. An empty site's feeds are dated
         # by the build's day (nothing else dates them); once one document exists they are byte-stable again.
-        newest = documents[0].published if documents else self.core.as_of
+        newest = changed(documents[0]) if documents else self.core.as_of
         for feed in feeds.values():
             feed.url = feed.src_uri  # a file that is not a page keeps its path as URL (ASCII here)
         self.feeds = feeds
         for feed in feeds.values():
-            updated = feed.documents[0].published if feed.documents else newest
+            updated = changed(feed.documents[0]) if feed.documents else newest
             xml = atom_xml(feed, absolute=self.absolute, site_name=config.site_name, author=catalog.site.sponsor,
                            zone=self.zone, updated=updated, describe=self._describe)
             files.append(File.generated(config, feed.src_uri, content=xml))
@@ -210,3 +213,13 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
         if self.core is not None and self.view is not None and page.file.src_uri == self.view.page_src:
             context["feeds_page"] = self.view
         return context
+
+
+def changed(doc: Document) -> dt.date:
+    """The day a document last changed for a subscriber: its 发布日期 or its newest 修订记录."""
+    return max(doc.published, doc.updated or doc.published)
+
+
+def feed_key(doc: Document) -> tuple:
+    """Feeds list the most recently changed documents first; ties keep the site's usual order."""
+    return (changed(doc), doc.sort_key)
