@@ -346,15 +346,13 @@ def keyboard_page(browser, demo_url):
         yield pg
 
 
-@pytest.mark.parametrize("kind", KIND_NAMES)
-def test_keyboard_reaches_every_control_with_a_visible_focus(kind, keyboard_page, demo_url, kinds, tally):
-    """Tab from the top of the page reaches every visible, focusable control, each with a focus indicator of
-    ≥ 3:1 contrast, in 长者模式 on a phone."""
-    pg = keyboard_page
-    visit(pg, demo_url, kinds[kind])
+def tab_walk(pg, base: str, path: str) -> list[str]:
+    """Tab from the top of the page round to the skip link again: what is not reached, and what has no focus
+    indicator of ≥ 3:1 contrast."""
+    visit(pg, base, path)
     pg.evaluate(FOCUS_RECORDER_JS)
     wanted = pg.evaluate(WANTED_JS)
-    assert wanted, f"{kinds[kind]}: no focusable control found"
+    assert wanted, f"{path}: no focusable control found"
     records: list[dict] = []
     # Tab in batches until focus comes round to the skip link again (or clearly past every control).
     for _ in range(0, len(wanted) + 40, 20):
@@ -378,10 +376,33 @@ def test_keyboard_reaches_every_control_with_a_visible_focus(kind, keyboard_page
     missed = [w for w in wanted if w not in reached]
     if missed:
         problems.append(f"Tab reached {len(wanted) - len(missed)} of {len(wanted)} controls; not: {missed[:5]}")
+    return problems
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_keyboard_reaches_every_control_with_a_visible_focus(kind, keyboard_page, demo_url, kinds, tally):
+    """Tab from the top of the page reaches every visible, focusable control, each with a focus indicator of
+    ≥ 3:1 contrast, in 长者模式 on a phone."""
+    problems = tab_walk(keyboard_page, demo_url, kinds[kind])
     tally.extra.setdefault("keyboard", {"value": None, "unit": "", "need": None, "failures": 0, "passed": True})
     tally.extra["keyboard"]["failures"] += len(problems)
     tally.extra["keyboard"]["passed"] = tally.extra["keyboard"]["failures"] == 0
     tally.extra["keyboard"]["note"] = f"在 {len(KIND_NAMES)} 种页面上逐个 Tab 核对"
+    assert not problems, f"{kinds[kind]}: " + "\n".join(problems[:20])
+
+
+# One page of each layout family: header and tabs, lists and filters, the metadata box, forms, the search page.
+CONTRAST_KINDS = ["home", "list-files", "document", "zj-open", "apply-form", "search-hits", "nb-2021"]
+
+
+@pytest.mark.parametrize("kind", CONTRAST_KINDS)
+def test_focus_stays_visible_in_high_contrast(kind, browser, demo_url, kinds):
+    """高对比度 repaints text, backgrounds and borders: every control's focus ring must still reach 3:1 against
+    what it is drawn on (WCAG 2.4.7, 1.4.11), on a desktop screen."""
+    with guarded_page(browser, demo_url, viewport={"width": 1366, "height": 900}) as pg:
+        pg.add_init_script("localStorage.setItem('gongkai-contrast', '1')")
+        problems = tab_walk(pg, demo_url, kinds[kind])
+        assert pg.evaluate("document.documentElement.classList.contains('gk-contrast')"), "高对比度 is not on"
     assert not problems, f"{kinds[kind]}: " + "\n".join(problems[:20])
 
 
