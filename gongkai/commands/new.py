@@ -18,7 +18,8 @@ import re
 import sys
 from pathlib import Path
 
-from ..editor.drafts import DRAFTS, KINDS, NewError, numbers, parse_date, render, verify
+from ..editor.drafts import DRAFTS, KINDS, NewError, no_questions, numbers, parse_date, render, verify
+from ..errors import close_matches
 from ..editor.site import SiteError, load_site
 from ..model import DOCUMENT_KINDS
 
@@ -66,6 +67,23 @@ def _parser(kind: str | None) -> argparse.ArgumentParser:
 
 
 
+def ask(question: str, choices: list[str] | None, option: str) -> str:
+    """Ask the editor on the terminal (a draft's ``Ask``); without an answer (no terminal, empty input) say which
+    option to use."""
+    listed = f"（{' / '.join(f'{i} {c}' for i, c in enumerate(choices, 1))}）" if choices else ""
+    print(f"{question}{listed}：", end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline().strip() if sys.stdin else ""
+    if not answer:
+        print(file=sys.stderr)
+        return no_questions(question, choices, option)
+    if choices:
+        if answer.isdigit() and 1 <= int(answer) <= len(choices):
+            return choices[int(answer) - 1]
+        if answer not in choices:
+            raise NewError(f"“{answer}”不是可选的{question}{close_matches(answer, choices)}；可选：{' / '.join(choices)}")
+    return answer
+
+
 def main(argv: list[str]) -> int:
     kind = argv[0] if argv and argv[0] in KINDS else None
     args = _parser(kind).parse_args(argv[1:] if kind else argv)
@@ -75,7 +93,7 @@ def main(argv: list[str]) -> int:
     try:
         site = load_site(args.config_file)
         day = parse_date(args.date, "--date") if args.date else site.today()
-        draft = DRAFTS[kind](site, args, day)
+        draft = DRAFTS[kind](site, args, day, ask)
         index_number, doc_number = numbers(site, draft, getattr(args, "daizi", None))
     except (NewError, SiteError) as exc:
         print(str(exc), file=sys.stderr)

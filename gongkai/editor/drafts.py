@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .. import workdays
 from ..documents import DocumentLoader
@@ -47,21 +47,13 @@ class Draft:
 
 # ---------------------------------------------------------------------------------------------- asking
 
+# ask(question, choices or None, the option that answers it) -> the editor's answer, or NewError naming the option.
+Ask = Callable[[str, "list[str] | None", str], str]
 
-def ask(question: str, choices: list[str] | None, option: str) -> str:
-    """Ask the editor on the terminal; without an answer (no terminal, empty input) say which option to use."""
-    listed = f"（{' / '.join(f'{i} {c}' for i, c in enumerate(choices, 1))}）" if choices else ""
-    print(f"{question}{listed}：", end="", file=sys.stderr, flush=True)
-    answer = sys.stdin.readline().strip() if sys.stdin else ""
-    if not answer:
-        print(file=sys.stderr)
-        raise NewError(f"没有回答“{question}”：请用 {option} 指定" + (f"，可选：{' / '.join(choices)}" if choices else ""))
-    if choices:
-        if answer.isdigit() and 1 <= int(answer) <= len(choices):
-            return choices[int(answer) - 1]
-        if answer not in choices:
-            raise NewError(f"“{answer}”不是可选的{question}{close_matches(answer, choices)}；可选：{' / '.join(choices)}")
-    return answer
+
+def no_questions(question: str, choices: list[str] | None, option: str) -> str:
+    """Without a terminal to ask on: the message says which option gives the answer."""
+    raise NewError(f"没有回答“{question}”：请用 {option} 指定" + (f"，可选：{' / '.join(choices)}" if choices else ""))
 
 
 def parse_date(text: str, what: str) -> dt.date:
@@ -149,7 +141,7 @@ def choose_topic(site: EditorSite, given: str | None, column: Column, org: Organ
 # ---------------------------------------------------------------------------------------------- drafts per kind
 
 
-def plain_draft(site: EditorSite, args, day: dt.date) -> Draft:
+def plain_draft(site: EditorSite, args, day: dt.date, ask: Ask = no_questions) -> Draft:
     org = find_org(site, args.organization)
     column = find_column(site, args.column, org)
     if column.kind == "政策解读":
@@ -188,7 +180,7 @@ def plain_draft(site: EditorSite, args, day: dt.date) -> Draft:
     return draft
 
 
-def interpretation_draft(site: EditorSite, args, day: dt.date) -> Draft:
+def interpretation_draft(site: EditorSite, args, day: dt.date, ask: Ask = no_questions) -> Draft:
     plugin = _interaction(site)
     original = find_document(site, args.original, "原文")
     if plugin.interaction.interpretation(original) is not None:
@@ -210,7 +202,7 @@ def interpretation_draft(site: EditorSite, args, day: dt.date) -> Draft:
     return draft
 
 
-def consultation_draft(site: EditorSite, args, day: dt.date) -> Draft:
+def consultation_draft(site: EditorSite, args, day: dt.date, ask: Ask = no_questions) -> Draft:
     plugin = _interaction(site)
     org = find_org(site, args.organization)
     column = column_of_kind(site, org, "意见征集", args.column)
@@ -255,7 +247,7 @@ def consultation_draft(site: EditorSite, args, day: dt.date) -> Draft:
     return draft
 
 
-def feedback_draft(site: EditorSite, args, day: dt.date) -> Draft:
+def feedback_draft(site: EditorSite, args, day: dt.date, ask: Ask = no_questions) -> Draft:
     linked = _interaction(site).interaction
     consultations = [c.document for c in linked.consultations]
     target = find_document(site, args.consultation, "意见征集", consultations)
