@@ -19,8 +19,8 @@ import sys
 from pathlib import Path
 
 from ..editor.drafts import DRAFTS, KINDS, NewError, no_questions, numbers, parse_date, render, verify
-from ..errors import close_matches
 from ..editor.site import SiteError, load_site
+from ..errors import close_matches
 from ..model import DOCUMENT_KINDS
 
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
