@@ -21,8 +21,6 @@ from pathlib import Path
 from gongkai import validity, versions
 from gongkai.errors import Problems
 
-log = logging.getLogger("mkdocs.plugins.gongkai")
-
 MODEL_READY = -50  # the core's late on_files: handlers above it build the model, it and those below make output
 
 
