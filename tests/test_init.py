@@ -18,6 +18,7 @@ from kit import DEMO_CLOCK, ROOT, build, gongkai_check, write_doc
 from gongkai.catalog import GUIDE_FIELDS, load_catalog
 from gongkai.checks.links import Link, LinkReport, link_findings, scan_site
 from gongkai.model import PLACEHOLDER
+from gongkai.commands import init as init_command
 from gongkai.sitekit import init
 
 ALL_PLUGINS = {"gongkai/catalog", "gongkai/interaction", "gongkai/reports", "gongkai/checks", "gongkai/search",
@@ -32,7 +33,7 @@ def clock(monkeypatch):
 
 def make(tmp_path: Path, *args: str) -> Path:
     root = tmp_path / "linjiang"
-    assert init.main([str(root), "--name", "临江县", *args]) == 0
+    assert init_command.main([str(root), "--name", "临江县", *args]) == 0
     return root
 
 
@@ -115,10 +116,10 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     root = tmp_path / "site"
     root.mkdir()
     (root / "notes.txt").write_text("mine", encoding="utf-8")
-    assert init.main([str(root), "--name", "临江县"]) == 2
+    assert init_command.main([str(root), "--name", "临江县"]) == 2
     assert "不是空的" in capsys.readouterr().err
     assert sorted(p.name for p in root.iterdir()) == ["notes.txt"]
-    assert init.main([str(root), "--name", "临江县", "--force"]) == 0
+    assert init_command.main([str(root), "--name", "临江县", "--force"]) == 0
     assert (root / "notes.txt").read_text(encoding="utf-8") == "mine" and (root / "mkdocs.yml").is_file()
 
 
@@ -129,7 +130,7 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
 ])
 def test_the_level_names_the_site_and_its_government(tmp_path, args, name, gov):
     root = tmp_path / "s"
-    assert init.main([str(root), *args]) == 0
+    assert init_command.main([str(root), *args]) == 0
     catalog = load_catalog(root / "catalog")
     assert catalog.site.name == name
     first = next(iter(catalog.organizations.values()))
@@ -143,7 +144,7 @@ def test_the_level_names_the_site_and_its_government(tmp_path, args, name, gov):
     (["--name", "临江县", "--org", "xzf=临江县人民政府"], "重复"),
 ])
 def test_init_says_what_is_wrong(tmp_path, capsys, args, message):
-    assert init.main([str(tmp_path / "s"), *args]) == 2
+    assert init_command.main([str(tmp_path / "s"), *args]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "s").exists()
 

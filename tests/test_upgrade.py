@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from gongkai import deprecations, upgrade
+from gongkai.commands import upgrade as upgrade_command
 from kit import build, copy_site
 
 PREVIOUS = Path(__file__).parent / "fixtures" / "previous-site"
@@ -28,7 +29,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 def run_upgrade(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = upgrade.main(list(argv))
+        code = upgrade_command.main(list(argv))
     return code, out.getvalue(), err.getvalue()
 
 

@@ -1,1 +1,2 @@
-"""Editor tools: ``gongkai new`` writes a new document with every required field filled in."""
+"""Editor tools: the site's model as the build loads it (``site``) and new documents with every required field
+filled in (``drafts``, ``numbering``, ``skeleton``); the `gongkai new` command line is ``gongkai/commands/new.py``."""

@@ -1,19 +1,18 @@
-"""The site as the build sees it, for editor tools: the plugins run up to ``on_files`` (no page is rendered).
+"""The site as the build sees it, for editor tools: its plugins run up to the model-ready stage, no further.
 
-Documents are read by the site's own plugins (the core's loader, the interaction plugin), never parsed again
-here. A file the core rejected still holds numbers that are taken: its 索引号 and 文号 are read with the same
+Documents are read by the site's own plugins (the core's loader, the 年报 and interaction plugins) and the core
+completes the model (gongkai/plugins/catalog/model_ready.py); no page, form, feed or scan is made and nothing is
+written. A file the core rejected still holds numbers that are taken: its 索引号 and 文号 are read with the same
 front-matter reader (``gongkai.documents.split_front_matter`` and ``gongkai.yamlutil``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import yamlutil
+from .. import versions, yamlutil
 from ..documents import split_front_matter
 from ..errors import InputError
 from ..model import Document
@@ -65,42 +64,33 @@ class EditorSite:
             return str(path)
 
 
-def load_site(config_file: str | Path) -> EditorSite:
-    """Run the site's plugins up to on_files, as ``mkdocs build`` does, without writing anything."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+def load_site(config_file: str | Path, *, model_only: bool = True) -> EditorSite:
+    """Load the site's model as ``mkdocs build`` does, without generating or writing anything.
+
+    ``model_only=False`` runs every ``on_files`` handler of the build (pages, forms, scans, feeds) first."""
     from mkdocs.structure.files import get_files
+
+    from ..plugins.catalog.model_ready import LoadError, load
 
     config_file = Path(config_file)
     if not config_file.is_file():
         raise SiteError(f"找不到网站配置文件 {config_file}（在网站根目录运行，或用 -f 指定 mkdocs.yml）")
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    mkdocs_log = logging.getLogger("mkdocs")
-    level = mkdocs_log.level
-    mkdocs_log.setLevel(logging.CRITICAL)  # the site's own problems are summed up by the caller
     try:
-        config = load_config(config_file=str(config_file))
-        config["strict"] = False  # count what can be counted even when some file has an error
-        core = config.plugins.get("gongkai/catalog")
-        if core is None or not core.config.enabled:
-            raise SiteError(f"{config_file}: 没有启用 gongkai/catalog 插件")
-        core.raise_on_errors = False  # as `gongkai check` does: a broken file must not stop numbering the next one
-        config = config.plugins.on_config(config)
-        files = get_files(config)
-        prefix = core.config.documents_dir.strip("/") + "/"
-        sources = {f.src_uri: f.abs_src_path for f in files.documentation_pages() if f.src_uri.startswith(prefix)}
-        config.plugins.on_files(files, config=config)
-    except MkDocsException as exc:
-        raise SiteError(f"网站无法加载：{exc}") from None
-    finally:
-        mkdocs_log.setLevel(level)
+        config, _, core = load(config_file, model_only=model_only)
+    except LoadError as exc:
+        raise SiteError(str(exc)) from None
     root = config_file.resolve().parent
     site = EditorSite(config=config, core=core, interaction=config.plugins.get("gongkai/interaction"), root=root,
                       documents_dir=Path(config.docs_dir) / core.config.documents_dir.strip("/"))
-    loaded = {d.src_path for d in core.documents}
+    # Every Markdown file under the documents folder is a document or an earlier text of one (历史版本); one
+    # that is neither was rejected (and removed from the build's files).
+    prefix = core.config.documents_dir.strip("/") + "/"
+    sources = {f.src_uri: Path(f.abs_src_path) for f in get_files(config).documentation_pages()
+               if f.src_uri.startswith(prefix)}
+    loaded, known = {d.src_path for d in core.documents}, set(sources)
     for src_uri, path in sorted(sources.items()):
-        if src_uri not in loaded:
-            site.rejected.append(_numbers_of(Path(path), site.display(Path(path))))
+        if src_uri not in loaded and not versions.is_version_src(src_uri, known):
+            site.rejected.append(_numbers_of(path, site.display(path)))
     return site
 
 

@@ -1,22 +1,18 @@
-"""`gongkai report-prefill`: write the 二 figures the site itself knows into a draft report file.
+"""The 二 figures the site itself knows, as a draft report file (`gongkai report-prefill`, gongkai/commands/).
 
 The site knows its own 规章 and 行政规范性文件 (文件类型), their 成文日期 and their 有效性 over time (施行日期,
 废止日期, 失效日期, gongkai.validity); from them it counts 本年制发, 本年废止 and 现行有效 as of 31 December of the
 report year (2021 format) or 本年新制作 / 本年新公开 / 对外公开总数量 (2019 format). The draft carries
 ``草稿: true``, so the build does not publish it before an editor has checked every figure.
 
-Documents are read the way the build reads them: the site's plugins load them (no second parser).
+The command gives the documents as the build loads them (the site's plugins, up to the model-ready stage).
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ..editor.site import SiteError, load_site
 from ..model import IN_FORCE_STATES, Document
 from ..validity import repealed_in, status_on
 from .formats import FORMAT_2019, FORMAT_2021, TABLE3, format_for_year
@@ -116,45 +112,3 @@ def draft_yaml(org_id: str, org_name: str, year: int, figures: Figures) -> str:
     else:
         lines.append("  （待填写：其他需要报告的事项。）")
     return "\n".join(lines) + "\n"
-
-
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="gongkai report-prefill",
-                                     description="按网站已发布的文件预填年报第二部分（第二十条第（一）项），生成草稿供编辑核对")
-    parser.add_argument("organization", help="发布主体 id，例如 szf")
-    parser.add_argument("year", type=int, help="报告年度，例如 2024")
-    parser.add_argument("-f", "--config-file", default="mkdocs.yml", help="站点配置文件（默认 mkdocs.yml）")
-    parser.add_argument("-o", "--output", help="草稿写到哪里（默认 <docs_dir>/reports/<发布主体>/<年度>.yml）")
-    parser.add_argument("--stdout", action="store_true", help="只打印草稿，不写文件")
-    args = parser.parse_args(argv)
-    try:  # the site's plugins load the documents, as `gongkai new` does; a broken file does not stop the count
-        site = load_site(args.config_file)
-    except SiteError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    config, core = site.config, site.core
-    org = core.catalog.organizations.get(args.organization)
-    if org is None:
-        print(f"“{args.organization}”不是已定义的发布主体；可用的有：{'、'.join(core.catalog.organizations)}",
-              file=sys.stderr)
-        return 2
-    try:
-        figures = count(core.documents, org.id, args.year)
-    except ValueError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    text = draft_yaml(org.id, org.name, args.year, figures)
-    if args.stdout:
-        sys.stdout.write(text)
-        return 0
-    reports = config.plugins.get("gongkai/reports")
-    folder = reports.config.reports_dir if reports is not None else "reports"
-    target = Path(args.output) if args.output else Path(config.docs_dir) / folder / org.id / f"{args.year}.yml"
-    if target.exists():
-        print(f"{target} 已存在，未覆盖。用 --stdout 查看预填结果后手工核对合并。", file=sys.stderr)
-        return 1
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    rows = "；".join(f"{row} {values}" for row, values in figures.rows.items())
-    print(f"已写入草稿 {target}：{rows}。请核对全部数据和文字，然后删去“草稿: true”。")
-    return 0

@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from .tokenize import PINYIN, _HAN
 
 # Every toneless syllable of Putonghua as pypinyin spells it (ü as v).
@@ -58,6 +56,10 @@ def index_terms(text: str) -> set[str]:
 
 @lru_cache(maxsize=65536)  # phrase lookup costs ~0.5 ms a title; repeated runs (机关名称, 通知) are common
 def _syllables(run: str) -> list[str]:
+    # Imported on first use (its dictionaries cost ~0.3 s): tools that load the site's plugins without building
+    # the search index (gongkai new) never pay for it.
+    from pypinyin import Style, lazy_pinyin
+
     return lazy_pinyin(run, style=Style.NORMAL, v_to_u=False)
 
 

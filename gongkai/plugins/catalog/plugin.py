@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from gongkai import deprecations, templating, validity, versions
+from gongkai import deprecations, templating, versions
 from gongkai.buildcache import BuildCache
 from gongkai.catalog import load_catalog
 from gongkai.clock import Clock
@@ -36,6 +36,7 @@ from . import theme
 from .caching import CACHED_TEMPLATE, PageCache, cache_disabled_by_env, templates_shape
 from .config import CatalogConfig
 from .index import DocumentIndex, Sorter, newest_first
+from .model_ready import MODEL_READY, complete
 from .navigation import NavCache, section_nav
 from .pages import LATEST_COUNT, RESERVED_IDS, SectionLayout, SectionPages
 from .progress import Progress
@@ -47,7 +48,7 @@ log = logging.getLogger("mkdocs.plugins.gongkai")
 
 # Event priorities (docs/architecture.md, "Event timeline"). Feature plugins run at MkDocs' default 0 between
 # the core's early and late stages, whatever their place in mkdocs.yml.
-FIRST, LOAD, GENERATE, LAST = 100, 50, -50, -100
+FIRST, LOAD, GENERATE, LAST = 100, 50, MODEL_READY, -100
 # Column kinds that get a tab of their own in the header (gongkai/partials/tabs.html).
 TAB_KINDS = ("指南", "政策解读", "意见征集", "依申请公开")
 
@@ -392,12 +393,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if not self.active:
             return files
         self._guard.check_documents_folder(files, self.index.documents)
-        # 依据 ↔ decided over every registered document; each page shows a snapshot of the other side (DocLink).
-        validity.resolve(self.index.documents, self.as_of, self.problems)
-        self._versions = versions.attach(self.index.documents, self._version_files, self.as_of, self.problems)
+        self.complete_model()
         self._report_problems()
         theme.add_asset_files(files, config)
-        self.index.freeze(self.sorters)
         latest = sorted(self.index.documents, key=newest_first, reverse=True)[:LATEST_COUNT]
         self.view = TemplateView(self.catalog, self.layout, latest)
         SectionPages(self.layout, self.index,
@@ -421,6 +419,11 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return files
 
     on_files = CombinedEvent(_load_documents, _generate)
+
+    def complete_model(self) -> None:
+        """The model-ready stage (model_ready.py): 依据 joined (each page shows a snapshot of the other side,
+        DocLink), 历史版本 matched, lists frozen. Editor tools that need no page call it instead of generating."""
+        self._versions = complete(self.index, self._version_files, self.as_of, self.problems, self.sorters)
 
     def _report_problems(self) -> None:
         """Log the problems found since the last call; errors fail the build, with or without --strict.

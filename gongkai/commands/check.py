@@ -16,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ...checks import output
-from ...checks.findings import Finding
+from ..checks import output
+from ..checks.findings import Finding
 
 
 class _Collect(logging.Handler):
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from .plugin import ChecksPlugin
+    from ..plugins.checks.plugin import ChecksPlugin
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     mkdocs_log = logging.getLogger("mkdocs")
@@ -116,6 +116,3 @@ def main(argv: list[str] | None = None) -> int:
     failing = {"error"} | ({"warning"} if args.fail_on_warning else set())
     return 1 if any(f.severity in failing for f in findings) else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

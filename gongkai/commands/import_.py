@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
-from .source import PAGE_EXTS
+from ..importer.source import PAGE_EXTS
 
 EXPORT_EXTS = (".csv", ".xlsx")
 DEFAULT_REPORT = "import-report.csv"
@@ -46,7 +46,7 @@ def _load_project(config_file: Path):
     from mkdocs.config import load_config
 
     from ..catalog import load_catalog
-    from .plan import Project
+    from ..importer.plan import Project
 
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -88,11 +88,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         from mkdocs.exceptions import MkDocsException
 
-        from .mapping import ImportMap, Mapper
-        from .pages import read_page
-        from .plan import Importer, Outcome
-        from .report import console, to_csv
-        from .tables import ExportError, read_export
+        from ..importer.mapping import ImportMap, Mapper
+        from ..importer.pages import read_page
+        from ..importer.plan import Importer, Outcome
+        from ..importer.report import console, to_csv
+        from ..importer.tables import ExportError, read_export
     except ImportError as exc:
         print(f"导入需要额外的软件包（{exc.name}）：pip install 'gongkai[import]'", file=sys.stderr)
         return 2
@@ -120,8 +120,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
     roots = tuple(p if p.is_dir() else p.parent for p in map(Path, args.paths))
-    from .checking import BuildCheck
-    from .labels import LabelTable
+    from ..importer.checking import BuildCheck
+    from ..importer.labels import LabelTable
 
     table = LabelTable(import_map.sections["标签"])
     importer = Importer(project, Mapper(project.catalog, import_map), org=args.org, column=args.column,
@@ -155,6 +155,3 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     return run(_parser().parse_args(argv))
 
-
-if __name__ == "__main__":
-    sys.exit(main())
