@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -28,6 +28,7 @@ from gongkai.search.index import Facets, Record, build_index, number_facets
 from gongkai.search.synonyms import SynonymError, synonym_groups
 from gongkai.search.text import html_to_text, prose_text
 from gongkai.sources import site_root
+from gongkai.stages import OnConfig, OnFiles, OnPageContent, OnPostBuild, at
 
 from .config import SearchConfig
 from .structure import SearchView
@@ -57,6 +58,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     # ---- configuration ------------------------------------------------------------------------------
 
+    @at(OnConfig.DECLARE)
     def on_config(self, config: MkDocsConfig):
         self.__init__()  # per-build state: mkdocs serve reuses the instance across rebuilds
         if not self.config.enabled:
@@ -89,6 +91,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     # ---- files ----------------------------------------------------------------------------------------
 
+    @at(OnFiles.REGISTER)
     def on_files(self, files: Files, config: MkDocsConfig):
         if not self.config.enabled:
             return files
@@ -116,7 +119,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     # ---- pages ----------------------------------------------------------------------------------------
 
-    @event_priority(50)  # before other plugins decorate the page (征集 banner, 年报 toolbar): body text only
+    @at(OnPageContent.TEXT)  # before other plugins decorate the page (征集 banner, 年报 toolbar): body text only
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         if not self.config.enabled or page.file.src_uri == self._page_src:
             return html
@@ -187,6 +190,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     # ---- index ----------------------------------------------------------------------------------------
 
+    @at(OnPostBuild.WRITE)
     def on_post_build(self, config: MkDocsConfig):
         if not self.config.enabled or self.view is None:
             return
