@@ -8,10 +8,13 @@ code's.
 from __future__ import annotations
 
 import os
+import re
 
+import pytest
 import yaml
 from mkdocs.config import load_config
 
+from gongkai.stages import STAGES, OnFiles, OnPageContent, at, stage_named
 from kit import ROOT
 
 # Every event a gongkai plugin handles: the handlers in the order MkDocs calls them for the demo's mkdocs.yml, as
@@ -76,3 +79,75 @@ def test_the_order_does_not_depend_on_the_plugins_order_in_mkdocs_yml():
                 for p in dict.fromkeys(n.rsplit("@", 1)[1] for n in names)]
 
     assert {e: by_priority(n) for e, n in reversed_order.items()} == {e: by_priority(n) for e, n in EXPECTED_ORDER.items()}
+
+
+# ---- the stages and the documented timeline ----------------------------------------------------------------------
+
+PLUGIN_NAMES = {"core": "catalog"}  # the table's name → the plugin package
+ROW_RE = re.compile(r"^\| `on_(\w+)` \| (—|`(\w+\.\w+)` \((−?\d+)\)) \| ([^|]+) \|")
+
+
+def documented_timeline() -> list[tuple[str, int, str, set[str]]]:
+    """(event, priority, stage name or "", plugins) for each row of the table in docs/architecture.md."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text.split("### Event timeline", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        if line.startswith("| `on_"):
+            match = ROW_RE.match(line)
+            assert match, f"a timeline row this test cannot read: {line}"
+            event, _, stage, number, plugins = match.groups()
+            priority = int(number.replace("−", "-")) if number else 0
+            names = {PLUGIN_NAMES.get(p.strip(), p.strip()) for p in plugins.split(",")}
+            rows.append((event, priority, stage or "", names))
+    return rows
+
+
+def test_the_documented_timeline_is_the_codes():
+    rows = documented_timeline()
+    documented = {(event, priority, plugin) for event, priority, _, plugins in rows for plugin in plugins}
+    in_code = {(event, int(h.rsplit("@", 1)[1]), h.split(".", 1)[0])
+               for event, handlers in resolved_order(ROOT / "mkdocs.yml").items() for h in handlers}
+    assert sorted(documented - in_code) == [], "documented in docs/architecture.md, not in the code"
+    assert sorted(in_code - documented) == [], "in the code, missing from docs/architecture.md's timeline"
+    for event, priority, name, _ in rows:
+        if name:
+            stage = stage_named(name)
+            assert (stage.event(), int(stage)) == (event, priority), f"{name} is on_{stage.event()} at {int(stage)}"
+        else:
+            assert priority == 0 and event not in {s.event() for s in STAGES}, \
+                f"on_{event}: a staged event's row names its stage"
+    # Within an event, the rows follow the order MkDocs runs the handlers in.
+    for event in {r[0] for r in rows}:
+        priorities = [r[1] for r in rows if r[0] == event]
+        assert priorities == sorted(priorities, reverse=True), f"on_{event} rows out of order: {priorities}"
+
+
+def test_every_handler_of_a_staged_event_runs_at_a_named_stage_of_that_event():
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    staged = {s.event(): s for s in STAGES}
+    checked = 0
+    for event, handlers in config.plugins.events.items():
+        for handler in handlers:
+            stage = getattr(handler, "gongkai_stage", None)
+            where = f"{type(handler.__self__).__module__}.{handler.__name__} (on_{event})"
+            if event in staged:
+                assert isinstance(stage, staged[event]), f"{where}: no stage of {staged[event].__name__}"
+                assert handler.mkdocs_priority == int(stage)
+                checked += 1
+            else:
+                assert stage is None and getattr(handler, "mkdocs_priority", 0) == 0, \
+                    f"{where}: on_{event} has no stages; its order does not matter"
+    assert checked == sum(len(v) for k, v in EXPECTED_ORDER.items() if k in staged)
+
+
+def test_a_stage_is_a_documented_number_of_one_event():
+    for kind in STAGES:
+        assert kind.event() in EXPECTED_ORDER
+        for stage in kind:
+            assert stage.__doc__ and stage.__doc__ != kind.__doc__, f"{stage} says nothing of what it guarantees"
+    assert OnFiles.LOAD > OnFiles.REGISTER > OnFiles.RELATE > OnFiles.DERIVE > OnFiles.GENERATE > OnFiles.CHECK \
+        > OnFiles.EXPORT
+    assert stage_named("OnPageContent.SCAN") is OnPageContent.SCAN
+    with pytest.raises(TypeError):
+        at(-60)
