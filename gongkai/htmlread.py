@@ -91,3 +91,24 @@ def anchors(tree: LexborHTMLParser) -> set[str]:
     found.discard(None)
     found.discard("")
     return found
+
+
+# Elements a browser shows as a block or a line of their own: the words either side of one do not run together.
+BLOCKS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dd",
+          "dt", "blockquote", "pre", "section")
+HIDDEN = ("script", "style", "template")  # never shown as text
+
+
+def separate(tree: LexborHTMLParser, tags, separator: str = " ") -> None:
+    """Put ``separator`` as text before and after every element of ``tags`` (changes the tree)."""
+    body = tree.body
+    if body is not None:
+        for node in body.css(", ".join(tags)):
+            node.insert_before(separator)
+            node.insert_after(separator)
+
+
+def body_text(tree: LexborHTMLParser) -> str:
+    """The text of the body, references decoded, comments left out (as it stands: see ``separate``)."""
+    body = tree.body
+    return body.text(deep=True) if body is not None else ""

@@ -26,7 +26,7 @@ from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_materia
 from gongkai.search import export
 from gongkai.search.index import Facets, Record, build_index, number_facets
 from gongkai.search.synonyms import SynonymError, synonym_groups
-from gongkai.search.text import html_to_text, prose_text
+from gongkai.search.text import page_texts
 from gongkai.sources import site_root
 from gongkai.stages import OnConfig, OnFiles, OnPageContent, OnPostBuild, at
 
@@ -126,8 +126,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         search = page.meta.get("search") or {}
         if isinstance(search, dict) and search.get("exclude"):
             return html
-        text = html_to_text(html)
-        prose = prose_text(html)
+        text, prose = page_texts(html)
         snippet = prose if prose != text else None
         doc = self.core.doc_for_page(page) if self.core else None
         if doc is None:
