@@ -20,9 +20,14 @@ SPACE = " \t\n\r\f"  # ASCII whitespace, which a browser strips around a URL and
 
 
 def parse(html: str) -> LexborHTMLParser:
-    """A whole page (or a fragment of one) as the browser's tree, with scripting off: what is inside <noscript> is
-    markup, the way a visitor without script sees it."""
+    """A whole page as the browser's tree, with scripting off: what is inside <noscript> is markup, the way a
+    visitor without script sees it."""
     return LexborHTMLParser(html)
+
+
+def parse_body(fragment: str, *, scripting: bool = False) -> LexborHTMLParser:
+    """A page's body HTML (what Markdown rendered) as the tree a browser builds for it inside a standards-mode page."""
+    return LexborHTMLParser(f"<!DOCTYPE html><html><body>{fragment}", scripting=scripting)
 
 
 def urls(tree: LexborHTMLParser) -> Iterator[str]:
@@ -97,15 +102,21 @@ def anchors(tree: LexborHTMLParser) -> set[str]:
 BLOCKS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dd",
           "dt", "blockquote", "pre", "section")
 HIDDEN = ("script", "style", "template")  # never shown as text
+VOID = frozenset({"br", "hr", "img", "input", "wbr", "area", "col", "embed", "source", "track", "link", "meta"})
 
 
-def separate(tree: LexborHTMLParser, tags, separator: str = " ") -> None:
-    """Put ``separator`` as text before and after every element of ``tags`` (changes the tree)."""
+def separate(tree: LexborHTMLParser, tags, separator: str = " ", *, inside: bool = False) -> None:
+    """Put ``separator`` as text before and after every element of ``tags``, or before it and at the end of its
+    content with ``inside`` (changes the tree)."""
     body = tree.body
     if body is not None:
         for node in body.css(", ".join(tags)):
             node.insert_before(separator)
-            node.insert_after(separator)
+            if inside:
+                if node.tag not in VOID:
+                    node.insert_child(separator)
+            else:
+                node.insert_after(separator)
 
 
 def body_text(tree: LexborHTMLParser) -> str:

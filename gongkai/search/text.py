@@ -15,7 +15,7 @@ NOT_PROSE = ("table", "button", "form", "nav", "select", "figure", "svg")
 def page_texts(markup: str) -> tuple[str, str]:
     """(text, prose) of a page's body HTML, from one parse: all the text a visitor can read, for the index; the
     running text for result snippets, without tables, controls, navigation and figures."""
-    tree = htmlread.parse(markup)
+    tree = htmlread.parse_body(markup)
     tree.strip_tags(list(htmlread.HIDDEN))
     htmlread.separate(tree, htmlread.BLOCKS)
     text = _collapse(htmlread.body_text(tree))
