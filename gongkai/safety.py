@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
+from . import htmlread
 from .errors import Problems
 
 # "<" opens a tag, an end tag, a comment/doctype or a processing instruction only before an ASCII letter, "/",
@@ -57,9 +58,9 @@ def control_problem(value: str) -> tuple[str, str] | None:
 
 def plain_text_of(fragment: str) -> str:
     """The text a browser shows for an HTML fragment: tags dropped, entities decoded."""
-    tree = LexborHTMLParser(f"<!DOCTYPE html><html><body>{fragment}", scripting=True)
-    tree.strip_tags(["script", "style", "template"])
-    return tree.body.text(deep=True) if tree.body is not None else fragment
+    tree = htmlread.parse_body(fragment, scripting=True)
+    tree.strip_tags(list(htmlread.HIDDEN))
+    return htmlread.body_text(tree) if tree.body is not None else fragment
 
 
 # ---- active content in rendered HTML ------------------------------------------------------------------------

@@ -114,6 +114,20 @@ def test_the_rendered_text_is_scanned_too():
     assert scan_rendered(table, "content/wj/a.md") == []
 
 
+def test_the_rendered_text_is_read_as_the_browser_builds_it():
+    """Raw HTML in a body may leave a table open (the browser closes it): its cells stay apart all the same, and a
+    cell's number is not joined with the next cell's into a 手机号 the page never shows."""
+    from gongkai.checks.pii import scan_rendered, shown_text
+
+    unclosed = "<p>统计如下：</p>\n<table>\n<tr><th>序号</th><th>件数</th></tr>\n<tr><td>1380013</td><td>8000</td></tr>\n"
+    assert "| 1380013 | 8000" in shown_text(unclosed).split("\n")
+    assert scan_rendered(unclosed, "content/wj/a.md") == []
+    # Implied end tags: the number the page shows whole is still found.
+    implied = "<table><tr><td>联系人<td>电话<tr><td>王<td><span>138</span>0013<span>8000</span></table>"
+    assert shown_text(implied).split("\n")[-1] == "| 王 | 13800138000"
+    assert len(scan_rendered(implied, "content/wj/a.md")) == 1
+
+
 @pytest.mark.build
 def test_a_build_finds_a_number_that_only_the_page_shows_whole(tmp_path):
     from kit import GOOD_FRONT, build, copy_mini, write_doc

@@ -352,3 +352,12 @@ def test_doc_number_facets_and_month_ranges(tmp_path):
     assert ids(FACET + "w:2024") == sorted(by_url[r.url] for r in records if r.doc_number and "2024" in r.doc_number)
     for month, first, last in reader.meta["months"]:
         assert {reader.fragment(i)["d"][:7].replace("-", "") for i in range(first, last + 1)} == {str(month)}
+
+
+def test_page_text_is_read_as_the_browser_shows_it():
+    """A ">" inside an attribute or a comment is no tag end, and a table inside a table is table all the way."""
+    assert html_to_text('<p>年度<img alt="收入>支出" src="a.png">报告</p><!-- 草稿 a>b -->') == "年度报告"
+    nested = ('<table><tr><td><table><tr><td>内表</td></tr></table></td><td>外表</td></tr></table>'
+              '<p>正文<button title="x>y">打印</button>继续</p>')
+    assert prose_text(nested) == "正文 继续"
+    assert html_to_text(nested) == "内表 外表 正文打印继续"

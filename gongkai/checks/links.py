@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import posixpath
-import re
 import urllib.error
 import urllib.request
 from collections import defaultdict
@@ -23,15 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
+from .. import htmlread
 from .findings import Finding
 
-TAG_RE = re.compile(r"<(a|link|img|script|source|iframe|area|video|audio|embed)\b([^>]*)>", re.I)
-ATTR_RE = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
-ID_RE = re.compile(r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
-COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "blob:", "about:", "sms:")
 SEP = "\0"  # joins a page's anchor ids into one string: far smaller than a set per page on a 100,000-page site
 
@@ -39,8 +34,8 @@ SEP = "\0"  # joins a page's anchor ids into one string: far smaller than a set 
 @dataclass
 class Link:
     page: str  # site-relative path of the HTML page, '/'-separated
-    target: str  # as written in the href/src
-    line: int
+    target: str  # the URL as the browser reads it (character references decoded)
+    line: int | None  # of the page's HTML where the link is written, when it can be found there
 
 
 @dataclass
@@ -51,21 +46,30 @@ class LinkReport:
     links: int = 0
 
 
-def _strip(text: str) -> str:
-    """Comments and script bodies removed, line breaks kept (line numbers stay those of the page)."""
-    if "<!--" in text:
-        text = COMMENT_RE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
-    return SCRIPT_RE.sub(lambda m: m.group(0)[:m.group(0).find(">") + 1] + "\n" * m.group(0).count("\n"), text)
-
-
-def _ids(text: str) -> str:
+def _ids(tree) -> str:
     """The page's anchor ids, joined by SEP, with SEP at both ends."""
-    ids = {html.unescape(a if a is not None else b) for a, b in ID_RE.findall(text)}
-    return SEP + SEP.join(ids) + SEP
+    return SEP + SEP.join(htmlread.anchors(tree)) + SEP
 
 
-def _line(text: str, tag) -> int:
-    return text.count("\n", 0, tag.start()) + 1
+class _Lines:
+    """The line of the page's HTML a link is written on, found only for the few links reported or left open: the
+    parser gives no positions, so the attribute value is looked for as written (plain or escaped), after an
+    ``=``, a quote or, in a srcset, a space or comma; a target found again is looked for after the last one."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.after: dict[str, int] = {}
+
+    def __call__(self, target: str) -> int | None:
+        text = self.text
+        for written in dict.fromkeys((target, html.escape(target), html.escape(target, quote=False))):
+            start = self.after.get(target, 0)
+            while (at := text.find(written, start)) >= 0:
+                if at > 0 and text[at - 1] in "\"'= ,\t\n":
+                    self.after[target] = at + len(written)
+                    return text.count("\n", 0, at) + 1
+                start = at + 1
+        return None
 
 
 class LinkChecker:
@@ -121,6 +125,7 @@ class LinkChecker:
         unchanged page whose links find the same files is not read again.
         """
         events = None
+        tree = None
         if cache is not None:
             key = cache.key("links", self.site_url or "", page, text)  # salted with the code that decides
             events = cache.get("links", key, lambda value: isinstance(value, dict) and isinstance(value.get("l"), list))
@@ -128,86 +133,101 @@ class LinkChecker:
                                           for rel, found in events["l"]):
                 events = None  # a file it links to was added or removed
         if events is None:
-            events = self._events(page, text)
+            tree = htmlread.parse(text)
+            events = self._events(page, text, tree)
             if cache is not None:
                 cache.put("links", key, events)
-        self._apply(page, text, events)
+        if page in self._wanted:  # an earlier page links to an anchor here
+            self._ids[page] = _ids(tree if tree is not None else htmlread.parse(text))
+        self._apply(page, events)
 
-    def _events(self, page: str, text: str) -> dict:
+    def _split(self, target: str) -> tuple[str, str, str]:
+        """(kind, path, fragment) of a URL: kind "skip" (mailto: and the like), "external" (another site: path is
+        the URL) or "internal" (path decoded, "/…" from the site's root, else relative to the page's folder)."""
+        if ":" in target or target.startswith("//"):
+            if target.lower().startswith(SKIP_SCHEMES):
+                return "skip", "", ""
+            parts = urlsplit(target)
+            if self.site_url and target.startswith(self.site_url):
+                # the site's own full address (canonical links, feeds): a link inside the site
+                parts = urlsplit(target[len(self.site_url):])
+                return "internal", "/" + unquote(parts.path), unquote(parts.fragment)
+            if parts.scheme or target.startswith("//"):
+                if parts.scheme in ("http", "https") or target.startswith("//"):
+                    return "external", target, ""
+                return "skip", "", ""
+            return "internal", unquote(parts.path), unquote(parts.fragment)
+        if "#" in target or "?" in target or "%" in target:
+            parts = urlsplit(target)
+            return "internal", unquote(parts.path), unquote(parts.fragment)
+        return "internal", target, ""
+
+    def _events(self, page: str, text: str, tree) -> dict:
         """What the links of a page are, decided from the page alone and the files known before any page was
         rendered: counts, external links, broken ones, and those decided later (a file not known yet, an anchor
         in another page). ``k`` numbers a page's internal links, for the report's order."""
         initial = self._initial
         lookups: dict[str, str | None] = {}
         ids = None
-        base = posixpath.dirname(page)
-        stripped = _strip(text)
+        folder, here, away = posixpath.dirname(page), page, None  # what relative URLs resolve against
+        base = htmlread.base_href(tree)
+        if base is not None:  # <base href>: relative URLs resolve against it, as in the browser
+            kind, path, _ = self._split(base)
+            if kind == "external":
+                away = base
+            elif kind == "internal" and path:
+                joined = posixpath.normpath(path.lstrip("/") if path.startswith("/") else posixpath.join(folder, path))
+                joined = "" if joined == "." else joined
+                folder = joined if path.endswith("/") else posixpath.dirname(joined)
+                here = self._known_file(joined + "/" if path.endswith("/") and joined else joined, initial) or page
+        line = _Lines(text)
         seen: dict[str, str | None] = {}  # target → file it resolved to on this page, for repeated targets
         external, broken, unknown, anchors = [], [], [], []
         k = 0
-        for tag in TAG_RE.finditer(stripped):
-            for attr in ATTR_RE.finditer(tag.group(2)):
-                raw = attr.group(2) if attr.group(2) is not None else attr.group(3) or ""
-                target = (html.unescape(raw) if "&" in raw else raw).strip()
-                if not target:
+        for target in htmlread.urls(tree):
+            if target in seen:  # same target, same page: same verdict
+                if seen[target] is not None:
+                    k += 1
+                continue
+            kind, path, fragment = self._split(target)
+            if kind == "internal" and away is not None and not (self.site_url and target.startswith(self.site_url)):
+                kind, path = "external", urljoin(away, target)  # relative to a <base> on another site
+            if kind != "internal":
+                if kind == "external":
+                    external.append(path)
+                seen[target] = None
+                continue
+            k += 1
+            if not path:
+                file = here
+            else:
+                joined = posixpath.normpath(path.lstrip("/") if path.startswith("/")
+                                            else posixpath.join(folder, path))
+                if joined.startswith(".."):
+                    broken.append((k, target, line(target), "指向网站根目录之外"))
                     continue
-                if target in seen:  # same target, same page: same verdict
-                    if seen[target] is not None:
-                        k += 1
+                rel = "" if joined == "." else joined
+                rel = rel + "/" if path.endswith("/") and rel else rel
+                file = lookups[rel] = self._known_file(rel, initial)
+                if file is None:  # not among the files the build writes: decided when the site is complete
+                    unknown.append((k, target, line(target), rel, fragment))
                     continue
-                if ":" in target or target.startswith("//"):
-                    if target.lower().startswith(SKIP_SCHEMES):
-                        seen[target] = None
-                        continue
-                    parts = urlsplit(target)
-                    if self.site_url and target.startswith(self.site_url):
-                        # the site's own full address (canonical links, feeds): a link inside the site
-                        parts = urlsplit(target[len(self.site_url):])
-                        path, fragment = "/" + unquote(parts.path), unquote(parts.fragment)
-                    elif parts.scheme or target.startswith("//"):
-                        if parts.scheme in ("http", "https") or target.startswith("//"):
-                            external.append(target)
-                        continue
-                    else:
-                        path, fragment = unquote(parts.path), unquote(parts.fragment)
-                elif "#" in target or "?" in target or "%" in target:
-                    parts = urlsplit(target)
-                    path, fragment = unquote(parts.path), unquote(parts.fragment)
-                else:
-                    path, fragment = target, ""
-                k += 1
-                if not path:
-                    file = page
-                else:
-                    joined = posixpath.normpath(path.lstrip("/") if path.startswith("/")
-                                                else posixpath.join(base, path))
-                    if joined.startswith(".."):
-                        broken.append((k, target, _line(stripped, tag), "指向网站根目录之外"))
-                        continue
-                    rel = "" if joined == "." else joined
-                    rel = rel + "/" if path.endswith("/") and rel else rel
-                    file = lookups[rel] = self._known_file(rel, initial)
-                    if file is None:  # not among the files the build writes: decided when the site is complete
-                        unknown.append((k, target, _line(stripped, tag), rel, fragment))
-                        continue
-                if not fragment or not file.endswith(".html"):
-                    seen[target] = file
-                    continue
-                if file == page:
-                    if ids is None:
-                        ids = _ids(text)
-                    if SEP + fragment + SEP not in ids:
-                        broken.append((k, target, _line(stripped, tag), f"页面中没有锚点“#{fragment}”"))
-                else:
-                    anchors.append((k, target, _line(stripped, tag), file, fragment))
+            if not fragment or not file.endswith(".html"):
+                seen[target] = file
+                continue
+            if file == page:
+                if ids is None:
+                    ids = _ids(tree)
+                if SEP + fragment + SEP not in ids:
+                    broken.append((k, target, line(target), f"页面中没有锚点“#{fragment}”"))
+            else:
+                anchors.append((k, target, line(target), file, fragment))
         return {"n": k, "x": external, "b": broken, "p": unknown, "a": anchors, "l": list(lookups.items())}
 
-    def _apply(self, page: str, text: str, events: dict) -> None:
+    def _apply(self, page: str, events: dict) -> None:
         report = self.report
         report.pages += 1
         self.known.add(page)
-        if page in self._wanted:  # an earlier page links to an anchor here
-            self._ids[page] = _ids(text)
         base = self._order
         for target in events["x"]:
             report.external[target].append(page)
@@ -241,7 +261,7 @@ class LinkChecker:
                 continue
             if file not in self._ids:
                 text = self.read(file)
-                self._ids[file] = _ids(text) if text is not None else SEP
+                self._ids[file] = _ids(htmlread.parse(text)) if text is not None else SEP
             if SEP + fragment + SEP not in self._ids[file]:
                 self._broken.append((link.page, order, link, f"页面中没有锚点“#{fragment}”"))
         self._pending = []

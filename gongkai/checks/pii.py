@@ -346,33 +346,42 @@ def scan_file(path, display: str, *, allow: Iterable[str] = (), latest_year: int
 
 
 # Elements a browser shows as a block or a line of its own: a number cannot run across them. (Tables: _table_rows.)
-BLOCK_TAG_RE = re.compile(r"<(?:/?(?:p|div|li|ul|ol|h[1-6]|blockquote|pre|dd|dt|dl|section|article|details|summary|"
-                          r"figure|figcaption|hr)|br)\b", re.I)
-TABLE_RE = re.compile(r"<table\b.*?</table>", re.I | re.S)
-ROW_RE = re.compile(r"(<tr\b[^>]*>)(.*?)(?=</tr>|<tr\b|</table>)", re.I | re.S)
-CELL_OPEN_RE = re.compile(r"<t[dh]\b[^>]*>", re.I)
-BETWEEN_TAGS_RE = re.compile(r">\s+<")
+LINE_BLOCKS = ("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "dl",
+               "section", "article", "details", "summary", "figure", "figcaption", "hr", "br")
+TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup"})
 
 
-def _table_rows(m: re.Match) -> str:
-    """A table as '|' rows, one per line, the marks inside the cells (text between cells would be moved out of the
-    table by the parser): the scan then reads the header row as it does a Markdown table's, so a statistics column
-    is not taken for a list of phone numbers."""
-
-    def row(r: re.Match) -> str:
-        cells = iter(range(10**6))
-        return r.group(1) + CELL_OPEN_RE.sub(lambda c: c.group(0) + ("\n| " if next(cells) == 0 else " | "), r.group(2))
-
-    return ROW_RE.sub(row, BETWEEN_TAGS_RE.sub("><", m.group(0)))
+def _table_rows(tree) -> None:
+    """Each table row as a '|' line, the marks at the start of its cells (changes the tree): the scan then reads the
+    header row as it does a Markdown table's, so a statistics column is not taken for a list of phone numbers.
+    Whitespace between a table's tags is dropped, as it shows nothing."""
+    body = tree.body
+    if body is None:
+        return
+    for table in body.css("table"):
+        blank = [n for n in table.traverse(include_text=True) if n.is_text_node and not n.text_content.strip()]
+        for node in blank:
+            node.decompose()
+    for row in body.css("tr"):
+        cells = [cell for cell in row.iter() if cell.tag in ("td", "th")]
+        for i, cell in enumerate(cells):
+            mark = "\n| " if i == 0 else " | "
+            if cell.first_child is not None:
+                cell.first_child.insert_before(mark)
+            else:
+                cell.insert_child(mark)
 
 
 def shown_text(html_text: str) -> str:
     """The text a browser shows for a page's body HTML: inline elements joined, blocks on lines of their own, table
-    rows as '|' lines, character references decoded, scripts and styles dropped."""
-    from ..safety import plain_text_of
+    rows as '|' lines, character references decoded, scripts and styles dropped (read with gongkai/htmlread.py)."""
+    from .. import htmlread
 
-    html_text = TABLE_RE.sub(_table_rows, html_text)
-    return plain_text_of(BLOCK_TAG_RE.sub(lambda m: "\n" + m.group(0), html_text))
+    tree = htmlread.parse_body(html_text, scripting=True)
+    tree.strip_tags(list(htmlread.HIDDEN))
+    _table_rows(tree)
+    htmlread.separate(tree, LINE_BLOCKS, "\n", inside=True)
+    return htmlread.body_text(tree)
 
 
 def scan_rendered(html_text: str, display: str, *, allow: Iterable[str] = (), latest_year: int | None = None,

@@ -7,10 +7,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from ...accessibility import Statement, load_results, load_statement
+from ...stages import OnConfig, OnFiles, at
 from ..catalog.plugin import active_core
 from .config import AccessibilityConfig
 
@@ -28,12 +29,13 @@ class AccessibilityPlugin(BasePlugin[AccessibilityConfig]):
         self.url = ""
         self._src = ""
 
+    @at(OnConfig.DECLARE)
     def on_config(self, config: MkDocsConfig):
         self.core = active_core(config, self)
         self.statement, self.url, self._src = None, "", ""
         return config
 
-    @event_priority(-20)  # before the core reports problems (-50)
+    @at(OnFiles.DERIVE)  # before the core reports problems (Files.GENERATE)
     def on_files(self, files: Files, config: MkDocsConfig):
         if self.core is None:
             return files

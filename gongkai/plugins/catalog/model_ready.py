@@ -20,8 +20,9 @@ from pathlib import Path
 
 from gongkai import validity, versions
 from gongkai.errors import Problems
+from gongkai.stages import OnFiles
 
-MODEL_READY = -50  # the core's late on_files: handlers above it build the model, it and those below make output
+MODEL_READY = OnFiles.GENERATE  # handlers above it build the model, it and those below make output
 
 
 def complete(index, version_files: dict[str, tuple[str, str]], as_of, problems: Problems,

@@ -16,7 +16,7 @@ import markdown
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -31,6 +31,7 @@ from gongkai.mdlimits import deadline, guard_render
 from gongkai.pagemeta import PageMeta
 from gongkai.safety import ACTIVE_FILE_SUFFIXES, active_content, active_file_content, report_active_content
 from gongkai.sources import decode, site_root
+from gongkai.stages import OnConfig, OnFiles, OnPageContent, OnPostBuild, OnPostPage, at
 
 from . import theme
 from .caching import CACHED_TEMPLATE, PageCache, cache_disabled_by_env, templates_shape
@@ -46,9 +47,8 @@ from .structure import Crumb, GeneratedPage
 
 log = logging.getLogger("mkdocs.plugins.gongkai")
 
-# Event priorities (docs/architecture.md, "Event timeline"). Feature plugins run at MkDocs' default 0 between
-# the core's early and late stages, whatever their place in mkdocs.yml.
-FIRST, LOAD, GENERATE, LAST = 100, 50, MODEL_READY, -100
+# Event stages: gongkai/stages.py (docs/architecture.md, "Event timeline"). Feature plugins run between the
+# core's early and late stages, whatever their place in mkdocs.yml.
 # Column kinds that get a tab of their own in the header (gongkai/partials/tabs.html).
 TAB_KINDS = ("指南", "政策解读", "意见征集", "依申请公开")
 
@@ -268,7 +268,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
-    @event_priority(FIRST)
+    @at(OnConfig.SETUP)
     def _setup(self, config: MkDocsConfig):
         self._reset()
         if not self.config.enabled:
@@ -317,7 +317,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                 self._cache = PageCache(store)
         return config
 
-    @event_priority(LAST)
+    @at(OnConfig.CONFIGURED)
     def _finish_config(self, config: MkDocsConfig):
         if self.config.enabled:
             theme.place_assets(config, self._assets)
@@ -329,7 +329,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     # ---- files: load documents early, generate pages late --------------------------------------------------
 
-    @event_priority(LOAD)
+    @at(OnFiles.LOAD)
     def _load_documents(self, files: Files, config: MkDocsConfig):
         if not self.active:
             return files
@@ -388,7 +388,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             if found:
                 report_active_content(problems, found, self._guard.display(file), field=None, source=text)
 
-    @event_priority(GENERATE)
+    @at(OnFiles.GENERATE)
     def _generate(self, files: Files, config: MkDocsConfig):
         if not self.active:
             return files
@@ -488,7 +488,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         guard_render(page, self._guard.display(page.file), self.config.markdown_time_limit)
         return markdown
 
-    @event_priority(100)  # before feature plugins add their own markup (征集 banner, 年报 toolbar)
+    @at(OnPageContent.AS_RENDERED)  # before feature plugins add their own markup (征集 banner, 年报 toolbar)
     def _check_body(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         """A Markdown body may hold HTML, but nothing that runs in a visitor's browser (docs/security.md)."""
         if not self.active:
@@ -501,7 +501,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._guard.note_links(page.url, html)
         return html
 
-    @event_priority(LAST * 10)  # after every plugin that reads the page's Markdown
+    @at(OnPageContent.DONE)  # after every plugin that reads the page's Markdown
     def _page_rendered(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         if self._progress is not None:
             self._progress.step()
@@ -648,7 +648,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     # ---- output -----------------------------------------------------------------------------------------------
 
-    @event_priority(FIRST * 10)  # the template's output, before any plugin changes it
+    @at(OnPostPage.AS_TEMPLATED)  # the template's output, before any plugin changes it
     def _keep_page(self, output: str, page: Page, config: MkDocsConfig):
         cache = self._cache
         if cache is not None and page.meta.get("template") != CACHED_TEMPLATE:
@@ -659,7 +659,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                 cache.store.put("templates", key, templates)
         return output
 
-    @event_priority(LAST * 10)
+    @at(OnPostPage.WRITTEN)
     def _page_written(self, output: str, page: Page, config: MkDocsConfig):
         if self._progress is not None:
             self._progress.step()
@@ -669,7 +669,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     on_post_page = CombinedEvent(_keep_page, _page_written)
 
-    @event_priority(FIRST)
+    @at(OnPostBuild.PAGES_WRITTEN)
     def _pages_written(self, config: MkDocsConfig):
         self._end_progress()
 
@@ -678,7 +678,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._progress.finish()
             self._progress = None
 
-    @event_priority(LAST * 10)  # after every other plugin's on_post_build, the link check included
+    @at(OnPostBuild.PUBLISH)  # after every other plugin's on_post_build, the link check included
     def _publish(self, config: MkDocsConfig):
         if not self.active:
             return
@@ -710,7 +710,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 def active_core(config: MkDocsConfig, plugin: BasePlugin) -> "CatalogPlugin | None":
     """The core, when both it and the feature ``plugin`` are enabled in this build; None otherwise.
 
-    For a feature plugin's on_config, which runs after the core's setup (priority 100) wherever mkdocs.yml lists it.
+    For a feature plugin's on_config, which runs after the core's setup (OnConfig.SETUP) wherever mkdocs.yml lists it.
     """
     core = config.plugins.get("gongkai/catalog")
     return core if plugin.config.enabled and core is not None and core.active else None

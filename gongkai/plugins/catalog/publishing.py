@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from gongkai import htmlread
 from gongkai.errors import Problems
 from gongkai.filerules import editor_file_problems, name_refusal
 from gongkai.model import Document
@@ -26,7 +27,6 @@ from gongkai.sources import RealPaths
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 # Front-matter keys only a 政府信息 document has: such a page outside the documents folder is misplaced.
 DOCUMENT_KEYS = ("索引号", "发布机构", "栏目")
-LINK_RE = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"'#?]+)""")
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -98,12 +98,13 @@ class SourceGuard:
             files.remove(file)
 
     def note_links(self, page_url: str, html: str) -> None:
-        """Files a document's rendered body links to (images, downloads), as site URLs."""
+        """Files a document's rendered body links to (images, downloads), as site URLs (MkDocs' File.url form)."""
         base = "/" + (page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/")
-        for target in LINK_RE.findall(html):
-            if ":" in target or target.startswith("/"):
+        for target in htmlread.urls(htmlread.parse(html)):
+            path = urlsplit(target).path
+            if not path or ":" in target or path.startswith("/"):
                 continue
-            self.referenced.add(posixpath.normpath(posixpath.join(base, target)).lstrip("/"))
+            self.referenced.add(quote(posixpath.normpath(posixpath.join(base, unquote(path))).lstrip("/")))
 
     def check_documents_folder(self, files: Files, documents: list[Document]) -> None:
         """Every file under the documents folder is a document, a named attachment, or a linked file."""

@@ -12,6 +12,8 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from gongkai import htmlread
+
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 # gongkai's main.html (skip link, 无障碍 bar, tabs around every page). Kept apart from TEMPLATES_DIR on purpose:
@@ -62,13 +64,15 @@ def add_asset_files(files: Files, config: MkDocsConfig) -> None:
 # section with an index page is named "" and screen readers cannot tell them apart (axe: landmark-unique).
 _NESTED_NAV_RE = re.compile(r'(<nav class="md-nav" data-md-level="\d+") aria-labelledby="[^"]*"([^>]*>\s*'
                             r'<label class="md-nav__title"[^>]*>)(.*?)</label>', re.S)
-_TAG_RE = re.compile(r"<[^>]+>")
 
 
 def name_nested_navs(html: str) -> Markup:
-    """Name each nested nav after its section title instead of the icon-only label."""
+    """Name each nested nav after its section title instead of the icon-only label.
+
+    The pattern only finds where mkdocs-material's own markup is to be changed; the title is read from the label
+    by the HTML parser (gongkai/htmlread.py), so a title with "&" or "<" is named as it shows, escaped once."""
     def named(m):
-        title = " ".join(_TAG_RE.sub("", m.group(3)).split())
+        title = " ".join(htmlread.body_text(htmlread.parse_body(m.group(3))).split())
         return f'{m.group(1)} aria-label="{Markup.escape(title)}"{m.group(2)}{m.group(3)}</label>'
     return Markup(_NESTED_NAV_RE.sub(named, str(html)))
 

@@ -18,7 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 
 from ...checks import output
 from ...checks.blank import check_blank
@@ -32,6 +32,7 @@ from ...checks.pii import scan_file, scan_rendered
 from ...checks.reports import check_annual_reports, check_normative_row
 from ...checks.sitereport import check_site_report
 from ...sources import RealPaths, site_root
+from ...stages import OnConfig, OnFiles, OnPageContent, OnPostBuild, OnPostPage, OnPostTemplate, at
 from ..catalog.plugin import active_core
 from .config import ChecksConfig
 
@@ -55,6 +56,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
     # ------------------------------------------------------------------ configuration
 
+    @at(OnConfig.DECLARE)
     def on_config(self, config):
         self.core = active_core(config, self)
         if self.core is None:
@@ -69,7 +71,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
     # ------------------------------------------------------------------ model checks
 
-    @event_priority(-60)  # after the core's late on_files (-50): every document is registered by then
+    @at(OnFiles.CHECK)  # after the core generated the pages: every document is registered and resolved
     def on_files(self, files, config):
         if self.core is None:
             return files
@@ -174,7 +176,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                            final=lambda value: not any(f["message"].startswith("未能扫描") for f in value))
         return [Finding(**f) for f in found]
 
-    @event_priority(40)  # the body as rendered, before plugins decorate the page
+    @at(OnPageContent.SCAN)  # the body as rendered, before plugins decorate the page
     def on_page_content(self, html, page, config, files):
         """个人信息 in the text a document's page shows, which its source may split with markup (gongkai/checks/pii.py)."""
         doc = self.core.doc_for_page(page) if self.core is not None and self._on("pii") else None
@@ -211,19 +213,19 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self._static_html = [f for f in included if not f.is_documentation_page() and f.dest_uri.endswith(".html")]
         return env
 
-    @event_priority(-100)  # last: the HTML exactly as written, after every other plugin changed it
+    @at(OnPostPage.FINAL)  # last: the HTML exactly as written, after every other plugin changed it
     def on_post_page(self, output, page, config):
         if self.links is not None and output.strip():
             self.links.add_page(page.file.dest_uri, output, cache=self.core.build_cache)
         return output
 
-    @event_priority(-100)
+    @at(OnPostTemplate.FINAL)
     def on_post_template(self, output_content, template_name, config):
         if self.links is not None and template_name.endswith(".html") and output_content.strip():
             self.links.add_page(template_name, output_content)
         return output_content
 
-    @event_priority(-100)  # after other plugins wrote their files into site_dir; before the core moves the site
+    @at(OnPostBuild.VERDICT)  # after other plugins wrote their files into site_dir; before the core moves the site
     def on_post_build(self, config):
         if self.core is None:
             return

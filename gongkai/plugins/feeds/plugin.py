@@ -14,13 +14,14 @@ from zoneinfo import ZoneInfo
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ...feeds import opendata, redirects
 from ...feeds.atom import Feed, atom_xml
 from ...model import TOPICS, Document
+from ...stages import OnConfig, OnFiles, at
 from ..catalog.plugin import active_core
 from .config import FeedsConfig
 from .structure import FeedsView
@@ -59,6 +60,7 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
 
     # ------------------------------------------------------------------ configuration
 
+    @at(OnConfig.DECLARE)
     def on_config(self, config: MkDocsConfig):
         self.core = active_core(config, self)
         if self.core is None:
@@ -78,11 +80,10 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
 
     # ------------------------------------------------------------------ files
 
-    # The core loads documents at on_files priority 50, feature plugins register theirs at the default 0 (年报)
-    # or later, and the core places them and generates the column pages at -50. Feeds and documents.json must
-    # list every document with its final URL, so this runs after all of that, whatever the plugin order in
-    # mkdocs.yml. (The checks plugin runs at -60; what is generated here is not a source it checks.)
-    @event_priority(-70)
+    # Feeds and documents.json list every document with its final URL: after the core generated the column pages
+    # (OnFiles.GENERATE), whatever the plugin order in mkdocs.yml. (The checks run before, at OnFiles.CHECK; what
+    # is generated here is not a source they check.)
+    @at(OnFiles.EXPORT)
     def on_files(self, files: Files, config: MkDocsConfig):
         if self.core is None:
             return files

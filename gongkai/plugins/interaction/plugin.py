@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 
 from ... import templating
 from ...interaction import DEFAULT_MIN_PERIODS, FIELDS, Period, Settings, collect, consultation_order
 from ...interaction.parse import display_of, line_of
+from ...stages import OnConfig, OnFiles, OnPageContent, at
 from ..catalog.plugin import active_core
 from .config import InteractionConfig
 from .structure import InteractionView, browser_rules
@@ -49,6 +50,7 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
 
     # ------------------------------------------------------------------ configuration
 
+    @at(OnConfig.DECLARE)
     def on_config(self, config):
         self.core = active_core(config, self)
         if self.core is None:
@@ -69,7 +71,7 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
 
     # ------------------------------------------------------------------ linking and checks
 
-    @event_priority(-10)  # after other feature plugins registered their documents (0), before the core's -50
+    @at(OnFiles.RELATE)  # after other feature plugins registered their documents, before the core generates
     def on_files(self, files, config):
         if self.core is None:
             return files
@@ -135,6 +137,7 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
 
     # ------------------------------------------------------------------ templates
 
+    @at(OnPageContent.DECORATE)
     def on_page_content(self, html, page, config, files):
         """A 征集 shows its live status above the draft, where a visitor looks first."""
         if self.view is None:

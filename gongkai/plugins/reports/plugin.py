@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from markupsafe import Markup
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
 
@@ -27,6 +27,7 @@ from ...reports.model import COLUMN_KIND, YEAR_EXTRA, AnnualReport
 from ...reports.render import body_markdown, history_charts, to_csv, to_json
 from ..catalog.plugin import active_core
 from ...sources import site_root
+from ...stages import OnConfig, OnFiles, OnPageContent, at
 from .config import ReportsConfig
 from .structure import HistoryPage, ReportEntry, ReportsView
 
@@ -57,6 +58,7 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
 
     # ------------------------------------------------------------------ configuration
 
+    @at(OnConfig.DECLARE)
     def on_config(self, config):
         self.core = active_core(config, self)
         if self.core is None:
@@ -76,7 +78,7 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
 
     # ------------------------------------------------------------------ files
 
-    @event_priority(0)  # between the core's document loading (50) and the 解读/征集 linking (-10)
+    @at(OnFiles.REGISTER)  # between the core's document loading and the 解读/征集 linking
     def on_files(self, files: Files, config):
         if self.core is None:
             return files
@@ -192,6 +194,7 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
 
     # ------------------------------------------------------------------ pages
 
+    @at(OnPageContent.DECORATE)
     def on_page_content(self, html, page, config, files):
         """A report page opens with its format, the print button and the data downloads."""
         entry = self.view.by_src.get(page.file.src_uri)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -26,8 +26,9 @@ from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_materia
 from gongkai.search import export
 from gongkai.search.index import Facets, Record, build_index, number_facets
 from gongkai.search.synonyms import SynonymError, synonym_groups
-from gongkai.search.text import html_to_text, prose_text
+from gongkai.search.text import page_texts
 from gongkai.sources import site_root
+from gongkai.stages import OnConfig, OnFiles, OnPageContent, OnPostBuild, at
 
 from .config import SearchConfig
 from .structure import SearchView
@@ -57,6 +58,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     # ---- configuration ------------------------------------------------------------------------------
 
+    @at(OnConfig.DECLARE)
     def on_config(self, config: MkDocsConfig):
         self.__init__()  # per-build state: mkdocs serve reuses the instance across rebuilds
         if not self.config.enabled:
@@ -89,6 +91,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     # ---- files ----------------------------------------------------------------------------------------
 
+    @at(OnFiles.REGISTER)
     def on_files(self, files: Files, config: MkDocsConfig):
         if not self.config.enabled:
             return files
@@ -116,15 +119,14 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     # ---- pages ----------------------------------------------------------------------------------------
 
-    @event_priority(50)  # before other plugins decorate the page (征集 banner, 年报 toolbar): body text only
+    @at(OnPageContent.TEXT)  # before other plugins decorate the page (征集 banner, 年报 toolbar): body text only
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         if not self.config.enabled or page.file.src_uri == self._page_src:
             return html
         search = page.meta.get("search") or {}
         if isinstance(search, dict) and search.get("exclude"):
             return html
-        text = html_to_text(html)
-        prose = prose_text(html)
+        text, prose = page_texts(html)
         snippet = prose if prose != text else None
         doc = self.core.doc_for_page(page) if self.core else None
         if doc is None:
@@ -187,6 +189,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     # ---- index ----------------------------------------------------------------------------------------
 
+    @at(OnPostBuild.WRITE)
     def on_post_build(self, config: MkDocsConfig):
         if not self.config.enabled or self.view is None:
             return

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from ...errors import close_matches
@@ -21,6 +21,7 @@ from ...sitereport import FORM, WebsiteReport, compute, load_report
 from ...sitereport.model import Item
 from ..catalog.plugin import active_core
 from ...sources import site_root
+from ...stages import OnConfig, OnFiles, at
 from .config import SiteReportConfig
 
 STYLE = "assets/sitereport/sitereport.css"  # under gongkai/assets/, which the core copies into the site
@@ -45,6 +46,7 @@ class SiteReportPlugin(BasePlugin[SiteReportConfig]):
         """Years with a published 报表 (the checks plugin warns when last year's is missing)."""
         return set(self.reports)
 
+    @at(OnConfig.DECLARE)
     def on_config(self, config: MkDocsConfig):
         self.core = active_core(config, self)
         if self.core is None:
@@ -53,10 +55,10 @@ class SiteReportPlugin(BasePlugin[SiteReportConfig]):
         self.core.add_asset(STYLE)
         return config
 
-    # After the interaction plugin (-10) has linked 解读 and 征集 and every plugin has registered its documents (0),
-    # and before the core reports problems (-50) and the checks plugin looks for last year's 报表 (-60), whatever
-    # the order of the plugins in mkdocs.yml.
-    @event_priority(-20)
+    # After every plugin registered its documents and the interaction plugin linked 解读 and 征集 (OnFiles.RELATE),
+    # before the core reports problems (OnFiles.GENERATE) and the checks look for last year's 报表 (OnFiles.CHECK),
+    # whatever the order of the plugins in mkdocs.yml.
+    @at(OnFiles.DERIVE)
     def on_files(self, files: Files, config: MkDocsConfig):
         if self.core is None:
             return files
