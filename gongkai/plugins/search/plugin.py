@@ -81,6 +81,13 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if self.config.export:
             old = Path(config.site_dir) / page / "export" / "ids.json"
             self._previous_export = export.previous_ids(None, old)  # read now: MkDocs empties site_dir later
+        origins = sorted({s.origin for s in self.config.sites if s.origin})
+        if origins:
+            # The one request to another host the site makes, and only because its owner listed it: say so where
+            # the owner looks, with what the web server's Content-Security-Policy must then allow.
+            log.info("gongkai/search：搜索结果页将向 %s 读取搜索索引（sites 设置）；网站的 Content-Security-Policy "
+                     "须在 connect-src 中允许这些地址，对方网站须发送 Access-Control-Allow-Origin（docs/search.md“联合检索”）",
+                     "、".join(origins))
         try:
             self.synonyms = synonym_groups(Path(self.config.synonyms) if self.config.synonyms else None)
         except SynonymError as exc:
@@ -104,7 +111,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         page_file = File.generated(config, self._page_src, content=front)
         files.append(page_file)
         page_url = page_file.url
-        self.view = SearchView(page_url=page_url, index_url=page_url + "data/", script=SCRIPT)
+        site_name = self.core.catalog.site.name if self.core else config.site_name
+        self.view = SearchView(page_url=page_url, index_url=page_url + "data/", script=SCRIPT,
+                               site_name=site_name, sites=list(self.config.sites))
         return files
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
