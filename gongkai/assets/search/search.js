@@ -191,6 +191,12 @@
     if (core && core !== folded.trim()) {
       waysOf(core, 0.9, "关键词“" + core.replace(/\s+/g, " ") + "”").forEach(function (w) { out.push(w); });
     }
+    // A reading holding every term of the query as typed (营商环境 → 优化营商环境) can only find documents the query
+    // finds itself: its shards are not fetched.
+    var typed = out[0].terms;
+    out = out.filter(function (w, k) {
+      return !k || !typed.length || typed.some(function (t) { return w.terms.indexOf(t) < 0; });
+    });
     return out.slice(0, 16);
   }
 
@@ -325,114 +331,131 @@
     return out;
   }
 
-  // One index searched for the query's ways of reading: its ids in its own order (文号 hit, documents holding every
-  // term, partial matches), with their scores so that several sites' hits can be merged by the same ranking.
+  // One index's postings for the query's ways of reading, its filters and its 文号.
   function search(ix, state, ways, exact, filterTerms) {
     var terms = [];
     ways.forEach(function (w) { w.terms.forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); }); });
     var wanted = terms.concat(filterTerms, exact ? ["\u0002" + exact] : []);
     return Promise.all(wanted.map(function (t) { return postings(ix, t); })).then(function (lists) {
-      var meta = ix.meta, n = meta.n;
-      var byTerm = new Map();
-      terms.forEach(function (t, k) { byTerm.set(t, lists[k]); });
-      var allowed = null;
-      lists.slice(terms.length, terms.length + filterTerms.length).forEach(function (list) {
-        var mask = new Uint8Array(n);
-        if (list) for (var k = 0; k < list.ids.length; k++) if (!allowed || allowed[list.ids[k]]) mask[list.ids[k]] = 1;
-        allowed = mask;
-      });
-      var range = null;
-      if (state.y) {
-        range = [n, -1];
-        meta.years.forEach(function (y) { if (String(y[0]) === state.y) range = [y[1], y[2]]; });
-      }
-      // A range of months (发布日期从/到) is a range of ids as a year is: documents are numbered newest first.
-      var month = function (v) { var m = /^(\d{4})-(\d{2})$/.exec(v || ""); return m ? Number(m[1] + m[2]) : null; };
-      var from = month(state.from), to = month(state.to);
-      if (from || to) {
-        var span = [n, -1];
-        (meta.months || []).forEach(function (m) {
-          if ((!from || m[0] >= from) && (!to || m[0] <= to)) { span[0] = Math.min(span[0], m[1]); span[1] = Math.max(span[1], m[2]); }
-        });
-        range = range ? [Math.max(range[0], span[0]), Math.min(range[1], span[1])] : span;
-      }
-      var ok = function (id) { return (!allowed || allowed[id]) && (!range || (id >= range[0] && id <= range[1])); };
-      var pinned = [];
-      var exactList = exact ? lists[lists.length - 1] : null;
-      if (exactList) for (var e = 0; e < exactList.ids.length; e++) if (ok(exactList.ids[e])) pinned.push(exactList.ids[e]);
-
-      var titleOnly = state.r === "title";
-      // Score and count matched terms per document, for one way of reading the query.
-      var tally = function (wayTerms) {
-        var score = new Float32Array(n), hits = new Uint8Array(n);
-        wayTerms.forEach(function (t) {
-          var list = byTerm.get(t);
-          if (!list) return;
-          var idf = Math.log(1 + (n - list.df + 0.5) / (list.df + 0.5));
-          for (var k = 0; k < list.ids.length; k++) {
-            if (titleOnly && list.w[k] < 4) continue;  // weights of 4 and more: the term is in the title
-            score[list.ids[k]] += idf * WEIGHTS[list.w[k]];
-            hits[list.ids[k]]++;
-          }
-        });
-        return { score: score, hits: hits, need: wayTerms.length };
-      };
-      var ids = [], viaIds = [], near = [], score = null, via = new Map();
-      var main = ways[0].terms;
-      if (main.length) {
-        var first = tally(main);
-        score = first.score;
-        var hits = first.hits, need = main.length;
-        var collect = function (min, max) {
-          var out = [];
-          for (var id = 0; id < n; id++) if (hits[id] >= min && hits[id] <= max && ok(id)) out.push(id);
-          return out;
-        };
-        ids = collect(need, need);
-        // Synonyms and pinyin: documents holding every term of another reading, below every document that
-        // holds the query as typed.
-        var inMain = new Uint8Array(n);
-        ids.forEach(function (id) { inMain[id] = 1; });
-        ways.slice(1).forEach(function (way) {
-          if (!way.terms.length) return;
-          var t = tally(way.terms), scale = way.factor * need / t.need;
-          for (var id = 0; id < n; id++) {
-            if (t.hits[id] !== t.need || inMain[id] || !ok(id)) continue;
-            var s = t.score[id] * scale;
-            if (!via.has(id)) { via.set(id, way.via); viaIds.push(id); score[id] = s; }
-            else if (s > score[id]) { via.set(id, way.via); score[id] = s; }
-          }
-        });
-        // Few documents hold every term (a query across a word boundary, a word the text spells otherwise):
-        // those holding most of them follow, in their own group, and the status line says so.
-        var inIds = new Uint8Array(n);
-        ids.concat(viaIds).forEach(function (id) { inIds[id] = 1; });
-        var notIn = function (id) { return !inIds[id]; };
-        if (ids.length < PAGE_SIZE && need > 2) near = collect(Math.ceil(need * 0.6), need - 1).filter(notIn);
-        if (!ids.length && !near.length && need > 1) near = collect(1, need - 1).filter(notIn);
-        for (var j = 0; j < near.length; j++) score[near[j]] -= 1000 * (need - hits[near[j]]);
-      } else if (filterTerms.length || range) {
-        for (var id2 = 0; id2 < n; id2++) if (ok(id2)) ids.push(id2);
-      }
-      // Ids are newest first already, so id order is 发布日期 order.
-      if (state.sort !== "date" && score) {
-        var byScore = function (a, b) { return score[b] - score[a] || a - b; };
-        ids = ids.concat(viaIds).sort(byScore);
-        near.sort(byScore);
-      } else {
-        ids = ids.concat(viaIds).sort(function (a, b) { return a - b; });
-      }
-      // A pasted 文号/索引号 is a lookup: the document it names stands alone on top, followed only by documents
-      // holding every term. A number that names nothing falls back to the ordinary search, and render() says so
-      // and offers the nearest number.
-      // The fallback of a number naming nothing lists only documents holding all its terms: partial matches on
-      // its digits and "号" would be noise.
-      if (exact) near = [];
-      var full = ids.length;
-      ids = ids.concat(near);
-      if (pinned.length) ids = pinned.concat(ids.filter(function (id) { return pinned.indexOf(id) < 0; }));
-      return { ix: ix, ids: ids, full: full, near: near, pinned: pinned, via: via, score: score };
+      return { ix: ix, terms: terms, lists: lists, filters: filterTerms.length };
     });
+  }
+
+  // The sites searched together count as one collection for idf: a term's weight is the same on every site, so
+  // their hits merge by one ranking (with this site alone, exactly its own idf).
+  function collection(found) {
+    var n = 0, df = new Map();
+    found.forEach(function (f) {
+      n += f.ix.meta.n;
+      f.terms.forEach(function (t, k) { if (f.lists[k]) df.set(t, (df.get(t) || 0) + f.lists[k].df); });
+    });
+    return function (t) { var d = df.get(t) || 0; return Math.log(1 + (n - d + 0.5) / (d + 0.5)); };
+  }
+
+  // One index's hits in its own order (文号 hit, documents holding every term, partial matches), with their scores
+  // so that several sites' hits can be merged.
+  function rank(found, state, ways, exact, idfOf) {
+    var ix = found.ix, terms = found.terms, lists = found.lists, meta = ix.meta, n = meta.n;
+    var filterTerms = lists.slice(terms.length, terms.length + found.filters);
+    var byTerm = new Map();
+    terms.forEach(function (t, k) { byTerm.set(t, lists[k]); });
+    var allowed = null;
+    filterTerms.forEach(function (list) {
+      var mask = new Uint8Array(n);
+      if (list) for (var k = 0; k < list.ids.length; k++) if (!allowed || allowed[list.ids[k]]) mask[list.ids[k]] = 1;
+      allowed = mask;
+    });
+    var range = null;
+    if (state.y) {
+      range = [n, -1];
+      meta.years.forEach(function (y) { if (String(y[0]) === state.y) range = [y[1], y[2]]; });
+    }
+    // A range of months (发布日期从/到) is a range of ids as a year is: documents are numbered newest first.
+    var month = function (v) { var m = /^(\d{4})-(\d{2})$/.exec(v || ""); return m ? Number(m[1] + m[2]) : null; };
+    var from = month(state.from), to = month(state.to);
+    if (from || to) {
+      var span = [n, -1];
+      (meta.months || []).forEach(function (m) {
+        if ((!from || m[0] >= from) && (!to || m[0] <= to)) { span[0] = Math.min(span[0], m[1]); span[1] = Math.max(span[1], m[2]); }
+      });
+      range = range ? [Math.max(range[0], span[0]), Math.min(range[1], span[1])] : span;
+    }
+    var ok = function (id) { return (!allowed || allowed[id]) && (!range || (id >= range[0] && id <= range[1])); };
+    var pinned = [];
+    var exactList = exact ? lists[lists.length - 1] : null;
+    if (exactList) for (var e = 0; e < exactList.ids.length; e++) if (ok(exactList.ids[e])) pinned.push(exactList.ids[e]);
+
+    var titleOnly = state.r === "title";
+    // Score and count matched terms per document, for one way of reading the query.
+    var tally = function (wayTerms) {
+      var score = new Float32Array(n), hits = new Uint8Array(n);
+      wayTerms.forEach(function (t) {
+        var list = byTerm.get(t);
+        if (!list) return;
+        var idf = idfOf(t);
+        for (var k = 0; k < list.ids.length; k++) {
+          if (titleOnly && list.w[k] < 4) continue;  // weights of 4 and more: the term is in the title
+          score[list.ids[k]] += idf * WEIGHTS[list.w[k]];
+          hits[list.ids[k]]++;
+        }
+      });
+      return { score: score, hits: hits, need: wayTerms.length };
+    };
+    var ids = [], viaIds = [], near = [], score = null, via = new Map();
+    var main = ways[0].terms;
+    if (main.length) {
+      var first = tally(main);
+      score = first.score;
+      var hits = first.hits, need = main.length;
+      var collect = function (min, max) {
+        var out = [];
+        for (var id = 0; id < n; id++) if (hits[id] >= min && hits[id] <= max && ok(id)) out.push(id);
+        return out;
+      };
+      ids = collect(need, need);
+      // Synonyms and pinyin: documents holding every term of another reading, below every document that
+      // holds the query as typed.
+      var inMain = new Uint8Array(n);
+      ids.forEach(function (id) { inMain[id] = 1; });
+      ways.slice(1).forEach(function (way) {
+        if (!way.terms.length) return;
+        var t = tally(way.terms), scale = way.factor * need / t.need;
+        for (var id = 0; id < n; id++) {
+          if (t.hits[id] !== t.need || inMain[id] || !ok(id)) continue;
+          var s = t.score[id] * scale;
+          if (!via.has(id)) { via.set(id, way.via); viaIds.push(id); score[id] = s; }
+          else if (s > score[id]) { via.set(id, way.via); score[id] = s; }
+        }
+      });
+      // Few documents hold every term (a query across a word boundary, a word the text spells otherwise):
+      // those holding most of them follow, in their own group, and the status line says so.
+      var inIds = new Uint8Array(n);
+      ids.concat(viaIds).forEach(function (id) { inIds[id] = 1; });
+      var notIn = function (id) { return !inIds[id]; };
+      if (ids.length < PAGE_SIZE && need > 2) near = collect(Math.ceil(need * 0.6), need - 1).filter(notIn);
+      if (!ids.length && !near.length && need > 1) near = collect(1, need - 1).filter(notIn);
+      for (var j = 0; j < near.length; j++) score[near[j]] -= 1000 * (need - hits[near[j]]);
+    } else if (filterTerms.length || range) {
+      for (var id2 = 0; id2 < n; id2++) if (ok(id2)) ids.push(id2);
+    }
+    // Ids are newest first already, so id order is 发布日期 order.
+    if (state.sort !== "date" && score) {
+      var byScore = function (a, b) { return score[b] - score[a] || a - b; };
+      ids = ids.concat(viaIds).sort(byScore);
+      near.sort(byScore);
+    } else {
+      ids = ids.concat(viaIds).sort(function (a, b) { return a - b; });
+    }
+    // A pasted 文号/索引号 is a lookup: the document it names stands alone on top, followed only by documents
+    // holding every term. A number that names nothing falls back to the ordinary search, and render() says so
+    // and offers the nearest number.
+    // The fallback of a number naming nothing lists only documents holding all its terms: partial matches on
+    // its digits and "号" would be noise.
+    if (exact) near = [];
+    var full = ids.length;
+    ids = ids.concat(near);
+    if (pinned.length) ids = pinned.concat(ids.filter(function (id) { return pinned.indexOf(id) < 0; }));
+    return { ix: ix, ids: ids, full: full, near: near, pinned: pinned, via: via, score: score };
   }
 
   // The year (and month, yyyymm) of an id: documents are numbered newest first, so each is an id range.
@@ -667,8 +690,8 @@
         li.textContent = note.why === "version"
           ? "暂时不能一并检索" + name + "：该网站的搜索索引与本站的版本不同。请直接到"
           : note.why === "filter"
-            ? name + "的搜索索引不能按“" + FILTER_LABELS[note.key] + "”筛选，以上结果不含该网站。去掉这一条件，或直接到"
-            : "暂时无法检索" + name + "（未能读取该网站的搜索索引），以上只列出其他网站的结果。请稍后刷新本页重试，或直接到";
+            ? name + "的搜索索引不能按“" + FILTER_LABELS[note.key] + "”筛选，本次结果中没有该网站的文件。去掉这一条件，或直接到"
+            : "暂时无法检索" + name + "（未能读取该网站的搜索索引），本次结果中没有该网站的文件。请稍后刷新本页重试，或直接到";
         li.appendChild(link);
         li.appendChild(document.createTextNode("检索。"));
       }
@@ -774,7 +797,8 @@
       var all = Promise.all(searches);
       var show = function (pending) {
         if (token !== current) return;
-        var merged = merge(settled.filter(function (r) { return r && !r.why; }), state, exact);
+        var found = settled.filter(function (r) { return r && !r.why; }), idfOf = collection(found);
+        var merged = merge(found.map(function (f) { return rank(f, state, ways, exact, idfOf); }), state, exact);
         merged.ways = ways;
         merged.pending = pending;
         merged.notes = settled.map(function (r, k) { return r ? r : { ix: indexes[k], why: "loading" }; })

@@ -23,7 +23,7 @@ from gongkai.documents import NO_TOPIC
 from gongkai.model import CURRENT, DOCUMENT_KINDS, TOPICS, VALIDITIES
 from gongkai.plugins.catalog.plugin import active_core
 from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
-from gongkai.search import export
+from gongkai.search import client, export
 from gongkai.search.index import Facets, Record, build_index, number_facets
 from gongkai.search.synonyms import SynonymError, synonym_groups
 from gongkai.search.text import html_to_text, prose_text
@@ -99,9 +99,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_files(self, files: Files, config: MkDocsConfig):
         if not self.config.enabled:
             return files
-        for src_uri in (SCRIPT, STYLE):
-            if files.get_file_from_path(src_uri) is None:
-                files.append(File.generated(config, src_uri, abs_src_path=str(ASSETS_DIR / src_uri[len("assets/"):])))
+        if files.get_file_from_path(SCRIPT) is None:
+            files.append(File.generated(config, SCRIPT, content=client.script()))  # minified: every query loads it
+        if files.get_file_from_path(STYLE) is None:
+            files.append(File.generated(config, STYLE, abs_src_path=str(ASSETS_DIR / STYLE[len("assets/"):])))
         front = (f"---\ntitle: {self.config.title}\ntemplate: {TEMPLATE}\nsearch:\n  exclude: true\n"
                  "hide: [navigation, toc]\n---\n")
         if files.get_file_from_path(self._page_src) is not None:
