@@ -352,3 +352,17 @@ def test_doc_number_facets_and_month_ranges(tmp_path):
     assert ids(FACET + "w:2024") == sorted(by_url[r.url] for r in records if r.doc_number and "2024" in r.doc_number)
     for month, first, last in reader.meta["months"]:
         assert {reader.fragment(i)["d"][:7].replace("-", "") for i in range(first, last + 1)} == {str(month)}
+
+
+def test_cited_doc_numbers_are_exact_terms_of_the_citing_document(tmp_path):
+    from gongkai.search.tokenize import cited_terms
+    text = "根据《关于印发办法的通知》（示政办发［2024］ 12 号）和国发〔2015〕52号，示例市人民政府令第3号。"
+    assert cited_terms(text) == {"\x02" + k for k in (
+        "示政办发〔2024〕12号", "政办发〔2024〕12号", "办发〔2024〕12号", "国发〔2015〕52号", "和国发〔2015〕52号")}
+    assert cited_terms("2024年12号楼") == set() and cited_terms("无文号") == set()
+    own = Record(url="a/", title="甲", text="本办法自发布之日起施行。", doc_number="示政办发〔2024〕12号",
+                 published=dt.date(2024, 5, 1))
+    citing = Record(url="b/", title="乙", text="对示政办发〔2024〕12号的解读。", published=dt.date(2024, 5, 2))
+    build_index([own, citing], tmp_path / "idx")
+    entry = Reader(tmp_path / "idx").postings("\x02示政办发〔2024〕12号")
+    assert entry == [(0, 1), (1, 0)]  # (id, weight): 乙 (newer, id 0) cites it, 甲 (id 1) is its own

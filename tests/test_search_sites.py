@@ -129,7 +129,9 @@ def _rewrite_meta(site: Path, change) -> None:
 @pytest.fixture(scope="module")
 def county(tmp_path_factory) -> Path:
     root = copy_mini(tmp_path_factory.mktemp("county"))
-    write_doc(root, "jyj/2025/chayi.md", COUNTY_DOC, "在全县中小学开展校园茶艺课程试点，每周一课时。\n")
+    write_doc(root, "jyj/2025/chayi.md", COUNTY_DOC,
+              "在全县中小学开展校园茶艺课程试点，每周一课时。\n\n试点按照《测试市教育局关于规范校外培训的通知》"
+              "（测教发〔2025〕2号）的要求管理。\n")
     site = _build_site(root, "  - gongkai/search\n")
     # The same county site as an index of another version, and as one written before 有效性 and dates were filters.
     for name, change in (("old-version", lambda m: m.update(v=99)),
@@ -280,3 +282,21 @@ def test_remote_hits_at_three_widths_and_in_elder_mode(browser, one_host, tmp_pa
         assert label.evaluate("e => getComputedStyle(e).color") == "rgb(11, 74, 139)"
         visit.page.screenshot(path=str(out / f"search-sites-{width}{'-elder' if elder else ''}.png"), full_page=True)
         visit.close()
+
+
+def test_a_number_is_looked_up_on_every_site_without_fetching_any_words_shards(browser, one_host):
+    """测教发〔2025〕2号 is the mini fixture's document on the city and the county; the county's 茶艺 notice cites it."""
+    base, _ = one_host
+    visit = Visit(browser, [base + "/"])
+    hits = visit.search(base, "测教发[2025]2号")
+    assert [h["site"] for h in hits] == [CITY, COUNTY, "早期县", COUNTY, "早期县"], hits
+    assert all("规范校外培训" in h["title"] for h in hits[:3]) and all("茶艺" in h["title"] for h in hits[3:])
+    status = visit.page.inner_text("[data-gk-status]")
+    assert status.startswith("按文号找到：测教发[2025]2号；另有 2 件文件引用了这一文号"), status
+    assert visit.page.locator(".gk-hit--exact").count() == 3
+    assert visit.page.locator(".gk-hit__via", has_text="引用了这一文号").count() == 2
+    # One shard per site (the number's), no shard of 测教, 教发, 2025, 2 or 号.
+    shards = [u for u in visit.requests if "/search/data/t/" in u]
+    assert len([u for u in shards if u.startswith(base + "/search/")]) == 1, shards
+    assert len([u for u in shards if u.startswith(base + "/xian/")]) == 1, shards
+    visit.close()

@@ -382,8 +382,11 @@
     }
     var ok = function (id) { return (!allowed || allowed[id]) && (!range || (id >= range[0] && id <= range[1])); };
     var pinned = [];
-    var exactList = exact ? lists[lists.length - 1] : null;
-    if (exactList) for (var e = 0; e < exactList.ids.length; e++) if (ok(exactList.ids[e])) pinned.push(exactList.ids[e]);
+    // The exact term's postings: weight 0 for a document's own 文号/索引号, 1 for a 文号 its text cites.
+    var exactList = exact ? lists[lists.length - 1] : null, citing = [];
+    if (exactList) for (var e = 0; e < exactList.ids.length; e++) {
+      if (ok(exactList.ids[e])) (exactList.w[e] ? citing : pinned).push(exactList.ids[e]);
+    }
 
     var titleOnly = state.r === "title";
     // Score and count matched terms per document, for one way of reading the query.
@@ -403,7 +406,9 @@
     };
     var ids = [], viaIds = [], near = [], score = null, via = new Map();
     var main = ways[0].terms;
-    if (main.length) {
+    if (found.lookup) {
+      ids = citing;  // a number looked up alone: its document, then the documents citing it
+    } else if (main.length) {
       var first = tally(main);
       score = first.score;
       var hits = first.hits, need = main.length;
@@ -617,6 +622,12 @@
           if (k === 2) mark(span, v, re); else span.textContent = v;
           info.appendChild(span);
         });
+        if (result.lookup && hit.group) {
+          var cites = document.createElement("span");
+          cites.className = "gk-hit__via";
+          cites.textContent = "引用了这一文号";
+          info.appendChild(cites);
+        }
         if (hit.res.via.has(hit.id)) {
           var tag = document.createElement("span");
           tag.className = "gk-hit__via";
@@ -637,7 +648,9 @@
       notice.hidden = true;
       if (result.exact && result.pinned) {
         text = "按" + what + "找到：" + state.q.trim();
-        if (total > result.pinned) text += "；另有 " + (total - result.pinned) + " 条结果包含这些字词";
+        if (total > result.pinned) {
+          text += "；另有 " + (total - result.pinned) + (result.lookup ? " 件文件引用了这一文号" : " 条结果包含这些字词");
+        }
       } else if (result.exact) {
         text = "未找到" + what + "“" + state.q.trim() + "”";
         text += total ? "，以下 " + total + " 条是按字词检索的结果" : "，按字词检索也没有结果";
@@ -789,34 +802,58 @@
     var token = ++current;
     root.setAttribute("data-state", "busy");
     return ready.then(function () {
-      var ways = variants(state.q), exact = exactKey(state.q);
-      var settled = indexes.map(function () { return null; });
-      var searches = indexes.map(function (ix, k) {
-        return searchSite(ix, state, ways, exact).then(function (r) { settled[k] = r; return r; });
-      });
-      var all = Promise.all(searches);
-      var show = function (pending) {
-        if (token !== current) return;
-        var found = settled.filter(function (r) { return r && !r.why; }), idfOf = collection(found);
-        var merged = merge(found.map(function (f) { return rank(f, state, ways, exact, idfOf); }), state, exact);
-        merged.ways = ways;
-        merged.pending = pending;
-        merged.notes = settled.map(function (r, k) { return r ? r : { ix: indexes[k], why: "loading" }; })
-          .filter(function (r) { return r.why; });
-        var nearest = exact && !merged.pinned ? nearestNumber(exact) : Promise.resolve(null);
-        return nearest.then(function (doc) { merged.nearest = doc; return render(state, merged, token); });
-      };
-      // This site's results wait for another site's only so long: drawn then, and again when every site is in.
-      return searches[0].then(function () {
-        return Promise.race([all, new Promise(function (resolve) { setTimeout(resolve, EARLY_MS); })]);
-      }).then(function () {
-        var pending = settled.some(function (r) { return !r; });
-        return show(pending).then(function () { return pending ? all.then(function () { return show(false); }) : null; });
+      var exact = exactKey(state.q);
+      // A 文号 or 索引号 is looked up first on its own: its document and those citing it, without any word's
+      // shards. Only a number no site has is searched as words (and render() says so).
+      if (!exact) return searchAll(token, variants(state.q), null, false);
+      return searchAll(token, LOOKUP, exact, true).then(function (shown) {
+        return shown ? null : searchAll(token, variants(state.q), exact, false);
       });
     }).catch(function (error) {
       status.textContent = "检索出错，请刷新页面后重试。";
       root.setAttribute("data-state", "error");
       if (window.console) console.error(error);
+    });
+  }
+
+  var LOOKUP = [{ terms: [], via: null, factor: 1, word: null }];
+
+  // Every site searched and the merged hits drawn; true once drawn. A lookup that finds no document draws nothing.
+  function searchAll(token, ways, exact, lookup) {
+    var settled = indexes.map(function () { return null; });
+    var searches = indexes.map(function (ix, k) {
+      return searchSite(ix, state, ways, exact).then(function (r) {
+        if (r && !r.why) r.lookup = lookup;
+        settled[k] = r;
+        return r;
+      });
+    });
+    var all = Promise.all(searches);
+    var show = function (pending) {
+      if (token !== current) return Promise.resolve(true);
+      var found = settled.filter(function (r) { return r && !r.why; }), idfOf = collection(found);
+      var merged = merge(found.map(function (f) { return rank(f, state, ways, exact, idfOf); }), state, exact);
+      if (lookup && !merged.pinned) return Promise.resolve(false);
+      merged.ways = ways;
+      merged.lookup = lookup;
+      merged.pending = pending;
+      merged.notes = settled.map(function (r, k) { return r ? r : { ix: indexes[k], why: "loading" }; })
+        .filter(function (r) { return r.why; });
+      var nearest = exact && !merged.pinned ? nearestNumber(exact) : Promise.resolve(null);
+      return nearest.then(function (doc) {
+        merged.nearest = doc;
+        return render(state, merged, token).then(function () { return true; });
+      });
+    };
+    // This site's results wait for another site's only so long: drawn then, and again when every site is in.
+    return searches[0].then(function () {
+      return Promise.race([all, new Promise(function (resolve) { setTimeout(resolve, EARLY_MS); })]);
+    }).then(function () {
+      var pending = settled.some(function (r) { return !r; });
+      return show(pending).then(function (shown) {
+        return pending ? all.then(function () { return show(false); }).then(function (last) { return shown || last; })
+          : shown;
+      });
     });
   }
 
