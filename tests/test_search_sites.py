@@ -300,3 +300,41 @@ def test_a_number_is_looked_up_on_every_site_without_fetching_any_words_shards(b
     assert len([u for u in shards if u.startswith(base + "/search/")]) == 1, shards
     assert len([u for u in shards if u.startswith(base + "/xian/")]) == 1, shards
     visit.close()
+
+
+@pytest.mark.build  # needs Debian's nginx, which make test (not make test-fast) installs
+@pytest.mark.parametrize("allow", ["", "*"])
+def test_the_shipped_nginx_file_sends_the_cors_header_for_the_index_only_when_the_owner_sets_it(tmp_path, allow):
+    import socket
+    import subprocess
+    import time
+
+    from test_deploy import NGINX, fetch, nginx_setup
+    site = tmp_path / "site"
+    (site / "search" / "data").mkdir(parents=True)
+    (site / "search" / "data" / "meta.bin").write_bytes(gzip.compress(b'{"v":1}'))
+    (site / "index.html").write_text("<!doctype html><title>首页</title>", encoding="utf-8")
+    conf, http, _ = nginx_setup(tmp_path, site, brotli=False, variant="http", proxy="127.0.0.1/32")
+    site_conf = tmp_path / "site.conf"
+    text = site_conf.read_text(encoding="utf-8")
+    line = '    ~^/search/data/  "";\n'
+    assert line in text  # the one value an owner changes (docs/search.md)
+    site_conf.write_text(text.replace(line, f'    ~^/search/data/  "{allow}";\n'), encoding="utf-8")
+    process = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", http)) == 0:
+                    break
+            time.sleep(0.1)
+        proxied = {"X-Forwarded-Proto": "https"}
+        status, headers, _ = fetch(f"http://127.0.0.1:{http}/search/data/meta.bin", headers=proxied)
+        assert status == 200 and headers.get("Access-Control-Allow-Origin") == (allow or None)
+        assert headers["X-Content-Type-Options"] == "nosniff"  # the other headers still sent
+        status, headers, _ = fetch(f"http://127.0.0.1:{http}/", headers=proxied)
+        assert status == 200 and headers.get("Access-Control-Allow-Origin") is None
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
