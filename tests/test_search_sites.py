@@ -171,12 +171,29 @@ def two_origins(tmp_path_factory, county):
 def test_the_results_page_names_the_other_sites_and_a_site_without_them_is_unchanged(one_host):
     _, city = one_host
     html = (city / "search" / "index.html").read_text(encoding="utf-8")
-    assert "data-sites='[{&#34;name&#34;: &#34;测试县人民政府&#34;, &#34;index&#34;: &#34;/xian/search/data/&#34;" in html \
-        or '"index": "/xian/search/data/"' in html.replace("&#34;", '"')
+    import html as html_module
+    import re
+    sites = json.loads(html_module.unescape(re.search(r"data-sites='([^']*)'", html).group(1)))
+    assert sites[0] == {"name": COUNTY, "index": "/xian/search/data/", "base": "/xian/"} and len(sites) == 4
+    assert f'data-site-name="{CITY}"' in html
     assert "同时检索：测试县人民政府、停运区、旧版县、早期县。" in html
     assert "您的浏览器直接向这些网站读取它们公开的搜索索引文件" in html
-    plain = (ROOT / "gongkai" / "templates" / "gongkai" / "search-body.html").read_text(encoding="utf-8")
-    assert "{%- if s.sites %}" in plain  # the attribute, the note and the list exist only with sites
+    assert 'data-gk-site-notes' in html
+
+
+def test_a_site_without_sites_gets_none_of_it(tmp_path):
+    """The demo-like case: no attribute, no note, no list, so the page and its bytes are as before."""
+    import jinja2
+
+    from gongkai.plugins.search.structure import SearchView
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "gongkai" / "templates")), autoescape=True)
+    env.filters["url"] = lambda value: value
+    view = SearchView(page_url="search/", index_url="data/", script="", site_url="../")
+    html = env.get_template("gongkai/search-body.html").render(gongkai_search=view)
+    assert "data-sites" not in html and "同时检索" not in html and "data-gk-site-notes" not in html
+    view.sites = parse_sites([{"名称": "乙县", "地址": "https://www.yixian.gov.cn/"}])
+    html = env.get_template("gongkai/search-body.html").render(gongkai_search=view)
+    assert "同时检索：乙县。" in html and "data-gk-site-notes" in html
 
 
 # ---- in Chromium --------------------------------------------------------------------------------------------
