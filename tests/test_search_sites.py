@@ -16,6 +16,7 @@ import http.server
 import json
 import shutil
 import threading
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -96,11 +97,17 @@ def _sites_yaml(entries: list[tuple[str, str]]) -> str:
         f"        - {{名称: {name}, 地址: \"{address}\"}}\n" for name, address in entries)
 
 
-def _server(roots: dict[str, Path], cors: bool = False):
+def _server(roots: dict[str, Path], cors: bool = False, slow: str | None = None):
     """One local HTTP server for several sites under path prefixes ("/" for the rest); with ``cors`` it sends
-    ``Access-Control-Allow-Origin: *`` for the search index, as docs/search.md tells the other host to."""
+    ``Access-Control-Allow-Origin: *`` for the search index, as docs/search.md tells the other host to. Files under
+    the prefix ``slow`` take three seconds."""
 
     class Handler(_QuietHandler):
+        def do_GET(self):
+            if slow and self.path.startswith(slow + "search/data/"):
+                time.sleep(3)
+            super().do_GET()
+
         def translate_path(self, path):
             for prefix, directory in roots.items():
                 if prefix != "/" and path.startswith(prefix):
@@ -165,6 +172,16 @@ def two_origins(tmp_path_factory, county):
     yield url, with_cors, without
     for server in (server1, server2, server3):
         server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def slow_site(tmp_path_factory, county):
+    """The city listing one county whose index answers after three seconds."""
+    root = copy_mini(tmp_path_factory.mktemp("city3"))
+    city = _build_site(root, _sites_yaml([("慢县", "/lento/")]))
+    url, server = _server({"/": city, "/lento/": county}, slow="/lento/")
+    yield url
+    server.shutdown()
 
 
 @pytest.mark.build
@@ -293,6 +310,10 @@ def test_remote_hits_at_three_widths_and_in_elder_mode(browser, one_host, tmp_pa
         if elder:
             visit.page.add_init_script("localStorage.setItem('gongkai-elder', '1')")
         visit.search(base, UNIQUE_QUERY)
+        visit.page.add_script_tag(path=str(ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"))
+        violations = visit.page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                                         ".violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))")
+        assert violations == [], (width, elder, violations)
         label = visit.page.locator(".gk-hit__site--other").first
         box = label.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, box
@@ -355,3 +376,18 @@ def test_the_shipped_nginx_file_sends_the_cors_header_for_the_index_only_when_th
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_citys_results_do_not_wait_for_a_slow_site_and_its_hits_join_when_they_come(browser, slow_site):
+    base = slow_site
+    visit = Visit(browser, [base + "/"])
+    visit.page.goto(f"{base}/search/?q={quote('安全生产')}")
+    root = "document.querySelector('[data-gk-search]')"
+    visit.page.wait_for_function(f"() => {root}.dataset.state === 'partial'", timeout=10_000)
+    assert visit.notes() == ["正在检索“慢县”，稍后会并入结果……"]
+    sites = visit.page.eval_on_selector_all(".gk-hit__site", "els => els.map(e => e.textContent)")
+    assert sites == [CITY]  # the city's own hit is already on screen
+    visit.page.wait_for_function(f"() => {root}.dataset.state === 'done'", timeout=10_000)
+    sites = visit.page.eval_on_selector_all(".gk-hit__site", "els => els.map(e => e.textContent)")
+    assert sites == [CITY, "慢县"] and visit.notes() == [] and not visit.page.is_visible("[data-gk-site-notes]")
+    visit.close()
