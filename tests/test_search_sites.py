@@ -391,3 +391,17 @@ def test_the_citys_results_do_not_wait_for_a_slow_site_and_its_hits_join_when_th
     sites = visit.page.eval_on_selector_all(".gk-hit__site", "els => els.map(e => e.textContent)")
     assert sites == [CITY, "慢县"] and visit.notes() == [] and not visit.page.is_visible("[data-gk-site-notes]")
     visit.close()
+
+
+def test_sorted_by_date_the_sites_hits_interleave_by_month(browser, two_origins):
+    base, with_cors, without = two_origins
+    visit = Visit(browser, [base + "/", with_cors + "/", without + "/"])
+    hits = visit.search(base, "通知", sort="date")
+    dates = visit.page.eval_on_selector_all(
+        ".gk-hit__meta", "els => els.map(p => [...p.children].map(s => s.textContent).find(t => /^\\d{4}-\\d\\d-\\d\\d$/.test(t)))")
+    months = [d[:7] for d in dates]
+    assert len({h["site"] for h in hits}) == 2 and months == sorted(months, reverse=True), [(d, h["site"], h["title"][-12:]) for d, h in zip(dates, hits)]
+    # The county's 茶艺 notice (2025-05) sits among the city's documents, not after all of them.
+    at = next(i for i, h in enumerate(hits) if "茶艺" in h["title"])
+    assert any(h["site"] == CITY for h in hits[at + 1:]), hits
+    visit.close()

@@ -451,11 +451,10 @@
     } else {
       ids = ids.concat(viaIds).sort(function (a, b) { return a - b; });
     }
-    // A pasted 文号/索引号 is a lookup: the document it names stands alone on top, followed only by documents
-    // holding every term. A number that names nothing falls back to the ordinary search, and render() says so
-    // and offers the nearest number.
-    // The fallback of a number naming nothing lists only documents holding all its terms: partial matches on
-    // its digits and "号" would be noise.
+    // A pasted 文号/索引号 is looked up alone first (update()): the document it names on top, then the documents
+    // citing it. A number that names nothing is searched here as words, and render() says so and offers the
+    // nearest number; that fallback lists only documents holding all its terms: partial matches on its digits
+    // and "号" would be noise.
     if (exact) near = [];
     var full = ids.length;
     ids = ids.concat(near);
@@ -474,8 +473,12 @@
   // own order. With this site alone the order is exactly its own.
   function merge(results, state, exact) {
     var hits = [], merged = { full: 0, near: 0, pinned: 0, via: 0, years: new Map(), exact: exact };
+    var byDate = state.sort === "date" && results.length > 1;
     results.forEach(function (res, site) {
-      var pinned = new Set(res.pinned), near = new Set(res.near), months = res.ix.meta.months || [];
+      var pinned = new Set(res.pinned), near = new Set(res.near), months = res.ix.meta.months;
+      // An index without months (an older version) is placed by year: after that year's months elsewhere.
+      var monthOf = months ? function (id) { return rangeOf(months, id); }
+        : function (id) { return rangeOf(res.ix.meta.years, id) * 100; };
       merged.full += res.full;
       merged.near += res.near.length;
       merged.pinned += res.pinned.length;
@@ -485,11 +488,11 @@
         merged.years.set(year, (merged.years.get(year) || 0) + 1);
         hits.push({ res: res, ix: res.ix, id: id, site: site, pos: pos,
                     group: pinned.has(id) ? 0 : near.has(id) ? 2 : 1,
-                    score: res.score ? res.score[id] : 0, month: rangeOf(months, id) });
+                    score: res.score ? res.score[id] : 0, month: byDate ? monthOf(id) : 0 });
       });
     });
-    var byDate = state.sort === "date";
-    hits.sort(function (a, b) {
+    // One site's hits are in their order already (a large site's hit list is not sorted twice).
+    if (results.length > 1) hits.sort(function (a, b) {
       return a.group - b.group || (a.group && (byDate ? b.month - a.month : b.score - a.score)) ||
         a.site - b.site || a.pos - b.pos;
     });
