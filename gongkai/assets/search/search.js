@@ -589,18 +589,24 @@
     var words = [];
     result.ways.forEach(function (w) { if (w.word) words.push(w.word); });
     var re = highlighter(state.q, result.exact, words);
-    return Promise.all(slice.map(function (hit) { return fragment(hit.ix, hit.id); })).then(function (docs) {
+    // Another site's fragment that cannot be read (that site republished meanwhile) leaves its hit out.
+    return Promise.all(slice.map(function (hit) {
+      return hit.ix.own ? fragment(hit.ix, hit.id) : fragment(hit.ix, hit.id).catch(function () { return null; });
+    })).then(function (docs) {
       if (token !== current) return;
       list.textContent = "";
       docs.forEach(function (doc, i) {
+        if (!doc || typeof doc.u !== "string") return;
         var li = document.createElement("li");
         li.className = "gk-hit";
         var hit = slice[i];
         if (hit.group === 0) li.classList.add("gk-hit--exact");
         var h = document.createElement("h2");
         h.className = "gk-hit__title";
-        var a = document.createElement("a");
-        a.href = new URL(doc.u, hit.ix.base).href;
+        // Another site's index is not trusted to name a link: only a web address becomes one (no javascript:).
+        var target = new URL(doc.u, hit.ix.base);
+        var a = document.createElement(/^https?:$/.test(target.protocol) ? "a" : "span");
+        if (a.tagName === "A") a.href = target.href;
         mark(a, doc.t, re);
         h.appendChild(a);
         if (doc.v && VALIDITY_CLASS[doc.v]) {
@@ -790,6 +796,7 @@
     if (ix.own) return search(ix, state, ways, exact, filterTermsOf(ix, state));
     return open(ix).then(function (m) {
       if (m.v !== meta.v) return { ix: ix, why: "version" };
+      if (!(m.n >= 0 && m.n <= 10000000) || !Array.isArray(m.shards) || !Array.isArray(m.years)) throw new Error("meta");
       var filterTerms = filterTermsOf(ix, state);
       if (filterTerms.missing) return { ix: ix, why: "filter", key: filterTerms.missing };
       return search(ix, state, ways, exact, filterTerms);
@@ -834,8 +841,16 @@
     var all = Promise.all(searches);
     var show = function (pending) {
       if (token !== current) return Promise.resolve(true);
-      var found = settled.filter(function (r) { return r && !r.why; }), idfOf = collection(found);
-      var merged = merge(found.map(function (f) { return rank(f, state, ways, exact, idfOf); }), state, exact);
+      var found = settled.filter(function (r) { return r && !r.why; }), idfOf = collection(found), ranked = [];
+      found.forEach(function (f) {
+        try {
+          ranked.push(rank(f, state, ways, exact, idfOf));
+        } catch (error) {  // another site's index that does not read as one: named like an unreachable site
+          if (f.ix.own) throw error;
+          settled[indexes.indexOf(f.ix)] = { ix: f.ix, why: "unreachable" };
+        }
+      });
+      var merged = merge(ranked, state, exact);
       if (lookup && !merged.pinned) return Promise.resolve(false);
       merged.ways = ways;
       merged.lookup = lookup;
