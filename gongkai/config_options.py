@@ -14,6 +14,7 @@ from mkdocs.config.base import ValidationError
 
 from .checks.freshness import parse_limit
 from .clock import parse_when
+from .search.sites import SiteError, parse_sites
 
 PERIOD_RE = re.compile(r"^\s*(\d+)\s*(个)?\s*(日|天|工作日)\s*$")
 MONTH_DAY_RE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
@@ -105,3 +106,14 @@ class KeyedItems(c.BaseConfigOption):
             except ValidationError as exc:
                 raise ValidationError(f"{key}: {exc}") from None
         return validated
+
+
+class SiteList(c.BaseConfigOption):
+    """Other gongkai sites to search together with this one: a list of ``{名称: …, 地址: …}``
+    (``gongkai.search.sites``). Validates to a list of ``OtherSite``."""
+
+    def run_validation(self, value):
+        try:
+            return parse_sites(value)
+        except SiteError as exc:
+            raise ValidationError(str(exc)) from None

@@ -361,3 +361,17 @@ def test_page_text_is_read_as_the_browser_shows_it():
               '<p>正文<button title="x>y">打印</button>继续</p>')
     assert prose_text(nested) == "正文 继续"
     assert html_to_text(nested) == "内表 外表 正文打印继续"
+
+
+def test_cited_doc_numbers_are_exact_terms_of_the_citing_document(tmp_path):
+    from gongkai.search.tokenize import cited_terms
+    text = "根据《关于印发办法的通知》（示政办发［2024］ 12 号）和国发〔2015〕52号，示例市人民政府令第3号。"
+    assert cited_terms(text) == {"\x02" + k for k in (
+        "示政办发〔2024〕12号", "政办发〔2024〕12号", "办发〔2024〕12号", "国发〔2015〕52号", "和国发〔2015〕52号")}
+    assert cited_terms("2024年12号楼") == set() and cited_terms("无文号") == set()
+    own = Record(url="a/", title="甲", text="本办法自发布之日起施行。", doc_number="示政办发〔2024〕12号",
+                 published=dt.date(2024, 5, 1))
+    citing = Record(url="b/", title="乙", text="对示政办发〔2024〕12号的解读。", published=dt.date(2024, 5, 2))
+    build_index([own, citing], tmp_path / "idx")
+    entry = Reader(tmp_path / "idx").postings("\x02示政办发〔2024〕12号")
+    assert entry == [(0, 1), (1, 0)]  # (id, weight): 乙 (newer, id 0) cites it, 甲 (id 1) is its own

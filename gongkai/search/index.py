@@ -36,7 +36,7 @@ from typing import Iterable
 
 from . import pinyin
 from .t2s import T2S
-from .tokenize import DOC_NUMBER_RE, EXACT, FACET, PINYIN, doc_number_key, exact_terms, fold, terms
+from .tokenize import DOC_NUMBER_RE, EXACT, FACET, PINYIN, cited_terms, doc_number_key, exact_terms, fold, terms
 
 FORMAT = 1
 TEXT_LIMIT = 6000  # characters of body text kept for snippets
@@ -194,7 +194,9 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
             values[f"{FACET}j:{parts[0]}"] = base
             values[f"{FACET}w:{parts[1]}"] = base
         for term in exact_terms([rec.doc_number, rec.index_number]):
-            values[term] = base
+            values[term] = base  # weight 0: the document's own 文号 / 索引号
+        for term in cited_terms(rec.text):
+            values.setdefault(term, base | 1)  # weight 1: a 文号 its text cites
         # The hot loop of the build, once per posting: keep it to a lookup and an append.
         for term, value in values.items():
             found = get(term)

@@ -101,6 +101,30 @@ def exact_key(query: str) -> str | None:
     return None
 
 
+# A 文号 cited in running text, after folding and without spaces: the issuer part is whatever Chinese, letters or
+# digits precede the bracketed year (根据示政办发〔2024〕12号 gives 根据示政办发), so each of its endings is a key.
+_CITED_RE = re.compile(f"([{_HAN}0-9a-z]{{1,12}})〔((?:19|20)[0-9]{{2}})〕第?([0-9]{{1,5}})号")
+CITED_ISSUER = (2, 8)  # lengths of the issuer endings indexed: 示政发 … 示政办规; 令 numbers are not cited forms
+
+
+def cited_terms(text: str) -> set[str]:
+    """Exact-match terms of the 文号 a document's text cites (政策解读 cite their 原文, 废止 decisions what they end),
+    so that a looked-up 文号 lists them after its own document without fetching any word's postings."""
+    out: set[str] = set()
+    folded = _SPACE_RE.sub("", fold(text).translate(_BRACKETS))
+    if "〔" not in folded:
+        return out
+    for issuer, year, serial in _CITED_RE.findall(folded):
+        if issuer[-1] in "0123456789":
+            continue
+        number = f"〔{year}〕{int(serial)}号"
+        for size in range(CITED_ISSUER[0], min(len(issuer), CITED_ISSUER[1]) + 1):
+            ending = issuer[-size:]
+            if _HAN_CHAR_RE.search(ending):
+                out.add(EXACT + ending + number)
+    return out
+
+
 def exact_terms(values: Iterable[str | None]) -> list[str]:
     """Exact-match terms of a document's 文号 and 索引号, whatever their form."""
     return [EXACT + doc_number_key(v) for v in values if v and v.strip()]

@@ -1,6 +1,7 @@
 /* gongkai search: the results page client. It reads the static index written by gongkai/search/index.py
  * (see that module for the file layout) and mirrors gongkai/search/tokenize.py exactly. No other host is
- * contacted; every file comes from the site itself. */
+ * contacted, except the other gongkai sites the site owner lists (sites: of gongkai/search, data-sites):
+ * their published indexes are read by this same code and their hits merged with this site's. */
 (function () {
   "use strict";
 
@@ -13,8 +14,8 @@
   var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ffff}";
   var RUN_RE = new RegExp("([" + HAN + "]+)|([0-9a-z]+)", "gu");
 
-  var indexUrl = new URL(root.getAttribute("data-index"), location.href);
-  var siteUrl = new URL(root.getAttribute("data-base"), location.href);
+  var REMOTE_TIMEOUT_MS = 8000;  // another site's file that takes longer counts as unreachable
+  var EARLY_MS = 1500;  // this site's results are drawn after this long even if another site is still loading
   var form = root.querySelector("form");
   var input = form.elements.q;
   var status = root.querySelector("[data-gk-status]");
@@ -23,28 +24,48 @@
   var notice = root.querySelector("[data-gk-nearest]");
   var filters = root.querySelector("[data-gk-filters]");
   var yearSelect = form.elements.y;
-  var files = new Map();
+  var notes = root.querySelector("[data-gk-site-notes]");
   var t2s = new Map();
-  var meta = null;
+  var meta = null;  // this site's meta.bin: the query is read (synonyms, pinyin, 繁→简) with its tables
+
+  // ---- indexes: this site's and those of the sites listed in data-sites ----------------------------
+
+  function Index(index, base, name, own) {
+    return { url: new URL(index, location.href), base: new URL(base, location.href), name: name, own: own,
+             files: new Map(), shards: new Map(), meta: null, ready: null };
+  }
+  var local = Index(root.getAttribute("data-index"), root.getAttribute("data-base"),
+                    root.getAttribute("data-site-name") || "", true);
+  var indexes = [local].concat(JSON.parse(root.getAttribute("data-sites") || "[]").map(function (site) {
+    return Index(site.index, site.base, site.name, false);
+  }));
 
   // ---- files -------------------------------------------------------------------------------------
 
-  function load(path) {
-    if (!files.has(path)) {
-      files.set(path, fetch(new URL(path, indexUrl)).then(function (response) {
+  function load(ix, path) {
+    if (!ix.files.has(path)) {
+      // Another site's files: no cookies (fetch's default), only this site's origin as referrer, a time limit.
+      var options = ix.own ? undefined : { referrerPolicy: "origin",
+        signal: window.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(REMOTE_TIMEOUT_MS) : undefined };
+      ix.files.set(path, fetch(new URL(path, ix.url), options).then(function (response) {
         if (!response.ok) throw new Error(path + ": HTTP " + response.status);
         var body = response.body.pipeThrough(new DecompressionStream("gzip"));
         return new Response(body).arrayBuffer();
       }).then(function (buffer) { return new Uint8Array(buffer); }));
     }
-    return files.get(path);
+    return ix.files.get(path);
   }
 
-  function loadJSON(path) {
-    return load(path).then(function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); });
+  function loadJSON(ix, path) {
+    return load(ix, path).then(function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); });
   }
 
-  var ready = loadJSON("meta.bin").then(function (m) {
+  function open(ix) {
+    if (!ix.ready) ix.ready = loadJSON(ix, "meta.bin").then(function (m) { ix.meta = m; return m; });
+    return ix.ready;
+  }
+
+  var ready = open(local).then(function (m) {
     meta = m;
     var pairs = Array.from(m.t2s);
     for (var i = 0; i + 1 < pairs.length; i += 2) t2s.set(pairs[i], pairs[i + 1]);
@@ -170,6 +191,12 @@
     if (core && core !== folded.trim()) {
       waysOf(core, 0.9, "关键词“" + core.replace(/\s+/g, " ") + "”").forEach(function (w) { out.push(w); });
     }
+    // A reading holding every term of the query as typed (营商环境 → 优化营商环境) can only find documents the query
+    // finds itself: its shards are not fetched.
+    var typed = out[0].terms;
+    out = out.filter(function (w, k) {
+      return !k || !typed.length || typed.some(function (t) { return w.terms.indexOf(t) < 0; });
+    });
     return out.slice(0, 16);
   }
 
@@ -213,8 +240,8 @@
 
   // ---- postings --------------------------------------------------------------------------------------
 
-  function shardOf(term) {
-    var shards = meta.shards, lo = 0, hi = shards.length - 1;
+  function shardOf(ix, term) {
+    var shards = ix.meta.shards, lo = 0, hi = shards.length - 1;
     if (!shards.length || term < shards[0]) return -1;
     while (lo < hi) {  // last shard whose first term is <= term
       var mid = (lo + hi + 1) >> 1;
@@ -229,10 +256,10 @@
     return value;
   }
 
-  var shards = new Map();
-  function shard(n) {
+  function shard(ix, n) {
+    var shards = ix.shards;
     if (!shards.has(n)) {
-      shards.set(n, load("t/" + n + ".bin").then(function (bytes) {
+      shards.set(n, load(ix, "t/" + n + ".bin").then(function (bytes) {
         var pos = { i: 0 }, count = varint(bytes, pos), heads = [], decoder = new TextDecoder();
         for (var k = 0; k < count; k++) {
           var len = varint(bytes, pos);
@@ -251,10 +278,10 @@
     return shards.get(n);
   }
 
-  function postings(term) {
-    var n = shardOf(term);
+  function postings(ix, term) {
+    var n = shardOf(ix, term);
     if (n < 0) return Promise.resolve(null);
-    return shard(n).then(function (terms) {
+    return shard(ix, n).then(function (terms) {
       var entry = terms.get(term);
       if (!entry) return null;
       if (!entry.ids) {
@@ -280,126 +307,197 @@
   // 有效性 as partials/validity.html marks it: the word, coloured by its state.
   var VALIDITY_CLASS = { "尚未施行": "pending", "已修改（仍有效）": "amended", "废止": "repealed", "失效": "expired" };
 
-  function search(state) {
-    var ways = variants(state.q);
+  var FILTER_LABELS = { p: "发布主体", c: "栏目", t: "主题分类", k: "文件类型", j: "文号机关代字", w: "文号年份",
+                        v: "有效性", from: "发布日期" };
+
+  // The filter terms of one index. 发布主体 and 栏目 ids are each site's own: another site is asked for its entry
+  // of the same name (none: it has no such documents). A filter another site's index does not offer at all (an
+  // index written before that filter existed) cannot be answered: { missing: field }, and the site is left out.
+  function filterTermsOf(ix, state) {
+    var out = [], facets = ix.meta.facets || {};
+    for (var i = 0; i < FILTERS.length; i++) {
+      var key = FILTERS[i][0], value = state[key];
+      if (!value) continue;
+      if (!ix.own && !Object.prototype.hasOwnProperty.call(facets, key)) return { missing: key };
+      if (!ix.own && (key === "p" || key === "c")) {
+        var label = null, theirs = "\u0000";
+        (meta.facets[key] || []).forEach(function (e) { if (e[0] === value) label = e[1]; });
+        facets[key].forEach(function (e) { if (e[1] === label && theirs === "\u0000") theirs = e[0]; });
+        value = theirs;
+      }
+      out.push("\u0001" + FILTERS[i][1] + ":" + value);
+    }
+    if (!ix.own && (state.from || state.to) && !ix.meta.months) return { missing: "from" };
+    return out;
+  }
+
+  // One index's postings for the query's ways of reading, its filters and its 文号.
+  function search(ix, state, ways, exact, filterTerms) {
     var terms = [];
     ways.forEach(function (w) { w.terms.forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); }); });
-    var exact = exactKey(state.q);
-    var filterTerms = FILTERS.filter(function (f) { return state[f[0]]; })
-      .map(function (f) { return "\u0001" + f[1] + ":" + state[f[0]]; });
     var wanted = terms.concat(filterTerms, exact ? ["\u0002" + exact] : []);
-    return Promise.all(wanted.map(postings)).then(function (lists) {
-      var n = meta.n;
-      var byTerm = new Map();
-      terms.forEach(function (t, k) { byTerm.set(t, lists[k]); });
-      var allowed = null;
-      lists.slice(terms.length, terms.length + filterTerms.length).forEach(function (list) {
-        var mask = new Uint8Array(n);
-        if (list) for (var k = 0; k < list.ids.length; k++) if (!allowed || allowed[list.ids[k]]) mask[list.ids[k]] = 1;
-        allowed = mask;
-      });
-      var range = null;
-      if (state.y) {
-        range = [n, -1];
-        meta.years.forEach(function (y) { if (String(y[0]) === state.y) range = [y[1], y[2]]; });
-      }
-      // A range of months (发布日期从/到) is a range of ids as a year is: documents are numbered newest first.
-      var month = function (v) { var m = /^(\d{4})-(\d{2})$/.exec(v || ""); return m ? Number(m[1] + m[2]) : null; };
-      var from = month(state.from), to = month(state.to);
-      if (from || to) {
-        var span = [n, -1];
-        (meta.months || []).forEach(function (m) {
-          if ((!from || m[0] >= from) && (!to || m[0] <= to)) { span[0] = Math.min(span[0], m[1]); span[1] = Math.max(span[1], m[2]); }
-        });
-        range = range ? [Math.max(range[0], span[0]), Math.min(range[1], span[1])] : span;
-      }
-      var ok = function (id) { return (!allowed || allowed[id]) && (!range || (id >= range[0] && id <= range[1])); };
-      var pinned = [];
-      var exactList = exact ? lists[lists.length - 1] : null;
-      if (exactList) for (var e = 0; e < exactList.ids.length; e++) if (ok(exactList.ids[e])) pinned.push(exactList.ids[e]);
+    return Promise.all(wanted.map(function (t) { return postings(ix, t); })).then(function (lists) {
+      return { ix: ix, terms: terms, lists: lists, filters: filterTerms.length };
+    });
+  }
 
-      var titleOnly = state.r === "title";
-      // Score and count matched terms per document, for one way of reading the query.
-      var tally = function (wayTerms) {
-        var score = new Float32Array(n), hits = new Uint8Array(n);
-        wayTerms.forEach(function (t) {
-          var list = byTerm.get(t);
-          if (!list) return;
-          var idf = Math.log(1 + (n - list.df + 0.5) / (list.df + 0.5));
-          for (var k = 0; k < list.ids.length; k++) {
-            if (titleOnly && list.w[k] < 4) continue;  // weights of 4 and more: the term is in the title
-            score[list.ids[k]] += idf * WEIGHTS[list.w[k]];
-            hits[list.ids[k]]++;
-          }
-        });
-        return { score: score, hits: hits, need: wayTerms.length };
-      };
-      var ids = [], viaIds = [], near = [], score = null, via = new Map();
-      var main = ways[0].terms;
-      if (main.length) {
-        var first = tally(main);
-        score = first.score;
-        var hits = first.hits, need = main.length;
-        var collect = function (min, max) {
-          var out = [];
-          for (var id = 0; id < n; id++) if (hits[id] >= min && hits[id] <= max && ok(id)) out.push(id);
-          return out;
-        };
-        ids = collect(need, need);
-        // Synonyms and pinyin: documents holding every term of another reading, below every document that
-        // holds the query as typed.
-        var inMain = new Uint8Array(n);
-        ids.forEach(function (id) { inMain[id] = 1; });
-        ways.slice(1).forEach(function (way) {
-          if (!way.terms.length) return;
-          var t = tally(way.terms), scale = way.factor * need / t.need;
-          for (var id = 0; id < n; id++) {
-            if (t.hits[id] !== t.need || inMain[id] || !ok(id)) continue;
-            var s = t.score[id] * scale;
-            if (!via.has(id)) { via.set(id, way.via); viaIds.push(id); score[id] = s; }
-            else if (s > score[id]) { via.set(id, way.via); score[id] = s; }
-          }
-        });
-        // Few documents hold every term (a query across a word boundary, a word the text spells otherwise):
-        // those holding most of them follow, in their own group, and the status line says so.
-        var inIds = new Uint8Array(n);
-        ids.concat(viaIds).forEach(function (id) { inIds[id] = 1; });
-        var notIn = function (id) { return !inIds[id]; };
-        if (ids.length < PAGE_SIZE && need > 2) near = collect(Math.ceil(need * 0.6), need - 1).filter(notIn);
-        if (!ids.length && !near.length && need > 1) near = collect(1, need - 1).filter(notIn);
-        for (var j = 0; j < near.length; j++) score[near[j]] -= 1000 * (need - hits[near[j]]);
-      } else if (filterTerms.length || range) {
-        for (var id2 = 0; id2 < n; id2++) if (ok(id2)) ids.push(id2);
-      }
-      // Ids are newest first already, so id order is 发布日期 order.
-      if (state.sort !== "date" && score) {
-        var byScore = function (a, b) { return score[b] - score[a] || a - b; };
-        ids = ids.concat(viaIds).sort(byScore);
-        near.sort(byScore);
-      } else {
-        ids = ids.concat(viaIds).sort(function (a, b) { return a - b; });
-      }
-      // A pasted 文号/索引号 is a lookup: the document it names stands alone on top, followed only by documents
-      // holding every term. A number that names nothing falls back to the ordinary search, and render() says so
-      // and offers the nearest number.
-      // The fallback of a number naming nothing lists only documents holding all its terms: partial matches on
-      // its digits and "号" would be noise.
-      if (exact) near = [];
-      var full = ids.length;
-      ids = ids.concat(near);
-      if (pinned.length) ids = pinned.concat(ids.filter(function (id) { return pinned.indexOf(id) < 0; }));
-      var years = new Map();
-      ids.forEach(function (id) {
-        for (var y = 0; y < meta.years.length; y++) {
-          var r = meta.years[y];
-          if (id >= r[1] && id <= r[2]) { years.set(r[0], (years.get(r[0]) || 0) + 1); break; }
+  // The sites searched together count as one collection for idf: a term's weight is the same on every site, so
+  // their hits merge by one ranking (with this site alone, exactly its own idf).
+  function collection(found) {
+    var n = 0, df = new Map();
+    found.forEach(function (f) {
+      n += f.ix.meta.n;
+      f.terms.forEach(function (t, k) { if (f.lists[k]) df.set(t, (df.get(t) || 0) + f.lists[k].df); });
+    });
+    return function (t) { var d = df.get(t) || 0; return Math.log(1 + (n - d + 0.5) / (d + 0.5)); };
+  }
+
+  // One index's hits in its own order (文号 hit, documents holding every term, partial matches), with their scores
+  // so that several sites' hits can be merged.
+  function rank(found, state, ways, exact, idfOf) {
+    var ix = found.ix, terms = found.terms, lists = found.lists, meta = ix.meta, n = meta.n;
+    var filterTerms = lists.slice(terms.length, terms.length + found.filters);
+    var byTerm = new Map();
+    terms.forEach(function (t, k) { byTerm.set(t, lists[k]); });
+    var allowed = null;
+    filterTerms.forEach(function (list) {
+      var mask = new Uint8Array(n);
+      if (list) for (var k = 0; k < list.ids.length; k++) if (!allowed || allowed[list.ids[k]]) mask[list.ids[k]] = 1;
+      allowed = mask;
+    });
+    var range = null;
+    if (state.y) {
+      range = [n, -1];
+      meta.years.forEach(function (y) { if (String(y[0]) === state.y) range = [y[1], y[2]]; });
+    }
+    // A range of months (发布日期从/到) is a range of ids as a year is: documents are numbered newest first.
+    var month = function (v) { var m = /^(\d{4})-(\d{2})$/.exec(v || ""); return m ? Number(m[1] + m[2]) : null; };
+    var from = month(state.from), to = month(state.to);
+    if (from || to) {
+      var span = [n, -1];
+      (meta.months || []).forEach(function (m) {
+        if ((!from || m[0] >= from) && (!to || m[0] <= to)) { span[0] = Math.min(span[0], m[1]); span[1] = Math.max(span[1], m[2]); }
+      });
+      range = range ? [Math.max(range[0], span[0]), Math.min(range[1], span[1])] : span;
+    }
+    var ok = function (id) { return (!allowed || allowed[id]) && (!range || (id >= range[0] && id <= range[1])); };
+    var pinned = [];
+    // The exact term's postings: weight 0 for a document's own 文号/索引号, 1 for a 文号 its text cites.
+    var exactList = exact ? lists[lists.length - 1] : null, citing = [];
+    if (exactList) for (var e = 0; e < exactList.ids.length; e++) {
+      if (ok(exactList.ids[e])) (exactList.w[e] ? citing : pinned).push(exactList.ids[e]);
+    }
+
+    var titleOnly = state.r === "title";
+    // Score and count matched terms per document, for one way of reading the query.
+    var tally = function (wayTerms) {
+      var score = new Float32Array(n), hits = new Uint8Array(n);
+      wayTerms.forEach(function (t) {
+        var list = byTerm.get(t);
+        if (!list) return;
+        var idf = idfOf(t);
+        for (var k = 0; k < list.ids.length; k++) {
+          if (titleOnly && list.w[k] < 4) continue;  // weights of 4 and more: the term is in the title
+          score[list.ids[k]] += idf * WEIGHTS[list.w[k]];
+          hits[list.ids[k]]++;
         }
       });
-      var result = { ids: ids, full: full, near: near.length, pinned: pinned, exact: exact, years: years, via: via,
-                     ways: ways };
-      if (!exact || pinned.length) return result;
-      return nearestNumber(exact).then(function (nearest) { result.nearest = nearest; return result; });
+      return { score: score, hits: hits, need: wayTerms.length };
+    };
+    var ids = [], viaIds = [], near = [], score = null, via = new Map();
+    var main = ways[0].terms;
+    if (found.lookup) {
+      ids = citing;  // a number looked up alone: its document, then the documents citing it
+    } else if (main.length) {
+      var first = tally(main);
+      score = first.score;
+      var hits = first.hits, need = main.length;
+      var collect = function (min, max) {
+        var out = [];
+        for (var id = 0; id < n; id++) if (hits[id] >= min && hits[id] <= max && ok(id)) out.push(id);
+        return out;
+      };
+      ids = collect(need, need);
+      // Synonyms and pinyin: documents holding every term of another reading, below every document that
+      // holds the query as typed.
+      var inMain = new Uint8Array(n);
+      ids.forEach(function (id) { inMain[id] = 1; });
+      ways.slice(1).forEach(function (way) {
+        if (!way.terms.length) return;
+        var t = tally(way.terms), scale = way.factor * need / t.need;
+        for (var id = 0; id < n; id++) {
+          if (t.hits[id] !== t.need || inMain[id] || !ok(id)) continue;
+          var s = t.score[id] * scale;
+          if (!via.has(id)) { via.set(id, way.via); viaIds.push(id); score[id] = s; }
+          else if (s > score[id]) { via.set(id, way.via); score[id] = s; }
+        }
+      });
+      // Few documents hold every term (a query across a word boundary, a word the text spells otherwise):
+      // those holding most of them follow, in their own group, and the status line says so.
+      var inIds = new Uint8Array(n);
+      ids.concat(viaIds).forEach(function (id) { inIds[id] = 1; });
+      var notIn = function (id) { return !inIds[id]; };
+      if (ids.length < PAGE_SIZE && need > 2) near = collect(Math.ceil(need * 0.6), need - 1).filter(notIn);
+      if (!ids.length && !near.length && need > 1) near = collect(1, need - 1).filter(notIn);
+      for (var j = 0; j < near.length; j++) score[near[j]] -= 1000 * (need - hits[near[j]]);
+    } else if (filterTerms.length || range) {
+      for (var id2 = 0; id2 < n; id2++) if (ok(id2)) ids.push(id2);
+    }
+    // Ids are newest first already, so id order is 发布日期 order.
+    if (state.sort !== "date" && score) {
+      var byScore = function (a, b) { return score[b] - score[a] || a - b; };
+      ids = ids.concat(viaIds).sort(byScore);
+      near.sort(byScore);
+    } else {
+      ids = ids.concat(viaIds).sort(function (a, b) { return a - b; });
+    }
+    // A pasted 文号/索引号 is looked up alone first (update()): the document it names on top, then the documents
+    // citing it. A number that names nothing is searched here as words, and render() says so and offers the
+    // nearest number; that fallback lists only documents holding all its terms: partial matches on its digits
+    // and "号" would be noise.
+    if (exact) near = [];
+    var full = ids.length;
+    ids = ids.concat(near);
+    if (pinned.length) ids = pinned.concat(ids.filter(function (id) { return pinned.indexOf(id) < 0; }));
+    return { ix: ix, ids: ids, full: full, near: near, pinned: pinned, via: via, score: score };
+  }
+
+  // The year (and month, yyyymm) of an id: documents are numbered newest first, so each is an id range.
+  function rangeOf(ranges, id) {
+    for (var y = 0; y < ranges.length; y++) if (id >= ranges[y][1] && id <= ranges[y][2]) return ranges[y][0];
+    return 0;
+  }
+
+  // Every site's hits in one list, by the same ranking: the 文号 hit first, then documents holding every term,
+  // then partial matches; within each, by score (or by month of 发布日期, newest first), a tie keeping a site's
+  // own order. With this site alone the order is exactly its own.
+  function merge(results, state, exact) {
+    var hits = [], merged = { full: 0, near: 0, pinned: 0, via: 0, years: new Map(), exact: exact };
+    var byDate = state.sort === "date" && results.length > 1;
+    results.forEach(function (res, site) {
+      var pinned = new Set(res.pinned), near = new Set(res.near), months = res.ix.meta.months;
+      // An index without months (an older version) is placed by year: after that year's months elsewhere.
+      var monthOf = months ? function (id) { return rangeOf(months, id); }
+        : function (id) { return rangeOf(res.ix.meta.years, id) * 100; };
+      merged.full += res.full;
+      merged.near += res.near.length;
+      merged.pinned += res.pinned.length;
+      merged.via += res.via.size;
+      res.ids.forEach(function (id, pos) {
+        var year = rangeOf(res.ix.meta.years, id);
+        merged.years.set(year, (merged.years.get(year) || 0) + 1);
+        hits.push({ res: res, ix: res.ix, id: id, site: site, pos: pos,
+                    group: pinned.has(id) ? 0 : near.has(id) ? 2 : 1,
+                    score: res.score ? res.score[id] : 0, month: byDate ? monthOf(id) : 0 });
+      });
     });
+    // One site's hits are in their order already (a large site's hit list is not sorted twice).
+    if (results.length > 1) hits.sort(function (a, b) {
+      return a.group - b.group || (a.group && (byDate ? b.month - a.month : b.score - a.score)) ||
+        a.site - b.site || a.pos - b.pos;
+    });
+    merged.hits = hits;
+    return merged;
   }
 
   // The indexed 文号 (or 索引号) closest to one that names nothing: same issuer prefix, nearest year and number.
@@ -408,9 +506,9 @@
     var prefix = "\u0002" + key.split(/[〔\/]/)[0];
     var digits = function (k) { return (k.match(/\d+/g) || []).map(Number); };
     var want = digits(key);
-    var n = shardOf("\u0002" + key);
+    var n = shardOf(local, "\u0002" + key);
     var around = [n - 1, n, n + 1].filter(function (k) { return k >= 0 && k < meta.shards.length; });
-    return Promise.all(around.map(shard)).then(function (maps) {
+    return Promise.all(around.map(function (k) { return shard(local, k); })).then(function (maps) {
       var best = null, bestCost = Infinity;
       maps.forEach(function (terms) {
         terms.forEach(function (entry, term) {
@@ -423,7 +521,9 @@
         });
       });
       if (!best) return null;
-      return postings(best).then(function (entry) { return entry && entry.ids.length ? fragment(entry.ids[0]) : null; });
+      return postings(local, best).then(function (entry) {
+        return entry && entry.ids.length ? fragment(local, entry.ids[0]) : null;
+      });
     });
   }
 
@@ -479,27 +579,34 @@
     return (start > 0 ? "…" : "") + piece + (start + size < text.length ? "…" : "");
   }
 
-  function fragment(id) { return loadJSON("d/" + Math.floor(id / meta.dirs) + "/" + id + ".bin"); }
+  function fragment(ix, id) { return loadJSON(ix, "d/" + Math.floor(id / ix.meta.dirs) + "/" + id + ".bin"); }
 
   function render(state, result, token) {
-    var total = result.ids.length;
+    var total = result.hits.length;
     var pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     var page = Math.min(Math.max(1, state.page || 1), pages);
-    var slice = result.ids.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+    var slice = result.hits.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
     var words = [];
     result.ways.forEach(function (w) { if (w.word) words.push(w.word); });
     var re = highlighter(state.q, result.exact, words);
-    return Promise.all(slice.map(fragment)).then(function (docs) {
+    // Another site's fragment that cannot be read (that site republished meanwhile) leaves its hit out.
+    return Promise.all(slice.map(function (hit) {
+      return hit.ix.own ? fragment(hit.ix, hit.id) : fragment(hit.ix, hit.id).catch(function () { return null; });
+    })).then(function (docs) {
       if (token !== current) return;
       list.textContent = "";
       docs.forEach(function (doc, i) {
+        if (!doc || typeof doc.u !== "string") return;
         var li = document.createElement("li");
         li.className = "gk-hit";
-        if (result.pinned.indexOf(slice[i]) >= 0) li.classList.add("gk-hit--exact");
+        var hit = slice[i];
+        if (hit.group === 0) li.classList.add("gk-hit--exact");
         var h = document.createElement("h2");
         h.className = "gk-hit__title";
-        var a = document.createElement("a");
-        a.href = new URL(doc.u, siteUrl).href;
+        // Another site's index is not trusted to name a link: only a web address becomes one (no javascript:).
+        var target = new URL(doc.u, hit.ix.base);
+        var a = document.createElement(/^https?:$/.test(target.protocol) ? "a" : "span");
+        if (a.tagName === "A") a.href = target.href;
         mark(a, doc.t, re);
         h.appendChild(a);
         if (doc.v && VALIDITY_CLASS[doc.v]) {
@@ -512,16 +619,28 @@
         li.appendChild(h);
         var info = document.createElement("p");
         info.className = "gk-hit__meta";
+        if (indexes.length > 1) {  // several sites searched: each hit says whose it is, in words
+          var from = document.createElement("span");
+          from.className = "gk-hit__site" + (hit.ix.own ? "" : " gk-hit__site--other");
+          from.textContent = hit.ix.name;
+          info.appendChild(from);
+        }
         [doc.p, doc.d, doc.n, doc.c].forEach(function (v, k) {
           if (!v) return;
           var span = document.createElement("span");
           if (k === 2) mark(span, v, re); else span.textContent = v;
           info.appendChild(span);
         });
-        if (result.via.has(slice[i])) {
+        if (result.lookup && hit.group) {
+          var cites = document.createElement("span");
+          cites.className = "gk-hit__via";
+          cites.textContent = "引用了这一文号";
+          info.appendChild(cites);
+        }
+        if (hit.res.via.has(hit.id)) {
           var tag = document.createElement("span");
           tag.className = "gk-hit__via";
-          tag.textContent = "按" + result.via.get(slice[i]) + "找到";
+          tag.textContent = "按" + hit.res.via.get(hit.id) + "找到";
           info.appendChild(tag);
         }
         if (info.childNodes.length) li.appendChild(info);
@@ -536,16 +655,18 @@
       var what = isIndex ? "索引号" : "文号";
       notice.textContent = "";
       notice.hidden = true;
-      if (result.exact && result.pinned.length) {
+      if (result.exact && result.pinned) {
         text = "按" + what + "找到：" + state.q.trim();
-        if (total > result.pinned.length) text += "；另有 " + (total - result.pinned.length) + " 条结果包含这些字词";
+        if (total > result.pinned) {
+          text += "；另有 " + (total - result.pinned) + (result.lookup ? " 件文件引用了这一文号" : " 条结果包含这些字词");
+        }
       } else if (result.exact) {
         text = "未找到" + what + "“" + state.q.trim() + "”";
         text += total ? "，以下 " + total + " 条是按字词检索的结果" : "，按字词检索也没有结果";
         if (result.nearest) {
           text += "。请核对" + what + "。";
           var a = document.createElement("a");
-          a.href = new URL(result.nearest.u, siteUrl).href;
+          a.href = new URL(result.nearest.u, local.base).href;
           a.textContent = result.nearest.t;
           notice.appendChild(document.createTextNode("最接近的" + what + "（" +
             (isIndex ? result.nearest.i : result.nearest.n || result.nearest.i) + "）："));
@@ -558,18 +679,48 @@
       else if (!total) text = "没有找到相关结果。请减少关键词、检查用字，或清除筛选条件。";
       else if (!result.near) {
         text = "找到 " + total + " 条结果";
-        if (result.via.size) text += "，其中 " + result.via.size + " 条按同义词、拼音或问句中的关键词找到";
+        if (result.via) text += "，其中 " + result.via + " 条按同义词、拼音或问句中的关键词找到";
       }
       else if (!result.full) text = "没有同时包含全部关键词的结果，以下 " + total + " 条为部分匹配";
       else text = "找到 " + result.full + " 条结果，另有 " + result.near + " 条部分匹配";
       if (total && pages > 1) text += "，第 " + page + "/" + pages + " 页";
+      var trouble = renderNotes(result.notes);
+      if (trouble) text += "。另有 " + trouble + " 个网站本次未能检索，见下方说明";
       status.textContent = text;
       renderYears(result.years, state.y);
       renderPager(page, pages);
-      root.setAttribute("data-state", "done");
+      root.setAttribute("data-state", result.pending ? "partial" : "done");
       root.setAttribute("data-total", String(total));
       root.setAttribute("data-query", state.q);
     });
+  }
+
+  // Other sites that could not be searched this time, each named with the reason and a way on; returns how many.
+  function renderNotes(list) {
+    if (!notes) return 0;
+    notes.textContent = "";
+    var trouble = 0;
+    (list || []).forEach(function (note) {
+      var li = document.createElement("li"), ix = note.ix, name = "“" + ix.name + "”";
+      var link = document.createElement("a");
+      link.href = ix.base.href;
+      link.textContent = ix.name;
+      if (note.why === "loading") {
+        li.textContent = "正在检索" + name + "，稍后会并入结果……";
+      } else {
+        trouble++;
+        li.textContent = note.why === "version"
+          ? "暂时不能一并检索" + name + "：该网站的搜索索引与本站的版本不同。请直接到"
+          : note.why === "filter"
+            ? name + "的搜索索引不能按“" + FILTER_LABELS[note.key] + "”筛选，本次结果中没有该网站的文件。去掉这一条件，或直接到"
+            : "暂时无法检索" + name + "（未能读取该网站的搜索索引），本次结果中没有该网站的文件。请稍后刷新本页重试，或直接到";
+        li.appendChild(link);
+        li.appendChild(document.createTextNode("检索。"));
+      }
+      notes.appendChild(li);
+    });
+    notes.hidden = !notes.childNodes.length;
+    return trouble;
   }
 
   function hasFilters(state) { return FIELDS.some(function (key) { return Boolean(state[key]); }); }
@@ -640,18 +791,87 @@
     history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
   }
 
+  // One site searched: its result, or why it could not be ({ ix, why }). This site's own failure is not caught.
+  function searchSite(ix, state, ways, exact) {
+    if (ix.own) return search(ix, state, ways, exact, filterTermsOf(ix, state));
+    return open(ix).then(function (m) {
+      if (m.v !== meta.v) return { ix: ix, why: "version" };
+      if (!(m.n >= 0 && m.n <= 10000000) || !Array.isArray(m.shards) || !Array.isArray(m.years)) throw new Error("meta");
+      var filterTerms = filterTermsOf(ix, state);
+      if (filterTerms.missing) return { ix: ix, why: "filter", key: filterTerms.missing };
+      return search(ix, state, ways, exact, filterTerms);
+    }).catch(function (error) {
+      if (window.console) console.warn(ix.name + ": " + error);
+      return { ix: ix, why: "unreachable" };
+    });
+  }
+
   function update(keepPage) {
     if (!keepPage) state.page = 1;
     writeUrl();
     var token = ++current;
     root.setAttribute("data-state", "busy");
-    return ready.then(function () { return search(state); }).then(function (result) {
-      if (token !== current) return;
-      return render(state, result, token);
+    return ready.then(function () {
+      var exact = exactKey(state.q);
+      // A 文号 or 索引号 is looked up first on its own: its document and those citing it, without any word's
+      // shards. Only a number no site has is searched as words (and render() says so).
+      if (!exact) return searchAll(token, variants(state.q), null, false);
+      return searchAll(token, LOOKUP, exact, true).then(function (shown) {
+        return shown ? null : searchAll(token, variants(state.q), exact, false);
+      });
     }).catch(function (error) {
       status.textContent = "检索出错，请刷新页面后重试。";
       root.setAttribute("data-state", "error");
       if (window.console) console.error(error);
+    });
+  }
+
+  var LOOKUP = [{ terms: [], via: null, factor: 1, word: null }];
+
+  // Every site searched and the merged hits drawn; true once drawn. A lookup that finds no document draws nothing.
+  function searchAll(token, ways, exact, lookup) {
+    var settled = indexes.map(function () { return null; });
+    var searches = indexes.map(function (ix, k) {
+      return searchSite(ix, state, ways, exact).then(function (r) {
+        if (r && !r.why) r.lookup = lookup;
+        settled[k] = r;
+        return r;
+      });
+    });
+    var all = Promise.all(searches);
+    var show = function (pending) {
+      if (token !== current) return Promise.resolve(true);
+      var found = settled.filter(function (r) { return r && !r.why; }), idfOf = collection(found), ranked = [];
+      found.forEach(function (f) {
+        try {
+          ranked.push(rank(f, state, ways, exact, idfOf));
+        } catch (error) {  // another site's index that does not read as one: named like an unreachable site
+          if (f.ix.own) throw error;
+          settled[indexes.indexOf(f.ix)] = { ix: f.ix, why: "unreachable" };
+        }
+      });
+      var merged = merge(ranked, state, exact);
+      if (lookup && !merged.pinned) return Promise.resolve(false);
+      merged.ways = ways;
+      merged.lookup = lookup;
+      merged.pending = pending;
+      merged.notes = settled.map(function (r, k) { return r ? r : { ix: indexes[k], why: "loading" }; })
+        .filter(function (r) { return r.why; });
+      var nearest = exact && !merged.pinned ? nearestNumber(exact) : Promise.resolve(null);
+      return nearest.then(function (doc) {
+        merged.nearest = doc;
+        return render(state, merged, token).then(function () { return true; });
+      });
+    };
+    // This site's results wait for another site's only so long: drawn then, and again when every site is in.
+    return searches[0].then(function () {
+      return Promise.race([all, new Promise(function (resolve) { setTimeout(resolve, EARLY_MS); })]);
+    }).then(function () {
+      var pending = settled.some(function (r) { return !r; });
+      return show(pending).then(function (shown) {
+        return pending ? all.then(function () { return show(false); }).then(function (last) { return shown || last; })
+          : shown;
+      });
     });
   }
 

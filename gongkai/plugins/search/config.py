@@ -3,6 +3,8 @@
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 
+from gongkai.config_options import SiteList
+
 
 class SearchConfig(Config):
     enabled = opt.Type(bool, default=True)
@@ -19,3 +21,6 @@ class SearchConfig(Config):
     # Write the 政府信息 documents for a province's search engine (OpenSearch/Elasticsearch _bulk NDJSON and
     # Meilisearch JSON) into <page>/export/ (gongkai/search/export.py).
     export = opt.Type(bool, default=False)
+    # Other gongkai sites whose published indexes the results page searches too ({名称, 地址} each;
+    # gongkai/search/sites.py). The one exception to "no request to another host": the owner names each host.
+    sites = SiteList()

@@ -23,7 +23,7 @@ from gongkai.documents import NO_TOPIC
 from gongkai.model import CURRENT, DOCUMENT_KINDS, TOPICS, VALIDITIES
 from gongkai.plugins.catalog.plugin import active_core
 from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
-from gongkai.search import export
+from gongkai.search import client, export
 from gongkai.search.index import Facets, Record, build_index, number_facets
 from gongkai.search.synonyms import SynonymError, synonym_groups
 from gongkai.search.text import page_texts
@@ -83,6 +83,13 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if self.config.export:
             old = Path(config.site_dir) / page / "export" / "ids.json"
             self._previous_export = export.previous_ids(None, old)  # read now: MkDocs empties site_dir later
+        origins = sorted({s.origin for s in self.config.sites if s.origin})
+        if origins:
+            # The one request to another host the site makes, and only because its owner listed it: say so where
+            # the owner looks, with what the web server's Content-Security-Policy must then allow.
+            log.info("gongkai/search：搜索结果页将向 %s 读取搜索索引（sites 设置）；网站的 Content-Security-Policy "
+                     "须在 connect-src 中允许这些地址，对方网站须发送 Access-Control-Allow-Origin（docs/search.md“联合检索”）",
+                     "、".join(origins))
         try:
             self.synonyms = synonym_groups(Path(self.config.synonyms) if self.config.synonyms else None)
         except SynonymError as exc:
@@ -95,9 +102,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_files(self, files: Files, config: MkDocsConfig):
         if not self.config.enabled:
             return files
-        for src_uri in (SCRIPT, STYLE):
-            if files.get_file_from_path(src_uri) is None:
-                files.append(File.generated(config, src_uri, abs_src_path=str(ASSETS_DIR / src_uri[len("assets/"):])))
+        if files.get_file_from_path(SCRIPT) is None:
+            files.append(File.generated(config, SCRIPT, content=client.script()))  # minified: every query loads it
+        if files.get_file_from_path(STYLE) is None:
+            files.append(File.generated(config, STYLE, abs_src_path=str(ASSETS_DIR / STYLE[len("assets/"):])))
         front = (f"---\ntitle: {self.config.title}\ntemplate: {TEMPLATE}\nsearch:\n  exclude: true\n"
                  "hide: [navigation, toc]\n---\n")
         if files.get_file_from_path(self._page_src) is not None:
@@ -107,7 +115,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         page_file = File.generated(config, self._page_src, content=front)
         files.append(page_file)
         page_url = page_file.url
-        self.view = SearchView(page_url=page_url, index_url=page_url + "data/", script=SCRIPT)
+        site_name = self.core.catalog.site.name if self.core else config.site_name
+        self.view = SearchView(page_url=page_url, index_url=page_url + "data/", script=SCRIPT,
+                               site_name=site_name, sites=list(self.config.sites))
         return files
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
