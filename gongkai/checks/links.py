@@ -5,7 +5,8 @@ as MkDocs renders it: ``LinkChecker.add_page`` takes each page's final HTML (the
 ``on_post_page``), resolves its links against the files the build knows it writes, and keeps only what it cannot
 decide yet (a link into a page not rendered so far, a file a plugin writes after the pages); ``finish`` decides
 those once the site is complete. Nothing is read back from disk except files the build did not render itself.
-``scan_site`` checks a site folder that is already written, with the same rules.
+``scan_site`` checks a site folder that is already written, with the same rules. A page is read as a browser reads
+it (gongkai/htmlread.py: href, src, srcset, poster; <base>; character references; no links in comments or scripts).
 
 External links are collected and listed; they are fetched only on request (``check_external``) — never in CI,
 which has no network.
