@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 
 from ..accessibility import Statement
 from ..catalog import GUIDE_FIELDS, ORG_FIELDS, SITE_FIELDS
+from ..errors import TODO_CHECKS, SeverityPolicy
 from ..model import Catalog, is_placeholder
 from .findings import Finding
 
 # Checks whose errors are 上线前待办 items while the site is not live.
-GO_LIVE_CHECKS = ("golive", "blank")
+GO_LIVE_CHECKS = TODO_CHECKS
 
 
 def _where(source: str, default: str) -> tuple[str, int | None]:
@@ -86,10 +87,7 @@ def check_go_live(catalog: Catalog, site_file: str, orgs_file: str, site_url: st
 
 
 def mark_pending(findings: list[Finding], live: bool) -> list[Finding]:
-    """The go-live findings: 上线前待办 (提示) before the site is live; once live, each keeps its own severity."""
-    for f in findings:
-        if f.check in GO_LIVE_CHECKS and f.severity in ("error", "warning"):
-            f.todo = True
-            if not live:
-                f.severity = "info"
-    return findings
+    """The go-live findings: 上线前待办 (提示) before the site is live; once live, each keeps its own severity
+    (the ``live`` rule of ``gongkai.errors.SeverityPolicy``, which the build applies to every problem)."""
+    policy = SeverityPolicy(live=live)
+    return [policy.pending(f) for f in findings]
