@@ -133,8 +133,8 @@ class Reporter:
         log.info(self.summary)
         self._write(everything)
         # Errors found earlier stopped the build where they were found (unless nothing is raised, as in `gongkai
-        # check`); MkDocs' own warnings fail a --strict build through MkDocs itself.
-        failing = [p for p in self.problems.items if self.policy.fails(p)]
+        # check`); MkDocs' own warnings are errors here in a --strict build, so the message counts what the summary does.
+        failing = [p for p in everything if self.policy.fails(p)]
         if not failing:
             return
         warned = any(p.severity == "warning" for p in failing)
