@@ -8,6 +8,7 @@ field.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import shutil
@@ -54,19 +55,45 @@ def test_policy_live_severity_strict_and_failing():
     assert not SeverityPolicy().fails(warning) and SeverityPolicy(fail_on_warnings=True).fails(warning)
 
 
+class Captured(logging.Handler):
+    """The reporter's log records, whatever other tests did to MkDocs' loggers (levels, propagation)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+        self.logger = logging.getLogger("mkdocs.plugins.gongkai.problems")
+
+    def emit(self, record):
+        self.records.append(record)
+
+    def __enter__(self):
+        self.level = self.logger.level
+        self.logger.setLevel(logging.DEBUG)
+        self.logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        self.logger.removeHandler(self)
+        self.logger.setLevel(self.level)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.getMessage() for r in self.records)
+
+
 def _reporter(tmp_path, *, strict=False) -> Reporter:
     reporter = Reporter(Problems())
     reporter.start(SimpleNamespace(strict=strict, config_file_path=str(tmp_path / "mkdocs.yml")))
     return reporter
 
 
-def test_reporter_stops_on_errors_and_logs_warnings_at_info(tmp_path, caplog):
+def test_reporter_stops_on_errors_and_logs_warnings_at_info(tmp_path):
     reporter = _reporter(tmp_path)
     try:
         reporter.problems.add("a.md", "警告一", severity="warning")
-        with caplog.at_level(logging.DEBUG, logger="mkdocs"):
+        with Captured() as log:
             reporter.flush()
-        assert [(r.levelname, r.getMessage()) for r in caplog.records] == [("INFO", "警告：a.md: 警告一")]
+        assert [(r.levelname, r.getMessage()) for r in log.records] == [("INFO", "警告：a.md: 警告一")]
         reporter.problems.add("b.md", "错误一", field="标题")
         with pytest.raises(PluginError, match="发现 1 个错误：\n  b.md: 标题: 错误一"):
             reporter.flush()
@@ -75,25 +102,28 @@ def test_reporter_stops_on_errors_and_logs_warnings_at_info(tmp_path, caplog):
         reporter.close()
 
 
-def test_reporter_summary_counts_everything_and_mkdocs_warnings(tmp_path, caplog):
+def test_reporter_summary_counts_everything_and_mkdocs_warnings(tmp_path):
     reporter = _reporter(tmp_path, strict=True)
     reporter.checked = True
     reporter.outputs = {"json": "out/r.json"}
     reporter.problems.add("a.md", "输入警告", severity="warning")
     reporter.flush()
+    mkdocs_log = logging.getLogger("mkdocs")
+    level, mkdocs_log.level = mkdocs_log.level, logging.WARNING  # as in a build, whatever ran before
     logging.getLogger("mkdocs.structure.pages").warning("Doc file 'a.md' contains a link 'nope.md'")
     logging.getLogger("mkdocs.plugins.gongkai.x").warning("gongkai's own: not counted twice")
     reporter.problems.extend([Problem("c.md", "坏链接", check="links"),
                               Problem("d.jpg", "不支持扫描", check="pii", severity="info")])
-    with caplog.at_level(logging.INFO, logger="mkdocs"), pytest.raises(PluginError) as raised:
-        reporter.finish(as_of=__import__("datetime").date(2026, 11, 30))
+    with Captured() as log, pytest.raises(PluginError) as raised:
+        reporter.finish(as_of=dt.date(2026, 11, 30))
     assert reporter.summary == "发布前检查（截至 2026-11-30）：2 个错误，1 个警告，1 个提示"
-    assert reporter.summary in caplog.text
+    assert reporter.summary in log.text
     assert str(raised.value).startswith("发布前检查发现 2 个错误：")  # the link and MkDocs' warning (strict)
     data = json.loads((tmp_path / "out/r.json").read_text(encoding="utf-8"))
     assert data["summary"] == {"error": 2, "warning": 1, "info": 1}
     assert {f["check"] for f in data["findings"]} == {"input", "build", "links", "pii"}
     logging.getLogger("mkdocs.structure.pages").warning("after the end: not collected")
+    mkdocs_log.setLevel(level)
     assert len(reporter.mkdocs) == 1
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..errors import CHECK_LABELS, LABELS, SEVERITIES, Problem, SeverityPolicy, count, sort_key
+from .. import errors
+from ..errors import CHECK_LABELS, LABELS, SEVERITIES, Problem, SeverityPolicy, sort_key
 
 __all__ = ["CHECK_LABELS", "LABELS", "SEVERITIES", "Finding", "VETO_LINES", "VetoDistance", "apply_severities",
            "sort_key", "summarize", "veto_distances"]
@@ -56,4 +57,4 @@ def apply_severities(findings: Iterable[Finding], overrides: dict[str, str]) -> 
 
 
 def summarize(findings: Iterable[Finding]):
-    return count(findings)
+    return errors.count(findings)

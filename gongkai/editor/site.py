@@ -90,6 +90,7 @@ def load_site(config_file: str | Path) -> EditorSite:
         prefix = core.config.documents_dir.strip("/") + "/"
         sources = {f.src_uri: f.abs_src_path for f in files.documentation_pages() if f.src_uri.startswith(prefix)}
         config.plugins.on_files(files, config=config)
+        core.reporter.close()  # no build follows: stop collecting MkDocs' warnings
     except MkDocsException as exc:
         raise SiteError(f"网站无法加载：{exc}") from None
     finally:

@@ -22,7 +22,6 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from ...checks.blank import check_blank
 from ...checks.deadline import check_deadlines
-from ...checks.findings import Finding
 from ...checks.freshness import check_freshness, check_home
 from ...checks.golive import check_go_live
 from ...checks.interaction import check_interaction
@@ -30,6 +29,7 @@ from ...checks.links import LinkChecker, check_external, link_findings
 from ...checks.pii import scan_file, scan_rendered
 from ...checks.reports import check_annual_reports, check_normative_row
 from ...checks.sitereport import check_site_report
+from ...errors import Problem
 from ...sources import RealPaths, site_root
 from ..catalog.plugin import active_core
 from .config import ChecksConfig
@@ -42,7 +42,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
     def __init__(self):
         self.core = None
-        self.findings: list[Finding] = []  # this plugin's, handed to the core's reporter at the end
+        self.findings: list[Problem] = []  # this plugin's, handed to the core's reporter at the end
         self.external: dict[str, list[str]] = {}
         self.sources: dict[str, tuple[str, str | None]] = {}
         self.links: LinkChecker | None = None
@@ -85,7 +85,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         catalog, documents = self.core.catalog, list(self.core.documents)
         root = site_root(config)
         docs_dir = Path(config.docs_dir)
-        found: list[Finding] = []
+        found: list[Problem] = []
 
         realpath = RealPaths()
         real_root = os.path.realpath(root)
@@ -164,7 +164,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.findings = found
         return files
 
-    def _scan(self, path: Path, shown: str, allow: set[str]) -> list[Finding]:
+    def _scan(self, path: Path, shown: str, allow: set[str]) -> list[Problem]:
         """个人信息 scan of one file; with the build cache, a file with the same bytes is not scanned again."""
         cache = self.core.build_cache
         year = self.as_of.year
@@ -179,7 +179,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                            lambda: [asdict(f) for f in scan_file(path, shown, allow=allow, latest_year=year)],
                            shape=lambda value: isinstance(value, list) and all(isinstance(f, dict) for f in value),
                            final=lambda value: not any(f["message"].startswith("未能扫描") for f in value))
-        return [Finding(**f) for f in found]
+        return [Problem(**f) for f in found]
 
     @event_priority(40)  # the body as rendered, before plugins decorate the page
     def on_page_content(self, html, page, config, files):
@@ -197,7 +197,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             return [asdict(f) for f in scan_rendered(html, shown, allow=allow, latest_year=year, known=known)]
 
         found = cache.memo("pii-shown", [html, shown, str(year), *allow, "\0", *known], scan) if cache else scan()
-        self.findings += [Finding(**f) for f in found]
+        self.findings += [Problem(**f) for f in found]
         return html
 
     # ------------------------------------------------------------------ links, then the report
@@ -251,7 +251,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.core.problems.extend(self.findings)
 
     @property
-    def all_findings(self) -> list[Finding]:
+    def all_findings(self) -> list[Problem]:
         """Every problem of the build, graded (the core's reporter): what the reports and `gongkai check` show."""
         return self.core.reporter.all if self.core is not None else list(self.findings)
 
