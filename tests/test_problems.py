@@ -53,6 +53,9 @@ def test_policy_live_severity_strict_and_failing():
     assert graded(SeverityPolicy(strict=False), "build", "error") == ("warning", False)
     warning = Problem("f", "m", severity="warning")
     assert not SeverityPolicy().fails(warning) and SeverityPolicy(fail_on_warnings=True).fails(warning)
+    # an old name still read keeps the site building, even where warnings fail it (gongkai.deprecations)
+    notice = Problem("mkdocs.yml", "选项已移到 gongkai/catalog", severity="warning", check="upgrade")
+    assert not SeverityPolicy(fail_on_warnings=True).fails(notice)
 
 
 class Captured(logging.Handler):
