@@ -27,9 +27,9 @@ from gongkai.clock import Clock
 from gongkai.documents import DocumentLoader
 from gongkai.errors import InputError, Problems
 from gongkai.model import Catalog, Column, Document, Organization
-from gongkai.reporting import Reporter
 from gongkai.mdlimits import deadline, guard_render
 from gongkai.pagemeta import PageMeta
+from gongkai.reporting import Reporter
 from gongkai.safety import ACTIVE_FILE_SUFFIXES, active_content, active_file_content, report_active_content
 from gongkai.sources import decode, site_root
 
@@ -129,7 +129,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._crumbs: dict[str, list[Crumb]] = {}
         self._guard: SourceGuard | None = None
         self._output: StagedOutput | None = None
-        self._reported = 0  # problems already logged
         self._progress: Progress | None = None
         self.page_problems = Problems()  # found while pages render, after on_files; reported in on_env
         self._page_meta = PageMeta(self.page_problems)  # front matter of pages that are not documents
