@@ -269,3 +269,20 @@ def test_each_producer_reports_through_the_one_pipeline(tmp_path):
     pii = [f for f in findings if f["check"] == "pii" and f["severity"] == "error"]
     assert pii and pii[0]["file"] == "content/wj/jyj/2025/gf-1.md" and pii[0]["line"]
     assert f"content/wj/jyj/2025/gf-1.md:{pii[0]['line']}:" in stderr and "发布前检查发现" in stderr
+
+
+@pytest.mark.build
+def test_a_strict_build_mkdocs_warned_in_fails_before_publishing(tmp_path):
+    """MkDocs aborts a --strict build on its own warnings only after on_post_build, when gongkai had already moved
+    the staged site into place: the warned build was published. Now the reporter fails it first, naming it."""
+    root = copy_mini(tmp_path)
+    with open(root / "content/index.md", "a", encoding="utf-8") as fh:
+        fh.write("\n[坏链接](nope.md)\n")
+    strict = build(root)
+    assert strict.returncode == 1
+    assert "构建发现的问题：1 个错误，0 个警告，0 个提示（未启用 gongkai/checks，发布前检查未运行）" in strict.stderr
+    assert "发现 1 个错误：\n  MkDocs: " in strict.stderr and "nope.md" in strict.stderr
+    assert not (root / "site").exists()
+    relaxed = build(root, strict=False)
+    assert relaxed.returncode == 0, relaxed.stderr
+    assert "构建发现的问题：0 个错误，1 个警告，0 个提示" in relaxed.stderr and (root / "site/index.html").is_file()
