@@ -87,7 +87,7 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
                 f"{(today - c.last_day).days} 天仍未公布反馈（超过 {self.settings.overdue_days} 天）",
                 line=c.document.where("征集截止")[1], field="反馈",
                 fix="发布意见收集和采纳情况：单独发一篇写“征集: 本征集索引号”的反馈，或在本文件加“反馈:”块",
-                severity="warning", check="interaction")
+                severity="warning")
         missing = self.interaction.missing_interpretation
         if missing:  # listed for the editors; many documents legitimately need none, so not a warning
             log.info("以下 %d 件%s没有政策解读：%s", len(missing), "、".join(self.settings.needs_interpretation),
