@@ -4,7 +4,8 @@ the same table for site owners.
 
 An old name keeps working for at least one minor version: accepted in 0.2.x and 0.3.x, removed at the earliest in
 0.4.0. A deprecation is a warning, never an error: a site that built with the previous version still builds, with
-``--strict`` too, and the build says what to run.
+``--strict`` too, and the build says what to run. These warnings are of the kind ``upgrade``, which the severity
+policy never fails (gongkai.errors.SeverityPolicy), not even with the checks' ``fail_on_warnings``.
 """
 
 from __future__ import annotations
@@ -133,7 +134,8 @@ def clock_settings(config, as_of, timezone: str, default_timezone: str) -> tuple
         problems.append(Problem(
             display, f"{moved.plugin} 的选项 {moved.option}（{moved.meaning}）已移到 {moved.new}：{effect}",
             line=line_of_option(config_file, moved.plugin, moved.option), field=None,
-            fix=fix(f"，或手工改为在 - {moved.new_plugin}: 下写 {moved.new_option}: {value}"), severity="warning"))
+            fix=fix(f"，或手工改为在 - {moved.new_plugin}: 下写 {moved.new_option}: {value}"), severity="warning",
+            check="upgrade"))
     new_env = os.environ.get("GONGKAI_AS_OF")
     for old, new in RENAMED_ENV.items():
         value = os.environ.get(old)
@@ -146,5 +148,5 @@ def clock_settings(config, as_of, timezone: str, default_timezone: str) -> tuple
         problems.append(Problem(
             "环境变量", f"${old}={value} 已更名为 ${new}：{effect}", field=old,
             fix=f"把 CI 配置或命令中的 {old} 改为 {new}：运行 gongkai upgrade 会改写 .github/workflows、.gitlab-ci.yml "
-                f"和 Makefile 中的写法；旧名 {REMOVED_IN} 之前仍可使用", severity="warning"))
+                f"和 Makefile 中的写法；旧名 {REMOVED_IN} 之前仍可使用", severity="warning", check="upgrade"))
     return as_of, timezone, problems

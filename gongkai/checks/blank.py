@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Iterable
 
 from ..model import Catalog, Column, Document, Organization
-from .findings import Finding
+from ..errors import Problem
 
 ALWAYS_FILLED = ("指南", "依申请公开")
 
@@ -21,7 +21,7 @@ def _catalog_file(column: Column) -> tuple[str, int | None]:
     return (file, int(line)) if line.isdigit() else (column.source or "catalog/columns.yml", None)
 
 
-def check_blank(catalog: Catalog, documents: Iterable[Document]) -> list[Finding]:
+def check_blank(catalog: Catalog, documents: Iterable[Document]) -> list[Problem]:
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for doc in documents:
         for col_id in doc.column_ids:
@@ -37,12 +37,12 @@ def check_blank(catalog: Catalog, documents: Iterable[Document]) -> list[Finding
             has = counts[(column.id, org.id)]
             reason = column.empty_reasons.get(org.id)
             if has and reason:
-                findings.append(Finding(
+                findings.append(Problem(
                     file, f"栏目“{column.name}”（{org.name}）标为暂无，但已有 {has} 条信息", line=line,
                     field=f"栏目 {column.id} · 暂无 · {org.id}", check="blank", severity="warning",
                     fix="删去该发布主体的“暂无”原因，页面已有内容"))
             elif not has and not reason:
-                findings.append(Finding(
+                findings.append(Problem(
                     file, f"空白栏目：“{column.name}”（{org.name}）没有任何信息", line=line,
                     field=f"栏目 {column.id}", check="blank", severity="error",
                     fix=f"发布该栏目的信息，或在 {file} 栏目 {column.id} 下写“暂无:”，"

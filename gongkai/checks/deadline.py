@@ -13,7 +13,7 @@ from typing import Iterable
 
 from .. import workdays
 from ..model import Catalog, Column, Document
-from .findings import Finding
+from ..errors import Problem
 
 DEFAULT_WORKDAYS = 20
 
@@ -32,7 +32,7 @@ def column_rule(column: Column, default: int = DEFAULT_WORKDAYS) -> tuple[int | 
 
 
 def check_deadlines(catalog: Catalog, documents: Iterable[Document],
-                    default_workdays: int = DEFAULT_WORKDAYS) -> list[Finding]:
+                    default_workdays: int = DEFAULT_WORKDAYS) -> list[Problem]:
     findings = []
     for doc in documents:
         column = catalog.columns.get(doc.column_id)
@@ -47,7 +47,7 @@ def check_deadlines(catalog: Catalog, documents: Iterable[Document],
         late = workdays.workdays_between(last_day, doc.published)
         exact = "" if workdays.covered(doc.published) else "（该年份节假日安排未知，按周一至周五计）"
         file, line = doc.where("发布日期")
-        findings.append(Finding(
+        findings.append(Problem(
             file, f"超过公开时限：成文日期 {doc.written}，发布日期 {doc.published}，{basis}为 {limit} 个工作日"
                   f"（应不晚于 {last_day}），晚了 {late} 个工作日{exact}", line=line, field="发布日期",
             check="deadline", severity="warning", url=doc.url or None,

@@ -13,7 +13,7 @@ from typing import Iterable
 
 from ..model import Catalog, Column, Document
 from .blank import _catalog_file
-from .findings import Finding
+from ..errors import Problem
 
 DEFAULT_LIMITS = {"动态要闻": "2周", "通知公告政策文件": "6个月", "长期": "1年"}
 LIMIT_RE = re.compile(r"^\s*(\d+)\s*(个)?\s*(天|日|周|星期|月|年)\s*$")
@@ -48,7 +48,7 @@ def subtract(day: dt.date, limit: tuple[int, str]) -> dt.date:
 
 
 def check_freshness(catalog: Catalog, documents: Iterable[Document], as_of: dt.date,
-                    limits: dict[str, str] | None = None) -> list[Finding]:
+                    limits: dict[str, str] | None = None) -> list[Problem]:
     limits = {**DEFAULT_LIMITS, **(limits or {})}
     parsed = {k: parse_limit(v) for k, v in limits.items()}
     newest: dict[str, dt.date] = {}
@@ -60,7 +60,7 @@ def check_freshness(catalog: Catalog, documents: Iterable[Document], as_of: dt.d
             for c in column.lineage if column else ():
                 if c.id not in newest or newest[c.id] < doc.published:
                     newest[c.id] = doc.published
-    findings: list[Finding] = []
+    findings: list[Problem] = []
 
     def _stale_fix(update_class: str) -> str:
         if update_class == "长期":  # already the longest class: only 无 or a new document clears it
@@ -80,7 +80,7 @@ def check_freshness(catalog: Catalog, documents: Iterable[Document], as_of: dt.d
         if last >= oldest_fresh:
             return False
         file, line = _catalog_file(column)
-        findings.append(Finding(
+        findings.append(Problem(
             file, f"栏目不更新：“{column.name}”（更新类别 {column.update_class}，要求 {limits[column.update_class]}内有更新）"
                   f"最近一次发布在 {last}，截至 {as_of} 已 {(as_of - last).days} 天", line=line,
             field=f"栏目 {column.id} · 更新类别", check="stale", severity="warning",
@@ -93,14 +93,14 @@ def check_freshness(catalog: Catalog, documents: Iterable[Document], as_of: dt.d
 
 
 def check_home(documents: Iterable[Document], as_of: dt.date, limit: str = "2周",
-               home: str = "content/index.md") -> list[Finding]:
+               home: str = "content/index.md") -> list[Problem]:
     """首页不更新: the newest document the home page lists (the newest on the site) against ``limit``."""
     dates = [d.published for d in documents if d.published <= as_of]
     if not dates:
-        return [Finding(home, "首页没有任何信息", check="home", severity="warning", fix="发布信息")]
+        return [Problem(home, "首页没有任何信息", check="home", severity="warning", fix="发布信息")]
     last = max(dates)
     if last >= subtract(as_of, parse_limit(limit)):
         return []
-    return [Finding(home, f"首页不更新：全站最近一次发布在 {last}，截至 {as_of} 已 {(as_of - last).days} 天"
+    return [Problem(home, f"首页不更新：全站最近一次发布在 {last}，截至 {as_of} 已 {(as_of - last).days} 天"
                           f"（要求 {limit}内有更新）", check="home", severity="warning",
                     fix="发布新的信息；首页“最新信息”列出全站最新发布的文件")]

@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 
 from ..accessibility import Statement
 from ..catalog import GUIDE_FIELDS, ORG_FIELDS, SITE_FIELDS
+from ..errors import TODO_CHECKS, SeverityPolicy
 from ..model import Catalog, is_placeholder
-from .findings import Finding
+from ..errors import Problem
 
 # Checks whose errors are 上线前待办 items while the site is not live.
-GO_LIVE_CHECKS = ("golive", "blank")
+GO_LIVE_CHECKS = TODO_CHECKS
 
 
 def _where(source: str, default: str) -> tuple[str, int | None]:
@@ -33,13 +34,13 @@ PLACEHOLDER_PACKAGE_HOST = "git.example.gov.cn"
 
 def check_go_live(catalog: Catalog, site_file: str, orgs_file: str, site_url: str | None,
                   config_file: str = "mkdocs.yml", requirements: tuple[str, str] | None = None,
-                  statement: Statement | None = None) -> list[Finding]:
+                  statement: Statement | None = None) -> list[Problem]:
     """``requirements``: (display path, text) of the site's requirements.txt, when it has one; ``statement``: the
     无障碍声明 of the gongkai/accessibility plugin, when the site has one."""
     found = []
 
     def todo(file, message, fix, line=None, field=None, severity="error"):
-        found.append(Finding(file, message, line=line, field=field, check="golive", severity=severity, fix=fix))
+        found.append(Problem(file, message, line=line, field=field, check="golive", severity=severity, fix=fix))
 
     host = urlsplit(site_url or "").hostname or ""
     if host.endswith(".invalid"):
@@ -85,11 +86,8 @@ def check_go_live(catalog: Catalog, site_file: str, orgs_file: str, site_url: st
     return found
 
 
-def mark_pending(findings: list[Finding], live: bool) -> list[Finding]:
-    """The go-live findings: 上线前待办 (提示) before the site is live; once live, each keeps its own severity."""
-    for f in findings:
-        if f.check in GO_LIVE_CHECKS and f.severity in ("error", "warning"):
-            f.todo = True
-            if not live:
-                f.severity = "info"
-    return findings
+def mark_pending(findings: list[Problem], live: bool) -> list[Problem]:
+    """The go-live findings: 上线前待办 (提示) before the site is live; once live, each keeps its own severity
+    (the ``live`` rule of ``gongkai.errors.SeverityPolicy``, which the build applies to every problem)."""
+    policy = SeverityPolicy(live=live)
+    return [policy.pending(f) for f in findings]

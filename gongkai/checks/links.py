@@ -26,7 +26,7 @@ from typing import Iterable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .. import htmlread
-from .findings import Finding
+from ..errors import Problem
 
 SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "blob:", "about:", "sms:")
 SEP = "\0"  # joins a page's anchor ids into one string: far smaller than a set per page on a 100,000-page site
@@ -312,7 +312,7 @@ def check_external(urls: list[str], timeout: float = 10.0, workers: int = 8) -> 
 
 
 def link_findings(report: LinkReport, sources: dict[str, tuple[str, str | None]] | None = None,
-                  external_problems: dict[str, str] | None = None) -> list[Finding]:
+                  external_problems: dict[str, str] | None = None) -> list[Problem]:
     """Findings for broken links. ``sources`` maps a page's site path to (source file as shown, its path on disk)
     so that the finding names the file an editor changes, at the line of the link in that source when it can be
     found there (else no line); pages without a source (generated ones) are named by their site path and line."""
@@ -324,13 +324,13 @@ def link_findings(report: LinkReport, sources: dict[str, tuple[str, str | None]]
         if src is not None:
             file, field = src[0], None
             line = _line_in_source(src[1], link.target) if src[1] else None
-        findings.append(Finding(
+        findings.append(Problem(
             file, f"链接“{link.target}”不可用：{why}（页面 {link.page}）", line=line, field=field, check="links",
             severity="error", url=link.page, fix=_link_fix(link.target, src is not None)))
     for url, pages in sorted(report.external.items()):
         why = (external_problems or {}).get(url)
         if why:
-            findings.append(Finding(pages[0], f"外部链接“{url}”无法访问（{why}），共 {len(pages)} 个页面引用",
+            findings.append(Problem(pages[0], f"外部链接“{url}”无法访问（{why}），共 {len(pages)} 个页面引用",
                                     check="external", severity="warning", fix="改正或删除该链接"))
     return findings
 

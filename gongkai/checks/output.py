@@ -8,19 +8,20 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .findings import CHECK_LABELS, LABELS, SEVERITIES, Finding, sort_key, veto_distances
+from ..errors import CHECK_LABELS, LABELS, SEVERITIES, Problem, sort_key
+from .findings import veto_distances
 
 
-def _where(f: Finding) -> str:
+def _where(f: Problem) -> str:
     return f.file + (f":{f.line}" if f.line else "") + (f" [{f.field}]" if f.field else "")
 
 
-def _pending(f: Finding) -> bool:
+def _pending(f: Problem) -> bool:
     """A 上线前待办 item that does not block yet (the site is not live)."""
     return f.todo and f.severity == "info"
 
 
-def console(findings: list[Finding], as_of: dt.date, external: dict[str, list[str]] | None = None) -> str:
+def console(findings: list[Problem], as_of: dt.date, external: dict[str, list[str]] | None = None) -> str:
     counts = Counter(f.severity for f in findings)
     lines = [f"发布前检查（截至 {as_of}）：{counts['error']} 个错误，{counts['warning']} 个警告，{counts['info']} 个提示",
              "单项否决线：" + "；".join(str(v) for v in veto_distances(findings))]
@@ -46,7 +47,7 @@ def console(findings: list[Finding], as_of: dt.date, external: dict[str, list[st
     return "\n".join(lines) + "\n"
 
 
-def to_json(findings: list[Finding], as_of: dt.date, external: dict[str, list[str]] | None = None) -> str:
+def to_json(findings: list[Problem], as_of: dt.date, external: dict[str, list[str]] | None = None) -> str:
     counts = Counter(f.severity for f in findings)
     data = {
         "as_of": as_of.isoformat(),
@@ -67,7 +68,7 @@ th,td{border:1px solid #999;padding:.4rem .5rem;text-align:left;vertical-align:t
 caption{text-align:left;font-weight:bold;padding:.3rem 0}code{word-break:break-all}"""
 
 
-def to_html(findings: list[Finding], as_of: dt.date, external: dict[str, list[str]] | None = None,
+def to_html(findings: list[Problem], as_of: dt.date, external: dict[str, list[str]] | None = None,
             title: str = "发布前检查报告") -> str:
     e = html.escape
     counts = Counter(f.severity for f in findings)
@@ -112,7 +113,7 @@ def to_html(findings: list[Finding], as_of: dt.date, external: dict[str, list[st
     return "".join(out)
 
 
-def to_todo(findings: list[Finding], as_of: dt.date, live: bool) -> str:
+def to_todo(findings: list[Problem], as_of: dt.date, live: bool) -> str:
     """上线前待办 as a Markdown checklist, grouped by file: what an editor reads in the Git host's web view."""
     items = sorted((f for f in findings if f.todo), key=lambda f: (f.file, f.line or 0, f.check))
     state = ("网站已上线（live: true）：以下各项都是错误，改完网站才能发布。" if live else
@@ -122,7 +123,7 @@ def to_todo(findings: list[Finding], as_of: dt.date, live: bool) -> str:
              "它就会从这里消失。", "", state]
     if not items:
         lines += ["", "没有待办事项。"]
-    by_file: dict[str, list[Finding]] = defaultdict(list)
+    by_file: dict[str, list[Problem]] = defaultdict(list)
     for f in items:
         by_file[f.file].append(f)
     for file, group in by_file.items():

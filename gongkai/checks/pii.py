@@ -322,24 +322,24 @@ def scan_file(path, display: str, *, allow: Iterable[str] = (), latest_year: int
     from pathlib import Path
 
     from .extract import Unreadable, Unsupported, chunks
-    from .findings import Finding
+    from ..errors import Problem
 
     allow = list(allow)
     checked_by_hand = any(is_path(a) and _names(display, a) for a in allow)
-    notes: list[Finding] = []
+    notes: list[Problem] = []
     try:
         parts = chunks(Path(path))
     except Unsupported as exc:
         parts = []
-        notes.append(Finding(display, f"不支持扫描：{exc}", severity="info", check="pii", fix=FIX_UNSUPPORTED))
+        notes.append(Problem(display, f"不支持扫描：{exc}", severity="info", check="pii", fix=FIX_UNSUPPORTED))
     except Unreadable as exc:
         parts = exc.partial
-        notes.append(Finding(display, f"未能扫描：{exc}", severity="warning", check="pii", fix=FIX_UNREADABLE))
+        notes.append(Problem(display, f"未能扫描：{exc}", severity="warning", check="pii", fix=FIX_UNREADABLE))
     findings = []
     for chunk in parts:
         for hit in scan_text(chunk.text, allow=allow, tabular=chunk.tabular, latest_year=latest_year):
             # line: the file's line, or the row of a worksheet / the line of a PDF page or Word paragraph list
-            findings.append(Finding(
+            findings.append(Problem(
                 display, f"疑似未打码的{hit.kind}“{hit.masked}”（报告中已打码）", line=hit.line, field=chunk.where, check="pii", severity="error",
                 fix=f"删除或按规范打码（如{EXAMPLES[hit.kind]}）；若是公开的号码，加入检查插件的 allow 白名单"))
     return findings + ([] if checked_by_hand else notes)
@@ -388,7 +388,7 @@ def scan_rendered(html_text: str, display: str, *, allow: Iterable[str] = (), la
                   known: Iterable[str] = ()) -> list:
     """Findings in the text a document's page shows (its rendered body) that the scan of its source did not make
     (``known``: the masked numbers found there). They have no line: the number is whole only on the page."""
-    from .findings import Finding
+    from ..errors import Problem
 
     left = Counter(known)
     findings = []
@@ -396,7 +396,7 @@ def scan_rendered(html_text: str, display: str, *, allow: Iterable[str] = (), la
         if left[hit.masked] > 0:
             left[hit.masked] -= 1
             continue
-        findings.append(Finding(
+        findings.append(Problem(
             display, f"疑似未打码的{hit.kind}“{hit.masked}”（报告中已打码；网页上显示为完整号码，源文件中被标记或不可见字符隔开）",
             field="正文（网页上显示的文字）", check="pii", severity="error",
             fix=f"删除或按规范打码（如{EXAMPLES[hit.kind]}）；若是公开的号码，加入检查插件的 allow 白名单"))

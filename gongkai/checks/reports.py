@@ -16,7 +16,7 @@ from typing import Iterable
 from ..model import Catalog, Document
 from ..reports import COLUMN_KIND, YEAR_EXTRA, deadline_for
 from .blank import _catalog_file
-from .findings import Finding
+from ..errors import Problem
 
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 
@@ -30,10 +30,10 @@ def report_year(doc: Document) -> int | None:
 
 
 def check_annual_reports(catalog: Catalog, documents: Iterable[Document], as_of: dt.date,
-                         deadlines: dict[str, str] | None = None) -> list[Finding]:
+                         deadlines: dict[str, str] | None = None) -> list[Problem]:
     columns = [c for c in catalog.walk() if c.kind == COLUMN_KIND]
     if not columns:
-        return [Finding("catalog/columns.yml", "主动公开基本目录中没有“年报”类型的栏目", check="nianbao",
+        return [Problem("catalog/columns.yml", "主动公开基本目录中没有“年报”类型的栏目", check="nianbao",
                         severity="warning", fix="增加类型为“年报”的栏目（政府信息公开工作年度报告）")]
     ids = {c.id for c in columns}
     years: dict[str, dict[int, Document]] = defaultdict(dict)
@@ -54,13 +54,13 @@ def check_annual_reports(catalog: Catalog, documents: Iterable[Document], as_of:
         report = years[org.id].get(last_year)
         file, line = _catalog_file(mine[0])
         if report is None:
-            findings.append(Finding(
+            findings.append(Problem(
                 file, f"{org.name}未发布 {last_year} 年度政府信息公开工作年度报告（应于 {due} 前发布，"
                       f"截至 {as_of} 已逾期 {(as_of - due).days} 天）", line=line, field=f"栏目 {mine[0].id} · {org.id}",
                 check="nianbao", severity="warning",
                 fix=f"按国家格式编写并发布 {last_year} 年度年报（gongkai/reports：content/reports/{org.id}/{last_year}.yml）"))
         elif report.published > due:
-            findings.append(Finding(
+            findings.append(Problem(
                 report.source or report.src_path, f"{org.name} {last_year} 年度年报发布于 {report.published}，"
                 f"晚于 {due}", field="发布日期", check="nianbao", severity="warning",
                 fix="年报应在法定期限内发布（条例第四十九条）"))
@@ -71,7 +71,7 @@ NORMATIVE_ROW = "行政规范性文件"
 NORMATIVE_COLUMNS = ("本年制发件数", "本年废止件数", "现行有效件数")
 
 
-def check_normative_row(reports, documents: Iterable[Document]) -> list[Finding]:
+def check_normative_row(reports, documents: Iterable[Document]) -> list[Problem]:
     """The 2021 table's 行政规范性文件 row against the site's own 行政规范性文件 (their dates, gongkai.validity).
 
     Compared only for years the site was publishing the 发布主体's 行政规范性文件 (from the first one's year on): 本年制发
@@ -96,7 +96,7 @@ def check_normative_row(reports, documents: Iterable[Document]) -> list[Finding]
         differ = [f"{c} {w} 件，本站按日期计 {n} 件" for c, w, n, exact in
                   zip(NORMATIVE_COLUMNS, written, counted, (True, True, False)) if (w != n if exact else w < n)]
         if differ:
-            findings.append(Finding(
+            findings.append(Problem(
                 report.source, f"{report.year}年度年报“{NORMATIVE_ROW}”一行与本站发布的文件不符：{'；'.join(differ)}",
                 line=report.lines.get(f"二/{NORMATIVE_ROW}"), field=f"二 · {NORMATIVE_ROW}", check="nianbao",
                 severity="warning",

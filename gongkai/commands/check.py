@@ -1,9 +1,10 @@
 """`gongkai check`: run the pre-publication checks by building the site into a temporary folder.
 
 The same ``gongkai/checks`` plugin that runs inside ``mkdocs build`` does the work (added for this run when
-mkdocs.yml does not list it), so the command and CI can never disagree. Prints the console report, writes JSON
-(--json) and HTML (--html), and exits 1 on errors (and on warnings with --fail-on-warning), 2 when the site
-cannot be built at all.
+mkdocs.yml does not list it), and the report is the build's own list of problems, graded by the same policy
+(``core.reporter``, gongkai/reporting.py) as CI's ``mkdocs build --strict``: the command and CI count the same.
+Prints the console report, writes JSON (--json) and HTML (--html), and exits 1 on errors (and on warnings with
+--fail-on-warning), 2 when the site cannot be built at all.
 """
 
 from __future__ import annotations
@@ -17,21 +18,8 @@ import tempfile
 from pathlib import Path
 
 from ..checks import output
-from ..checks.findings import Finding
-
-
-class _Collect(logging.Handler):
-    """MkDocs' own warnings (e.g. a Markdown link to a missing page): a --strict build would fail on them."""
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.findings: list[Finding] = []
-
-    def emit(self, record):
-        if record.name.startswith("mkdocs.plugins.gongkai"):
-            return  # the gongkai plugins' problems are in the report already
-        self.findings.append(Finding("MkDocs", record.getMessage().strip(), check="build", severity="error",
-                                     fix="按提示修改；mkdocs build --strict 会因此失败"))
+from ..errors import Problem, SeverityPolicy
+from ..reporting import MkDocsWarnings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,14 +57,16 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.setLevel(logging.WARNING)
-    collect = _Collect()
-    mkdocs_log.addHandler(collect)
     for handler in mkdocs_log.handlers:  # the report below says what matters
-        if handler is not collect:
-            handler.setLevel(logging.ERROR)
+        handler.setLevel(logging.ERROR)
+    # MkDocs' warnings before the build starts (reading mkdocs.yml) and the reason a build could not run; once it
+    # runs, the core's reporter collects them with every other problem.
+    early: list[Problem] = []
+    collect = MkDocsWarnings(early).attach()
     with tempfile.TemporaryDirectory(prefix="gongkai-check-") as tmp:
         try:
             config = load_config(str(config_file), site_dir=tmp, strict=False)
+            loading, early[:] = early[:], []
             plugin = config.plugins.get("gongkai/checks")
             if plugin is None:
                 plugin = ChecksPlugin()
@@ -85,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(errors, file=sys.stderr)
                     return 2
                 config.plugins["gongkai/checks"] = plugin
-            plugin.raise_on_errors = False
+            plugin.grade_as_strict = True  # CI builds with --strict: MkDocs' own warnings are errors here too
             core = config.plugins.get("gongkai/catalog")
             if core is not None:  # every input problem goes into the report instead of stopping the build
                 core.raise_on_errors = False
@@ -99,10 +89,15 @@ def main(argv: list[str] | None = None) -> int:
         except MkDocsException as exc:
             # MkDocs logs the reason (e.g. a catalog file that is not UTF-8) and raises only "Aborted with a
             # BuildError!": print the reason.
-            reasons = "\n".join(f.message for f in collect.findings) or str(exc)
+            reasons = "\n".join(f.message for f in early) or str(exc)
             print(f"网站无法构建，未能完成检查：\n{reasons}", file=sys.stderr)
             return 2
-    findings = collect.findings + plugin.all_findings
+        finally:
+            collect.detach()
+    # The build's own policy (gongkai/errors.py), as the checks plugin set it for this run.
+    policy = plugin.core.reporter.policy if plugin.core is not None else \
+        SeverityPolicy(strict=True, fail_on_warnings=args.fail_on_warning)
+    findings = [policy.grade(p) for p in loading] + plugin.all_findings
     if args.quiet:
         print(output.console(findings, plugin.as_of).splitlines()[0])
     else:
@@ -113,6 +108,5 @@ def main(argv: list[str] | None = None) -> int:
         output.write(args.html, output.to_html(findings, plugin.as_of, plugin.external))
     if args.todo:
         output.write(args.todo, output.to_todo(findings, plugin.as_of, plugin.config.live))
-    failing = {"error"} | ({"warning"} if args.fail_on_warning else set())
-    return 1 if any(f.severity in failing for f in findings) else 0
+    return 1 if any(policy.fails(f) for f in findings) else 0
 

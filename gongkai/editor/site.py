@@ -77,6 +77,7 @@ def load_site(config_file: str | Path, *, model_only: bool = True) -> EditorSite
         raise SiteError(f"找不到网站配置文件 {config_file}（在网站根目录运行，或用 -f 指定 mkdocs.yml）")
     try:
         config, _, core = load(config_file, model_only=model_only)
+        core.reporter.close()  # no build follows: stop collecting MkDocs' warnings
     except LoadError as exc:
         raise SiteError(str(exc)) from None
     root = config_file.resolve().parent

@@ -69,8 +69,8 @@ class ReportLoader:
         self.organizations = organizations
         self.lines: dict[str, int] = {}
 
-    def err(self, message, *, line=None, field=None, fix=None, severity="error"):
-        self.problems.add(self.display, message, line=line, field=field, fix=fix, severity=severity)
+    def err(self, message, *, line=None, field=None, fix=None, severity="error", check="input"):
+        self.problems.add(self.display, message, line=line, field=field, fix=fix, severity=severity, check=check)
 
     # ---- numbers ---------------------------------------------------------------------------------------
 
@@ -388,7 +388,8 @@ class ReportLoader:
                 if row is None and renamed and group.key == deprecations.TONGJIBIAO_GROUP:
                     row = by_key[normalise(renamed)]
                     self.err(deprecations.tongjibiao_row(str(key).strip()), line=value.line_of(key),
-                             field=f"统计表 · {group.label}", fix=deprecations.fix(), severity="warning")
+                             field=f"统计表 · {group.label}", fix=deprecations.fix(), severity="warning",
+                             check="upgrade")
                 if row is None:
                     unknown.setdefault(group.key, []).append(str(key))
                     self.err(f"不认识的指标“{key}”{close_matches(str(key), [r.key for r in members])}",
@@ -422,7 +423,7 @@ class ReportLoader:
             last = name.split("·")[-1].strip()  # “指标组·指标” or the row alone
             if last in deprecations.TONGJIBIAO_ROWS:
                 self.err(deprecations.tongjibiao_row(last), line=r.line_of(ABSENT.key), field=ABSENT.key,
-                         fix=deprecations.fix(), severity="warning")
+                         fix=deprecations.fix(), severity="warning", check="upgrade")
                 name = name[:name.rindex(last)] + deprecations.TONGJIBIAO_ROWS[last]
             wanted = normalise(name.replace("·", " · ").split(" · ")[-1])
             group = normalise(name.split("·")[0]) if "·" in name else None

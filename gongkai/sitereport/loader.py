@@ -61,7 +61,7 @@ def load_report(text: str, display: str, problems: Problems) -> WebsiteReport | 
             line = block.lines.pop(old[1])
             block[new[1]], block.lines[new[1]] = block.pop(old[1]), line
             problems.add(display, deprecations.sitereport_key(old), line=line, field=" · ".join(old),
-                         fix=deprecations.fix(), severity="warning")
+                         fix=deprecations.fix(), severity="warning", check="upgrade")
     top = FieldReader(data, problems, display, guide=GUIDE)
     top.unknown_keys(TOP_KEYS)
     readers: dict[tuple[str, ...], FieldReader | None] = {(): top}

@@ -29,6 +29,7 @@ from gongkai.errors import InputError, Problems
 from gongkai.model import Catalog, Column, Document, Organization
 from gongkai.mdlimits import deadline, guard_render
 from gongkai.pagemeta import PageMeta
+from gongkai.reporting import Reporter
 from gongkai.safety import ACTIVE_FILE_SUFFIXES, active_content, active_file_content, report_active_content
 from gongkai.sources import decode, site_root
 from gongkai.stages import OnConfig, OnFiles, OnPageContent, OnPostBuild, OnPostPage, at
@@ -111,6 +112,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         """Per-build state: MkDocs serve reuses the instance across rebuilds."""
         self.catalog: Catalog | None = None
         self.problems = Problems()
+        if getattr(self, "reporter", None) is not None:  # mkdocs serve: the last build's, if it ended early
+            self.reporter.close()
+        self.reporter = Reporter(self.problems)  # the one Problem pipeline (gongkai/reporting.py)
         self.extra_fields: dict[str, str] = {}
         self.sorters: dict[str, Sorter] = {}
         self.document_partials: list[str] = []
@@ -126,7 +130,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._crumbs: dict[str, list[Crumb]] = {}
         self._guard: SourceGuard | None = None
         self._output: StagedOutput | None = None
-        self._reported = 0  # problems already logged
         self._progress: Progress | None = None
         self.page_problems = Problems()  # found while pages render, after on_files; reported in on_env
         self._page_meta = PageMeta(self.page_problems)  # front matter of pages that are not documents
@@ -274,6 +277,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if not self.config.enabled:
             return config
         self._mkdocs_config = config
+        self.reporter.start(config)
         root = site_root(config)
         # The previous release's clock settings (gongkai/interaction today/timezone, $GONGKAI_TODAY …), with warnings.
         as_of, tz_name, moved = deprecations.clock_settings(config, self.config.as_of, self.config.timezone,
@@ -426,22 +430,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._versions = complete(self.index, self._version_files, self.as_of, self.problems, self.sorters)
 
     def _report_problems(self) -> None:
-        """Log the problems found since the last call; errors fail the build, with or without --strict.
-
-        Warnings are findings for the editors, not build failures: MkDocs' --strict would turn a log warning
-        into a failed build, so they are logged at INFO level.
-        """
-        new, self._reported = self.problems.items[self._reported:], len(self.problems.items)
-        for problem in new:
-            if problem.severity == "warning":
-                log.info(f"警告：{problem}")
-        errors = [p for p in new if p.severity == "error"]
-        if not errors:
-            return
-        message = f"发现 {len(errors)} 个错误：\n" + "\n".join(f"  {p}" for p in errors)
-        if self.raise_on_errors:
-            raise PluginError(message)
-        log.error(message)
+        """Log the problems found since the last call; errors fail the build, with or without --strict."""
+        self.reporter.flush(self.raise_on_errors)
 
     # ---- pages ----------------------------------------------------------------------------------------------
 
@@ -684,7 +674,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             return
         self._guard.check_unreferenced()
         self._guard.check_output(Path(config.site_dir))
-        self._report_problems()
+        self.reporter.finish(self.as_of, self.raise_on_errors)  # the build summary; fails on the policy's errors
         if self._output is not None:
             self._output.commit()
         if self._cache is not None:
@@ -696,6 +686,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     def on_build_error(self, error: Exception):
         self._end_progress()
+        self.reporter.close()
         if self._cache is not None:
             self._cache.finish(succeeded=False)
             self._cache = None

@@ -3,9 +3,10 @@
 Model checks (个人信息, 空白栏目, 栏目不更新, 公开时限, 年报, 解读与征集) run at the end of ``on_files``, once
 every feature plugin has registered its documents with the core; the link check reads each page's final HTML as
 MkDocs produces it (``on_post_page``), checked against the files the build writes, and completes in
-``on_post_build``. All findings are then reported together: errors fail a ``--strict`` build (PluginError) and are
-logged as errors otherwise; warnings are logged at INFO level, because MkDocs' ``--strict`` fails on any logged
-warning, and fail the build only with ``fail_on_warnings``.
+``on_post_build``. The findings are ``gongkai.errors.Problem``s like every other problem of the build: this plugin
+hands them to the core's one reporter (``core.reporter``, gongkai/reporting.py) and sets its severity policy from
+``live``, ``severity`` and ``fail_on_warnings``; the reporter logs them, counts them in the build summary, writes
+the reports and fails the build on errors (docs/architecture.md, "The Problem pipeline").
 """
 
 from __future__ import annotations
@@ -20,17 +21,16 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from ...checks import output
 from ...checks.blank import check_blank
 from ...checks.deadline import check_deadlines
-from ...checks.findings import Finding, apply_severities
 from ...checks.freshness import check_freshness, check_home
-from ...checks.golive import check_go_live, mark_pending
+from ...checks.golive import check_go_live
 from ...checks.interaction import check_interaction
 from ...checks.links import LinkChecker, check_external, link_findings
 from ...checks.pii import scan_file, scan_rendered
 from ...checks.reports import check_annual_reports, check_normative_row
 from ...checks.sitereport import check_site_report
+from ...errors import Problem
 from ...sources import RealPaths, site_root
 from ...stages import OnConfig, OnFiles, OnPageContent, OnPostBuild, OnPostPage, OnPostTemplate, at
 from ..catalog.plugin import active_core
@@ -44,15 +44,14 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
     def __init__(self):
         self.core = None
-        self.findings: list[Finding] = []
-        self.input_problems: list[Finding] = []
+        self.findings: list[Problem] = []  # this plugin's, handed to the core's reporter at the end
         self.external: dict[str, list[str]] = {}
         self.sources: dict[str, tuple[str, str | None]] = {}
         self.links: LinkChecker | None = None
         self._static_html: list = []  # HTML files MkDocs copies as they are: their links are checked too
         self._pii_allow: set[str] = set()
         self.as_of = dt.date.today()
-        self.raise_on_errors = True  # `gongkai check` turns this off and reports itself
+        self.grade_as_strict = False  # `gongkai check` answers for the CI's --strict build
 
     # ------------------------------------------------------------------ configuration
 
@@ -62,8 +61,19 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         if self.core is None:
             return config
         self.as_of = self.core.as_of
-        self.findings, self.input_problems, self.external, self.sources = [], [], {}, {}
+        self.findings, self.external, self.sources = [], {}, {}
         self.links, self._static_html = None, []
+        reporter = self.core.reporter
+        reporter.checked = True
+        policy = reporter.policy
+        policy.live, policy.overrides = self.config.live, dict(self.config.severity)
+        policy.fail_on_warnings = self.config.fail_on_warnings
+        policy.strict = policy.strict or self.grade_as_strict
+        # CI asks for the reports through the environment, so that a site's mkdocs.yml need not name them and the
+        # report comes from the one build that publishes (gongkai/deploy).
+        reporter.outputs = {"json": self.config.report_json or os.environ.get("GONGKAI_CHECK_JSON"),
+                            "html": self.config.report_html or os.environ.get("GONGKAI_CHECK_HTML"),
+                            "todo": self.config.report_todo}
         return config
 
     def _on(self, name: str) -> bool:
@@ -78,9 +88,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         catalog, documents = self.core.catalog, list(self.core.documents)
         root = site_root(config)
         docs_dir = Path(config.docs_dir)
-        found: list[Finding] = []
-        self.input_problems = [Finding(p.file, p.message, p.line, p.field, p.fix, p.severity, check="input")
-                               for p in self.core.problems.items]
+        found: list[Problem] = []
 
         realpath = RealPaths()
         real_root = os.path.realpath(root)
@@ -159,7 +167,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.findings = found
         return files
 
-    def _scan(self, path: Path, shown: str, allow: set[str]) -> list[Finding]:
+    def _scan(self, path: Path, shown: str, allow: set[str]) -> list[Problem]:
         """个人信息 scan of one file; with the build cache, a file with the same bytes is not scanned again."""
         cache = self.core.build_cache
         year = self.as_of.year
@@ -174,7 +182,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                            lambda: [asdict(f) for f in scan_file(path, shown, allow=allow, latest_year=year)],
                            shape=lambda value: isinstance(value, list) and all(isinstance(f, dict) for f in value),
                            final=lambda value: not any(f["message"].startswith("未能扫描") for f in value))
-        return [Finding(**f) for f in found]
+        return [Problem(**f) for f in found]
 
     @at(OnPageContent.SCAN)  # the body as rendered, before plugins decorate the page
     def on_page_content(self, html, page, config, files):
@@ -192,7 +200,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             return [asdict(f) for f in scan_rendered(html, shown, allow=allow, latest_year=year, known=known)]
 
         found = cache.memo("pii-shown", [html, shown, str(year), *allow, "\0", *known], scan) if cache else scan()
-        self.findings += [Finding(**f) for f in found]
+        self.findings += [Problem(**f) for f in found]
         return html
 
     # ------------------------------------------------------------------ links, then the report
@@ -229,9 +237,6 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
     def on_post_build(self, config):
         if self.core is None:
             return
-        # The core adds what it finds while pages render (script in a body, docs/security.md) after on_files.
-        self.input_problems = [Finding(p.file, p.message, p.line, p.field, p.fix, p.severity, check="input")
-                               for p in self.core.problems.items]
         if self.links is not None:
             for file in self._static_html:
                 self.links.add_page(file.dest_uri, file.content_string)
@@ -244,49 +249,14 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             self.findings += link_findings(report, self.sources, problems)
             log.info(f"链接检查：{report.pages} 个页面，{report.links} 个站内链接，{len(report.external)} 个外部链接"
                      + ("" if self.config.check_external else "（外部链接未访问）"))
-        self.findings = apply_severities(mark_pending(self.findings, self.config.live), self.config.severity)
-        self._write_reports(config)
-        self._report(config)
+        # Into the one pipeline: the core's reporter grades, logs, counts and fails on them at the build's end.
+        self.core.reporter.external = self.external
+        self.core.problems.extend(self.findings)
 
     @property
-    def all_findings(self) -> list[Finding]:
-        """Own findings plus the core's input problems, for the reports."""
-        return self.input_problems + self.findings
-
-    def _write_reports(self, config) -> None:
-        root = site_root(config)
-        # CI asks for the reports through the environment, so that a site's mkdocs.yml need not name them and the
-        # report comes from the one build that publishes (gongkai/deploy).
-        json_path = self.config.report_json or os.environ.get("GONGKAI_CHECK_JSON")
-        html_path = self.config.report_html or os.environ.get("GONGKAI_CHECK_HTML")
-        if json_path:
-            output.write(root / json_path, output.to_json(self.all_findings, self.as_of, self.external))
-        if html_path:
-            output.write(root / html_path, output.to_html(self.all_findings, self.as_of, self.external))
-        if self.config.report_todo:
-            output.write(root / self.config.report_todo, output.to_todo(self.all_findings, self.as_of, self.config.live))
-
-    def _report(self, config) -> None:
-        errors = [f for f in self.findings if f.severity == "error"]
-        warnings = [f for f in self.findings if f.severity == "warning"]
-        infos = [f for f in self.findings if f.severity == "info"]
-        todo = [f for f in infos if f.todo]
-        for f in infos:
-            if not f.todo:
-                log.debug(f"提示：{f}")
-        if todo:  # at INFO: a new site builds strictly while it is being prepared, and the CI log shows the list
-            log.info(f"上线前待办 {len(todo)} 项（mkdocs.yml 中 gongkai/checks 的 live: false；改为 live: true 后，"
-                     "未完成的各项都是错误，网站不能发布）：\n" + "\n".join(f"  {f}" for f in todo))
-        failing = errors + (warnings if self.config.fail_on_warnings else [])
-        for f in warnings if not self.config.fail_on_warnings else []:
-            log.info(f"警告：{f}")
-        # The same count as `gongkai check`: the core's input problems (logged by the core) are findings too.
-        log.info(output.console(self.all_findings, self.as_of).splitlines()[0])
-        if not failing or not self.raise_on_errors:
-            return
-        what = "错误" if not warnings or not self.config.fail_on_warnings else "错误和警告"
-        message = f"发布前检查发现 {len(failing)} 个{what}：\n" + "\n".join(f"  {f}" for f in failing)
-        raise PluginError(message)  # with or without --strict: an error never reaches the public site
+    def all_findings(self) -> list[Problem]:
+        """Every problem of the build, graded (the core's reporter): what the reports and `gongkai check` show."""
+        return self.core.reporter.all if self.core is not None else list(self.findings)
 
 
 def _catalog_numbers(catalog) -> set[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -18,9 +20,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from ...errors import Problem
 from ...feeds import opendata, redirects
 from ...feeds.atom import Feed, atom_xml
 from ...model import TOPICS, Document
+from ...sources import site_root
 from ...stages import OnConfig, OnFiles, at
 from ..catalog.plugin import active_core
 from .config import FeedsConfig
@@ -119,9 +123,12 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
         taken = [src for src in [page_src, f"{feeds_dir}/sitemap.xml", "llms.txt", f"{data_dir}/catalog.json", f"{data_dir}/documents.json",
                                  *redirect_files,
                                  *(f.src_uri for f in feeds.values())] if files.get_file_from_path(src) is not None]
-        if taken:
-            raise PluginError(f"gongkai/feeds：{'、'.join(taken)} 已被网站中的同名文件占用；请在 mkdocs.yml 中为 "
-                              "gongkai/feeds 设置另一个 feeds_dir / data_dir / redirects，或移走这些文件")
+        if taken:  # into the core's problems: the build stops before any page is written, naming the files
+            where = os.path.relpath(os.path.join(config.docs_dir, taken[0]), site_root(config))
+            self.core.problems.extend([Problem(
+                Path(where).as_posix(), f"gongkai/feeds：{'、'.join(taken)} 已被网站中的同名文件占用",
+                fix="在 mkdocs.yml 中为 gongkai/feeds 设置另一个 feeds_dir / data_dir / redirects，或移走这些文件")])
+            return files
 
         # Every feed is written, even before the site has any document: the 订阅 page, catalog.json and every
         # page link them, and a new site's addresses work from its first build. An empty site's feeds are dated

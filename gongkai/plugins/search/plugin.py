@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from gongkai.documents import NO_TOPIC
+from gongkai.errors import Problem
 from gongkai.model import CURRENT, DOCUMENT_KINDS, TOPICS, VALIDITIES
 from gongkai.plugins.catalog.plugin import active_core
 from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
@@ -110,8 +111,13 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                  "hide: [navigation, toc]\n---\n")
         if files.get_file_from_path(self._page_src) is not None:
             where = os.path.relpath(os.path.join(config.docs_dir, self._page_src), site_root(config))
-            raise PluginError(f"gongkai/search：搜索结果页的地址 {self.config.page}/ 已被 {where} "
-                              "占用；请在 mkdocs.yml 中为 gongkai/search 设置 page: 其他地址，或移走该文件")
+            taken = Problem(where, f"gongkai/search：搜索结果页的地址 {self.config.page}/ 已被 {where} 占用",
+                            fix="在 mkdocs.yml 中为 gongkai/search 设置 page: 其他地址，或移走该文件")
+            if self.core is None:
+                raise PluginError(str(taken))
+            self.core.problems.extend([taken])  # the core stops the build at its late on_files, naming it
+            self._page_src = None  # the editor's page stays theirs; no results page this build
+            return files
         page_file = File.generated(config, self._page_src, content=front)
         files.append(page_file)
         page_url = page_file.url
