@@ -10,6 +10,10 @@
 
   var PAGE_SIZE = 10;
   var DEBOUNCE_MS = 80;
+  // Hits found while the visitor may still be typing wait this long after the last keystroke before their fragments
+  // are fetched: postings are fetched early (the next query mostly needs the same shards), fragments are not
+  // fetched for a query that the next keystroke replaces.
+  var SETTLE_MS = 160;
   var WEIGHTS = [0, 1, 1.5, 1.9, 3, 3.6, 4, 4.4]; // weight code → score factor; 4+ means "in the title"
   var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ffff}";
   var RUN_RE = new RegExp("([" + HAN + "]+)|([0-9a-z]+)", "gu");
@@ -599,6 +603,12 @@
 
   function render(state, result, token) {
     if (token !== current) return Promise.resolve();
+    var wait = lastKey + SETTLE_MS - performance.now();
+    if (wait > 0) {
+      return new Promise(function (resolve) { setTimeout(resolve, wait); }).then(function () {
+        return render(state, result, token);
+      });
+    }
     var total = result.hits.length;
     var pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     var page = Math.min(Math.max(1, state.page || 1), pages);
@@ -779,6 +789,7 @@
 
   var state = readState();
   var current = 0;
+  var lastKey = -Infinity;  // performance.now() of the last keystroke in the query box
   var timer = 0;
 
   function readState() {
@@ -897,6 +908,7 @@
     clearTimeout(timer);
     // A keystroke supersedes a search still under way: its hits are not drawn and their fragments not fetched.
     current++;
+    lastKey = performance.now();
     timer = setTimeout(function () { readForm(); update(); }, DEBOUNCE_MS);
   }
   input.addEventListener("input", function (event) { if (!event.isComposing) schedule(); });
