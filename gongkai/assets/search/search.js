@@ -13,7 +13,7 @@
   // Hits found while the visitor may still be typing wait this long after the last keystroke before their fragments
   // are fetched: postings are fetched early (the next query mostly needs the same shards), fragments are not
   // fetched for a query that the next keystroke replaces.
-  var SETTLE_MS = 160;
+  var SETTLE_MS = 130;
   var WEIGHTS = [0, 1, 1.5, 1.9, 3, 3.6, 4, 4.4]; // weight code → score factor; 4+ means "in the title"
   var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ffff}";
   var RUN_RE = new RegExp("([" + HAN + "]+)|([0-9a-z]+)", "gu");
