@@ -217,8 +217,13 @@ def test_fragments_hold_what_a_result_shows(written):
     assert frag["n"] == "示政发〔2024〕35号" and frag["i"] == "999000001/2024-00035"
     assert frag["d"] == (dt.date(2023, 1, 1) + dt.timedelta(days=385)).isoformat()
     assert frag["p"] == "发布主体" and "政务公开工作" in frag["x"]
-    t2s = reader.meta["t2s"]
+    t2s = gzip.decompress((out / "t2s.bin").read_bytes()).decode()
     assert len(t2s) == 2 * len(T2S) and t2s[t2s.index("務") + 1] == "务"
+    codes, code = set(), 0
+    for gap in reader.meta["trad"].split(","):
+        code += int(gap, 16)
+        codes.add(chr(code))
+    assert codes == set(T2S) and "t2s" not in reader.meta
 
 
 def test_rebuilding_replaces_the_old_index(tmp_path):

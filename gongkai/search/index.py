@@ -4,7 +4,8 @@ fragment per document for the results page.
 Layout of ``<out>/`` (all ``.bin`` files are gzip; the browser inflates them with DecompressionStream):
 
 - ``meta.bin`` — JSON: document count, the first term of every shard (sorted in UTF-16 order, as JavaScript
-  compares strings), year → id ranges, filter labels and the 繁→简 table.
+  compares strings), year → id ranges, filter labels and which characters are 繁体.
+- ``t2s.bin`` — the 繁→简 table, fetched only for a query holding a 繁体 character.
 - ``t/<n>.bin`` — one shard: a run of consecutive terms with their postings. A query fetches only the shards of
   its own terms, so the bytes it moves depend on how common its terms are, not on the size of the site.
 - ``d/<id // 1000>/<id>.bin`` — JSON of one document: url, title, display fields and text for the snippet.
@@ -379,13 +380,25 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
         "v": FORMAT, "n": count, "shards": firsts, "years": years, "months": months, "dirs": DOCS_PER_DIR,
         "facets": {"p": facets.publishers, "c": facets.columns, "t": facets.topics, "k": facets.kinds,
                    "j": facets.agencies, "w": facets.number_years, "v": facets.validities},
-        "t2s": "".join(t + s for t, s in T2S.items()),
+        # The 繁体 characters only (gaps between code points, hex): a query holding none needs no table.
+        "trad": _code_point_gaps(T2S),
         "syn": synonyms or [],
         "spoken": pinyin.spoken_words(synonyms or []),
     }
+    write("t2s.bin", _gzip("".join(t + s for t, s in T2S.items()).encode()))  # fetched for a 繁体 query only
     write("meta.bin", _gzip(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()))
     return IndexStats(documents=count, terms=len(index), postings=postings, shards=len(firsts), files=files,
                       bytes=total_bytes)
+
+
+def _code_point_gaps(chars) -> str:
+    """The characters as the hex gaps between their sorted code points ("4e0f,3,1a…"): a third of the bytes
+    of the characters themselves once compressed (search.js reads it back)."""
+    out, last = [], 0
+    for code in sorted(map(ord, chars)):
+        out.append(format(code - last, "x"))
+        last = code
+    return ",".join(out)
 
 
 def directory_size(path: Path) -> tuple[int, int]:

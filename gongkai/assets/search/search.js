@@ -10,6 +10,10 @@
 
   var PAGE_SIZE = 10;
   var DEBOUNCE_MS = 80;
+  // Hits found while the visitor may still be typing wait this long after the last keystroke before their fragments
+  // are fetched: postings are fetched early (the next query mostly needs the same shards), fragments are not
+  // fetched for a query that the next keystroke replaces.
+  var SETTLE_MS = 130;
   var WEIGHTS = [0, 1, 1.5, 1.9, 3, 3.6, 4, 4.4]; // weight code → score factor; 4+ means "in the title"
   var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ffff}";
   var RUN_RE = new RegExp("([" + HAN + "]+)|([0-9a-z]+)", "gu");
@@ -65,12 +69,28 @@
     return ix.ready;
   }
 
+  var traditional = new Set();  // the 繁体 characters of the table, from meta.bin; the table itself is t2s.bin
   var ready = open(local).then(function (m) {
     meta = m;
-    var pairs = Array.from(m.t2s);
-    for (var i = 0; i + 1 < pairs.length; i += 2) t2s.set(pairs[i], pairs[i + 1]);
+    var code = 0;
+    (m.trad || "").split(",").forEach(function (gap) {
+      if (gap) { code += parseInt(gap, 16); traditional.add(String.fromCodePoint(code)); }
+    });
     return m;
   });
+
+  // The 繁→简 table, loaded the first time a query holds a 繁体 character (most never do).
+  var tableLoaded = null;
+  function foldingFor(query) {
+    if (tableLoaded || !Array.from(query.normalize("NFKC")).some(function (ch) { return traditional.has(ch); })) {
+      return tableLoaded || Promise.resolve();
+    }
+    tableLoaded = load(local, "t2s.bin").then(function (bytes) {
+      var pairs = Array.from(new TextDecoder().decode(bytes));
+      for (var i = 0; i + 1 < pairs.length; i += 2) t2s.set(pairs[i], pairs[i + 1]);
+    });
+    return tableLoaded;
+  }
 
   // ---- text folding and terms (gongkai/search/tokenize.py, pinyin.py, synonyms.py) -----------------------
   // <mirror> tests/test_search_mirror.py runs this section in node against the Python functions.
@@ -582,6 +602,13 @@
   function fragment(ix, id) { return loadJSON(ix, "d/" + Math.floor(id / ix.meta.dirs) + "/" + id + ".bin"); }
 
   function render(state, result, token) {
+    if (token !== current) return Promise.resolve();
+    var wait = lastKey + SETTLE_MS - performance.now();
+    if (wait > 0) {
+      return new Promise(function (resolve) { setTimeout(resolve, wait); }).then(function () {
+        return render(state, result, token);
+      });
+    }
     var total = result.hits.length;
     var pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     var page = Math.min(Math.max(1, state.page || 1), pages);
@@ -762,6 +789,7 @@
 
   var state = readState();
   var current = 0;
+  var lastKey = -Infinity;  // performance.now() of the last keystroke in the query box
   var timer = 0;
 
   function readState() {
@@ -811,7 +839,7 @@
     writeUrl();
     var token = ++current;
     root.setAttribute("data-state", "busy");
-    return ready.then(function () {
+    return ready.then(function () { return foldingFor(state.q); }).then(function () {
       var exact = exactKey(state.q);
       // A 文号 or 索引号 is looked up first on its own: its document and those citing it, without any word's
       // shards. Only a number no site has is searched as words (and render() says so).
@@ -878,6 +906,9 @@
   // Searches as the visitor types, but not on the pinyin of an unfinished IME composition.
   function schedule() {
     clearTimeout(timer);
+    // A keystroke supersedes a search still under way: its hits are not drawn and their fragments not fetched.
+    current++;
+    lastKey = performance.now();
     timer = setTimeout(function () { readForm(); update(); }, DEBOUNCE_MS);
   }
   input.addEventListener("input", function (event) { if (!event.isComposing) schedule(); });
