@@ -20,6 +20,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
+from ... import parallel
 from ...checks import output
 from ...checks.blank import check_blank
 from ...checks.deadline import check_deadlines
@@ -104,7 +105,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
         if self._on("pii"):
             allow = self._pii_allow = set(self.config.allow) | _catalog_numbers(catalog)
-            scanned = set()
+            scanned, targets = set(), []
             for file in files:
                 if not file.abs_src_path:
                     continue
@@ -114,12 +115,13 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                 path = Path(file.abs_src_path)
                 # Every file: scanned, or listed as not scanned (an image, a .doc) with the reason.
                 scanned.add(real)
-                found += self._scan(path, display(path, real), allow)
+                targets.append((path, display(path, real)))
             for doc in documents:  # sources outside docs_dir, e.g. the YAML data of 年报
                 path = root / doc.source if doc.source else None
                 if path is not None and path.is_file() and realpath(path) not in scanned:
                     scanned.add(realpath(path))
-                    found += self._scan(path, display(path), allow)
+                    targets.append((path, display(path)))
+            found += self._scan(targets, allow, parallel.workers_of(config))
         if self._on("blank"):
             found += check_blank(catalog, documents)
         if self._on("golive"):
@@ -157,22 +159,37 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.findings = found
         return files
 
-    def _scan(self, path: Path, shown: str, allow: set[str]) -> list[Finding]:
-        """个人信息 scan of one file; with the build cache, a file with the same bytes is not scanned again."""
+    def _scan(self, targets: list[tuple[Path, str]], allow: set[str], workers: int) -> list[Finding]:
+        """个人信息 scan of each (file, name shown) in ``targets``, in that order; with the build cache, a file with the
+        same bytes is not scanned again. The files not in the cache are scanned in ``workers`` processes."""
         cache = self.core.build_cache
         year = self.as_of.year
-        if cache is None:
-            return scan_file(path, shown, allow=allow, latest_year=year)
+        results: list[list[dict] | None] = [None] * len(targets)
+        keys: list[str | None] = [None] * len(targets)
+        if cache is not None:
+            for i, (path, shown) in enumerate(targets):
+                try:
+                    content = cache.file_digest(path).decode()
+                except OSError:  # unreadable: scan_file says why
+                    continue
+                keys[i] = cache.key("pii", content, shown, str(year), *sorted(allow))
+                results[i] = cache.get("pii", keys[i], _findings_shape)
+        todo = [i for i, value in enumerate(results) if value is None]
+
+        def scan(i: int) -> list[dict]:
+            path, shown = targets[i]
+            return [asdict(f) for f in scan_file(path, shown, allow=allow, latest_year=year)]
+
         try:
-            content = cache.file_digest(path).decode()
-        except OSError:  # unreadable: scan_file says why
-            return scan_file(path, shown, allow=allow, latest_year=year)
-        # A result that could not read the whole file (a time limit, a reader missing) is not kept: read again.
-        found = cache.memo("pii", [content, shown, str(year), *sorted(allow)],
-                           lambda: [asdict(f) for f in scan_file(path, shown, allow=allow, latest_year=year)],
-                           shape=lambda value: isinstance(value, list) and all(isinstance(f, dict) for f in value),
-                           final=lambda value: not any(f["message"].startswith("未能扫描") for f in value))
-        return [Finding(**f) for f in found]
+            computed = parallel.map_ordered(scan, todo, workers=workers, name=lambda i: targets[i][1], min_items=32)
+        except parallel.TaskFailed as exc:
+            raise PluginError(f"个人信息检查读取 {exc.item} 时出错：{exc.detail}") from exc
+        for i, value in zip(todo, computed):
+            results[i] = value
+            # A result that could not read the whole file (a time limit, a reader missing) is not kept: read again.
+            if keys[i] is not None and not any(f["message"].startswith("未能扫描") for f in value):
+                cache.put("pii", keys[i], value)
+        return [Finding(**f) for value in results for f in value]
 
     @event_priority(40)  # the body as rendered, before plugins decorate the page
     def on_page_content(self, html, page, config, files):
@@ -285,6 +302,10 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         what = "错误" if not warnings or not self.config.fail_on_warnings else "错误和警告"
         message = f"发布前检查发现 {len(failing)} 个{what}：\n" + "\n".join(f"  {f}" for f in failing)
         raise PluginError(message)  # with or without --strict: an error never reaches the public site
+
+
+def _findings_shape(value) -> bool:
+    return isinstance(value, list) and all(isinstance(f, dict) for f in value)
 
 
 def _catalog_numbers(catalog) -> set[str]:

@@ -1,0 +1,230 @@
+"""Both cores for the parts of a build that are embarrassingly parallel (issue 20, item 6).
+
+A build is one MkDocs process; some of its work is a pure function of one item at a time — the 个人信息 scan of
+a file, the link check's reading of a page's HTML, the search index's term counting of a share of the records.
+This module runs such work in forked worker processes and hands the results back **in the order of the items**,
+so that the site, the findings and their order are byte for byte those of a one-process build.
+
+- ``map_ordered(fn, items)`` — every result at once (the scans of ``on_files``, the search index's parts).
+- ``Pipeline(fn)`` — items submitted one by one while the build goes on (a page's HTML as MkDocs writes it),
+  results taken back in submission order; at most a bounded number is in flight, so memory stays flat.
+
+Workers are forked, never spawned: they inherit the build's objects (the function, the settings, the site's
+file list) without pickling them, and spawning would re-import the caller's main module (a script that builds
+a site without a ``__main__`` guard would run again). The build's objects are frozen (``gc.freeze``) before the
+fork: a garbage collection in a worker would otherwise write to, and so copy, every object of the build. Only
+the item's index goes to a worker and only the result comes back.
+
+An exception in a worker is carried back as ``TaskFailed`` naming the item (a file, a page); the same error in
+a one-process build raises the same ``TaskFailed``. How many processes: ``workers`` of the core's settings, or
+``$GONGKAI_WORKERS``, else the usable CPUs, at most ``DEFAULT_CAP``; 1 works in the build's own process.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import traceback
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Iterable, Sequence
+
+ENV = "GONGKAI_WORKERS"
+DEFAULT_CAP = 2  # the machines gongkai builds on (CI runners, a 政务公开办's PC) rarely have more to give
+
+
+class TaskFailed(Exception):
+    """A task raised: ``item`` names what it was working on, ``detail`` is the error (with the worker's
+    traceback when it ran in a worker)."""
+
+    def __init__(self, item: str, detail: str):
+        super().__init__(f"{item}：{detail}")
+        self.item, self.detail = item, detail
+
+    def __reduce__(self):
+        return TaskFailed, (self.item, self.detail)
+
+
+def usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def workers(setting: int | None = None) -> int:
+    """How many processes may work: ``$GONGKAI_WORKERS`` (for one build, or a test), else the ``setting``, else
+    the usable CPUs up to ``DEFAULT_CAP``. Raises ValueError for a value that is not a whole number ≥ 1."""
+    raw = os.environ.get(ENV, "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValueError(f"环境变量 {ENV} 应为不小于 1 的整数（1 = 只用构建进程），实际为“{raw}”")
+        return int(raw)
+    if setting is not None:
+        if setting < 1:
+            raise ValueError(f"workers 应为不小于 1 的整数（1 = 只用构建进程），实际为 {setting}")
+        return setting
+    return max(1, min(DEFAULT_CAP, usable_cpus()))
+
+
+def workers_of(config, own: int | None = None) -> int:
+    """The number of processes for a build with MkDocs ``config``: a plugin's ``own`` setting, else the core's
+    ``workers`` (``- gongkai/catalog``), else the default (see ``workers``)."""
+    from mkdocs.exceptions import PluginError
+
+    if own is None:
+        core = config.plugins.get("gongkai/catalog") if config is not None else None
+        own = core.config.get("workers") if core is not None else None
+    try:
+        return workers(own)
+    except ValueError as exc:
+        raise PluginError(f"{exc}；请在 mkdocs.yml 的 gongkai/catalog 下改正 workers，或改正该环境变量") from exc
+
+
+# The task of the pool being forked: (fn, items, name). Set just before the fork, inherited by the workers.
+_TASK: tuple | None = None
+
+
+def _run(index: int):
+    fn, items, name = _TASK
+    try:
+        return True, fn(items[index])
+    except Exception as exc:  # carried back with the item's name; BaseException (KeyboardInterrupt) ends the worker
+        return False, (_name(name, items[index]), f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+
+
+def _run_chunk(bounds: tuple[int, int]) -> list:
+    return [_run(i) for i in range(*bounds)]
+
+
+def _name(name, item) -> str:
+    try:
+        return name(item)
+    except Exception:
+        return repr(item)
+
+
+def _call(fn, item, name):
+    try:
+        return fn(item)
+    except Exception as exc:
+        raise TaskFailed(_name(name, item), f"{type(exc).__name__}: {exc}") from exc
+
+
+def _unwrap(outcome):
+    ok, value = outcome
+    if not ok:
+        raise TaskFailed(*value)
+    return value
+
+
+class _Forked:
+    """A fork-based process pool for one task, with the build's objects frozen while it lives."""
+
+    def __init__(self, fn, items, name, processes: int):
+        global _TASK
+        _TASK = (fn, items, name)
+        gc.freeze()
+        try:
+            self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        global _TASK
+        pool = getattr(self, "pool", None)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        gc.unfreeze()
+        _TASK = None
+
+
+def map_ordered(fn: Callable, items: Sequence, *, workers: int = 1, name: Callable = str,
+                min_items: int = 2, chunks_per_worker: int = 4) -> list:
+    """``[fn(item) for item in items]``, spread over ``workers`` forked processes when there are at least
+    ``min_items`` items (below that a fork costs more than it saves). ``fn`` and ``items`` are inherited by the
+    workers, not pickled; each result is pickled back. ``name(item)`` names an item in ``TaskFailed``."""
+    items = items if isinstance(items, (list, tuple)) else list(items)
+    count = len(items)
+    processes = min(workers, count)
+    if processes < 2 or count < min_items or not can_fork():
+        return [_call(fn, item, name) for item in items]
+    # A few chunks per worker: fewer messages than one per item, and a slow item does not hold a whole half.
+    step = max(1, -(-count // (processes * chunks_per_worker)))
+    pool = _Forked(fn, items, name, processes)
+    try:
+        results = []
+        for chunk in pool.pool.map(_run_chunk, [(i, min(count, i + step)) for i in range(0, count, step)]):
+            results += map(_unwrap, chunk)
+        return results
+    finally:
+        pool.close()
+
+
+class Pipeline:
+    """``fn`` applied to items submitted one at a time, in forked workers, while the caller goes on; ``done``
+    calls ``apply(item, result)`` in submission order. ``fn`` must depend only on what exists when the pipeline
+    starts (the workers are forked then) and on the item it is given, which is pickled to the worker.
+
+    At most ``window`` items are in flight: the oldest is applied before another is submitted. With one worker,
+    ``fn`` runs in the caller's process at ``submit``."""
+
+    def __init__(self, fn: Callable, apply: Callable, *, workers: int = 1, name: Callable = str, window: int = 64):
+        self.fn, self.apply, self.name, self.window = fn, apply, name, window
+        self._queue: deque = deque()
+        self._pool: _Forked | None = None
+        if workers > 1 and can_fork():
+            self._pool = _Forked(_PipelineTask(fn), (), name, workers - 1 if workers > 2 else 1)
+
+    def submit(self, item) -> None:
+        if self._pool is None:
+            self.apply(item, _call(self.fn, item, self.name))
+            return
+        self._queue.append((item, self._pool.pool.submit(_run_pipelined, item)))
+        while len(self._queue) > self.window:
+            self._apply_oldest()
+
+    def _apply_oldest(self) -> None:
+        item, future = self._queue.popleft()
+        ok, value = future.result()
+        if not ok:
+            raise TaskFailed(*value)
+        self.apply(item, value)
+
+    def finish(self) -> None:
+        """Apply every result still in flight and stop the workers."""
+        try:
+            while self._queue:
+                self._apply_oldest()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers without applying what is in flight (the build failed)."""
+        self._queue.clear()
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+
+class _PipelineTask:
+    def __init__(self, fn):
+        self.fn = fn
+
+
+def _run_pipelined(item):
+    task = _TASK[0]
+    try:
+        return True, task.fn(item)
+    except Exception as exc:
+        return False, (_name(_TASK[2], item), f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+
+
+__all__ = ["ENV", "DEFAULT_CAP", "TaskFailed", "map_ordered", "Pipeline", "workers", "workers_of", "usable_cpus"]

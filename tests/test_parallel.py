@@ -1,0 +1,102 @@
+"""gongkai/parallel.py: results in the order of the items whatever the number of processes, errors naming the item,
+the number of workers from the setting or the environment."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from gongkai import parallel
+
+
+def _slow_when_early(n: int) -> tuple[int, int]:
+    # Early items take longest, so a pool that returned results as they finish would reorder them.
+    time.sleep(0.002 * (40 - n) if n < 40 else 0)
+    return n, os.getpid()
+
+
+def test_results_come_back_in_the_order_of_the_items_from_two_processes():
+    items = list(range(120))
+    results = parallel.map_ordered(_slow_when_early, items, workers=2)
+    assert [n for n, _ in results] == items
+    assert len({pid for _, pid in results}) == 2  # really two worker processes
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_one_worker_runs_in_the_build_process():
+    results = parallel.map_ordered(_slow_when_early, list(range(50)), workers=1)
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+def test_fewer_items_than_min_items_stay_in_process():
+    results = parallel.map_ordered(_slow_when_early, [1, 2, 3], workers=2, min_items=10)
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+def test_closures_reach_the_workers_without_pickling():
+    table = {i: object() for i in range(64)}  # not picklable as a whole task; inherited by the fork
+    assert parallel.map_ordered(lambda i: id(table[i]) == id(table[i]) and i * 2, list(table), workers=2) == \
+        [i * 2 for i in table]
+
+
+def _fail_on_17(n: int) -> int:
+    if n == 17:
+        raise ZeroDivisionError("division by zero in item")
+    return n
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_error_names_the_item_in_both_modes(workers):
+    with pytest.raises(parallel.TaskFailed) as caught:
+        parallel.map_ordered(_fail_on_17, list(range(60)), workers=workers, name=lambda n: f"附件/{n}.xlsx")
+    assert caught.value.item == "附件/17.xlsx"
+    assert "ZeroDivisionError" in caught.value.detail and "division by zero in item" in caught.value.detail
+    assert "附件/17.xlsx" in str(caught.value)
+
+
+def test_the_pool_leaves_the_collector_as_it_found_it():
+    import gc
+
+    parallel.map_ordered(_slow_when_early, list(range(60)), workers=2)
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_a_pipeline_applies_in_submission_order(workers):
+    applied = []
+    pipe = parallel.Pipeline(_slow_when_early, lambda item, result: applied.append((item, result[0])),
+                             workers=workers, window=8)
+    for n in range(100):
+        pipe.submit(n)
+    pipe.finish()
+    assert applied == [(n, n) for n in range(100)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_pipeline_error_names_the_item(workers):
+    pipe = parallel.Pipeline(_fail_on_17, lambda item, result: None, workers=workers, name=lambda n: f"页面 {n}",
+                             window=4)
+    with pytest.raises(parallel.TaskFailed) as caught:
+        for n in range(40):
+            pipe.submit(n)
+        pipe.finish()
+    pipe.close()
+    assert caught.value.item == "页面 17"
+
+
+def test_workers_from_environment_then_setting_then_cpus(monkeypatch):
+    monkeypatch.delenv(parallel.ENV, raising=False)
+    assert parallel.workers(None) == max(1, min(parallel.DEFAULT_CAP, parallel.usable_cpus()))
+    assert parallel.workers(1) == 1
+    assert parallel.workers(3) == 3
+    monkeypatch.setenv(parallel.ENV, "1")
+    assert parallel.workers(3) == 1
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv(parallel.ENV, bad)
+        with pytest.raises(ValueError, match=parallel.ENV):
+            parallel.workers(None)
+    monkeypatch.delenv(parallel.ENV)
+    with pytest.raises(ValueError, match="workers"):
+        parallel.workers(0)
