@@ -27,7 +27,7 @@ import multiprocessing
 import os
 import traceback
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Callable, Iterable, Sequence
 
 ENV = "GONGKAI_WORKERS"
@@ -35,15 +35,14 @@ DEFAULT_CAP = 2  # the machines gongkai builds on (CI runners, a 政务公开办
 
 
 class TaskFailed(Exception):
-    """A task raised: ``item`` names what it was working on, ``detail`` is the error (with the worker's
-    traceback when it ran in a worker)."""
+    """A task raised: ``item`` names what it was working on, ``detail`` is the error, ``trace`` its traceback."""
 
-    def __init__(self, item: str, detail: str):
+    def __init__(self, item: str, detail: str, trace: str = ""):
         super().__init__(f"{item}：{detail}")
-        self.item, self.detail = item, detail
+        self.item, self.detail, self.trace = item, detail, trace
 
     def __reduce__(self):
-        return TaskFailed, (self.item, self.detail)
+        return TaskFailed, (self.item, self.detail, self.trace)
 
 
 def usable_cpus() -> int:
@@ -95,7 +94,7 @@ def _run(index: int):
     try:
         return True, fn(items[index])
     except Exception as exc:  # carried back with the item's name; BaseException (KeyboardInterrupt) ends the worker
-        return False, (_name(name, items[index]), f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+        return False, (_name(name, items[index]), f"{type(exc).__name__}: {exc}", traceback.format_exc())
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list:
@@ -113,7 +112,7 @@ def _call(fn, item, name):
     try:
         return fn(item)
     except Exception as exc:
-        raise TaskFailed(_name(name, item), f"{type(exc).__name__}: {exc}") from exc
+        raise TaskFailed(_name(name, item), f"{type(exc).__name__}: {exc}", traceback.format_exc()) from exc
 
 
 def _unwrap(outcome):
@@ -168,34 +167,49 @@ def map_ordered(fn: Callable, items: Sequence, *, workers: int = 1, name: Callab
         pool.close()
 
 
+_NONE = object()
+
+
 class Pipeline:
     """``fn`` applied to items submitted one at a time, in forked workers, while the caller goes on; ``done``
     calls ``apply(item, result)`` in submission order. ``fn`` must depend only on what exists when the pipeline
     starts (the workers are forked then) and on the item it is given, which is pickled to the worker.
 
-    At most ``window`` items are in flight: the oldest is applied before another is submitted. With one worker,
-    ``fn`` runs in the caller's process at ``submit``."""
+    At most ``window`` items are in flight: the oldest is applied before another is submitted. The first
+    ``start_after`` items are worked on in the caller's process (a small site is done before a fork would pay);
+    so are all of them with one worker. With two, one worker works while the caller goes on."""
 
-    def __init__(self, fn: Callable, apply: Callable, *, workers: int = 1, name: Callable = str, window: int = 64):
+    def __init__(self, fn: Callable, apply: Callable, *, workers: int = 1, name: Callable = str, window: int = 64,
+                 start_after: int = 0):
         self.fn, self.apply, self.name, self.window = fn, apply, name, window
         self._queue: deque = deque()
         self._pool: _Forked | None = None
-        if workers > 1 and can_fork():
-            self._pool = _Forked(_PipelineTask(fn), (), name, workers - 1 if workers > 2 else 1)
+        self._workers = workers - 1 if workers > 2 else 1 if workers > 1 and can_fork() else 0
+        self._wait = start_after
 
-    def submit(self, item) -> None:
+    def submit(self, item, result=_NONE) -> None:
+        """``fn(item)`` to be applied after every item submitted before; with ``result`` (known already, from the
+        build cache), that result, applied in its turn."""
+        if self._pool is None and self._workers:
+            if self._wait > 0:
+                self._wait -= 1
+            else:  # forked now: ``fn`` sees the build as it is at this point
+                self._pool = _Forked(_PipelineTask(self.fn), (), self.name, self._workers)
         if self._pool is None:
-            self.apply(item, _call(self.fn, item, self.name))
+            self.apply(item, _call(self.fn, item, self.name) if result is _NONE else result)
             return
-        self._queue.append((item, self._pool.pool.submit(_run_pipelined, item)))
+        self._queue.append((item, self._pool.pool.submit(_run_pipelined, item) if result is _NONE else result))
         while len(self._queue) > self.window:
             self._apply_oldest()
 
     def _apply_oldest(self) -> None:
         item, future = self._queue.popleft()
-        ok, value = future.result()
-        if not ok:
-            raise TaskFailed(*value)
+        if isinstance(future, Future):
+            ok, value = future.result()
+            if not ok:
+                raise TaskFailed(*value)
+        else:
+            value = future
         self.apply(item, value)
 
     def finish(self) -> None:
@@ -212,6 +226,7 @@ class Pipeline:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+        self._workers = 0
 
 
 class _PipelineTask:
@@ -224,7 +239,7 @@ def _run_pipelined(item):
     try:
         return True, task.fn(item)
     except Exception as exc:
-        return False, (_name(_TASK[2], item), f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+        return False, (_name(_TASK[2], item), f"{type(exc).__name__}: {exc}", traceback.format_exc())
 
 
 __all__ = ["ENV", "DEFAULT_CAP", "TaskFailed", "map_ordered", "Pipeline", "workers", "workers_of", "usable_cpus"]

@@ -119,19 +119,31 @@ class LinkChecker:
         With the build cache (gongkai/buildcache.py), what a page's links are found to be is kept under the hash
         of the page and its text, with every path its links looked up among the files the build writes: an
         unchanged page whose links find the same files is not read again.
+
+        The three steps may also be taken apart (the checks plugin reads pages in another process,
+        gongkai/parallel.py): ``cached`` in the build's process, ``events`` anywhere (it depends only on the page
+        and the files known when the checker was made), ``apply`` in the build's process, in page order.
         """
-        events = None
-        if cache is not None:
-            key = cache.key("links", self.site_url or "", page, text)  # salted with the code that decides
-            events = cache.get("links", key, lambda value: isinstance(value, dict) and isinstance(value.get("l"), list))
-            if events is not None and any(self._known_file(rel, self._initial) != found
-                                          for rel, found in events["l"]):
-                events = None  # a file it links to was added or removed
+        key, events = self.cached(page, text, cache)
         if events is None:
-            events = self._events(page, text)
-            if cache is not None:
+            events = self.events(page, text)
+            if key is not None:
                 cache.put("links", key, events)
-        self._apply(page, text, events)
+        self.apply(page, text, events)
+
+    def cached(self, page: str, text: str, cache) -> tuple[str | None, dict | None]:
+        """(key, what the build cache holds for this page or None); key None without a cache."""
+        if cache is None:
+            return None, None
+        key = cache.key("links", self.site_url or "", page, text)  # salted with the code that decides
+        events = cache.get("links", key, lambda value: isinstance(value, dict) and isinstance(value.get("l"), list))
+        if events is not None and any(self._known_file(rel, self._initial) != found for rel, found in events["l"]):
+            events = None  # a file it links to was added or removed
+        return key, events
+
+    def events(self, page: str, text: str) -> dict:
+        """What the links of a page are (see ``_events``)."""
+        return self._events(page, text)
 
     def _events(self, page: str, text: str) -> dict:
         """What the links of a page are, decided from the page alone and the files known before any page was
@@ -202,7 +214,8 @@ class LinkChecker:
                     anchors.append((k, target, _line(stripped, tag), file, fragment))
         return {"n": k, "x": external, "b": broken, "p": unknown, "a": anchors, "l": list(lookups.items())}
 
-    def _apply(self, page: str, text: str, events: dict) -> None:
+    def apply(self, page: str, text: str, events: dict) -> None:
+        """A page's links into the report, in page order."""
         report = self.report
         report.pages += 1
         self.known.add(page)

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -51,8 +52,14 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.links: LinkChecker | None = None
         self._static_html: list = []  # HTML files MkDocs copies as they are: their links are checked too
         self._pii_allow: set[str] = set()
+        self._shown_allow: list[str] = []
         self.as_of = dt.date.today()
         self.raise_on_errors = True  # `gongkai check` turns this off and reports itself
+        self.workers = 1
+        # Pages read in a worker process while MkDocs goes on (gongkai/parallel.py): the text a document's page
+        # shows (个人信息), during the Markdown phase; the links of each written page, during the page phase.
+        self._shown: parallel.Pipeline | None = None
+        self._linking: parallel.Pipeline | None = None
 
     # ------------------------------------------------------------------ configuration
 
@@ -63,6 +70,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.as_of = self.core.as_of
         self.findings, self.input_problems, self.external, self.sources = [], [], {}, {}
         self.links, self._static_html = None, []
+        self._close_pipelines()
+        self.workers = parallel.workers_of(config)
         return config
 
     def _on(self, name: str) -> bool:
@@ -121,7 +130,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                 if path is not None and path.is_file() and realpath(path) not in scanned:
                     scanned.add(realpath(path))
                     targets.append((path, display(path)))
-            found += self._scan(targets, allow, parallel.workers_of(config))
+            found += self._scan(targets, allow, self.workers)
         if self._on("blank"):
             found += check_blank(catalog, documents)
         if self._on("golive"):
@@ -180,10 +189,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             path, shown = targets[i]
             return [asdict(f) for f in scan_file(path, shown, allow=allow, latest_year=year)]
 
-        try:
+        with _named("个人信息检查读取"):
             computed = parallel.map_ordered(scan, todo, workers=workers, name=lambda i: targets[i][1], min_items=32)
-        except parallel.TaskFailed as exc:
-            raise PluginError(f"个人信息检查读取 {exc.item} 时出错：{exc.detail}") from exc
         for i, value in zip(todo, computed):
             results[i] = value
             # A result that could not read the whole file (a time limit, a reader missing) is not kept: read again.
@@ -200,20 +207,48 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         shown = doc.source or page.file.src_uri
         known = [f.message.split("“", 1)[1].split("”", 1)[0] for f in self.findings
                  if f.check == "pii" and f.file == shown and "“" in f.message]
-        allow, year = sorted(self._pii_allow), self.as_of.year
         cache = self.core.build_cache
-
-        def scan():
-            return [asdict(f) for f in scan_rendered(html, shown, allow=allow, latest_year=year, known=known)]
-
-        found = cache.memo("pii-shown", [html, shown, str(year), *allow, "\0", *known], scan) if cache else scan()
-        self.findings += [Finding(**f) for f in found]
+        if self._shown is None:
+            self._shown_allow = sorted(self._pii_allow)
+            self._shown = parallel.Pipeline(self._scan_shown, self._add_shown, workers=self.workers,
+                                            name=lambda item: item[2], start_after=PIPELINE_START)
+        key = cache.key("pii-shown", html, shown, str(self.as_of.year), *self._shown_allow, "\0", *known) \
+            if cache is not None else None
+        found = cache.get("pii-shown", key) if key is not None else None
+        with _named("个人信息检查读取"):
+            if found is None:
+                self._shown.submit((key, html, shown, known))
+            else:
+                self._shown.submit((None, None, shown, known), found)
         return html
+
+    def _scan_shown(self, item) -> list[dict]:
+        _, html, shown, known = item
+        return [asdict(f) for f in scan_rendered(html, shown, allow=self._shown_allow, latest_year=self.as_of.year,
+                                                 known=known)]
+
+    def _add_shown(self, item, found: list[dict]) -> None:
+        if item[0] is not None:  # computed in this build
+            self.core.build_cache.put("pii-shown", item[0], found)
+        self.findings += [Finding(**f) for f in found]
+
+    def _close_pipelines(self) -> None:
+        for pipe in (self._shown, self._linking):
+            if pipe is not None:
+                pipe.close()
+        self._shown = self._linking = None
+
+    def on_build_error(self, error):
+        self._close_pipelines()
 
     # ------------------------------------------------------------------ links, then the report
 
     def on_env(self, env, config, files):
         """The files the build writes are known now, before any page is written: links resolve against them."""
+        if self._shown is not None:  # every page's Markdown is rendered: its findings in page order
+            with _named("个人信息检查读取"):
+                self._shown.finish()
+            self._shown = None
         if self.core is None or not self._on("links"):
             return env
         site = Path(config.site_dir)
@@ -226,18 +261,38 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.links = LinkChecker((f.dest_uri for f in included), exists=lambda rel: (site / rel).is_file(),
                                  read=read, site_url=config.site_url)
         self._static_html = [f for f in included if not f.is_documentation_page() and f.dest_uri.endswith(".html")]
+        self._linking = parallel.Pipeline(self._page_links, self._add_links, workers=self.workers,
+                                          name=lambda item: item[0], start_after=PIPELINE_START)
         return env
+
+    def _page_links(self, item) -> dict:
+        page, text, _ = item
+        return self.links.events(page, text)
+
+    def _add_links(self, item, events: dict) -> None:
+        page, text, key = item
+        if key is not None:  # computed in this build
+            self.core.build_cache.put("links", key, events)
+        self.links.apply(page, text, events)
+
+    def _read_links(self, page: str, text: str, cache=None) -> None:
+        key, events = self.links.cached(page, text, cache)
+        with _named("链接检查读取"):
+            if events is None:
+                self._linking.submit((page, text, key))
+            else:
+                self._linking.submit((page, text, None), events)
 
     @event_priority(-100)  # last: the HTML exactly as written, after every other plugin changed it
     def on_post_page(self, output, page, config):
         if self.links is not None and output.strip():
-            self.links.add_page(page.file.dest_uri, output, cache=self.core.build_cache)
+            self._read_links(page.file.dest_uri, output, self.core.build_cache)
         return output
 
     @event_priority(-100)
     def on_post_template(self, output_content, template_name, config):
         if self.links is not None and template_name.endswith(".html") and output_content.strip():
-            self.links.add_page(template_name, output_content)
+            self._read_links(template_name, output_content)
         return output_content
 
     @event_priority(-100)  # after other plugins wrote their files into site_dir; before the core moves the site
@@ -248,6 +303,9 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.input_problems = [Finding(p.file, p.message, p.line, p.field, p.fix, p.severity, check="input")
                                for p in self.core.problems.items]
         if self.links is not None:
+            with _named("链接检查读取"):
+                self._linking.finish()
+            self._linking = None
             for file in self._static_html:
                 self.links.add_page(file.dest_uri, file.content_string)
             report = self.links.finish()
@@ -302,6 +360,19 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         what = "错误" if not warnings or not self.config.fail_on_warnings else "错误和警告"
         message = f"发布前检查发现 {len(failing)} 个{what}：\n" + "\n".join(f"  {f}" for f in failing)
         raise PluginError(message)  # with or without --strict: an error never reaches the public site
+
+
+PIPELINE_START = 200  # pages read in the build's process before a worker is forked: a small site is done first
+
+
+@contextmanager
+def _named(what: str):
+    """A page or file that made a check fail, named in the build's error."""
+    try:
+        yield
+    except parallel.TaskFailed as exc:
+        log.debug(exc.trace)
+        raise PluginError(f"{what} {exc.item} 时出错：{exc.detail}") from exc
 
 
 def _findings_shape(value) -> bool:
