@@ -25,6 +25,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import traceback
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -173,7 +174,8 @@ _NONE = object()
 class Pipeline:
     """``fn`` applied to items submitted one at a time, in forked workers, while the caller goes on; ``done``
     calls ``apply(item, result)`` in submission order. ``fn`` must depend only on what exists when the pipeline
-    starts (the workers are forked then) and on the item it is given, which is pickled to the worker.
+    starts (the workers are forked then) and on the item it is given, which is pickled to the worker as it is
+    when submitted.
 
     At most ``window`` items are in flight: the oldest is applied before another is submitted. The first
     ``start_after`` items are worked on in the caller's process (a small site is done before a fork would pay);
@@ -198,7 +200,9 @@ class Pipeline:
         if self._pool is None:
             self.apply(item, _call(self.fn, item, self.name) if result is _NONE else result)
             return
-        self._queue.append((item, self._pool.pool.submit(_run_pipelined, item) if result is _NONE else result))
+        # Pickled now, not later by the pool's feeder thread: the worker gets the item as it is at this call.
+        self._queue.append((item, self._pool.pool.submit(_run_pipelined, pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+                            if result is _NONE else result))
         while len(self._queue) > self.window:
             self._apply_oldest()
 
@@ -234,8 +238,8 @@ class _PipelineTask:
         self.fn = fn
 
 
-def _run_pipelined(item):
-    task = _TASK[0]
+def _run_pipelined(payload: bytes):
+    task, item = _TASK[0], pickle.loads(payload)
     try:
         return True, task.fn(item)
     except Exception as exc:

@@ -100,3 +100,38 @@ def test_workers_from_environment_then_setting_then_cpus(monkeypatch):
     monkeypatch.delenv(parallel.ENV)
     with pytest.raises(ValueError, match="workers"):
         parallel.workers(0)
+
+
+def test_the_build_cache_written_by_a_worker_holds_the_same_entries(tmp_path, monkeypatch):
+    """Entries encoded in a worker process (BuildCache with 2 workers) are byte for byte those encoded in the
+    build's process, including values changed by the caller after they were put."""
+    import sqlite3
+
+    from gongkai import buildcache
+
+    monkeypatch.setattr(buildcache, "WRITER_START", 5)
+
+    def write(workers: int) -> list:
+        cache = buildcache.BuildCache(tmp_path / f"w{workers}", workers=workers)
+        for i in range(300):
+            value = {"i": i, "text": "正文" * i}
+            cache.put("page" if i % 2 else "links", cache.key(str(i)), value if i % 3 else f"<p>{i}</p>")
+            value["i"] = -1  # the caller reuses its object: the entry keeps what was put
+        cache.save()
+        with sqlite3.connect(tmp_path / f"w{workers}" / buildcache.BuildCache.FILE) as db:
+            return db.execute("SELECT kind, key, value FROM entries ORDER BY kind, key").fetchall()
+
+    one, two = write(1), write(2)
+    assert len(one) == 301 and one == two
+    again = buildcache.BuildCache(tmp_path / "w2")
+    assert again.get("page", again.key("1")) == {"i": 1, "text": "正文"}
+
+
+def test_a_discarded_cache_stops_its_writer(tmp_path, monkeypatch):
+    from gongkai import buildcache
+
+    monkeypatch.setattr(buildcache, "WRITER_START", 0)
+    cache = buildcache.BuildCache(tmp_path, workers=2)
+    cache.put("page", cache.key("a"), "<p>a</p>")
+    cache.discard()
+    assert cache._writer is None and not (tmp_path / buildcache.BuildCache.FILE).exists()

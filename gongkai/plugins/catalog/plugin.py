@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from gongkai import deprecations, templating, validity, versions
+from gongkai import deprecations, parallel, templating, validity, versions
 from gongkai.buildcache import BuildCache
 from gongkai.catalog import load_catalog
 from gongkai.clock import Clock
@@ -311,7 +311,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._output = StagedOutput(config)
         if self.config.cache and self.command in ("build", "gh-deploy", "serve") and self.raise_on_errors \
                 and not cache_disabled_by_env():
-            store = BuildCache(root / self.config.cache_dir)
+            store = BuildCache(root / self.config.cache_dir, workers=parallel.workers_of(config))
             if store.usable:
                 self._cache = PageCache(store)
         return config
