@@ -403,7 +403,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         SectionPages(self.layout, self.index,
                      lambda src, page, content="": self.add_page(files, config, src, page, content),
                      self.config.page_size, self.config.directory_page_size, self.config.overview_size,
-                     self.build_cache).generate()
+                     self.build_cache, parallel.workers_of(config)).generate()
         shared_crumbs: dict[tuple[str, str], list[Crumb]] = {}  # one list per column × 发布主体, not per document
         for doc in self.index.documents:
             key = (doc.columns[0].id, doc.publisher.id)
