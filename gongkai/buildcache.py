@@ -236,7 +236,7 @@ class BuildCache:
         # With 2+ workers, entries are encoded (JSON, deflate, tag) in a worker process while the build goes on.
         self._writer: parallel.Pipeline | None = parallel.Pipeline(
             _encode_entry, self._insert, workers=workers, name=lambda entry: f"{entry[0]} {entry[1]}",
-            start_after=WRITER_START) if workers > 1 else None
+            batch=64, start_after=WRITER_START) if workers > 1 else None
         self.hits = self.misses = 0
         self.salt = FORMAT  # the build's code (set by the core): part of every key made with ``key``
         self._old: sqlite3.Connection | None = None

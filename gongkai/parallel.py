@@ -28,7 +28,7 @@ import os
 import pickle
 import traceback
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Sequence
 
 ENV = "GONGKAI_WORKERS"
@@ -172,19 +172,20 @@ _NONE = object()
 
 
 class Pipeline:
-    """``fn`` applied to items submitted one at a time, in forked workers, while the caller goes on; ``done``
-    calls ``apply(item, result)`` in submission order. ``fn`` must depend only on what exists when the pipeline
-    starts (the workers are forked then) and on the item it is given, which is pickled to the worker as it is
-    when submitted.
+    """``fn`` applied to items submitted one at a time, in a forked worker, while the caller goes on;
+    ``apply(item, result)`` is called in the caller's process in submission order. ``fn`` must depend only on what
+    exists when the worker is forked and on the item, which is pickled to the worker as it is when submitted.
 
-    At most ``window`` items are in flight: the oldest is applied before another is submitted. The first
-    ``start_after`` items are worked on in the caller's process (a small site is done before a fork would pay);
-    so are all of them with one worker. With two, one worker works while the caller goes on."""
+    Items travel in batches of ``batch`` (a message per item would cost as much as the work it moves); at most
+    ``window`` batches are in flight, the oldest applied before another is sent. The first ``start_after`` items
+    are worked on in the caller's process (a small site is done before a fork would pay); so are all of them with
+    one worker. With two, one worker works while the caller goes on; with more, ``workers − 1``."""
 
-    def __init__(self, fn: Callable, apply: Callable, *, workers: int = 1, name: Callable = str, window: int = 64,
-                 start_after: int = 0):
-        self.fn, self.apply, self.name, self.window = fn, apply, name, window
-        self._queue: deque = deque()
+    def __init__(self, fn: Callable, apply: Callable, *, workers: int = 1, name: Callable = str, batch: int = 32,
+                 window: int = 4, start_after: int = 0):
+        self.fn, self.apply, self.name, self.batch, self.window = fn, apply, name, batch, window
+        self._queue: deque = deque()  # (batch of (item, pickled item, result or _NONE), future of the results or None)
+        self._batch: list = []
         self._pool: _Forked | None = None
         self._workers = workers - 1 if workers > 2 else 1 if workers > 1 and can_fork() else 0
         self._wait = start_after
@@ -200,25 +201,34 @@ class Pipeline:
         if self._pool is None:
             self.apply(item, _call(self.fn, item, self.name) if result is _NONE else result)
             return
-        # Pickled now, not later by the pool's feeder thread: the worker gets the item as it is at this call.
-        self._queue.append((item, self._pool.pool.submit(_run_pipelined, pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
-                            if result is _NONE else result))
+        # Pickled now, not when the batch is sent: the worker gets the item as it is at this call.
+        self._batch.append((item, pickle.dumps(item, pickle.HIGHEST_PROTOCOL) if result is _NONE else None, result))
+        if len(self._batch) >= self.batch:
+            self._send()
+
+    def _send(self) -> None:
+        batch, self._batch = self._batch, []
+        todo = [payload for _, payload, result in batch if result is _NONE]
+        future = self._pool.pool.submit(_run_batch, todo) if todo else None
+        self._queue.append((batch, future))
         while len(self._queue) > self.window:
             self._apply_oldest()
 
     def _apply_oldest(self) -> None:
-        item, future = self._queue.popleft()
-        if isinstance(future, Future):
-            ok, value = future.result()
-            if not ok:
-                raise TaskFailed(*value)
-        else:
-            value = future
-        self.apply(item, value)
+        batch, future = self._queue.popleft()
+        outcomes = iter(future.result() if future is not None else ())
+        for item, _, result in batch:
+            if result is _NONE:
+                ok, result = next(outcomes)
+                if not ok:
+                    raise TaskFailed(*result)
+            self.apply(item, result)
 
     def finish(self) -> None:
         """Apply every result still in flight and stop the workers."""
         try:
+            if self._batch:
+                self._send()
             while self._queue:
                 self._apply_oldest()
         finally:
@@ -227,6 +237,7 @@ class Pipeline:
     def close(self) -> None:
         """Stop the workers without applying what is in flight (the build failed)."""
         self._queue.clear()
+        self._batch = []
         if self._pool is not None:
             self._pool.close()
             self._pool = None
@@ -238,12 +249,17 @@ class _PipelineTask:
         self.fn = fn
 
 
-def _run_pipelined(payload: bytes):
-    task, item = _TASK[0], pickle.loads(payload)
-    try:
-        return True, task.fn(item)
-    except Exception as exc:
-        return False, (_name(_TASK[2], item), f"{type(exc).__name__}: {exc}", traceback.format_exc())
+def _run_batch(payloads: list[bytes]) -> list:
+    """(True, result) per item; at the first error (False, (item's name, error, traceback)), and no further."""
+    task, name = _TASK[0], _TASK[2]
+    outcomes = []
+    for item in map(pickle.loads, payloads):
+        try:
+            outcomes.append((True, task.fn(item)))
+        except Exception as exc:
+            outcomes.append((False, (_name(name, item), f"{type(exc).__name__}: {exc}", traceback.format_exc())))
+            break
+    return outcomes
 
 
 __all__ = ["ENV", "DEFAULT_CAP", "TaskFailed", "map_ordered", "Pipeline", "workers", "workers_of", "usable_cpus"]

@@ -67,17 +67,20 @@ def test_the_pool_leaves_the_collector_as_it_found_it():
 def test_a_pipeline_applies_in_submission_order(workers):
     applied = []
     pipe = parallel.Pipeline(_slow_when_early, lambda item, result: applied.append((item, result[0])),
-                             workers=workers, window=8)
-    for n in range(100):
-        pipe.submit(n)
+                             workers=workers, batch=5, window=2, start_after=3)
+    for n in range(103):
+        if n % 4 == 1:
+            pipe.submit(n, (n, 0))  # a result known already (the build cache) is applied in its turn too
+        else:
+            pipe.submit(n)
     pipe.finish()
-    assert applied == [(n, n) for n in range(100)]
+    assert applied == [(n, n) for n in range(103)]
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_pipeline_error_names_the_item(workers):
     pipe = parallel.Pipeline(_fail_on_17, lambda item, result: None, workers=workers, name=lambda n: f"页面 {n}",
-                             window=4)
+                             batch=3, window=2)
     with pytest.raises(parallel.TaskFailed) as caught:
         for n in range(40):
             pipe.submit(n)
