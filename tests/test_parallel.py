@@ -138,3 +138,17 @@ def test_a_discarded_cache_stops_its_writer(tmp_path, monkeypatch):
     cache.put("page", cache.key("a"), "<p>a</p>")
     cache.discard()
     assert cache._writer is None and not (tmp_path / buildcache.BuildCache.FILE).exists()
+
+
+def test_a_wrong_workers_setting_is_a_build_error_naming_it(monkeypatch):
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    monkeypatch.delenv(parallel.ENV, raising=False)
+    config = SimpleNamespace(plugins={"gongkai/catalog": SimpleNamespace(config={"workers": 0})})
+    with pytest.raises(PluginError, match="gongkai/catalog 下改正 workers"):
+        parallel.workers_of(config)
+    assert parallel.workers_of(config, own=1) == 1  # a plugin's own setting (gongkai/search) comes first
+    config.plugins["gongkai/catalog"].config["workers"] = 3
+    assert parallel.workers_of(config) == 3
