@@ -152,3 +152,24 @@ def test_a_wrong_workers_setting_is_a_build_error_naming_it(monkeypatch):
     assert parallel.workers_of(config, own=1) == 1  # a plugin's own setting (gongkai/search) comes first
     config.plugins["gongkai/catalog"].config["workers"] = 3
     assert parallel.workers_of(config) == 3
+
+
+def test_a_number_two_pages_of_one_source_show_is_reported_once_in_page_order():
+    """The text two pages of one source show (a 年报 and its print view …) is scanned in a worker with only the
+    source's numbers known; the second page's repeat of the first's number is left out when applied, in order."""
+    from dataclasses import asdict
+
+    from gongkai.checks.findings import Finding
+    from gongkai.plugins.checks.plugin import ChecksPlugin
+
+    plugin = ChecksPlugin()
+    plugin.findings, plugin._shown_numbers = [], {}
+
+    def found(file, *masks):
+        return [asdict(Finding(file, f"疑似未打码的手机号“{m}”", check="pii", severity="error")) for m in masks]
+
+    plugin._add_shown((None, None, "a.md", []), found("a.md", "138****0001", "138****0001"))
+    plugin._add_shown((None, None, "a.md", []), found("a.md", "138****0001", "138****0001", "138****0002"))
+    plugin._add_shown((None, None, "b.md", []), found("b.md", "138****0001"))
+    assert [(f.file, f.message.split("“")[1][:11]) for f in plugin.findings] == [
+        ("a.md", "138****0001"), ("a.md", "138****0001"), ("a.md", "138****0002"), ("b.md", "138****0001")]

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import os
 import re
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -53,6 +54,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self._static_html: list = []  # HTML files MkDocs copies as they are: their links are checked too
         self._pii_allow: set[str] = set()
         self._shown_allow: list[str] = []
+        self._source_numbers: dict[str, list[str]] = {}  # file → masked numbers its source scan reported
+        self._shown_numbers: dict[str, Counter] = {}  # file → masked numbers its pages' text reported so far
         self.as_of = dt.date.today()
         self.raise_on_errors = True  # `gongkai check` turns this off and reports itself
         self.workers = 1
@@ -205,10 +208,16 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         if doc is None or not html:
             return html
         shown = doc.source or page.file.src_uri
-        known = [f.message.split("“", 1)[1].split("”", 1)[0] for f in self.findings
-                 if f.check == "pii" and f.file == shown and "“" in f.message]
+        # The numbers the scan of its source reported (from on_files); those an earlier page of the same source
+        # reported are left out when this page's findings are applied, in page order (_add_shown).
+        known = self._source_numbers.get(shown, [])
         cache = self.core.build_cache
         if self._shown is None:
+            self._source_numbers, self._shown_numbers = {}, {}
+            for f in self.findings:
+                if f.check == "pii" and "“" in f.message:
+                    self._source_numbers.setdefault(f.file, []).append(_number(f))
+            known = self._source_numbers.get(shown, [])
             self._shown_allow = sorted(self._pii_allow)
             self._shown = parallel.Pipeline(self._scan_shown, self._add_shown, workers=self.workers,
                                             name=lambda item: item[2], start_after=PIPELINE_START)
@@ -230,7 +239,15 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
     def _add_shown(self, item, found: list[dict]) -> None:
         if item[0] is not None:  # computed in this build
             self.core.build_cache.put("pii-shown", item[0], found)
-        self.findings += [Finding(**f) for f in found]
+        findings = [Finding(**f) for f in found]
+        earlier = self._shown_numbers.setdefault(item[2], Counter())
+        left = Counter(earlier)  # reported by an earlier page of the same source: once is enough
+        for f in findings:
+            if left[_number(f)] > 0:
+                left[_number(f)] -= 1
+            else:
+                earlier[_number(f)] += 1
+                self.findings.append(f)
 
     def _close_pipelines(self) -> None:
         for pipe in (self._shown, self._linking):
@@ -373,6 +390,11 @@ def _named(what: str):
     except parallel.TaskFailed as exc:
         log.debug(exc.trace)
         raise PluginError(f"{what} {exc.item} 时出错：{exc.detail}") from exc
+
+
+def _number(finding: Finding) -> str:
+    """The masked number a 个人信息 finding reports (between “ and ”)."""
+    return finding.message.split("“", 1)[1].split("”", 1)[0]
 
 
 def _findings_shape(value) -> bool:
