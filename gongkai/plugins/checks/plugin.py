@@ -20,7 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from ... import parallel
 from ...checks import output
@@ -312,17 +312,22 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             self._read_links(template_name, output_content)
         return output_content
 
+    @event_priority(50)  # every page is written: the page worker's results in, before the search index forks
+    def _pages_read(self, config):
+        if self._linking is not None:
+            with _named("链接检查读取"):
+                self._linking.finish()
+            self._linking = None
+
     @event_priority(-100)  # after other plugins wrote their files into site_dir; before the core moves the site
-    def on_post_build(self, config):
+    def _post_build(self, config):
         if self.core is None:
             return
         # The core adds what it finds while pages render (script in a body, docs/security.md) after on_files.
         self.input_problems = [Finding(p.file, p.message, p.line, p.field, p.fix, p.severity, check="input")
                                for p in self.core.problems.items]
         if self.links is not None:
-            with _named("链接检查读取"):
-                self._linking.finish()
-            self._linking = None
+            self._pages_read(config)
             for file in self._static_html:
                 self.links.add_page(file.dest_uri, file.content_string)
             report = self.links.finish()
@@ -337,6 +342,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.findings = apply_severities(mark_pending(self.findings, self.config.live), self.config.severity)
         self._write_reports(config)
         self._report(config)
+
+    on_post_build = CombinedEvent(_pages_read, _post_build)
 
     @property
     def all_findings(self) -> list[Finding]:
