@@ -33,6 +33,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import parallel
+
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
 FORMAT = "gongkai-cache-2"
@@ -194,6 +196,14 @@ def _encode(value: Any, kind: str = "", key: str = "") -> bytes:
     return _tag(kind, key, body) + body
 
 
+def _encode_entry(entry: tuple) -> bytes:
+    kind, key, value = entry
+    return _encode(value, kind, key)
+
+
+WRITER_START = 200  # entries encoded in the build's process before a writer is forked (a small site is done first)
+
+
 def _decode(blob: bytes, kind: str = "", key: str = "") -> Any:
     """The stored value; ValueError for an entry that is not one this code wrote under ``kind`` and ``key``, or
     that inflates beyond MAX_ENTRY_BYTES."""
@@ -221,8 +231,12 @@ class BuildCache:
 
     FILE = "cache.sqlite"
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, workers: int = 1):
         self.directory = Path(directory)
+        # With 2+ workers, entries are encoded (JSON, deflate, tag) in a worker process while the build goes on.
+        self._writer: parallel.Pipeline | None = parallel.Pipeline(
+            _encode_entry, self._insert, workers=workers, name=lambda entry: f"{entry[0]} {entry[1]}",
+            batch=64, start_after=WRITER_START) if workers > 1 else None
         self.hits = self.misses = 0
         self.salt = FORMAT  # the build's code (set by the core): part of every key made with ``key``
         self._old: sqlite3.Connection | None = None
@@ -303,8 +317,22 @@ class BuildCache:
             return False
 
     def put(self, kind: str, key: str, value: Any) -> None:
+        if self._new is None:
+            return
+        if self._writer is not None:
+            self._writer.submit((kind, key, value))
+        else:
+            self._insert((kind, key), _encode(value, kind, key))
+
+    def _insert(self, entry: tuple, blob: bytes) -> None:
         if self._new is not None:
-            self._new.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, key, _encode(value, kind, key)))
+            self._new.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (entry[0], entry[1], blob))
+
+    def _flush(self) -> None:
+        """Every entry put so far into this build's store (the writer's queue emptied, its worker stopped)."""
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.finish()
 
     def key(self, *parts: str) -> str:
         """The key of a pure step's result: its inputs and the code that computes it."""
@@ -368,6 +396,7 @@ class BuildCache:
         if self._new is None:
             return
         try:
+            self._flush()
             self.put("format", "", FORMAT)
             self._new.commit()
             self._new.close()
@@ -380,6 +409,9 @@ class BuildCache:
 
     def discard(self) -> None:
         """Keep the last clean build's cache (this build failed or warned)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
         self._close_old()
         self._discard_new()
 

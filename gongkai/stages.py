@@ -86,6 +86,8 @@ class OnPostTemplate(Stage):
 
 class OnPostBuild(Stage):
     PAGES_WRITTEN = 100, "Every page is written: the progress line ends."
+    PAGES_READ = 50, ("Every page is written and the checks' worker has read them all (gongkai/parallel.py): its "
+                      "results are in, before the search index forks workers of its own.")
     WRITE = 0, "Plugins write into the staging folder what they collected while pages rendered (the search index)."
     VERDICT = -100, ("Every file of the site is written into the staging folder: the link check completes and the "
                      "checks decide whether the build fails.")

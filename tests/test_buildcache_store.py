@@ -314,7 +314,7 @@ def test_a_scan_cut_short_is_not_kept(tmp_path, monkeypatch):
     def scan():
         cache = BuildCache(tmp_path / "cache")
         me = SimpleNamespace(core=SimpleNamespace(build_cache=cache), as_of=dt.date(2026, 11, 30))
-        found = checks.ChecksPlugin._scan(me, path, "a.xlsx", set())
+        found = checks.ChecksPlugin._scan(me, [(path, "a.xlsx")], set(), 1)
         cache.save()
         return [f.severity for f in found]
 

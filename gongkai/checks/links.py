@@ -124,23 +124,33 @@ class LinkChecker:
         With the build cache (gongkai/buildcache.py), what a page's links are found to be is kept under the hash
         of the page and its text, with every path its links looked up among the files the build writes: an
         unchanged page whose links find the same files is not read again.
+
+        The three steps may also be taken apart (the checks plugin reads pages in another process,
+        gongkai/parallel.py): ``cached`` in the build's process, ``events`` anywhere (it depends only on the page
+        and the files known when the checker was made), ``apply`` in the build's process, in page order.
         """
-        events = None
+        key, events = self.cached(page, text, cache)
         tree = None
-        if cache is not None:
-            key = cache.key("links", self.site_url or "", page, text)  # salted with the code that decides
-            events = cache.get("links", key, lambda value: isinstance(value, dict) and isinstance(value.get("l"), list))
-            if events is not None and any(self._known_file(rel, self._initial) != found
-                                          for rel, found in events["l"]):
-                events = None  # a file it links to was added or removed
         if events is None:
             tree = htmlread.parse(text)
             events = self._events(page, text, tree)
-            if cache is not None:
+            if key is not None:
                 cache.put("links", key, events)
-        if page in self._wanted:  # an earlier page links to an anchor here
-            self._ids[page] = _ids(tree if tree is not None else htmlread.parse(text))
-        self._apply(page, events)
+        self.apply(page, text, events, tree)
+
+    def cached(self, page: str, text: str, cache) -> tuple[str | None, dict | None]:
+        """(key, what the build cache holds for this page or None); key None without a cache."""
+        if cache is None:
+            return None, None
+        key = cache.key("links", self.site_url or "", page, text)  # salted with the code that decides
+        events = cache.get("links", key, lambda value: isinstance(value, dict) and isinstance(value.get("l"), list))
+        if events is not None and any(self._known_file(rel, self._initial) != found for rel, found in events["l"]):
+            events = None  # a file it links to was added or removed
+        return key, events
+
+    def events(self, page: str, text: str) -> dict:
+        """What the links of a page are (see ``_events``)."""
+        return self._events(page, text, htmlread.parse(text))
 
     def _split(self, target: str) -> tuple[str, str, str]:
         """(kind, path, fragment) of a URL: kind "skip" (mailto: and the like), "external" (another site: path is
@@ -225,10 +235,13 @@ class LinkChecker:
                 anchors.append((k, target, line(target), file, fragment))
         return {"n": k, "x": external, "b": broken, "p": unknown, "a": anchors, "l": list(lookups.items())}
 
-    def _apply(self, page: str, events: dict) -> None:
+    def apply(self, page: str, text: str, events: dict, tree=None) -> None:
+        """A page's links into the report, in page order (``tree``: the page already parsed, if it was)."""
         report = self.report
         report.pages += 1
         self.known.add(page)
+        if page in self._wanted:  # an earlier page links to an anchor here
+            self._ids[page] = _ids(tree if tree is not None else htmlread.parse(text))
         base = self._order
         for target in events["x"]:
             report.external[target].append(page)

@@ -24,6 +24,7 @@ that "证件编号：<ID>" and "项目联系人张三<ID>" are reported while "�
 from __future__ import annotations
 
 import bisect
+import functools
 from collections import Counter
 import datetime as dt
 import html
@@ -221,11 +222,24 @@ def is_path(entry: str) -> bool:
     return "/" in entry or "\\" in entry or re.search(r"\.[A-Za-z][A-Za-z0-9]{0,4}$", entry) is not None
 
 
+@functools.lru_cache(maxsize=16)
+def _allowed(allow: frozenset) -> frozenset:
+    """The numbers never reported: the defaults and the ``allow`` entries that are numbers, as digits. Once per
+    allow list, not once per text (a build scans thousands of texts with the same list)."""
+    return DEFAULT_ALLOW | {re.sub(r"\D", "", a) or a for a in allow if not is_path(a)}
+
+
+@functools.lru_cache(maxsize=16)
+def _allowed_paths(allow: frozenset) -> tuple[str, ...]:
+    """The ``allow`` entries that name files (checked by hand)."""
+    return tuple(sorted(a for a in allow if is_path(a)))
+
+
 def scan_text(text: str, *, allow: Iterable[str] = (), tabular: bool = False,
               latest_year: int | None = None) -> list[Hit]:
     """Every personal number in ``text``, with its 1-based line. Linear in the text: a huge one-line file (a
     minified HTML page, a sheet row) only costs its length."""
-    allowed = set(DEFAULT_ALLOW) | {re.sub(r"\D", "", a) or a for a in allow if not is_path(a)}
+    allowed = _allowed(allow if isinstance(allow, frozenset) else frozenset(allow))
     lines = text.translate(NORMALIZE).splitlines()
     headers = _table_headers(lines, tabular)
     head_spans: dict[str, list[tuple[int, int]]] = {}
@@ -324,8 +338,8 @@ def scan_file(path, display: str, *, allow: Iterable[str] = (), latest_year: int
     from .extract import Unreadable, Unsupported, chunks
     from ..errors import Problem
 
-    allow = list(allow)
-    checked_by_hand = any(is_path(a) and _names(display, a) for a in allow)
+    allow = allow if isinstance(allow, frozenset) else frozenset(allow)
+    checked_by_hand = any(_names(display, a) for a in _allowed_paths(allow))
     notes: list[Problem] = []
     try:
         parts = chunks(Path(path))

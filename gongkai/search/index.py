@@ -20,14 +20,11 @@ term's idf, computed from the document frequency stored with the term.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import gzip
 import json
 import os
-import multiprocessing
 import shutil
 from array import array
-from concurrent.futures import ProcessPoolExecutor
 from collections import Counter
 from itertools import chain, repeat
 from operator import and_, sub
@@ -35,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from .. import parallel
 from . import pinyin
 from .t2s import T2S
 from .tokenize import DOC_NUMBER_RE, EXACT, FACET, PINYIN, cited_terms, doc_number_key, exact_terms, fold, terms
@@ -270,14 +268,6 @@ def _read_varint(data, pos: int) -> tuple[int, int]:
             return value, pos
 
 
-_JOB: tuple | None = None  # (records, out, avg_len) inherited by forked workers
-
-
-def _run_part(bounds: tuple[int, int]):
-    records, out, avg_len, memo = _JOB
-    return _index_part(records, bounds[0], bounds[1], out, avg_len, memo)
-
-
 def build_index(records: Iterable[Record], out: Path, facets: Facets | None = None, *,
                 shard_bytes: int = 12_000, workers: int = 1, cache=None, synonyms: list | None = None) -> IndexStats:
     """Write the index of ``records`` into ``out`` (replaced). ``shard_bytes`` is the raw size a shard is
@@ -285,7 +275,6 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
     ``workers`` > 1 (and fork available), large sites are tokenized in that many processes. With ``cache`` (the
     build cache, gongkai/buildcache.py), a record's terms are counted once for the same title and text.
     ``synonyms`` (gongkai.search.synonyms.synonym_groups) go into ``meta.bin`` for the browser to widen queries."""
-    global _JOB
     records = sorted(records, key=lambda r: (-(r.published.toordinal() if r.published else 0), r.url))
     out = Path(out)
     if out.exists():
@@ -311,23 +300,10 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
 
     memo = cache.for_workers("search") if cache is not None else None
     workers = max(1, min(workers, count // PARALLEL_MIN))
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        step = -(-count // workers)
-        bounds = [(i, min(count, i + step)) for i in range(0, count, step)]
-        _JOB = (records, out, avg_len, memo)
-        # A forked worker shares the build's memory until it writes to it; a garbage collection in the worker
-        # would write to every object of the build (a whole second copy on a 100,000-document site). Frozen
-        # objects are left out of the workers' collections.
-        gc.freeze()
-        try:
-            with ProcessPoolExecutor(len(bounds), mp_context=multiprocessing.get_context("fork")) as pool:
-                parts = list(pool.map(_run_part, bounds))
-        finally:
-            gc.unfreeze()
-            _JOB = None
-    else:
-        bounds = [(0, count)]
-        parts = [_index_part(records, 0, count, out, avg_len, memo)]
+    step = -(-count // workers) if count else 1
+    bounds = [(i, min(count, i + step)) for i in range(0, count, step)] or [(0, 0)]
+    parts = parallel.map_ordered(lambda b: _index_part(records, b[0], b[1], out, avg_len, memo), bounds,
+                                 workers=workers, name=lambda b: f"第 {b[0] + 1}–{b[1]} 条记录", chunks_per_worker=1)
     if memo is not None:
         cache.merge(memo)
     index, files, total_bytes, postings = parts[0]

@@ -40,3 +40,7 @@ class CatalogConfig(Config):
     # unchanged inputs. Folder relative to mkdocs.yml; $GONGKAI_CACHE=0 turns it off for one build.
     cache = opt.Type(bool, default=True)
     cache_dir = opt.Type(str, default=".cache/gongkai")
+    # Processes for the parts of a build that are embarrassingly parallel (个人信息 scans, the link check, the search
+    # index; gongkai/parallel.py). Default: the usable CPUs, at most 2; 1 = the build's process only. The output is
+    # the same whatever the number; $GONGKAI_WORKERS sets it for one build.
+    workers = opt.Optional(opt.Type(int))

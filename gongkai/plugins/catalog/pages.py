@@ -8,6 +8,7 @@ from typing import Callable
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
+from gongkai import parallel
 from gongkai.applyform import application_form, form_docx
 from gongkai.buildcache import BuildCache, describe
 from gongkai.model import Catalog, Column, Document, Organization
@@ -96,8 +97,10 @@ class SectionPages:
     """
 
     def __init__(self, layout: SectionLayout, index: DocumentIndex, add: Callable[..., File],
-                 page_size: int, directory_page_size: int, overview_size: int, cache: BuildCache | None = None):
-        self.layout, self.index, self.add, self.cache = layout, index, add, cache
+                 page_size: int, directory_page_size: int, overview_size: int, cache: BuildCache | None = None,
+                 workers: int = 1):
+        self.layout, self.index, self.add, self.cache, self.workers = layout, index, add, cache, workers
+        self._forms: dict[str, tuple] = {}
         self.catalog = layout.catalog
         self.page_size, self.directory_page_size, self.overview_size = page_size, directory_page_size, overview_size
         self._rules: dict[str, list[Document] | None] = {}
@@ -117,6 +120,7 @@ class SectionPages:
         self.add("wzdt/index.md", SiteMap("wzdt/index.md", layout.url("wzdt/index.md"), "网站地图", base[:-1],
                                           tree=self.tree(None),
                                           organizations=[(o, layout.org_url(o)) for o in catalog.organizations.values()]))
+        self._forms = self.forms(list(catalog.organizations.values()))
         for org in [None, *catalog.organizations.values()]:
             if org is not None:
                 src = layout.src(org.id)
@@ -199,13 +203,25 @@ class SectionPages:
     def form_pages(self, org: Organization) -> None:
         """The 政府信息公开申请表: a printable page and the same form as DOCX, made now from the 指南 data."""
         layout = self.layout
-        form = application_form(org)
+        form, content = self._forms[org.id]
         src = layout.src(org.id, FORM_DIR)
-        content = self.cache.memo("docx", [describe(form)], lambda: form_docx(form),
-                                  shape=lambda value: isinstance(value, bytes)) if self.cache else form_docx(form)
         docx = self.add(f"{layout.section}/{org.id}/{FORM_DIR}/{org.id}-zfxxgk-sqb.docx", None, content)
         self.add(src, ApplyFormPage(src, layout.url(src), form.title, layout.crumbs(org=org), form=form,
                                     docx_url=docx.url, apply=layout.apply_box(org)))
+
+    def forms(self, orgs: list[Organization]) -> dict[str, tuple]:
+        """Each 发布主体's 申请表 and its DOCX (id → (form, bytes)); the DOCX not in the build cache are made in
+        ``workers`` processes (python-docx takes some 60 ms a form)."""
+        forms = [application_form(org) for org in orgs]
+        keys = [self.cache.key("docx", describe(form)) if self.cache else None for form in forms]
+        made = [self.cache.get("docx", key, lambda value: isinstance(value, bytes)) if key else None for key in keys]
+        todo = [i for i, content in enumerate(made) if content is None]
+        for i, content in zip(todo, parallel.map_ordered(lambda i: form_docx(forms[i]), todo, workers=self.workers,
+                                                         name=lambda i: orgs[i].id, min_items=8)):
+            made[i] = content
+            if keys[i] is not None:
+                self.cache.put("docx", keys[i], content)
+        return {org.id: (form, content) for org, form, content in zip(orgs, forms, made)}
 
     def directory_pages(self, org: Organization | None) -> None:
         """政府信息公开目录: an index of years, then each year's items paginated."""

@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from gongkai import deprecations, templating, versions
+from gongkai import deprecations, parallel, templating, validity, versions
 from gongkai.buildcache import BuildCache
 from gongkai.catalog import load_catalog
 from gongkai.clock import Clock
@@ -316,7 +316,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._output = StagedOutput(config)
         if self.config.cache and self.command in ("build", "gh-deploy", "serve") and self.raise_on_errors \
                 and not cache_disabled_by_env():
-            store = BuildCache(root / self.config.cache_dir)
+            store = BuildCache(root / self.config.cache_dir, workers=parallel.workers_of(config))
             if store.usable:
                 self._cache = PageCache(store)
         return config
@@ -405,7 +405,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         SectionPages(self.layout, self.index,
                      lambda src, page, content="": self.add_page(files, config, src, page, content),
                      self.config.page_size, self.config.directory_page_size, self.config.overview_size,
-                     self.build_cache).generate()
+                     self.build_cache, parallel.workers_of(config)).generate()
         shared_crumbs: dict[tuple[str, str], list[Crumb]] = {}  # one list per column × 发布主体, not per document
         for doc in self.index.documents:
             key = (doc.columns[0].id, doc.publisher.id)

@@ -15,12 +15,15 @@ import datetime as dt
 import logging
 import os
 import re
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent
 
+from ... import parallel
 from ...checks.blank import check_blank
 from ...checks.deadline import check_deadlines
 from ...checks.freshness import check_freshness, check_home
@@ -50,8 +53,16 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.links: LinkChecker | None = None
         self._static_html: list = []  # HTML files MkDocs copies as they are: their links are checked too
         self._pii_allow: set[str] = set()
+        self._shown_allow: list[str] = []
+        self._source_numbers: dict[str, list[str]] = {}  # file → masked numbers its source scan reported
+        self._shown_numbers: dict[str, Counter] = {}  # file → masked numbers its pages' text reported so far
         self.as_of = dt.date.today()
         self.grade_as_strict = False  # `gongkai check` answers for the CI's --strict build
+        self.workers = 1
+        # Pages read in a worker process while MkDocs goes on (gongkai/parallel.py): the text a document's page
+        # shows (个人信息), during the Markdown phase; the links of each written page, during the page phase.
+        self._shown: parallel.Pipeline | None = None
+        self._linking: parallel.Pipeline | None = None
 
     # ------------------------------------------------------------------ configuration
 
@@ -74,6 +85,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         reporter.outputs = {"json": self.config.report_json or os.environ.get("GONGKAI_CHECK_JSON"),
                             "html": self.config.report_html or os.environ.get("GONGKAI_CHECK_HTML"),
                             "todo": self.config.report_todo}
+        self._close_pipelines()
+        self.workers = parallel.workers_of(config)
         return config
 
     def _on(self, name: str) -> bool:
@@ -114,7 +127,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
         if self._on("pii"):
             allow = self._pii_allow = set(self.config.allow) | _catalog_numbers(catalog)
-            scanned = set()
+            scanned, targets = set(), []
             for file in files:
                 if not file.abs_src_path:
                     continue
@@ -124,12 +137,13 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                 path = Path(file.abs_src_path)
                 # Every file: scanned, or listed as not scanned (an image, a .doc) with the reason.
                 scanned.add(real)
-                found += self._scan(path, display(path, real), allow)
+                targets.append((path, display(path, real)))
             for doc in documents:  # sources outside docs_dir, e.g. the YAML data of 年报
                 path = root / doc.source if doc.source else None
                 if path is not None and path.is_file() and realpath(path) not in scanned:
                     scanned.add(realpath(path))
-                    found += self._scan(path, display(path), allow)
+                    targets.append((path, display(path)))
+            found += self._scan(targets, allow, self.workers)
         if self._on("blank"):
             found += check_blank(catalog, documents)
         if self._on("golive"):
@@ -167,22 +181,35 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.findings = found
         return files
 
-    def _scan(self, path: Path, shown: str, allow: set[str]) -> list[Problem]:
-        """个人信息 scan of one file; with the build cache, a file with the same bytes is not scanned again."""
+    def _scan(self, targets: list[tuple[Path, str]], allow: set[str], workers: int) -> list[Problem]:
+        """个人信息 scan of each (file, name shown) in ``targets``, in that order; with the build cache, a file with the
+        same bytes is not scanned again. The files not in the cache are scanned in ``workers`` processes."""
         cache = self.core.build_cache
         year = self.as_of.year
-        if cache is None:
-            return scan_file(path, shown, allow=allow, latest_year=year)
-        try:
-            content = cache.file_digest(path).decode()
-        except OSError:  # unreadable: scan_file says why
-            return scan_file(path, shown, allow=allow, latest_year=year)
-        # A result that could not read the whole file (a time limit, a reader missing) is not kept: read again.
-        found = cache.memo("pii", [content, shown, str(year), *sorted(allow)],
-                           lambda: [asdict(f) for f in scan_file(path, shown, allow=allow, latest_year=year)],
-                           shape=lambda value: isinstance(value, list) and all(isinstance(f, dict) for f in value),
-                           final=lambda value: not any(f["message"].startswith("未能扫描") for f in value))
-        return [Problem(**f) for f in found]
+        results: list[list[dict] | None] = [None] * len(targets)
+        keys: list[str | None] = [None] * len(targets)
+        if cache is not None:
+            for i, (path, shown) in enumerate(targets):
+                try:
+                    content = cache.file_digest(path).decode()
+                except OSError:  # unreadable: scan_file says why
+                    continue
+                keys[i] = cache.key("pii", content, shown, str(year), *sorted(allow))
+                results[i] = cache.get("pii", keys[i], _findings_shape)
+        todo = [i for i, value in enumerate(results) if value is None]
+
+        def scan(i: int) -> list[dict]:
+            path, shown = targets[i]
+            return [asdict(f) for f in scan_file(path, shown, allow=allow, latest_year=year)]
+
+        with _named("个人信息检查读取"):
+            computed = parallel.map_ordered(scan, todo, workers=workers, name=lambda i: targets[i][1], min_items=32)
+        for i, value in zip(todo, computed):
+            results[i] = value
+            # A result that could not read the whole file (a time limit, a reader missing) is not kept: read again.
+            if keys[i] is not None and not any(f["message"].startswith("未能扫描") for f in value):
+                cache.put("pii", keys[i], value)
+        return [Problem(**f) for value in results for f in value]
 
     @at(OnPageContent.SCAN)  # the body as rendered, before plugins decorate the page
     def on_page_content(self, html, page, config, files):
@@ -191,22 +218,64 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         if doc is None or not html:
             return html
         shown = doc.source or page.file.src_uri
-        known = [f.message.split("“", 1)[1].split("”", 1)[0] for f in self.findings
-                 if f.check == "pii" and f.file == shown and "“" in f.message]
-        allow, year = sorted(self._pii_allow), self.as_of.year
+        # The numbers the scan of its source reported (from on_files); those an earlier page of the same source
+        # reported are left out when this page's findings are applied, in page order (_add_shown).
+        known = self._source_numbers.get(shown, [])
         cache = self.core.build_cache
-
-        def scan():
-            return [asdict(f) for f in scan_rendered(html, shown, allow=allow, latest_year=year, known=known)]
-
-        found = cache.memo("pii-shown", [html, shown, str(year), *allow, "\0", *known], scan) if cache else scan()
-        self.findings += [Problem(**f) for f in found]
+        if self._shown is None:
+            self._source_numbers, self._shown_numbers = {}, {}
+            for f in self.findings:
+                if f.check == "pii" and "“" in f.message:
+                    self._source_numbers.setdefault(f.file, []).append(_number(f))
+            known = self._source_numbers.get(shown, [])
+            self._shown_allow = sorted(self._pii_allow)
+            self._shown = parallel.Pipeline(self._scan_shown, self._add_shown, workers=self.workers,
+                                            name=lambda item: item[2], start_after=PIPELINE_START)
+        key = cache.key("pii-shown", html, shown, str(self.as_of.year), *self._shown_allow, "\0", *known) \
+            if cache is not None else None
+        found = cache.get("pii-shown", key) if key is not None else None
+        with _named("个人信息检查读取"):
+            if found is None:
+                self._shown.submit((key, html, shown, known))
+            else:
+                self._shown.submit((None, None, shown, known), found)
         return html
+
+    def _scan_shown(self, item) -> list[dict]:
+        _, html, shown, known = item
+        return [asdict(f) for f in scan_rendered(html, shown, allow=self._shown_allow, latest_year=self.as_of.year,
+                                                 known=known)]
+
+    def _add_shown(self, item, found: list[dict]) -> None:
+        if item[0] is not None:  # computed in this build
+            self.core.build_cache.put("pii-shown", item[0], found)
+        findings = [Problem(**f) for f in found]
+        earlier = self._shown_numbers.setdefault(item[2], Counter())
+        left = Counter(earlier)  # reported by an earlier page of the same source: once is enough
+        for f in findings:
+            if left[_number(f)] > 0:
+                left[_number(f)] -= 1
+            else:
+                earlier[_number(f)] += 1
+                self.findings.append(f)
+
+    def _close_pipelines(self) -> None:
+        for pipe in (self._shown, self._linking):
+            if pipe is not None:
+                pipe.close()
+        self._shown = self._linking = None
+
+    def on_build_error(self, error):
+        self._close_pipelines()
 
     # ------------------------------------------------------------------ links, then the report
 
     def on_env(self, env, config, files):
         """The files the build writes are known now, before any page is written: links resolve against them."""
+        if self._shown is not None:  # every page's Markdown is rendered: its findings in page order
+            with _named("个人信息检查读取"):
+                self._shown.finish()
+            self._shown = None
         if self.core is None or not self._on("links"):
             return env
         site = Path(config.site_dir)
@@ -219,25 +288,53 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.links = LinkChecker((f.dest_uri for f in included), exists=lambda rel: (site / rel).is_file(),
                                  read=read, site_url=config.site_url)
         self._static_html = [f for f in included if not f.is_documentation_page() and f.dest_uri.endswith(".html")]
+        self._linking = parallel.Pipeline(self._page_links, self._add_links, workers=self.workers,
+                                          name=lambda item: item[0], start_after=PIPELINE_START)
         return env
+
+    def _page_links(self, item) -> dict:
+        page, text, _ = item
+        return self.links.events(page, text)
+
+    def _add_links(self, item, events: dict) -> None:
+        page, text, key = item
+        if key is not None:  # computed in this build
+            self.core.build_cache.put("links", key, events)
+        self.links.apply(page, text, events)
+
+    def _read_links(self, page: str, text: str, cache=None) -> None:
+        key, events = self.links.cached(page, text, cache)
+        with _named("链接检查读取"):
+            if events is None:
+                self._linking.submit((page, text, key))
+            else:
+                self._linking.submit((page, text, None), events)
 
     @at(OnPostPage.FINAL)  # last: the HTML exactly as written, after every other plugin changed it
     def on_post_page(self, output, page, config):
         if self.links is not None and output.strip():
-            self.links.add_page(page.file.dest_uri, output, cache=self.core.build_cache)
+            self._read_links(page.file.dest_uri, output, self.core.build_cache)
         return output
 
     @at(OnPostTemplate.FINAL)
     def on_post_template(self, output_content, template_name, config):
         if self.links is not None and template_name.endswith(".html") and output_content.strip():
-            self.links.add_page(template_name, output_content)
+            self._read_links(template_name, output_content)
         return output_content
 
+    @at(OnPostBuild.PAGES_READ)  # every page is written: the page worker's results in, before the search index forks
+    def _pages_read(self, config):
+        if self._linking is not None:
+            with _named("链接检查读取"):
+                self._linking.finish()
+            self._linking = None
+
     @at(OnPostBuild.VERDICT)  # after other plugins wrote their files into site_dir; before the core moves the site
-    def on_post_build(self, config):
+    def _post_build(self, config):
         if self.core is None:
             return
         if self.links is not None:
+            self._pages_read(config)
             for file in self._static_html:
                 self.links.add_page(file.dest_uri, file.content_string)
             report = self.links.finish()
@@ -253,10 +350,34 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.core.reporter.external = self.external
         self.core.problems.extend(self.findings)
 
+    on_post_build = CombinedEvent(_pages_read, _post_build)
+
     @property
     def all_findings(self) -> list[Problem]:
         """Every problem of the build, graded (the core's reporter): what the reports and `gongkai check` show."""
         return self.core.reporter.all if self.core is not None else list(self.findings)
+
+
+PIPELINE_START = 200  # pages read in the build's process before a worker is forked: a small site is done first
+
+
+@contextmanager
+def _named(what: str):
+    """A page or file that made a check fail, named in the build's error."""
+    try:
+        yield
+    except parallel.TaskFailed as exc:
+        log.debug(exc.trace)
+        raise PluginError(f"{what} {exc.item} 时出错：{exc.detail}") from exc
+
+
+def _number(finding: Problem) -> str:
+    """The masked number a 个人信息 finding reports (between “ and ”)."""
+    return finding.message.split("“", 1)[1].split("”", 1)[0]
+
+
+def _findings_shape(value) -> bool:
+    return isinstance(value, list) and all(isinstance(f, dict) for f in value)
 
 
 def _catalog_numbers(catalog) -> set[str]:

@@ -13,8 +13,9 @@ class SearchConfig(Config):
     title = opt.Type(str, default="搜索")
     # Raw bytes a shard of the inverted index is filled to (docs/search.md: why 12,000).
     shard_bytes = opt.Type(int, default=12_000)
-    # Processes that tokenize a large site (2,000+ documents per process); Pagefind uses every core too.
-    workers = opt.Type(int, default=2)
+    # Processes that tokenize a large site (2,000+ documents per process); default: the core's ``workers``
+    # (gongkai/parallel.py: the usable CPUs, at most 2).
+    workers = opt.Optional(opt.Type(int))
     # A site's own 同义词 groups (YAML, the form of gongkai/search/synonyms.yml), relative to mkdocs.yml;
     # added to the shipped 政务同义词表.
     synonyms = opt.Optional(opt.File(exists=True))

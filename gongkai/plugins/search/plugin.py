@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from gongkai import parallel
 from gongkai.documents import NO_TOPIC
 from gongkai.errors import Problem
 from gongkai.model import CURRENT, DOCUMENT_KINDS, TOPICS, VALIDITIES
@@ -212,7 +213,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         begin = time.perf_counter()
         out = Path(config.site_dir) / self.view.index_url
         stats = build_index(self.records, out, self._facets(), shard_bytes=self.config.shard_bytes,
-                            workers=self.config.workers, cache=self.core.build_cache if self.core else None,
+                            workers=parallel.workers_of(config, self.config.workers), cache=self.core.build_cache if self.core else None,
                             synonyms=self.synonyms)
         if self.config.export and self.core:
             cache = self.core.build_cache

@@ -1,0 +1,175 @@
+"""gongkai/parallel.py: results in the order of the items whatever the number of processes, errors naming the item,
+the number of workers from the setting or the environment."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from gongkai import parallel
+
+
+def _slow_when_early(n: int) -> tuple[int, int]:
+    # Early items take longest, so a pool that returned results as they finish would reorder them.
+    time.sleep(0.002 * (40 - n) if n < 40 else 0)
+    return n, os.getpid()
+
+
+def test_results_come_back_in_the_order_of_the_items_from_two_processes():
+    items = list(range(120))
+    results = parallel.map_ordered(_slow_when_early, items, workers=2)
+    assert [n for n, _ in results] == items
+    assert len({pid for _, pid in results}) == 2  # really two worker processes
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_one_worker_runs_in_the_build_process():
+    results = parallel.map_ordered(_slow_when_early, list(range(50)), workers=1)
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+def test_fewer_items_than_min_items_stay_in_process():
+    results = parallel.map_ordered(_slow_when_early, [1, 2, 3], workers=2, min_items=10)
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+def test_closures_reach_the_workers_without_pickling():
+    table = {i: object() for i in range(64)}  # not picklable as a whole task; inherited by the fork
+    assert parallel.map_ordered(lambda i: id(table[i]) == id(table[i]) and i * 2, list(table), workers=2) == \
+        [i * 2 for i in table]
+
+
+def _fail_on_17(n: int) -> int:
+    if n == 17:
+        raise ZeroDivisionError("division by zero in item")
+    return n
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_error_names_the_item_in_both_modes(workers):
+    with pytest.raises(parallel.TaskFailed) as caught:
+        parallel.map_ordered(_fail_on_17, list(range(60)), workers=workers, name=lambda n: f"附件/{n}.xlsx")
+    assert caught.value.item == "附件/17.xlsx"
+    assert "ZeroDivisionError" in caught.value.detail and "division by zero in item" in caught.value.detail
+    assert "附件/17.xlsx" in str(caught.value)
+
+
+def test_the_pool_leaves_the_collector_as_it_found_it():
+    import gc
+
+    parallel.map_ordered(_slow_when_early, list(range(60)), workers=2)
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_a_pipeline_applies_in_submission_order(workers):
+    applied = []
+    pipe = parallel.Pipeline(_slow_when_early, lambda item, result: applied.append((item, result[0])),
+                             workers=workers, batch=5, window=2, start_after=3)
+    for n in range(103):
+        if n % 4 == 1:
+            pipe.submit(n, (n, 0))  # a result known already (the build cache) is applied in its turn too
+        else:
+            pipe.submit(n)
+    pipe.finish()
+    assert applied == [(n, n) for n in range(103)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_pipeline_error_names_the_item(workers):
+    pipe = parallel.Pipeline(_fail_on_17, lambda item, result: None, workers=workers, name=lambda n: f"页面 {n}",
+                             batch=3, window=2)
+    with pytest.raises(parallel.TaskFailed) as caught:
+        for n in range(40):
+            pipe.submit(n)
+        pipe.finish()
+    pipe.close()
+    assert caught.value.item == "页面 17"
+
+
+def test_workers_from_environment_then_setting_then_cpus(monkeypatch):
+    monkeypatch.delenv(parallel.ENV, raising=False)
+    assert parallel.workers(None) == max(1, min(parallel.DEFAULT_CAP, parallel.usable_cpus()))
+    assert parallel.workers(1) == 1
+    assert parallel.workers(3) == 3
+    monkeypatch.setenv(parallel.ENV, "1")
+    assert parallel.workers(3) == 1
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv(parallel.ENV, bad)
+        with pytest.raises(ValueError, match=parallel.ENV):
+            parallel.workers(None)
+    monkeypatch.delenv(parallel.ENV)
+    with pytest.raises(ValueError, match="workers"):
+        parallel.workers(0)
+
+
+def test_the_build_cache_written_by_a_worker_holds_the_same_entries(tmp_path, monkeypatch):
+    """Entries encoded in a worker process (BuildCache with 2 workers) are byte for byte those encoded in the
+    build's process, including values changed by the caller after they were put."""
+    import sqlite3
+
+    from gongkai import buildcache
+
+    monkeypatch.setattr(buildcache, "WRITER_START", 5)
+
+    def write(workers: int) -> list:
+        cache = buildcache.BuildCache(tmp_path / f"w{workers}", workers=workers)
+        for i in range(300):
+            value = {"i": i, "text": "正文" * i}
+            cache.put("page" if i % 2 else "links", cache.key(str(i)), value if i % 3 else f"<p>{i}</p>")
+            value["i"] = -1  # the caller reuses its object: the entry keeps what was put
+        cache.save()
+        with sqlite3.connect(tmp_path / f"w{workers}" / buildcache.BuildCache.FILE) as db:
+            return db.execute("SELECT kind, key, value FROM entries ORDER BY kind, key").fetchall()
+
+    one, two = write(1), write(2)
+    assert len(one) == 301 and one == two
+    again = buildcache.BuildCache(tmp_path / "w2")
+    assert again.get("page", again.key("1")) == {"i": 1, "text": "正文"}
+
+
+def test_a_discarded_cache_stops_its_writer(tmp_path, monkeypatch):
+    from gongkai import buildcache
+
+    monkeypatch.setattr(buildcache, "WRITER_START", 0)
+    cache = buildcache.BuildCache(tmp_path, workers=2)
+    cache.put("page", cache.key("a"), "<p>a</p>")
+    cache.discard()
+    assert cache._writer is None and not (tmp_path / buildcache.BuildCache.FILE).exists()
+
+
+def test_a_wrong_workers_setting_is_a_build_error_naming_it(monkeypatch):
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    monkeypatch.delenv(parallel.ENV, raising=False)
+    config = SimpleNamespace(plugins={"gongkai/catalog": SimpleNamespace(config={"workers": 0})})
+    with pytest.raises(PluginError, match="gongkai/catalog 下改正 workers"):
+        parallel.workers_of(config)
+    assert parallel.workers_of(config, own=1) == 1  # a plugin's own setting (gongkai/search) comes first
+    config.plugins["gongkai/catalog"].config["workers"] = 3
+    assert parallel.workers_of(config) == 3
+
+
+def test_a_number_two_pages_of_one_source_show_is_reported_once_in_page_order():
+    """The text two pages of one source show (a 年报 and its print view …) is scanned in a worker with only the
+    source's numbers known; the second page's repeat of the first's number is left out when applied, in order."""
+    from dataclasses import asdict
+
+    from gongkai.checks.findings import Finding
+    from gongkai.plugins.checks.plugin import ChecksPlugin
+
+    plugin = ChecksPlugin()
+    plugin.findings, plugin._shown_numbers = [], {}
+
+    def found(file, *masks):
+        return [asdict(Finding(file, f"疑似未打码的手机号“{m}”", check="pii", severity="error")) for m in masks]
+
+    plugin._add_shown((None, None, "a.md", []), found("a.md", "138****0001", "138****0001"))
+    plugin._add_shown((None, None, "a.md", []), found("a.md", "138****0001", "138****0001", "138****0002"))
+    plugin._add_shown((None, None, "b.md", []), found("b.md", "138****0001"))
+    assert [(f.file, f.message.split("“")[1][:11]) for f in plugin.findings] == [
+        ("a.md", "138****0001"), ("a.md", "138****0001"), ("a.md", "138****0002"), ("b.md", "138****0001")]
