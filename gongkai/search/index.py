@@ -142,7 +142,12 @@ def _gzip(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
-def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len: float, memo=None):
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
+def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len: float, memo=None, write=_write):
     """Postings and fragments of documents ``start``–``end``: (term → [postings, last id, df], files, bytes,
     postings). Gaps are counted from -1 at the start of the part; ``_merge`` re-bases them."""
     # term → doc_id << 3 | weight while reading: an int for a term seen once (most terms of a large site), an
@@ -217,8 +222,7 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
                 fragment[key] = value
         fragment.update(rec.display)
         data = _gzip(json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode())
-        with open(out / "d" / str(doc_id // DOCS_PER_DIR) / f"{doc_id}.bin", "wb") as fh:
-            fh.write(data)
+        write(out / "d" / str(doc_id // DOCS_PER_DIR) / f"{doc_id}.bin", data)
         files += 1
         total_bytes += len(data)
     if memo is not None:
@@ -267,21 +271,28 @@ def _read_varint(data, pos: int) -> tuple[int, int]:
             return value, pos
 
 
-_JOB: tuple | None = None  # (records, out, avg_len) inherited by forked workers
+_JOB: tuple | None = None  # (records, out, avg_len, memo, writer) inherited by forked workers
 
 
 def _run_part(bounds: tuple[int, int]):
-    records, out, avg_len, memo = _JOB
-    return _index_part(records, bounds[0], bounds[1], out, avg_len, memo)
+    records, out, avg_len, memo, writer = _JOB
+    if writer is None:
+        return _index_part(records, bounds[0], bounds[1], out, avg_len, memo), None
+    writer.start_worker()  # what this process decides goes back to the build's writer
+    part = _index_part(records, bounds[0], bounds[1], out, avg_len, memo, writer.write)
+    return part, writer.take()
 
 
 def build_index(records: Iterable[Record], out: Path, facets: Facets | None = None, *,
-                shard_bytes: int = 12_000, workers: int = 1, cache=None, synonyms: list | None = None) -> IndexStats:
+                shard_bytes: int = 12_000, workers: int = 1, cache=None, synonyms: list | None = None,
+                writer=None) -> IndexStats:
     """Write the index of ``records`` into ``out`` (replaced). ``shard_bytes`` is the raw size a shard is
     filled to before the next one starts; a single term larger than that gets a shard of its own. With
     ``workers`` > 1 (and fork available), large sites are tokenized in that many processes. With ``cache`` (the
     build cache, gongkai/buildcache.py), a record's terms are counted once for the same title and text.
-    ``synonyms`` (gongkai.search.synonyms.synonym_groups) go into ``meta.bin`` for the browser to widen queries."""
+    ``synonyms`` (gongkai.search.synonyms.synonym_groups) go into ``meta.bin`` for the browser to widen queries.
+    ``writer`` (the core's ``output_writer``) writes each file: one whose bytes are the previous site's is linked
+    from it when the site is published."""
     global _JOB
     records = sorted(records, key=lambda r: (-(r.published.toordinal() if r.published else 0), r.url))
     out = Path(out)
@@ -311,20 +322,24 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         step = -(-count // workers)
         bounds = [(i, min(count, i + step)) for i in range(0, count, step)]
-        _JOB = (records, out, avg_len, memo)
+        _JOB = (records, out, avg_len, memo, writer)
         # A forked worker shares the build's memory until it writes to it; a garbage collection in the worker
         # would write to every object of the build (a whole second copy on a 100,000-document site). Frozen
         # objects are left out of the workers' collections.
         gc.freeze()
         try:
             with ProcessPoolExecutor(len(bounds), mp_context=multiprocessing.get_context("fork")) as pool:
-                parts = list(pool.map(_run_part, bounds))
+                done = list(pool.map(_run_part, bounds))
         finally:
             gc.unfreeze()
             _JOB = None
+        parts = [part for part, _ in done]
+        for _, decided in done:
+            if decided:
+                writer.adopt(decided)
     else:
         bounds = [(0, count)]
-        parts = [_index_part(records, 0, count, out, avg_len, memo)]
+        parts = [_index_part(records, 0, count, out, avg_len, memo, writer.write if writer else _write)]
     if memo is not None:
         cache.merge(memo)
     index, files, total_bytes, postings = parts[0]
@@ -334,8 +349,7 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
 
     def write(rel: str, data: bytes) -> None:
         nonlocal files, total_bytes
-        with open(out / rel, "wb") as fh:
-            fh.write(data)
+        (writer.write if writer else _write)(out / rel, data)
         files += 1
         total_bytes += len(data)
 

@@ -23,6 +23,8 @@ from gongkai.filerules import editor_file_problems, name_refusal
 from gongkai.model import Document
 from gongkai.sources import RealPaths
 
+from .unchanged import UnchangedFiles, route_writes
+
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 # Front-matter keys only a 政府信息 document has: such a page outside the documents folder is misplaced.
 DOCUMENT_KEYS = ("索引号", "发布机构", "栏目")
@@ -144,7 +146,10 @@ class StagedOutput:
     """Builds into a staging folder beside ``site_dir`` and moves it into place only on success.
 
     A failed build leaves the previous site untouched, so a deploy step that copies ``site_dir`` can never
-    publish a build that found, say, personal information.
+    publish a build that found, say, personal information. A file whose bytes are those of the previous site's
+    file at the same place is not written again but linked from it at publication (``UnchangedFiles``,
+    gongkai/plugins/catalog/unchanged.py): until then the staging folder holds no name of a previous file, so
+    nothing written during the build can change the site that is online.
     """
 
     def __init__(self, config: MkDocsConfig):
@@ -157,17 +162,42 @@ class StagedOutput:
         # files and subfolders are created with the umask already.
         os.chmod(self.staging, 0o777 & ~_umask())
         config.site_dir = str(self.staging)
+        self.unchanged = UnchangedFiles(self.target, self.staging)
+        route_writes(self.unchanged)
+
+    def link_unchanged(self) -> int:
+        """Give the unchanged files their names in the staging folder: once every plugin wrote what it writes
+        (the core's last ``on_post_build``), before the checks of the written site and ``commit``. Nothing is
+        written into the staging folder after this: a plugin whose ``on_post_build`` runs later writes into
+        ``site_dir`` once it has replaced the previous site."""
+        if self.unchanged is None:
+            return 0
+        route_writes(None)
+        files, self.unchanged = self.unchanged, None
+        return files.link()
+
+    def where(self, rel: str) -> Path | None:
+        """The file with the bytes of the output at the site-relative ``rel`` (None: no such file)."""
+        if self.unchanged is not None:
+            found = self.unchanged.where(rel)
+            return Path(found) if found else None
+        path = Path(self.config.site_dir) / rel
+        return path if path.is_file() else None
 
     def commit(self) -> None:
+        self.link_unchanged()
         old = None
         if self.target.exists():
             old = self.target.with_name(f".{self.target.name}-old-{os.getpid()}")
             os.replace(self.target, old)
         os.replace(self.staging, self.target)
+        self.unchanged = None
         self.config.site_dir = str(self.target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
+        route_writes(None)
+        self.unchanged = None
         shutil.rmtree(self.staging, ignore_errors=True)
         self.config.site_dir = str(self.target)
