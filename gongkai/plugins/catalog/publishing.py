@@ -8,6 +8,7 @@ folder that replaces ``site_dir`` only after every check has passed.
 
 from __future__ import annotations
 
+import logging
 import os
 import posixpath
 import re
@@ -24,6 +25,8 @@ from gongkai.model import Document
 from gongkai.sources import RealPaths
 
 from .unchanged import UnchangedFiles, route_writes
+
+log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 # Front-matter keys only a 政府信息 document has: such a page outside the documents folder is misplaced.
@@ -135,6 +138,16 @@ class SourceGuard:
                     self.problems.add(rel, "构建结果中出现了 Markdown 源文件", fix="检查该文件的来源：网站不应原样发布源文件")
 
 
+def foreign_post_build(config: MkDocsConfig) -> str:
+    """The plugins and hooks other than gongkai's that act at the end of the build (``on_post_build``), named."""
+    names = []
+    for method in config.plugins.events["post_build"]:
+        module = getattr(method, "__module__", None) or ""
+        if module != "gongkai" and not module.startswith("gongkai."):
+            names.append(config.plugins._event_origins.get(method, module or repr(method)))
+    return "、".join(dict.fromkeys(names))
+
+
 def _umask() -> int:
     """The process umask (it can only be read by setting it)."""
     mask = os.umask(0o022)
@@ -162,8 +175,14 @@ class StagedOutput:
         # files and subfolders are created with the umask already.
         os.chmod(self.staging, 0o777 & ~_umask())
         config.site_dir = str(self.staging)
-        self.unchanged = UnchangedFiles(self.target, self.staging)
-        route_writes(self.unchanged)
+        self.unchanged: UnchangedFiles | None = None
+        foreign = foreign_post_build(config)
+        if foreign:
+            # It may read or rewrite a page in the staging folder, where an unchanged one is not until the end.
+            log.info(f"输出：{foreign} 在构建结束时（on_post_build）处理网站目录，本次不沿用上一版网站的文件")
+        else:
+            self.unchanged = UnchangedFiles(self.target, self.staging)
+            route_writes(self.unchanged)
 
     def link_unchanged(self) -> int:
         """Give the unchanged files their names in the staging folder: once every plugin wrote what it writes
