@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import gzip
+import hashlib
 import json
 import os
 import multiprocessing
@@ -30,9 +31,11 @@ from concurrent.futures import ProcessPoolExecutor
 from collections import Counter
 from itertools import chain, repeat
 from operator import and_, sub
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from importlib import metadata
 from pathlib import Path
 from typing import Iterable
+import zlib
 
 from . import pinyin
 from .t2s import T2S
@@ -147,9 +150,15 @@ def _write(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
 def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len: float, memo=None, write=_write):
     """Postings and fragments of documents ``start``–``end``: (term → [postings, last id, df], files, bytes,
-    postings). Gaps are counted from -1 at the start of the part; ``_merge`` re-bases them."""
+    postings, [(fragment path, size, digest)]). Gaps are counted from -1 at the start of the part; ``_merge``
+    re-bases them."""
+    written = []
     # term → doc_id << 3 | weight while reading: an int for a term seen once (most terms of a large site), an
     # array of 4-byte values from the second posting on (a list of int objects would take ten times the memory
     # on a 100,000-document site); encoded to gaps once per term at the end.
@@ -222,7 +231,9 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
                 fragment[key] = value
         fragment.update(rec.display)
         data = _gzip(json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode())
-        write(out / "d" / str(doc_id // DOCS_PER_DIR) / f"{doc_id}.bin", data)
+        rel = f"d/{doc_id // DOCS_PER_DIR}/{doc_id}.bin"
+        write(out / rel, data)
+        written.append((rel, len(data), file_digest(data)))
         files += 1
         total_bytes += len(data)
     if memo is not None:
@@ -239,7 +250,7 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
         else:
             index[term] = [bytearray(b"".join(map(varints.__getitem__, map(sub, values, chain(
                 (first,), map(and_, values, repeat(-8))))))), values[-1] >> 3, len(values)]
-    return index, files, total_bytes, postings
+    return index, files, total_bytes, postings, written
 
 
 def _merge(index: dict[str, list], part: dict[str, list], start: int) -> None:
@@ -296,6 +307,15 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
     global _JOB
     records = sorted(records, key=lambda r: (-(r.published.toordinal() if r.published else 0), r.url))
     out = Path(out)
+    facets = facets or Facets()
+    whole = None
+    if cache is not None:
+        # The files of an index are a function of its records, filters, synonyms and settings (and of the code,
+        # which every key carries): made from the same, they are the same files.
+        whole = cache.key(WHOLE, _inputs_digest(records, facets, synonyms, shard_bytes))
+        stats = _reuse_whole(cache, whole, records, out, writer) if writer is not None else None
+        if stats is not None:
+            return stats
     if out.exists():
         shutil.rmtree(out)
     (out / "t").mkdir(parents=True)
@@ -342,14 +362,16 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
         parts = [_index_part(records, 0, count, out, avg_len, memo, writer.write if writer else _write)]
     if memo is not None:
         cache.merge(memo)
-    index, files, total_bytes, postings = parts[0]
-    for (start, _), (part, f, b, p) in zip(bounds[1:], parts[1:]):
+    index, files, total_bytes, postings, written = parts[0]
+    for (start, _), (part, f, b, p, w) in zip(bounds[1:], parts[1:]):
         _merge(index, part, start)
         files, total_bytes, postings = files + f, total_bytes + b, postings + p
+        written += w
 
     def write(rel: str, data: bytes) -> None:
         nonlocal files, total_bytes
         (writer.write if writer else _write)(out / rel, data)
+        written.append((rel, len(data), file_digest(data)))
         files += 1
         total_bytes += len(data)
 
@@ -386,7 +408,6 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
         n_terms += 1
     flush()
 
-    facets = facets or Facets()
     meta = {
         "v": FORMAT, "n": count, "shards": firsts, "years": years, "months": months, "dirs": DOCS_PER_DIR,
         "facets": {"p": facets.publishers, "c": facets.columns, "t": facets.topics, "k": facets.kinds,
@@ -396,8 +417,58 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
         "spoken": pinyin.spoken_words(synonyms or []),
     }
     write("meta.bin", _gzip(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()))
-    return IndexStats(documents=count, terms=len(index), postings=postings, shards=len(firsts), files=files,
-                      bytes=total_bytes)
+    stats = IndexStats(documents=count, terms=len(index), postings=postings, shards=len(firsts), files=files,
+                       bytes=total_bytes)
+    if whole is not None:
+        cache.put(WHOLE, whole, {"files": written, "stats": [getattr(stats, f.name) for f in fields(IndexStats)]})
+    return stats
+
+
+WHOLE = "search-index"  # the build cache's kind: what an index's files were (path, size, digest), and its stats
+
+
+def _inputs_digest(records: list[Record], facets: Facets, synonyms: list | None, shard_bytes: int) -> str:
+    """Everything an index's files are made from but the code: its records in order, filters, synonyms and
+    settings, and the versions of what turns them into bytes besides gongkai (pinyin, gzip)."""
+    h = hashlib.blake2b(digest_size=20)
+
+    def put(value: str) -> None:
+        data = value.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+
+    try:
+        spoken = metadata.version("pypinyin")
+    except metadata.PackageNotFoundError:
+        spoken = "absent"
+    put(json.dumps([FORMAT, shard_bytes, DOCS_PER_DIR, TEXT_LIMIT, K1, B, zlib.ZLIB_RUNTIME_VERSION, spoken,
+                    [getattr(facets, f.name) for f in fields(Facets)], synonyms or []], ensure_ascii=False, default=str))
+    names = [f.name for f in fields(Record) if f.name not in ("title", "text", "snippet")]
+    for rec in records:
+        put(rec.title)
+        put(rec.text)
+        put("\0" if rec.snippet is None else rec.snippet)
+        put(json.dumps([getattr(rec, name) for name in names], ensure_ascii=False, default=str))
+    return h.hexdigest()
+
+
+def _manifest_shape(value) -> bool:
+    return (isinstance(value, dict) and isinstance(value.get("files"), list)
+            and all(isinstance(f, list) and len(f) == 3 and isinstance(f[0], str) and isinstance(f[1], int)
+                    and isinstance(f[2], str) for f in value["files"])
+            and isinstance(value.get("stats"), list) and len(value["stats"]) == len(fields(IndexStats))
+            and all(isinstance(n, int) for n in value["stats"]))
+
+
+def _reuse_whole(cache, key: str, records: list[Record], out: Path, writer) -> IndexStats | None:
+    """The previous site's index, when it was made from the same inputs and every file of it is still what was
+    written (size and digest): its files are kept for links (``writer``) and nothing is computed. The term
+    counts of every record stay in the cache for the next build that does compute."""
+    manifest = cache.get(WHOLE, key, shape=_manifest_shape)
+    if manifest is None or not writer.keep_previous(out, manifest["files"], file_digest):
+        return None
+    cache.keep("search", [cache.key(rec.title, rec.text, *rec.keywords) for rec in records])
+    return IndexStats(*manifest["stats"])
 
 
 def directory_size(path: Path) -> tuple[int, int]:

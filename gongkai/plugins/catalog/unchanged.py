@@ -160,6 +160,33 @@ class UnchangedFiles:
         self._keep(rel, st)
         return True
 
+    def keep_previous(self, folder, listed, digest) -> bool:
+        """Keep the previous site's files under ``folder`` (in the staging folder) for links, when each file
+        ``listed`` as (path in the folder, size, ``digest(bytes)``) is there with that size and digest: what a
+        step knows it would write, from the same inputs, without making it. False (nothing kept) if any is not."""
+        base = self._rel(os.fspath(folder))
+        if base is None or self.previous is None:
+            return False
+        found = []
+        for rel, size, expected in listed:
+            rel = os.path.join(base, rel)
+            previous = self._previous(rel)
+            if previous is None:
+                return False
+            fd, st = previous
+            try:
+                if st.st_size != size:
+                    return False
+                with open(fd, "rb", closefd=False) as fh:
+                    if digest(fh.read(size + 1)) != expected:
+                        return False
+            finally:
+                os.close(fd)
+            found.append((rel, st))
+        for rel, st in found:
+            self._keep(rel, st)
+        return True
+
     def _keep(self, rel: str, st: os.stat_result) -> None:
         _remove(os.path.join(self.staging, rel))  # written earlier in this build: the later write wins
         info = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
