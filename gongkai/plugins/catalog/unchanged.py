@@ -222,8 +222,6 @@ class UnchangedFiles:
         can_link = True
         for rel, (dev, ino, size, mtime) in self._pending.items():
             path = os.path.join(self.staging, rel)
-            if os.path.lexists(path):
-                continue  # something wrote this name after the comparison: that file is the build's output
             folder = os.path.dirname(path)
             if folder not in made:
                 os.makedirs(folder, exist_ok=True)
@@ -232,11 +230,15 @@ class UnchangedFiles:
             if can_link:
                 try:
                     os.link(source, path, follow_symlinks=False)
+                except FileExistsError:
+                    continue  # something wrote this name after the comparison: that file is the build's output
                 except OSError as exc:
                     if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
                         raise
                     can_link = False  # another filesystem, or links refused: copy from now on
             if not can_link:
+                if os.path.lexists(path):
+                    continue
                 shutil.copyfile(source, path, follow_symlinks=False)
             st = os.lstat(path) if can_link else os.lstat(source)
             if (can_link and (st.st_dev, st.st_ino) != (dev, ino)) or (st.st_size, st.st_mtime_ns) != (size, mtime):
