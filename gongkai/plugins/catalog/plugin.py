@@ -223,6 +223,14 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return doc.url
 
     @property
+    def published_dir(self) -> Path | None:
+        """The site folder this build replaces (``site_dir`` as configured): during a staged build MkDocs'
+        ``config.site_dir`` is the staging folder, so read what was published before from here."""
+        if self._output is not None:
+            return self._output.target
+        return Path(self._mkdocs_config.site_dir) if self._mkdocs_config is not None else None
+
+    @property
     def output_writer(self):
         """Writes an output file the build makes itself (``write(path, data)``), or None: a file whose bytes are
         the previous site's is linked from it at publication instead (publishing.py, unchanged.py)."""

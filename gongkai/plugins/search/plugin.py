@@ -79,8 +79,11 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         page = self.config.page.strip("/")
         self._page_src = f"{page}/index.md"
         if self.config.export:
-            old = Path(config.site_dir) / page / "export" / "ids.json"
-            self._previous_export = export.previous_ids(None, old)  # read now: MkDocs empties site_dir later
+            # The site this build replaces (config.site_dir is the core's staging folder by now); read now:
+            # MkDocs empties site_dir later when it is not staged.
+            site = self.core.published_dir if self.core is not None else None
+            old = (site or Path(config.site_dir)) / page / "export" / "ids.json"
+            self._previous_export = export.previous_ids(None, old)
         try:
             self.synonyms = synonym_groups(Path(self.config.synonyms) if self.config.synonyms else None)
         except SynonymError as exc:
