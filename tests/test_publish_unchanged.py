@@ -254,3 +254,23 @@ def test_a_hook_that_works_on_the_written_site_gets_every_file(tmp_path):
     assert "stamp.py 在构建结束时（on_post_build）处理网站目录，本次不沿用上一版网站的文件" in result.stderr
     text = (root / "site" / "index.html").read_text(encoding="utf-8")
     assert text.count("<!-- stamped -->") == 1 and "<html" in text
+
+
+def test_a_file_reached_through_a_symbolic_link_in_the_previous_site_is_not_shared(tmp_path):
+    """A folder of the previous site replaced by a link elsewhere: a file there with the same bytes is not the
+    site's, and linking it would tie the new site to it."""
+    from gongkai.plugins.catalog.unchanged import UnchangedFiles
+
+    previous, staging, elsewhere = tmp_path / "site", tmp_path / "staging", tmp_path / "elsewhere"
+    for folder in (previous, staging, elsewhere):
+        folder.mkdir()
+    (elsewhere / "a.css").write_bytes(b"same")
+    (previous / "assets").symlink_to(elsewhere)
+    (previous / "b").mkdir()
+    (previous / "b" / "c.css").write_bytes(b"same")
+    files_ = UnchangedFiles(previous, staging)
+    files_.write(staging / "assets" / "a.css", b"same")
+    files_.write(staging / "b" / "c.css", b"same")
+    assert files_.link() == 1
+    assert (staging / "assets" / "a.css").stat().st_ino != (elsewhere / "a.css").stat().st_ino
+    assert (staging / "b" / "c.css").stat().st_ino == (previous / "b" / "c.css").stat().st_ino

@@ -60,6 +60,7 @@ class UnchangedFiles:
         # rel path → (st_dev, st_ino, st_size, st_mtime_ns) of the previous file when it was compared
         self._pending: dict[str, tuple[int, int, int, int]] = {}
         self._log: list[tuple[str, tuple[int, int, int, int]]] | None = None  # a forked worker's own (``take``)
+        self._folders: dict[str, bool] = {"": True}  # previous site's folders checked for symbolic links
         self.reused = 0  # files linked (or copied) from the previous site by ``link``
         self.written = 0  # files written by this module
 
@@ -106,8 +107,24 @@ class UnchangedFiles:
         if rel is not None and self._pending.pop(rel, None) is not None and self._log is not None:
             self._log.append((rel, None))
 
+    def _plain_folder(self, rel: str) -> bool:
+        """Whether the previous site's folder ``rel`` and each above it is a real folder, not a symbolic link
+        (which would make a file outside the site look like one of it); decided once per folder."""
+        found = self._folders.get(rel)
+        if found is None:
+            parent = os.path.dirname(rel)
+            try:
+                found = (parent == rel or self._plain_folder(parent)) and \
+                    stat.S_ISDIR(os.lstat(os.path.join(self.previous, rel)).st_mode)
+            except OSError:
+                found = False
+            self._folders[rel] = found
+        return found
+
     def _previous(self, rel: str):
         """The previous site's file at ``rel``, opened, with its status, when it may be reused; else None."""
+        if not self._plain_folder(os.path.dirname(rel)):
+            return None
         try:
             fd = os.open(os.path.join(self.previous, rel), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
                          | getattr(os, "O_CLOEXEC", 0))
