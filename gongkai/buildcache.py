@@ -334,6 +334,22 @@ class BuildCache:
             writer, self._writer = self._writer, None
             writer.finish()
 
+    def keep(self, kind: str, keys: Iterable[str]) -> int:
+        """Carry the entries of ``kind`` under ``keys`` into this build's cache without reading them: a step that
+        reused its whole output still keeps what the next build may need. Returns how many were there."""
+        if self._old is None or self._new is None:
+            return 0
+        rows = []
+        try:
+            for key in keys:
+                row = self._old.execute("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+                if row is not None:
+                    rows.append((kind, key, row[0]))
+            self._new.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+        except sqlite3.Error:
+            return 0
+        return len(rows)
+
     def key(self, *parts: str) -> str:
         """The key of a pure step's result: its inputs and the code that computes it."""
         return digest(self.salt, *parts)

@@ -143,6 +143,24 @@ def test_without_a_cache_the_previous_ids_come_from_the_site_being_replaced(tmp_
     assert previous_ids(None, old) is None
 
 
+def test_without_a_cache_a_withdrawn_document_is_found_in_the_published_site(tmp_path):
+    """Built without the build cache (GONGKAI_CACHE=0, a lost CI cache), the ids of the last export come from the
+    site being replaced, not from the staging folder the build writes into."""
+    root = copy_mini(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - gongkai/search:\n      export: true\n", encoding="utf-8")
+    no_cache = {"GONGKAI_CACHE": "0"}
+    assert build(root, env=no_cache).returncode == 0
+    withdrawn = root / "content" / "wj" / "jyj" / "2025" / "gf-2.md"
+    index_number = re.search(r"^索引号: *(\S+)", withdrawn.read_text(encoding="utf-8"), re.M).group(1)
+    withdrawn.unlink()
+    result = build(root, env=no_cache)
+    assert result.returncode == 0, result.stderr[-3000:]
+    deletes = json.loads((root / "site" / "search" / "export" / "meilisearch-delete.json").read_text(encoding="utf-8"))
+    assert len(deletes) == 1 and deletes[0].endswith("_" + index_number.replace("/", "_")), deletes
+    assert "1 件撤回" in result.stderr
+
+
 def test_a_sites_own_synonyms_reach_the_index_and_a_bad_file_stops_the_build(tmp_path):
     import gzip
     root = copy_mini(tmp_path)

@@ -111,8 +111,10 @@ def previous_ids(cache, old_site_file: Path | None) -> tuple[set[str], set[str]]
     return set(data.get("ids", [])), set(data.get("withdrawn", []))
 
 
-def write_export(rows: list[ExportRow], out: Path, previous: tuple[set[str], set[str]] | None, cache=None) -> dict:
-    """Write the export files into ``out``; return counts for the build log."""
+def write_export(rows: list[ExportRow], out: Path, previous: tuple[set[str], set[str]] | None, cache=None,
+                 writer=None) -> dict:
+    """Write the export files into ``out``; return counts for the build log. ``writer`` (the core's
+    ``output_writer``) writes each file: one whose bytes are the previous site's is linked from it instead."""
     out.mkdir(parents=True, exist_ok=True)
     rows = sorted(rows, key=lambda r: r.id)
     ids = [r.id for r in rows]
@@ -124,20 +126,28 @@ def write_export(rows: list[ExportRow], out: Path, previous: tuple[set[str], set
         last, before = previous
         withdrawn = (last | before) - current
     dump = lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":"))  # noqa: E731
-    with open(out / "opensearch-bulk.ndjson", "w", encoding="utf-8", newline="\n") as fh:
-        for r in rows:
-            fh.write(dump({"index": {"_id": r.id}}) + "\n")
-            fh.write(dump(r.fields) + "\n")
-        for ident in sorted(withdrawn):
-            fh.write(dump({"delete": {"_id": ident}}) + "\n")
+
+    def write(name: str, text: str) -> None:
+        data = text.encode("utf-8")
+        if writer is not None:
+            writer.write(out / name, data)
+        else:
+            (out / name).write_bytes(data)
+
+    bulk = []
+    for r in rows:
+        bulk.append(dump({"index": {"_id": r.id}}))
+        bulk.append(dump(r.fields))
+    for ident in sorted(withdrawn):
+        bulk.append(dump({"delete": {"_id": ident}}))
+    write("opensearch-bulk.ndjson", "".join(line + "\n" for line in bulk))
     for name in ("ik", "smartcn"):
-        (out / f"opensearch-index-{name}.json").write_text(
-            json.dumps(index_definition(name), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (out / "meilisearch-documents.json").write_text(dump([r.fields for r in rows]) + "\n", encoding="utf-8")
-    (out / "meilisearch-settings.json").write_text(json.dumps(MEILI_SETTINGS, indent=2) + "\n", encoding="utf-8")
-    (out / "meilisearch-delete.json").write_text(dump(sorted(withdrawn)) + "\n", encoding="utf-8")
+        write(f"opensearch-index-{name}.json", json.dumps(index_definition(name), ensure_ascii=False, indent=2) + "\n")
+    write("meilisearch-documents.json", dump([r.fields for r in rows]) + "\n")
+    write("meilisearch-settings.json", json.dumps(MEILI_SETTINGS, indent=2) + "\n")
+    write("meilisearch-delete.json", dump(sorted(withdrawn)) + "\n")
     manifest = {"ids": ids, "withdrawn": sorted(withdrawn)}
-    (out / "ids.json").write_text(dump(manifest) + "\n", encoding="utf-8")
+    write("ids.json", dump(manifest) + "\n")
     if cache is not None:
         cache.put(CACHE_KIND, "ids", manifest)
     return {"documents": len(rows), "withdrawn": len(withdrawn)}

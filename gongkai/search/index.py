@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import json
 import os
 import shutil
@@ -28,9 +29,11 @@ from array import array
 from collections import Counter
 from itertools import chain, repeat
 from operator import and_, sub
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from importlib import metadata
 from pathlib import Path
 from typing import Iterable
+import zlib
 
 from .. import parallel
 from . import pinyin
@@ -141,9 +144,20 @@ def _gzip(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
-def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len: float, memo=None):
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len: float, memo=None, write=_write):
     """Postings and fragments of documents ``start``–``end``: (term → [postings, last id, df], files, bytes,
-    postings). Gaps are counted from -1 at the start of the part; ``_merge`` re-bases them."""
+    postings, [(fragment path, size, digest)]). Gaps are counted from -1 at the start of the part; ``_merge``
+    re-bases them."""
+    written = []
     # term → doc_id << 3 | weight while reading: an int for a term seen once (most terms of a large site), an
     # array of 4-byte values from the second posting on (a list of int objects would take ten times the memory
     # on a 100,000-document site); encoded to gaps once per term at the end.
@@ -218,8 +232,9 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
                 fragment[key] = value
         fragment.update(rec.display)
         data = _gzip(json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode())
-        with open(out / "d" / str(doc_id // DOCS_PER_DIR) / f"{doc_id}.bin", "wb") as fh:
-            fh.write(data)
+        rel = f"d/{doc_id // DOCS_PER_DIR}/{doc_id}.bin"
+        write(out / rel, data)
+        written.append((rel, len(data), file_digest(data)))
         files += 1
         total_bytes += len(data)
     if memo is not None:
@@ -236,7 +251,7 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
         else:
             index[term] = [bytearray(b"".join(map(varints.__getitem__, map(sub, values, chain(
                 (first,), map(and_, values, repeat(-8))))))), values[-1] >> 3, len(values)]
-    return index, files, total_bytes, postings
+    return index, files, total_bytes, postings, written
 
 
 def _merge(index: dict[str, list], part: dict[str, list], start: int) -> None:
@@ -269,14 +284,26 @@ def _read_varint(data, pos: int) -> tuple[int, int]:
 
 
 def build_index(records: Iterable[Record], out: Path, facets: Facets | None = None, *,
-                shard_bytes: int = 12_000, workers: int = 1, cache=None, synonyms: list | None = None) -> IndexStats:
+                shard_bytes: int = 12_000, workers: int = 1, cache=None, synonyms: list | None = None,
+                writer=None) -> IndexStats:
     """Write the index of ``records`` into ``out`` (replaced). ``shard_bytes`` is the raw size a shard is
     filled to before the next one starts; a single term larger than that gets a shard of its own. With
     ``workers`` > 1 (and fork available), large sites are tokenized in that many processes. With ``cache`` (the
     build cache, gongkai/buildcache.py), a record's terms are counted once for the same title and text.
-    ``synonyms`` (gongkai.search.synonyms.synonym_groups) go into ``meta.bin`` for the browser to widen queries."""
+    ``synonyms`` (gongkai.search.synonyms.synonym_groups) go into ``meta.bin`` for the browser to widen queries.
+    ``writer`` (the core's ``output_writer``) writes each file: one whose bytes are the previous site's is linked
+    from it when the site is published."""
     records = sorted(records, key=lambda r: (-(r.published.toordinal() if r.published else 0), r.url))
     out = Path(out)
+    facets = facets or Facets()
+    whole = None
+    if cache is not None:
+        # The files of an index are a function of its records, filters, synonyms and settings (and of the code,
+        # which every key carries): made from the same, they are the same files.
+        whole = cache.key(WHOLE, _inputs_digest(records, facets, synonyms, shard_bytes))
+        stats = _reuse_whole(cache, whole, records, out, writer) if writer is not None else None
+        if stats is not None:
+            return stats
     if out.exists():
         shutil.rmtree(out)
     (out / "t").mkdir(parents=True)
@@ -302,19 +329,31 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
     workers = max(1, min(workers, count // PARALLEL_MIN))
     step = -(-count // workers) if count else 1
     bounds = [(i, min(count, i + step)) for i in range(0, count, step)] or [(0, 0)]
-    parts = parallel.map_ordered(lambda b: _index_part(records, b[0], b[1], out, avg_len, memo), bounds,
-                                 workers=workers, name=lambda b: f"第 {b[0] + 1}–{b[1]} 条记录", chunks_per_worker=1)
+
+    def part(b: tuple[int, int]):
+        if writer is None:
+            return _index_part(records, b[0], b[1], out, avg_len, memo), None
+        writer.start_worker()  # what this process decides goes back to the build's writer (adopt, below)
+        return _index_part(records, b[0], b[1], out, avg_len, memo, writer.write), writer.take()
+
+    done = parallel.map_ordered(part, bounds, workers=workers, name=lambda b: f"第 {b[0] + 1}–{b[1]} 条记录",
+                                chunks_per_worker=1)
+    parts = [p for p, _ in done]
+    for _, decided in done:
+        if decided:
+            writer.adopt(decided)
     if memo is not None:
         cache.merge(memo)
-    index, files, total_bytes, postings = parts[0]
-    for (start, _), (part, f, b, p) in zip(bounds[1:], parts[1:]):
+    index, files, total_bytes, postings, written = parts[0]
+    for (start, _), (part, f, b, p, w) in zip(bounds[1:], parts[1:]):
         _merge(index, part, start)
         files, total_bytes, postings = files + f, total_bytes + b, postings + p
+        written += w
 
     def write(rel: str, data: bytes) -> None:
         nonlocal files, total_bytes
-        with open(out / rel, "wb") as fh:
-            fh.write(data)
+        (writer.write if writer else _write)(out / rel, data)
+        written.append((rel, len(data), file_digest(data)))
         files += 1
         total_bytes += len(data)
 
@@ -351,7 +390,6 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
         n_terms += 1
     flush()
 
-    facets = facets or Facets()
     meta = {
         "v": FORMAT, "n": count, "shards": firsts, "years": years, "months": months, "dirs": DOCS_PER_DIR,
         "facets": {"p": facets.publishers, "c": facets.columns, "t": facets.topics, "k": facets.kinds,
@@ -363,8 +401,58 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
     }
     write("t2s.bin", _gzip("".join(t + s for t, s in T2S.items()).encode()))  # fetched for a 繁体 query only
     write("meta.bin", _gzip(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()))
-    return IndexStats(documents=count, terms=len(index), postings=postings, shards=len(firsts), files=files,
-                      bytes=total_bytes)
+    stats = IndexStats(documents=count, terms=len(index), postings=postings, shards=len(firsts), files=files,
+                       bytes=total_bytes)
+    if whole is not None:
+        cache.put(WHOLE, whole, {"files": written, "stats": [getattr(stats, f.name) for f in fields(IndexStats)]})
+    return stats
+
+
+WHOLE = "search-index"  # the build cache's kind: what an index's files were (path, size, digest), and its stats
+
+
+def _inputs_digest(records: list[Record], facets: Facets, synonyms: list | None, shard_bytes: int) -> str:
+    """Everything an index's files are made from but the code: its records in order, filters, synonyms and
+    settings, and the versions of what turns them into bytes besides gongkai (pinyin, gzip)."""
+    h = hashlib.blake2b(digest_size=20)
+
+    def put(value: str) -> None:
+        data = value.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+
+    try:
+        spoken = metadata.version("pypinyin")
+    except metadata.PackageNotFoundError:
+        spoken = "absent"
+    put(json.dumps([FORMAT, shard_bytes, DOCS_PER_DIR, TEXT_LIMIT, K1, B, zlib.ZLIB_RUNTIME_VERSION, spoken,
+                    [getattr(facets, f.name) for f in fields(Facets)], synonyms or []], ensure_ascii=False, default=str))
+    names = [f.name for f in fields(Record) if f.name not in ("title", "text", "snippet")]
+    for rec in records:
+        put(rec.title)
+        put(rec.text)
+        put("\0" if rec.snippet is None else rec.snippet)
+        put(json.dumps([getattr(rec, name) for name in names], ensure_ascii=False, default=str))
+    return h.hexdigest()
+
+
+def _manifest_shape(value) -> bool:
+    return (isinstance(value, dict) and isinstance(value.get("files"), list)
+            and all(isinstance(f, list) and len(f) == 3 and isinstance(f[0], str) and isinstance(f[1], int)
+                    and isinstance(f[2], str) for f in value["files"])
+            and isinstance(value.get("stats"), list) and len(value["stats"]) == len(fields(IndexStats))
+            and all(isinstance(n, int) for n in value["stats"]))
+
+
+def _reuse_whole(cache, key: str, records: list[Record], out: Path, writer) -> IndexStats | None:
+    """The previous site's index, when it was made from the same inputs and every file of it is still what was
+    written (size and digest): its files are kept for links (``writer``) and nothing is computed. The term
+    counts of every record stay in the cache for the next build that does compute."""
+    manifest = cache.get(WHOLE, key, shape=_manifest_shape)
+    if manifest is None or not writer.keep_previous(out, manifest["files"], file_digest):
+        return None
+    cache.keep("search", [cache.key(rec.title, rec.text, *rec.keywords) for rec in records])
+    return IndexStats(*manifest["stats"])
 
 
 def _code_point_gaps(chars) -> str:

@@ -226,6 +226,28 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def url_of(self, doc: Document) -> str:
         return doc.url
 
+    @property
+    def published_dir(self) -> Path | None:
+        """The site folder this build replaces (``site_dir`` as configured): during a staged build MkDocs'
+        ``config.site_dir`` is the staging folder, so read what was published before from here."""
+        if self._output is not None:
+            return self._output.target
+        return Path(self._mkdocs_config.site_dir) if self._mkdocs_config is not None else None
+
+    @property
+    def output_writer(self):
+        """Writes an output file the build makes itself (``write(path, data)``), or None: a file whose bytes are
+        the previous site's is linked from it at publication instead (publishing.py, unchanged.py)."""
+        return self._output.unchanged if self._output is not None else None
+
+    def output_file(self, config: MkDocsConfig, rel: str) -> Path | None:
+        """The file holding what the build publishes at the site-relative ``rel`` so far, or None: an unchanged
+        file is linked from the previous site only at publication, so read it through this."""
+        if self._output is not None:
+            return self._output.where(rel)
+        path = Path(config.site_dir) / rel
+        return path if path.is_file() else None
+
     def org_url(self, org: Organization) -> str:
         """Site-relative URL of a 发布主体's 信息公开 home."""
         return self.layout.org_url(org)
@@ -672,6 +694,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def _publish(self, config: MkDocsConfig):
         if not self.active:
             return
+        if self._output is not None:
+            self._output.link_unchanged()  # unchanged output: linked from the previous site (unchanged.py)
         self._guard.check_unreferenced()
         self._guard.check_output(Path(config.site_dir))
         self.reporter.finish(self.as_of, self.raise_on_errors)  # the build summary; fails on the policy's errors

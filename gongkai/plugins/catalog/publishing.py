@@ -8,6 +8,7 @@ folder that replaces ``site_dir`` only after every check has passed.
 
 from __future__ import annotations
 
+import logging
 import os
 import posixpath
 import shutil
@@ -23,6 +24,10 @@ from gongkai.errors import Problems
 from gongkai.filerules import editor_file_problems, name_refusal
 from gongkai.model import Document
 from gongkai.sources import RealPaths
+
+from .unchanged import UnchangedFiles, route_writes
+
+log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 # Front-matter keys only a 政府信息 document has: such a page outside the documents folder is misplaced.
@@ -134,6 +139,16 @@ class SourceGuard:
                     self.problems.add(rel, "构建结果中出现了 Markdown 源文件", fix="检查该文件的来源：网站不应原样发布源文件")
 
 
+def foreign_post_build(config: MkDocsConfig) -> str:
+    """The plugins and hooks other than gongkai's that act at the end of the build (``on_post_build``), named."""
+    names = []
+    for method in config.plugins.events["post_build"]:
+        module = getattr(method, "__module__", None) or ""
+        if module != "gongkai" and not module.startswith("gongkai."):
+            names.append(config.plugins._event_origins.get(method, module or repr(method)))
+    return "、".join(dict.fromkeys(names))
+
+
 def _umask() -> int:
     """The process umask (it can only be read by setting it)."""
     mask = os.umask(0o022)
@@ -145,7 +160,10 @@ class StagedOutput:
     """Builds into a staging folder beside ``site_dir`` and moves it into place only on success.
 
     A failed build leaves the previous site untouched, so a deploy step that copies ``site_dir`` can never
-    publish a build that found, say, personal information.
+    publish a build that found, say, personal information. A file whose bytes are those of the previous site's
+    file at the same place is not written again but linked from it at publication (``UnchangedFiles``,
+    gongkai/plugins/catalog/unchanged.py): until then the staging folder holds no name of a previous file, so
+    nothing written during the build can change the site that is online.
     """
 
     def __init__(self, config: MkDocsConfig):
@@ -158,17 +176,48 @@ class StagedOutput:
         # files and subfolders are created with the umask already.
         os.chmod(self.staging, 0o777 & ~_umask())
         config.site_dir = str(self.staging)
+        self.unchanged: UnchangedFiles | None = None
+        foreign = foreign_post_build(config)
+        if foreign:
+            # It may read or rewrite a page in the staging folder, where an unchanged one is not until the end.
+            log.info(f"输出：{foreign} 在构建结束时（on_post_build）处理网站目录，本次不沿用上一版网站的文件")
+        else:
+            self.unchanged = UnchangedFiles(self.target, self.staging)
+            route_writes(self.unchanged)
+
+    def link_unchanged(self) -> int:
+        """Give the unchanged files their names in the staging folder: once every plugin wrote what it writes
+        (the core's last ``on_post_build``), before the checks of the written site and ``commit``. Nothing is
+        written into the staging folder after this: a plugin whose ``on_post_build`` runs later writes into
+        ``site_dir`` once it has replaced the previous site."""
+        if self.unchanged is None:
+            return 0
+        route_writes(None)
+        files, self.unchanged = self.unchanged, None
+        return files.link()
+
+    def where(self, rel: str) -> Path | None:
+        """The file with the bytes of the output at the site-relative ``rel`` (None: no such file)."""
+        if self.unchanged is not None:
+            found = self.unchanged.where(rel)
+            return Path(found) if found else None
+        path = Path(self.config.site_dir) / rel
+        return path if path.is_file() else None
 
     def commit(self) -> None:
+        self.link_unchanged()
         old = None
         if self.target.exists():
             old = self.target.with_name(f".{self.target.name}-old-{os.getpid()}")
             os.replace(self.target, old)
         os.replace(self.staging, self.target)
+        self.unchanged = None
         self.config.site_dir = str(self.target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
+        route_writes(None)
+        self.unchanged = None
         shutil.rmtree(self.staging, ignore_errors=True)
         self.config.site_dir = str(self.target)

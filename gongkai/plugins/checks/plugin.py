@@ -278,14 +278,16 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             self._shown = None
         if self.core is None or not self._on("links"):
             return env
-        site = Path(config.site_dir)
+        core = self.core
 
         def read(rel: str) -> str | None:  # only files the build did not render itself (rare)
-            path = site / rel
-            return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+            path = core.output_file(config, rel)
+            return path.read_text(encoding="utf-8", errors="replace") if path is not None else None
 
         included = [f for f in files if f.inclusion.is_included()]
-        self.links = LinkChecker((f.dest_uri for f in included), exists=lambda rel: (site / rel).is_file(),
+        # Through the core: an output file unchanged from the previous site is not in site_dir until publication.
+        self.links = LinkChecker((f.dest_uri for f in included),
+                                 exists=lambda rel: core.output_file(config, rel) is not None,
                                  read=read, site_url=config.site_url)
         self._static_html = [f for f in included if not f.is_documentation_page() and f.dest_uri.endswith(".html")]
         self._linking = parallel.Pipeline(self._page_links, self._add_links, workers=self.workers,

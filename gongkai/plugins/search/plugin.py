@@ -83,8 +83,11 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         page = self.config.page.strip("/")
         self._page_src = f"{page}/index.md"
         if self.config.export:
-            old = Path(config.site_dir) / page / "export" / "ids.json"
-            self._previous_export = export.previous_ids(None, old)  # read now: MkDocs empties site_dir later
+            # The site this build replaces (config.site_dir is the core's staging folder by now); read now:
+            # MkDocs empties site_dir later when it is not staged.
+            site = self.core.published_dir if self.core is not None else None
+            old = (site or Path(config.site_dir)) / page / "export" / "ids.json"
+            self._previous_export = export.previous_ids(None, old)
         origins = sorted({s.origin for s in self.config.sites if s.origin})
         if origins:
             # The one request to another host the site makes, and only because its owner listed it: say so where
@@ -214,11 +217,12 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         out = Path(config.site_dir) / self.view.index_url
         stats = build_index(self.records, out, self._facets(), shard_bytes=self.config.shard_bytes,
                             workers=parallel.workers_of(config, self.config.workers), cache=self.core.build_cache if self.core else None,
-                            synonyms=self.synonyms)
+                            synonyms=self.synonyms, writer=self.core.output_writer if self.core else None)
         if self.config.export and self.core:
             cache = self.core.build_cache
             previous = export.previous_ids(cache, None) or self._previous_export
-            counts = export.write_export(self.export_rows, out.parent / "export", previous, cache)
+            counts = export.write_export(self.export_rows, out.parent / "export", previous, cache,
+                                         writer=self.core.output_writer)
             log.info(f"搜索导出：{counts['documents']} 件文件，{counts['withdrawn']} 件撤回（{self.view.page_url}export/）")
         log.info(f"搜索索引：{stats.documents} 个页面，{stats.terms} 个检索词，{stats.shards} 个分片，"
                  f"{stats.bytes / 1024:.0f} KB，用时 {time.perf_counter() - begin:.1f} 秒")
