@@ -35,7 +35,7 @@ from typing import Any, Iterable
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
-FORMAT = "gongkai-cache-2"
+FORMAT = "gongkai-cache-3"
 # Distributions whose code computes a stored result (a page, a Markdown rendering, a scan, a link verdict, a form);
 # their versions are part of every key. The readers of attachments are here too: a scan's verdict is theirs.
 DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markupsafe", "pyyaml",

@@ -58,9 +58,6 @@ class AccessibilityPlugin(BasePlugin[AccessibilityConfig]):
                                         results_url=results_file.url if results_file else "")
         if self.statement is None:
             return files
-        # The page and every footer link show these files' content, which leaves the site's file list.
-        self.core.fingerprint("无障碍声明", [source.content_string,
-                                             results_file.content_string if results_file else ""])
         page = File.generated(config, f"{prefix}index.md", content="---\ntitle: 无障碍和适老化声明\n"
                                                                   f"template: {TEMPLATE}\n---\n")
         files.append(page)

@@ -33,7 +33,7 @@ from gongkai.safety import ACTIVE_FILE_SUFFIXES, active_content, active_file_con
 from gongkai.sources import decode, site_root
 
 from . import theme
-from .caching import CACHED_TEMPLATE, PageCache, cache_disabled_by_env, templates_shape
+from .caching import BuildCacheSession, cache_disabled_by_env
 from .config import CatalogConfig
 from .index import DocumentIndex, Sorter, newest_first
 from .navigation import NavCache, section_nav
@@ -55,7 +55,7 @@ TAB_KINDS = ("指南", "政策解读", "意见征集", "依申请公开")
 class TemplateView:
     """What every template sees as ``gongkai``: the site identity and the section's entry points."""
 
-    def __init__(self, catalog: Catalog, layout: SectionLayout, latest: list[Document]):
+    def __init__(self, catalog: Catalog, layout: SectionLayout, latest: list[Document], recorder=None):
         self.catalog = catalog
         self.site = catalog.site
         self.section_url = layout.section_url
@@ -63,7 +63,7 @@ class TemplateView:
         self.directory_url = layout.url(layout.src("mulu"))
         self.column_urls = {c.id: layout.column_url(c) for c in catalog.walk()}  # column id → site-wide page
         self._latest = latest
-        self.document_page = False  # set by the core for each page before its template renders
+        self._recorder = recorder  # the build cache's: which pages show the newest documents
         self.nav_cache = NavCache()
         self.home_url = layout.home_url
         self.apply = layout.apply_box(None)
@@ -75,12 +75,10 @@ class TemplateView:
 
     @property
     def latest(self) -> list[Document]:
-        """The site's newest documents (the home pages' 最新公开)."""
-        if self.document_page:
-            # A document page's cache key covers its own document and those related to it, not the site's lists
-            # (gongkai/plugins/catalog/caching.py): a template showing them there would publish stale pages.
-            raise RuntimeError("gongkai.latest 只能用于首页等列表页，不能用于文件页（见 docs/architecture.md，构建缓存）")
-        return self._latest
+        """The site's newest documents (the home pages' 最新公开); a page showing them is recorded reading them."""
+        if self._recorder is None:
+            return self._latest
+        return self._recorder.note("g:gongkai", (["latest", None],), self._latest, base=self)
 
     def current_tab(self, page) -> Crumb | None:
         """The tab whose address is the longest prefix of the page's (the home tab only on the home page)."""
@@ -113,7 +111,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.extra_fields: dict[str, str] = {}
         self.sorters: dict[str, Sorter] = {}
         self.document_partials: list[str] = []
-        self._relators: list = []
         self.clock: Clock | None = None
         self.layout: SectionLayout | None = None
         self.index: DocumentIndex | None = None
@@ -133,7 +130,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._mkdocs_config: MkDocsConfig | None = None
         if getattr(self, "_cache", None) is not None:  # mkdocs serve: the last build's, if it ended early
             self._cache.close()
-        self._cache: PageCache | None = None
+        self._cache: BuildCacheSession | None = None
 
     @property
     def active(self) -> bool:
@@ -160,24 +157,12 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.index.add(doc)
 
     def relate(self, related) -> None:
-        """``related(doc)`` gives the other documents whose metadata ``doc``'s page shows (its 原文, its 反馈 …);
-        a document page is rendered again when one of them changes. Call in on_config (docs/architecture.md)."""
-        self._relators.append(related)
-
-    def related(self, doc: Document) -> list[Document]:
-        """Every document a feature plugin says ``doc``'s page shows, once each."""
-        found: dict[str, Document] = {}
-        for related in self._relators:
-            found.update((d.src_path, d) for d in related(doc) if d is not None and d is not doc)
-        return list(found.values())
+        """Deprecated (0.3), does nothing: what a page shows of other documents is recorded while it renders."""
+        deprecations.cache_declaration("relate")
 
     def fingerprint(self, name: str, value, document: Document | None = None) -> None:
-        """Something pages show that the build computes from more than its input files — a 征集's status at the
-        build's instant, say: part of the cache key of every page that may show it (docs/performance.md). With
-        ``document``, it is that document's (its own page, pages relating to it, lists); without, every page's.
-        Call by on_files."""
-        if self._cache is not None:
-            self._cache.fingerprint(name, value, document)
+        """Deprecated (0.3), does nothing: what a page reads of a view object is recorded while it renders."""
+        deprecations.cache_declaration("fingerprint")
 
     @property
     def build_cache(self) -> BuildCache | None:
@@ -311,9 +296,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._output = StagedOutput(config)
         if self.config.cache and self.command in ("build", "gh-deploy", "serve") and self.raise_on_errors \
                 and not cache_disabled_by_env():
-            store = BuildCache(root / self.config.cache_dir)
-            if store.usable:
-                self._cache = PageCache(store)
+            self._cache = BuildCacheSession.open(root / self.config.cache_dir)
         return config
 
     @event_priority(LAST)
@@ -399,7 +382,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         theme.add_asset_files(files, config)
         self.index.freeze(self.sorters)
         latest = sorted(self.index.documents, key=newest_first, reverse=True)[:LATEST_COUNT]
-        self.view = TemplateView(self.catalog, self.layout, latest)
+        self.view = TemplateView(self.catalog, self.layout, latest, self._cache.recorder if self._cache else None)
         SectionPages(self.layout, self.index,
                      lambda src, page, content="": self.add_page(files, config, src, page, content),
                      self.config.page_size, self.config.directory_page_size, self.config.overview_size,
@@ -503,22 +486,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if self._progress is not None:
             self._progress.step()
         if self._cache is not None:
-            doc = self.index.by_src.get(page.file.src_uri) if self.index else None
-            if doc is not None:
-                key = self._cache.document_key(page.file.src_uri, page.markdown, html, doc,
-                                               self.index.neighbours.get(doc.src_path, (None, None)),
-                                               self.related(doc))
-            else:
-                key = self._cache.page_key(page.file.src_uri, page.markdown)
-            if key is not None:
-                self._cache.total += 1
-                self._cache.pages[page.file.src_uri] = key
-                templates = self._cache.store.get("templates", key, templates_shape)
-                if templates is not None and self._cache.store.check("page", key) and \
-                        self._cache.recorder.unchanged(templates):
-                    # The same inputs made this page before, from the same templates: not rendered again.
-                    page.meta["template"] = CACHED_TEMPLATE
-                    self._cache.hits += 1
+            self._cache.lookup(page, html, self._subject(page.file.src_uri))
         if isinstance(page, SectionPage):
             # Rendered and checked: on a 100,000-document site every copy held until the end counts.
             page.markdown = ""
@@ -528,6 +496,13 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return html
 
     on_page_content = CombinedEvent(_check_body, _page_rendered)
+
+    def _subject(self, src: str):
+        """What the core shows on a page besides its Markdown: part of the page's cache key."""
+        doc = self.index.by_src.get(src) if self.index else None
+        if doc is not None:
+            return [doc, [[n.url, n.title] for n in self.index.neighbours.get(doc.src_path, ()) if n is not None]]
+        return self._generated.get(src) or self._versions.get(src)
 
     def _active_content(self, html: str) -> list:
         """Active content in a page's body; a body the last build found clean is not parsed again."""
@@ -560,22 +535,11 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         start = source[:len(source) - len(doc.body)].count("\n") + 1 if doc and source.endswith(doc.body) else 1
         return display, source, start
 
-    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
+    def _page_context(self, context, page: Page, config: MkDocsConfig, nav):
         if not self.active:
             return context
         src = page.file.src_uri
         doc = self.index.by_src.get(src)
-        self.view.document_page = doc is not None
-        cache = self._cache
-        key = cache.pages.get(src) if cache is not None else None
-        if page.meta.get("template") == CACHED_TEMPLATE:
-            output = cache.store.get("page", key, lambda value: isinstance(value, str))
-            if output is None:  # checked a moment ago: the cache file was changed under the build, or forged
-                raise PluginError(f"构建缓存 {self.config.cache_dir} 在构建中被改动或已损坏；请删除该文件夹后重新构建")
-            context["gongkai_cached_page"] = Markup(output)
-            return context
-        if key is not None:
-            cache.recorder.start(context, page.meta.get("template", "main.html"), page)
         context["gongkai"] = self.view
         if page.file.generated_by or (doc is not None and not page.toc.items):
             # No 目录 sidebar on generated pages (lists, 年报 tables need the width) nor on a document without
@@ -604,16 +568,23 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             page.previous_page = page.next_page = None
         return context
 
+    @event_priority(LAST * 10)  # every plugin has given the page its context
+    def _page_reads(self, context, page: Page, config: MkDocsConfig, nav):
+        if self.active and self._cache is not None:
+            self._cache.begin(context, page)
+        return context
+
+    on_page_context = CombinedEvent(_page_context, _page_reads)
+
     def on_nav(self, nav, config: MkDocsConfig, files: Files):
         if not self.active:
             return nav
         self.view.nav_cache.reset(nav)
         if self._cache is not None:
-            root = site_root(config)
             # A 历史版本 file is its own page's Markdown, like a document's: in that page's key, not every page's.
-            self._cache.seal(config, files, nav, self.index.documents, {*self.index.by_src, *self._versions},
-                             root / self.config.catalog_dir,
-                             self.as_of)
+            self._cache.seal(config, files, nav, {*self.index.by_src, *self._versions},
+                             site_root(config) / self.config.catalog_dir, self.index.by_src, self._generated,
+                             self.catalog)
         # MkDocs now converts every page's Markdown, then renders and writes every page: two counted phases.
         self._progress = Progress.for_build()
         self._progress.start("转换 Markdown", len(files.documentation_pages()))
@@ -647,13 +618,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     @event_priority(FIRST * 10)  # the template's output, before any plugin changes it
     def _keep_page(self, output: str, page: Page, config: MkDocsConfig):
-        cache = self._cache
-        if cache is not None and page.meta.get("template") != CACHED_TEMPLATE:
-            key = cache.pages.get(page.file.src_uri)
-            templates = cache.recorder.finish(page)
-            if key is not None and templates is not None:  # None: the page showed the build's instant
-                cache.store.put("page", key, output)
-                cache.store.put("templates", key, templates)
+        if self._cache is not None:
+            self._cache.keep(output, page)
         return output
 
     @event_priority(LAST * 10)

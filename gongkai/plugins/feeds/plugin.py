@@ -163,8 +163,6 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
         page = File.generated(config, page_src, content=(
             f"---\ntitle: {self.config.title}\ntemplate: {TEMPLATE}\nsearch:\n  exclude: true\n---\n"))
         files.append(page)
-        # A document page links its column's, 发布主体's and 主题分类's feeds: which exist is part of its cache key.
-        self.core.fingerprint("订阅", sorted([key, feed.title, feed.url] for key, feed in feeds.items()))
         self.view = FeedsView(self.core, feeds, page_src=page_src, index_url=page.url, catalog_url=f"{data_dir}/catalog.json",
                               documents_url=f"{data_dir}/documents.json",
                               llms_url="llms.txt" if self.config.llms_txt else None,
