@@ -53,7 +53,7 @@ VOLATILE_SETTINGS = ("site_dir",)
 MARKDOWN_SETTINGS = ("markdown_extensions", "mdx_configs", "validation", "use_directory_urls", "docs_dir")
 # Context entries covered by the key (MkDocs' own; the core's subject of the page) or volatile: not recorded.
 KEYED_CONTEXT = frozenset({"config", "nav", "base_url", "extra_css", "extra_javascript", "mkdocs_version", "page",
-                           "build_date_utc", "pages", "gongkai", "document", "publisher", "document_partials",
+                           "build_date_utc", "pages", "document", "publisher", "document_partials",
                            "listing", "version", "gongkai_cached_page", "gongkai_template"})
 
 
@@ -117,7 +117,7 @@ class BuildCacheSession:
         self.markdown_key = digest(code, json.dumps(markdown, sort_keys=True, ensure_ascii=False))
         self.settings_key = digest(code, json.dumps(settings, sort_keys=True, ensure_ascii=False))
 
-    def seal(self, config: MkDocsConfig, files: Files, nav, document_sources: set[str], catalog_dir: Path,
+    def seal(self, config: MkDocsConfig, files: Files, nav, document_sources: set[str],
              documents: dict[str, Document], listings: dict, catalog) -> None:
         """Once every file is known (on_nav): what every page reads besides its own inputs and recorded reads."""
         self.recorder.resolver = Resolver(files, documents, listings, catalog)
@@ -125,9 +125,13 @@ class BuildCacheSession:
         if self.settings_key is None:
             return
         docs_dir = Path(config.docs_dir)
+        # The catalog's site identity and column tree (the nav, the tabs, every list's place); its 发布主体 are
+        # recorded where a page shows one (a document's, a list's, a home's).
+        site_and_columns = json.dumps([describe(catalog.site), describe(catalog.roots)], ensure_ascii=False,
+                                      sort_keys=True)
         parts = [self.settings_key,
                  tree_digest(docs_dir, skip=document_sources.__contains__, stats=self.store),
-                 tree_digest(catalog_dir, stats=self.store), nav_digest(nav)]
+                 site_and_columns, nav_digest(nav)]
         shipped = (Path(material.__file__).parent, Path(__file__).parents[2])
         for directory in config.theme.dirs:  # a site's own overrides; material's and gongkai's are code
             path = Path(directory)
@@ -254,11 +258,10 @@ class Resolver:
             return self.catalog.organizations[value]
         if kind == "k":
             return self.catalog.columns[value]
-        if kind == "r":  # what an earlier read gave, or an object inside it
-            found = refs(value)
-            for step in data[2]:
-                found = found[step] if isinstance(step, int) else getattr(found, step)
-            return found
+        if kind == "t":  # what an earlier read gave
+            return refs(value)
+        if kind == "s":
+            return slice(*(self.decode(part, refs) for part in value))
         raise KeyError(kind)
 
 
@@ -286,8 +289,7 @@ class PageRecorder:
         self.templates: dict[str, str] | None = None  # name → digest, for the page being rendered
         self.reads: dict[str, str] | None = None  # read → digest, for the page being rendered
         self.volatile = False
-        self._refs: dict[int, tuple[list, int | None]] = {}  # id(object a read gave) → (its read, index)
-        self._keep: list = []  # those objects, alive while the page renders (their ids stay theirs)
+        self._proxies: dict[int, Tracked] = {}  # id(object) → its wrapper, while a page renders
         self._digests: dict[tuple[int, str], str] = {}
         self._globals: dict[str, object] | None = None  # recorded globals: name → raw value
         self._described: dict[tuple, tuple] = {}  # (id of root value, read) → (root value, digest), per build
@@ -342,9 +344,9 @@ class PageRecorder:
             standard = set(self.config.theme.get_env().globals)
         for name, value in list(self.env.globals.items()):
             if name in standard or name == "gongkai" or isinstance(value, (Tracked, Volatile)):
-                continue  # the theme's own; the core's view records its lists itself (TemplateView.latest)
+                continue  # the theme's own; the core's view is in every page's context (recorded there)
             self._globals[name] = value
-            if not is_data(value):
+            if not whole(value):
                 self.env.globals[name] = Tracked(value, self, f"g:{name}", ())
 
     def root(self, name: str, context):
@@ -356,53 +358,43 @@ class PageRecorder:
 
     def note(self, root: str, path: tuple, value, base=None):
         """Record that the page read ``value`` at ``path`` from ``root`` (whose value is ``base``, if known);
-        returns what the template gets."""
+        returns what the template gets: plain values as they are, recorded whole; any other object wrapped, so
+        that what is read of it is recorded (a feed's title, not the documents it lists)."""
         if self.reads is None:
             return value
         read = json.dumps([root, path], ensure_ascii=False)
-        if is_data(value):
-            found = self._memo(base, read) if base is not None else None
-            if found is None:
-                try:
-                    found = digest(json.dumps(describe(value), ensure_ascii=False, sort_keys=True))
-                except Unstable as exc:
-                    log.debug(f"构建缓存：{read} 无法比较（{exc}），本页不保存")
-                    self.volatile = True
-                    return value
-                if base is not None:
-                    self._described[(id(base), read)] = (base, found)
-            self.reads[read] = found
-            self._remember(value, [root, list(path)])
-            return value
-        return Tracked(value, self, root, path, base)  # a view inside a view: what is read of it is recorded
+        if not whole(value):
+            # Which object it is (its own plain fields, the documents in it by name) is read too; what is read
+            # of it, through the wrapper. One wrapper per object, so that a template's ``is sameas`` still holds.
+            self.reads[read] = identity_digest(value)
+            proxy = self._proxies.get(id(value))
+            if proxy is None or object.__getattribute__(proxy, "_value") is not value:
+                proxy = self._proxies[id(value)] = Tracked(value, self, root, path, base)
+            return proxy
+        found = self._memo(base, read) if base is not None else None
+        if found is None:
+            try:
+                found = digest(json.dumps(describe(value), ensure_ascii=False, sort_keys=True))
+            except Unstable as exc:
+                log.debug(f"构建缓存：{read} 无法比较（{exc}），本页不保存")
+                self.volatile = True
+                return value
+            if base is not None:
+                self._described[(id(base), read)] = (base, found)
+        self.reads[read] = found
+        return value
 
     def _memo(self, base, read: str) -> str | None:
         """A read's digest already made in this build from the same root object (kept alive with it)."""
         found = self._described.get((id(base), read))
         return found[1] if found is not None and found[0] is base else None
 
-    def _remember(self, value, read: list, steps: tuple = (), depth: int = 0) -> None:
-        """Objects a read gave, and those inside them (``fb.consultation``), may be passed back as arguments:
-        each is named by the read and the steps from its value."""
-        if value is None or isinstance(value, (str, bool, int, float, Document)) or depth > 3:
-            return
-        if id(value) in self._refs:
-            return
-        self._refs[id(value)] = (read, list(steps))
-        self._keep.append(value)
-        if isinstance(value, (list, tuple)):
-            for i, item in enumerate(value):
-                self._remember(item, read, (*steps, i), depth + 1)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            for f in dataclasses.fields(value):
-                self._remember(getattr(value, f.name), read, (*steps, f.name), depth + 1)
-
     def encode(self, value):
+        """An argument of a recorded call, as the next build finds it again."""
         if isinstance(value, Tracked):
-            raise Unstable("视图对象作为参数")
-        ref = self._refs.get(id(value))
-        if ref is not None and not (value is None or isinstance(value, (bool, int, float, str))):
-            return ["r", *ref]
+            return ["t", [object.__getattribute__(value, "_root"), list(object.__getattribute__(value, "_path"))]]
+        if isinstance(value, slice):
+            return ["s", [self.encode(value.start), self.encode(value.stop), self.encode(value.step)]]
         return self.resolver.encode(value)
 
     def changed(self, reads: dict[str, str], context) -> str | None:
@@ -420,6 +412,8 @@ class PageRecorder:
                         value = value(*(self.resolver.decode(a, evaluate) for a in args))
                     elif name == "[]":
                         value = value[self.resolver.decode(args[0], evaluate)]
+                    elif name == "#":
+                        value = len(value)
                     elif name == "*":
                         pass
                     else:
@@ -434,7 +428,9 @@ class PageRecorder:
                 base = self.root(json.loads(read)[0], context)
                 found = self._memo(base, read)
                 if found is None:
-                    found = digest(json.dumps(describe(evaluate(read)), ensure_ascii=False, sort_keys=True))
+                    value = evaluate(read)
+                    found = digest(json.dumps(describe(value), ensure_ascii=False, sort_keys=True)) if whole(value) \
+                        else identity_digest(value)
                     self._described[(id(base), read)] = (base, found)
             except Exception:  # gone, another shape, not describable: changed
                 return read
@@ -449,6 +445,7 @@ class PageRecorder:
         values are wrapped, not every attribute read watched: a Jinja ``getattr`` hook would cost every page of a
         cold build a function call per attribute its templates read."""
         self.templates, self.reads, self.volatile = {template: self.digest(template, self.env)}, {}, False
+        self._proxies = {}
         for name in ("build_date_utc", "pages"):
             if name in context:
                 context[name] = Volatile(context[name], self)
@@ -456,14 +453,10 @@ class PageRecorder:
             if hasattr(page, name):
                 setattr(page, name, Volatile(getattr(page, name), self))
         for name, value in list(context.items()):
-            if name in KEYED_CONTEXT or isinstance(value, (Tracked, Volatile)):
-                continue
-            if is_data(value):
-                self.note(f"c:{name}", (), value)
-            else:
-                context[name] = Tracked(value, self, f"c:{name}", ())
+            if name not in KEYED_CONTEXT and not isinstance(value, (Tracked, Volatile)):
+                context[name] = self.note(f"c:{name}", (), value, base=value)
         for name, value in (self._globals or {}).items():
-            if is_data(value):
+            if whole(value):
                 self.note(f"g:{name}", (), value, base=value)
 
     def finish(self, page) -> dict | None:
@@ -474,15 +467,16 @@ class PageRecorder:
                 setattr(page, name, object.__getattribute__(value, "_value"))
         templates, reads = self.templates, self.reads
         self.templates = self.reads = None
-        self._refs, self._keep = {}, []
+        self._proxies = {}
         if self.volatile or templates is None:
             return None
         return {"templates": templates, "reads": reads}
 
 
 class Tracked:
-    """A view object as a template sees it: each attribute it reads and each method it calls is recorded
-    (``PageRecorder.note``); outside a page's rendering it is the object itself."""
+    """An object handed to a template, as the template sees it while a page renders: each attribute it reads, each
+    method it calls (with its arguments), each item and the length of a sequence are recorded
+    (``PageRecorder.note``); outside a page's rendering it gives the object's own values."""
 
     __slots__ = ("_value", "_recorder", "_root", "_path", "_base")
 
@@ -496,26 +490,32 @@ class Tracked:
     def _note(self, step, value):
         return self._recorder.note(self._root, (*self._path, step), value, base=self._base)
 
-    def __getattr__(self, name):
-        value = getattr(self._value, name)
+    def _call(self, name: str, function, args, kwargs):
         recorder = self._recorder
+        raw = [object.__getattribute__(a, "_value") if isinstance(a, Tracked) else a for a in args]
+        value = function(*raw, **kwargs)
         if recorder.reads is None:
             return value
-        if callable(value) and not isinstance(value, type) and not is_data(value):
-            return TrackedCall(value, self, name)
+        try:
+            if kwargs:
+                raise Unstable("关键字参数")
+            encoded = [recorder.encode(a) for a in args]
+        except Unstable as exc:
+            recorder.volatile = True
+            log.debug(f"构建缓存：{self._root} {name} 的调用无法记录（{exc}），本页不保存")
+            return value
+        return self._note([name, encoded], value)
+
+    def __getattr__(self, name):
+        value = getattr(self._value, name)
+        if self._recorder.reads is None or name in getattr(type(self._value), "__untracked__", ()):
+            return value
+        if callable(value) and not isinstance(value, type) and not whole(value):
+            return TrackedCall(self, name, value)
         return self._note([name, None], value)
 
-    def __call__(self, *args):
-        value = self._value(*args)
-        if self._recorder.reads is None:
-            return value
-        try:
-            encoded = [self._recorder.encode(a) for a in args]
-        except Unstable as exc:
-            self._recorder.volatile = True
-            log.debug(f"构建缓存：{self._root} 的调用无法记录（{exc}），本页不保存")
-            return value
-        return self._note(["()", encoded], value)
+    def __call__(self, *args, **kwargs):
+        return self._call("()", self._value, args, kwargs)
 
     def __getitem__(self, item):
         value = self._value[item]
@@ -533,14 +533,29 @@ class Tracked:
             self._note(["*", None], self._value)
         return self._value
 
+    def _length(self) -> int:
+        value = self._value
+        if self._recorder.reads is not None:
+            self._note(["#", None], len(value))
+        return len(value)
+
     def __iter__(self):
-        return iter(self._whole())
+        value = self._value
+        if self._recorder.reads is None or not isinstance(value, (list, tuple)):
+            return iter(self._whole())
+        self._length()
+        return (self._note(["[]", [["v", i]]], item) for i, item in enumerate(value))
 
     def __len__(self):
-        return len(self._whole())
+        return self._length()
 
     def __bool__(self):
-        return bool(self._whole())
+        value = self._value
+        if isinstance(value, (list, tuple, dict, set, frozenset)):
+            return self._length() > 0
+        if hasattr(type(value), "__bool__") or hasattr(type(value), "__len__"):
+            return bool(self._whole())
+        return True  # an object's truth is its existence
 
     def __contains__(self, item):
         return item in self._whole()
@@ -553,6 +568,8 @@ class Tracked:
         return value.__html__() if hasattr(value, "__html__") else str(value)
 
     def __eq__(self, other):
+        if isinstance(other, Tracked):
+            other = object.__getattribute__(other, "_value")
         return self._whole() == other
 
     def __hash__(self):
@@ -560,35 +577,31 @@ class Tracked:
 
 
 class TrackedCall:
-    """A method of a view object: its calls are recorded with their arguments."""
+    """A method of a tracked object: its calls are recorded with their arguments."""
 
-    __slots__ = ("_function", "_owner", "_name")
+    __slots__ = ("_owner", "_name", "_function")
 
-    def __init__(self, function, owner: Tracked, name: str):
-        self._function, self._owner, self._name = function, owner, name
+    def __init__(self, owner: Tracked, name: str, function):
+        self._owner, self._name, self._function = owner, name, function
 
     def __call__(self, *args, **kwargs):
-        value = self._function(*args, **kwargs)
-        owner = self._owner
-        recorder = object.__getattribute__(owner, "_recorder")
-        if recorder.reads is None:
-            return value
-        try:
-            if kwargs:
-                raise Unstable("关键字参数")
-            encoded = [recorder.encode(a) for a in args]
-        except Unstable as exc:
-            recorder.volatile = True
-            log.debug(f"构建缓存：{self._name} 的调用无法记录（{exc}），本页不保存")
-            return value
-        return owner._note([self._name, encoded], value)
+        return self._owner._call(self._name, self._function, args, kwargs)
 
 
-def is_data(value) -> bool:
-    """Whether a value is plain data a template prints (described whole) rather than a view with methods."""
-    return value is None or isinstance(value, (str, bool, int, float, list, tuple, dict, set, frozenset, _dt.date,
-                                               Document, Column, Organization, Page, File, SimpleNamespace)) \
-        or dataclasses.is_dataclass(value) and not isinstance(value, type)
+WHOLE_TYPES = (str, bool, int, float, _dt.date, _dt.time, Decimal, Enum, Document, Column, Organization, Page, File)
+
+
+def whole(value) -> bool:
+    """Whether a value is recorded whole when read (a string, a date, a document by its metadata, a list of
+    them) rather than wrapped so that only what is read of it is recorded."""
+    if value is None or isinstance(value, WHOLE_TYPES):
+        return True
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(whole(v) for v in value)
+    if isinstance(value, dict):
+        return all(whole(v) for v in value.values())
+    return type(value).__module__.startswith("gongkai.") and type(value).__repr__ is not object.__repr__ \
+        and not getattr(value, "__dict__", None) and not dataclasses.is_dataclass(value)
 
 
 def describe(value, depth: int = 0, seen: frozenset = frozenset()):
@@ -609,8 +622,6 @@ def describe(value, depth: int = 0, seen: frozenset = frozenset()):
         return {"document": value.src_path, "meta": document_digest(value)}
     if isinstance(value, Column):
         return {"column": value.id}
-    if isinstance(value, Organization):
-        return {"organization": value.id}
     if isinstance(value, Page):
         return {"page": value.file.src_uri, "url": value.url, "title": str(value.title)}
     if isinstance(value, File):
@@ -635,14 +646,50 @@ def describe(value, depth: int = 0, seen: frozenset = frozenset()):
     raise Unstable(type(value).__name__)
 
 
+def identity(value, depth: int = 0):
+    """Which object a value is, without what a template may read of it: its plain fields, and the documents,
+    发布主体, columns and pages in it by name (two levels deep); anything else by its kind."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value if not isinstance(value, str) else str(value)
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    if type(value) is Document:
+        return ["document", value.src_path]
+    if isinstance(value, (Organization, Column)):
+        return [type(value).__name__, value.id]
+    if isinstance(value, Page):
+        return ["page", value.file.src_uri]
+    if isinstance(value, File):
+        return ["file", value.src_uri]
+    if isinstance(value, (Decimal, Enum)):
+        return str(value)
+    if depth < 2:
+        if isinstance(value, (list, tuple)):
+            return [identity(v, depth + 1) for v in value]
+        if isinstance(value, dict):
+            return [[identity(k, 2), identity(v, depth + 1)] for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {"class": type(value).__qualname__,
+                    **{f.name: identity(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value)}}
+        if isinstance(value, SimpleNamespace):
+            return {k: identity(v, depth + 1) for k, v in sorted(vars(value).items())}
+    return type(value).__qualname__
+
+
+def identity_digest(value) -> str:
+    return digest("object", json.dumps(identity(value), ensure_ascii=False, sort_keys=True))
+
+
 _DOCUMENT_DIGESTS: dict[int, tuple[Document, str]] = {}
 
 
 def document_digest(doc: Document) -> str:
-    """A document's metadata (not its body), once per document object."""
+    """A document's metadata (not its body) and its 发布主体's, once per document object."""
     found = _DOCUMENT_DIGESTS.get(id(doc))
     if found is None or found[0] is not doc:
-        found = _DOCUMENT_DIGESTS[id(doc)] = (doc, digest(describe_document(doc), doc.url))
+        # Its 发布主体 as the catalog names it today: a page showing the document may show that name.
+        publisher = json.dumps(describe(doc.publisher), ensure_ascii=False, sort_keys=True)
+        found = _DOCUMENT_DIGESTS[id(doc)] = (doc, digest(describe_document(doc), doc.url, publisher))
     return found[1]
 
 

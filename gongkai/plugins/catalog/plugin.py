@@ -53,17 +53,19 @@ TAB_KINDS = ("指南", "政策解读", "意见征集", "依申请公开")
 
 
 class TemplateView:
-    """What every template sees as ``gongkai``: the site identity and the section's entry points."""
+    """What every template sees as ``gongkai``: the site identity and the section's entry points. What a page reads
+    of it is recorded by the build cache, except the nav's renderer (the nav is part of every page's key)."""
 
-    def __init__(self, catalog: Catalog, layout: SectionLayout, latest: list[Document], recorder=None):
+    __untracked__ = ("nav_cache",)
+
+    def __init__(self, catalog: Catalog, layout: SectionLayout, latest: list[Document]):
         self.catalog = catalog
         self.site = catalog.site
         self.section_url = layout.section_url
         self.sitemap_url = layout.url("wzdt/index.md")
         self.directory_url = layout.url(layout.src("mulu"))
         self.column_urls = {c.id: layout.column_url(c) for c in catalog.walk()}  # column id → site-wide page
-        self._latest = latest
-        self._recorder = recorder  # the build cache's: which pages show the newest documents
+        self.latest = latest  # the site's newest documents (the home pages' 最新公开)
         self.nav_cache = NavCache()
         self.home_url = layout.home_url
         self.apply = layout.apply_box(None)
@@ -72,13 +74,6 @@ class TemplateView:
         # The catalog's top-level columns a visitor looks for by name, then the 目录.
         self.tabs += [Crumb(c.name, layout.column_url(c)) for c in catalog.roots if c.kind in TAB_KINDS]
         self.tabs.append(Crumb("政府信息公开目录", self.directory_url))
-
-    @property
-    def latest(self) -> list[Document]:
-        """The site's newest documents (the home pages' 最新公开); a page showing them is recorded reading them."""
-        if self._recorder is None:
-            return self._latest
-        return self._recorder.note("g:gongkai", (["latest", None],), self._latest, base=self)
 
     def current_tab(self, page) -> Crumb | None:
         """The tab whose address is the longest prefix of the page's (the home tab only on the home page)."""
@@ -382,7 +377,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         theme.add_asset_files(files, config)
         self.index.freeze(self.sorters)
         latest = sorted(self.index.documents, key=newest_first, reverse=True)[:LATEST_COUNT]
-        self.view = TemplateView(self.catalog, self.layout, latest, self._cache.recorder if self._cache else None)
+        self.view = TemplateView(self.catalog, self.layout, latest)
         SectionPages(self.layout, self.index,
                      lambda src, page, content="": self.add_page(files, config, src, page, content),
                      self.config.page_size, self.config.directory_page_size, self.config.overview_size,
@@ -582,9 +577,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.view.nav_cache.reset(nav)
         if self._cache is not None:
             # A 历史版本 file is its own page's Markdown, like a document's: in that page's key, not every page's.
-            self._cache.seal(config, files, nav, {*self.index.by_src, *self._versions},
-                             site_root(config) / self.config.catalog_dir, self.index.by_src, self._generated,
-                             self.catalog)
+            self._cache.seal(config, files, nav, {*self.index.by_src, *self._versions}, self.index.by_src,
+                             self._generated, self.catalog)
         # MkDocs now converts every page's Markdown, then renders and writes every page: two counted phases.
         self._progress = Progress.for_build()
         self._progress.start("转换 Markdown", len(files.documentation_pages()))
