@@ -44,6 +44,7 @@ from mkdocs.structure.pages import Page
 from gongkai.buildcache import (BuildCache, Unstable, code_digest, describe_document, digest, file_digest, plain,
                                 site_modules, tree_digest)
 from gongkai.model import Column, Document, Organization
+from gongkai.safety import active_content
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
@@ -93,9 +94,19 @@ class BuildCacheSession:
         self.hits = self.total = self.rendered = 0
 
     @classmethod
-    def open(cls, directory: Path) -> "BuildCacheSession | None":
-        store = BuildCache(directory)
-        return cls(store) if store.usable else None
+    def open(cls, directory: Path, enabled: bool = True) -> "BuildCacheSession | NoCache":
+        store = BuildCache(directory) if enabled and not cache_disabled_by_env() else None
+        return cls(store) if store is not None and store.usable else NoCache()
+
+    def active_content(self, html: str, allow) -> list:
+        """Active content in a page's body; a body the last build found clean is not parsed again."""
+        key = self.store.key("active", str(allow), html)
+        if self.store.get("active", key, lambda value: value == 1) is not None:
+            return []
+        found = active_content(html, allow=allow)
+        if not found:
+            self.store.put("active", key, 1)
+        return found
 
     def configure(self, config: MkDocsConfig) -> None:
         """After every plugin's on_config: the code and the settings of this build."""
@@ -221,6 +232,25 @@ class BuildCacheSession:
             self.store.discard()
 
 
+class NoCache:
+    """The build without the cache (turned off, not writable, `gongkai check`): the same named points, doing
+    nothing, so that the core calls them unconditionally."""
+
+    store = markdown_key = None
+
+    def configure(self, config) -> None: ...
+    def seal(self, *args) -> None: ...
+    def lookup(self, page, html, subject) -> None: ...
+    def attach(self, env) -> None: ...
+    def begin(self, context, page) -> None: ...
+    def keep(self, output, page) -> None: ...
+    def close(self) -> None: ...
+    def finish(self, succeeded: bool) -> None: ...
+
+    def active_content(self, html: str, allow) -> list:
+        return active_content(html, allow=allow)
+
+
 class Resolver:
     """This build's objects by the names a recorded read gives them: documents by source path, generated pages'
     structures and MkDocs' pages by source URI."""
@@ -290,6 +320,7 @@ class PageRecorder:
         self.reads: dict[str, str] | None = None  # read → digest, for the page being rendered
         self.volatile = False
         self._proxies: dict[int, Tracked] = {}  # id(object) → its wrapper, while a page renders
+        self._first: dict[int, str] = {}  # id(object) → the read that gave it first
         self._digests: dict[tuple[int, str], str] = {}
         self._globals: dict[str, object] | None = None  # recorded globals: name → raw value
         self._described: dict[tuple, tuple] = {}  # (id of root value, read) → (root value, digest), per build
@@ -364,12 +395,18 @@ class PageRecorder:
             return value
         read = json.dumps([root, path], ensure_ascii=False)
         if not whole(value):
-            # Which object it is (its own plain fields, the documents in it by name) is read too; what is read
-            # of it, through the wrapper. One wrapper per object, so that a template's ``is sameas`` still holds.
-            self.reads[read] = identity_digest(value)
+            # What is read of it is recorded through its wrapper; here, only its kind, or that it is the very
+            # object an earlier read gave: one wrapper per object, so that a template's ``is sameas`` holds, and
+            # the next build checks that the same reads give the same (or different) objects again.
             proxy = self._proxies.get(id(value))
-            if proxy is None or object.__getattribute__(proxy, "_value") is not value:
-                proxy = self._proxies[id(value)] = Tracked(value, self, root, path, base)
+            if proxy is not None and object.__getattribute__(proxy, "_value") is value:
+                first = self._first[id(value)]
+                if first != read:
+                    self.reads[read] = digest("same", first)
+                return proxy
+            self.reads[read] = digest("object", type(value).__qualname__)
+            proxy = self._proxies[id(value)] = Tracked(value, self, root, path, base)
+            self._first[id(value)] = read
             return proxy
         found = self._memo(base, read) if base is not None else None
         if found is None:
@@ -402,36 +439,47 @@ class PageRecorder:
         values: dict[str, object] = {}
 
         def evaluate(read):
+            """The value a read gives in this build (each shorter read it starts with evaluated once)."""
             if not isinstance(read, str):  # a reference from an argument: [root, path]
                 read = json.dumps(read, ensure_ascii=False)
             if read not in values:
                 root, path = json.loads(read)
-                value = self.root(root, context)
-                for name, args in path:
-                    if name == "()":
-                        value = value(*(self.resolver.decode(a, evaluate) for a in args))
-                    elif name == "[]":
-                        value = value[self.resolver.decode(args[0], evaluate)]
-                    elif name == "#":
-                        value = len(value)
-                    elif name == "*":
-                        pass
-                    else:
-                        value = getattr(value, name)
-                        if args is not None:
-                            value = value(*(self.resolver.decode(a, evaluate) for a in args))
-                values[read] = value
+                if not path:
+                    values[read] = self.root(root, context)
+                else:
+                    value = evaluate(json.dumps([root, path[:-1]], ensure_ascii=False))
+                    values[read] = step(value, *path[-1])
             return values[read]
 
+        def step(value, name, args):
+            if name == "()":
+                return value(*(self.resolver.decode(a, evaluate) for a in args))
+            if name == "[]":
+                return value[self.resolver.decode(args[0], evaluate)]
+            if name == "#":
+                return len(value)
+            if name == "*":
+                return value
+            value = getattr(value, name)
+            return value if args is None else value(*(self.resolver.decode(a, evaluate) for a in args))
+
+        objects: dict[int, tuple[object, str]] = {}  # id → (object, the first read that gave it)
         for read, expected in reads.items():
             try:
                 base = self.root(json.loads(read)[0], context)
                 found = self._memo(base, read)
                 if found is None:
                     value = evaluate(read)
-                    found = digest(json.dumps(describe(value), ensure_ascii=False, sort_keys=True)) if whole(value) \
-                        else identity_digest(value)
-                    self._described[(id(base), read)] = (base, found)
+                    if whole(value):
+                        found = digest(json.dumps(describe(value), ensure_ascii=False, sort_keys=True))
+                        self._described[(id(base), read)] = (base, found)
+                    else:
+                        first = objects.get(id(value))
+                        if first is not None and first[0] is value and first[1] != read:
+                            found = digest("same", first[1])
+                        else:
+                            found = digest("object", type(value).__qualname__)
+                            objects.setdefault(id(value), (value, read))
             except Exception:  # gone, another shape, not describable: changed
                 return read
             if found != expected:
@@ -445,7 +493,7 @@ class PageRecorder:
         values are wrapped, not every attribute read watched: a Jinja ``getattr`` hook would cost every page of a
         cold build a function call per attribute its templates read."""
         self.templates, self.reads, self.volatile = {template: self.digest(template, self.env)}, {}, False
-        self._proxies = {}
+        self._proxies, self._first = {}, {}
         for name in ("build_date_utc", "pages"):
             if name in context:
                 context[name] = Volatile(context[name], self)
@@ -467,7 +515,7 @@ class PageRecorder:
                 setattr(page, name, object.__getattribute__(value, "_value"))
         templates, reads = self.templates, self.reads
         self.templates = self.reads = None
-        self._proxies = {}
+        self._proxies, self._first = {}, {}
         if self.volatile or templates is None:
             return None
         return {"templates": templates, "reads": reads}
@@ -591,17 +639,24 @@ class TrackedCall:
 WHOLE_TYPES = (str, bool, int, float, _dt.date, _dt.time, Decimal, Enum, Document, Column, Organization, Page, File)
 
 
+PLAIN_TYPES = (str, bool, int, float, _dt.date, _dt.time, Decimal, Enum)
+
+
 def whole(value) -> bool:
-    """Whether a value is recorded whole when read (a string, a date, a document by its metadata, a list of
-    them) rather than wrapped so that only what is read of it is recorded."""
+    """Whether a value is recorded whole when read (a string, a date, a document by its metadata, a record of
+    plain fields such as a breadcrumb, a list of them) rather than wrapped so that only what is read of it is
+    recorded (a feed: its title, not every document it lists)."""
     if value is None or isinstance(value, WHOLE_TYPES):
         return True
     if isinstance(value, (list, tuple, set, frozenset)):
         return all(whole(v) for v in value)
     if isinstance(value, dict):
         return all(whole(v) for v in value.values())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return all(v is None or isinstance(v, PLAIN_TYPES) for v in vars(value).values()) \
+            if hasattr(value, "__dict__") else False
     return type(value).__module__.startswith("gongkai.") and type(value).__repr__ is not object.__repr__ \
-        and not getattr(value, "__dict__", None) and not dataclasses.is_dataclass(value)
+        and not getattr(value, "__dict__", None)
 
 
 def describe(value, depth: int = 0, seen: frozenset = frozenset()):
@@ -644,40 +699,6 @@ def describe(value, depth: int = 0, seen: frozenset = frozenset()):
             and not getattr(value, "__dict__", None):
         return [type(value).__qualname__, repr(value)]  # a constant of gongkai's with a repr of its own
     raise Unstable(type(value).__name__)
-
-
-def identity(value, depth: int = 0):
-    """Which object a value is, without what a template may read of it: its plain fields, and the documents,
-    发布主体, columns and pages in it by name (two levels deep); anything else by its kind."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value if not isinstance(value, str) else str(value)
-    if isinstance(value, (_dt.date, _dt.time)):
-        return value.isoformat()
-    if type(value) is Document:
-        return ["document", value.src_path]
-    if isinstance(value, (Organization, Column)):
-        return [type(value).__name__, value.id]
-    if isinstance(value, Page):
-        return ["page", value.file.src_uri]
-    if isinstance(value, File):
-        return ["file", value.src_uri]
-    if isinstance(value, (Decimal, Enum)):
-        return str(value)
-    if depth < 2:
-        if isinstance(value, (list, tuple)):
-            return [identity(v, depth + 1) for v in value]
-        if isinstance(value, dict):
-            return [[identity(k, 2), identity(v, depth + 1)] for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return {"class": type(value).__qualname__,
-                    **{f.name: identity(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value)}}
-        if isinstance(value, SimpleNamespace):
-            return {k: identity(v, depth + 1) for k, v in sorted(vars(value).items())}
-    return type(value).__qualname__
-
-
-def identity_digest(value) -> str:
-    return digest("object", json.dumps(identity(value), ensure_ascii=False, sort_keys=True))
 
 
 _DOCUMENT_DIGESTS: dict[int, tuple[Document, str]] = {}

@@ -33,7 +33,7 @@ from gongkai.safety import ACTIVE_FILE_SUFFIXES, active_content, active_file_con
 from gongkai.sources import decode, site_root
 
 from . import theme
-from .caching import BuildCacheSession, cache_disabled_by_env
+from .caching import BuildCacheSession, NoCache
 from .config import CatalogConfig
 from .index import DocumentIndex, Sorter, newest_first
 from .navigation import NavCache, section_nav
@@ -125,7 +125,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._mkdocs_config: MkDocsConfig | None = None
         if getattr(self, "_cache", None) is not None:  # mkdocs serve: the last build's, if it ended early
             self._cache.close()
-        self._cache: BuildCacheSession | None = None
+        self._cache: BuildCacheSession | NoCache = NoCache()
 
     @property
     def active(self) -> bool:
@@ -162,7 +162,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     @property
     def build_cache(self) -> BuildCache | None:
         """The persistent build cache for a plugin's pure steps (keys from ``build_cache.key(...)``), or None."""
-        return self._cache.store if self._cache is not None else None
+        return self._cache.store
 
     def add_page(self, files: Files, config: MkDocsConfig, src_uri: str, page: GeneratedPage | None = None,
                  content: str | bytes = "") -> File:
@@ -289,17 +289,15 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         # report-prefill) must not leave a staging folder behind.
         if self.command in ("build", "gh-deploy") and self.raise_on_errors:
             self._output = StagedOutput(config)
-        if self.config.cache and self.command in ("build", "gh-deploy", "serve") and self.raise_on_errors \
-                and not cache_disabled_by_env():
-            self._cache = BuildCacheSession.open(root / self.config.cache_dir)
+        self._cache = BuildCacheSession.open(root / self.config.cache_dir, self.config.cache and self.raise_on_errors
+                                             and self.command in ("build", "gh-deploy", "serve"))
         return config
 
     @event_priority(LAST)
     def _finish_config(self, config: MkDocsConfig):
         if self.config.enabled:
             theme.place_assets(config, self._assets)
-            if self._cache is not None:
-                self._cache.configure(config)
+            self._cache.configure(config)
         return config
 
     on_config = CombinedEvent(_setup, _finish_config)
@@ -390,8 +388,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._crumbs[doc.src_path] = shared_crumbs[key]
         # Pages outside the nav get their Page now (MkDocs would make a plain one): rendered on one shared parser.
         in_nav = nav_sources(config.nav)
-        cache = self._cache
-        shared = SharedMarkdown(config, cache.store if cache else None, cache.markdown_key if cache else None)
+        shared = SharedMarkdown(config, self._cache.store, self._cache.markdown_key)
         for src in [*self.index.by_src, *self._generated, *self._versions]:
             file = files.get_file_from_path(src)
             if file is not None and file.page is None and src not in in_nav:
@@ -468,7 +465,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         """A Markdown body may hold HTML, but nothing that runs in a visitor's browser (docs/security.md)."""
         if not self.active:
             return html
-        found = self._active_content(html)
+        found = self._cache.active_content(html, self.config.allow_active_content)
         if found:
             display, source, start = self._page_source(page, config)
             report_active_content(self.page_problems, found, display, field="正文", source=source, start=start)
@@ -480,8 +477,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def _page_rendered(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         if self._progress is not None:
             self._progress.step()
-        if self._cache is not None:
-            self._cache.lookup(page, html, self._subject(page.file.src_uri))
+        self._cache.lookup(page, html, self._subject(page.file.src_uri))
         if isinstance(page, SectionPage):
             # Rendered and checked: on a 100,000-document site every copy held until the end counts.
             page.markdown = ""
@@ -498,20 +494,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if doc is not None:
             return [doc, [[n.url, n.title] for n in self.index.neighbours.get(doc.src_path, ()) if n is not None]]
         return self._generated.get(src) or self._versions.get(src)
-
-    def _active_content(self, html: str) -> list:
-        """Active content in a page's body; a body the last build found clean is not parsed again."""
-        allow = self.config.allow_active_content
-        cache = self.build_cache
-        if cache is None:
-            return active_content(html, allow=allow)
-        key = cache.key("active", str(allow), html)
-        if cache.get("active", key, lambda value: value == 1) is not None:
-            return []
-        found = active_content(html, allow=allow)
-        if not found:
-            cache.put("active", key, 1)
-        return found
 
     def _page_source(self, page: Page, config: MkDocsConfig) -> tuple[str, str, int]:
         """(file as messages name it, its text, line where the body starts) of a page, for precise messages."""
@@ -565,7 +547,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     @event_priority(LAST * 10)  # every plugin has given the page its context
     def _page_reads(self, context, page: Page, config: MkDocsConfig, nav):
-        if self.active and self._cache is not None:
+        if self.active:
             self._cache.begin(context, page)
         return context
 
@@ -575,10 +557,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if not self.active:
             return nav
         self.view.nav_cache.reset(nav)
-        if self._cache is not None:
-            # A 历史版本 file is its own page's Markdown, like a document's: in that page's key, not every page's.
-            self._cache.seal(config, files, nav, {*self.index.by_src, *self._versions}, self.index.by_src,
-                             self._generated, self.catalog)
+        # A 历史版本 file is its own page's Markdown, like a document's: in that page's key, not every page's.
+        self._cache.seal(config, files, nav, {*self.index.by_src, *self._versions}, self.index.by_src,
+                         self._generated, self.catalog)
         # MkDocs now converts every page's Markdown, then renders and writes every page: two counted phases.
         self._progress = Progress.for_build()
         self._progress.start("转换 Markdown", len(files.documentation_pages()))
@@ -601,8 +582,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.problems.items += self.page_problems.items
         self._report_problems()
         templating.configure(env)
-        if self._cache is not None:
-            self._cache.recorder.attach(env)
+        self._cache.attach(env)
         env.globals["gongkai"] = self.view
         theme.add_material_prefix(env)
         env.filters["gk_markdown"] = self.render_markdown
@@ -612,8 +592,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     @event_priority(FIRST * 10)  # the template's output, before any plugin changes it
     def _keep_page(self, output: str, page: Page, config: MkDocsConfig):
-        if self._cache is not None:
-            self._cache.keep(output, page)
+        self._cache.keep(output, page)
         return output
 
     @event_priority(LAST * 10)
@@ -644,18 +623,16 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._report_problems()
         if self._output is not None:
             self._output.commit()
-        if self._cache is not None:
-            self._cache.finish(succeeded=True)
-            self._cache = None
+        self._cache.finish(succeeded=True)
+        self._cache = NoCache()
         log.info(f"发布 {len(self.index.documents)} 件政府信息")
 
     on_post_build = CombinedEvent(_pages_written, _publish)
 
     def on_build_error(self, error: Exception):
         self._end_progress()
-        if self._cache is not None:
-            self._cache.finish(succeeded=False)
-            self._cache = None
+        self._cache.finish(succeeded=False)
+        self._cache = NoCache()
         if self._output is not None:
             self._output.discard()
 
