@@ -441,3 +441,8 @@ def test_the_fixture_exercises_what_the_cases_change(warm_site):
     for mark in ("内部片段一", "外部片段一", "<!-- hook 1 -->", "main-1", "partial-1", "note-1", "830"):
         assert mark in pages, mark
     assert "更新于 20" in pages
+    # the 解读 on its 原文's page, the 征集's days left at the build's instant, the 发布主体 renamed by a case
+    original = (site / "wj/jyj/2025/gf-1/index.html").read_text(encoding="utf-8")
+    assert "《测试市教育局关于规范校外培训的通知》政策解读" in original
+    assert "还剩5天" in (site / "wj/jyj/2026/zj-1/index.html").read_text(encoding="utf-8")
+    assert "测试市东城街道办事处" in (site / "wj/dcjd/2025/dt-1/index.html").read_text(encoding="utf-8")
