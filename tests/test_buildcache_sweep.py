@@ -113,10 +113,20 @@ import hookmod
 
 def on_page_content(html, page, config, files):
     return html + hookmod.MARK
+
+
+def on_page_context(context, page, config, nav):
+    # A site's own value from a document, on a page that lists none of gf-3's column: recorded, not declared.
+    if page.file.src_uri == "xxgk/gzdt/index.md":
+        doc = config.plugins["gongkai/catalog"].document_by_id("wj/jyj/2025/gf-3")
+        if doc is not None:  # deleted or renamed by a case
+            context["sweep_doc_title"] = doc.title
+    return context
 '''
 
 MAIN_HTML = """{% extends "base.html" %}
-{% block site_meta %}{{ super() }}<meta name="sweep" content="main-1">{% endblock %}
+{% block site_meta %}{{ super() }}<meta name="sweep" content="main-1">{% if sweep_doc_title is defined %}
+<meta name="sweep-doc" content="{{ sweep_doc_title }}">{% endif %}{% endblock %}
 """
 COPYRIGHT_HTML = """<div class="md-copyright">partial-1 {% include "sweep/note.html" %}</div>
 """
@@ -328,6 +338,10 @@ def interpretation_relinked(root, env):
     edit(root / "content/wj/jyj/2025/jd-1.md", "原文: 999100002/2025-00001", "原文: 999100002/2025-00002")
 
 
+def title_a_hook_shows(root, env):
+    edit(root / "content/wj/jyj/2025/gf-3.md", "title: ", "title: 修订：")
+
+
 def organization_renamed(root, env):
     edit(root / "catalog/organizations.yml", "名称: 测试市东城街道办事处", "名称: 测试市东城街道办事处（更名）")
 
@@ -345,7 +359,8 @@ CASES = [content_body, content_page, catalog_file, overrides_template, overrides
          reports_data, snippet_inside_docs, snippet_outside_docs, hook_module, setting, environment_variable,
          build_instant, update_date_shown, deleted_document, renamed_document, reader_made_unimportable,
          reader_importable_again, same_size_same_mtime, entry_of_the_wrong_shape, entry_inflating_without_limit,
-         document_title, consultation_closed_by_the_clock, interpretation_relinked, organization_renamed]
+         document_title, consultation_closed_by_the_clock, interpretation_relinked, organization_renamed,
+         title_a_hook_shows]
 
 
 @pytest.fixture(scope="module")
@@ -402,6 +417,8 @@ FOCUSED = [
                                "xxgk/zcjd/index.md"}, 12),
     # its documents, its own pages, the pages that list 发布主体 (homes, site-wide columns, 目录): 24
     (organization_renamed, {"wj/dcjd/2025/dt-1.md", "xxgk/dcjd/index.md", "xxgk/gzdt/index.md"}, 26),
+    # the value a site's hook puts in one page's context is recorded there too
+    (title_a_hook_shows, {"wj/jyj/2025/gf-3.md", "xxgk/gzdt/index.md"}, 16),
 ]
 
 
@@ -446,3 +463,5 @@ def test_the_fixture_exercises_what_the_cases_change(warm_site):
     assert "《测试市教育局关于规范校外培训的通知》政策解读" in original
     assert "还剩5天" in (site / "wj/jyj/2026/zj-1/index.html").read_text(encoding="utf-8")
     assert "测试市东城街道办事处" in (site / "wj/dcjd/2025/dt-1/index.html").read_text(encoding="utf-8")
+    gf3 = re.search(r"^title: (.+)$", (warm_site[1] / "content/wj/jyj/2025/gf-3.md").read_text(encoding="utf-8"), re.M)
+    assert f'name="sweep-doc" content="{gf3.group(1)}"' in (site / "xxgk/gzdt/index.html").read_text(encoding="utf-8")

@@ -58,6 +58,9 @@ KEYED_CONTEXT = frozenset({"config", "nav", "base_url", "extra_css", "extra_java
                            "listing", "version", "gongkai_cached_page", "gongkai_template"})
 
 
+NAMES = '["*names", []]'  # the read of which context entries and globals a page had
+
+
 class WarningCounter(logging.Handler):
     """Counts what MkDocs would fail a --strict build for: a build that warned does not save its cache."""
 
@@ -380,6 +383,10 @@ class PageRecorder:
             if not whole(value):
                 self.env.globals[name] = Tracked(value, self, f"g:{name}", ())
 
+    def names(self, context) -> str:
+        """The names of the page's context entries and of the globals that are recorded when read."""
+        return digest(*sorted(n for n in context if n not in KEYED_CONTEXT), "\0", *sorted(self._globals or ()))
+
     def root(self, name: str, context):
         """The raw value a recorded read starts from, in this build."""
         if name.startswith("g:"):
@@ -465,6 +472,10 @@ class PageRecorder:
 
         objects: dict[int, tuple[object, str]] = {}  # id → (object, the first read that gave it)
         for read, expected in reads.items():
+            if read == NAMES:
+                if self.names(context) != expected:
+                    return read
+                continue
             try:
                 base = self.root(json.loads(read)[0], context)
                 found = self._memo(base, read)
@@ -500,6 +511,8 @@ class PageRecorder:
         for name in VOLATILE_ATTRIBUTES:
             if hasattr(page, name):
                 setattr(page, name, Volatile(getattr(page, name), self))
+        # Which names there are is read too: a value a plugin or hook gives this page only in a later build.
+        self.reads[NAMES] = self.names(context)
         for name, value in list(context.items()):
             if name not in KEYED_CONTEXT and not isinstance(value, (Tracked, Volatile)):
                 context[name] = self.note(f"c:{name}", (), value, base=value)
