@@ -8,10 +8,10 @@ different key and never a stale hit:
   the bytes they read;
 - a page's Markdown → HTML by its Markdown, its place in the site and the code and settings of the build, and it
   records every file its links resolved to, which must resolve to the same address again;
-- a page's whole HTML by all of the above **and** the site fingerprint: every document's metadata, every other
-  input file, the file list, and the date and 征集 statuses the pages show. One document's body changed: that
-  page is rendered again, no other. Its title or 栏目 changed, a document added: every page is rendered again
-  (each list, neighbour link and count may show it), from cached Markdown.
+- a page's whole HTML by all of the above, its own Markdown and subject (a document, a list), and, stored beside
+  it, what its template was recorded reading (the templates it loaded, the documents and values of the views it
+  read: gongkai/plugins/catalog/caching.py). One document's body changed: that page is rendered again, no
+  other. Its title changed: the pages that show it (its own, its neighbours', the lists it is on).
 
 Entries are read from ``cache.sqlite`` and the ones this build used or made are written to a new file, which
 replaces the old one only when the build finished without a warning or error; so the cache holds exactly the
@@ -37,7 +37,7 @@ from . import parallel
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
-FORMAT = "gongkai-cache-2"
+FORMAT = "gongkai-cache-3"
 # Distributions whose code computes a stored result (a page, a Markdown rendering, a scan, a link verdict, a form);
 # their versions are part of every key. The readers of attachments are here too: a scan's verdict is theirs.
 DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markupsafe", "pyyaml",
@@ -458,15 +458,6 @@ def describe_document(doc) -> str:
 
     data = {f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in DOCUMENT_SKIP}
     return json.dumps(data, ensure_ascii=False, sort_keys=True, default=_default)
-
-
-def documents_digest(documents: Iterable) -> str:
-    """Hash of every document's metadata."""
-    h = hashlib.blake2b(digest_size=20)
-    for doc in documents:
-        h.update(describe_document(doc).encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 def describe(value: Any) -> str:

@@ -150,3 +150,24 @@ def clock_settings(config, as_of, timezone: str, default_timezone: str) -> tuple
             fix=f"把 CI 配置或命令中的 {old} 改为 {new}：运行 gongkai upgrade 会改写 .github/workflows、.gitlab-ci.yml "
                 f"和 Makefile 中的写法；旧名 {REMOVED_IN} 之前仍可使用", severity="warning", check="upgrade"))
     return as_of, timezone, problems
+
+
+# ---- the core's API: cache declarations that recording replaced (issue 20) -----------------------------------
+
+CACHE_DECLARATIONS = {
+    "relate": "页面显示的其他文件（原文、解读、反馈）",
+    "fingerprint": "页面显示的构建时数值（征集状态、订阅列表）",
+}
+_declared: set[str] = set()
+
+
+def cache_declaration(name: str) -> None:
+    """``core.relate`` / ``core.fingerprint`` (0.2.0) do nothing since the build cache records what each page reads
+    while it renders; a plugin or hook that still calls them keeps working, with one message per build process."""
+    if name in _declared:
+        return
+    _declared.add(name)
+    import logging
+    logging.getLogger("mkdocs.plugins.gongkai").info(
+        f"core.{name}() 已不再需要，调用不起作用：{CACHE_DECLARATIONS[name]}由构建缓存在页面渲染时自动记录"
+        f"（见 docs/architecture.md“构建缓存”）；请删去这一调用，{REMOVED_IN} 起将移除")

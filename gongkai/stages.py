@@ -74,6 +74,12 @@ class OnPageContent(Stage):
                    "releases its Markdown.")
 
 
+class OnPageContext(Stage):
+    VIEWS = 0, "Plugins hand their views of the model to the page's template (the page context, Jinja globals)."
+    RECORD = -1000, ("Every plugin has given the page its context: the build cache checks a stored page against what "
+                     "it read last time, or starts recording what the template reads of the views.")
+
+
 class OnPostPage(Stage):
     AS_TEMPLATED = 1000, "The template's output before any plugin changes it: kept in the build cache."
     FINAL = -100, "The HTML exactly as it will be written, after every plugin changed it: read by the link check."
@@ -95,7 +101,7 @@ class OnPostBuild(Stage):
                       "site_dir. Nothing runs after it.")
 
 
-STAGES: tuple[type[Stage], ...] = (OnConfig, OnFiles, OnPageContent, OnPostPage, OnPostTemplate, OnPostBuild)
+STAGES: tuple[type[Stage], ...] = (OnConfig, OnFiles, OnPageContent, OnPageContext, OnPostPage, OnPostTemplate, OnPostBuild)
 
 
 def at(stage: Stage):

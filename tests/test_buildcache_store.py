@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -185,16 +186,41 @@ def test_front_matter_with_a_problem_is_never_cached(tmp_path):
     assert cache.get("yaml", cache.key("yaml", "0", "a: 1\na: 2\n")) is None
 
 
-def test_a_document_page_cannot_read_the_site_lists():
-    """Its cache key covers its own and related documents only (gongkai/plugins/catalog/caching.py)."""
-    from gongkai.plugins.catalog.plugin import TemplateView
+def test_what_a_template_reads_of_a_view_is_recorded():
+    """Attribute reads and calls (with their arguments) on a view handed to a template are recorded with the page;
+    reading a part of an object records only that part; the nav's renderer is part of the key, not recorded."""
+    from dataclasses import dataclass
 
-    view = TemplateView.__new__(TemplateView)
-    view._latest, view.document_page = ["新文件"], False
-    assert view.latest == ["新文件"]
-    view.document_page = True
-    with pytest.raises(RuntimeError, match="不能用于文件页"):
-        view.latest
+    from gongkai.plugins.catalog.caching import PageRecorder, Resolver, Tracked
+
+    @dataclass
+    class Feed:
+        title: str
+        entries: list
+
+    class View:
+        __untracked__ = ("nav_cache",)
+        latest = ["新文件"]
+        nav_cache = object()
+
+        def feeds(self, n):
+            return [Feed(f"订阅{i}", ["很多文件"]) for i in range(n)]
+
+    recorder = PageRecorder()
+    recorder.resolver = Resolver(None, {}, {}, None)
+    view = Tracked(View(), recorder, "c:gongkai", ())
+    assert view.latest == ["新文件"]  # not rendering a page: nothing recorded
+    recorder.reads = {}
+    assert view.latest == ["新文件"] and view.nav_cache is View.nav_cache
+    assert [feed.title for feed in view.feeds(2)] == ["订阅0", "订阅1"]
+    reads = [json.loads(read)[1] for read in recorder.reads]
+    assert [["latest", None]] in reads
+    assert [["feeds", [["v", 2]]], ["#", None]] in reads  # how many
+    assert [["feeds", [["v", 2]]], ["[]", [["v", 1]]], ["title", None]] in reads
+    assert not any("entries" in str(read) or "nav_cache" in str(read) for read in reads)
+    assert recorder.changed(recorder.reads, {"gongkai": View()}) is None
+    View.latest = ["新文件", "另一件"]
+    assert recorder.changed(recorder.reads, {"gongkai": View()}) == '["c:gongkai", [["latest", null]]]'
 
 
 def test_cached_link_verdicts_follow_the_files(tmp_path):
@@ -334,7 +360,7 @@ def test_markdown_results_follow_the_extensions_versions(monkeypatch):
 
     def key(versions):
         monkeypatch.setattr(caching, "installed_versions", lambda config: versions)
-        cache = caching.PageCache.__new__(caching.PageCache)
+        cache = caching.BuildCacheSession.__new__(caching.BuildCacheSession)
         cache.store = SimpleStore()
         cache.recorder = caching.PageRecorder()
         cache.settings_key = cache.markdown_key = cache.base_key = None
@@ -348,10 +374,20 @@ class SimpleStore:
     salt = ""
 
 
-def test_a_fingerprint_after_the_keys_are_made_is_refused():
-    from gongkai.plugins.catalog import caching
+def test_relate_and_fingerprint_are_harmless_and_say_what_replaced_them(caplog):
+    """A plugin or hook of the previous version may still call them: nothing happens but one message."""
+    import logging
 
-    cache = caching.PageCache.__new__(caching.PageCache)
-    cache._parts, cache._document_parts, cache.base_key = [], {}, "sealed"
-    with pytest.raises(RuntimeError, match="太晚"):
-        cache.fingerprint("征集状态", ["open", 3])
+    from gongkai import deprecations
+    from gongkai.plugins.catalog.plugin import CatalogPlugin
+
+    deprecations._declared.clear()
+    core = CatalogPlugin()
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.gongkai"):
+        core.relate(lambda doc: [])
+        core.fingerprint("征集状态", ["open", 3])
+        core.fingerprint("征集状态", ["open", 2])
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 2, messages
+    assert "core.relate()" in messages[0] and "core.fingerprint()" in messages[1]
+    assert all("自动记录" in m and deprecations.REMOVED_IN in m for m in messages)

@@ -17,13 +17,15 @@ import os
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
 
-from kit import MINI, mkdocs_build
+from kit import ENV, MINI, mkdocs_build
 
 pytestmark = pytest.mark.build
 
@@ -49,6 +51,7 @@ plugins:
   - gongkai/catalog:
       page_size: 3
   - gongkai/reports
+  - gongkai/interaction
   - gongkai/checks:
       checks: [pii, links]
 markdown_extensions:
@@ -61,6 +64,47 @@ NB_COLUMN = """  - id: gknb
     名称: 政府信息公开年报
     类型: 年报
     更新类别: 无
+  - id: zcjd
+    名称: 政策解读
+    类型: 政策解读
+    更新类别: 无
+  - id: yjzj
+    名称: 意见征集
+    类型: 意见征集
+    更新类别: 无
+"""
+# A 解读 of gf-1 and a 征集 open at the sweep's instant (2026-11-30 12:00) that closes on 2026-12-05 at 17:00.
+INTERPRETATION = """---
+title: 《测试市教育局关于规范校外培训的通知》政策解读
+栏目: [zcjd]
+发布机构: jyj
+成文日期: 2025-03-06
+发布日期: 2025-03-06
+索引号: 999100002/2025-00031
+主题分类: 科技、教育
+原文: 999100002/2025-00001
+解读形式: 文字
+---
+
+一、制定背景。
+"""
+CONSULTATION = """---
+title: 测试市教育局关于公开征求《测试市学前教育管理办法（草案）》意见的通知
+栏目: [yjzj]
+发布机构: jyj
+成文日期: 2026-11-01
+发布日期: 2026-11-01
+索引号: 999100002/2026-00011
+主题分类: 科技、教育
+征集开始: 2026-11-01
+征集截止: 2026-12-05 17:00
+征集类型: 重大行政决策
+征集单位: 测试市教育局
+反馈方式:
+  邮箱: jyj@example.gov.cn
+---
+
+征求意见稿全文：第一条 为了规范学前教育……
 """
 
 HOOK = '''\
@@ -69,10 +113,20 @@ import hookmod
 
 def on_page_content(html, page, config, files):
     return html + hookmod.MARK
+
+
+def on_page_context(context, page, config, nav):
+    # A site's own value from a document, on a page that lists none of gf-3's column: recorded, not declared.
+    if page.file.src_uri == "xxgk/gzdt/index.md":
+        doc = config.plugins["gongkai/catalog"].document_by_id("wj/jyj/2025/gf-3")
+        if doc is not None:  # deleted or renamed by a case
+            context["sweep_doc_title"] = doc.title
+    return context
 '''
 
 MAIN_HTML = """{% extends "base.html" %}
-{% block site_meta %}{{ super() }}<meta name="sweep" content="main-1">{% endblock %}
+{% block site_meta %}{{ super() }}<meta name="sweep" content="main-1">{% if sweep_doc_title is defined %}
+<meta name="sweep-doc" content="{{ sweep_doc_title }}">{% endif %}{% endblock %}
 """
 COPYRIGHT_HTML = """<div class="md-copyright">partial-1 {% include "sweep/note.html" %}</div>
 """
@@ -113,6 +167,9 @@ def make_site(root: Path) -> Path:
     text = doc.read_text(encoding="utf-8").replace(
         "---\n\n", "附件:\n  - 名称: 申请人名单\n    文件: fj/mingdan.xlsx\n---\n\n", 1)
     doc.write_text(text + '\n--8<-- "inside.txt"\n\n--8<-- "outside.md"\n', encoding="utf-8")
+    (root / "content/wj/jyj/2025/jd-1.md").write_text(INTERPRETATION, encoding="utf-8")
+    (root / "content/wj/jyj/2026").mkdir()
+    (root / "content/wj/jyj/2026/zj-1.md").write_text(CONSULTATION, encoding="utf-8")
     (root / "content/wj/jyj/2025/fj").mkdir()
     (root / "content/wj/jyj/2025/fj/mingdan.xlsx").write_bytes(xlsx(ID_MASKED))
     index = root / "content/index.md"
@@ -267,6 +324,28 @@ def same_size_same_mtime(root, env):
     assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
 
 
+def document_title(root, env):
+    edit(root / "content/wj/jyj/2025/gf-2.md", "义务教育招生工作", "义务教育阶段招生工作")
+
+
+def consultation_closed_by_the_clock(root, env):
+    """The 征集 closed between two builds (12-05 17:00): its status and days left change, nothing in a file."""
+    env["GONGKAI_AS_OF"] = "2026-12-06 09:00"
+
+
+def interpretation_relinked(root, env):
+    """The 解读 now interprets gf-2 instead of gf-1: both 原文 pages change, and the 解读's own."""
+    edit(root / "content/wj/jyj/2025/jd-1.md", "原文: 999100002/2025-00001", "原文: 999100002/2025-00002")
+
+
+def title_a_hook_shows(root, env):
+    edit(root / "content/wj/jyj/2025/gf-3.md", "title: ", "title: 修订：")
+
+
+def organization_renamed(root, env):
+    edit(root / "catalog/organizations.yml", "名称: 测试市东城街道办事处", "名称: 测试市东城街道办事处（更名）")
+
+
 def entry_of_the_wrong_shape(root, env):
     assert rewrite_entries(root, None, b"j" + zlib.compress(b"[1, 2]")) > 0
 
@@ -279,7 +358,9 @@ def entry_inflating_without_limit(root, env):
 CASES = [content_body, content_page, catalog_file, overrides_template, overrides_partial, symlinked_template_folder,
          reports_data, snippet_inside_docs, snippet_outside_docs, hook_module, setting, environment_variable,
          build_instant, update_date_shown, deleted_document, renamed_document, reader_made_unimportable,
-         reader_importable_again, same_size_same_mtime, entry_of_the_wrong_shape, entry_inflating_without_limit]
+         reader_importable_again, same_size_same_mtime, entry_of_the_wrong_shape, entry_inflating_without_limit,
+         document_title, consultation_closed_by_the_clock, interpretation_relinked, organization_renamed,
+         title_a_hook_shows]
 
 
 @pytest.fixture(scope="module")
@@ -312,6 +393,53 @@ def test_a_cached_build_equals_a_clean_one(warm_site, change):
     assert [name for name in a if a[name] != b[name]] == []
 
 
+REUSED = re.compile(r"构建缓存：(\d+) 个页面中 (\d+) 个未变")
+
+
+def rendered(result) -> tuple[int, int, set[str]]:
+    """(pages in the site, pages whose template ran, their names) as the build's summary and debug log give them."""
+    found = REUSED.search(result.stderr)
+    assert found, result.stderr[-3000:]
+    names = set(re.findall(r"构建缓存：重新生成 (\S+?)(?:（|$)", result.stderr, re.M))
+    return int(found.group(1)), int(found.group(1)) - int(found.group(2)), names
+
+
+# A change, the pages that must be rendered again (they show it), and how many may be: what a template actually
+# read (issue 20). Until then each of these rendered every list page (or every page) of the site again.
+FOCUSED = [
+    # its page, its neighbours', the lists and 目录 pages it is on, the homes' 最新公开: 14 of 71
+    (document_title, {"wj/jyj/2025/gf-2.md", "wj/jyj/2025/gf-1.md", "xxgk/zcwj/gfxwj/index.md",
+                      "xxgk/jyj/zcwj/gfxwj/index.md", "xxgk/mulu/2025/index.md", "xxgk/jyj/index.md"}, 16),
+    # the 征集's page and the 意见征集 lists (and the home, which shows the build's date): 4
+    (consultation_closed_by_the_clock, {"wj/jyj/2026/zj-1.md", "xxgk/yjzj/index.md", "xxgk/jyj/yjzj/index.md"}, 6),
+    # the 解读, both 原文 pages, the lists showing the 解读: 10
+    (interpretation_relinked, {"wj/jyj/2025/jd-1.md", "wj/jyj/2025/gf-1.md", "wj/jyj/2025/gf-2.md",
+                               "xxgk/zcjd/index.md"}, 12),
+    # its documents, its own pages, the pages that list 发布主体 (homes, site-wide columns, 目录): 24
+    (organization_renamed, {"wj/dcjd/2025/dt-1.md", "xxgk/dcjd/index.md", "xxgk/gzdt/index.md"}, 26),
+    # the value a site's hook puts in one page's context is recorded there too
+    (title_a_hook_shows, {"wj/jyj/2025/gf-3.md", "xxgk/gzdt/index.md"}, 16),
+]
+
+
+@pytest.mark.parametrize("change, must, most", FOCUSED, ids=[c[0].__name__ for c in FOCUSED])
+def test_a_change_renders_only_the_pages_that_show_it(warm_site, change, must, most):
+    root, warm = warm_site
+    shutil.rmtree(root)
+    shutil.copytree(warm, root, symlinks=True)
+    shutil.rmtree(root / "site")
+    env: dict = {}
+    change(root, env)
+    # -v: the debug log names every page whose template ran
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-v", "--strict", "-f", str(root / "mkdocs.yml"), "-d",
+                             str(root / "cached")], capture_output=True, text=True, cwd=root,
+                            env={**os.environ, **ENV, **BASE_ENV, **env})
+    assert result.returncode == 0, result.stderr[-3000:]
+    total, count, names = rendered(result)
+    assert count <= most <= total * 0.4, (count, total)
+    assert count == len(names) and must <= names, (must - names, sorted(names))
+
+
 def test_a_restored_copy_is_warm(warm_site):
     """The cases start from a warm cache: with nothing changed every page is reused."""
     root, warm = warm_site
@@ -330,3 +458,10 @@ def test_the_fixture_exercises_what_the_cases_change(warm_site):
     for mark in ("内部片段一", "外部片段一", "<!-- hook 1 -->", "main-1", "partial-1", "note-1", "830"):
         assert mark in pages, mark
     assert "更新于 20" in pages
+    # the 解读 on its 原文's page, the 征集's days left at the build's instant, the 发布主体 renamed by a case
+    original = (site / "wj/jyj/2025/gf-1/index.html").read_text(encoding="utf-8")
+    assert "《测试市教育局关于规范校外培训的通知》政策解读" in original
+    assert "还剩5天" in (site / "wj/jyj/2026/zj-1/index.html").read_text(encoding="utf-8")
+    assert "测试市东城街道办事处" in (site / "wj/dcjd/2025/dt-1/index.html").read_text(encoding="utf-8")
+    gf3 = re.search(r"^title: (.+)$", (warm_site[1] / "content/wj/jyj/2025/gf-3.md").read_text(encoding="utf-8"), re.M)
+    assert f'name="sweep-doc" content="{gf3.group(1)}"' in (site / "xxgk/gzdt/index.html").read_text(encoding="utf-8")

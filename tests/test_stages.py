@@ -39,9 +39,9 @@ EXPECTED_ORDER = {
     "page_markdown": ["catalog.on_page_markdown@0"],
     "page_content": ["catalog._check_body@100", "search.on_page_content@50", "checks.on_page_content@40",
                      "interaction.on_page_content@0", "reports.on_page_content@0", "catalog._page_rendered@-1000"],
-    "page_context": ["catalog.on_page_context@0", "interaction.on_page_context@0", "reports.on_page_context@0",
+    "page_context": ["catalog._page_context@0", "interaction.on_page_context@0", "reports.on_page_context@0",
                      "feeds.on_page_context@0", "sitereport.on_page_context@0", "accessibility.on_page_context@0",
-                     "search.on_page_context@0"],
+                     "search.on_page_context@0", "catalog._page_reads@-1000"],
     "post_page": ["catalog._keep_page@1000", "checks.on_post_page@-100", "catalog._page_written@-1000"],
 }
 

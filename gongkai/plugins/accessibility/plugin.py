@@ -11,7 +11,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from ...accessibility import Statement, load_results, load_statement
-from ...stages import OnConfig, OnFiles, at
+from ...stages import OnConfig, OnFiles, OnPageContext, at
 from ..catalog.plugin import active_core
 from .config import AccessibilityConfig
 
@@ -60,9 +60,6 @@ class AccessibilityPlugin(BasePlugin[AccessibilityConfig]):
                                         results_url=results_file.url if results_file else "")
         if self.statement is None:
             return files
-        # The page and every footer link show these files' content, which leaves the site's file list.
-        self.core.fingerprint("无障碍声明", [source.content_string,
-                                             results_file.content_string if results_file else ""])
         page = File.generated(config, f"{prefix}index.md", content="---\ntitle: 无障碍和适老化声明\n"
                                                                   f"template: {TEMPLATE}\n---\n")
         files.append(page)
@@ -74,6 +71,7 @@ class AccessibilityPlugin(BasePlugin[AccessibilityConfig]):
             env.globals["gk_statement_url"] = self.url
         return env
 
+    @at(OnPageContext.VIEWS)
     def on_page_context(self, context, page, config: MkDocsConfig, nav):
         if self.statement is not None and page.file.src_uri == self._src:
             context["statement"] = self.statement

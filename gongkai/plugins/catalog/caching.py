@@ -1,41 +1,50 @@
-"""The core's use of the persistent build cache: keys of whole pages and of their Markdown (gongkai/buildcache.py).
+"""The core's use of the persistent build cache (gongkai/buildcache.py): one object, ``BuildCacheSession``, that
+the core calls at a few named points of the build, and the recorder of what each page reads.
 
-A page's HTML is taken from the cache only when its key matches, and its key covers everything its template can
-read. Two kinds of key:
+A page's HTML is reused when two things hold (docs/architecture.md, "The build cache"):
 
-- a **document page** reads its own document, its body as rendered, its neighbours in the column, the documents
-  feature plugins relate to it (``CatalogPlugin.relate``: 原文 and 解读, 征集 and 反馈) and what every page reads:
-  the build's code and settings, every input file other than documents, the catalog, the nav, the date and what
-  feature plugins add with ``CatalogPlugin.fingerprint`` (``base_key``). Another document changing does not
-  touch it unless it is one of those. The core's template view refuses to give a document page the site's
-  document lists (``TemplateView.latest``), which this key does not cover;
-- **every other page** (lists, homes, 目录, generated pages, a site's own pages) can show any document: its key
-  adds every document's metadata and the whole file list (``site_key``) to its own Markdown.
+- its **key** matches: what every page reads (the build's code and settings, every input file other than
+  documents, the catalog, the template overrides, the nav: ``base_key``) and the page's own inputs — its Markdown,
+  its body as rendered, and its subject: a document page's document (metadata) and its neighbours' addresses and
+  titles, a generated page's structure object (``listing``, with the metadata of every document in it), a
+  历史版本 page's snapshot;
+- every **read recorded** while its template last rendered still gives the same digest: every template loaded,
+  every value of a view object handed to templates (``interaction``, ``reports``, ``gk_feeds`` … and anything a
+  site's hook adds to the context or the Jinja globals), every method called on one with the arguments it was
+  called with (``interaction.interpretations_of(document)``, ``interaction.status(c)``: the clock, when read),
+  and ``gongkai.latest``. Documents reached through them are described by their metadata. A page that read
+  ``page.update_date``, ``build_date_utc`` or MkDocs' ``pages``, or a value that cannot be described the same way
+  twice, is never stored.
 
-Beside each stored page is what it was **recorded** reading while its template rendered (``PageRecorder``): every
-template it loaded, with a digest of its source; a page that read a value of the build's instant (``page.update_date``,
-``build_date_utc``) or MkDocs' ``pages`` is not stored. A stored page is used only while each recorded template is
-unchanged (docs/architecture.md, "The build cache: dependencies recorded, not declared").
-
-On a hit the page's template is the one-line ``gongkai/cached-page.html``, which writes the stored HTML as it is;
-every plugin's events still run around it.
+Nothing is declared by hand: a template that shows one more thing records it. The recorded reads are checked in
+the core's last ``on_page_context``, when every plugin has given its view; MkDocs has picked the page's template by
+then, so a page that may be reused gets ``gongkai/cached-page.html``, which either writes the stored HTML or, when
+a recorded read changed, extends the page's own template (``gongkai_template``).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as _dt
 import json
 import logging
 import os
+from decimal import Decimal
+from enum import Enum
 from importlib import metadata
 from pathlib import Path
+from types import SimpleNamespace
 
 import material
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from gongkai.buildcache import (BuildCache, Unstable, code_digest, describe_document, digest, documents_digest,
-                                file_digest, plain, site_modules, tree_digest)
+from gongkai.buildcache import (BuildCache, Unstable, code_digest, describe_document, digest, file_digest, plain,
+                                site_modules, tree_digest)
+from gongkai.model import Column, Document, Organization
+from gongkai.safety import active_content
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
@@ -43,6 +52,13 @@ CACHED_TEMPLATE = "gongkai/cached-page.html"
 # Settings that differ between builds of the same site without changing a page: where the output goes.
 VOLATILE_SETTINGS = ("site_dir",)
 MARKDOWN_SETTINGS = ("markdown_extensions", "mdx_configs", "validation", "use_directory_urls", "docs_dir")
+# Context entries covered by the key (MkDocs' own; the core's subject of the page) or volatile: not recorded.
+KEYED_CONTEXT = frozenset({"config", "nav", "base_url", "extra_css", "extra_javascript", "mkdocs_version", "page",
+                           "build_date_utc", "pages", "document", "publisher", "document_partials",
+                           "listing", "version", "gongkai_cached_page", "gongkai_template"})
+
+
+NAMES = '["*names", []]'  # the read of which context entries and globals a page had
 
 
 class WarningCounter(logging.Handler):
@@ -56,21 +72,44 @@ class WarningCounter(logging.Handler):
         self.count += 1
 
 
-class PageCache:
-    """Keys and entries of one build's pages."""
+def reads_shape(value) -> bool:
+    """What a stored page read: {"templates": name → digest, "reads": read → digest}."""
+    return isinstance(value, dict) and set(value) == {"templates", "reads"} and all(
+        isinstance(part, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in part.items())
+        for part in value.values())
 
-    def __init__(self, cache: BuildCache):
-        self.store = cache
+
+class BuildCacheSession:
+    """The build cache as one build uses it. The core calls it at named points: ``open`` (on_config),
+    ``configure`` (its last on_config), ``seal`` (on_nav), ``lookup`` (each page's on_page_content), ``attach``
+    (on_env), ``begin`` (each page's last on_page_context), ``keep`` (on_post_page) and ``finish``."""
+
+    def __init__(self, store: BuildCache):
+        self.store = store
         self.counter = WarningCounter()
         logging.getLogger("mkdocs").addHandler(self.counter)
         self.settings_key = self.markdown_key = None  # None: the page cache is off (settings not describable)
-        self.site_key: str | None = None
         self.base_key: str | None = None
-        self._parts: list[tuple[str, str]] = []
-        self._document_parts: dict[str, list[str]] = {}  # src_path → what the build computed for that document
         self.pages: dict[str, str] = {}  # src_uri → key of the page's entry (found or to be made)
+        self._candidates: dict[str, tuple[str, dict]] = {}  # src_uri → (its template, its stored reads)
+        self._reused: set[str] = set()
         self.recorder = PageRecorder()
-        self.hits = self.total = 0
+        self.hits = self.total = self.rendered = 0
+
+    @classmethod
+    def open(cls, directory: Path, enabled: bool = True, workers: int = 1) -> "BuildCacheSession | NoCache":
+        store = BuildCache(directory, workers=workers) if enabled and not cache_disabled_by_env() else None
+        return cls(store) if store is not None and store.usable else NoCache()
+
+    def active_content(self, html: str, allow) -> list:
+        """Active content in a page's body; a body the last build found clean is not parsed again."""
+        key = self.store.key("active", str(allow), html)
+        if self.store.get("active", key, lambda value: value == 1) is not None:
+            return []
+        found = active_content(html, allow=allow)
+        if not found:
+            self.store.put("active", key, 1)
+        return found
 
     def configure(self, config: MkDocsConfig) -> None:
         """After every plugin's on_config: the code and the settings of this build."""
@@ -92,27 +131,21 @@ class PageCache:
         self.markdown_key = digest(code, json.dumps(markdown, sort_keys=True, ensure_ascii=False))
         self.settings_key = digest(code, json.dumps(settings, sort_keys=True, ensure_ascii=False))
 
-    def fingerprint(self, name: str, value, document=None) -> None:
-        if self.base_key is not None:
-            # The keys are made: a value given now would be part of none of them and could publish a stale page.
-            raise RuntimeError(f"core.fingerprint({name!r}) 调用得太晚：页面的缓存键已在 on_nav 生成，请在 on_files 中调用")
-        text = json.dumps(plain(value, name), sort_keys=True, ensure_ascii=False)
-        if document is None:
-            self._parts.append((name, text))
-        else:
-            self._document_parts.setdefault(document.src_path, []).append(f"{name}\0{text}")
-
-    def seal(self, config: MkDocsConfig, files: Files, nav, documents, document_sources: set[str],
-             catalog_dir: Path, as_of) -> None:
-        """Once every file is known (on_nav): the keys of what pages show besides their own Markdown."""
+    def seal(self, config: MkDocsConfig, files: Files, nav, document_sources: set[str],
+             documents: dict[str, Document], listings: dict, catalog) -> None:
+        """Once every file is known (on_nav): what every page reads besides its own inputs and recorded reads."""
+        self.recorder.resolver = Resolver(files, documents, listings, catalog)
+        forget_documents()  # documents are complete from here on; their digests are made once each
         if self.settings_key is None:
             return
         docs_dir = Path(config.docs_dir)
-        # No date here: a document page shows nothing of the date but what plugins fingerprint for it (a 征集's
-        # status and days left); lists and homes get the date in the site key below.
+        # The catalog's site identity and column tree (the nav, the tabs, every list's place); its 发布主体 are
+        # recorded where a page shows one (a document's, a list's, a home's).
+        site_and_columns = json.dumps([describe(catalog.site), describe(catalog.roots)], ensure_ascii=False,
+                                      sort_keys=True)
         parts = [self.settings_key,
                  tree_digest(docs_dir, skip=document_sources.__contains__, stats=self.store),
-                 tree_digest(catalog_dir, stats=self.store), nav_digest(nav)]
+                 site_and_columns, nav_digest(nav)]
         shipped = (Path(material.__file__).parent, Path(__file__).parents[2])
         for directory in config.theme.dirs:  # a site's own overrides; material's and gongkai's are code
             path = Path(directory)
@@ -120,31 +153,72 @@ class PageCache:
                 # Folders linked into it are walked too (tree_digest); templates that show the build's time are
                 # found while pages render (PageRecorder), not by reading their text.
                 parts.append(tree_digest(path, stats=self.store))
-        parts += [f"{name}\0{value}" for name, value in sorted(self._parts)]
         self.base_key = digest(*parts)
-        self.site_key = digest(self.base_key, str(as_of), documents_digest(documents),
-                               *(f"{src}\0{part}" for src in sorted(self._document_parts)
-                                 for part in self._document_parts[src]),
-                               digest(*(f"{f.src_uri}\0{f.dest_uri}\0{f.url}\0{f.inclusion.name}" for f in
-                                        sorted(files, key=lambda f: f.src_uri))))
 
-    def page_key(self, src_uri: str, markdown: str | None) -> str | None:
-        """A page that may show any document."""
-        if self.site_key is None:
-            return None
-        return digest(self.site_key, src_uri, markdown or "")
-
-    def document_key(self, src_uri: str, markdown: str | None, html: str, document, neighbours,
-                     related) -> str | None:
-        """A document's own page: itself, its body as rendered (links resolved, plugins' additions), its
-        neighbours' addresses and titles, and the documents plugins relate to it."""
+    def lookup(self, page: Page, html: str, subject) -> None:
+        """A page's Markdown is rendered: its key, and whether it may be reused (its reads are checked in
+        ``begin``). ``subject``: what the core shows on it besides its Markdown (a document and its neighbours, a
+        generated page's structure, a version's snapshot)."""
         if self.base_key is None:
-            return None
-        related = sorted(related, key=lambda d: d.src_path)
-        return digest(self.base_key, "document", src_uri, markdown or "", html, describe_document(document),
-                      *(f"{d.url}\0{d.title}" if d is not None else "" for d in neighbours),
-                      *(describe_document(d) for d in related),
-                      *(part for d in [document, *related] for part in self._document_parts.get(d.src_path, ())))
+            return
+        src = page.file.src_uri
+        try:
+            described = json.dumps(describe(subject), ensure_ascii=False, sort_keys=True)
+        except Unstable as exc:
+            log.debug(f"构建缓存：{src} 的内容无法比较（{exc}），不复用")
+            return
+        key = digest(self.base_key, src, page.markdown or "", html, described)
+        self.total += 1
+        self.pages[src] = key
+        reads = self.store.get("reads", key, reads_shape)
+        if reads is not None and self.store.check("page", key) and self.recorder.unchanged(reads["templates"]):
+            self._candidates[src] = (page.meta.get("template", "main.html"), reads["reads"])
+            page.meta["template"] = CACHED_TEMPLATE
+
+    def attach(self, env) -> None:
+        self.recorder.attach(env)
+
+    def begin(self, context, page: Page) -> None:
+        """Every plugin has given the page's context: reuse the stored page if all it read is unchanged, else
+        record what its template reads."""
+        src = page.file.src_uri
+        key = self.pages.get(src)
+        if key is None:
+            return
+        self.recorder.track_globals()
+        candidate = self._candidates.pop(src, None)
+        if candidate is not None:
+            template, reads = candidate
+            changed = self.recorder.changed(reads, context)
+            if changed is None:
+                output = self.store.get("page", key, lambda value: isinstance(value, str))
+                if output is not None:
+                    context["gongkai_cached_page"] = Markup(output)
+                    self._reused.add(src)
+                    self.hits += 1
+                    return
+                changed = "页面条目"
+            log.debug(f"构建缓存：重新生成 {src}（{changed} 已变）")
+            context["gongkai_template"] = template  # gongkai/cached-page.html extends it
+        else:
+            template = page.meta.get("template", "main.html")
+            log.debug(f"构建缓存：重新生成 {src}")
+        self.rendered += 1
+        self.recorder.start(context, template, page)
+
+    def keep(self, output: str, page: Page) -> None:
+        """The template's output, before any plugin changes it: stored with what it read."""
+        src = page.file.src_uri
+        if src in self._reused:
+            return
+        key = self.pages.get(src)
+        reads = self.recorder.finish(page)
+        if key is not None and reads is not None:  # None: the page read a volatile value
+            self.store.put("page", key, output)
+            self.store.put("reads", key, reads)
+
+    def reused(self, page: Page) -> bool:
+        return page.file.src_uri in self._reused
 
     def close(self) -> None:
         logging.getLogger("mkdocs").removeHandler(self.counter)
@@ -155,58 +229,113 @@ class PageCache:
         if succeeded and self.counter.count == 0:
             self.store.save()
             if self.total:
-                log.info(f"构建缓存：{self.total} 个页面中 {self.hits} 个未变，直接沿用"
+                log.info(f"构建缓存：{self.total} 个页面中 {self.hits} 个未变，直接沿用，{self.rendered} 个重新生成"
                          f"（Markdown 命中 {self.store.hits}，未命中 {self.store.misses}）")
         else:
             self.store.discard()
 
 
-def snippet_files(config: MkDocsConfig) -> list[str] | None:
-    """Digests of every file pymdownx.snippets may include (its base paths, its auto-appended files), or None
-    without it. A snippet is read while Markdown converts, so a page's Markdown alone does not say what it shows."""
-    names = [ext if isinstance(ext, str) else type(ext).__module__ for ext in config.markdown_extensions or ()]
-    if not any(name.startswith("pymdownx.snippets") for name in names):
-        return None
-    options = (config.mdx_configs or {}).get("pymdownx.snippets", {})
-    bases = options.get("base_path", ["."])
-    bases = [bases] if isinstance(bases, str) else list(bases)
-    found = []
-    for base in [*bases, *options.get("auto_append", [])]:
-        path = Path(os.path.abspath(base))  # as the extension resolves it: from the working folder
-        if path.is_file():
-            found.append(f"{path}\0{file_digest(path)}")
-        else:
-            found.append(f"{path}\0{tree_digest(path)}")
-    return found
+class NoCache:
+    """The build without the cache (turned off, not writable, `gongkai check`): the same named points, doing
+    nothing, so that the core calls them unconditionally."""
+
+    store = markdown_key = None
+
+    def configure(self, config) -> None: ...
+    def seal(self, *args) -> None: ...
+    def lookup(self, page, html, subject) -> None: ...
+    def attach(self, env) -> None: ...
+    def begin(self, context, page) -> None: ...
+    def keep(self, output, page) -> None: ...
+    def close(self) -> None: ...
+    def finish(self, succeeded: bool) -> None: ...
+
+    def active_content(self, html: str, allow) -> list:
+        return active_content(html, allow=allow)
 
 
-# Attributes of MkDocs' page that hold the build's date: a page showing one differs on every day it is built.
-VOLATILE_ATTRIBUTES = frozenset({"update_date"})
+class Resolver:
+    """This build's objects by the names a recorded read gives them: documents by source path, generated pages'
+    structures and MkDocs' pages by source URI."""
+
+    def __init__(self, files: Files, documents: dict, listings: dict, catalog):
+        self.files, self.documents, self.listings, self.catalog = files, documents, listings, catalog
+
+    def encode(self, value):
+        """An argument of a recorded call as JSON data, or Unstable."""
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return ["v", str(value) if isinstance(value, Markup) else value]
+        if type(value) is Document:
+            return ["d", value.src_path]
+        if isinstance(value, Page):
+            return ["p", value.file.src_uri]
+        if self.listings.get(getattr(value, "src_uri", None)) is value:
+            return ["l", value.src_uri]
+        if isinstance(value, Organization):
+            return ["o", value.id]
+        if isinstance(value, Column):
+            return ["k", value.id]
+        raise Unstable(f"参数 {type(value).__name__}")
+
+    def decode(self, data, refs):
+        kind, value = data[0], data[1]
+        if kind == "v":
+            return value
+        if kind == "d":
+            return self.documents[value]
+        if kind == "p":
+            return self.files.get_file_from_path(value).page
+        if kind == "l":
+            return self.listings[value]
+        if kind == "o":
+            return self.catalog.organizations[value]
+        if kind == "k":
+            return self.catalog.columns[value]
+        if kind == "t":  # what an earlier read gave
+            return refs(value)
+        if kind == "s":
+            return slice(*(self.decode(part, refs) for part in value))
+        raise KeyError(kind)
 
 
 class PageRecorder:
-    """What the page being rendered reads, recorded instead of declared: every template its template loads (name
-    and a digest of its source, however it was found: a site's folder, a symbolic link, the theme), and whether it
-    read a value that differs on every build (``page.update_date``, ``build_date_utc``, MkDocs' ``pages``), which
-    makes the page never reusable. A stored page is reused only while each template it loaded is unchanged.
+    """What the page being rendered reads, recorded instead of declared (module docstring).
+
+    Templates: every template its template loads (name and a digest of its source, however it was found: a site's
+    folder, a symbolic link, the theme). Values: every view object in its context or in the Jinja globals that
+    is not part of the key is handed to the template wrapped in ``Tracked``; each attribute read and method call
+    on it is recorded as a path from its name (``["c:interaction", [["status", [["r", …]]]]]``) with a digest of
+    the result's description, where documents are their metadata. Checking a stored page evaluates each path
+    again on this build's context. Reading a volatile value (``page.update_date``, ``build_date_utc``,
+    MkDocs' ``pages``) or one that cannot be described makes the page never reusable.
 
     MkDocs picks a page's template before ``on_page_context`` and renders every page's Markdown before it makes
-    the build's Jinja environment, so whether a stored page is still good is decided with an environment of the
-    same template folders made here (``unchanged``), and what a page loads is recorded on the build's own."""
+    the build's Jinja environment, so whether a stored page's templates are still good is decided with an
+    environment of the same template folders made here (``unchanged``), and what a page loads is recorded on the
+    build's own."""
 
     def __init__(self):
         self.config = None
         self.env = None  # the build's environment (on_env)
+        self.resolver: Resolver | None = None
         self._lookup = None  # the same folders, for the decision before on_env
         self.templates: dict[str, str] | None = None  # name → digest, for the page being rendered
+        self.reads: dict[str, str] | None = None  # read → digest, for the page being rendered
         self.volatile = False
+        self._proxies: dict[int, Tracked] = {}  # id(object) → its wrapper, while a page renders
+        self._first: dict[int, str] = {}  # id(object) → the read that gave it first
         self._digests: dict[tuple[int, str], str] = {}
+        self._globals: dict[str, object] | None = None  # recorded globals: name → raw value
+        self._described: dict[tuple, tuple] = {}  # (id of root value, read) → (root value, digest), per build
+
+    # ---- templates -------------------------------------------------------------------------------------------
 
     def attach(self, env) -> None:
-        """Watch ``env``'s template loads and attribute reads (once per build: MkDocs makes a new one each time)."""
+        """Watch ``env``'s template loads (once per build: MkDocs makes a new one each time)."""
         if getattr(env, "gongkai_recorder", None) is self:
             return
         self.env = env
+        self._globals = None
         env.gongkai_recorder = self
         load = env._load_template
 
@@ -237,26 +366,393 @@ class PageRecorder:
             add_material_prefix(self._lookup)
         return all(self.digest(name, self._lookup) == d for name, d in templates.items())
 
+    # ---- values ------------------------------------------------------------------------------------------------
+
+    def track_globals(self) -> None:
+        """The Jinja globals plugins and hooks added (every on_env has run): wrapped like context values."""
+        if self._globals is not None or self.env is None:
+            return
+        self._globals = {}
+        standard = set(self._lookup.globals) if self._lookup is not None else set()
+        if self._lookup is None and self.config is not None:
+            standard = set(self.config.theme.get_env().globals)
+        for name, value in list(self.env.globals.items()):
+            if name in standard or name == "gongkai" or isinstance(value, (Tracked, Volatile)):
+                continue  # the theme's own; the core's view is in every page's context (recorded there)
+            self._globals[name] = value
+            if not whole(value):
+                self.env.globals[name] = Tracked(value, self, f"g:{name}", ())
+
+    def names(self, context) -> str:
+        """The names of the page's context entries and of the globals that are recorded when read."""
+        return digest(*sorted(n for n in context if n not in KEYED_CONTEXT), "\0", *sorted(self._globals or ()))
+
+    def root(self, name: str, context):
+        """The raw value a recorded read starts from, in this build."""
+        if name.startswith("g:"):
+            return self._globals[name[2:]] if name[2:] in self._globals else self.env.globals[name[2:]]
+        value = context[name[2:]]
+        return object.__getattribute__(value, "_value") if isinstance(value, Tracked) else value
+
+    def note(self, root: str, path: tuple, value, base=None):
+        """Record that the page read ``value`` at ``path`` from ``root`` (whose value is ``base``, if known);
+        returns what the template gets: plain values as they are, recorded whole; any other object wrapped, so
+        that what is read of it is recorded (a feed's title, not the documents it lists)."""
+        if self.reads is None:
+            return value
+        read = json.dumps([root, path], ensure_ascii=False)
+        if not whole(value):
+            # What is read of it is recorded through its wrapper; here, only its kind, or that it is the very
+            # object an earlier read gave: one wrapper per object, so that a template's ``is sameas`` holds, and
+            # the next build checks that the same reads give the same (or different) objects again.
+            proxy = self._proxies.get(id(value))
+            if proxy is not None and object.__getattribute__(proxy, "_value") is value:
+                first = self._first[id(value)]
+                if first != read:
+                    self.reads[read] = digest("same", first)
+                return proxy
+            self.reads[read] = digest("object", type(value).__qualname__)
+            proxy = self._proxies[id(value)] = Tracked(value, self, root, path, base)
+            self._first[id(value)] = read
+            return proxy
+        found = self._memo(base, read) if base is not None else None
+        if found is None:
+            try:
+                found = digest(json.dumps(describe(value), ensure_ascii=False, sort_keys=True))
+            except Unstable as exc:
+                log.debug(f"构建缓存：{read} 无法比较（{exc}），本页不保存")
+                self.volatile = True
+                return value
+            if base is not None:
+                self._described[(id(base), read)] = (base, found)
+        self.reads[read] = found
+        return value
+
+    def _memo(self, base, read: str) -> str | None:
+        """A read's digest already made in this build from the same root object (kept alive with it)."""
+        found = self._described.get((id(base), read))
+        return found[1] if found is not None and found[0] is base else None
+
+    def encode(self, value):
+        """An argument of a recorded call, as the next build finds it again."""
+        if isinstance(value, Tracked):
+            return ["t", [object.__getattribute__(value, "_root"), list(object.__getattribute__(value, "_path"))]]
+        if isinstance(value, slice):
+            return ["s", [self.encode(value.start), self.encode(value.stop), self.encode(value.step)]]
+        return self.resolver.encode(value)
+
+    def changed(self, reads: dict[str, str], context) -> str | None:
+        """The first recorded read whose value differs in this build (None: all the same)."""
+        values: dict[str, object] = {}
+
+        def evaluate(read):
+            """The value a read gives in this build (each shorter read it starts with evaluated once)."""
+            if not isinstance(read, str):  # a reference from an argument: [root, path]
+                read = json.dumps(read, ensure_ascii=False)
+            if read not in values:
+                root, path = json.loads(read)
+                if not path:
+                    values[read] = self.root(root, context)
+                else:
+                    value = evaluate(json.dumps([root, path[:-1]], ensure_ascii=False))
+                    values[read] = step(value, *path[-1])
+            return values[read]
+
+        def step(value, name, args):
+            if name == "()":
+                return value(*(self.resolver.decode(a, evaluate) for a in args))
+            if name == "[]":
+                return value[self.resolver.decode(args[0], evaluate)]
+            if name == "#":
+                return len(value)
+            if name == "*":
+                return value
+            value = getattr(value, name)
+            return value if args is None else value(*(self.resolver.decode(a, evaluate) for a in args))
+
+        objects: dict[int, tuple[object, str]] = {}  # id → (object, the first read that gave it)
+        for read, expected in reads.items():
+            if read == NAMES:
+                if self.names(context) != expected:
+                    return read
+                continue
+            try:
+                base = self.root(json.loads(read)[0], context)
+                found = self._memo(base, read)
+                if found is None:
+                    value = evaluate(read)
+                    if whole(value):
+                        found = digest(json.dumps(describe(value), ensure_ascii=False, sort_keys=True))
+                        self._described[(id(base), read)] = (base, found)
+                    else:
+                        first = objects.get(id(value))
+                        if first is not None and first[0] is value and first[1] != read:
+                            found = digest("same", first[1])
+                        else:
+                            found = digest("object", type(value).__qualname__)
+                            objects.setdefault(id(value), (value, read))
+            except Exception:  # gone, another shape, not describable: changed
+                return read
+            if found != expected:
+                return read
+        return None
+
+    # ---- one page ------------------------------------------------------------------------------------------------
+
     def start(self, context, template: str, page) -> None:
         """The page's ``template`` (already loaded by MkDocs) is about to render with ``context``. The volatile
         values are wrapped, not every attribute read watched: a Jinja ``getattr`` hook would cost every page of a
         cold build a function call per attribute its templates read."""
-        self.templates, self.volatile = {template: self.digest(template, self.env)}, False
+        self.templates, self.reads, self.volatile = {template: self.digest(template, self.env)}, {}, False
+        self._proxies, self._first = {}, {}
         for name in ("build_date_utc", "pages"):
             if name in context:
                 context[name] = Volatile(context[name], self)
         for name in VOLATILE_ATTRIBUTES:
             if hasattr(page, name):
                 setattr(page, name, Volatile(getattr(page, name), self))
+        # Which names there are is read too: a value a plugin or hook gives this page only in a later build.
+        self.reads[NAMES] = self.names(context)
+        for name, value in list(context.items()):
+            if name not in KEYED_CONTEXT and not isinstance(value, (Tracked, Volatile)):
+                context[name] = self.note(f"c:{name}", (), value, base=value)
+        for name, value in (self._globals or {}).items():
+            if whole(value):
+                self.note(f"g:{name}", (), value, base=value)
 
-    def finish(self, page) -> dict[str, str] | None:
-        """The templates the page loaded, or None when it read a volatile value (or nothing was recording)."""
+    def finish(self, page) -> dict | None:
+        """What the page read, or None when it read a volatile value (or nothing was recording)."""
         for name in VOLATILE_ATTRIBUTES:  # as MkDocs made it, for what renders after the page (sitemap.xml)
             value = getattr(page, name, None)
             if isinstance(value, Volatile):
                 setattr(page, name, object.__getattribute__(value, "_value"))
-        templates, self.templates = self.templates, None
-        return None if self.volatile else templates
+        templates, reads = self.templates, self.reads
+        self.templates = self.reads = None
+        self._proxies, self._first = {}, {}
+        if self.volatile or templates is None:
+            return None
+        return {"templates": templates, "reads": reads}
+
+
+class Tracked:
+    """An object handed to a template, as the template sees it while a page renders: each attribute it reads, each
+    method it calls (with its arguments), each item and the length of a sequence are recorded
+    (``PageRecorder.note``); outside a page's rendering it gives the object's own values."""
+
+    __slots__ = ("_value", "_recorder", "_root", "_path", "_base")
+
+    def __init__(self, value, recorder: PageRecorder, root: str, path: tuple, base=None):
+        object.__setattr__(self, "_value", value)
+        object.__setattr__(self, "_recorder", recorder)
+        object.__setattr__(self, "_root", root)
+        object.__setattr__(self, "_path", path)
+        object.__setattr__(self, "_base", value if base is None else base)  # the raw value ``_root`` names
+
+    def _note(self, step, value):
+        return self._recorder.note(self._root, (*self._path, step), value, base=self._base)
+
+    def _call(self, name: str, function, args, kwargs):
+        recorder = self._recorder
+        raw = [object.__getattribute__(a, "_value") if isinstance(a, Tracked) else a for a in args]
+        value = function(*raw, **kwargs)
+        if recorder.reads is None:
+            return value
+        try:
+            if kwargs:
+                raise Unstable("关键字参数")
+            encoded = [recorder.encode(a) for a in args]
+        except Unstable as exc:
+            recorder.volatile = True
+            log.debug(f"构建缓存：{self._root} {name} 的调用无法记录（{exc}），本页不保存")
+            return value
+        return self._note([name, encoded], value)
+
+    def __getattr__(self, name):
+        value = getattr(self._value, name)
+        if self._recorder.reads is None or name in getattr(type(self._value), "__untracked__", ()):
+            return value
+        if callable(value) and not isinstance(value, type) and not whole(value):
+            return TrackedCall(self, name, value)
+        return self._note([name, None], value)
+
+    def __call__(self, *args, **kwargs):
+        return self._call("()", self._value, args, kwargs)
+
+    def __getitem__(self, item):
+        value = self._value[item]
+        if self._recorder.reads is None:
+            return value
+        try:
+            encoded = self._recorder.encode(item)
+        except Unstable:
+            self._recorder.volatile = True
+            return value
+        return self._note(["[]", [encoded]], value)
+
+    def _whole(self):
+        if self._recorder.reads is not None:
+            self._note(["*", None], self._value)
+        return self._value
+
+    def _length(self) -> int:
+        value = self._value
+        if self._recorder.reads is not None:
+            self._note(["#", None], len(value))
+        return len(value)
+
+    def __iter__(self):
+        value = self._value
+        if self._recorder.reads is None or not isinstance(value, (list, tuple)):
+            return iter(self._whole())
+        self._length()
+        return (self._note(["[]", [["v", i]]], item) for i, item in enumerate(value))
+
+    def __len__(self):
+        return self._length()
+
+    def __bool__(self):
+        value = self._value
+        if isinstance(value, (list, tuple, dict, set, frozenset)):
+            return self._length() > 0
+        if hasattr(type(value), "__bool__") or hasattr(type(value), "__len__"):
+            return bool(self._whole())
+        return True  # an object's truth is its existence
+
+    def __contains__(self, item):
+        return item in self._whole()
+
+    def __str__(self):
+        return str(self._whole())
+
+    def __html__(self):
+        value = self._whole()
+        return value.__html__() if hasattr(value, "__html__") else str(value)
+
+    def __eq__(self, other):
+        if isinstance(other, Tracked):
+            other = object.__getattribute__(other, "_value")
+        return self._whole() == other
+
+    def __hash__(self):
+        return hash(self._value)
+
+
+class TrackedCall:
+    """A method of a tracked object: its calls are recorded with their arguments."""
+
+    __slots__ = ("_owner", "_name", "_function")
+
+    def __init__(self, owner: Tracked, name: str, function):
+        self._owner, self._name, self._function = owner, name, function
+
+    def __call__(self, *args, **kwargs):
+        return self._owner._call(self._name, self._function, args, kwargs)
+
+
+WHOLE_TYPES = (str, bool, int, float, _dt.date, _dt.time, Decimal, Enum, Document, Column, Organization, Page, File)
+
+
+PLAIN_TYPES = (str, bool, int, float, _dt.date, _dt.time, Decimal, Enum)
+
+
+def whole(value) -> bool:
+    """Whether a value is recorded whole when read (a string, a date, a document by its metadata, a record of
+    plain fields such as a breadcrumb, a list of them) rather than wrapped so that only what is read of it is
+    recorded (a feed: its title, not every document it lists)."""
+    if value is None or isinstance(value, WHOLE_TYPES):
+        return True
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(whole(v) for v in value)
+    if isinstance(value, dict):
+        return all(whole(v) for v in value.values())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return all(v is None or isinstance(v, PLAIN_TYPES) for v in vars(value).values()) \
+            if hasattr(value, "__dict__") else False
+    return type(value).__module__.startswith("gongkai.") and type(value).__repr__ is not object.__repr__ \
+        and not getattr(value, "__dict__", None)
+
+
+def describe(value, depth: int = 0, seen: frozenset = frozenset()):
+    """``value`` as JSON data equal across builds exactly when what a template can show of it is: documents by
+    their metadata, the catalog's columns and 发布主体 by id (the catalog is in every key). Unstable otherwise."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
+        return value.isoformat()
+    if depth > 24:
+        raise Unstable("嵌套过深")
+    if id(value) in seen:
+        return "↺"
+    seen = seen | {id(value)}
+    if type(value) is Document:
+        return {"document": value.src_path, "meta": document_digest(value)}
+    if isinstance(value, Column):
+        return {"column": value.id}
+    if isinstance(value, Page):
+        return {"page": value.file.src_uri, "url": value.url, "title": str(value.title)}
+    if isinstance(value, File):
+        return {"file": value.src_uri, "url": value.url}
+    if isinstance(value, (list, tuple)):
+        return [describe(v, depth + 1, seen) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((describe(v, depth + 1, seen) for v in value), key=repr)
+    if isinstance(value, dict):
+        return [[describe(k, depth + 1, seen), describe(v, depth + 1, seen)]
+                for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {f.name: describe(getattr(value, f.name), depth + 1, seen) for f in dataclasses.fields(value)}
+        return {"class": type(value).__qualname__, **data}
+    if isinstance(value, SimpleNamespace):
+        return describe(vars(value), depth + 1, seen)
+    if isinstance(value, (Decimal, Enum)):
+        return [type(value).__qualname__, str(value)]
+    if type(value).__module__.startswith("gongkai.") and type(value).__repr__ is not object.__repr__ \
+            and not getattr(value, "__dict__", None):
+        return [type(value).__qualname__, repr(value)]  # a constant of gongkai's with a repr of its own
+    raise Unstable(type(value).__name__)
+
+
+_DOCUMENT_DIGESTS: dict[int, tuple[Document, str]] = {}
+
+
+def document_digest(doc: Document) -> str:
+    """A document's metadata (not its body) and its 发布主体's, once per document object."""
+    found = _DOCUMENT_DIGESTS.get(id(doc))
+    if found is None or found[0] is not doc:
+        # Its 发布主体 as the catalog names it today: a page showing the document may show that name.
+        publisher = json.dumps(describe(doc.publisher), ensure_ascii=False, sort_keys=True)
+        found = _DOCUMENT_DIGESTS[id(doc)] = (doc, digest(describe_document(doc), doc.url, publisher))
+    return found[1]
+
+
+def forget_documents() -> None:
+    """A new build: its documents are new objects (and may be changed while loading)."""
+    _DOCUMENT_DIGESTS.clear()
+
+
+def snippet_files(config: MkDocsConfig) -> list[str] | None:
+    """Digests of every file pymdownx.snippets may include (its base paths, its auto-appended files), or None
+    without it. A snippet is read while Markdown converts, so a page's Markdown alone does not say what it shows."""
+    names = [ext if isinstance(ext, str) else type(ext).__module__ for ext in config.markdown_extensions or ()]
+    if not any(name.startswith("pymdownx.snippets") for name in names):
+        return None
+    options = (config.mdx_configs or {}).get("pymdownx.snippets", {})
+    bases = options.get("base_path", ["."])
+    bases = [bases] if isinstance(bases, str) else list(bases)
+    found = []
+    for base in [*bases, *options.get("auto_append", [])]:
+        path = Path(os.path.abspath(base))  # as the extension resolves it: from the working folder
+        if path.is_file():
+            found.append(f"{path}\0{file_digest(path)}")
+        else:
+            found.append(f"{path}\0{tree_digest(path)}")
+    return found
+
+
+# Attributes of MkDocs' page that hold the build's date: a page showing one differs on every day it is built.
+VOLATILE_ATTRIBUTES = frozenset({"update_date"})
 
 
 class Volatile:
@@ -309,11 +805,6 @@ class Volatile:
 
     def __hash__(self):
         return hash(self._read())
-
-
-def templates_shape(value) -> bool:
-    """What a stored page loaded: template name → digest."""
-    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
 
 
 def nav_digest(nav) -> str:

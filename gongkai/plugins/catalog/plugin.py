@@ -32,10 +32,10 @@ from gongkai.pagemeta import PageMeta
 from gongkai.reporting import Reporter
 from gongkai.safety import ACTIVE_FILE_SUFFIXES, active_content, active_file_content, report_active_content
 from gongkai.sources import decode, site_root
-from gongkai.stages import OnConfig, OnFiles, OnPageContent, OnPostBuild, OnPostPage, at
+from gongkai.stages import OnConfig, OnFiles, OnPageContent, OnPageContext, OnPostBuild, OnPostPage, at
 
 from . import theme
-from .caching import CACHED_TEMPLATE, PageCache, cache_disabled_by_env, templates_shape
+from .caching import BuildCacheSession, NoCache
 from .config import CatalogConfig
 from .index import DocumentIndex, Sorter, newest_first
 from .model_ready import MODEL_READY, complete
@@ -55,7 +55,10 @@ TAB_KINDS = ("指南", "政策解读", "意见征集", "依申请公开")
 
 
 class TemplateView:
-    """What every template sees as ``gongkai``: the site identity and the section's entry points."""
+    """What every template sees as ``gongkai``: the site identity and the section's entry points. What a page reads
+    of it is recorded by the build cache, except the nav's renderer (the nav is part of every page's key)."""
+
+    __untracked__ = ("nav_cache",)
 
     def __init__(self, catalog: Catalog, layout: SectionLayout, latest: list[Document]):
         self.catalog = catalog
@@ -64,8 +67,7 @@ class TemplateView:
         self.sitemap_url = layout.url("wzdt/index.md")
         self.directory_url = layout.url(layout.src("mulu"))
         self.column_urls = {c.id: layout.column_url(c) for c in catalog.walk()}  # column id → site-wide page
-        self._latest = latest
-        self.document_page = False  # set by the core for each page before its template renders
+        self.latest = latest  # the site's newest documents (the home pages' 最新公开)
         self.nav_cache = NavCache()
         self.home_url = layout.home_url
         self.apply = layout.apply_box(None)
@@ -74,15 +76,6 @@ class TemplateView:
         # The catalog's top-level columns a visitor looks for by name, then the 目录.
         self.tabs += [Crumb(c.name, layout.column_url(c)) for c in catalog.roots if c.kind in TAB_KINDS]
         self.tabs.append(Crumb("政府信息公开目录", self.directory_url))
-
-    @property
-    def latest(self) -> list[Document]:
-        """The site's newest documents (the home pages' 最新公开)."""
-        if self.document_page:
-            # A document page's cache key covers its own document and those related to it, not the site's lists
-            # (gongkai/plugins/catalog/caching.py): a template showing them there would publish stale pages.
-            raise RuntimeError("gongkai.latest 只能用于首页等列表页，不能用于文件页（见 docs/architecture.md，构建缓存）")
-        return self._latest
 
     def current_tab(self, page) -> Crumb | None:
         """The tab whose address is the longest prefix of the page's (the home tab only on the home page)."""
@@ -118,7 +111,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.extra_fields: dict[str, str] = {}
         self.sorters: dict[str, Sorter] = {}
         self.document_partials: list[str] = []
-        self._relators: list = []
         self.clock: Clock | None = None
         self.layout: SectionLayout | None = None
         self.index: DocumentIndex | None = None
@@ -137,7 +129,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._mkdocs_config: MkDocsConfig | None = None
         if getattr(self, "_cache", None) is not None:  # mkdocs serve: the last build's, if it ended early
             self._cache.close()
-        self._cache: PageCache | None = None
+        self._cache: BuildCacheSession | NoCache = NoCache()
 
     @property
     def active(self) -> bool:
@@ -164,29 +156,17 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.index.add(doc)
 
     def relate(self, related) -> None:
-        """``related(doc)`` gives the other documents whose metadata ``doc``'s page shows (its 原文, its 反馈 …);
-        a document page is rendered again when one of them changes. Call in on_config (docs/architecture.md)."""
-        self._relators.append(related)
-
-    def related(self, doc: Document) -> list[Document]:
-        """Every document a feature plugin says ``doc``'s page shows, once each."""
-        found: dict[str, Document] = {}
-        for related in self._relators:
-            found.update((d.src_path, d) for d in related(doc) if d is not None and d is not doc)
-        return list(found.values())
+        """Deprecated (0.3), does nothing: what a page shows of other documents is recorded while it renders."""
+        deprecations.cache_declaration("relate")
 
     def fingerprint(self, name: str, value, document: Document | None = None) -> None:
-        """Something pages show that the build computes from more than its input files — a 征集's status at the
-        build's instant, say: part of the cache key of every page that may show it (docs/performance.md). With
-        ``document``, it is that document's (its own page, pages relating to it, lists); without, every page's.
-        Call by on_files."""
-        if self._cache is not None:
-            self._cache.fingerprint(name, value, document)
+        """Deprecated (0.3), does nothing: what a page reads of a view object is recorded while it renders."""
+        deprecations.cache_declaration("fingerprint")
 
     @property
     def build_cache(self) -> BuildCache | None:
         """The persistent build cache for a plugin's pure steps (keys from ``build_cache.key(...)``), or None."""
-        return self._cache.store if self._cache is not None else None
+        return self._cache.store
 
     def add_page(self, files: Files, config: MkDocsConfig, src_uri: str, page: GeneratedPage | None = None,
                  content: str | bytes = "") -> File:
@@ -336,19 +316,16 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         # report-prefill) must not leave a staging folder behind.
         if self.command in ("build", "gh-deploy") and self.raise_on_errors:
             self._output = StagedOutput(config)
-        if self.config.cache and self.command in ("build", "gh-deploy", "serve") and self.raise_on_errors \
-                and not cache_disabled_by_env():
-            store = BuildCache(root / self.config.cache_dir, workers=parallel.workers_of(config))
-            if store.usable:
-                self._cache = PageCache(store)
+        self._cache = BuildCacheSession.open(root / self.config.cache_dir, self.config.cache and self.raise_on_errors
+                                             and self.command in ("build", "gh-deploy", "serve"),
+                                             workers=parallel.workers_of(config))
         return config
 
     @at(OnConfig.CONFIGURED)
     def _finish_config(self, config: MkDocsConfig):
         if self.config.enabled:
             theme.place_assets(config, self._assets)
-            if self._cache is not None:
-                self._cache.configure(config)
+            self._cache.configure(config)
         return config
 
     on_config = CombinedEvent(_setup, _finish_config)
@@ -436,8 +413,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._crumbs[doc.src_path] = shared_crumbs[key]
         # Pages outside the nav get their Page now (MkDocs would make a plain one): rendered on one shared parser.
         in_nav = nav_sources(config.nav)
-        cache = self._cache
-        shared = SharedMarkdown(config, cache.store if cache else None, cache.markdown_key if cache else None)
+        shared = SharedMarkdown(config, self._cache.store, self._cache.markdown_key)
         for src in [*self.index.by_src, *self._generated, *self._versions]:
             file = files.get_file_from_path(src)
             if file is not None and file.page is None and src not in in_nav:
@@ -505,7 +481,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         """A Markdown body may hold HTML, but nothing that runs in a visitor's browser (docs/security.md)."""
         if not self.active:
             return html
-        found = self._active_content(html)
+        found = self._cache.active_content(html, self.config.allow_active_content)
         if found:
             display, source, start = self._page_source(page, config)
             report_active_content(self.page_problems, found, display, field="正文", source=source, start=start)
@@ -517,23 +493,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def _page_rendered(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         if self._progress is not None:
             self._progress.step()
-        if self._cache is not None:
-            doc = self.index.by_src.get(page.file.src_uri) if self.index else None
-            if doc is not None:
-                key = self._cache.document_key(page.file.src_uri, page.markdown, html, doc,
-                                               self.index.neighbours.get(doc.src_path, (None, None)),
-                                               self.related(doc))
-            else:
-                key = self._cache.page_key(page.file.src_uri, page.markdown)
-            if key is not None:
-                self._cache.total += 1
-                self._cache.pages[page.file.src_uri] = key
-                templates = self._cache.store.get("templates", key, templates_shape)
-                if templates is not None and self._cache.store.check("page", key) and \
-                        self._cache.recorder.unchanged(templates):
-                    # The same inputs made this page before, from the same templates: not rendered again.
-                    page.meta["template"] = CACHED_TEMPLATE
-                    self._cache.hits += 1
+        self._cache.lookup(page, html, self._subject(page.file.src_uri))
         if isinstance(page, SectionPage):
             # Rendered and checked: on a 100,000-document site every copy held until the end counts.
             page.markdown = ""
@@ -544,19 +504,12 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     on_page_content = CombinedEvent(_check_body, _page_rendered)
 
-    def _active_content(self, html: str) -> list:
-        """Active content in a page's body; a body the last build found clean is not parsed again."""
-        allow = self.config.allow_active_content
-        cache = self.build_cache
-        if cache is None:
-            return active_content(html, allow=allow)
-        key = cache.key("active", str(allow), html)
-        if cache.get("active", key, lambda value: value == 1) is not None:
-            return []
-        found = active_content(html, allow=allow)
-        if not found:
-            cache.put("active", key, 1)
-        return found
+    def _subject(self, src: str):
+        """What the core shows on a page besides its Markdown: part of the page's cache key."""
+        doc = self.index.by_src.get(src) if self.index else None
+        if doc is not None:
+            return [doc, [[n.url, n.title] for n in self.index.neighbours.get(doc.src_path, ()) if n is not None]]
+        return self._generated.get(src) or self._versions.get(src)
 
     def _page_source(self, page: Page, config: MkDocsConfig) -> tuple[str, str, int]:
         """(file as messages name it, its text, line where the body starts) of a page, for precise messages."""
@@ -575,22 +528,12 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         start = source[:len(source) - len(doc.body)].count("\n") + 1 if doc and source.endswith(doc.body) else 1
         return display, source, start
 
-    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
+    @at(OnPageContext.VIEWS)
+    def _page_context(self, context, page: Page, config: MkDocsConfig, nav):
         if not self.active:
             return context
         src = page.file.src_uri
         doc = self.index.by_src.get(src)
-        self.view.document_page = doc is not None
-        cache = self._cache
-        key = cache.pages.get(src) if cache is not None else None
-        if page.meta.get("template") == CACHED_TEMPLATE:
-            output = cache.store.get("page", key, lambda value: isinstance(value, str))
-            if output is None:  # checked a moment ago: the cache file was changed under the build, or forged
-                raise PluginError(f"构建缓存 {self.config.cache_dir} 在构建中被改动或已损坏；请删除该文件夹后重新构建")
-            context["gongkai_cached_page"] = Markup(output)
-            return context
-        if key is not None:
-            cache.recorder.start(context, page.meta.get("template", "main.html"), page)
         context["gongkai"] = self.view
         if page.file.generated_by or (doc is not None and not page.toc.items):
             # No 目录 sidebar on generated pages (lists, 年报 tables need the width) nor on a document without
@@ -619,16 +562,21 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             page.previous_page = page.next_page = None
         return context
 
+    @at(OnPageContext.RECORD)  # every plugin has given the page its context
+    def _page_reads(self, context, page: Page, config: MkDocsConfig, nav):
+        if self.active:
+            self._cache.begin(context, page)
+        return context
+
+    on_page_context = CombinedEvent(_page_context, _page_reads)
+
     def on_nav(self, nav, config: MkDocsConfig, files: Files):
         if not self.active:
             return nav
         self.view.nav_cache.reset(nav)
-        if self._cache is not None:
-            root = site_root(config)
-            # A 历史版本 file is its own page's Markdown, like a document's: in that page's key, not every page's.
-            self._cache.seal(config, files, nav, self.index.documents, {*self.index.by_src, *self._versions},
-                             root / self.config.catalog_dir,
-                             self.as_of)
+        # A 历史版本 file is its own page's Markdown, like a document's: in that page's key, not every page's.
+        self._cache.seal(config, files, nav, {*self.index.by_src, *self._versions}, self.index.by_src,
+                         self._generated, self.catalog)
         # MkDocs now converts every page's Markdown, then renders and writes every page: two counted phases.
         self._progress = Progress.for_build()
         self._progress.start("转换 Markdown", len(files.documentation_pages()))
@@ -651,8 +599,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.problems.items += self.page_problems.items
         self._report_problems()
         templating.configure(env)
-        if self._cache is not None:
-            self._cache.recorder.attach(env)
+        self._cache.attach(env)
         env.globals["gongkai"] = self.view
         theme.add_material_prefix(env)
         env.filters["gk_markdown"] = self.render_markdown
@@ -662,13 +609,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     @at(OnPostPage.AS_TEMPLATED)  # the template's output, before any plugin changes it
     def _keep_page(self, output: str, page: Page, config: MkDocsConfig):
-        cache = self._cache
-        if cache is not None and page.meta.get("template") != CACHED_TEMPLATE:
-            key = cache.pages.get(page.file.src_uri)
-            templates = cache.recorder.finish(page)
-            if key is not None and templates is not None:  # None: the page showed the build's instant
-                cache.store.put("page", key, output)
-                cache.store.put("templates", key, templates)
+        self._cache.keep(output, page)
         return output
 
     @at(OnPostPage.WRITTEN)
@@ -701,9 +642,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.reporter.finish(self.as_of, self.raise_on_errors)  # the build summary; fails on the policy's errors
         if self._output is not None:
             self._output.commit()
-        if self._cache is not None:
-            self._cache.finish(succeeded=True)
-            self._cache = None
+        self._cache.finish(succeeded=True)
+        self._cache = NoCache()
         log.info(f"发布 {len(self.index.documents)} 件政府信息")
 
     on_post_build = CombinedEvent(_pages_written, _publish)
@@ -711,9 +651,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_build_error(self, error: Exception):
         self._end_progress()
         self.reporter.close()
-        if self._cache is not None:
-            self._cache.finish(succeeded=False)
-            self._cache = None
+        self._cache.finish(succeeded=False)
+        self._cache = NoCache()
         if self._output is not None:
             self._output.discard()
 

@@ -25,7 +25,7 @@ from ...feeds import opendata, redirects
 from ...feeds.atom import Feed, atom_xml
 from ...model import TOPICS, Document
 from ...sources import site_root
-from ...stages import OnConfig, OnFiles, at
+from ...stages import OnConfig, OnFiles, OnPageContext, at
 from ..catalog.plugin import active_core
 from .config import FeedsConfig
 from .structure import FeedsView
@@ -174,8 +174,6 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
         page = File.generated(config, page_src, content=(
             f"---\ntitle: {self.config.title}\ntemplate: {TEMPLATE}\nsearch:\n  exclude: true\n---\n"))
         files.append(page)
-        # A document page links its column's, 发布主体's and 主题分类's feeds: which exist is part of its cache key.
-        self.core.fingerprint("订阅", sorted([key, feed.title, feed.url] for key, feed in feeds.items()))
         self.view = FeedsView(self.core, feeds, page_src=page_src, index_url=page.url, catalog_url=f"{data_dir}/catalog.json",
                               documents_url=f"{data_dir}/documents.json",
                               llms_url="llms.txt" if self.config.llms_txt else None,
@@ -217,6 +215,7 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
             env.globals["gk_feeds"] = self.view
         return env
 
+    @at(OnPageContext.VIEWS)
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
         if self.core is not None and self.view is not None and page.file.src_uri == self.view.page_src:
             context["feeds_page"] = self.view

@@ -13,7 +13,7 @@ from mkdocs.plugins import BasePlugin
 from ... import templating
 from ...interaction import DEFAULT_MIN_PERIODS, FIELDS, Period, Settings, collect, consultation_order
 from ...interaction.parse import display_of, line_of
-from ...stages import OnConfig, OnFiles, OnPageContent, at
+from ...stages import OnConfig, OnFiles, OnPageContent, OnPageContext, at
 from ..catalog.plugin import active_core
 from .config import InteractionConfig
 from .structure import InteractionView, browser_rules
@@ -63,7 +63,6 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
         self._banner = None
         self.core.declare_fields("gongkai/interaction", FIELDS)
         self.core.document_partials.append(DOCUMENT_PARTIAL)
-        self.core.relate(self._related)
         self.core.sorters["意见征集"] = self._column_order
         for url in (SCRIPT, RULES, STYLE):
             self.core.add_asset(url)
@@ -95,29 +94,8 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
             log.info("以下 %d 件%s没有政策解读：%s", len(missing), "、".join(self.settings.needs_interpretation),
                      "；".join(f"{self._display(d)}《{d.title}》" for d in missing))
         self.view = InteractionView(self.interaction, self.core, self.now)
-        # Pages show each 征集's status and days left at the build's instant: a cached page only while they hold.
-        for c in self.interaction.consultations:
-            self.core.fingerprint("征集状态", [c.status(self.now), c.days_left(today)], document=c.document)
         self.core.add_page(files, config, RULES, content=browser_rules())
         return files
-
-    def _related(self, doc) -> list:
-        """The documents a document page shows besides itself (document-extra-interaction.html)."""
-        data = self.interaction
-        if data is None:
-            return []
-        found = []
-        interpretation = data.interpretation(doc)
-        if interpretation is not None:
-            found += interpretation.originals
-        found += [i.document for i in data.interpretations_of(doc)]
-        consultation = data.consultation(doc)
-        if consultation is not None and consultation.feedback is not None:
-            found.append(consultation.feedback.document)
-        feedback = data.feedback_document(doc)
-        if feedback is not None and feedback.consultation is not None:
-            found.append(feedback.consultation.document)
-        return found
 
     @staticmethod
     def _display(doc) -> str:
@@ -151,6 +129,7 @@ class InteractionPlugin(BasePlugin[InteractionConfig]):
         banner = self._banner.render(interaction=self.view, c=c, document=doc)
         return banner + html
 
+    @at(OnPageContext.VIEWS)
     def on_page_context(self, context, page, config, nav):
         if self.view is not None:
             context["interaction"] = self.view

@@ -27,7 +27,7 @@ from ...reports.model import COLUMN_KIND, YEAR_EXTRA, AnnualReport
 from ...reports.render import body_markdown, history_charts, to_csv, to_json
 from ..catalog.plugin import active_core
 from ...sources import site_root
-from ...stages import OnConfig, OnFiles, OnPageContent, at
+from ...stages import OnConfig, OnFiles, OnPageContent, OnPageContext, at
 from .config import ReportsConfig
 from .structure import HistoryPage, ReportEntry, ReportsView
 
@@ -205,6 +205,7 @@ class ReportsPlugin(BasePlugin[ReportsConfig]):
         bar = self._toolbar.render(entry=entry, link=lambda url: get_relative_url(url, page.url))
         return bar + f'<div class="gk-report">{html}</div>'
 
+    @at(OnPageContext.VIEWS)
     def on_page_context(self, context, page, config, nav):
         if self.core is not None:
             context["reports"] = self.view

@@ -30,7 +30,7 @@ from gongkai.search.index import Facets, Record, build_index, number_facets
 from gongkai.search.synonyms import SynonymError, synonym_groups
 from gongkai.search.text import page_texts
 from gongkai.sources import site_root
-from gongkai.stages import OnConfig, OnFiles, OnPageContent, OnPostBuild, at
+from gongkai.stages import OnConfig, OnFiles, OnPageContent, OnPageContext, OnPostBuild, at
 
 from .config import SearchConfig
 from .structure import SearchView
@@ -175,6 +175,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                 raise PluginError(f"gongkai/search 的 export：{exc}") from exc
         return html
 
+    @at(OnPageContext.VIEWS)
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
         if not self.config.enabled or page.file.src_uri != self._page_src:
             return context

@@ -21,7 +21,7 @@ from ...sitereport import FORM, WebsiteReport, compute, load_report
 from ...sitereport.model import Item
 from ..catalog.plugin import active_core
 from ...sources import site_root
-from ...stages import OnConfig, OnFiles, at
+from ...stages import OnConfig, OnFiles, OnPageContext, at
 from .config import SiteReportConfig
 
 STYLE = "assets/sitereport/sitereport.css"  # under gongkai/assets/, which the core copies into the site
@@ -145,6 +145,7 @@ class SiteReportPlugin(BasePlugin[SiteReportConfig]):
             env.globals["gk_sitereports"] = self
         return env
 
+    @at(OnPageContext.VIEWS)
     def on_page_context(self, context, page, config: MkDocsConfig, nav):
         if self.core is not None and page.file.src_uri in self._pages:
             report = self._pages[page.file.src_uri]
