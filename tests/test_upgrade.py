@@ -195,3 +195,26 @@ def test_upgrade_renames_the_site_report_key_as_the_form_prints_it():
     assert after == "年度: 2025\n安全防护:\n  安全检测评估次数: 4\n  是否明确网站安全负责人: 是   # 填报人核对\n"
     assert done == ["安全防护 · 是否明确网站安全责任人 → 是否明确网站安全负责人"]
     assert upgrade.upgrade_site_report(after, "x.yml") == (after, [])
+
+
+@pytest.mark.build
+def test_the_demo_builds_from_another_folder_with_a_relative_config_path(tmp_path):
+    """`mkdocs build -f sites/county/mkdocs.yml` from a parent folder: the 无障碍声明 plugin crashed on the relative
+    path, and the build cache compared the site's hook modules with a relative folder."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from kit import ROOT
+
+    root = tmp_path / "sites" / "county"
+    for name in ("catalog", "content", "overrides"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", "sites/county/mkdocs.yml",
+                             "-d", "out"], cwd=tmp_path, capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "GONGKAI_AS_OF": "2026-12-01 12:00"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "sites" / "county" / "out" / "wzasm" / "index.html").is_file()

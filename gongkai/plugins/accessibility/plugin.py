@@ -14,6 +14,7 @@ from ...accessibility import Statement, load_results, load_statement
 from ...stages import OnConfig, OnFiles, OnPageContext, at
 from ..catalog.plugin import active_core
 from .config import AccessibilityConfig
+from ...sources import site_root
 
 TEMPLATE = "gongkai/accessibility.html"
 
@@ -44,7 +45,7 @@ class AccessibilityPlugin(BasePlugin[AccessibilityConfig]):
         if source is None:
             return files
         files.remove(source)  # published as the page, never as raw YAML
-        root = Path(config.config_file_path).parent
+        root = site_root(config)
         display = str((Path(config.docs_dir) / source.src_uri).relative_to(root))
         results_file = files.get_file_from_path(prefix + "results.json")
         results = None

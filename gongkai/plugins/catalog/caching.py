@@ -45,6 +45,7 @@ from gongkai.buildcache import (BuildCache, Unstable, code_digest, describe_docu
                                 site_modules, tree_digest)
 from gongkai.model import Column, Document, Organization
 from gongkai.safety import active_content
+from gongkai.sources import site_root
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
@@ -124,7 +125,7 @@ class BuildCacheSession:
         for i, hook in enumerate(config.hooks or ()):  # a site's hooks are code: their text, not their name
             settings[f"hook {i}"] = file_digest(Path(hook)) if Path(hook).is_file() else str(hook)
         # ... and so is every module they import from the site's folder (loaded with the configuration).
-        settings["site modules"] = site_modules(Path(config.config_file_path).parent)
+        settings["site modules"] = site_modules(site_root(config))
         # Files Markdown includes (pymdownx.snippets): every file below its base paths, wherever they are.
         settings["snippets"] = snippet_files(config)
         markdown = {k: settings.get(k) for k in (*MARKDOWN_SETTINGS, "installed", "snippets", "site modules")}

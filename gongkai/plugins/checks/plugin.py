@@ -147,8 +147,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         if self._on("blank"):
             found += check_blank(catalog, documents)
         if self._on("golive"):
-            catalog_dir = Path(config.config_file_path).parent / self.core.config.catalog_dir
-            requirements_file = Path(config.config_file_path).parent / "requirements.txt"
+            catalog_dir = site_root(config) / self.core.config.catalog_dir
+            requirements_file = site_root(config) / "requirements.txt"
             requirements = ((display(requirements_file), requirements_file.read_text(encoding="utf-8", errors="replace"))
                             if requirements_file.is_file() else None)
             found += check_go_live(catalog, display(catalog_dir / "site.yml"), display(catalog_dir / "organizations.yml"),
