@@ -97,6 +97,26 @@ def test_each_mistake_is_named_with_file_line_and_fix(tmp_path):
     assert "历史版本" in page and "修改前的正文。" in page
 
 
+def test_a_phone_number_only_the_version_page_shows_whole_is_refused(tmp_path):
+    """个人信息 in a 历史版本's rendered text, split in its source by escapes (as on a document's page)."""
+    root = copy_mini(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - gongkai/checks:\n      checks: [pii]\n",
+                      encoding="utf-8")
+    write_doc(root, "jyj/2024/a.md", front(1, "历史版本:\n  - 日期: 2025-02-01"))
+    folder = root / "content" / "wj" / "jyj" / "2024" / "a"
+    folder.mkdir()
+    (folder / "2025-02-01.md").write_text("修改前的正文。联系人王某，电话 137\\-0013\\-8000。\n", encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "content/wj/jyj/2024/a/2025-02-01.md" in result.stderr and "手机号" in result.stderr
+    assert not (root / "site").exists()
+
+    (folder / "2025-02-01.md").write_text("修改前的正文。联系人王某，电话 137\\-****\\-8000。\n", encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
 # ---- in Chromium ------------------------------------------------------------------------------------------------
 
 

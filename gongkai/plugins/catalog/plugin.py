@@ -197,6 +197,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def doc_for_page(self, page: Page) -> Document | None:
         return self.index.by_src.get(page.file.src_uri) if self.index else None
 
+    def version_for_page(self, page: Page) -> "versions.VersionPage | None":
+        """The 历史版本 (an earlier text of a document) a page shows, or None."""
+        return self._versions.get(page.file.src_uri)
+
     def document_by_id(self, doc_id: str) -> Document | None:
         return self.index.by_id.get(doc_id)
 

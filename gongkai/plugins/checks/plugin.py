@@ -213,11 +213,19 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
     @at(OnPageContent.SCAN)  # the body as rendered, before plugins decorate the page
     def on_page_content(self, html, page, config, files):
-        """个人信息 in the text a document's page shows, which its source may split with markup (gongkai/checks/pii.py)."""
-        doc = self.core.doc_for_page(page) if self.core is not None and self._on("pii") else None
-        if doc is None or not html:
+        """个人信息 in the text a document's page (or one of its 历史版本) shows, which its source may split with markup
+        (gongkai/checks/pii.py)."""
+        if self.core is None or not self._on("pii") or not html:
             return html
-        shown = doc.source or page.file.src_uri
+        doc = self.core.doc_for_page(page)
+        if doc is not None:
+            shown = doc.source or page.file.src_uri
+        elif self.core.version_for_page(page) is not None:
+            path = Path(page.file.abs_src_path)
+            root = site_root(config)
+            shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else page.file.src_uri
+        else:
+            return html
         # The numbers the scan of its source reported (from on_files); those an earlier page of the same source
         # reported are left out when this page's findings are applied, in page order (_add_shown).
         known = self._source_numbers.get(shown, [])
