@@ -156,11 +156,11 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.index.add(doc)
 
     def relate(self, related) -> None:
-        """Deprecated (0.3), does nothing: what a page shows of other documents is recorded while it renders."""
+        """Deprecated (0.2.0), does nothing: what a page shows of other documents is recorded while it renders."""
         deprecations.cache_declaration("relate")
 
     def fingerprint(self, name: str, value, document: Document | None = None) -> None:
-        """Deprecated (0.3), does nothing: what a page reads of a view object is recorded while it renders."""
+        """Deprecated (0.2.0), does nothing: what a page reads of a view object is recorded while it renders."""
         deprecations.cache_declaration("fingerprint")
 
     @property
