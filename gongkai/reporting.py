@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 from .errors import Problem, Problems, SeverityPolicy, count
+from .sources import site_root
 
 log = logging.getLogger("mkdocs.plugins.gongkai.problems")
 
@@ -70,7 +70,7 @@ class Reporter:
     def start(self, config) -> None:
         """At the core's first on_config: the build's strictness, its folder, and MkDocs' warnings from now on."""
         self.policy.strict = bool(config.strict)
-        self._root = Path(os.path.abspath(config.config_file_path)).parent
+        self._root = site_root(config)
         self._handler = MkDocsWarnings(self.mkdocs).attach()
 
     def close(self) -> None:
