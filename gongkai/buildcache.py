@@ -267,9 +267,9 @@ class BuildCache:
     def usable(self) -> bool:
         return self._new is not None
 
-    def get(self, kind: str, key: str, shape=None) -> Any:
-        """The entry, or None; an entry read is kept for the next build. ``shape(value)`` says whether a value is
-        one the caller can use: an entry of another shape is a miss, never a traceback."""
+    def get(self, kind: str, key: str, shape=None, carry: bool = True) -> Any:
+        """The entry, or None; an entry read is kept for the next build (unless ``carry`` is false). ``shape(value)``
+        says whether a value is one the caller can use: an entry of another shape is a miss, never a traceback."""
         if self._old is None:
             return None
         try:
@@ -282,7 +282,7 @@ class BuildCache:
         except (sqlite3.Error, zlib.error, ValueError, TypeError, KeyError, AttributeError) as exc:
             self._damaged(kind, exc)
             return None
-        if self._new is not None:
+        if self._new is not None and carry:
             self._new.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, key, row[0]))
         return value
 

@@ -92,6 +92,13 @@ class Reporter:
             self.policy.grade(p)
         return new
 
+    def replay(self, problems: list[Problem], external: dict[str, list[str]]) -> None:
+        """The problems a replayed build (gongkai/plugins/catalog/replay.py) recorded, as graded then: logged as
+        they were; ``finish`` follows."""
+        self.problems.items[:] = problems
+        self.external = external
+        self.flush(raise_on_errors=True)
+
     # ---- where the build may stop -------------------------------------------------------------------------
 
     def flush(self, raise_on_errors: bool = True) -> None:

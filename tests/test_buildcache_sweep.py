@@ -108,6 +108,8 @@ title: 测试市教育局关于公开征求《测试市学前教育管理办法�
 """
 
 HOOK = '''\
+import os
+
 import hookmod
 
 
@@ -116,6 +118,10 @@ def on_page_content(html, page, config, files):
 
 
 def on_page_context(context, page, config, nav):
+    # A file of the site's own that the hook reads: opened by the build, an input nobody declared.
+    if page.file.src_uri == "index.md":
+        with open(os.path.join(os.path.dirname(config.config_file_path), "data/motto.txt"), encoding="utf-8") as fh:
+            context["sweep_motto"] = fh.read().strip()
     # A site's own value from a document, on a page that lists none of gf-3's column: recorded, not declared.
     if page.file.src_uri == "xxgk/gzdt/index.md":
         doc = config.plugins["gongkai/catalog"].document_by_id("wj/jyj/2025/gf-3")
@@ -132,7 +138,7 @@ COPYRIGHT_HTML = """<div class="md-copyright">partial-1 {% include "sweep/note.h
 """
 # The home page's template shows MkDocs' build date: that page is never reused, the others are.
 DATED_HTML = """{% extends "main.html" %}
-{% block content %}{{ super() }}<p>更新于 {{ page.update_date }}</p>{% endblock %}
+{% block content %}{{ super() }}<p>更新于 {{ page.update_date }}</p><p>{{ sweep_motto }}</p>{% endblock %}
 """
 
 
@@ -178,6 +184,8 @@ def make_site(root: Path) -> Path:
     (root / "hooks").mkdir()
     (root / "hooks/sweep_hook.py").write_text(HOOK, encoding="utf-8")
     (root / "hooks/hookmod.py").write_text('MARK = "<!-- hook 1 -->"\n', encoding="utf-8")
+    (root / "data").mkdir()
+    (root / "data/motto.txt").write_text("公开为常态一\n", encoding="utf-8")
     (root / "overrides/partials").mkdir(parents=True)
     (root / "overrides/main.html").write_text(MAIN_HTML, encoding="utf-8")
     (root / "overrides/partials/copyright.html").write_text(COPYRIGHT_HTML, encoding="utf-8")
@@ -346,6 +354,32 @@ def organization_renamed(root, env):
     edit(root / "catalog/organizations.yml", "名称: 测试市东城街道办事处", "名称: 测试市东城街道办事处（更名）")
 
 
+def file_a_hook_reads(root, env):
+    edit(root / "data/motto.txt", "公开为常态一", "公开为常态二")
+
+
+def nothing_changed(root, env):
+    """The same inputs over the site the last build published: replayed (test_an_unchanged_build_is_replayed)."""
+
+
+def the_clock_within_the_day(root, env):
+    """Three hours later on the same day, no 征集 opening or closing in between: replayed too."""
+    env["GONGKAI_AS_OF"] = "2026-11-30 15:00"
+
+
+def a_deadline_passed_within_the_day(root, env):
+    """The last build ran at 16:00 on the day the 征集 closes (17:00); this one at 17:30: same date, another status."""
+    first = build(root, "site", {"GONGKAI_AS_OF": "2026-12-05 16:00"})
+    assert first.returncode == 0, first.stderr[-3000:]
+    env["GONGKAI_AS_OF"] = "2026-12-05 17:30"
+
+
+def the_published_site_changed(root, env):
+    """A file of the site the last build published was rewritten since (a hand edit, a deploy step)."""
+    page = root / "site/wj/jyj/2025/gf-1/index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", "<!-- edited --></body>"), encoding="utf-8")
+
+
 def entry_of_the_wrong_shape(root, env):
     assert rewrite_entries(root, None, b"j" + zlib.compress(b"[1, 2]")) > 0
 
@@ -360,7 +394,12 @@ CASES = [content_body, content_page, catalog_file, overrides_template, overrides
          build_instant, update_date_shown, deleted_document, renamed_document, reader_made_unimportable,
          reader_importable_again, same_size_same_mtime, entry_of_the_wrong_shape, entry_inflating_without_limit,
          document_title, consultation_closed_by_the_clock, interpretation_relinked, organization_renamed,
-         title_a_hook_shows]
+         title_a_hook_shows, file_a_hook_reads, nothing_changed, the_clock_within_the_day,
+         a_deadline_passed_within_the_day, the_published_site_changed]
+# Cases after which the last build is replayed (gongkai/plugins/catalog/replay.py): every input is the same (a
+# damaged page entry is not an input: the replay reads none).
+REPLAYED = {nothing_changed, the_clock_within_the_day, entry_inflating_without_limit}
+REPLAY = "构建缓存：所有输入与上次构建相同"
 
 
 @pytest.fixture(scope="module")
@@ -378,17 +417,22 @@ def warm_site(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.mark.parametrize("change", CASES, ids=[c.__name__ for c in CASES])
 def test_a_cached_build_equals_a_clean_one(warm_site, change):
+    """The cached build runs over the site the last build published, as a publish does: the page cache, the
+    unchanged output it links, and the replay of an unchanged build are each what a clean build makes."""
     root, warm = warm_site
     shutil.rmtree(root)
-    shutil.copytree(warm, root, symlinks=True)
-    shutil.rmtree(root / "site")
+    shutil.copytree(warm, root, symlinks=True)  # times kept: the site is as the warm build left it
     env: dict = {}
     change(root, env)
-    cached = build(root, "cached", env)
+    cached = build(root, "site", env)
     clean = build(root, "clean", {**env, **NO_CACHE})
     assert "Traceback" not in cached.stderr, cached.stderr[-3000:]
     assert cached.returncode == clean.returncode, (cached.stderr[-3000:], clean.stderr[-3000:])
-    a, b = tree(root / "cached"), tree(root / "clean")
+    assert (REPLAY in cached.stderr) == (change in REPLAYED), cached.stderr[-3000:]
+    if cached.returncode:  # both refused to publish: the last site stays as it was, and the clean build made none
+        assert tree(root / "site") == tree(warm / "site") and tree(root / "clean") == {}
+        return
+    a, b = tree(root / "site"), tree(root / "clean")
     assert sorted(a) == sorted(b)
     assert [name for name in a if a[name] != b[name]] == []
 
@@ -455,7 +499,7 @@ def test_the_fixture_exercises_what_the_cases_change(warm_site):
     """Each input the cases change reaches the warm site's pages (else a case would prove nothing)."""
     site = warm_site[1] / "site"
     pages = "\n".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
-    for mark in ("内部片段一", "外部片段一", "<!-- hook 1 -->", "main-1", "partial-1", "note-1", "830"):
+    for mark in ("内部片段一", "外部片段一", "<!-- hook 1 -->", "main-1", "partial-1", "note-1", "830", "公开为常态一"):
         assert mark in pages, mark
     assert "更新于 20" in pages
     # the 解读 on its 原文's page, the 征集's days left at the build's instant, the 发布主体 renamed by a case

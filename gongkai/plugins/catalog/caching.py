@@ -47,6 +47,8 @@ from gongkai.model import Column, Document, Organization
 from gongkai.safety import active_content
 from gongkai.sources import site_root
 
+from .replay import BuildRecord, Replay
+
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
 CACHED_TEMPLATE = "gongkai/cached-page.html"
@@ -60,6 +62,7 @@ KEYED_CONTEXT = frozenset({"config", "nav", "base_url", "extra_css", "extra_java
 
 
 NAMES = '["*names", []]'  # the read of which context entries and globals a page had
+UNDESCRIBED = "*undescribed"  # a page read a value that cannot be described the same way twice
 
 
 class WarningCounter(logging.Handler):
@@ -95,12 +98,44 @@ class BuildCacheSession:
         self._candidates: dict[str, tuple[str, dict]] = {}  # src_uri → (its template, its stored reads)
         self._reused: set[str] = set()
         self.recorder = PageRecorder()
+        self.replay = Replay(store)
         self.hits = self.total = self.rendered = 0
 
     @classmethod
     def open(cls, directory: Path, enabled: bool = True, workers: int = 1) -> "BuildCacheSession | NoCache":
         store = BuildCache(directory, workers=workers) if enabled and not cache_disabled_by_env() else None
         return cls(store) if store is not None and store.usable else NoCache()
+
+    def watch(self, target: Path, cache_dir: Path) -> None:
+        """The core's first on_config: files opened from now on are inputs (replay.py)."""
+        self.replay.watch(target, cache_dir)
+
+    def replayable(self, config: MkDocsConfig, clock, catalog_dir: Path, target: Path) -> BuildRecord | None:
+        """After ``configure``: the last build's record when this build has exactly its inputs (replay.py)."""
+        trees = self.replay.inputs(config, site_root(config), catalog_dir)
+        return self.replay.find(config=config, settings=self.settings_key, clock=clock, target=target, trees=trees)
+
+    def record(self, config: MkDocsConfig, *, clock, published: Path, catalog_dir: Path, problems, external,
+               documents: int) -> None:
+        """A build published ``published``: what the next one must find the same to replay it."""
+        refused = []
+        volatile = self.recorder.volatile_reads
+        if UNDESCRIBED in volatile:
+            refused.append("有页面读取了无法比较的值")
+        if "build_date_utc" in volatile and not os.environ.get("SOURCE_DATE_EPOCH"):
+            refused.append("有页面显示构建时刻（build_date_utc）")
+        if self.counter.count:
+            refused.append("构建有警告")
+        folders = [str(Path(config.docs_dir).absolute()), str(catalog_dir.absolute()),
+                   *(str(Path(d).absolute()) for d in config.theme.dirs)]
+        self.replay.record(config=config, settings=self.settings_key, clock=clock, published=published,
+                           folders=folders, problems=problems, external=external, documents=documents,
+                           refused=refused)
+
+    def keep_previous(self) -> None:
+        """A replayed build: the last build's cache stays as it is (nothing of this build is worth keeping)."""
+        self.close()
+        self.store.discard()
 
     def active_content(self, html: str, allow) -> list:
         """Active content in a page's body; a body the last build found clean is not parsed again."""
@@ -223,6 +258,7 @@ class BuildCacheSession:
 
     def close(self) -> None:
         logging.getLogger("mkdocs").removeHandler(self.counter)
+        self.replay.close()
 
     def finish(self, succeeded: bool) -> None:
         """Save this build's entries when it succeeded without a warning; say how much was reused."""
@@ -242,6 +278,10 @@ class NoCache:
 
     store = markdown_key = None
 
+    def watch(self, config, cache_dir) -> None: ...
+    def replayable(self, *args) -> None: ...
+    def record(self, *args, **kwargs) -> None: ...
+    def keep_previous(self) -> None: ...
     def configure(self, config) -> None: ...
     def seal(self, *args) -> None: ...
     def lookup(self, page, html, subject) -> None: ...
@@ -323,6 +363,7 @@ class PageRecorder:
         self.templates: dict[str, str] | None = None  # name → digest, for the page being rendered
         self.reads: dict[str, str] | None = None  # read → digest, for the page being rendered
         self.volatile = False
+        self.volatile_reads: set[str] = set()  # every volatile value any page of the build read
         self._proxies: dict[int, Tracked] = {}  # id(object) → its wrapper, while a page renders
         self._first: dict[int, str] = {}  # id(object) → the read that gave it first
         self._digests: dict[tuple[int, str], str] = {}
@@ -423,6 +464,7 @@ class PageRecorder:
             except Unstable as exc:
                 log.debug(f"构建缓存：{read} 无法比较（{exc}），本页不保存")
                 self.volatile = True
+                self.volatile_reads.add(UNDESCRIBED)
                 return value
             if base is not None:
                 self._described[(id(base), read)] = (base, found)
@@ -508,10 +550,10 @@ class PageRecorder:
         self._proxies, self._first = {}, {}
         for name in ("build_date_utc", "pages"):
             if name in context:
-                context[name] = Volatile(context[name], self)
+                context[name] = Volatile(context[name], self, name)
         for name in VOLATILE_ATTRIBUTES:
             if hasattr(page, name):
-                setattr(page, name, Volatile(getattr(page, name), self))
+                setattr(page, name, Volatile(getattr(page, name), self, f"page.{name}"))
         # Which names there are is read too: a value a plugin or hook gives this page only in a later build.
         self.reads[NAMES] = self.names(context)
         for name, value in list(context.items()):
@@ -760,14 +802,16 @@ class Volatile:
     """A value of the build's instant or of MkDocs' whole page list, as a template sees it: reading it in any way
     marks the page being rendered as never reusable."""
 
-    __slots__ = ("_value", "_recorder")
+    __slots__ = ("_value", "_recorder", "_name")
 
-    def __init__(self, value, recorder: PageRecorder):
+    def __init__(self, value, recorder: PageRecorder, name: str):
         object.__setattr__(self, "_value", value)
         object.__setattr__(self, "_recorder", recorder)
+        object.__setattr__(self, "_name", name)
 
     def _read(self):
         self._recorder.volatile = True
+        self._recorder.volatile_reads.add(self._name)
         return self._value
 
     def __getattr__(self, name):

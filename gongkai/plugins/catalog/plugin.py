@@ -25,7 +25,7 @@ from gongkai.buildcache import BuildCache
 from gongkai.catalog import load_catalog
 from gongkai.clock import Clock
 from gongkai.documents import DocumentLoader
-from gongkai.errors import InputError, Problems
+from gongkai.errors import InputError, Problem, Problems
 from gongkai.model import Catalog, Column, Document, Organization
 from gongkai.mdlimits import deadline, guard_render
 from gongkai.pagemeta import PageMeta
@@ -43,6 +43,7 @@ from .navigation import NavCache, section_nav
 from .pages import LATEST_COUNT, RESERVED_IDS, SectionLayout, SectionPages
 from .progress import Progress
 from .publishing import DOCUMENT_KEYS, SourceGuard, StagedOutput
+from .replay import BuildRecord
 from .rendering import SectionPage, SharedMarkdown, nav_sources
 from .structure import Crumb, GeneratedPage
 
@@ -130,6 +131,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if getattr(self, "_cache", None) is not None:  # mkdocs serve: the last build's, if it ended early
             self._cache.close()
         self._cache: BuildCacheSession | NoCache = NoCache()
+        self._replayed: BuildRecord | None = None
 
     @property
     def active(self) -> bool:
@@ -323,6 +325,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._cache = BuildCacheSession.open(root / self.config.cache_dir, self.config.cache and self.raise_on_errors
                                              and self.command in ("build", "gh-deploy", "serve"),
                                              workers=parallel.workers_of(config))
+        if self._output is not None:
+            self._cache.watch(self._output.target, root / self.config.cache_dir)
         return config
 
     @at(OnConfig.CONFIGURED)
@@ -330,7 +334,42 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if self.config.enabled:
             theme.place_assets(config, self._assets)
             self._cache.configure(config)
+            if self._output is not None:
+                record = self._cache.replayable(config, self.clock, site_root(config) / self.config.catalog_dir,
+                                                self._output.target)
+                if record is not None:
+                    self._replay(config, record)
         return config
+
+    # ---- an unchanged build: the last one replayed (replay.py) -------------------------------------------------
+
+    def _replay(self, config: MkDocsConfig, record: BuildRecord) -> None:
+        """Every input is the last build's and its site is as it left it: no plugin runs; the core reports what
+        that build reported and leaves its site in place. MkDocs still runs its steps, on no file."""
+        self._replayed = record
+        for event in config.plugins.events:
+            if event not in ("startup", "config", "shutdown", "serve", "build_error"):
+                config.plugins.events[event] = []
+        config.plugins.events["files"] = [self._replay_files]
+        config.plugins.events["post_build"] = [self._replay_publish]
+        config.nav = None  # its pages are not among the (no) files
+        config.theme.static_templates = set()
+        config.extra_templates = []
+
+    def _replay_files(self, files: Files, config: MkDocsConfig) -> Files:
+        return Files([])
+
+    def _replay_publish(self, config: MkDocsConfig) -> None:
+        record = self._replayed
+        self._output.discard()
+        self.reporter.replay([Problem(**p) for p in record.problems], record.external)
+        self.reporter.finish(self.as_of, self.raise_on_errors)
+        self._cache.keep_previous()
+        self._cache = NoCache()
+        files = sum(1 for f in record.site if not f[0].endswith("/"))
+        log.info(f"构建缓存：所有输入与上次构建相同，沿用已发布的 {self._output.target.name}/（{files} 个文件），"
+                 "未重新生成")
+        log.info(f"发布 {record.documents} 件政府信息")
 
     on_config = CombinedEvent(_setup, _finish_config)
 
@@ -646,6 +685,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.reporter.finish(self.as_of, self.raise_on_errors)  # the build summary; fails on the policy's errors
         if self._output is not None:
             self._output.commit()
+            self._cache.record(config, clock=self.clock, published=self._output.target,
+                               catalog_dir=site_root(config) / self.config.catalog_dir,
+                               problems=self.problems.items, external=self.reporter.external,
+                               documents=len(self.index.documents))
         self._cache.finish(succeeded=True)
         self._cache = NoCache()
         log.info(f"发布 {len(self.index.documents)} 件政府信息")

@@ -1,0 +1,276 @@
+"""Replaying a build whose inputs are all unchanged (issue 20: "nothing changed").
+
+A build that saves its cache also saves a record of itself, ``BuildRecord``:
+
+- what it was made from: its code and settings (the cache's settings key: configuration, versions, hooks, the
+  modules they import, snippets), every file below ``docs_dir``, the catalog folder and the site's template folders
+  (names and bytes), every other file it opened for reading, the variables of the environment gongkai reads, its
+  dates (the clock's, the machine's, MkDocs' build date) and how it read its instant (``gongkai.clock.ClockReads``:
+  each comparison with another instant and its answer);
+- what it said: its problems as graded, the external links the link check found, how many documents it published;
+- what it published: every file of ``site_dir`` (path, size, mtime, mode, owner).
+
+The next build finds every input the same and the site still the files recorded: it would write the same files and
+report the same, so the core replays the record instead (``Replay``). It reports the recorded problems through the
+same reporter (same summary, same report files, same exit status) and leaves the published site as it is; no other
+plugin runs. Any difference is a full build with the page cache: a byte of any input file, a file added or
+removed, a setting, the date, a comparison with the clock that now answers otherwise, a file of the site changed.
+
+A build is not recorded when something in it is not a function of its inputs: a page that read the build's exact
+time (``build_date_utc`` without ``SOURCE_DATE_EPOCH``), or a value that cannot be described; a read of the clock's
+hour or a difference with it; a file it could not scan completely (“未能扫描”); a plugin or hook other than gongkai's
+acting before or after the build (``on_pre_build``, ``on_post_build``); an input file changed while it ran.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import io
+import logging
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import material
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.utils import get_build_date
+
+from gongkai.buildcache import BuildCache, digest, file_digest, tree_digest
+from gongkai.clock import Clock, answer
+from gongkai.errors import Problem
+
+log = logging.getLogger("mkdocs.plugins.gongkai.cache")
+
+KIND = "build"  # the build cache's kind for the record (one per cache: the last build's)
+# Variables of the environment that change what a build makes besides its settings, but these: $GONGKAI_AS_OF is
+# the clock (its date and comparisons are compared), the number of workers changes nothing written.
+ENV_IGNORED = frozenset({"GONGKAI_AS_OF", "GONGKAI_WORKERS", "GONGKAI_CACHE"})
+# Events other plugins and hooks may have without the build depending on more than its inputs: they run on pages
+# and the environment, which every input decides. Before and after the build a plugin may do anything.
+SIDE_EVENTS = ("pre_build", "post_build")
+INCOMPLETE = "未能扫描"  # a problem saying a file was not read whole: the next build may read more
+
+
+def environment() -> dict[str, str]:
+    return {k: v for k, v in sorted(os.environ.items())
+            if (k.startswith("GONGKAI_") and k not in ENV_IGNORED) or k == "SOURCE_DATE_EPOCH"}
+
+
+def dates(clock: Clock) -> list[str]:
+    return [clock.as_of.isoformat(), dt.date.today().isoformat(), get_build_date()]
+
+
+def foreign_side_events(config: MkDocsConfig) -> str:
+    """Plugins and hooks other than gongkai's that act before or after the build, named."""
+    names = []
+    for event in SIDE_EVENTS:
+        for method in config.plugins.events[event]:
+            module = getattr(method, "__module__", None) or ""
+            if module != "gongkai" and not module.startswith("gongkai."):
+                names.append(config.plugins._event_origins.get(method, module or repr(method)))
+    return "、".join(dict.fromkeys(names))
+
+
+class OpenedFiles:
+    """Every file opened for reading while the build runs (``builtins.open`` and ``io.open``, which ``pathlib``
+    and ``codecs`` use): inputs nobody declared, such as a synonyms file or a file a hook reads."""
+
+    def __init__(self):
+        self.paths: set[str] = set()
+        self._saved = None
+
+    def start(self) -> None:
+        if self._saved is not None:
+            return
+        real_builtin, real_io = builtins.open, io.open
+        paths = self.paths
+
+        def recorded(real):
+            def open(file, mode="r", *args, **kwargs):
+                if isinstance(file, (str, bytes, os.PathLike)) and not any(c in mode for c in "wax+"):
+                    try:
+                        paths.add(os.path.abspath(os.fsdecode(file)))
+                    except (TypeError, ValueError):
+                        pass
+                return real(file, mode, *args, **kwargs)
+            return open
+
+        self._saved = (real_builtin, real_io)
+        builtins.open, io.open = recorded(real_builtin), recorded(real_io)
+
+    def stop(self) -> None:
+        if self._saved is not None:
+            builtins.open, io.open = self._saved
+            self._saved = None
+
+
+@dataclass
+class BuildRecord:
+    """One build's inputs, what it reported and what it published (module docstring)."""
+
+    settings: str
+    trees: str
+    opened: dict[str, str]
+    env: dict[str, str]
+    dates: list[str]
+    clock: list[list]
+    site_dir: str
+    site: list[list]  # [path, size, mtime_ns, mode, owner]
+    problems: list[dict]
+    external: dict[str, list[str]]
+    documents: int
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def shape(cls, value) -> bool:
+        return isinstance(value, dict) and set(value) == {f for f in cls.__dataclass_fields__}
+
+
+def site_files(site: Path) -> list[list]:
+    """Every file and folder of a published site as [path, size, mtime_ns, mode, owner], sorted (a folder's path
+    ends in /, its size and time are 0). Files are compared as ``make`` compares them: a copy that keeps the times
+    (``cp -a``, a backup put back) is the same site, any write gives a new mtime; the mode and owner are what the
+    web server reads the site as (publishing.StagedOutput gives new files the build's)."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(site):
+        dirnames.sort()
+        rel_dir = os.path.relpath(dirpath, site)
+        for name in dirnames:
+            st = os.lstat(os.path.join(dirpath, name))
+            out.append([os.path.normpath(os.path.join(rel_dir, name)) + "/", 0, 0, st.st_mode, st.st_uid])
+        for name in filenames:
+            st = os.lstat(os.path.join(dirpath, name))
+            out.append([os.path.normpath(os.path.join(rel_dir, name)), st.st_size, st.st_mtime_ns, st.st_mode,
+                        st.st_uid])
+    out.sort()
+    return out
+
+
+class Replay:
+    """Records a build (``record``) and decides whether the next one may replay it (``find``)."""
+
+    def __init__(self, store: BuildCache):
+        self.store = store
+        self.opened = OpenedFiles()
+        self.started = time.time_ns()
+        self.trees: str | None = None
+        self._site = ""
+        self._skip: list[str] = []  # folders whose files are not inputs (the output, the cache, the code)
+
+    def watch(self, target: Path, cache_dir: Path) -> None:
+        """From the core's first on_config: files opened from now on are recorded. ``target``: the site_dir."""
+        site = os.path.abspath(target)
+        shipped = [Path(material.__file__).parent, Path(__file__).parents[2]]
+        self._site = site
+        self._skip = [site, str(cache_dir.absolute()), sys.prefix, sys.base_prefix, *map(str, shipped),
+                      "/dev", "/proc", "/sys"]
+        self.opened.start()
+
+    def inputs(self, config: MkDocsConfig, root: Path, catalog_dir: Path) -> str:
+        """The digest of every file of the folders a build reads whole (its documents, catalog and templates)."""
+        shipped = (Path(material.__file__).parent, Path(__file__).parents[2])
+        folders = [Path(config.docs_dir), catalog_dir]
+        folders += [Path(d) for d in config.theme.dirs if not any(Path(d).is_relative_to(p) for p in shipped)]
+        parts = []
+        for folder in folders:
+            parts += [str(folder.absolute()), tree_digest(folder, stats=self.store)]
+        self.trees = digest(*parts)
+        return self.trees
+
+    def _opened(self, folders: list[str]) -> dict[str, str] | None:
+        """Digests of the files opened outside ``folders`` (None: one changed or vanished while the build ran)."""
+        inside = [f.rstrip(os.sep) + os.sep for f in [*folders, *self._skip]]
+        # The staging and old folders of the output (publishing.StagedOutput) are beside it: .site-building-…
+        beside = os.path.join(os.path.dirname(self._site), f".{os.path.basename(self._site)}-")
+        found = {}
+        for path in sorted(self.opened.paths):
+            if any(path.startswith(f) for f in inside) or path.startswith(beside) or os.path.isdir(path):
+                continue
+            try:
+                st = os.stat(path)
+            except OSError:  # a file of the build's own that is gone (a temporary file)
+                continue
+            if max(st.st_mtime_ns, st.st_ctime_ns) >= self.started:
+                return None
+            found[path] = file_digest(Path(path))
+        return found
+
+    def record(self, *, config: MkDocsConfig, settings: str | None, clock: Clock, published: Path,
+               folders: list[str], problems: list[Problem], external: dict, documents: int,
+               refused: list[str]) -> None:
+        """At the end of a build that published: what the next build must find the same to replay it."""
+        self.opened.stop()
+        reasons = list(refused)
+        reads = clock.reads
+        if settings is None or self.trees is None:
+            reasons.append("设置无法比较")
+        if reads is None or reads.exact:
+            reasons.append("读取了构建时刻（时、分或时间差）")
+        foreign = foreign_side_events(config)
+        if foreign:
+            reasons.append(f"{foreign} 在构建前后运行")
+        if any(p.message.startswith(INCOMPLETE) for p in problems):
+            reasons.append("有文件未能完整扫描")
+        opened = self._opened(folders) if not reasons else None
+        if not reasons and opened is None:
+            reasons.append("构建期间输入文件有改动")
+        if reasons:
+            log.debug(f"构建缓存：本次构建不记录为可重放（{'；'.join(reasons)}）")
+            return
+        record = BuildRecord(
+            settings=settings, trees=self.trees, opened=opened, env=environment(), dates=dates(clock),
+            clock=sorted([op, other, said] for op, other, said in reads.comparisons),
+            site_dir=str(published.absolute()), site=site_files(published),
+            problems=[asdict(p) for p in problems], external={k: list(v) for k, v in external.items()},
+            documents=documents)
+        self.store.put(KIND, "", asdict(record))
+
+    def find(self, *, config: MkDocsConfig, settings: str | None, clock: Clock, target: Path,
+             trees: str) -> BuildRecord | None:
+        """The last build's record if this build would make exactly what it made (else None, and why, at debug)."""
+        # Not carried into this build's cache: a build that is not recorded leaves none behind.
+        value = self.store.get(KIND, "", BuildRecord.shape, carry=False)
+        if value is None or settings is None:
+            return None
+        try:
+            record = BuildRecord(**value)
+            why = self._differs(record, config, settings, clock, target, trees)
+        except (TypeError, ValueError, KeyError, IndexError, OSError) as exc:  # a record of another shape
+            why = f"记录无法使用（{exc}）"
+        if why:
+            log.debug(f"构建缓存：不重放上次构建（{why}）")
+            return None
+        return record
+
+    def _differs(self, record: BuildRecord, config, settings, clock: Clock, target: Path, trees: str) -> str | None:
+        if record.settings != settings:
+            return "设置或代码"
+        if record.env != environment():
+            return "环境变量"
+        if record.dates != dates(clock):
+            return "日期"
+        if record.site_dir != str(target.absolute()):
+            return "网站目录"
+        now = dt.datetime.fromisoformat(dt.datetime.isoformat(clock.now))  # plain: this check records nothing
+        for op, other, expected in record.clock:
+            if not isinstance(expected, bool) or answer(op, now, other) != expected:
+                return f"时刻（{op} {other}）"
+        if foreign_side_events(config):
+            return "其他插件"
+        if record.trees != trees:
+            return "输入文件"
+        for path, expected in record.opened.items():
+            try:
+                if file_digest(Path(path)) != expected:
+                    return path
+            except OSError:
+                return path
+        if [list(f) for f in record.site] != site_files(target):
+            return "已发布的网站有改动"
+        return None
+
+    def close(self) -> None:
+        self.opened.stop()

@@ -1,0 +1,233 @@
+"""The replay of an unchanged build (gongkai/plugins/catalog/replay.py): how the clock's instant is read, which
+files a build opened, and each part of the record that makes the next build a full one when it differs. The
+mutation sweep (tests/test_buildcache_sweep.py) proves the same on whole builds, byte for byte."""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import io
+import pickle
+from pathlib import Path
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from gongkai.buildcache import BuildCache
+from gongkai.clock import Clock
+from gongkai.errors import Problem
+from gongkai.plugins.catalog.replay import OpenedFiles, Replay
+
+ZONE = ZoneInfo("Asia/Shanghai")
+CLOSE = dt.datetime(2026, 12, 5, 17, 0, tzinfo=ZONE)
+
+
+def clock(when: str = "2026-11-30 12:00") -> Clock:
+    return Clock.make(ZONE, when)
+
+
+def test_comparisons_are_recorded_with_their_answers_from_either_side():
+    c = clock()
+    assert c.now < CLOSE and CLOSE > c.now and not (c.now >= CLOSE)
+    assert c.reads.comparisons == {("<", CLOSE.isoformat(), True), (">=", CLOSE.isoformat(), False)}
+    assert not c.reads.exact
+    assert sorted([CLOSE, c.now])[0] is c.now  # sorting compares too
+
+
+def test_the_date_and_what_is_coarser_are_free():
+    c = clock()
+    assert (c.as_of, c.now.date(), c.now.year, c.now.month, c.now.day, c.now.weekday()) == (
+        dt.date(2026, 11, 30), dt.date(2026, 11, 30), 2026, 11, 30, 0)
+    assert not c.reads.exact and not c.reads.comparisons
+
+
+@pytest.mark.parametrize("read", [
+    lambda n: n.hour, lambda n: n.minute, lambda n: n - dt.timedelta(hours=1), lambda n: CLOSE - n,
+    lambda n: n.isoformat(), lambda n: str(n), lambda n: f"{n:%H:%M}", lambda n: n.timestamp(), lambda n: hash(n),
+    lambda n: n.astimezone(dt.timezone.utc), lambda n: n.replace(hour=0), lambda n: pickle.dumps(n),
+    lambda n: n < dt.datetime(2026, 12, 1),  # a naive instant: not comparable, still a read
+], ids=["hour", "minute", "minus", "difference", "isoformat", "str", "format", "timestamp", "hash", "astimezone",
+        "replace", "pickle", "naive"])
+def test_any_finer_read_depends_on_the_exact_instant(read):
+    c = clock()
+    try:
+        read(c.now)
+    except TypeError:
+        pass
+    assert c.reads.exact
+
+
+def test_what_datetime_makes_from_the_instant_records_nothing():
+    c = clock()
+    earlier = c.now - dt.timedelta(days=1)
+    c.reads.exact = False
+    assert earlier < CLOSE and earlier.hour == 12
+    assert not c.reads.exact and not c.reads.comparisons
+
+
+def test_opened_files_records_reads_not_writes(tmp_path):
+    opened = OpenedFiles()
+    source, written = tmp_path / "in.txt", tmp_path / "out.txt"
+    source.write_text("x")
+    real = builtins.open, io.open
+    opened.start()
+    try:
+        source.read_text()  # pathlib: io.open
+        with open(source, "rb"):
+            pass
+        with open(written, "w") as fh:
+            fh.write("y")
+        with open(tmp_path / "rw.txt", mode="a+"):
+            pass
+    finally:
+        opened.stop()
+    assert opened.paths == {str(source)}
+    assert (builtins.open, io.open) == real
+
+
+class Config(SimpleNamespace):
+    def __init__(self, root: Path, pre_build=()):
+        super().__init__(docs_dir=str(root / "content"), theme=SimpleNamespace(dirs=[]),
+                         plugins=SimpleNamespace(events={"pre_build": list(pre_build), "post_build": []},
+                                                 _event_origins={}))
+
+
+def site(root: Path) -> Path:
+    """A small site: its documents, a catalog, a file a hook reads, and what the last build published."""
+    for rel, text in (("content/a.md", "甲"), ("catalog/columns.yml", "- id: a"), ("data/motto.txt", "一"),
+                      ("site/index.html", "<p>甲</p>"), ("site/a/index.html", "<p>甲</p>")):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def record(root: Path, c: Clock, *, problems=(), refused=(), read_motto=True) -> None:
+    """One build: watched from its start, recorded at its end (when it may be)."""
+    store = BuildCache(root / ".cache")
+    replay = Replay(store)
+    replay.watch(root / "site", root / ".cache")
+    config = Config(root)
+    replay.inputs(config, root, root / "catalog")
+    if read_motto:
+        (root / "data/motto.txt").read_text(encoding="utf-8")
+    c.now < CLOSE
+    replay.record(config=config, settings="s1", clock=c, published=root / "site",
+                  folders=[str(root / "content"), str(root / "catalog")], problems=list(problems), external={},
+                  documents=1, refused=list(refused))
+    store.save()
+
+
+def find(root: Path, c: Clock, settings: str = "s1", config=None):
+    store = BuildCache(root / ".cache")
+    replay = Replay(store)
+    config = config or Config(root)
+    try:
+        return replay.find(config=config, settings=settings, clock=c, target=root / "site",
+                           trees=replay.inputs(config, root, root / "catalog"))
+    finally:
+        store.discard()
+
+
+@pytest.fixture
+def recorded(tmp_path) -> Path:
+    root = site(tmp_path)
+    record(root, clock())
+    assert find(root, clock()) is not None
+    return root
+
+
+def test_same_inputs_later_the_same_day_replay(recorded):
+    found = find(recorded, clock("2026-11-30 23:59"))
+    assert found is not None and found.documents == 1 and found.opened == {
+        str(recorded / "data/motto.txt"): found.opened[str(recorded / "data/motto.txt")]}
+
+
+@pytest.mark.parametrize("change", [
+    lambda root: (root / "content/a.md").write_text("乙", encoding="utf-8"),
+    lambda root: (root / "content/b.md").write_text("丙", encoding="utf-8"),
+    lambda root: (root / "catalog/columns.yml").write_text("- id: b", encoding="utf-8"),
+    lambda root: (root / "data/motto.txt").write_text("二", encoding="utf-8"),
+    lambda root: (root / "site/index.html").write_text("<p>乙</p>", encoding="utf-8"),
+    lambda root: (root / "site/extra.html").write_text("", encoding="utf-8"),
+    lambda root: (root / "site/a/index.html").unlink(),
+], ids=["document", "new document", "catalog", "file a hook reads", "a published file", "a file added to the site",
+        "a file removed from the site"])
+def test_any_file_changed_is_a_full_build(recorded, change):
+    change(recorded)
+    assert find(recorded, clock()) is None
+
+
+def test_settings_date_deadline_environment_and_plugins_are_compared(recorded, monkeypatch):
+    assert find(recorded, clock(), settings="s2") is None
+    assert find(recorded, clock("2026-12-01 09:00")) is None  # another date
+    assert find(recorded, clock("2026-12-05 17:30")) is None  # another date and the deadline passed
+    assert find(recorded, clock(), config=Config(recorded, pre_build=[lambda **kw: None])) is None
+    monkeypatch.setenv("GONGKAI_SEARCH_SITES", "x")
+    assert find(recorded, clock()) is None
+    monkeypatch.delenv("GONGKAI_SEARCH_SITES")
+    monkeypatch.setenv("GONGKAI_WORKERS", "1")  # changes nothing written
+    assert find(recorded, clock()) is not None
+
+
+def test_a_deadline_within_the_day_is_compared(tmp_path):
+    root = site(tmp_path)
+    record(root, clock("2026-12-05 16:00"))
+    assert find(root, clock("2026-12-05 16:59")) is not None
+    assert find(root, clock("2026-12-05 17:00")) is None
+
+
+@pytest.mark.parametrize("how", ["exact clock", "incomplete scan", "refused"])
+def test_a_build_that_is_not_a_function_of_its_inputs_is_not_recorded(tmp_path, how):
+    root = site(tmp_path)
+    c = clock()
+    problems, refused = [], []
+    if how == "exact clock":
+        c.now.hour
+    elif how == "incomplete scan":
+        problems = [Problem("content/fj/a.xlsx", "未能扫描：读取超时", severity="warning", check="pii")]
+    else:
+        refused = ["有页面显示构建时刻（build_date_utc）"]
+    record(root, c, problems=problems, refused=refused)
+    assert find(root, clock()) is None
+
+
+# ---- whole builds --------------------------------------------------------------------------------------------------
+
+REPLAY = "构建缓存：所有输入与上次构建相同"
+CHECKED = """plugins:
+  - gongkai/catalog:
+      page_size: 3
+  - gongkai/checks:
+      checks: [pii, links, stale, home]
+"""
+
+
+@pytest.mark.build
+def test_a_replayed_build_reports_and_fails_as_the_build_it_replays(tmp_path):
+    """The same summary, problems and report files; a warning that fails under fail_on_warnings fails both."""
+    from kit import build as mkdocs, copy_mini
+
+    root = copy_mini(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").split("plugins:")[0] + CHECKED, encoding="utf-8")
+    env = {"GONGKAI_AS_OF": "2026-11-30 12:00", "GONGKAI_CHECK_JSON": str(tmp_path / "check.json"),
+           "GONGKAI_CHECK_HTML": str(tmp_path / "check.html")}
+    first = mkdocs(root, env=env)
+    assert first.returncode == 0, first.stderr[-3000:]
+    reports = [(tmp_path / name).read_bytes() for name in ("check.json", "check.html")]
+    summary = [line for line in first.stderr.splitlines() if "发布前检查（截至" in line]
+    assert summary and "个警告" in summary[0]
+    (tmp_path / "check.json").unlink()
+    again = mkdocs(root, env=env)
+    assert again.returncode == 0 and REPLAY in again.stderr, again.stderr[-3000:]
+    assert [line for line in again.stderr.splitlines() if "发布前检查（截至" in line] == summary
+    assert [(tmp_path / name).read_bytes() for name in ("check.json", "check.html")] == reports
+    # a setting changes the verdict: a full build, which fails on the same warnings, and so does the next (a build
+    # that failed is never recorded: the record of the last published one has the other setting)
+    config.write_text(config.read_text(encoding="utf-8").replace("  - gongkai/checks:\n",
+                                                                  "  - gongkai/checks:\n      fail_on_warnings: true\n"),
+                      encoding="utf-8")
+    for _ in range(2):
+        failed = mkdocs(root, env=env)
+        assert failed.returncode != 0 and REPLAY not in failed.stderr
