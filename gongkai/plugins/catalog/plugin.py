@@ -366,9 +366,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.reporter.finish(self.as_of, self.raise_on_errors)
         self._cache.keep_previous()
         self._cache = NoCache()
-        files = sum(1 for f in record.site if not f[0].endswith("/"))
-        log.info(f"构建缓存：所有输入与上次构建相同，沿用已发布的 {self._output.target.name}/（{files} 个文件），"
-                 "未重新生成")
+        record.announce(self._output.target)
         log.info(f"发布 {record.documents} 件政府信息")
 
     on_config = CombinedEvent(_setup, _finish_config)

@@ -124,6 +124,10 @@ class BuildRecord:
     documents: int
     notes: list[str] = field(default_factory=list)
 
+    def announce(self, target: Path) -> None:
+        files = sum(1 for f in self.site if not f[0].endswith("/"))
+        log.info(f"构建缓存：所有输入与上次构建相同，沿用已发布的 {target.name}/（{files} 个文件），未重新生成")
+
     @classmethod
     def shape(cls, value) -> bool:
         return isinstance(value, dict) and set(value) == {f for f in cls.__dataclass_fields__}
