@@ -121,7 +121,7 @@ def on_page_context(context, page, config, nav):
     # A file of the site's own that the hook reads: opened by the build, an input nobody declared.
     if page.file.src_uri == "index.md":
         with open(os.path.join(os.path.dirname(config.config_file_path), "data/motto.txt"), encoding="utf-8") as fh:
-            context["sweep_motto"] = fh.read().strip()
+            context["sweep_motto"] = fh.read().strip() + os.environ.get("SWEEP_MOTTO_END", "")
     # A site's own value from a document, on a page that lists none of gf-3's column: recorded, not declared.
     if page.file.src_uri == "xxgk/gzdt/index.md":
         doc = config.plugins["gongkai/catalog"].document_by_id("wj/jyj/2025/gf-3")
@@ -358,6 +358,10 @@ def file_a_hook_reads(root, env):
     edit(root / "data/motto.txt", "公开为常态一", "公开为常态二")
 
 
+def variable_a_hook_reads(root, env):
+    env["SWEEP_MOTTO_END"] = "！"
+
+
 def nothing_changed(root, env):
     """The same inputs over the site the last build published: replayed (test_an_unchanged_build_is_replayed)."""
 
@@ -394,7 +398,7 @@ CASES = [content_body, content_page, catalog_file, overrides_template, overrides
          build_instant, update_date_shown, deleted_document, renamed_document, reader_made_unimportable,
          reader_importable_again, same_size_same_mtime, entry_of_the_wrong_shape, entry_inflating_without_limit,
          document_title, consultation_closed_by_the_clock, interpretation_relinked, organization_renamed,
-         title_a_hook_shows, file_a_hook_reads, nothing_changed, the_clock_within_the_day,
+         title_a_hook_shows, file_a_hook_reads, variable_a_hook_reads, nothing_changed, the_clock_within_the_day,
          a_deadline_passed_within_the_day, the_published_site_changed]
 # Cases after which the last build is replayed (gongkai/plugins/catalog/replay.py): every input is the same (a
 # damaged page entry is not an input: the replay reads none).

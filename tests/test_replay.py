@@ -7,6 +7,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import io
+import os
 import pickle
 from pathlib import Path
 from types import SimpleNamespace
@@ -86,6 +87,23 @@ def test_opened_files_records_reads_not_writes(tmp_path):
     assert (builtins.open, io.open) == real
 
 
+def test_environment_reads_are_recorded_with_their_values(monkeypatch):
+    from gongkai.plugins.catalog.replay import EnvironmentReads
+    monkeypatch.setenv("SWEEP_A", "1")
+    monkeypatch.delenv("SWEEP_B", raising=False)
+    reads = EnvironmentReads()
+    real = type(os.environ).__getitem__
+    reads.start()
+    try:
+        assert os.environ["SWEEP_A"] == "1" and os.getenv("SWEEP_B") is None and "SWEEP_C" not in os.environ
+        os.environ.copy()["SWEEP_D"] = "x"  # a copy's reads are the copy's: only the original is the environment
+    finally:
+        reads.stop()
+    assert type(os.environ).__getitem__ is real
+    assert {k: v for k, v in reads.read.items() if k.startswith("SWEEP_")} == {
+        "SWEEP_A": "1", "SWEEP_B": None, "SWEEP_C": None}
+
+
 class Config(SimpleNamespace):
     def __init__(self, root: Path, pre_build=()):
         super().__init__(docs_dir=str(root / "content"), theme=SimpleNamespace(dirs=[]),
@@ -111,6 +129,7 @@ def record(root: Path, c: Clock, *, problems=(), refused=(), read_motto=True) ->
     replay.inputs(config, root, root / "catalog")
     if read_motto:
         (root / "data/motto.txt").read_text(encoding="utf-8")
+        os.environ.get("SWEEP_MOTTO")
     c.now < CLOSE
     replay.record(config=config, settings="s1", clock=c, published=root / "site",
                   folders=[str(root / "content"), str(root / "catalog")], problems=list(problems), external={},
@@ -166,6 +185,11 @@ def test_settings_date_deadline_environment_and_plugins_are_compared(recorded, m
     monkeypatch.setenv("GONGKAI_SEARCH_SITES", "x")
     assert find(recorded, clock()) is None
     monkeypatch.delenv("GONGKAI_SEARCH_SITES")
+    monkeypatch.setenv("SWEEP_MOTTO", "！")  # unset when the build read it
+    assert find(recorded, clock()) is None
+    monkeypatch.delenv("SWEEP_MOTTO")
+    monkeypatch.setenv("SWEEP_UNREAD", "x")  # a variable no build read
+    assert find(recorded, clock()) is not None
     monkeypatch.setenv("GONGKAI_WORKERS", "1")  # changes nothing written
     assert find(recorded, clock()) is not None
 

@@ -4,8 +4,8 @@ A build that saves its cache also saves a record of itself, ``BuildRecord``:
 
 - what it was made from: its code and settings (the cache's settings key: configuration, versions, hooks, the
   modules they import, snippets), every file below ``docs_dir``, the catalog folder and the site's template folders
-  (names and bytes), every other file it opened for reading, the variables of the environment gongkai reads, its
-  dates (the clock's, the machine's, MkDocs' build date) and how it read its instant (``gongkai.clock.ClockReads``:
+  (names and bytes), every other file it opened for reading, every variable of the environment it read (and
+  gongkai's own), its dates (the clock's, the machine's, MkDocs' build date) and how it read its instant (``gongkai.clock.ClockReads``:
   each comparison with another instant and its answer);
 - what it said: its problems as graded, the external links the link check found, how many documents it published;
 - what it published: every file of ``site_dir`` (path, size, mtime, mode, owner).
@@ -54,9 +54,45 @@ SIDE_EVENTS = ("pre_build", "post_build")
 INCOMPLETE = "未能扫描"  # a problem saying a file was not read whole: the next build may read more
 
 
-def environment() -> dict[str, str]:
-    return {k: v for k, v in sorted(os.environ.items())
-            if (k.startswith("GONGKAI_") and k not in ENV_IGNORED) or k == "SOURCE_DATE_EPOCH"}
+def environment(read: dict[str, str | None] | None = None) -> dict[str, str | None]:
+    """gongkai's variables and MkDocs' build date, and every other variable the build read (``read``: name → its
+    value, None when it was not set), as they are now."""
+    names = {k for k in os.environ if k.startswith("GONGKAI_") or k == "SOURCE_DATE_EPOCH"} | set(read or ())
+    return {k: os.environ.get(k) for k in sorted(names - ENV_IGNORED)}
+
+
+class EnvironmentReads:
+    """Every variable of the environment read while the build runs (``os.environ[...]``, ``.get``, ``in``,
+    ``os.getenv``): a hook that shows one makes it an input nobody declared."""
+
+    def __init__(self):
+        self.read: dict[str, str | None] = {}
+        self._saved = None
+
+    def start(self) -> None:
+        if self._saved is not None:
+            return
+        environ = type(os.environ)
+        real, read = environ.__getitem__, self.read
+
+        def getitem(mapping, key):
+            try:
+                value = real(mapping, key)
+            except KeyError:
+                if mapping is os.environ:
+                    read.setdefault(key, None)
+                raise
+            if mapping is os.environ:
+                read.setdefault(key, value)
+            return value
+
+        self._saved = real
+        environ.__getitem__ = getitem
+
+    def stop(self) -> None:
+        if self._saved is not None:
+            type(os.environ).__getitem__ = self._saved
+            self._saved = None
 
 
 def dates(clock: Clock) -> list[str]:
@@ -114,7 +150,7 @@ class BuildRecord:
     settings: str
     trees: str
     opened: dict[str, str]
-    env: dict[str, str]
+    env: dict[str, str | None]
     dates: list[str]
     clock: list[list]
     site_dir: str
@@ -159,6 +195,7 @@ class Replay:
     def __init__(self, store: BuildCache):
         self.store = store
         self.opened = OpenedFiles()
+        self.environ = EnvironmentReads()
         self.started = time.time_ns()
         self.trees: str | None = None
         self._site = ""
@@ -172,6 +209,7 @@ class Replay:
         self._skip = [site, str(cache_dir.absolute()), sys.prefix, sys.base_prefix, *map(str, shipped),
                       "/dev", "/proc", "/sys"]
         self.opened.start()
+        self.environ.start()
 
     def inputs(self, config: MkDocsConfig, root: Path, catalog_dir: Path) -> str:
         """The digest of every file of the folders a build reads whole (its documents, catalog and templates)."""
@@ -206,7 +244,7 @@ class Replay:
                folders: list[str], problems: list[Problem], external: dict, documents: int,
                refused: list[str]) -> None:
         """At the end of a build that published: what the next build must find the same to replay it."""
-        self.opened.stop()
+        self.close()
         reasons = list(refused)
         reads = clock.reads
         if settings is None or self.trees is None:
@@ -225,7 +263,7 @@ class Replay:
             log.debug(f"构建缓存：本次构建不记录为可重放（{'；'.join(reasons)}）")
             return
         record = BuildRecord(
-            settings=settings, trees=self.trees, opened=opened, env=environment(), dates=dates(clock),
+            settings=settings, trees=self.trees, opened=opened, env=environment(self.environ.read), dates=dates(clock),
             clock=sorted([op, other, said] for op, other, said in reads.comparisons),
             site_dir=str(published.absolute()), site=site_files(published),
             problems=[asdict(p) for p in problems], external={k: list(v) for k, v in external.items()},
@@ -252,7 +290,7 @@ class Replay:
     def _differs(self, record: BuildRecord, config, settings, clock: Clock, target: Path, trees: str) -> str | None:
         if record.settings != settings:
             return "设置或代码"
-        if record.env != environment():
+        if record.env != environment(record.env):
             return "环境变量"
         if record.dates != dates(clock):
             return "日期"
@@ -278,3 +316,4 @@ class Replay:
 
     def close(self) -> None:
         self.opened.stop()
+        self.environ.stop()
