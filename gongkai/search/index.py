@@ -167,12 +167,13 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
     memo = memo.open(start) if memo is not None else None
     for doc_id in range(start, end):
         rec = records[doc_id]
-        counted = None
+        counted = folded = None
         if memo is not None:  # the build cache: a record's terms are those of its title, text and 主题词
             key, counted = memo.get(rec.title, rec.text, *rec.keywords)
         if counted is None or len(counted) != 3:  # none, or made by a version without pinyin
             title = Counter(terms(fold(rec.title)))
-            body = Counter(terms(fold(rec.text)))
+            folded = fold(rec.text)
+            body = Counter(terms(folded))
             # Pinyin of the title (a title term) and of the 主题词 (a body term): docs/search.md, Pinyin.
             # pypinyin's phrase lookup is the slow part (~0.5 ms a title), hence inside the cached step.
             spoken = dict.fromkeys(pinyin.index_terms(fold(" ".join(rec.keywords))), 2) if rec.keywords else {}
@@ -208,7 +209,7 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
             values[f"{FACET}w:{parts[1]}"] = base
         for term in exact_terms([rec.doc_number, rec.index_number]):
             values[term] = base  # weight 0: the document's own 文号 / 索引号
-        for term in cited_terms(rec.text):
+        for term in cited_terms(rec.text, folded):
             values.setdefault(term, base | 1)  # weight 1: a 文号 its text cites
         # The hot loop of the build, once per posting: keep it to a lookup and an append.
         for term, value in values.items():

@@ -17,6 +17,8 @@ from typing import Iterable
 from .t2s import T2S
 
 _T2S_TABLE = str.maketrans(T2S)
+# Any 繁體 character of the table: most text holds none, and a regex search is far cheaper than a translate.
+_TRAD_RE = re.compile("[" + "".join(sorted(map(re.escape, T2S))) + "]")
 # CJK unified ideographs (basic, extension A, compatibility, extensions B–F).
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _RUN_RE = re.compile(f"([{_HAN}]+)|([0-9a-z]+)")
@@ -44,7 +46,8 @@ PINYIN = "\x03"  # prefix of pinyin terms: \x03<pinyin of a title/主题词 bigr
 
 def fold(text: str) -> str:
     """Compatibility forms (full-width digits and letters), lower case, 繁體 → 简体."""
-    return unicodedata.normalize("NFKC", text).lower().translate(_T2S_TABLE)
+    text = unicodedata.normalize("NFKC", text).lower()
+    return text.translate(_T2S_TABLE) if _TRAD_RE.search(text) else text
 
 
 def terms(text: str) -> list[str]:
@@ -107,11 +110,12 @@ _CITED_RE = re.compile(f"([{_HAN}0-9a-z]{{1,12}})〔((?:19|20)[0-9]{{2}})〕第?
 CITED_ISSUER = (2, 8)  # lengths of the issuer endings indexed: 示政发 … 示政办规; 令 numbers are not cited forms
 
 
-def cited_terms(text: str) -> set[str]:
+def cited_terms(text: str, folded: str | None = None) -> set[str]:
     """Exact-match terms of the 文号 a document's text cites (政策解读 cite their 原文, 废止 decisions what they end),
-    so that a looked-up 文号 lists them after its own document without fetching any word's postings."""
+    so that a looked-up 文号 lists them after its own document without fetching any word's postings. ``folded``:
+    ``fold(text)``, when the caller has it already."""
     out: set[str] = set()
-    folded = _SPACE_RE.sub("", fold(text).translate(_BRACKETS))
+    folded = _SPACE_RE.sub("", (fold(text) if folded is None else folded).translate(_BRACKETS))
     if "〔" not in folded:
         return out
     for issuer, year, serial in _CITED_RE.findall(folded):

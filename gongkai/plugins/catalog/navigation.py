@@ -75,7 +75,9 @@ class NavCache:
                 self.prefixes.add(parts[:i])
 
     def key(self, page) -> tuple | None:
-        if page is None or page.file.src_uri in self.in_nav or page.meta.get("hide"):
+        # Hiding the 目录 sidebar (the core hides it on generated pages and on documents without headings) leaves
+        # the nav as it is; any other ``hide`` is the site's own, and its page is rendered as MkDocs would.
+        if page is None or page.file.src_uri in self.in_nav or not set(page.meta.get("hide") or ()) <= {"toc"}:
             return None
         parts = tuple(s for s in page.url.split("/") if s)
         k = len(parts)
