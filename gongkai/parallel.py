@@ -144,6 +144,7 @@ class _Forked:
     pool is alive or is made while this one forks its workers."""
 
     def __init__(self, fn, items, name, processes: int):
+        _trim()
         gc.freeze()
         try:
             self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
@@ -158,6 +159,17 @@ class _Forked:
             pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
         gc.unfreeze()
+
+
+def _trim() -> None:
+    """Give the memory the build freed (pages written, their HTML released) back to the system before a fork:
+    the C allocator keeps it, resident, and a worker that reuses it would copy it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)  # glibc; elsewhere there is nothing to call
+    except (OSError, AttributeError):
+        pass
 
 
 def map_ordered(fn: Callable, items: Sequence, *, workers: int = 1, name: Callable = str,

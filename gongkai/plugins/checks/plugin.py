@@ -268,8 +268,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             if cache is not None else None
         found = cache.get("pii-shown", key) if key is not None else None
         with _named("个人信息检查读取"):
-            if found is None:
-                self._shown.submit((key, html, shown, known))
+            if found is None:  # the HTML as bytes: pickling the page's own str would keep its UTF-8 form in it
+                self._shown.submit((key, html.encode("utf-8", "surrogatepass"), shown, known))
             else:
                 self._shown.submit((None, None, shown, known), found)
         return html
@@ -398,6 +398,7 @@ class _ShownScan:
 
     def __call__(self, item) -> list[dict]:
         _, html, shown, known = item
+        html = html.decode("utf-8", "surrogatepass")
         return [asdict(f) for f in scan_rendered(html, shown, allow=self.allow, latest_year=self.year, known=known)]
 
 
