@@ -9,11 +9,18 @@ so that the site, the findings and their order are byte for byte those of a one-
 - ``Pipeline(fn)`` — items submitted one by one while the build goes on (a page's HTML as MkDocs writes it),
   results taken back in submission order; at most a bounded number is in flight, so memory stays flat.
 
-Workers are forked, never spawned: they inherit the build's objects (the function, the settings, the site's
-file list) without pickling them, and spawning would re-import the caller's main module (a script that builds
-a site without a ``__main__`` guard would run again). The build's objects are frozen (``gc.freeze``) before the
-fork: a garbage collection in a worker would otherwise write to, and so copy, every object of the build. Only
-the item's index goes to a worker and only the result comes back.
+Workers are forked, never spawned: spawning would re-import the caller's main module (a script that builds a
+site without a ``__main__`` guard would run again). A forked process shares the build's memory only until
+either side writes to it; from then on the page written is copied, so a worker that lives while the build goes
+on changing its pages grows towards the size of the build. Hence two kinds of worker:
+
+- ``map_ordered``'s live only for the call, while the build waits for them: they inherit its objects (the
+  function, the items) without pickling them. The build's objects are frozen (``gc.freeze``) for that time: a
+  garbage collection in a worker would otherwise write to, and so copy, every object of the build. Only the
+  item's index goes to a worker and only the result comes back. Each pool hands its task to its own workers
+  (the executor's ``initializer``).
+- ``Pipeline``'s live through a phase of the build while it goes on; they are forked when the pipeline is made,
+  early, while the build is small, and get their task and items pickled through their own queues.
 
 An exception in a worker is carried back as ``TaskFailed`` naming the item (a file, a page); the same error in
 a one-process build raises the same ``TaskFailed``. How many processes: ``workers`` of the core's settings, or
@@ -26,7 +33,9 @@ import gc
 import multiprocessing
 import os
 import pickle
+import queue
 import traceback
+import weakref
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Sequence
@@ -86,8 +95,13 @@ def workers_of(config, own: int | None = None) -> int:
         raise PluginError(f"{exc}；请在 mkdocs.yml 的 gongkai/catalog 下改正 workers，或改正该环境变量") from exc
 
 
-# The task of the pool being forked: (fn, items, name). Set just before the fork, inherited by the workers.
+# The task of a ``map_ordered`` worker: (fn, items, name), set in the worker by its pool's initializer.
 _TASK: tuple | None = None
+
+
+def _install(task: tuple) -> None:
+    global _TASK
+    _TASK = task
 
 
 def _run(index: int):
@@ -124,26 +138,38 @@ def _unwrap(outcome):
 
 
 class _Forked:
-    """A fork-based process pool for one task, with the build's objects frozen while it lives."""
+    """A fork-based process pool for one ``map_ordered`` call, with the build's objects frozen while it lives.
+
+    The task goes to each worker through the executor's ``initializer``: every pool has its own, whatever other
+    pool is alive or is made while this one forks its workers."""
 
     def __init__(self, fn, items, name, processes: int):
-        global _TASK
-        _TASK = (fn, items, name)
+        _trim()
         gc.freeze()
         try:
-            self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_install, initargs=((fn, items, name),))
         except BaseException:
             self.close()
             raise
 
     def close(self) -> None:
-        global _TASK
         pool = getattr(self, "pool", None)
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
         gc.unfreeze()
-        _TASK = None
+
+
+def _trim() -> None:
+    """Give the memory the build freed (pages written, their HTML released) back to the system before a fork:
+    the C allocator keeps it, resident, and a worker that reuses it would copy it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)  # glibc; elsewhere there is nothing to call
+    except (OSError, AttributeError):
+        pass
 
 
 def map_ordered(fn: Callable, items: Sequence, *, workers: int = 1, name: Callable = str,
@@ -169,36 +195,47 @@ def map_ordered(fn: Callable, items: Sequence, *, workers: int = 1, name: Callab
 
 
 _NONE = object()
+_POLL = 1.0  # seconds between a pipeline worker's checks that its build process is still there
 
 
 class Pipeline:
-    """``fn`` applied to items submitted one at a time, in a forked worker, while the caller goes on;
-    ``apply(item, result)`` is called in the caller's process in submission order. ``fn`` must depend only on what
-    exists when the worker is forked and on the item, which is pickled to the worker as it is when submitted.
+    """``fn`` applied to items submitted one at a time, in a worker process, while the caller goes on;
+    ``apply(item, result)`` is called in the caller's process in submission order.
+
+    The workers are forked **when the pipeline is made**, not when work arrives: make it early in the build (the
+    build cache when it opens, the checks before the documents load), while the build process is small. A worker
+    forked later would hold, copy on write, every page of the build as the build goes on changing them: at
+    100,000 documents each such worker grew to the size of the build. Nothing of the build reaches a worker but
+    ``fn`` and the items, pickled: ``fn`` (a module-level function, or a small object with ``__call__``) when the
+    first item is sent, so it may be completed after the pipeline is made; each item as it is when submitted.
 
     Items travel in batches of ``batch`` (a message per item would cost as much as the work it moves); at most
     ``window`` batches are in flight, the oldest applied before another is sent. The first ``start_after`` items
-    are worked on in the caller's process (a small site is done before a fork would pay); so are all of them with
-    one worker. With two, one worker works while the caller goes on; with more, ``workers − 1``."""
+    are worked on in the caller's process (a small site is done before the workers are used); so are all of them
+    with one worker. With two, one worker works while the caller goes on; with more, ``workers − 1``, each batch
+    to the next in turn. A worker stops at ``finish``/``close``, when the pipeline is garbage, or when the build
+    process is gone."""
 
     def __init__(self, fn: Callable, apply: Callable, *, workers: int = 1, name: Callable = str, batch: int = 32,
                  window: int = 4, start_after: int = 0):
         self.fn, self.apply, self.name, self.batch, self.window = fn, apply, name, batch, window
-        self._queue: deque = deque()  # (batch of (item, pickled item, result or _NONE), future of the results or None)
+        self._queue: deque = deque()  # (batch of (item, pickled item, result or _NONE), worker or None)
         self._batch: list = []
-        self._pool: _Forked | None = None
-        self._workers = workers - 1 if workers > 2 else 1 if workers > 1 and can_fork() else 0
         self._wait = start_after
+        count = workers - 1 if workers > 2 else 1 if workers > 1 and can_fork() else 0
+        self._workers = [_Worker() for _ in range(count)]
+        self._turn = 0
+        self._task: bytes | None = None  # fn, pickled when the first item goes to a worker
+        self._stop = weakref.finalize(self, _stop_all, self._workers)
 
     def submit(self, item, result=_NONE) -> None:
         """``fn(item)`` to be applied after every item submitted before; with ``result`` (known already, from the
         build cache), that result, applied in its turn."""
-        if self._pool is None and self._workers:
-            if self._wait > 0:
-                self._wait -= 1
-            else:  # forked now: ``fn`` sees the build as it is at this point
-                self._pool = _Forked(_PipelineTask(self.fn), (), self.name, self._workers)
-        if self._pool is None:
+        if self._wait > 0 and self._workers:
+            self._wait -= 1
+            self.apply(item, _call(self.fn, item, self.name) if result is _NONE else result)
+            return
+        if not self._workers:
             self.apply(item, _call(self.fn, item, self.name) if result is _NONE else result)
             return
         # Pickled now, not when the batch is sent: the worker gets the item as it is at this call.
@@ -209,19 +246,25 @@ class Pipeline:
     def _send(self) -> None:
         batch, self._batch = self._batch, []
         todo = [payload for _, payload, result in batch if result is _NONE]
-        future = self._pool.pool.submit(_run_batch, todo) if todo else None
-        self._queue.append((batch, future))
+        worker = None
+        if todo:
+            if self._task is None:
+                self._task = pickle.dumps(self.fn, pickle.HIGHEST_PROTOCOL)
+            worker = self._workers[self._turn % len(self._workers)]
+            self._turn += 1
+            worker.send(self._task, todo)
+        self._queue.append((batch, worker))
         while len(self._queue) > self.window:
             self._apply_oldest()
 
     def _apply_oldest(self) -> None:
-        batch, future = self._queue.popleft()
-        outcomes = iter(future.result() if future is not None else ())
-        for item, _, result in batch:
+        batch, worker = self._queue.popleft()
+        outcomes = iter(worker.receive() if worker is not None else ())
+        for item, payload, result in batch:
             if result is _NONE:
                 ok, result = next(outcomes)
                 if not ok:
-                    raise TaskFailed(*result)
+                    raise TaskFailed(_name(self.name, item), *result)
             self.apply(item, result)
 
     def finish(self) -> None:
@@ -238,28 +281,86 @@ class Pipeline:
         """Stop the workers without applying what is in flight (the build failed)."""
         self._queue.clear()
         self._batch = []
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
-        self._workers = 0
+        self._stop()
+        self._workers = []
 
 
-class _PipelineTask:
-    def __init__(self, fn):
-        self.fn = fn
+class _Worker:
+    """One process forked now, serving batches of a pipeline through its own two queues, in order."""
+
+    def __init__(self):
+        context = multiprocessing.get_context("fork")
+        self.inbox, self.outbox = context.Queue(), context.Queue()
+        self.sent: bytes | None = None  # the task this worker has
+        self.process = context.Process(target=_serve, args=(self.inbox, self.outbox, os.getpid()), daemon=True,
+                                       name="gongkai-pipeline")
+        self.process.start()
+
+    def send(self, task: bytes, payloads: list[bytes]) -> None:
+        if self.sent is not task:
+            self.inbox.put(("task", task))
+            self.sent = task
+        self.inbox.put(("batch", payloads))
+
+    def receive(self) -> list:
+        while True:
+            try:
+                return pickle.loads(self.outbox.get(timeout=_POLL))
+            except queue.Empty:
+                if not self.process.is_alive():
+                    raise TaskFailed("工作进程", f"工作进程意外退出（退出码 {self.process.exitcode}）") from None
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            try:
+                self.inbox.put(None)
+            except (OSError, ValueError):
+                pass
+            self.process.join(timeout=2 * _POLL)
+            if self.process.is_alive():  # still working on what a failed build sent
+                self.process.terminate()
+                self.process.join()
+        for box in (self.inbox, self.outbox):
+            box.cancel_join_thread()
+            box.close()
 
 
-def _run_batch(payloads: list[bytes]) -> list:
-    """(True, result) per item; at the first error (False, (item's name, error, traceback)), and no further."""
-    task, name = _TASK[0], _TASK[2]
-    outcomes = []
-    for item in map(pickle.loads, payloads):
+def _stop_all(workers: list) -> None:
+    for worker in workers:
+        worker.stop()
+    workers.clear()
+
+
+def _serve(inbox, outbox, parent: int) -> None:
+    """A pipeline worker: (True, result) per item of each batch, and at the first error (False, (error,
+    traceback)) and no further; until told to stop or the build process is gone."""
+    gc.freeze()  # inherited objects stay untouched by this process's collections: shared, not copied
+    task = None
+    while True:
         try:
-            outcomes.append((True, task.fn(item)))
-        except Exception as exc:
-            outcomes.append((False, (_name(name, item), f"{type(exc).__name__}: {exc}", traceback.format_exc())))
-            break
-    return outcomes
+            message = inbox.get(timeout=_POLL)
+        except queue.Empty:
+            if os.getppid() != parent:
+                return
+            continue
+        if message is None:
+            return
+        kind, body = message
+        if kind == "task":
+            task = pickle.loads(body)
+            continue
+        outcomes = []
+        for payload in body:
+            try:
+                outcomes.append((True, task(pickle.loads(payload))))
+            except Exception as exc:
+                outcomes.append((False, (f"{type(exc).__name__}: {exc}", traceback.format_exc())))
+                break
+        try:
+            outcomes = pickle.dumps(outcomes, pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # a result that cannot travel back
+            outcomes = pickle.dumps([(False, (f"{type(exc).__name__}: {exc}", traceback.format_exc()))])
+        outbox.put(outcomes)
 
 
 __all__ = ["ENV", "DEFAULT_CAP", "TaskFailed", "map_ordered", "Pipeline", "workers", "workers_of", "usable_cpus"]

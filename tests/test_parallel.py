@@ -173,3 +173,75 @@ def test_a_number_two_pages_of_one_source_show_is_reported_once_in_page_order():
     plugin._add_shown((None, None, "b.md", []), found("b.md", "138****0001"))
     assert [(f.file, f.message.split("“")[1][:11]) for f in plugin.findings] == [
         ("a.md", "138****0001"), ("a.md", "138****0001"), ("a.md", "138****0002"), ("b.md", "138****0001")]
+
+
+def _double(n: int) -> int:
+    return 2 * n
+
+
+def _negate(n: int) -> int:
+    return -n
+
+
+def test_a_pipeline_keeps_its_task_when_another_pool_forks_before_its_workers_start():
+    """Each pool hands its own task to its workers: a pipeline whose first batch is sent after a map_ordered call
+    (which used to set and clear the one module-level task) still runs its own function."""
+    applied = []
+    pipe = parallel.Pipeline(_double, lambda item, result: applied.append(result), workers=2, batch=8)
+    for n in range(3):
+        pipe.submit(n)
+    assert parallel.map_ordered(_negate, list(range(40)), workers=2) == [-n for n in range(40)]
+    for n in range(3, 40):
+        pipe.submit(n)
+    pipe.finish()
+    assert applied == [2 * n for n in range(40)]
+
+
+def test_two_pipelines_alive_at_once_each_run_their_own_task():
+    """Two pipelines with two worker processes each (workers=3), made one after the other and fed in turns."""
+    doubled, negated = [], []
+    one = parallel.Pipeline(_double, lambda item, result: doubled.append(result), workers=3, batch=4, window=2)
+    two = parallel.Pipeline(_negate, lambda item, result: negated.append(result), workers=3, batch=4, window=2)
+    try:
+        for n in range(60):
+            one.submit(n)
+            two.submit(n)
+        one.finish()
+        two.finish()
+    finally:
+        one.close()
+        two.close()
+    assert doubled == [2 * n for n in range(60)]
+    assert negated == [-n for n in range(60)]
+
+
+def _resident_kb(_) -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads /proc")
+def test_a_pipeline_worker_does_not_hold_what_the_build_made_after_the_pipeline():
+    """The worker is forked when the pipeline is made: memory the build fills afterwards (its pages) is never
+    mapped in the worker, so it cannot be duplicated there as the build changes it."""
+    sizes = []
+    pipe = parallel.Pipeline(_resident_kb, lambda item, result: sizes.append(result), workers=2, batch=2)
+    grown = bytearray(os.urandom(1 << 20)) * 150  # 150 MB made by "the build" after the pipeline
+    for n in range(8):
+        pipe.submit(n)
+    pipe.finish()
+    assert len(grown) == 150 << 20
+    assert sizes and max(sizes) < _resident_kb(None) - 100 * 1024
+
+
+def test_a_finished_or_dropped_pipeline_leaves_no_process():
+    import gc
+    import multiprocessing
+
+    pipe = parallel.Pipeline(_double, lambda item, result: None, workers=3)
+    assert len([p for p in multiprocessing.active_children() if p.name == "gongkai-pipeline"]) == 2
+    pipe.finish()
+    assert not [p for p in multiprocessing.active_children() if p.name == "gongkai-pipeline"]
+    parallel.Pipeline(_double, lambda item, result: None, workers=2)  # never used, never finished
+    gc.collect()
+    assert not [p for p in multiprocessing.active_children() if p.name == "gongkai-pipeline"]

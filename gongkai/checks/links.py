@@ -95,6 +95,14 @@ class LinkChecker:
         self._broken: list[tuple[str, int, Link, str]] = []  # (page, order, link, why)
         self._order = 0
 
+    def __getstate__(self) -> dict:
+        """Pickled for a worker process that runs ``events`` (gongkai/parallel.py): only what it depends on."""
+        return {"initial": self._initial, "site_url": self.site_url}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__((), exists=None, read=None)
+        self._initial, self.site_url = state["initial"], state["site_url"]
+
     def _known_file(self, rel: str, known) -> str | None:
         """The file a site-relative path serves among the ``known`` files (same rules as a web server)."""
         if rel not in self._resolved:

@@ -60,9 +60,13 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.grade_as_strict = False  # `gongkai check` answers for the CI's --strict build
         self.workers = 1
         # Pages read in a worker process while MkDocs goes on (gongkai/parallel.py): the text a document's page
-        # shows (个人信息), during the Markdown phase; the links of each written page, during the page phase.
+        # shows (个人信息), during the Markdown phase; the links of each written page, during the page phase. Made
+        # in on_pre_build, before the documents load, so that their workers are forked from a small process.
         self._shown: parallel.Pipeline | None = None
         self._linking: parallel.Pipeline | None = None
+        self._shown_task = _ShownScan()
+        self._links_task = _PageLinks()
+        self._shown_started = False
 
     # ------------------------------------------------------------------ configuration
 
@@ -91,6 +95,24 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
     def _on(self, name: str) -> bool:
         return name in self.config.checks
+
+    def on_pre_build(self, config):
+        """The page pipelines' workers, forked now, while the build holds only its settings and catalog: a worker
+        forked once the pages exist would come to hold a copy of them (gongkai/parallel.py)."""
+        self._close_pipelines()
+        if self.core is None:
+            return
+        if self._on("pii"):
+            self._shown_task, self._shown_started = _ShownScan(), False
+            self._shown = parallel.Pipeline(self._shown_task, self._add_shown, workers=self.workers,
+                                            name=lambda item: item[2], start_after=PIPELINE_START)
+        if self._on("links"):
+            self._links_task = _PageLinks()
+            self._linking = self._links_pipeline()
+
+    def _links_pipeline(self) -> parallel.Pipeline:
+        return parallel.Pipeline(self._links_task, self._add_links, workers=self.workers,
+                                 name=lambda item: item[0], start_after=PIPELINE_START)
 
     # ------------------------------------------------------------------ model checks
 
@@ -230,29 +252,27 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         # reported are left out when this page's findings are applied, in page order (_add_shown).
         known = self._source_numbers.get(shown, [])
         cache = self.core.build_cache
-        if self._shown is None:
+        if self._shown is None:  # a build without on_pre_build (an editor tool): in this process
+            self._shown_task, self._shown_started = _ShownScan(), False
+            self._shown = parallel.Pipeline(self._shown_task, self._add_shown)
+        if not self._shown_started:
+            self._shown_started = True
             self._source_numbers, self._shown_numbers = {}, {}
             for f in self.findings:
                 if f.check == "pii" and "“" in f.message:
                     self._source_numbers.setdefault(f.file, []).append(_number(f))
             known = self._source_numbers.get(shown, [])
             self._shown_allow = sorted(self._pii_allow)
-            self._shown = parallel.Pipeline(self._scan_shown, self._add_shown, workers=self.workers,
-                                            name=lambda item: item[2], start_after=PIPELINE_START)
+            self._shown_task.allow, self._shown_task.year = self._shown_allow, self.as_of.year
         key = cache.key("pii-shown", html, shown, str(self.as_of.year), *self._shown_allow, "\0", *known) \
             if cache is not None else None
         found = cache.get("pii-shown", key) if key is not None else None
         with _named("个人信息检查读取"):
-            if found is None:
-                self._shown.submit((key, html, shown, known))
+            if found is None:  # the HTML as bytes: pickling the page's own str would keep its UTF-8 form in it
+                self._shown.submit((key, html.encode("utf-8", "surrogatepass"), shown, known))
             else:
                 self._shown.submit((None, None, shown, known), found)
         return html
-
-    def _scan_shown(self, item) -> list[dict]:
-        _, html, shown, known = item
-        return [asdict(f) for f in scan_rendered(html, shown, allow=self._shown_allow, latest_year=self.as_of.year,
-                                                 known=known)]
 
     def _add_shown(self, item, found: list[dict]) -> None:
         if item[0] is not None:  # computed in this build
@@ -298,13 +318,10 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                                  exists=lambda rel: core.output_file(config, rel) is not None,
                                  read=read, site_url=config.site_url)
         self._static_html = [f for f in included if not f.is_documentation_page() and f.dest_uri.endswith(".html")]
-        self._linking = parallel.Pipeline(self._page_links, self._add_links, workers=self.workers,
-                                          name=lambda item: item[0], start_after=PIPELINE_START)
+        self._links_task.checker = self.links  # pickled to the worker with the first page it reads
+        if self._linking is None:
+            self._linking = self._links_pipeline()
         return env
-
-    def _page_links(self, item) -> dict:
-        page, text, _ = item
-        return self.links.events(page, text)
 
     def _add_links(self, item, events: dict) -> None:
         page, text, key = item
@@ -368,7 +385,32 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         return self.core.reporter.all if self.core is not None else list(self.findings)
 
 
-PIPELINE_START = 200  # pages read in the build's process before a worker is forked: a small site is done first
+PIPELINE_START = 200  # pages read in the build's process before the worker is used: a small site is done first
+
+
+class _ShownScan:
+    """The 个人信息 scan of the text a page shows, as a worker process runs it: pickled with only the allow list
+    and the year, never the plugin."""
+
+    def __init__(self):
+        self.allow: list[str] = []
+        self.year = 0
+
+    def __call__(self, item) -> list[dict]:
+        _, html, shown, known = item
+        html = html.decode("utf-8", "surrogatepass")
+        return [asdict(f) for f in scan_rendered(html, shown, allow=self.allow, latest_year=self.year, known=known)]
+
+
+class _PageLinks:
+    """``LinkChecker.events`` of a page, as a worker process runs it (the checker pickles only what that needs)."""
+
+    def __init__(self):
+        self.checker: LinkChecker | None = None
+
+    def __call__(self, item) -> dict:
+        page, text, _ = item
+        return self.checker.events(page, text)
 
 
 @contextmanager
