@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,9 +26,33 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
-    """The demo site built with --strict for the tests' fixed instant, once per session; the build must be clean."""
-    site = tmp_path_factory.mktemp("demo") / "site"
+    """The demo site built with --strict for the tests' fixed instant, once per session; the build must be clean.
+
+    Under pytest-xdist (``make test``) the first worker that needs it builds it into the run's shared temporary
+    folder and the others read that one copy (no test writes into it); a worker finding no clean build there
+    builds again, so a failing build fails in every worker that needs it."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _build_demo(tmp_path_factory.mktemp("demo") / "site")
+    shared = tmp_path_factory.getbasetemp().parent / "demo"
+    shared.mkdir(exist_ok=True)
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "clean").exists():
+            shutil.rmtree(shared / "site", ignore_errors=True)
+            _build_demo(shared / "site")
+            (shared / "clean").touch()
+    return shared / "site"
+
+
+@pytest.fixture(scope="session")
+def demo_build_log(demo_site) -> str:
+    """What the demo_site build printed (MkDocs' log on stderr)."""
+    return (demo_site.parent / "build.log").read_text(encoding="utf-8")
+
+
+def _build_demo(site: Path) -> Path:
     result = mkdocs_build(ROOT / "mkdocs.yml", site, env=DEMO_CLOCK)
+    (site.parent / "build.log").write_text(result.stderr, encoding="utf-8")
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
     return site
