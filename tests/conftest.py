@@ -12,6 +12,32 @@ import pytest
 from kit import CHROMIUM, CHROMIUM_ARGS, DEMO_CLOCK, ROOT, guarded_page, mkdocs_build, serve
 
 BROWSER_FIXTURES = {"browser", "page", "demo_url"}
+WORKERS = "GONGKAI_WORKERS"  # gongkai/parallel.py
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (``make test``) every core already runs a pytest worker: a build there that forks two
+    processes of its own (gongkai/parallel.py) only has them wait on each other (test_plugin_order.py on 2 cores:
+    wall 74 s with one build process against 155 s with two, the same CPU seconds). So builds run in their own
+    process, unless GONGKAI_WORKERS is set, a test sets it for its build (test_parallel_build.py), or its file is
+    marked ``forked_workers``. test_parallel_build.py proves one process and two publish the same bytes."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and WORKERS not in os.environ:
+        os.environ[WORKERS] = "1"
+        config.stash[_ONE_PROCESS] = True
+
+
+_ONE_PROCESS = pytest.StashKey[bool]()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forked_workers(request):
+    """A file marked ``forked_workers`` builds with the default number of processes under pytest-xdist too."""
+    if not (request.config.stash.get(_ONE_PROCESS, False) and request.node.get_closest_marker("forked_workers")):
+        yield
+        return
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv(WORKERS)
+        yield
 
 
 def pytest_collection_modifyitems(items):
