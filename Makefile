@@ -21,9 +21,12 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(VENV)/bin/mkdocs serve
 
-## Run every test, browser tests included (installs Debian's chromium, nginx and axe-core if missing).
+## Run every test, browser tests included (installs Debian's chromium, nginx and axe-core if missing), one pytest
+## worker per core (pytest-xdist); a test file stays on one worker, its module fixtures are built once.
+## TEST_JOBS=0 runs in one process.
+TEST_JOBS ?= auto
 test: $(STAMP) chromium nginx axe
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_JOBS) --dist loadfile
 
 ## The fast loop: every test but the browser tests and the full site builds (seconds).
 test-fast: $(STAMP)

@@ -4,6 +4,7 @@ server and a guarded browser page. Fixtures (the demo built once per session, th
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import io
 import filecmp
@@ -70,8 +71,23 @@ def mkdocs_build(config: Path, site_dir: Path, *, strict: bool = True, env: dict
     cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site_dir)]
     if strict:
         cmd.append("--strict")
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=config.parent,
-                          env={**os.environ, **ENV, **(env or {})})
+    with checkout_build_lock(config):
+        return subprocess.run(cmd, capture_output=True, text=True, cwd=config.parent,
+                              env={**os.environ, **ENV, **(env or {})})
+
+
+@contextlib.contextmanager
+def checkout_build_lock(config: Path):
+    """One build of the checkout's own mkdocs.yml at a time across pytest-xdist's workers: those builds share its
+    build cache (.cache/gongkai beside mkdocs.yml). Builds of copies have their own cache and never wait."""
+    if config.resolve().parent != ROOT:
+        yield
+        return
+    lock = ROOT / ".cache" / "tests-build.lock"
+    lock.parent.mkdir(exist_ok=True)
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def build(root: Path, strict: bool = True, env: dict | None = None):

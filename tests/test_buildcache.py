@@ -16,7 +16,9 @@ import pytest
 
 from kit import DEMO_CLOCK, ROOT, differences, mkdocs_build
 
-pytestmark = pytest.mark.build
+# The demo forks the cache's writer and the checks' page readers: what they leave behind is part of what is tested,
+# so these builds fork under pytest-xdist too (tests/conftest.py).
+pytestmark = [pytest.mark.build, pytest.mark.forked_workers]
 
 NO_CACHE = {"GONGKAI_CACHE": "0"}
 REUSED = re.compile(r"构建缓存：(\d+) 个页面中 (\d+) 个未变")

@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from gongkai.checks.findings import Finding
 from gongkai.errors import Problem, Problems, SeverityPolicy
 from gongkai.reporting import Reporter
-from kit import DEMO_CLOCK, ROOT, build, copy_mini, gongkai_check, mkdocs_build
+from kit import DEMO_CLOCK, ROOT, build, copy_mini, gongkai_check
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken_site"
 
@@ -146,18 +146,18 @@ def test_without_the_checks_the_summary_says_so_and_warnings_can_fail(tmp_path):
 
 
 def summary_of(result) -> str:
-    [line] = [line.split("INFO    -  ", 1)[1] for line in result.stderr.splitlines() if "发布前检查（截至" in line]
+    log = result if isinstance(result, str) else result.stderr
+    [line] = [line.split("INFO    -  ", 1)[1] for line in log.splitlines() if "发布前检查（截至" in line]
     return line
 
 
 @pytest.mark.build
-def test_the_demo_build_summary_is_gongkai_checks_count(tmp_path):
-    built = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "site", env=DEMO_CLOCK)
-    assert built.returncode == 0, built.stderr
+def test_the_demo_build_summary_is_gongkai_checks_count(demo_build_log):
+    """The demo_site fixture's build (`mkdocs build --strict` of the demo for DEMO_CLOCK, which must succeed)."""
     checked = gongkai_check(ROOT, "-q", env=DEMO_CLOCK)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert summary_of(built) == checked.stdout.strip()
-    assert summary_of(built).startswith("发布前检查（截至 2026-11-30）：0 个错误，0 个警告，")
+    assert summary_of(demo_build_log) == checked.stdout.strip()
+    assert summary_of(demo_build_log).startswith("发布前检查（截至 2026-11-30）：0 个错误，0 个警告，")
 
 
 @pytest.mark.build
