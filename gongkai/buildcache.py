@@ -407,7 +407,7 @@ class BuildCache:
 
     def merge(self, store: "WorkerStore") -> None:
         """The entries the workers of ``store`` read or made, into this build's cache."""
-        for path in sorted(store.directory.glob(f".{store.kind}-*.sqlite")):
+        for path in sorted(store.directory.glob(f".{store.kind}-{store.owner}-*.sqlite")):
             try:
                 if self._new is not None:
                     self._new.commit()  # ATTACH is refused inside a transaction
@@ -519,6 +519,9 @@ class WorkerStore:
 
     def __init__(self, kind: str, salt: str, old: Path | None, directory: Path):
         self.kind, self.salt, self.old, self.directory = kind, salt, old, directory
+        # The build's own process in every file name: another build of the same site at the same time (mkdocs serve
+        # and mkdocs build) merges its own workers' files, never these.
+        self.owner = os.getpid()
         self._old: sqlite3.Connection | None = None
         self._side: sqlite3.Connection | None = None
 
@@ -526,7 +529,7 @@ class WorkerStore:
         try:
             if self.old is not None:
                 self._old = sqlite3.connect(f"file:{self.old}?mode=ro&immutable=1", uri=True)
-            self._side = _new_store(self.directory / f".{self.kind}-{os.getpid()}-{part}.sqlite")
+            self._side = _new_store(self.directory / f".{self.kind}-{self.owner}-{os.getpid()}-{part}.sqlite")
         except (OSError, sqlite3.Error):
             self.close()
         return self

@@ -391,3 +391,22 @@ def test_relate_and_fingerprint_are_harmless_and_say_what_replaced_them(caplog):
     assert len(messages) == 2, messages
     assert "core.relate()" in messages[0] and "core.fingerprint()" in messages[1]
     assert all("自动记录" in m and deprecations.REMOVED_IN in m for m in messages)
+
+
+def test_a_build_merges_only_its_own_workers_entries(tmp_path):
+    """Two builds of one site at once (mkdocs serve and mkdocs build): each takes its own workers' files only."""
+    cache = BuildCache(tmp_path)
+    mine = cache.for_workers("search")
+    other = cache.for_workers("search")
+    other.owner = mine.owner + 1  # another build's process, still running
+    for store, text in ((mine, "我的"), (other, "别人的")):
+        worker = store.open(0)
+        key, _ = worker.get("标题", text)
+        worker.put(key, [{"标题": 1}, {"正文": 1}, {}])
+        worker.close()
+    cache.merge(mine)
+    assert [p.name.split("-")[1] for p in tmp_path.glob(".search-*")] == [str(other.owner)]
+    cache.save()
+    again = BuildCache(tmp_path).for_workers("search").open()
+    assert again.get("标题", "我的")[1] is not None and again.get("标题", "别人的")[1] is None
+    again.close()
