@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from gongkai import deprecations, parallel, templating, validity, versions
+from gongkai import gcpolicy
 from gongkai.buildcache import BuildCache
 from gongkai.catalog import load_catalog
 from gongkai.clock import Clock
@@ -284,6 +285,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._reset()
         if not self.config.enabled:
             return config
+        gcpolicy.begin_build()
         self._mkdocs_config = config
         self.reporter.start(config)
         root = site_root(config)
@@ -689,11 +691,13 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                                documents=len(self.index.documents))
         self._cache.finish(succeeded=True)
         self._cache = NoCache()
+        gcpolicy.end_build()
         log.info(f"发布 {len(self.index.documents)} 件政府信息")
 
     on_post_build = CombinedEvent(_pages_written, _publish)
 
     def on_build_error(self, error: Exception):
+        gcpolicy.end_build()
         self._end_progress()
         self.reporter.close()
         self._cache.finish(succeeded=False)
