@@ -368,6 +368,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.reporter.finish(self.as_of, self.raise_on_errors)
         self._cache.keep_previous()
         self._cache = NoCache()
+        gcpolicy.end_build()
         record.announce(self._output.target)
         log.info(f"发布 {record.documents} 件政府信息")
 
