@@ -2,7 +2,18 @@
 
 import gc
 
+import pytest
+
 from gongkai import gcpolicy
+
+
+@pytest.fixture(autouse=True)
+def no_build_running():
+    """Tests share their process (pytest-xdist): one that ran the core's on_config without a build's end (a tool
+    that only loads the model) has left a build begun."""
+    gcpolicy.end_build()
+    yield
+    gcpolicy.end_build()
 
 
 def test_threshold_raised_during_a_build_and_restored():

@@ -22,6 +22,7 @@ from kit import ROOT
 EXPECTED_ORDER = {
     "startup": ["catalog.on_startup@0"],
     "serve": ["catalog.on_serve@0"],
+    "shutdown": ["catalog.on_shutdown@0"],
     "pre_build": ["checks.on_pre_build@0"],
     "config": ["catalog._setup@100", "interaction.on_config@0", "reports.on_config@0", "checks.on_config@0",
                "feeds.on_config@0", "sitereport.on_config@0", "accessibility.on_config@0", "search.on_config@0",

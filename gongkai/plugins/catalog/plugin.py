@@ -280,6 +280,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
+    def on_shutdown(self) -> None:
+        gcpolicy.end_build()  # a build that never reached its end (a tool that only loads the model)
+
     @at(OnConfig.SETUP)
     def _setup(self, config: MkDocsConfig):
         self._reset()
