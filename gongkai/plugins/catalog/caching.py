@@ -35,7 +35,6 @@ from importlib import metadata
 from pathlib import Path
 from types import SimpleNamespace
 
-import material
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -47,7 +46,7 @@ from gongkai.model import Column, Document, Organization
 from gongkai.safety import active_content
 from gongkai.sources import site_root
 
-from .replay import BuildRecord, Replay
+from .replay import BuildRecord, Replay, site_template_dirs
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
@@ -182,13 +181,10 @@ class BuildCacheSession:
         parts = [self.settings_key,
                  tree_digest(docs_dir, skip=document_sources.__contains__, stats=self.store),
                  site_and_columns, nav_digest(nav)]
-        shipped = (Path(material.__file__).parent, Path(__file__).parents[2])
-        for directory in config.theme.dirs:  # a site's own overrides; material's and gongkai's are code
-            path = Path(directory)
-            if not any(path.is_relative_to(p) for p in shipped):
-                # Folders linked into it are walked too (tree_digest); templates that show the build's time are
-                # found while pages render (PageRecorder), not by reading their text.
-                parts.append(tree_digest(path, stats=self.store))
+        for path in site_template_dirs(config):  # a site's own overrides; material's and gongkai's are code
+            # Folders linked into it are walked too (tree_digest); templates that show the build's time are found
+            # while pages render (PageRecorder), not by reading their text.
+            parts.append(tree_digest(path, stats=self.store))
         self.base_key = digest(*parts)
 
     def lookup(self, page: Page, html: str, subject) -> None:

@@ -52,6 +52,13 @@ ENV_IGNORED = frozenset({"GONGKAI_AS_OF", "GONGKAI_WORKERS", "GONGKAI_CACHE"})
 # and the environment, which every input decides. Before and after the build a plugin may do anything.
 SIDE_EVENTS = ("pre_build", "post_build")
 INCOMPLETE = "未能扫描"  # a problem saying a file was not read whole: the next build may read more
+# Template folders that are code (material's, gongkai's): versioned in the settings key, not hashed as inputs.
+SHIPPED = (Path(material.__file__).parent, Path(__file__).parents[2])
+
+
+def site_template_dirs(config: MkDocsConfig) -> list[Path]:
+    """The site's own template folders (``custom_dir`` …): inputs, hashed whole."""
+    return [Path(d) for d in config.theme.dirs if not any(Path(d).is_relative_to(p) for p in SHIPPED)]
 
 
 def environment(read: dict[str, str | None] | None = None) -> dict[str, str | None]:
@@ -204,18 +211,15 @@ class Replay:
     def watch(self, target: Path, cache_dir: Path) -> None:
         """From the core's first on_config: files opened from now on are recorded. ``target``: the site_dir."""
         site = os.path.abspath(target)
-        shipped = [Path(material.__file__).parent, Path(__file__).parents[2]]
         self._site = site
-        self._skip = [site, str(cache_dir.absolute()), sys.prefix, sys.base_prefix, *map(str, shipped),
+        self._skip = [site, str(cache_dir.absolute()), sys.prefix, sys.base_prefix, *map(str, SHIPPED),
                       "/dev", "/proc", "/sys"]
         self.opened.start()
         self.environ.start()
 
     def inputs(self, config: MkDocsConfig, root: Path, catalog_dir: Path) -> str:
         """The digest of every file of the folders a build reads whole (its documents, catalog and templates)."""
-        shipped = (Path(material.__file__).parent, Path(__file__).parents[2])
-        folders = [Path(config.docs_dir), catalog_dir]
-        folders += [Path(d) for d in config.theme.dirs if not any(Path(d).is_relative_to(p) for p in shipped)]
+        folders = [Path(config.docs_dir), catalog_dir, *site_template_dirs(config)]
         parts = []
         for folder in folders:
             parts += [str(folder.absolute()), tree_digest(folder, stats=self.store)]
