@@ -131,9 +131,8 @@ def record(root: Path, c: Clock, *, problems=(), refused=(), read_motto=True) ->
         (root / "data/motto.txt").read_text(encoding="utf-8")
         os.environ.get("SWEEP_MOTTO")
     c.now < CLOSE
-    replay.record(config=config, settings="s1", clock=c, published=root / "site",
-                  folders=[str(root / "content"), str(root / "catalog")], problems=list(problems), external={},
-                  documents=1, refused=list(refused))
+    replay.record(config=config, settings="s1", clock=c, published=root / "site", problems=list(problems),
+                  external={}, documents=1, refused=list(refused))
     store.save()
 
 

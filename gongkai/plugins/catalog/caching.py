@@ -114,8 +114,7 @@ class BuildCacheSession:
         trees = self.replay.inputs(config, site_root(config), catalog_dir)
         return self.replay.find(config=config, settings=self.settings_key, clock=clock, target=target, trees=trees)
 
-    def record(self, config: MkDocsConfig, *, clock, published: Path, catalog_dir: Path, problems, external,
-               documents: int) -> None:
+    def record(self, config: MkDocsConfig, *, clock, published: Path, problems, external, documents: int) -> None:
         """A build published ``published``: what the next one must find the same to replay it."""
         refused = []
         volatile = self.recorder.volatile_reads
@@ -125,11 +124,8 @@ class BuildCacheSession:
             refused.append("有页面显示构建时刻（build_date_utc）")
         if self.counter.count:
             refused.append("构建有警告")
-        folders = [str(Path(config.docs_dir).absolute()), str(catalog_dir.absolute()),
-                   *(str(Path(d).absolute()) for d in config.theme.dirs)]
         self.replay.record(config=config, settings=self.settings_key, clock=clock, published=published,
-                           folders=folders, problems=problems, external=external, documents=documents,
-                           refused=refused)
+                           problems=problems, external=external, documents=documents, refused=refused)
 
     def keep_previous(self) -> None:
         """A replayed build: the last build's cache stays as it is (nothing of this build is worth keeping)."""
@@ -274,7 +270,7 @@ class NoCache:
 
     store = markdown_key = None
 
-    def watch(self, config, cache_dir) -> None: ...
+    def watch(self, target, cache_dir) -> None: ...
     def replayable(self, *args) -> None: ...
     def record(self, *args, **kwargs) -> None: ...
     def keep_previous(self) -> None: ...

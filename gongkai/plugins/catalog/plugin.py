@@ -20,8 +20,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from gongkai import deprecations, parallel, templating, validity, versions
-from gongkai import gcpolicy
+from gongkai import deprecations, gcpolicy, parallel, templating, validity, versions
 from gongkai.buildcache import BuildCache
 from gongkai.catalog import load_catalog
 from gongkai.clock import Clock
@@ -690,7 +689,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if self._output is not None:
             self._output.commit()
             self._cache.record(config, clock=self.clock, published=self._output.target,
-                               catalog_dir=site_root(config) / self.config.catalog_dir,
                                problems=self.problems.items, external=self.reporter.external,
                                documents=len(self.index.documents))
         self._cache.finish(succeeded=True)

@@ -205,6 +205,7 @@ class Replay:
         self.environ = EnvironmentReads()
         self.started = time.time_ns()
         self.trees: str | None = None
+        self._folders: list[str] = []  # the folders hashed whole (``inputs``): files opened there are in ``trees``
         self._site = ""
         self._skip: list[str] = []  # folders whose files are not inputs (the output, the cache, the code)
 
@@ -220,15 +221,17 @@ class Replay:
     def inputs(self, config: MkDocsConfig, root: Path, catalog_dir: Path) -> str:
         """The digest of every file of the folders a build reads whole (its documents, catalog and templates)."""
         folders = [Path(config.docs_dir), catalog_dir, *site_template_dirs(config)]
+        self._folders = [str(folder.absolute()) for folder in folders]
         parts = []
         for folder in folders:
             parts += [str(folder.absolute()), tree_digest(folder, stats=self.store)]
         self.trees = digest(*parts)
         return self.trees
 
-    def _opened(self, folders: list[str]) -> dict[str, str] | None:
-        """Digests of the files opened outside ``folders`` (None: one changed or vanished while the build ran)."""
-        inside = [f.rstrip(os.sep) + os.sep for f in [*folders, *self._skip]]
+    def _opened(self) -> dict[str, str] | None:
+        """Digests of the files opened outside the folders hashed whole, the output, the cache and the code (None:
+        one changed while the build ran)."""
+        inside = [f.rstrip(os.sep) + os.sep for f in [*self._folders, *self._skip]]
         # The staging and old folders of the output (publishing.StagedOutput) are beside it: .site-building-…
         beside = os.path.join(os.path.dirname(self._site), f".{os.path.basename(self._site)}-")
         found = {}
@@ -245,8 +248,7 @@ class Replay:
         return found
 
     def record(self, *, config: MkDocsConfig, settings: str | None, clock: Clock, published: Path,
-               folders: list[str], problems: list[Problem], external: dict, documents: int,
-               refused: list[str]) -> None:
+               problems: list[Problem], external: dict, documents: int, refused: list[str]) -> None:
         """At the end of a build that published: what the next build must find the same to replay it."""
         self.close()
         reasons = list(refused)
@@ -260,7 +262,7 @@ class Replay:
             reasons.append(f"{foreign} 在构建前后运行")
         if any(p.message.startswith(INCOMPLETE) for p in problems):
             reasons.append("有文件未能完整扫描")
-        opened = self._opened(folders) if not reasons else None
+        opened = self._opened() if not reasons else None
         if not reasons and opened is None:
             reasons.append("构建期间输入文件有改动")
         if reasons:
