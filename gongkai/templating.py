@@ -39,8 +39,11 @@ def autoescape(name: str | None) -> bool:
 def configure(env: jinja2.Environment) -> jinja2.Environment:
     """Turn autoescape on for gongkai's templates in a theme environment (call before any template loads)."""
     env.autoescape = autoescape
-    if env.cache is not None:
-        env.cache.clear()  # a template compiled before this would keep the old setting
+    # One build's templates do not change while it runs (a change is a new build, with a new environment, even
+    # under `mkdocs serve`): no modification-time check of every template a page includes, and a plain dict
+    # instead of Jinja's LRU (whose every hit reorders a queue of 400). A page includes some twenty.
+    env.auto_reload = False
+    env.cache = {}  # also drops a template compiled before this, which would keep the old autoescape setting
     return env
 
 

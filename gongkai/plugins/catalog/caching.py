@@ -96,6 +96,7 @@ class BuildCacheSession:
         self.pages: dict[str, str] = {}  # src_uri → key of the page's entry (found or to be made)
         self._candidates: dict[str, tuple[str, dict]] = {}  # src_uri → (its template, its stored reads)
         self._reused: set[str] = set()
+        self._subjects: dict[int, tuple] = {}  # describe's memo for the pages' subjects (frozen once sealed)
         self.recorder = PageRecorder()
         self.replay = Replay(store)
         self.hits = self.total = self.rendered = 0
@@ -191,7 +192,7 @@ class BuildCacheSession:
             return
         src = page.file.src_uri
         try:
-            described = _VALUE_JSON(describe(subject))
+            described = _VALUE_JSON(describe(subject, memo=self._subjects))
         except Unstable as exc:
             log.debug(f"构建缓存：{src} 的内容无法比较（{exc}），不复用")
             return
@@ -249,6 +250,7 @@ class BuildCacheSession:
         return page.file.src_uri in self._reused
 
     def close(self) -> None:
+        self._subjects.clear()
         logging.getLogger("mkdocs").removeHandler(self.counter)
         self.replay.close()
 
@@ -334,6 +336,22 @@ class Resolver:
 # json.dumps(…, ensure_ascii=False[, sort_keys=True]) without a new encoder per call: a page records ~20 reads.
 _READ_JSON = json.JSONEncoder(ensure_ascii=False).encode
 _VALUE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+# read → (root, its last step, the read it extends or None): the same few hundred reads recur on every page of a
+# kind, so each is parsed once per process rather than once per page (bounded: a 100,000-page site has more).
+_PARSED: dict[str, tuple] = {}
+_PARSED_LIMIT = 200_000
+
+
+def _parsed(read: str) -> tuple:
+    found = _PARSED.get(read)
+    if found is None:
+        root, path = json.loads(read)
+        found = (root, None, None) if not path else (root, path[-1], _READ_JSON([root, path[:-1]]))
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[read] = found
+    return found
 
 
 class PageRecorder:
@@ -488,14 +506,13 @@ class PageRecorder:
         def evaluate(read):
             """The value a read gives in this build (each shorter read it starts with evaluated once)."""
             if not isinstance(read, str):  # a reference from an argument: [root, path]
-                read = json.dumps(read, ensure_ascii=False)
+                read = _READ_JSON(read)
             if read not in values:
-                root, path = json.loads(read)
-                if not path:
+                root, last, parent = _parsed(read)
+                if parent is None:
                     values[read] = self.root(root, context)
                 else:
-                    value = evaluate(json.dumps([root, path[:-1]], ensure_ascii=False))
-                    values[read] = step(value, *path[-1])
+                    values[read] = step(evaluate(parent), *last)
             return values[read]
 
         def step(value, name, args):
@@ -517,12 +534,12 @@ class PageRecorder:
                     return read
                 continue
             try:
-                base = self.root(json.loads(read)[0], context)
+                base = self.root(_parsed(read)[0], context)
                 found = self._memo(base, read)
                 if found is None:
                     value = evaluate(read)
                     if whole(value):
-                        found = digest(json.dumps(describe(value), ensure_ascii=False, sort_keys=True))
+                        found = digest(_VALUE_JSON(describe(value)))
                         self._described[(id(base), read)] = (base, found)
                     else:
                         first = objects.get(id(value))
@@ -712,13 +729,17 @@ def whole(value) -> bool:
         and not getattr(value, "__dict__", None)
 
 
-def describe(value, depth: int = 0, seen: frozenset = frozenset()):
+def describe(value, depth: int = 0, seen: frozenset = frozenset(), memo: dict | None = None):
     """``value`` as JSON data equal across builds exactly when what a template can show of it is: documents by
-    their metadata, the catalog's columns and 发布主体 by id (the catalog is in every key). Unstable otherwise."""
+    their metadata, the catalog's columns and 发布主体 by id (the catalog is in every key). Unstable otherwise.
+
+    ``memo`` (id → (object, description)), kept by the caller for one build whose structures no longer change:
+    a record shared by many pages (the column tree on every home, a 发布主体's breadcrumbs) is walked once."""
     # One walk with the ancestors in a set it adds to and takes from (a cycle is an ancestor seen again), and the
     # common exact types first: this runs over every list a page shows, once per page of a cold build.
     ancestors = set(seen)
     fields = dataclasses.fields
+    cycles = 0  # "↺" given so far: a description holding one depends on where it was reached, never memoized
 
     def walk(value, depth):
         cls = type(value)
@@ -738,12 +759,22 @@ def describe(value, depth: int = 0, seen: frozenset = frozenset()):
             raise Unstable("嵌套过深")
         key = id(value)
         if key in ancestors:
+            nonlocal cycles
+            cycles += 1
             return "↺"
+        if memo is not None:
+            found = memo.get(key)
+            if found is not None and found[0] is value and depth <= found[2]:  # no deeper than it was walked
+                return found[1]
         ancestors.add(key)
+        before = cycles
         try:
-            return node(value, cls, depth + 1)
+            described = node(value, cls, depth + 1)
         finally:
             ancestors.discard(key)
+        if memo is not None and cycles == before and dataclasses.is_dataclass(cls):
+            memo[key] = (value, described, depth)  # the object is kept with it: its id is not reused meanwhile
+        return described
 
     def node(value, cls, depth):
         if cls is Document:
