@@ -226,9 +226,12 @@ class DocumentLoader:
                     fix="在 catalog/organizations.yml 中填写该发布主体的“机构代码”（旧索引号前缀只用于导入的文件）")
         elif index_number and publisher:
             year = publisher.index_year(index_number)
-            owner = next((o for o in catalog.organizations.values()
-                          if o is not publisher and o.index_year(index_number) is not None), None)
-            folder = _folder_org(src_path, catalog)
+            # Whose number it is instead, asked only of a number that is not the publisher's: a site may have a
+            # hundred 发布主体, and every document asking each of them would cost as much as the rest of loading.
+            owner = None if year is not None else next(
+                (o for o in catalog.organizations.values()
+                 if o is not publisher and o.index_year(index_number) is not None), None)
+            folder = _folder_org(src_path, catalog) if owner is not None else None
             if is_placeholder(publisher.code):
                 r.error("索引号", f"{publisher.name}的机构代码还没有填写，不能为其文件编索引号",
                         fix=f"先在 catalog/organizations.yml 中把发布主体 {publisher.id} 的“机构代码”改为本机关的 "
