@@ -410,3 +410,52 @@ def test_a_build_merges_only_its_own_workers_entries(tmp_path):
     again = BuildCache(tmp_path).for_workers("search").open()
     assert again.get("标题", "我的")[1] is not None and again.get("标题", "别人的")[1] is None
     again.close()
+
+
+def test_a_shared_structure_is_described_once_and_as_without_the_memo():
+    """The page cache describes each page's subject; a record shared by many pages (the column tree on every home)
+    is walked once per build, and the description is the one a walk without the memo gives, cycles and depth
+    limits included."""
+    import dataclasses
+
+    from gongkai.plugins.catalog import caching
+    from gongkai.plugins.catalog.caching import describe as describe_value
+
+    @dataclasses.dataclass
+    class Node:
+        name: str
+        children: list
+
+    leaf = Node("叶", [])
+    tree = Node("根", [leaf, Node("枝", [leaf])])
+    loop = Node("环", [])
+    loop.children.append(loop)  # an ancestor seen again: "↺", never memoized
+    subjects = [[tree, 1], [tree, 2], [loop], [Node("外", [loop])]]
+    memo: dict = {}
+    assert [describe_value(s, memo=memo) for s in subjects] == [describe_value(s) for s in subjects]
+    assert id(tree) in memo and id(loop) not in memo
+
+    walked = []
+    original = dataclasses.fields
+    monkey = lambda value: walked.append(value) or original(value)  # noqa: E731
+    caching.dataclasses.fields, before = monkey, caching.dataclasses.fields
+    try:
+        describe_value([tree, 3], memo=memo)
+    finally:
+        caching.dataclasses.fields = before
+    assert walked == []  # the tree and its nodes came from the memo
+
+    # No deeper than it was walked: a structure first met near the top is not taken from the memo where the
+    # depth limit would refuse it.
+    chain = Node("链", [])
+    for i in range(8):
+        chain = Node(f"链{i}", [chain])  # 9 records, 17 levels with their lists
+    describe_value([chain], memo=memo)
+    assert id(chain) in memo
+    deep: object = chain
+    for _ in range(12):
+        deep = [deep]
+    with pytest.raises(Unstable):
+        describe_value(deep)
+    with pytest.raises(Unstable):
+        describe_value(deep, memo=memo)
