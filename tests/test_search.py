@@ -155,14 +155,14 @@ def written(tmp_path_factory):
     return out, records, stats
 
 
-def test_documents_are_numbered_newest_first_and_years_are_id_ranges(written):
+def test_documents_are_numbered_oldest_first_and_years_are_id_ranges(written):
     out, records, stats = written
     reader = Reader(out)
     assert stats.documents == reader.meta["n"] == len(records)
     dates = [reader.fragment(i).get("d") for i in range(len(records))]
     dated = [d for d in dates if d]
-    assert dated == sorted(dated, reverse=True)
-    assert dates[-1] is None  # the undated page comes last
+    assert dated == sorted(dated)  # a document published today takes the next id: no other is renumbered
+    assert dates[0] is None  # the undated page comes first
     for year, first, last in reader.meta["years"]:
         assert {d[:4] for d in dates[first:last + 1]} == {str(year)}
     assert sum(last - first + 1 for _, first, last in reader.meta["years"]) == len(dated)
@@ -379,4 +379,4 @@ def test_cited_doc_numbers_are_exact_terms_of_the_citing_document(tmp_path):
     citing = Record(url="b/", title="乙", text="对示政办发〔2024〕12号的解读。", published=dt.date(2024, 5, 2))
     build_index([own, citing], tmp_path / "idx")
     entry = Reader(tmp_path / "idx").postings("\x02示政办发〔2024〕12号")
-    assert entry == [(0, 1), (1, 0)]  # (id, weight): 乙 (newer, id 0) cites it, 甲 (id 1) is its own
+    assert entry == [(0, 0), (1, 1)]  # (id, weight): 甲 (older, id 0) is its own, 乙 (id 1) cites it
