@@ -10,11 +10,18 @@ Layout of ``<out>/`` (all ``.bin`` files are gzip; the browser inflates them wit
   its own terms, so the bytes it moves depend on how common its terms are, not on the size of the site.
 - ``d/<id // 1000>/<id>.bin`` — JSON of one document: url, title, display fields and text for the snippet.
 
-Documents are numbered newest first (发布日期, then url), so "sort by date" is id order and a year is a
-contiguous id range: neither needs any per-document data at query time. Postings are varints of
-``(id gap << 3) | weight``, where weight (1–7) grades the term frequency in the body (BM25 saturation with
-length normalisation, three levels) and adds 4 when the term is in the title; the client multiplies it by the
-term's idf, computed from the document frequency stored with the term.
+Every file is a function of the records alone, and of each record alone where it can be, so that a rebuild
+after one document changed rewrites only what that document is in (docs/search.md, "Incremental index"):
+
+- Documents are numbered oldest first (发布日期, then url; pages without a date first): a document published
+  today takes the next id and renumbers no other. "Sort by date" is id order backwards and a year or a month is
+  a contiguous id range: neither needs any per-document data at query time.
+- Postings are varints of ``(id gap << 3) | weight``, where weight (1–7) grades the term frequency in the body
+  (BM25 saturation with length normalisation against a fixed ``REF_LEN``, three levels) and adds 4 when the term
+  is in the title; the client multiplies it by the term's idf, computed from the document frequency stored with
+  the term. A record's weights depend on that record only.
+- A shard starts at a term whose hash says so (``_natural``, given its own postings' size) or where the last one
+  is full: a change to a few terms moves the boundaries only up to the next such term.
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ FORMAT = 2  # 2: ids oldest first, weights against REF_LEN, shards cut where the
 TEXT_LIMIT = 6000  # characters of body text kept for snippets
 DOCS_PER_DIR = 1000
 K1, B = 1.2, 0.75
-REF_LEN = 1000  # characters: the length BM25 normalises a body against (docs/search.md, Weights)
+REF_LEN = 500  # characters: the length BM25 normalises a body against (docs/search.md, Weights)
 PARALLEL_MIN = 2000  # documents per worker below which a second process costs more than it saves
 
 
@@ -246,20 +253,20 @@ def _entry_size(encoded: bytes, buf) -> int:
     return len(buf) + len(encoded) + 4
 
 
-def _natural(encoded: bytes, size: int, target: int) -> bool:
-    """Whether a shard starts at this term whatever comes before it: a hash of the term below the share of the
-    target size its entry takes. A function of the term and its own postings only."""
-    return zlib.crc32(encoded) * target < size << 32
+def _natural(encoded: bytes, size: int, shard_bytes: int) -> bool:
+    """Whether a shard starts at this term whatever comes before it: a hash of the term below the share its entry
+    takes of ¾ ``shard_bytes`` (so about every ¾ ``shard_bytes`` bytes; an entry that large always starts one). A
+    function of the term and its own postings only."""
+    return zlib.crc32(encoded) * (shard_bytes * 3 // 4) < size << 32
 
 
 def _cut(entries: Iterable[tuple[bytes, int, bytes]], shard_bytes: int):
     """Shards (lists of (term UTF-8, df, postings)) of entries in term order: a new shard at each natural term
-    (``_natural``, about every ``shard_bytes`` bytes) or where the shard would pass 1.5 × ``shard_bytes``."""
-    cap = shard_bytes * 3 // 2
+    (``_natural``) or where the shard would pass ``shard_bytes``; a single larger term gets a shard of its own."""
     body, size = [], 0
     for entry in entries:
         s = _entry_size(entry[0], entry[2])
-        if body and (size + s > cap or _natural(entry[0], s, shard_bytes)):
+        if body and (size + s > shard_bytes or _natural(entry[0], s, shard_bytes)):
             yield body
             body, size = [], 0
         body.append(entry)
@@ -426,8 +433,8 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
                 shard_bytes: int = 12_000, workers: int = 1, cache=None, synonyms: list | None = None,
                 writer=None) -> IndexStats:
     """Write the index of ``records`` into ``out`` (replaced). Shards are cut where a term says so
-    (``_cut``: about every ``shard_bytes`` raw bytes, at most 1.5 times that; a single larger term gets a shard of
-    its own). With ``workers`` > 1 (and fork available), large sites are tokenized in that many processes. With
+    (``_cut``: about every ¾ ``shard_bytes`` raw bytes, at most ``shard_bytes``; a single larger term gets a shard
+    of its own). With ``workers`` > 1 (and fork available), large sites are tokenized in that many processes. With
     ``cache`` (the build cache, gongkai/buildcache.py), a record's term values are computed once for the same
     inputs, and with ``writer`` too (the core's ``output_writer``, which links a file whose bytes are the previous
     site's) the index of the previous build is updated where its records changed (``_update``) instead of made
