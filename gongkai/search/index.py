@@ -562,20 +562,22 @@ def _update(cache, state_key: str, records: list[Record], digests: list[str], ou
             head: dict) -> IndexStats | None:
     """The previous build's index with the records that changed since put in, or None (then it is made whole).
 
-    Only records added after the last id or changed in place are updated (a removed or back-dated record
-    renumbers the records after it: most postings change). The changed records' old term values come from the
-    cache, their new ones are computed; each term whose postings change is located in its shard, those shards are
-    read back from the previous site (checked against the digest recorded), updated and cut again between the
-    nearest terms where ``_cut`` starts a shard whatever came before; every other file is the previous site's,
-    kept for a link without being read into the index."""
+    The ids whose record changed are updated: those changed in place, and every id from the first where the old
+    and new id orders differ (a document added, removed or moved there renumbers those after it), as long as all
+    of them are few. Their old term values come from the cache (a record's under the key of what they are made
+    of), the new ones too unless the record changed; each term whose postings change is located in its shard,
+    those shards are read back from the previous site (checked against the digest recorded), updated and cut
+    again between the nearest terms where ``_cut`` starts a shard whatever came before; every other file is the
+    previous site's, kept for a link without being read."""
     state = cache.get(STATE, state_key, shape=_state_shape, carry=False)
     if state is None:
         return None
     old = state["records"]
     n_old, count = len(old), len(records)
-    if count < n_old or any(records[i].url != old[i][0] for i in range(n_old)):
-        return None
-    changed = [i for i in range(n_old) if digests[i] != old[i][1]] + list(range(n_old, count))
+    same = 0  # the length of the common prefix of the two id orders
+    while same < min(n_old, count) and records[same].url == old[same][0]:
+        same += 1
+    changed = [i for i in range(same) if digests[i] != old[i][1]] + list(range(same, max(n_old, count)))
     if len(changed) > max(1, int(MAX_CHANGED * count)):
         return None
     try:
@@ -598,22 +600,23 @@ def _previous_bytes(writer, out: Path, rel: str, size: int, digest: str) -> byte
 
 def _apply(cache, state, state_key, changed, records, digests, out, writer, shard_bytes, head) -> IndexStats:
     old_records, old_shards = state["records"], state["shards"]
-    n_old = len(old_records)
-    keys = [r[2] for r in old_records] + [""] * (len(records) - n_old)
-    # term → {id: new weight, or None where the record no longer holds the term}
+    n_old, count = len(old_records), len(records)
+    keys = ([r[2] for r in old_records] + [""] * count)[:count]
+    # term → {id: new weight, or None where the id's record no longer holds the term}
     delta: dict[str, dict[int, int | None]] = {}
     n_terms, postings = state["terms"], state["postings"]
     for doc_id in changed:
-        before = {}
+        before = after = {}
         if doc_id < n_old:
             before = cache.get(RECORD, old_records[doc_id][2], shape=_values_shape, carry=False)
             if before is None:
                 raise _Stale(old_records[doc_id][0])
-        keys[doc_id] = key = cache.key(*_terms_parts(records[doc_id]))
-        after = cache.get(RECORD, key, shape=_values_shape)
-        if after is None:
-            after = record_values(records[doc_id])
-            cache.put(RECORD, key, after)
+        if doc_id < count:
+            keys[doc_id] = key = cache.key(*_terms_parts(records[doc_id]))
+            after = cache.get(RECORD, key, shape=_values_shape)
+            if after is None:
+                after = record_values(records[doc_id])
+                cache.put(RECORD, key, after)
         for term, weight in before.items():
             if after.get(term) != weight:
                 delta.setdefault(term, {})[doc_id] = after.get(term)
@@ -698,13 +701,15 @@ def _apply(cache, state, state_key, changed, records, digests, out, writer, shar
     for n, s in enumerate(new_shards):
         if s[5] is not None and s[5] != n:
             moved[n] = _previous_bytes(writer, out, f"t/{s[5]}.bin", s[1], s[2])
-    fragments = list(state["fragments"]) + [None] * (len(records) - n_old)
+    fragments = (list(state["fragments"]) + [None] * count)[:count]
     is_changed = set(changed)
     kept = [(_fragment_path(i), f[0], f[1]) for i, f in enumerate(fragments) if i not in is_changed]
     kept += [(f"t/{n}.bin", s[1], s[2]) for n, s in enumerate(new_shards) if s[5] == n]
     if not writer.keep_previous(out, kept, file_digest):
         raise _Stale("kept")
     for doc_id in changed:
+        if doc_id >= count:
+            break
         data = fragment_bytes(records[doc_id])
         writer.write(out / _fragment_path(doc_id), data)
         fragments[doc_id] = [len(data), file_digest(data)]
