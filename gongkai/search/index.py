@@ -31,7 +31,10 @@ import gzip
 import hashlib
 import json
 import os
+import heapq
+import mmap
 import shutil
+import tempfile
 from bisect import bisect_right
 from array import array
 from collections import Counter
@@ -327,7 +330,7 @@ def _encode_postings(postings: dict[int, int]) -> bytes:
 
 def _index_part(records: list[Record], start: int, end: int, out: Path, memo=None, write=_write):
     """Postings and fragments of documents ``start``–``end``: (term → [postings, last id, df], postings,
-    [(fragment size, digest)], [terms key]). Gaps are counted from -1 at the start of the part; ``_merge``
+    [(fragment size, digest)], [terms key]). Gaps are counted from -1 at the start of the part; ``_merged``
     re-bases them."""
     # term → doc_id << 3 | weight while reading: an int for a term seen once (most terms of a large site), an
     # array of 4-byte values from the second posting on (a list of int objects would take ten times the memory
@@ -382,22 +385,70 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, memo=Non
     return index, postings, fragments, keys
 
 
-def _merge(index: dict[str, list], part: dict[str, list], start: int) -> None:
-    """Append a later part's postings; its first gap per term was counted from ``start - 1``."""
-    for term, entry in part.items():
-        mine = index.get(term)
-        if mine is None:
-            value, pos = _read_varint(entry[0], 0)
-            doc_id = start - 1 + (value >> 3)
-            entry[0] = bytearray(_varint_bytes(((doc_id + 1) << 3) | (value & 7))) + entry[0][pos:]
-            index[term] = entry
-            continue
-        value, pos = _read_varint(entry[0], 0)
+def _spill(index: dict[str, list], path: str) -> str:
+    """A part's postings written to ``path`` in term order (UTF-16, as shards are), emptied from memory as they
+    go: per term its UTF-8, document frequency, last id and postings, each length a varint."""
+    with open(path, "wb") as fh:
+        out = bytearray()
+        for term in sorted(index, key=_utf16_key):
+            buf, last, df = index.pop(term)
+            encoded = term.encode()
+            _varint(out, len(encoded))
+            out += encoded
+            _varint(out, df)
+            _varint(out, last)
+            _varint(out, len(buf))
+            out += buf
+            if len(out) > 1 << 20:
+                fh.write(out)
+                out = bytearray()
+        fh.write(out)
+    return path
+
+
+def _spilled(path: str):
+    """(UTF-16 key, UTF-8 term, df, last id, postings) of a spilled part, read as they are needed."""
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if not size:
+            return
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            pos = 0
+            while pos < size:
+                length, pos = _read_varint(data, pos)
+                encoded = data[pos:pos + length]
+                pos += length
+                df, pos = _read_varint(data, pos)
+                last, pos = _read_varint(data, pos)
+                length, pos = _read_varint(data, pos)
+                yield encoded.decode().encode("utf-16-be"), encoded, df, last, data[pos:pos + length]
+                pos += length
+
+
+def _merged(parts: list[tuple[int, str]]):
+    """(term UTF-8, df, postings) of every term of the spilled parts in term order, each term's postings of the
+    parts joined in id order (a part's first gap was counted from its first id − 1)."""
+    def stream(n: int, start: int, path: str):
+        for key, encoded, df, last, buf in _spilled(path):
+            yield key, n, start, encoded, df, last, buf
+
+    streams = [stream(n, start, path) for n, (start, path) in enumerate(parts)]
+    current, acc = None, None
+    for key, _, start, encoded, df, last, buf in heapq.merge(*streams):
+        value, pos = _read_varint(buf, 0)
         doc_id = start - 1 + (value >> 3)
-        mine[0] += _varint_bytes(((doc_id - mine[1]) << 3) | (value & 7))
-        mine[0] += entry[0][pos:]
-        mine[1] = entry[1]
-        mine[2] += entry[2]
+        if key != current:
+            if acc is not None:
+                yield acc[0], acc[3], bytes(acc[1])
+            current = key
+            acc = [encoded, bytearray(_varint_bytes(((doc_id + 1) << 3) | (value & 7))) + buf[pos:], last, df]
+        else:
+            acc[1] += _varint_bytes(((doc_id - acc[2]) << 3) | (value & 7))
+            acc[1] += buf[pos:]
+            acc[2] = last
+            acc[3] += df
+    if acc is not None:
+        yield acc[0], acc[3], bytes(acc[1])
 
 
 def _read_varint(data, pos: int) -> tuple[int, int]:
@@ -469,39 +520,57 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
     step = -(-count // workers) if count else 1
     bounds = [(i, min(count, i + step)) for i in range(0, count, step)] or [(0, 0)]
 
+    # With several parts, each part's postings go to a file of its own, sorted by term, and are merged from
+    # there term by term: neither a worker's part nor the whole index travels through a pipe or is held by the
+    # build's process (docs/performance.md, "Memory").
+    spill = tempfile.mkdtemp(prefix=".search-", dir=getattr(cache, "directory", None)) if len(bounds) > 1 else None
+
     def part(b: tuple[int, int]):
-        if writer is None:
-            return _index_part(records, b[0], b[1], out, memo), None
-        writer.start_worker()  # what this process decides goes back to the build's writer (adopt, below)
-        return _index_part(records, b[0], b[1], out, memo, writer.write), writer.take()
+        if writer is not None:
+            writer.start_worker()  # what this process decides goes back to the build's writer (adopt, below)
+        found = _index_part(records, b[0], b[1], out, memo, writer.write if writer is not None else _write)
+        if spill is not None:
+            found = (_spill(found[0], os.path.join(spill, f"{b[0]}.bin")),) + found[1:]
+        return found, writer.take() if writer is not None else None
 
-    done = parallel.map_ordered(part, bounds, workers=workers, name=lambda b: f"第 {b[0] + 1}–{b[1]} 条记录",
-                                chunks_per_worker=1)
-    parts = [p for p, _ in done]
-    for _, decided in done:
-        if decided:
-            writer.adopt(decided)
-    if memo is not None:
-        cache.merge(memo)
-    index, postings, fragments, keys = parts[0]
-    for (start, _), (part, p, f, k) in zip(bounds[1:], parts[1:]):
-        _merge(index, part, start)
-        postings += p
-        fragments += f
-        keys += k
-    n_terms = len(index)
+    try:
+        done = parallel.map_ordered(part, bounds, workers=workers, name=lambda b: f"第 {b[0] + 1}–{b[1]} 条记录",
+                                    chunks_per_worker=1)
+        parts = [p for p, _ in done]
+        for _, decided in done:
+            if decided:
+                writer.adopt(decided)
+        if memo is not None:
+            cache.merge(memo)
+        postings = sum(p[1] for p in parts)
+        fragments = [f for p in parts for f in p[2]]
+        keys = [k for p in parts for k in p[3]]
+        if spill is None:
+            index = parts[0][0]
+            n_terms = len(index)
 
-    def entries():
-        for term in sorted(index, key=_utf16_key):
-            buf, _, df = index.pop(term)
-            yield term.encode(), df, buf
+            def entries():
+                for term in sorted(index, key=_utf16_key):
+                    buf, _, df = index.pop(term)
+                    yield term.encode(), df, buf
+        else:
+            n_terms = 0
 
-    shards = []
-    for body in _cut(entries(), shard_bytes):
-        data = _encode_shard(body)
-        (writer.write if writer else _write)(out / f"t/{len(shards)}.bin", data)
-        shards.append([body[0][0].decode(), len(data), file_digest(data),
-                       _natural(body[0][0], _entry_size(body[0][0], body[0][2]), shard_bytes)])
+            def entries():
+                nonlocal n_terms
+                for entry in _merged([(start, p[0]) for (start, _), p in zip(bounds, parts)]):
+                    n_terms += 1
+                    yield entry
+
+        shards = []
+        for body in _cut(entries(), shard_bytes):
+            data = _encode_shard(body)
+            (writer.write if writer else _write)(out / f"t/{len(shards)}.bin", data)
+            shards.append([body[0][0].decode(), len(data), file_digest(data),
+                           _natural(body[0][0], _entry_size(body[0][0], body[0][2]), shard_bytes)])
+    finally:
+        if spill is not None:
+            shutil.rmtree(spill, ignore_errors=True)
     stats = _finish(out, writer, head, shards, fragments, n_terms, postings)
     if cache is not None:
         cache.put(STATE, state_key, {"records": [[r.url, d, k] for r, d, k in zip(records, digests, keys)],
