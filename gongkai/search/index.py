@@ -30,6 +30,7 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import logging
 import os
 import heapq
 import mmap
@@ -50,6 +51,8 @@ from .. import parallel
 from . import pinyin
 from .t2s import T2S
 from .tokenize import DOC_NUMBER_RE, EXACT, FACET, PINYIN, cited_terms, doc_number_key, exact_terms, fold, terms
+
+log = logging.getLogger("mkdocs.plugins.gongkai.search")
 
 FORMAT = 2  # 2: ids oldest first, weights against REF_LEN, shards cut where their terms say
 TEXT_LIMIT = 6000  # characters of body text kept for snippets
@@ -648,11 +651,15 @@ def _update(cache, state_key: str, records: list[Record], digests: list[str], ou
         same += 1
     changed = [i for i in range(same) if digests[i] != old[i][1]] + list(range(same, max(n_old, count)))
     if len(changed) > max(1, int(MAX_CHANGED * count)):
+        log.debug(f"搜索索引：{len(changed)} 个编号的记录有变化，完整生成")
         return None
     try:
-        return _apply(cache, state, state_key, changed, records, digests, out, writer, shard_bytes, head)
-    except _Stale:
+        stats = _apply(cache, state, state_key, changed, records, digests, out, writer, shard_bytes, head)
+    except _Stale as exc:
+        log.debug(f"搜索索引：上次的索引文件 {exc} 与记录不符，完整生成")
         return None
+    log.debug(f"搜索索引：按改动更新，{len(changed)} 个编号的记录有变化")
+    return stats
 
 
 def _previous_bytes(writer, out: Path, rel: str, size: int, digest: str) -> bytes:
