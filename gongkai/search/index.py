@@ -224,8 +224,8 @@ def record_values(rec: Record) -> dict[str, int]:
 
 
 def _values_shape(value) -> bool:
-    return (isinstance(value, dict) and all(k.__class__ is str for k in value)
-            and set(map(type, value.values())) <= {int} and (not value or 0 <= min(value.values()) <= max(value.values()) <= 7))
+    return (isinstance(value, dict) and set(map(type, value)) <= {str} and set(map(type, value.values())) <= {int}
+            and (not value or 0 <= min(value.values()) <= max(value.values()) <= 7))
 
 
 def fragment_bytes(rec: Record) -> bytes:
@@ -716,9 +716,9 @@ def _apply(cache, state, state_key, changed, records, digests, out, writer, shar
         if old_shards:
             _, size, digest, _ = old_shards[n]
             entries = _decode_shard(_previous_bytes(writer, out, f"t/{n}.bin", size, digest))
+        nonlocal n_terms
         mine = by_shard.get(n)
         if mine:
-            nonlocal n_terms
             at = {e[0]: i for i, e in enumerate(entries)}
             for term in mine:
                 encoded = term.encode()
