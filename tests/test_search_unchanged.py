@@ -303,3 +303,23 @@ def test_a_previous_shard_that_is_not_what_was_written_means_a_full_build(tmp_pa
     changed = _edit(records, "body")
     out, _ = builds.build(changed, shard_bytes=SHARD)
     assert tree(out) == _clean(changed, tmp_path)
+
+
+def test_a_record_whose_cached_values_are_damaged_means_a_clean_full_build(tmp_path, monkeypatch):
+    builds = Builds(tmp_path)
+    records = _varied(80)
+    builds.build(records, shard_bytes=SHARD)
+    real_get = BuildCache.get
+
+    def damaged(self, kind, key, shape=None, carry=True):
+        if kind == index_module.RECORD:
+            value = {"政务": 9}  # a weight no code writes
+            return value if shape is None or shape(value) else None
+        return real_get(self, kind, key, shape=shape, carry=carry)
+
+    monkeypatch.setattr(BuildCache, "get", damaged)
+    counted = Counted(monkeypatch)
+    changed = _edit(records, "body")
+    out, _ = builds.build(changed, shard_bytes=SHARD)
+    assert counted.encoded > 20  # made whole
+    assert tree(out) == _clean(changed, tmp_path)
