@@ -236,13 +236,17 @@ def test_rebuilding_replaces_the_old_index(tmp_path):
     assert Reader(out).meta["n"] == 4
 
 
-def test_two_processes_write_exactly_what_one_writes(tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers, run", [(2, 5000), (2, 7), (1, 9)])
+def test_two_processes_and_spilled_runs_write_exactly_what_one_writes(tmp_path, monkeypatch, workers, run):
+    """Parts made in two processes, and postings written out every ``run`` records and merged back (a large
+    site's), give the bytes of one process holding the whole index."""
     import gongkai.search.index as index_module
-    monkeypatch.setattr(index_module, "PARALLEL_MIN", 10)
     records = _records(61)
     one, two = tmp_path / "one", tmp_path / "two"
     build_index(records, one, shard_bytes=300)
-    stats = build_index(records, two, shard_bytes=300, workers=2)
+    monkeypatch.setattr(index_module, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(index_module, "RUN", run)
+    stats = build_index(records, two, shard_bytes=300, workers=workers)
     files_one = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert files_one == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
     assert len(files_one) == stats.files

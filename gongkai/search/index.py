@@ -60,6 +60,7 @@ DOCS_PER_DIR = 1000
 K1, B = 1.2, 0.75
 REF_LEN = 500  # characters: the length BM25 normalises a body against (docs/search.md, Weights)
 PARALLEL_MIN = 2000  # documents per worker below which a second process costs more than it saves
+RUN = 5000  # records whose postings a process holds at once on a large site before writing them out
 
 
 @dataclass
@@ -523,18 +524,26 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
     step = -(-count // workers) if count else 1
     bounds = [(i, min(count, i + step)) for i in range(0, count, step)] or [(0, 0)]
 
-    # With several parts, each part's postings go to a file of its own, sorted by term, and are merged from
-    # there term by term: neither a worker's part nor the whole index travels through a pipe or is held by the
-    # build's process (docs/performance.md, "Memory").
-    spill = tempfile.mkdtemp(prefix=".search-", dir=getattr(cache, "directory", None)) if len(bounds) > 1 else None
+    # A large site's postings go to files of RUN records each, sorted by term, written by the process that made
+    # them, and are merged from there term by term: no process holds more than a run's postings, nor the whole
+    # index, and no part travels through a pipe (docs/performance.md, "Memory").
+    spill = None
+    if len(bounds) > 1 or count > RUN:
+        spill = tempfile.mkdtemp(prefix=".search-", dir=getattr(cache, "directory", None))
 
     def part(b: tuple[int, int]):
         if writer is not None:
             writer.start_worker()  # what this process decides goes back to the build's writer (adopt, below)
-        found = _index_part(records, b[0], b[1], out, memo, writer.write if writer is not None else _write)
-        if spill is not None:
-            found = (_spill(found[0], os.path.join(spill, f"{b[0]}.bin")),) + found[1:]
-        return found, writer.take() if writer is not None else None
+        write = writer.write if writer is not None else _write
+        if spill is None:
+            found = _index_part(records, b[0], b[1], out, memo, write)
+            return ([(b[0], found[0])],) + found[1:], writer.take() if writer is not None else None
+        runs, postings, fragments, keys = [], 0, [], []
+        for start in range(b[0], b[1], RUN):
+            index, p, f, k = _index_part(records, start, min(b[1], start + RUN), out, memo, write)
+            runs.append((start, _spill(index, os.path.join(spill, f"{start}.bin"))))
+            postings, fragments, keys = postings + p, fragments + f, keys + k
+        return (runs, postings, fragments, keys), writer.take() if writer is not None else None
 
     try:
         done = parallel.map_ordered(part, bounds, workers=workers, name=lambda b: f"第 {b[0] + 1}–{b[1]} 条记录",
@@ -549,7 +558,7 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
         fragments = [f for p in parts for f in p[2]]
         keys = [k for p in parts for k in p[3]]
         if spill is None:
-            index = parts[0][0]
+            index = parts[0][0][0][1]
             n_terms = len(index)
 
             def entries():
@@ -561,7 +570,7 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
 
             def entries():
                 nonlocal n_terms
-                for entry in _merged([(start, p[0]) for (start, _), p in zip(bounds, parts)]):
+                for entry in _merged([run for p in parts for run in p[0]]):
                     n_terms += 1
                     yield entry
 
