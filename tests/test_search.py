@@ -155,14 +155,14 @@ def written(tmp_path_factory):
     return out, records, stats
 
 
-def test_documents_are_numbered_newest_first_and_years_are_id_ranges(written):
+def test_documents_are_numbered_oldest_first_and_years_are_id_ranges(written):
     out, records, stats = written
     reader = Reader(out)
     assert stats.documents == reader.meta["n"] == len(records)
     dates = [reader.fragment(i).get("d") for i in range(len(records))]
     dated = [d for d in dates if d]
-    assert dated == sorted(dated, reverse=True)
-    assert dates[-1] is None  # the undated page comes last
+    assert dated == sorted(dated)  # a document published today takes the next id: no other is renumbered
+    assert dates[0] is None  # the undated page comes first
     for year, first, last in reader.meta["years"]:
         assert {d[:4] for d in dates[first:last + 1]} == {str(year)}
     assert sum(last - first + 1 for _, first, last in reader.meta["years"]) == len(dated)
@@ -236,13 +236,17 @@ def test_rebuilding_replaces_the_old_index(tmp_path):
     assert Reader(out).meta["n"] == 4
 
 
-def test_two_processes_write_exactly_what_one_writes(tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers, run", [(2, 5000), (2, 7), (1, 9)])
+def test_two_processes_and_spilled_runs_write_exactly_what_one_writes(tmp_path, monkeypatch, workers, run):
+    """Parts made in two processes, and postings written out every ``run`` records and merged back (a large
+    site's), give the bytes of one process holding the whole index."""
     import gongkai.search.index as index_module
-    monkeypatch.setattr(index_module, "PARALLEL_MIN", 10)
     records = _records(61)
     one, two = tmp_path / "one", tmp_path / "two"
     build_index(records, one, shard_bytes=300)
-    stats = build_index(records, two, shard_bytes=300, workers=2)
+    monkeypatch.setattr(index_module, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(index_module, "RUN", run)
+    stats = build_index(records, two, shard_bytes=300, workers=workers)
     files_one = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert files_one == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
     assert len(files_one) == stats.files
@@ -379,4 +383,4 @@ def test_cited_doc_numbers_are_exact_terms_of_the_citing_document(tmp_path):
     citing = Record(url="b/", title="乙", text="对示政办发〔2024〕12号的解读。", published=dt.date(2024, 5, 2))
     build_index([own, citing], tmp_path / "idx")
     entry = Reader(tmp_path / "idx").postings("\x02示政办发〔2024〕12号")
-    assert entry == [(0, 1), (1, 0)]  # (id, weight): 乙 (newer, id 0) cites it, 甲 (id 1) is its own
+    assert entry == [(0, 0), (1, 1)]  # (id, weight): 甲 (older, id 0) is its own, 乙 (id 1) cites it

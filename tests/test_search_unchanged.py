@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -42,12 +43,14 @@ class Builds:
         staging.mkdir()
         cache = BuildCache(self.tmp / "cache")
         writer = UnchangedFiles(self.site, staging)
-        stats = build_index(records, staging / "data", FACETS, shard_bytes=300, cache=cache, writer=writer, **kwargs)
+        kwargs = {"shard_bytes": 300, "facets": FACETS, **kwargs}
+        stats = build_index(records, staging / "data", cache=cache, writer=writer, **kwargs)
         writer.link()
         cache.save()
-        if self.site.exists():
+        if self.site.exists():  # as the core publishes (StagedOutput): the previous site is removed
             os.rename(self.site, self.tmp / f"old-{self.n}")
         os.rename(staging, self.site)
+        shutil.rmtree(self.tmp / f"old-{self.n}", ignore_errors=True)
         return self.site / "data", stats
 
 
@@ -115,3 +118,223 @@ def test_workers_hand_back_what_they_kept(tmp_path, monkeypatch):
     fresh = tmp_path / "fresh"
     build_index(changed, fresh, FACETS, shard_bytes=300)
     assert tree(out) == tree(fresh)
+
+
+# ---- the incremental index (issue 20: a warm rebuild's index costs what changed) -------------------------------
+
+POOL = ("政务公开营商环境医疗保险防汛抗旱义务教育住房公积金养老服务社会救助最低生活保障残疾人补贴不动产登记"
+        "交通运输生态环境农业农村文化旅游市场监管应急管理财政预算审计统计人力资源就业创业")
+
+
+def _varied(n: int, seed: int = 7) -> list:
+    """Records of varied text (a few thousand distinct terms), so that shards are many and a change is local."""
+    import datetime as dt
+    import random
+    from gongkai.search.index import Record
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        words = "".join(rng.choice(POOL) for _ in range(rng.randint(60, 240)))
+        out.append(Record(
+            url=f"wj/{i:04d}/", title="关于" + "".join(rng.choice(POOL) for _ in range(8)) + f"的通知（{i}）",
+            text=words + f"。第{i}条。", published=dt.date(2022, 1, 1) + dt.timedelta(days=3 * i),
+            publisher=rng.choice(["jyj", "szf", "wjw"]), columns=[rng.choice(["zcwj", "gzdt", "tzgg"])],
+            topic=rng.choice(["综合政务", "科技、教育"]), kind="行政规范性文件" if i % 4 == 0 else None,
+            doc_number=f"示政发〔{2022 + i // 120}〕{i}号" if i % 5 == 0 else None,
+            index_number=f"999000001/{2022 + i // 120}-{i:05d}", display={"p": "发布主体"}))
+    out.append(Record(url="about/", title="关于本站", text="本站由示例市人民政府办公室主办。"))
+    return out
+
+
+class Counted:
+    """Records tokenized and shards encoded during a build (the work an incremental build must keep small)."""
+
+    def __init__(self, monkeypatch):
+        self.tokenized, self.encoded = [], 0
+        values, encode = index_module.record_values, index_module._encode_shard
+
+        def counted_values(rec):
+            self.tokenized.append(rec.url)
+            return values(rec)
+
+        def counted_encode(body):
+            self.encoded += 1
+            return encode(body)
+
+        monkeypatch.setattr(index_module, "record_values", counted_values)
+        monkeypatch.setattr(index_module, "_encode_shard", counted_encode)
+
+    def reset(self):
+        self.tokenized, self.encoded = [], 0
+
+
+SHARD = 2000
+
+
+def _clean(records, tmp_path: Path, facets=FACETS) -> dict[str, bytes]:
+    fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+    build_index(records, fresh, facets, shard_bytes=SHARD)
+    return tree(fresh)
+
+
+def _edit(records: list, what: str) -> list:
+    import datetime as dt
+    records = list(records)
+    i = len(records) // 2
+    if what == "body":
+        records[i] = dataclasses.replace(records[i], text=records[i].text + "本通知未尽事宜，另行通知。")
+    elif what == "title":
+        records[i] = dataclasses.replace(records[i], title=records[i].title + "（修订）")
+    elif what == "new, newest":
+        # A short 通知: every term of a new document gains a posting, so a long one touches most shards.
+        records.append(dataclasses.replace(records[i], url="wj/new/", title="关于防汛的补充通知", text="另行通知。",
+                                           published=dt.date(2030, 1, 1), index_number="999000001/2030-00001"))
+    elif what == "new, back-dated":
+        records.append(dataclasses.replace(records[i], url="wj/old/", title=records[i].title + "（补发）",
+                                           published=dt.date(2021, 6, 1), index_number="999000001/2021-00001"))
+    elif what == "new, same day":  # published the day of the newest, whose url sorts after it: one id moves
+        records.append(dataclasses.replace(records[-2], url="wj/0000a/", title="关于防汛的补充通知", text="另行通知。",
+                                           index_number="999000001/2030-00002"))
+    elif what == "deleted":
+        del records[i]
+    elif what == "deleted, recent":
+        del records[-4]
+    return records
+
+
+@pytest.mark.parametrize("what", ["body", "title", "new, newest", "new, same day", "new, back-dated", "deleted",
+                                  "deleted, recent", "facets"])
+def test_an_incremental_index_is_a_clean_build_byte_for_byte(tmp_path, monkeypatch, what):
+    builds = Builds(tmp_path)
+    records = _varied(300)
+    out, first = builds.build(records, shard_bytes=SHARD)
+    shards = first.shards
+    assert shards > 40
+    facets = Facets(kinds=["行政规范性文件"], topics=["综合政务"]) if what == "facets" else FACETS
+    changed = _edit(records, what)
+    old_ids, new_ids = index_module._id_order(records), index_module._id_order(changed)
+    touched = set()  # the terms whose postings change: the shards encoded again are those around these
+    for i in range(max(len(old_ids), len(new_ids))):
+        was = index_module.record_values(old_ids[i]) if i < len(old_ids) else {}
+        now = index_module.record_values(new_ids[i]) if i < len(new_ids) else {}
+        touched |= {t for t in set(was) | set(now) if was.get(t) != now.get(t)}
+    counted = Counted(monkeypatch)
+    out, stats = builds.build(changed, shard_bytes=SHARD, facets=facets) if what == "facets" else \
+        builds.build(changed, shard_bytes=SHARD)
+    tokenized, encoded = list(counted.tokenized), counted.encoded
+    assert tree(out) == _clean(changed, tmp_path, facets)
+    fresh = build_index(changed, tmp_path / "stats", facets, shard_bytes=SHARD)
+    assert stats == fresh
+    # Only the changed record is tokenized, whichever way the index is made.
+    assert tokenized == {"body": [changed[150].url], "title": [changed[150].url],
+                                 "new, newest": ["wj/new/"], "new, same day": ["wj/0000a/"],
+                                 "new, back-dated": ["wj/old/"], "deleted": [], "deleted, recent": [],
+                                 "facets": []}[what]
+    if what not in ("new, back-dated", "deleted"):
+        # Few ids changed (the newest ones renumbered, at most): only the shards around their terms are encoded.
+        assert encoded <= 2 * len(touched) and encoded < shards, (encoded, len(touched), shards)
+    if what in ("body", "title", "new, newest"):  # no id moved: a handful of shards
+        assert encoded <= shards // 3, (encoded, shards)
+    if what == "facets":
+        assert encoded == 0
+
+
+def test_a_random_sequence_of_edits_gives_a_clean_build_each_time(tmp_path, monkeypatch):
+    import datetime as dt
+    import random
+    rng = random.Random(2026)
+    builds = Builds(tmp_path)
+    records = _varied(120, seed=3)
+    builds.build(records, shard_bytes=SHARD)
+    counted = Counted(monkeypatch)
+    extra = 0
+    for step in range(14):
+        what = rng.choice(["body", "title", "new", "delete", "date", "publisher", "nothing", "two"])
+        i = rng.randrange(len(records))
+        if what in ("body", "two"):
+            records[i] = dataclasses.replace(records[i], text=records[i].text[: rng.randrange(1, 200)]
+                                             + "".join(rng.choice(POOL) for _ in range(rng.randint(0, 30))))
+        if what in ("title", "two"):
+            j = rng.randrange(len(records))
+            records[j] = dataclasses.replace(records[j], title=rng.choice(POOL) + records[j].title)
+        if what == "new":
+            extra += 1
+            records.append(dataclasses.replace(records[i], url=f"wj/n{extra}/", text=records[i].text[::-1],
+                                               published=dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(900))))
+        if what == "delete":
+            del records[i]
+        if what == "date" and records[i].published:
+            records[i] = dataclasses.replace(records[i], published=records[i].published + dt.timedelta(days=40))
+        if what == "publisher":
+            records[i] = dataclasses.replace(records[i], publisher="new", display={"p": "新发布主体"})
+        counted.reset()
+        out, _ = builds.build(records, shard_bytes=SHARD)
+        assert len(counted.tokenized) <= 2, (step, what)
+        assert tree(out) == _clean(records, tmp_path), (step, what)
+
+
+def test_a_damaged_state_means_a_clean_full_build(tmp_path, monkeypatch):
+    builds = Builds(tmp_path)
+    records = _varied(80)
+    builds.build(records, shard_bytes=SHARD)
+    real_get = BuildCache.get
+
+    def damaged(self, kind, key, shape=None, carry=True):
+        value = real_get(self, kind, key, shape=None, carry=carry)
+        if kind == index_module.STATE and value is not None:
+            value["shards"] = value["shards"][::-1]  # the wrong order: not a state this code wrote
+        return value if shape is None or value is None or shape(value) else None
+
+    monkeypatch.setattr(BuildCache, "get", damaged)
+    counted = Counted(monkeypatch)
+    changed = _edit(records, "body")
+    out, _ = builds.build(changed, shard_bytes=SHARD)
+    assert counted.encoded > 20  # made whole
+    assert tree(out) == _clean(changed, tmp_path)
+
+
+def test_a_previous_shard_that_is_not_what_was_written_means_a_full_build(tmp_path, monkeypatch):
+    builds = Builds(tmp_path)
+    records = _varied(80)
+    out, _ = builds.build(records, shard_bytes=SHARD)
+    for shard in out.glob("t/*.bin"):
+        data = shard.read_bytes()
+        shard.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    changed = _edit(records, "body")
+    out, _ = builds.build(changed, shard_bytes=SHARD)
+    assert tree(out) == _clean(changed, tmp_path)
+
+
+def test_a_record_whose_cached_values_are_damaged_means_a_clean_full_build(tmp_path, monkeypatch):
+    builds = Builds(tmp_path)
+    records = _varied(80)
+    builds.build(records, shard_bytes=SHARD)
+    real_get = BuildCache.get
+
+    def damaged(self, kind, key, shape=None, carry=True):
+        if kind == index_module.RECORD:
+            value = {"政务": 9}  # a weight no code writes
+            return value if shape is None or shape(value) else None
+        return real_get(self, kind, key, shape=shape, carry=carry)
+
+    monkeypatch.setattr(BuildCache, "get", damaged)
+    counted = Counted(monkeypatch)
+    changed = _edit(records, "body")
+    out, _ = builds.build(changed, shard_bytes=SHARD)
+    assert counted.encoded > 20  # made whole
+    assert tree(out) == _clean(changed, tmp_path)
+
+
+def test_after_one_body_changed_few_files_are_compressed_again(tmp_path, monkeypatch):
+    """What a warm rebuild encodes, counted by the one gzip every index file goes through (old code: every
+    fragment and every shard again)."""
+    builds = Builds(tmp_path)
+    records = _varied(300)
+    _, first = builds.build(records, shard_bytes=SHARD)
+    gzipped = []
+    real = index_module._gzip
+    monkeypatch.setattr(index_module, "_gzip", lambda data: gzipped.append(len(data)) or real(data))
+    changed = _edit(records, "body")
+    out, _ = builds.build(changed, shard_bytes=SHARD)
+    assert 3 <= len(gzipped) <= 2 + 1 + first.shards // 3, (len(gzipped), first.files)  # meta, t2s, a fragment
+    assert tree(out) == _clean(changed, tmp_path)

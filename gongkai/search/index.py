@@ -10,11 +10,18 @@ Layout of ``<out>/`` (all ``.bin`` files are gzip; the browser inflates them wit
   its own terms, so the bytes it moves depend on how common its terms are, not on the size of the site.
 - ``d/<id // 1000>/<id>.bin`` — JSON of one document: url, title, display fields and text for the snippet.
 
-Documents are numbered newest first (发布日期, then url), so "sort by date" is id order and a year is a
-contiguous id range: neither needs any per-document data at query time. Postings are varints of
-``(id gap << 3) | weight``, where weight (1–7) grades the term frequency in the body (BM25 saturation with
-length normalisation, three levels) and adds 4 when the term is in the title; the client multiplies it by the
-term's idf, computed from the document frequency stored with the term.
+Every file is a function of the records alone, and of each record alone where it can be, so that a rebuild
+after one document changed rewrites only what that document is in (docs/search.md, "Incremental index"):
+
+- Documents are numbered oldest first (发布日期, then url; pages without a date first): a document published
+  today takes the next id and renumbers no other. "Sort by date" is id order backwards and a year or a month is
+  a contiguous id range: neither needs any per-document data at query time.
+- Postings are varints of ``(id gap << 3) | weight``, where weight (1–7) grades the term frequency in the body
+  (BM25 saturation with length normalisation against a fixed ``REF_LEN``, three levels) and adds 4 when the term
+  is in the title; the client multiplies it by the term's idf, computed from the document frequency stored with
+  the term. A record's weights depend on that record only.
+- A shard starts at a term whose hash says so (``_natural``, given its own postings' size) or where the last one
+  is full: a change to a few terms moves the boundaries only up to the next such term.
 """
 
 from __future__ import annotations
@@ -23,8 +30,13 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import logging
 import os
+import heapq
+import mmap
 import shutil
+import tempfile
+from bisect import bisect_right
 from array import array
 from collections import Counter
 from itertools import chain, repeat
@@ -40,11 +52,15 @@ from . import pinyin
 from .t2s import T2S
 from .tokenize import DOC_NUMBER_RE, EXACT, FACET, PINYIN, cited_terms, doc_number_key, exact_terms, fold, terms
 
-FORMAT = 1
+log = logging.getLogger("mkdocs.plugins.gongkai.search")
+
+FORMAT = 2  # 2: ids oldest first, weights against REF_LEN, shards cut where their terms say
 TEXT_LIMIT = 6000  # characters of body text kept for snippets
 DOCS_PER_DIR = 1000
 K1, B = 1.2, 0.75
+REF_LEN = 500  # characters: the length BM25 normalises a body against (docs/search.md, Weights)
 PARALLEL_MIN = 2000  # documents per worker below which a second process costs more than it saves
+RUN = 5000  # records whose postings a process holds at once on a large site before writing them out
 
 
 @dataclass
@@ -153,66 +169,198 @@ def file_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len: float, memo=None, write=_write):
-    """Postings and fragments of documents ``start``–``end``: (term → [postings, last id, df], files, bytes,
-    postings, [(fragment path, size, digest)]). Gaps are counted from -1 at the start of the part; ``_merge``
+# ---- one record: its term values and its fragment, each a function of the record alone ------------------------
+
+def _terms_parts(rec: Record) -> list[str]:
+    """What a record's term values are made from (its url, date and display labels are not)."""
+    return [rec.title, rec.text, json.dumps(
+        [rec.keywords, rec.publisher, rec.columns, rec.topic, rec.kind, rec.validity, rec.in_force, rec.doc_number,
+         rec.index_number], ensure_ascii=False, default=str)]
+
+
+def record_digest(rec: Record) -> str:
+    """Everything a record puts into the index (its postings, its place in the id order and its fragment)."""
+    return file_digest(json.dumps([getattr(rec, f.name) for f in fields(Record)], ensure_ascii=False,
+                                  default=str).encode("utf-8", "surrogatepass"))
+
+
+def record_values(rec: Record) -> dict[str, int]:
+    """term → posting weight (0–7) of one record: a function of the record alone, so that one document's change
+    moves no other document's postings (docs/search.md, "Weights")."""
+    title = Counter(terms(fold(rec.title)))
+    folded = fold(rec.text)
+    body = Counter(terms(folded))
+    # BM25 saturation tf / (tf + norm) graded in thirds: below 1/3 ⇔ tf < norm / 2, below 2/3 ⇔ tf < 2 norm. The
+    # length is measured against a fixed reference, not the corpus average (which every other record moves).
+    norm = K1 * (1 - B + B * len(rec.text) / REF_LEN)
+    low, high = norm / 2, 2 * norm
+    values = {term: (1 if tf < low else 2 if tf < high else 3) for term, tf in body.items()}
+    for term in title:
+        values[term] = values.get(term, 0) + 4
+    # Pinyin of the 主题词 (a body term) and of the title (a title term): docs/search.md, Pinyin.
+    if rec.keywords:
+        values.update(dict.fromkeys(pinyin.index_terms(fold(" ".join(rec.keywords))), 2))
+    values.update(dict.fromkeys(pinyin.index_terms(fold(rec.title)), 5))
+    if rec.publisher:
+        values[f"{FACET}p:{rec.publisher}"] = 0
+    for column in rec.columns:
+        values[f"{FACET}c:{column}"] = 0
+    if rec.topic:
+        values[f"{FACET}t:{rec.topic}"] = 0
+    if rec.kind:
+        values[f"{FACET}k:{rec.kind}"] = 0
+    if rec.validity:
+        values[f"{FACET}v:{rec.validity}"] = 0
+        if rec.in_force:
+            values[f"{FACET}v:现行有效"] = 0
+    parts = number_parts(rec.doc_number)
+    if parts:
+        values[f"{FACET}j:{parts[0]}"] = 0
+        values[f"{FACET}w:{parts[1]}"] = 0
+    for term in exact_terms([rec.doc_number, rec.index_number]):
+        values[term] = 0  # weight 0: the document's own 文号 / 索引号
+    for term in cited_terms(rec.text, folded):
+        values.setdefault(term, 1)  # weight 1: a 文号 its text cites
+    return values
+
+
+def _values_shape(value) -> bool:
+    return (isinstance(value, dict) and set(map(type, value)) <= {str} and set(map(type, value.values())) <= {int}
+            and (not value or 0 <= min(value.values()) <= max(value.values()) <= 7))
+
+
+def fragment_bytes(rec: Record) -> bytes:
+    """The result fragment of one record (``d/<bucket>/<id>.bin``)."""
+    text = rec.text if rec.snippet is None else rec.snippet
+    text = text[:TEXT_LIMIT] if len(text) > TEXT_LIMIT else text
+    fragment = {"u": rec.url, "t": rec.title, "x": text}
+    if rec.published:
+        fragment["d"] = rec.published.isoformat()
+    for key, value in (("n", rec.doc_number), ("i", rec.index_number), ("k", rec.kind), ("s", rec.topic),
+                       ("v", rec.validity)):
+        if value:
+            fragment[key] = value
+    fragment.update(rec.display)
+    return _gzip(json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _fragment_path(doc_id: int) -> str:
+    return f"d/{doc_id // DOCS_PER_DIR}/{doc_id}.bin"
+
+
+def _id_order(records: Iterable[Record]) -> list[Record]:
+    """Oldest first (发布日期, then url), pages without a date before every document: a document published
+    today takes the next id and renumbers no other."""
+    return sorted(records, key=lambda r: (r.published.toordinal() if r.published else 0, r.url))
+
+
+# ---- shards: cut where the terms say, so a change rewrites only the shards around it ---------------------------
+
+def _entry_size(encoded: bytes, buf) -> int:
+    return len(buf) + len(encoded) + 4
+
+
+def _natural(encoded: bytes, size: int, shard_bytes: int) -> bool:
+    """Whether a shard starts at this term whatever comes before it: a hash of the term below the share its entry
+    takes of ¾ ``shard_bytes`` (so about every ¾ ``shard_bytes`` bytes; an entry that large always starts one). A
+    function of the term and its own postings only."""
+    return zlib.crc32(encoded) * (shard_bytes * 3 // 4) < size << 32
+
+
+def _cut(entries: Iterable[tuple[bytes, int, bytes]], shard_bytes: int):
+    """Shards (lists of (term UTF-8, df, postings)) of entries in term order: a new shard at each natural term
+    (``_natural``) or where the shard would pass ``shard_bytes``; a single larger term gets a shard of its own."""
+    body, size = [], 0
+    for entry in entries:
+        s = _entry_size(entry[0], entry[2])
+        if body and (size + s > shard_bytes or _natural(entry[0], s, shard_bytes)):
+            yield body
+            body, size = [], 0
+        body.append(entry)
+        size += s
+    if body:
+        yield body
+
+
+def _encode_shard(body: list) -> bytes:
+    data = bytearray()
+    _varint(data, len(body))
+    for encoded, df, buf in body:
+        _varint(data, len(encoded))
+        data += encoded
+        _varint(data, df)
+        _varint(data, len(buf))
+    for _, _, buf in body:
+        data += buf
+    return _gzip(bytes(data))
+
+
+def _decode_shard(data: bytes) -> list[tuple[bytes, int, bytes]]:
+    raw = gzip.decompress(data)
+    count, pos = _read_varint(raw, 0)
+    heads = []
+    for _ in range(count):
+        length, pos = _read_varint(raw, pos)
+        encoded = raw[pos:pos + length]
+        pos += length
+        df, pos = _read_varint(raw, pos)
+        size, pos = _read_varint(raw, pos)
+        heads.append((encoded, df, size))
+    out = []
+    for encoded, df, size in heads:
+        out.append((encoded, df, raw[pos:pos + size]))
+        pos += size
+    return out
+
+
+def _decode_postings(buf: bytes) -> dict[int, int]:
+    out, pos, doc_id, end = {}, 0, -1, len(buf)
+    while pos < end:
+        value, pos = _read_varint(buf, pos)
+        doc_id += value >> 3
+        out[doc_id] = value & 7
+    return out
+
+
+def _encode_postings(postings: dict[int, int]) -> bytes:
+    out, last = bytearray(), -1
+    for doc_id in sorted(postings):
+        out += _VARINTS[((doc_id - last) << 3) | postings[doc_id]]
+        last = doc_id
+    return bytes(out)
+
+
+# ---- the full build ------------------------------------------------------------------------------------------
+
+def _index_part(records: list[Record], start: int, end: int, out: Path, memo=None, write=_write):
+    """Postings and fragments of documents ``start``–``end``: (term → [postings, last id, df], postings,
+    [(fragment size, digest)], [terms key]). Gaps are counted from -1 at the start of the part; ``_merged``
     re-bases them."""
-    written = []
     # term → doc_id << 3 | weight while reading: an int for a term seen once (most terms of a large site), an
     # array of 4-byte values from the second posting on (a list of int objects would take ten times the memory
     # on a 100,000-document site); encoded to gaps once per term at the end.
     lists: dict[str, int | array] = {}
     get = lists.get
-    files = total_bytes = postings = 0
+    postings = 0
+    fragments, keys = [], []
     memo = memo.open(start) if memo is not None else None
     for doc_id in range(start, end):
         rec = records[doc_id]
-        counted = folded = None
-        if memo is not None:  # the build cache: a record's terms are those of its title, text and 主题词
-            key, counted = memo.get(rec.title, rec.text, *rec.keywords)
-        if counted is None or len(counted) != 3:  # none, or made by a version without pinyin
-            title = Counter(terms(fold(rec.title)))
-            folded = fold(rec.text)
-            body = Counter(terms(folded))
-            # Pinyin of the title (a title term) and of the 主题词 (a body term): docs/search.md, Pinyin.
-            # pypinyin's phrase lookup is the slow part (~0.5 ms a title), hence inside the cached step.
-            spoken = dict.fromkeys(pinyin.index_terms(fold(" ".join(rec.keywords))), 2) if rec.keywords else {}
-            spoken.update(dict.fromkeys(pinyin.index_terms(fold(rec.title)), 5))
+        values = None
+        key = ""
+        if memo is not None:  # the build cache: a record's term values, by what they are made from
+            key, values = memo.get(*_terms_parts(rec))
+            if values is not None and not _values_shape(values):
+                values = None
+        if values is None:
+            values = record_values(rec)
             if memo is not None:
-                memo.put(key, [title, body, spoken])
-        else:
-            title, body, spoken = counted
-        # BM25 saturation tf / (tf + norm) graded in thirds: below 1/3 ⇔ tf < norm / 2, below 2/3 ⇔ tf < 2 norm.
-        norm = K1 * (1 - B + B * len(rec.text) / avg_len)
-        low, high = norm / 2, 2 * norm
+                memo.put(key, values)
+        keys.append(key)
         base = doc_id << 3
-        values = {term: base | (1 if tf < low else 2 if tf < high else 3) for term, tf in body.items()}
-        for term in title:
-            values[term] = values.get(term, base) + 4
-        for term, weight in spoken.items():
-            values[term] = base | weight
-        if rec.publisher:
-            values[f"{FACET}p:{rec.publisher}"] = base
-        for column in rec.columns:
-            values[f"{FACET}c:{column}"] = base
-        if rec.topic:
-            values[f"{FACET}t:{rec.topic}"] = base
-        if rec.kind:
-            values[f"{FACET}k:{rec.kind}"] = base
-        if rec.validity:
-            values[f"{FACET}v:{rec.validity}"] = base
-            if rec.in_force:
-                values[f"{FACET}v:现行有效"] = base
-        parts = number_parts(rec.doc_number)
-        if parts:
-            values[f"{FACET}j:{parts[0]}"] = base
-            values[f"{FACET}w:{parts[1]}"] = base
-        for term in exact_terms([rec.doc_number, rec.index_number]):
-            values[term] = base  # weight 0: the document's own 文号 / 索引号
-        for term in cited_terms(rec.text, folded):
-            values.setdefault(term, base | 1)  # weight 1: a 文号 its text cites
         # The hot loop of the build, once per posting: keep it to a lookup and an append.
-        for term, value in values.items():
+        for term, weight in values.items():
+            value = base | weight
             found = get(term)
             if found is None:
                 lists[term] = value
@@ -221,23 +369,9 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
             else:
                 found.append(value)
         postings += len(values)
-
-        text = rec.text if rec.snippet is None else rec.snippet
-        text = text[:TEXT_LIMIT] if len(text) > TEXT_LIMIT else text
-        fragment = {"u": rec.url, "t": rec.title, "x": text}
-        if rec.published:
-            fragment["d"] = rec.published.isoformat()
-        for key, value in (("n", rec.doc_number), ("i", rec.index_number), ("k", rec.kind), ("s", rec.topic),
-                           ("v", rec.validity)):
-            if value:
-                fragment[key] = value
-        fragment.update(rec.display)
-        data = _gzip(json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode())
-        rel = f"d/{doc_id // DOCS_PER_DIR}/{doc_id}.bin"
-        write(out / rel, data)
-        written.append((rel, len(data), file_digest(data)))
-        files += 1
-        total_bytes += len(data)
+        data = fragment_bytes(rec)
+        write(out / _fragment_path(doc_id), data)
+        fragments.append((len(data), file_digest(data)))
     if memo is not None:
         memo.close()
     # Gaps from the previous id of the part (from start - 1 for the first), in C-level iterators:
@@ -252,25 +386,73 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, avg_len:
         else:
             index[term] = [bytearray(b"".join(map(varints.__getitem__, map(sub, values, chain(
                 (first,), map(and_, values, repeat(-8))))))), values[-1] >> 3, len(values)]
-    return index, files, total_bytes, postings, written
+    return index, postings, fragments, keys
 
 
-def _merge(index: dict[str, list], part: dict[str, list], start: int) -> None:
-    """Append a later part's postings; its first gap per term was counted from ``start - 1``."""
-    for term, entry in part.items():
-        mine = index.get(term)
-        if mine is None:
-            value, pos = _read_varint(entry[0], 0)
-            doc_id = start - 1 + (value >> 3)
-            entry[0] = bytearray(_varint_bytes(((doc_id + 1) << 3) | (value & 7))) + entry[0][pos:]
-            index[term] = entry
-            continue
-        value, pos = _read_varint(entry[0], 0)
+def _spill(index: dict[str, list], path: str) -> str:
+    """A part's postings written to ``path`` in term order (UTF-16, as shards are), emptied from memory as they
+    go: per term its UTF-8, document frequency, last id and postings, each length a varint."""
+    with open(path, "wb") as fh:
+        out = bytearray()
+        for term in sorted(index, key=_utf16_key):
+            buf, last, df = index.pop(term)
+            encoded = term.encode()
+            _varint(out, len(encoded))
+            out += encoded
+            _varint(out, df)
+            _varint(out, last)
+            _varint(out, len(buf))
+            out += buf
+            if len(out) > 1 << 20:
+                fh.write(out)
+                out = bytearray()
+        fh.write(out)
+    return path
+
+
+def _spilled(path: str):
+    """(UTF-16 key, UTF-8 term, df, last id, postings) of a spilled part, read as they are needed."""
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if not size:
+            return
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            pos = 0
+            while pos < size:
+                length, pos = _read_varint(data, pos)
+                encoded = data[pos:pos + length]
+                pos += length
+                df, pos = _read_varint(data, pos)
+                last, pos = _read_varint(data, pos)
+                length, pos = _read_varint(data, pos)
+                yield encoded.decode().encode("utf-16-be"), encoded, df, last, data[pos:pos + length]
+                pos += length
+
+
+def _merged(parts: list[tuple[int, str]]):
+    """(term UTF-8, df, postings) of every term of the spilled parts in term order, each term's postings of the
+    parts joined in id order (a part's first gap was counted from its first id − 1)."""
+    def stream(n: int, start: int, path: str):
+        for key, encoded, df, last, buf in _spilled(path):
+            yield key, n, start, encoded, df, last, buf
+
+    streams = [stream(n, start, path) for n, (start, path) in enumerate(parts)]
+    current, acc = None, None
+    for key, _, start, encoded, df, last, buf in heapq.merge(*streams):
+        value, pos = _read_varint(buf, 0)
         doc_id = start - 1 + (value >> 3)
-        mine[0] += _varint_bytes(((doc_id - mine[1]) << 3) | (value & 7))
-        mine[0] += entry[0][pos:]
-        mine[1] = entry[1]
-        mine[2] += entry[2]
+        if key != current:
+            if acc is not None:
+                yield acc[0], acc[3], bytes(acc[1])
+            current = key
+            acc = [encoded, bytearray(_varint_bytes(((doc_id + 1) << 3) | (value & 7))) + buf[pos:], last, df]
+        else:
+            acc[1] += _varint_bytes(((doc_id - acc[2]) << 3) | (value & 7))
+            acc[1] += buf[pos:]
+            acc[2] = last
+            acc[3] += df
+    if acc is not None:
+        yield acc[0], acc[3], bytes(acc[1])
 
 
 def _read_varint(data, pos: int) -> tuple[int, int]:
@@ -284,36 +466,10 @@ def _read_varint(data, pos: int) -> tuple[int, int]:
             return value, pos
 
 
-def build_index(records: Iterable[Record], out: Path, facets: Facets | None = None, *,
-                shard_bytes: int = 12_000, workers: int = 1, cache=None, synonyms: list | None = None,
-                writer=None) -> IndexStats:
-    """Write the index of ``records`` into ``out`` (replaced). ``shard_bytes`` is the raw size a shard is
-    filled to before the next one starts; a single term larger than that gets a shard of its own. With
-    ``workers`` > 1 (and fork available), large sites are tokenized in that many processes. With ``cache`` (the
-    build cache, gongkai/buildcache.py), a record's terms are counted once for the same title and text.
-    ``synonyms`` (gongkai.search.synonyms.synonym_groups) go into ``meta.bin`` for the browser to widen queries.
-    ``writer`` (the core's ``output_writer``) writes each file: one whose bytes are the previous site's is linked
-    from it when the site is published."""
-    records = sorted(records, key=lambda r: (-(r.published.toordinal() if r.published else 0), r.url))
-    out = Path(out)
-    facets = facets or Facets()
-    whole = None
-    if cache is not None:
-        # The files of an index are a function of its records, filters, synonyms and settings (and of the code,
-        # which every key carries): made from the same, they are the same files.
-        whole = cache.key(WHOLE, _inputs_digest(records, facets, synonyms, shard_bytes))
-        stats = _reuse_whole(cache, whole, records, out, writer) if writer is not None else None
-        if stats is not None:
-            return stats
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "t").mkdir(parents=True)
-    count = len(records)
-    for bucket in range(-(-count // DOCS_PER_DIR)):
-        (out / "d" / str(bucket)).mkdir(parents=True)
-    avg_len = max(1.0, sum(len(r.text) for r in records) / max(1, count))
+def _date_ranges(records: list[Record]) -> tuple[list, list]:
+    """[year, first id, last id] and [yyyymm, first id, last id]: a year or a range of months is an id range."""
     years: list[list[int]] = []
-    months: list[list[int]] = []  # [yyyymm, first id, last id]: a date range is an id range too
+    months: list[list[int]] = []
     for doc_id, rec in enumerate(records):
         if rec.published:
             if years and years[-1][0] == rec.published.year:
@@ -325,135 +481,332 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
                 months[-1][2] = doc_id
             else:
                 months.append([month, doc_id, doc_id])
+    return years, months
 
-    memo = cache.for_workers("search") if cache is not None else None
+
+def build_index(records: Iterable[Record], out: Path, facets: Facets | None = None, *,
+                shard_bytes: int = 12_000, workers: int = 1, cache=None, synonyms: list | None = None,
+                writer=None) -> IndexStats:
+    """Write the index of ``records`` into ``out`` (replaced). Shards are cut where a term says so
+    (``_cut``: about every ¾ ``shard_bytes`` raw bytes, at most ``shard_bytes``; a single larger term gets a shard
+    of its own). With ``workers`` > 1 (and fork available), large sites are tokenized in that many processes. With
+    ``cache`` (the build cache, gongkai/buildcache.py), a record's term values are computed once for the same
+    inputs, and with ``writer`` too (the core's ``output_writer``, which links a file whose bytes are the previous
+    site's) the index of the previous build is updated where its records changed (``_update``) instead of made
+    again: the same files, byte for byte. ``synonyms`` (gongkai.search.synonyms.synonym_groups) go into
+    ``meta.bin`` for the browser to widen queries."""
+    records = _id_order(records)
+    out = Path(out)
+    facets = facets or Facets()
+    count = len(records)
+    years, months = _date_ranges(records)
+    head = {"v": FORMAT, "n": count, "years": years, "months": months, "dirs": DOCS_PER_DIR,
+            "facets": {"p": facets.publishers, "c": facets.columns, "t": facets.topics, "k": facets.kinds,
+                       "j": facets.agencies, "w": facets.number_years, "v": facets.validities},
+            # The 繁体 characters only (gaps between code points, hex): a query holding none needs no table.
+            "trad": _code_point_gaps(T2S), "syn": synonyms or [], "spoken": pinyin.spoken_words(synonyms or [])}
+    state_key = digests = None
+    if cache is not None:
+        state_key = cache.key(STATE, _settings(shard_bytes))
+        digests = [record_digest(r) for r in records]
+        if writer is not None and writer.previous is not None:
+            done = _update(cache, state_key, records, digests, out, writer, shard_bytes, head)
+            if done is not None:
+                return done
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "t").mkdir(parents=True)
+    for bucket in range(-(-count // DOCS_PER_DIR)):
+        (out / "d" / str(bucket)).mkdir(parents=True)
+
+    memo = cache.for_workers(RECORD) if cache is not None else None
     workers = max(1, min(workers, count // PARALLEL_MIN))
     step = -(-count // workers) if count else 1
     bounds = [(i, min(count, i + step)) for i in range(0, count, step)] or [(0, 0)]
 
+    # A large site's postings go to files of RUN records each, sorted by term, written by the process that made
+    # them, and are merged from there term by term: no process holds more than a run's postings, nor the whole
+    # index, and no part travels through a pipe (docs/performance.md, "Memory").
+    spill = None
+    if len(bounds) > 1 or count > RUN:
+        spill = tempfile.mkdtemp(prefix=".search-", dir=getattr(cache, "directory", None))
+
     def part(b: tuple[int, int]):
-        if writer is None:
-            return _index_part(records, b[0], b[1], out, avg_len, memo), None
-        writer.start_worker()  # what this process decides goes back to the build's writer (adopt, below)
-        return _index_part(records, b[0], b[1], out, avg_len, memo, writer.write), writer.take()
+        if writer is not None:
+            writer.start_worker()  # what this process decides goes back to the build's writer (adopt, below)
+        write = writer.write if writer is not None else _write
+        if spill is None:
+            found = _index_part(records, b[0], b[1], out, memo, write)
+            return ([(b[0], found[0])],) + found[1:], writer.take() if writer is not None else None
+        runs, postings, fragments, keys = [], 0, [], []
+        for start in range(b[0], b[1], RUN):
+            index, p, f, k = _index_part(records, start, min(b[1], start + RUN), out, memo, write)
+            runs.append((start, _spill(index, os.path.join(spill, f"{start}.bin"))))
+            postings, fragments, keys = postings + p, fragments + f, keys + k
+        return (runs, postings, fragments, keys), writer.take() if writer is not None else None
 
-    done = parallel.map_ordered(part, bounds, workers=workers, name=lambda b: f"第 {b[0] + 1}–{b[1]} 条记录",
-                                chunks_per_worker=1)
-    parts = [p for p, _ in done]
-    for _, decided in done:
-        if decided:
-            writer.adopt(decided)
-    if memo is not None:
-        cache.merge(memo)
-    index, files, total_bytes, postings, written = parts[0]
-    for (start, _), (part, f, b, p, w) in zip(bounds[1:], parts[1:]):
-        _merge(index, part, start)
-        files, total_bytes, postings = files + f, total_bytes + b, postings + p
-        written += w
+    try:
+        done = parallel.map_ordered(part, bounds, workers=workers, name=lambda b: f"第 {b[0] + 1}–{b[1]} 条记录",
+                                    chunks_per_worker=1)
+        parts = [p for p, _ in done]
+        for _, decided in done:
+            if decided:
+                writer.adopt(decided)
+        if memo is not None:
+            cache.merge(memo)
+        postings = sum(p[1] for p in parts)
+        fragments = [f for p in parts for f in p[2]]
+        keys = [k for p in parts for k in p[3]]
+        if spill is None:
+            index = parts[0][0][0][1]
+            n_terms = len(index)
 
-    def write(rel: str, data: bytes) -> None:
-        nonlocal files, total_bytes
-        (writer.write if writer else _write)(out / rel, data)
-        written.append((rel, len(data), file_digest(data)))
-        files += 1
-        total_bytes += len(data)
+            def entries():
+                for term in sorted(index, key=_utf16_key):
+                    buf, _, df = index.pop(term)
+                    yield term.encode(), df, buf
+        else:
+            n_terms = 0
 
-    # Shards: consecutive terms in JavaScript's string order, filled up to shard_bytes.
-    firsts: list[str] = []
-    head, body, size = bytearray(), [], 0
-    n_terms = 0
+            def entries():
+                nonlocal n_terms
+                for entry in _merged([run for p in parts for run in p[0]]):
+                    n_terms += 1
+                    yield entry
 
-    def flush():
-        nonlocal head, body, size, n_terms
-        if not body:
-            return
-        data = bytearray()
-        _varint(data, n_terms)
-        data += head
-        for chunk in body:
-            data += chunk
-        write(f"t/{len(firsts) - 1}.bin", _gzip(bytes(data)))
-        head, body, size, n_terms = bytearray(), [], 0, 0
-
-    for term in sorted(index, key=_utf16_key):
-        buf, _, df = index[term]
-        if body and size + len(buf) > shard_bytes:
-            flush()
-        if not body:
-            firsts.append(term)
-        encoded = term.encode()
-        _varint(head, len(encoded))
-        head += encoded
-        _varint(head, df)
-        _varint(head, len(buf))
-        body.append(buf)
-        size += len(buf) + len(encoded) + 4
-        n_terms += 1
-    flush()
-
-    meta = {
-        "v": FORMAT, "n": count, "shards": firsts, "years": years, "months": months, "dirs": DOCS_PER_DIR,
-        "facets": {"p": facets.publishers, "c": facets.columns, "t": facets.topics, "k": facets.kinds,
-                   "j": facets.agencies, "w": facets.number_years, "v": facets.validities},
-        # The 繁体 characters only (gaps between code points, hex): a query holding none needs no table.
-        "trad": _code_point_gaps(T2S),
-        "syn": synonyms or [],
-        "spoken": pinyin.spoken_words(synonyms or []),
-    }
-    write("t2s.bin", _gzip("".join(t + s for t, s in T2S.items()).encode()))  # fetched for a 繁体 query only
-    write("meta.bin", _gzip(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()))
-    stats = IndexStats(documents=count, terms=len(index), postings=postings, shards=len(firsts), files=files,
-                       bytes=total_bytes)
-    if whole is not None:
-        cache.put(WHOLE, whole, {"files": written, "stats": [getattr(stats, f.name) for f in fields(IndexStats)]})
+        shards = []
+        for body in _cut(entries(), shard_bytes):
+            data = _encode_shard(body)
+            (writer.write if writer else _write)(out / f"t/{len(shards)}.bin", data)
+            shards.append([body[0][0].decode(), len(data), file_digest(data),
+                           _natural(body[0][0], _entry_size(body[0][0], body[0][2]), shard_bytes)])
+    finally:
+        if spill is not None:
+            shutil.rmtree(spill, ignore_errors=True)
+    stats = _finish(out, writer, head, shards, fragments, n_terms, postings)
+    if cache is not None:
+        cache.put(STATE, state_key, {"records": [[r.url, d, k] for r, d, k in zip(records, digests, keys)],
+                                     "fragments": fragments, "shards": shards, "terms": n_terms,
+                                     "postings": postings})
     return stats
 
 
-WHOLE = "search-index"  # the build cache's kind: what an index's files were (path, size, digest), and its stats
+def _finish(out: Path, writer, head: dict, shards: list, fragments: list, n_terms: int, postings: int) -> IndexStats:
+    """meta.bin and t2s.bin, made whole on every build (they are small), and the index's stats."""
+    meta = dict(head, shards=[s[0] for s in shards])
+    total = sum(s[1] for s in shards) + sum(f[0] for f in fragments)
+    for rel, data in (("t2s.bin", _gzip("".join(t + s for t, s in T2S.items()).encode())),  # a 繁体 query's
+                      ("meta.bin", _gzip(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()))):
+        (writer.write if writer else _write)(out / rel, data)
+        total += len(data)
+    return IndexStats(documents=head["n"], terms=n_terms, postings=postings, shards=len(shards),
+                      files=len(shards) + len(fragments) + 2, bytes=total)
 
 
-def _inputs_digest(records: list[Record], facets: Facets, synonyms: list | None, shard_bytes: int) -> str:
-    """Everything an index's files are made from but the code: its records in order, filters, synonyms and
-    settings, and the versions of what turns them into bytes besides gongkai (pinyin, gzip)."""
-    h = hashlib.blake2b(digest_size=20)
+# ---- the incremental update ----------------------------------------------------------------------------------
 
-    def put(value: str) -> None:
-        data = value.encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
+STATE = "search-state"  # the build cache's kind: what the last index was made of (records, shards, fragments)
+RECORD = "search-record"  # a record's term values, under the key of what they are made from
+MAX_CHANGED = 0.05  # above this share of records changed, the index is made whole (it costs about the same)
 
+
+def _settings(shard_bytes: int) -> str:
+    """What the index's bytes depend on besides its records (and the code, which every key carries)."""
     try:
         spoken = metadata.version("pypinyin")
     except metadata.PackageNotFoundError:
         spoken = "absent"
-    put(json.dumps([FORMAT, shard_bytes, DOCS_PER_DIR, TEXT_LIMIT, K1, B, zlib.ZLIB_RUNTIME_VERSION, spoken,
-                    [getattr(facets, f.name) for f in fields(Facets)], synonyms or []], ensure_ascii=False, default=str))
-    names = [f.name for f in fields(Record) if f.name not in ("title", "text", "snippet")]
-    for rec in records:
-        put(rec.title)
-        put(rec.text)
-        put("\0" if rec.snippet is None else rec.snippet)
-        put(json.dumps([getattr(rec, name) for name in names], ensure_ascii=False, default=str))
-    return h.hexdigest()
+    return json.dumps([FORMAT, shard_bytes, DOCS_PER_DIR, TEXT_LIMIT, K1, B, REF_LEN, zlib.ZLIB_RUNTIME_VERSION,
+                       spoken])
 
 
-def _manifest_shape(value) -> bool:
-    return (isinstance(value, dict) and isinstance(value.get("files"), list)
-            and all(isinstance(f, list) and len(f) == 3 and isinstance(f[0], str) and isinstance(f[1], int)
-                    and isinstance(f[2], str) for f in value["files"])
-            and isinstance(value.get("stats"), list) and len(value["stats"]) == len(fields(IndexStats))
-            and all(isinstance(n, int) for n in value["stats"]))
+def _state_shape(value) -> bool:
+    if not isinstance(value, dict):
+        return False
+    records, fragments, shards = value.get("records"), value.get("fragments"), value.get("shards")
+    return (isinstance(records, list) and isinstance(fragments, list) and isinstance(shards, list)
+            and len(records) == len(fragments)
+            and all(isinstance(r, list) and len(r) == 3 and all(isinstance(x, str) for x in r) for r in records)
+            and all(isinstance(f, list) and len(f) == 2 and isinstance(f[0], int) and isinstance(f[1], str)
+                    for f in fragments)
+            and all(isinstance(s, list) and len(s) == 4 and isinstance(s[0], str) and isinstance(s[1], int)
+                    and isinstance(s[2], str) and isinstance(s[3], bool) for s in shards)
+            and [s[0] for s in shards] == sorted((s[0] for s in shards), key=_utf16_key)
+            and isinstance(value.get("terms"), int) and isinstance(value.get("postings"), int))
 
 
-def _reuse_whole(cache, key: str, records: list[Record], out: Path, writer) -> IndexStats | None:
-    """The previous site's index, when it was made from the same inputs and every file of it is still what was
-    written (size and digest): its files are kept for links (``writer``) and nothing is computed. The term
-    counts of every record stay in the cache for the next build that does compute."""
-    manifest = cache.get(WHOLE, key, shape=_manifest_shape)
-    if manifest is None or not writer.keep_previous(out, manifest["files"], file_digest):
+class _Stale(Exception):
+    """The previous index cannot be updated (a file not what was written, a record's values missing)."""
+
+
+def _update(cache, state_key: str, records: list[Record], digests: list[str], out: Path, writer, shard_bytes: int,
+            head: dict) -> IndexStats | None:
+    """The previous build's index with the records that changed since put in, or None (then it is made whole).
+
+    The ids whose record changed are updated: those changed in place, and every id from the first where the old
+    and new id orders differ (a document added, removed or moved there renumbers those after it), as long as all
+    of them are few. Their old term values come from the cache (a record's under the key of what they are made
+    of), the new ones too unless the record changed; each term whose postings change is located in its shard,
+    those shards are read back from the previous site (checked against the digest recorded), updated and cut
+    again between the nearest terms where ``_cut`` starts a shard whatever came before; every other file is the
+    previous site's, kept for a link without being read."""
+    state = cache.get(STATE, state_key, shape=_state_shape, carry=False)
+    if state is None:
         return None
-    cache.keep("search", [cache.key(rec.title, rec.text, *rec.keywords) for rec in records])
-    return IndexStats(*manifest["stats"])
+    old = state["records"]
+    n_old, count = len(old), len(records)
+    same = 0  # the length of the common prefix of the two id orders
+    while same < min(n_old, count) and records[same].url == old[same][0]:
+        same += 1
+    changed = [i for i in range(same) if digests[i] != old[i][1]] + list(range(same, max(n_old, count)))
+    if len(changed) > max(1, int(MAX_CHANGED * count)):
+        log.debug(f"搜索索引：{len(changed)} 个编号的记录有变化，完整生成")
+        return None
+    try:
+        stats = _apply(cache, state, state_key, changed, records, digests, out, writer, shard_bytes, head)
+    except _Stale as exc:
+        log.debug(f"搜索索引：上次的索引文件 {exc} 与记录不符，完整生成")
+        return None
+    log.debug(f"搜索索引：按改动更新，{len(changed)} 个编号的记录有变化")
+    return stats
+
+
+def _previous_bytes(writer, out: Path, rel: str, size: int, digest: str) -> bytes:
+    base = os.path.relpath(out, writer.staging)
+    try:
+        with open(os.path.join(writer.previous, base, rel), "rb") as fh:
+            data = fh.read(size + 1)
+    except OSError:
+        raise _Stale(rel) from None
+    if len(data) != size or file_digest(data) != digest:
+        raise _Stale(rel)
+    return data
+
+
+def _apply(cache, state, state_key, changed, records, digests, out, writer, shard_bytes, head) -> IndexStats:
+    old_records, old_shards = state["records"], state["shards"]
+    n_old, count = len(old_records), len(records)
+    keys = ([r[2] for r in old_records] + [""] * count)[:count]
+    # term → {id: new weight, or None where the id's record no longer holds the term}
+    delta: dict[str, dict[int, int | None]] = {}
+    n_terms, postings = state["terms"], state["postings"]
+    for doc_id in changed:
+        before = after = {}
+        if doc_id < n_old:
+            before = cache.get(RECORD, old_records[doc_id][2], shape=_values_shape, carry=False)
+            if before is None:
+                raise _Stale(old_records[doc_id][0])
+        if doc_id < count:
+            keys[doc_id] = key = cache.key(*_terms_parts(records[doc_id]))
+            after = cache.get(RECORD, key, shape=_values_shape)
+            if after is None:
+                after = record_values(records[doc_id])
+                cache.put(RECORD, key, after)
+        for term, weight in before.items():
+            if after.get(term) != weight:
+                delta.setdefault(term, {})[doc_id] = after.get(term)
+        for term, weight in after.items():
+            if term not in before:
+                delta.setdefault(term, {})[doc_id] = weight
+        postings += len(after) - len(before)
+
+    firsts = [_utf16_key(s[0]) for s in old_shards]
+    by_shard: dict[int, list[str]] = {}
+    for term in delta:
+        by_shard.setdefault(max(0, bisect_right(firsts, _utf16_key(term)) - 1), []).append(term)
+
+    decoded: dict[int, list] = {}
+
+    def shard_entries(n: int) -> list:
+        """Shard ``n`` of the previous index with this build's changes, in term order."""
+        if n in decoded:
+            return decoded[n]
+        entries = []
+        if old_shards:
+            _, size, digest, _ = old_shards[n]
+            entries = _decode_shard(_previous_bytes(writer, out, f"t/{n}.bin", size, digest))
+        nonlocal n_terms
+        mine = by_shard.get(n)
+        if mine:
+            at = {e[0]: i for i, e in enumerate(entries)}
+            for term in mine:
+                encoded = term.encode()
+                i = at.get(encoded)
+                found = _decode_postings(entries[i][2]) if i is not None else {}
+                for doc_id, weight in delta[term].items():
+                    if weight is None:
+                        found.pop(doc_id, None)
+                    else:
+                        found[doc_id] = weight
+                if i is None:
+                    if found:
+                        entries.append((encoded, len(found), _encode_postings(found)))
+                        n_terms += 1
+                elif found:
+                    entries[i] = (encoded, len(found), _encode_postings(found))
+                else:
+                    entries[i] = None
+                    n_terms -= 1
+            entries = sorted((e for e in entries if e is not None), key=lambda e: _utf16_key(e[0].decode()))
+        decoded[n] = entries
+        return entries
+
+    # Windows of previous shards to cut again: from a shard whose first term starts a shard whatever precedes it,
+    # to the last shard before one that does (and is unchanged).
+    windows = []
+    for n in sorted(by_shard):
+        if windows and n <= windows[-1][1]:
+            continue
+        start, end = n, n
+        while end + 1 < len(old_shards) and (end + 1 in by_shard or not old_shards[end + 1][3]):
+            end += 1
+        while start > 0:
+            entries = [e for k in range(start, end + 1) for e in shard_entries(k)]
+            if entries and _natural(entries[0][0], _entry_size(entries[0][0], entries[0][2]), shard_bytes):
+                break
+            start -= 1
+        if windows and start <= windows[-1][1]:
+            start = windows.pop()[0]
+        windows.append([start, end])
+    new_shards: list = []  # [first, size, digest, natural, bytes or None, previous index or None]
+    at = 0
+    for start, end in windows:
+        new_shards += [list(s) + [None, k] for k, s in enumerate(old_shards[at:start], at)]
+        entries = [e for k in range(start, end + 1) for e in shard_entries(k)]
+        for body in _cut(entries, shard_bytes):
+            data = _encode_shard(body)
+            new_shards.append([body[0][0].decode(), len(data), file_digest(data),
+                               _natural(body[0][0], _entry_size(body[0][0], body[0][2]), shard_bytes), data, None])
+        at = end + 1
+    new_shards += [list(s) + [None, k] for k, s in enumerate(old_shards[at:], at)]
+
+    # Every file read back and checked before anything is written: a previous file that is not what was
+    # recorded means the index is made whole, with nothing of this attempt left behind.
+    moved = {}
+    for n, s in enumerate(new_shards):
+        if s[5] is not None and s[5] != n:
+            moved[n] = _previous_bytes(writer, out, f"t/{s[5]}.bin", s[1], s[2])
+    fragments = (list(state["fragments"]) + [None] * count)[:count]
+    is_changed = set(changed)
+    kept = [(_fragment_path(i), f[0], f[1]) for i, f in enumerate(fragments) if i not in is_changed]
+    kept += [(f"t/{n}.bin", s[1], s[2]) for n, s in enumerate(new_shards) if s[5] == n]
+    if not writer.keep_previous(out, kept, file_digest):
+        raise _Stale("kept")
+    for doc_id in changed:
+        if doc_id >= count:
+            break
+        data = fragment_bytes(records[doc_id])
+        writer.write(out / _fragment_path(doc_id), data)
+        fragments[doc_id] = [len(data), file_digest(data)]
+    for n, s in enumerate(new_shards):
+        data = s[4] if s[4] is not None else moved.get(n)
+        if data is not None:
+            writer.write(out / f"t/{n}.bin", data)
+    shards = [s[:4] for s in new_shards]
+    cache.keep(RECORD, (k for i, k in enumerate(keys) if i not in is_changed))
+    cache.put(STATE, state_key, {"records": [[r.url, d, k] for r, d, k in zip(records, digests, keys)],
+                                 "fragments": fragments, "shards": shards, "terms": n_terms, "postings": postings})
+    return _finish(out, writer, head, shards, fragments, n_terms, postings)
 
 
 def _code_point_gaps(chars) -> str:

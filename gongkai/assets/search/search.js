@@ -390,7 +390,7 @@
       range = [n, -1];
       meta.years.forEach(function (y) { if (String(y[0]) === state.y) range = [y[1], y[2]]; });
     }
-    // A range of months (发布日期从/到) is a range of ids as a year is: documents are numbered newest first.
+    // A range of months (发布日期从/到) is a range of ids as a year is: documents are numbered by 发布日期.
     var month = function (v) { var m = /^(\d{4})-(\d{2})$/.exec(v || ""); return m ? Number(m[1] + m[2]) : null; };
     var from = month(state.from), to = month(state.to);
     if (from || to) {
@@ -404,7 +404,7 @@
     var pinned = [];
     // The exact term's postings: weight 0 for a document's own 文号/索引号, 1 for a 文号 its text cites.
     var exactList = exact ? lists[lists.length - 1] : null, citing = [];
-    if (exactList) for (var e = 0; e < exactList.ids.length; e++) {
+    if (exactList) for (var e = exactList.ids.length - 1; e >= 0; e--) {  // newest first
       if (ok(exactList.ids[e])) (exactList.w[e] ? citing : pinned).push(exactList.ids[e]);
     }
 
@@ -463,13 +463,14 @@
     } else if (filterTerms.length || range) {
       for (var id2 = 0; id2 < n; id2++) if (ok(id2)) ids.push(id2);
     }
-    // Ids are newest first already, so id order is 发布日期 order.
+    // Ids are oldest first (a document published today takes the next id), so 发布日期 order, newest first, is
+    // descending id order, and so is a tie of scores.
     if (state.sort !== "date" && score) {
-      var byScore = function (a, b) { return score[b] - score[a] || a - b; };
+      var byScore = function (a, b) { return score[b] - score[a] || b - a; };
       ids = ids.concat(viaIds).sort(byScore);
       near.sort(byScore);
     } else {
-      ids = ids.concat(viaIds).sort(function (a, b) { return a - b; });
+      ids = ids.concat(viaIds).sort(function (a, b) { return b - a; });
     }
     // A pasted 文号/索引号 is looked up alone first (update()): the document it names on top, then the documents
     // citing it. A number that names nothing is searched here as words, and render() says so and offers the
@@ -482,7 +483,7 @@
     return { ix: ix, ids: ids, full: full, near: near, pinned: pinned, via: via, score: score };
   }
 
-  // The year (and month, yyyymm) of an id: documents are numbered newest first, so each is an id range.
+  // The year (and month, yyyymm) of an id: documents are numbered by 发布日期, so each is an id range.
   function rangeOf(ranges, id) {
     for (var y = 0; y < ranges.length; y++) if (id >= ranges[y][1] && id <= ranges[y][2]) return ranges[y][0];
     return 0;
@@ -542,7 +543,9 @@
       });
       if (!best) return null;
       return postings(local, best).then(function (entry) {
-        return entry && entry.ids.length ? fragment(local, entry.ids[0]) : null;
+        if (!entry || !entry.ids.length) return null;
+        var own = Array.prototype.indexOf.call(entry.w, 0);  // the document of that number, not one citing it
+        return fragment(local, entry.ids[own < 0 ? 0 : own]);
       });
     });
   }
