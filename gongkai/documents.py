@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import posixpath
 import re
+import sys
 from urllib.parse import urlsplit
 
 from . import yamlutil
@@ -294,10 +295,10 @@ class DocumentLoader:
         extra = {key: data[key] for key in data if key in self.extra_fields}
         doc = Document(src_path=src_path, title=values["title"], column_ids=column_ids,
                        publisher_id=publisher.id, written=written, published=published, index_number=index_number,
-                       topic=topic, validity=timeline.status(self.today) if self.today else
+                       topic=_shared(topic), validity=timeline.status(self.today) if self.today else
                        timeline.stated or "有效", doc_number=doc_number, kind=kind, keywords=values["主题词"],
                        summary=values["内容概述"] or derive_summary(body), attachments=attachments, extra=extra,
-                       body=body, source=display, field_lines=dict(data.lines), imported=imported, old_url=old_url,
+                       body=body, source=display, field_lines=_shared_keys(data.lines), imported=imported, old_url=old_url,
                        page_options=page_options, timeline=timeline)
         self.by_index[index_number] = doc
         if old_url:
@@ -305,3 +306,13 @@ class DocumentLoader:
         if doc_number and not imported:
             self.by_number[(publisher.id, validity.fold_number(doc_number))] = doc
         return doc
+
+
+# A site's documents repeat the same few front-matter keys and 主题分类 values: one string object each instead of one
+# per document (about 1 KB a document, 100 MB at 100,000; docs/performance.md "Memory").
+def _shared(value):
+    return sys.intern(value) if type(value) is str else value
+
+
+def _shared_keys(lines) -> dict:
+    return {_shared(key): line for key, line in lines.items()}

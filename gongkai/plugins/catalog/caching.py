@@ -46,6 +46,7 @@ from gongkai.model import Column, Document, Organization
 from gongkai.safety import active_content
 from gongkai.sources import site_root
 
+from .memory import MEMO_SIZE, BoundedMemo
 from .replay import BuildRecord, Replay, site_template_dirs
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
@@ -383,7 +384,7 @@ class PageRecorder:
         self._first: dict[int, str] = {}  # id(object) → the read that gave it first
         self._digests: dict[tuple[int, str], str] = {}
         self._globals: dict[str, object] | None = None  # recorded globals: name → raw value
-        self._described: dict[tuple, tuple] = {}  # (id of root value, read) → (root value, digest), per build
+        self._described: dict[tuple, tuple] = BoundedMemo(MEMO_SIZE)  # (id of root, read) → (root, digest) (memory.py)
 
     # ---- templates -------------------------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from . import theme
 from .caching import BuildCacheSession, NoCache
 from .config import CatalogConfig
 from .index import DocumentIndex, Sorter, newest_first
+from .memory import PageRelease
 from .model_ready import MODEL_READY, complete
 from .navigation import NavCache, section_nav
 from .pages import LATEST_COUNT, RESERVED_IDS, SectionLayout, SectionPages
@@ -124,6 +125,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._guard: SourceGuard | None = None
         self._output: StagedOutput | None = None
         self._progress: Progress | None = None
+        self._release: PageRelease | None = None  # made in on_env, when every plugin and hook is known
         self.page_problems = Problems()  # found while pages render, after on_files; reported in on_env
         self._page_meta = PageMeta(self.page_problems)  # front matter of pages that are not documents
         self._markdown: markdown.Markdown | None = None
@@ -646,6 +648,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._report_problems()
         templating.configure(env)
         self._cache.attach(env)
+        self._release = PageRelease(config)
         env.globals["gongkai"] = self.view
         theme.add_material_prefix(env)
         env.filters["gk_markdown"] = self.render_markdown
@@ -662,8 +665,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def _page_written(self, output: str, page: Page, config: MkDocsConfig):
         if self._progress is not None:
             self._progress.step()
-        if isinstance(page, SectionPage):
-            page.content = ""  # written: the HTML is not needed again, and post_build is where memory peaks
+        if isinstance(page, SectionPage) and self._release is not None:
+            self._release.page_written(page)  # its HTML, toc and neighbours (memory.py)
         return output
 
     on_post_page = CombinedEvent(_keep_page, _page_written)
