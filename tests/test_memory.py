@@ -19,6 +19,7 @@ from gongkai.plugins.catalog.memory import BoundedMemo, PageRelease, unknown_pos
 from kit import build, copy_mini, differences
 
 HEADED = "wj/jyj/2025/gf-2.md"  # a document of the mini site, given two headings below
+LINKING = "wj/jyj/2025/gf-1.md"  # links to the second heading of HEADED
 
 # Notes, for every document page, what MkDocs still holds of it: at the end of the build (on_post_build, only when
 # asked: a hook's on_post_build is one the core does not know) and once the build is over (on_shutdown).
@@ -39,6 +40,7 @@ def held(name):
         page = file.page
         if file.src_uri.startswith("wj/"):
             out[file.src_uri] = {"content": len(page.content or ""), "toc": [a.title for a in page.toc],
+                                 "anchors": sorted(page.present_anchor_ids or ()),
                                  "neighbours": [page.previous_page is not None, page.next_page is not None]}
     with open(os.path.join(os.environ["PROBE_DIR"], name), "w", encoding="utf-8") as fh:
         json.dump(out, fh, ensure_ascii=False)
@@ -60,6 +62,8 @@ def probed_site(tmp_path: Path, name: str, hook: str) -> Path:
     doc = root / "content" / HEADED
     doc.write_text(doc.read_text(encoding="utf-8") + "\n## 工作要求\n\n按时完成。\n\n## 联系方式\n\n电话咨询。\n",
                    encoding="utf-8")
+    doc = root / "content" / LINKING
+    doc.write_text(doc.read_text(encoding="utf-8") + "\n另见[联系方式](gf-2.md#_2)。\n", encoding="utf-8")
     (root / "probe.py").write_text(hook, encoding="utf-8")
     config = root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - probe.py\n", encoding="utf-8")
@@ -74,7 +78,9 @@ def test_a_written_page_of_the_core_lets_go_of_its_html_toc_and_neighbours_and_t
     after = json.loads((tmp_path / "shutdown.json").read_text(encoding="utf-8"))
     assert HEADED in after and len(after) >= 5
     for src, page in after.items():
-        assert page == {"content": 0, "toc": [], "neighbours": [False, False]}, src
+        # Anchors only where a link points into one: MkDocs checks it after the last page is written.
+        anchors = ["_1", "_2"] if src == HEADED else []
+        assert page == {"content": 0, "toc": [], "anchors": anchors, "neighbours": [False, False]}, src
     # The headings were there while the page rendered: its 目录 sidebar shows them.
     html = (quiet / "site" / HEADED.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
     assert "工作要求" in html and 'href="#_2"' in html
@@ -95,6 +101,7 @@ def test_a_plugin_acting_at_the_end_of_the_build_still_sees_every_page_as_mkdocs
     assert HEADED in seen and len(seen) >= 5
     assert all(page["content"] > 0 for page in seen.values()), seen
     assert seen[HEADED]["toc"] == ["工作要求", "联系方式"]
+    assert all(page["anchors"] for page in seen.values() if page["toc"])
     assert any(page["neighbours"] != [False, False] for page in seen.values())
 
 
@@ -125,27 +132,42 @@ def test_only_plugins_we_do_not_know_keep_the_pages():
     assert unknown_post_build(_Config(theirs)) == ["rss", "hooks/probe.py", "gongkaiextra"]
 
 
+class _File:
+    def __init__(self, src_uri: str, page=None):
+        self.src_uri, self.page = src_uri, page
+
+
+class _Files(list):
+    def documentation_pages(self):
+        return self
+
+
 class _Page:
-    def __init__(self):
+    def __init__(self, src_uri: str, links_into: tuple = ()):
+        self.file = _File(src_uri, self)
         self.content, self.toc, self.previous_page, self.next_page = "<p>正文</p>", ["toc"], object(), object()
+        self.present_anchor_ids = {"_1"}
+        self.links_to_anchors = {_File(target): {"_1": f"{target}#_1"} for target in links_into} or None
 
 
 def test_release_trims_the_allocator_every_so_many_pages_and_nothing_when_a_plugin_keeps_them(monkeypatch):
     trims = []
     monkeypatch.setattr(memory, "trim", lambda: trims.append(1))
     monkeypatch.setattr(memory, "TRIM_EVERY", 3)
-    release = PageRelease(_Config({}))
-    pages = [_Page() for _ in range(7)]
+    pages = [_Page(f"p{i}.md", links_into=("p3.md",) if i == 5 else ()) for i in range(7)]
+    release = PageRelease(_Config({}), _Files(p.file for p in pages))
     for page in pages:
         release.page_written(page)
     assert len(trims) == 2
     assert all(p.content == "" and list(p.toc) == [] and p.previous_page is p.next_page is None for p in pages)
+    assert [sorted(p.present_anchor_ids) for p in pages] == [[], [], [], ["_1"], [], [], []]
 
-    kept = PageRelease(_Config({_handler("probe"): "hooks/probe.py"}))
-    page = _Page()
+    kept = PageRelease(_Config({_handler("probe"): "hooks/probe.py"}), _Files())
+    page = _Page("p.md")
     kept.page_written(page)
     assert not kept.active and kept.keepers == ["hooks/probe.py"]
     assert page.content == "<p>正文</p>" and page.toc == ["toc"] and page.next_page is not None
+    assert page.present_anchor_ids == {"_1"}
 
 
 def test_the_memo_keeps_the_most_recently_used_entries_only():

@@ -648,7 +648,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._report_problems()
         templating.configure(env)
         self._cache.attach(env)
-        self._release = PageRelease(config)
+        self._release = PageRelease(config, files)
         env.globals["gongkai"] = self.view
         theme.add_material_prefix(env)
         env.filters["gk_markdown"] = self.render_markdown
