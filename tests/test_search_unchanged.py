@@ -274,9 +274,7 @@ def test_a_random_sequence_of_edits_gives_a_clean_build_each_time(tmp_path, monk
 
 
 def test_a_damaged_state_means_a_clean_full_build(tmp_path, monkeypatch):
-    builds = Builds(tmp_path)
-    records = _varied(80)
-    builds.build(records, shard_bytes=SHARD)
+    builds, records = _built(tmp_path)
     real_get = BuildCache.get
 
     def damaged(self, kind, key, shape=None, carry=True):
@@ -285,12 +283,7 @@ def test_a_damaged_state_means_a_clean_full_build(tmp_path, monkeypatch):
             value["shards"] = value["shards"][::-1]  # the wrong order: not a state this code wrote
         return value if shape is None or value is None or shape(value) else None
 
-    monkeypatch.setattr(BuildCache, "get", damaged)
-    counted = Counted(monkeypatch)
-    changed = _edit(records, "body")
-    out, _ = builds.build(changed, shard_bytes=SHARD)
-    assert counted.encoded > 20  # made whole
-    assert tree(out) == _clean(changed, tmp_path)
+    _assert_made_whole(builds, records, damaged, tmp_path, monkeypatch)
 
 
 def test_a_previous_shard_that_is_not_what_was_written_means_a_full_build(tmp_path, monkeypatch):
@@ -306,9 +299,7 @@ def test_a_previous_shard_that_is_not_what_was_written_means_a_full_build(tmp_pa
 
 
 def test_a_record_whose_cached_values_are_damaged_means_a_clean_full_build(tmp_path, monkeypatch):
-    builds = Builds(tmp_path)
-    records = _varied(80)
-    builds.build(records, shard_bytes=SHARD)
+    builds, records = _built(tmp_path)
     real_get = BuildCache.get
 
     def damaged(self, kind, key, shape=None, carry=True):
@@ -317,12 +308,7 @@ def test_a_record_whose_cached_values_are_damaged_means_a_clean_full_build(tmp_p
             return value if shape is None or shape(value) else None
         return real_get(self, kind, key, shape=shape, carry=carry)
 
-    monkeypatch.setattr(BuildCache, "get", damaged)
-    counted = Counted(monkeypatch)
-    changed = _edit(records, "body")
-    out, _ = builds.build(changed, shard_bytes=SHARD)
-    assert counted.encoded > 20  # made whole
-    assert tree(out) == _clean(changed, tmp_path)
+    _assert_made_whole(builds, records, damaged, tmp_path, monkeypatch)
 
 
 def test_after_one_body_changed_few_files_are_compressed_again(tmp_path, monkeypatch):
@@ -337,4 +323,23 @@ def test_after_one_body_changed_few_files_are_compressed_again(tmp_path, monkeyp
     changed = _edit(records, "body")
     out, _ = builds.build(changed, shard_bytes=SHARD)
     assert 3 <= len(gzipped) <= 2 + 1 + first.shards // 3, (len(gzipped), first.files)  # meta, t2s, a fragment
+    assert tree(out) == _clean(changed, tmp_path)
+
+
+def _built(tmp_path):
+    """A first build of 80 varied records, whose cache and site the next build starts from."""
+    builds = Builds(tmp_path)
+    records = _varied(80)
+    builds.build(records, shard_bytes=SHARD)
+    return builds, records
+
+
+def _assert_made_whole(builds, records, damaged_get, tmp_path, monkeypatch) -> None:
+    """With the cache read through ``damaged_get``, a rebuild after one body changed makes the index whole and
+    writes what a clean build writes."""
+    monkeypatch.setattr(BuildCache, "get", damaged_get)
+    counted = Counted(monkeypatch)
+    changed = _edit(records, "body")
+    out, _ = builds.build(changed, shard_bytes=SHARD)
+    assert counted.encoded > 20  # made whole
     assert tree(out) == _clean(changed, tmp_path)
