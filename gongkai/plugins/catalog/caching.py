@@ -734,8 +734,9 @@ def describe(value, depth: int = 0, seen: frozenset = frozenset(), memo: dict | 
     """``value`` as JSON data equal across builds exactly when what a template can show of it is: documents by
     their metadata, the catalog's columns and 发布主体 by id (the catalog is in every key). Unstable otherwise.
 
-    ``memo`` (id → (object, description)), kept by the caller for one build whose structures no longer change:
-    a record shared by many pages (the column tree on every home, a 发布主体's breadcrumbs) is walked once."""
+    ``memo`` (id → (object, description, depth it was walked at)), kept by the caller for one build whose
+    structures no longer change: a record shared by many pages (the column tree on every home, a 发布主体's
+    breadcrumbs) is walked once."""
     # One walk with the ancestors in a set it adds to and takes from (a cycle is an ancestor seen again), and the
     # common exact types first: this runs over every list a page shows, once per page of a cold build.
     ancestors = set(seen)
