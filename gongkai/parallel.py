@@ -144,7 +144,7 @@ class _Forked:
     pool is alive or is made while this one forks its workers."""
 
     def __init__(self, fn, items, name, processes: int):
-        _trim()
+        trim()
         gc.freeze()
         try:
             self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
@@ -161,13 +161,20 @@ class _Forked:
         gc.unfreeze()
 
 
-def _trim() -> None:
-    """Give the memory the build freed (pages written, their HTML released) back to the system before a fork:
-    the C allocator keeps it, resident, and a worker that reuses it would copy it."""
-    try:
-        import ctypes
+_LIBC = None
 
-        ctypes.CDLL(None).malloc_trim(0)  # glibc; elsewhere there is nothing to call
+
+def trim() -> None:
+    """Give the memory the build freed (pages written, their HTML released) back to the system: the C allocator
+    keeps it, resident, counted in the build's memory, and a worker forked later that reuses it would copy it.
+    Called before a fork and, by the core, every so many pages written (plugins/catalog/memory.py)."""
+    global _LIBC
+    try:
+        if _LIBC is None:
+            import ctypes
+
+            _LIBC = ctypes.CDLL(None)
+        _LIBC.malloc_trim(0)  # glibc; elsewhere there is nothing to call
     except (OSError, AttributeError):
         pass
 

@@ -24,6 +24,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
+from gongkai.parallel import trim  # the allocator's free memory back to the system
+
 # Packages whose on_post_build reads no page's HTML, table of contents or neighbours: gongkai's own plugins, and
 # those of mkdocs-material and MkDocs (search, social, privacy, offline, optimize: indexes gathered earlier,
 # files on disk).
@@ -94,20 +96,3 @@ class BoundedMemo(dict):
         super().__setitem__(key, value)
         if len(self) > self.size:
             del self[next(iter(self))]
-
-
-_libc = None
-
-
-def trim() -> None:
-    """Give the memory the C allocator holds free back to the system (glibc; elsewhere there is nothing to do).
-    The HTML of each page is freed once written, but between long-lived objects; left resident, it is counted in
-    the build's memory and copied into every worker forked later."""
-    global _libc
-    try:
-        if _libc is None:
-            import ctypes
-            _libc = ctypes.CDLL(None)
-        _libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
