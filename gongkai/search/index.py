@@ -29,15 +29,15 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
+import heapq
 import json
 import logging
-import os
-import heapq
 import mmap
+import os
 import shutil
 import tempfile
-from bisect import bisect_right
 from array import array
+from bisect import bisect_right
 from collections import Counter
 from itertools import chain, repeat
 from operator import and_, sub
@@ -761,8 +761,8 @@ def _apply(cache, state, state_key, changed, records, digests, out, writer, shar
         while end + 1 < len(old_shards) and (end + 1 in by_shard or not old_shards[end + 1][3]):
             end += 1
         while start > 0:
-            entries = [e for k in range(start, end + 1) for e in shard_entries(k)]
-            if entries and _natural(entries[0][0], _entry_size(entries[0][0], entries[0][2]), shard_bytes):
+            first = next((e for k in range(start, end + 1) for e in shard_entries(k)), None)
+            if first is not None and _natural(first[0], _entry_size(first[0], first[2]), shard_bytes):
                 break
             start -= 1
         if windows and start <= windows[-1][1]:
