@@ -45,9 +45,13 @@ DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", 
 # Optional modules whose presence changes a result (an XLSX is scanned, or only "not scanned"): whether each can
 # be imported in this build is part of every key, not only whether it is installed.
 OPTIONAL_MODULES = ("openpyxl", "pypdf", "defusedxml", "docx", "lxml")
-# The largest value an entry may inflate to: a page's HTML is well under it; a compressed entry that would
-# inflate further is damaged (or a bomb) and treated as missing.
+# How far an entry may inflate: to MAX_ENTRY_BYTES whatever its size (a page's HTML is well under it), beyond
+# that to MAX_RATIO times its compressed size. What this code writes shrinks by 3–6 (JSON, HTML at level 1), so
+# a large entry (the search index's state: about 20 MB at 100,000 documents) is read at any size, while a bomb
+# (thousands to one) stops at a few dozen times its own size; an entry that inflates further is damaged and
+# treated as missing.
 MAX_ENTRY_BYTES = 64 << 20
+MAX_RATIO = 32
 
 
 def digest(*parts: str | bytes) -> str:
@@ -215,14 +219,15 @@ WRITER_START = 200  # entries encoded in the build's process before a writer is 
 
 def _decode(blob: bytes, kind: str = "", key: str = "") -> Any:
     """The stored value; ValueError for an entry that is not one this code wrote under ``kind`` and ``key``, or
-    that inflates beyond MAX_ENTRY_BYTES."""
+    that inflates beyond its limit (MAX_ENTRY_BYTES, or MAX_RATIO times its size when that is more)."""
     blob = bytes(blob)
     tag, body = blob[:TAG_BYTES], blob[TAG_BYTES:]
     if len(tag) != TAG_BYTES or tag != _tag(kind, key, body):
         raise ValueError("条目与其键不符")
+    limit = max(MAX_ENTRY_BYTES, MAX_RATIO * len(body))
     inflate = zlib.decompressobj()
-    data = inflate.decompress(body[1:], MAX_ENTRY_BYTES + 1)
-    if len(data) > MAX_ENTRY_BYTES or inflate.unconsumed_tail:
+    data = inflate.decompress(body[1:], limit + 1)
+    if len(data) > limit or inflate.unconsumed_tail:
         raise ValueError("条目解压后过大")
     if not inflate.eof:
         raise ValueError("条目不完整")

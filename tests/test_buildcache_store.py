@@ -304,6 +304,26 @@ def test_a_compressed_entry_inflates_within_a_limit(tmp_path):
     assert BuildCache(tmp_path).get("page", "k") is None
 
 
+def test_a_large_entry_is_read_whole_and_a_bomb_of_its_size_is_not(tmp_path, monkeypatch):
+    """The search index's state grows with the site (about 20 MB at 100,000 documents): an entry above the fixed
+    limit that compresses as this code's entries do is read, or a larger site would build its index whole every
+    time; one that inflates thousands of times its size is refused."""
+    import random
+
+    from gongkai import buildcache
+
+    monkeypatch.setattr(buildcache, "MAX_ENTRY_BYTES", 1 << 20)
+    rng = random.Random(7)
+    state = {"records": [[f"wj/{rng.getrandbits(40):x}/", f"{rng.getrandbits(64):x}"] for _ in range(60_000)]}
+    cache = BuildCache(tmp_path)
+    cache.put("search-state", "k", state)
+    cache.put("page", "bomb", " " * (3 << 20))
+    cache.save()
+    cache = BuildCache(tmp_path)
+    assert cache.get("search-state", "k") == state
+    assert cache.get("page", "bomb") is None and cache.damaged == 1
+
+
 def test_link_verdicts_are_tied_to_the_code(tmp_path, monkeypatch):
     """Another version of the link check decides a page's links again, even for the same page text."""
     from gongkai.checks.links import LinkChecker
