@@ -379,7 +379,7 @@ def test_markdown_results_follow_the_extensions_versions(monkeypatch):
     config = load_config(str(MINI / "mkdocs.yml"))
 
     def key(versions):
-        monkeypatch.setattr(caching, "installed_versions", lambda config: versions)
+        monkeypatch.setattr(caching, "installed_versions", lambda config, store=None: versions)
         cache = caching.BuildCacheSession.__new__(caching.BuildCacheSession)
         cache.store = SimpleStore()
         cache.recorder = caching.PageRecorder()
@@ -479,3 +479,32 @@ def test_a_shared_structure_is_described_once_and_as_without_the_memo():
         describe_value(deep)
     with pytest.raises(Unstable):
         describe_value(deep, memo=memo)
+
+
+def test_the_owners_of_installed_modules_are_worked_out_again_when_an_install_changes(tmp_path, monkeypatch):
+    """Which distribution provides which module is kept in the cache (it reads every distribution's file list),
+    under every distribution's metadata folder: an install, upgrade or removal makes a new answer."""
+    from importlib import metadata
+
+    from gongkai.plugins.catalog import caching
+
+    calls = []
+    answer = {"material": ["mkdocs-material"]}
+    monkeypatch.setattr(metadata, "packages_distributions", lambda: calls.append(1) or dict(answer))
+    folder = tmp_path / "demo-1.0.dist-info"
+    folder.mkdir()
+    fake = type("Dist", (), {"_path": folder})()
+    monkeypatch.setattr(metadata, "distributions", lambda: [fake])
+
+    def owners():
+        cache = BuildCache(tmp_path / "cache")
+        found = caching.package_owners(cache)
+        cache.save()
+        return found
+
+    assert owners() == answer and len(calls) == 1
+    assert owners() == answer and len(calls) == 1  # from the cache
+    answer = {"material": ["mkdocs-material"], "demo": ["demo"]}
+    os.utime(folder, ns=(0, 1))  # pip made the folder again (reinstalled, upgraded)
+    assert owners() == answer and len(calls) == 2
+    assert caching.package_owners(None) == answer and len(calls) == 3  # without a cache: worked out each time

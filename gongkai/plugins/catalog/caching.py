@@ -29,6 +29,7 @@ import datetime as _dt
 import json
 import logging
 import os
+import sys
 from decimal import Decimal
 from enum import Enum
 from importlib import metadata
@@ -153,7 +154,7 @@ class BuildCacheSession:
         except Unstable as exc:
             log.info(f"构建缓存：设置 {exc} 无法比较，本次不复用页面")
             return
-        settings["installed"] = installed_versions(config)
+        settings["installed"] = installed_versions(config, self.store)
         for i, hook in enumerate(config.hooks or ()):  # a site's hooks are code: their text, not their name
             settings[f"hook {i}"] = file_digest(Path(hook)) if Path(hook).is_file() else str(hook)
         # ... and so is every module they import from the site's folder (loaded with the configuration).
@@ -916,14 +917,14 @@ def nav_digest(nav) -> str:
     return digest(*parts)
 
 
-def installed_versions(config: MkDocsConfig) -> list[str]:
+def installed_versions(config: MkDocsConfig, store: BuildCache | None = None) -> list[str]:
     """Versions of the packages whose code can change a page: every plugin's, the theme's, every Markdown
     extension's (a site may use plugins besides gongkai's)."""
     roots = {type(plugin).__module__.split(".")[0] for plugin in config.plugins.values()}
     roots |= {(ext if isinstance(ext, str) else type(ext).__module__).split(".")[0]
               for ext in config.markdown_extensions or ()}
     roots.add("material")
-    owners = metadata.packages_distributions()
+    owners = package_owners(store)
     found = set()
     for root in roots:
         for name in owners.get(root, ()):
@@ -932,6 +933,35 @@ def installed_versions(config: MkDocsConfig) -> list[str]:
             except metadata.PackageNotFoundError:
                 found.add(f"{name} absent")
     return sorted(found)
+
+
+def package_owners(store: BuildCache | None = None) -> dict[str, list[str]]:
+    """``importlib.metadata.packages_distributions()``: which installed distributions provide each top-level
+    module. Working it out reads the file list of every installed distribution that does not declare its modules
+    (a tenth of a second on a plain install, more than the rest of a replayed build's settings), so the answer is
+    kept in the build cache under what it is made from: every distribution's metadata folder as it is now (path,
+    modification time: pip makes a new one for each install, upgrade or removal)."""
+    installed = []
+    for dist in metadata.distributions():
+        path = getattr(dist, "_path", None)
+        try:
+            installed.append(f"{path}\0{os.stat(path).st_mtime_ns}" if path is not None else repr(dist))
+        except OSError:
+            installed.append(str(path))
+    key = store.key("owners", *sorted(installed), *sys.path) if store is not None and None not in installed else None
+    if key is not None:
+        found = store.get("owners", key, _owners_shape)
+        if found is not None:
+            return found
+    owners = {k: sorted(v) for k, v in metadata.packages_distributions().items()}
+    if key is not None:
+        store.put("owners", key, owners)
+    return owners
+
+
+def _owners_shape(value) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(n, str) for n in v) for k, v in value.items())
 
 
 def cache_disabled_by_env() -> bool:
