@@ -314,3 +314,30 @@ def test_a_file_reached_through_a_symbolic_link_in_the_previous_site_is_not_shar
     assert files_.link() == 1
     assert (staging / "assets" / "a.css").stat().st_ino != (elsewhere / "a.css").stat().st_ino
     assert (staging / "b" / "c.css").stat().st_ino == (previous / "b" / "c.css").stat().st_ino
+
+
+def test_a_spare_folder_tree_that_cannot_be_made_ready_is_dropped(tmp_path, monkeypatch):
+    """Something in the spare tree that cannot be removed: the build stages into its own empty folder."""
+    from types import SimpleNamespace
+
+    from gongkai.plugins.catalog import publishing
+
+    def output():
+        config = SimpleNamespace(site_dir=str(tmp_path / "site"),
+                                 plugins=SimpleNamespace(events={"post_build": []}, _event_origins={}))
+        return publishing.StagedOutput(config)
+
+    (tmp_path / ".site-spare" / "wj").mkdir(parents=True)
+    (tmp_path / ".site-spare" / "wj" / "old.html").write_bytes(b"old")
+
+    def refuse(root, mode):
+        raise PermissionError(13, "不允许", root)
+
+    monkeypatch.setattr(publishing, "empty_tree", refuse)
+    staged = output()
+    try:
+        staged.recycle()
+    finally:
+        publishing.route_writes(None)  # StagedOutput routed this process's MkDocs writers into it
+    assert staged.recycled == [] and list(staged.staging.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == [staged.staging.name]  # nothing of it left behind

@@ -214,23 +214,27 @@ class StagedOutput:
         """The folder tree of the site before last (kept, emptied, by ``commit``) as the staging folder: a site of
         ten thousand pages has ten thousand folders, and making a folder is the dearest thing a rebuild does on
         some filesystems (docs/performance.md). Called once the build goes ahead (the core's first on_files: after
-        MkDocs emptied the staging folder, before anything is written into it). Only folders are left in it, each
-        of this process's mode; anything else found there (a file, a link) is removed first, so the staging folder
-        holds no name of any file. On any doubt the build goes on in its empty staging folder."""
+        MkDocs emptied the staging folder, before anything is written into it). The tree is taken under a name of
+        this build's own and made ready there: anything in it that is not a folder (a file, a link) is removed and
+        each folder gets this process's mode; only then does it become the staging folder. On any doubt it is
+        dropped and the build goes on in its empty staging folder."""
         try:
             if not stat.S_ISDIR(os.lstat(self.spare).st_mode):
                 os.unlink(self.spare)
                 return
-            os.rename(self.spare, self.staging)  # onto the empty staging folder: the name stays this build's own
+            taken = tempfile.mkdtemp(prefix=f".{self.target.name}-spare-", dir=self.target.parent)
+            os.rename(self.spare, taken)  # onto the empty folder just made: no other build can take it now
         except OSError:
             return
         try:
-            self.recycled = empty_tree(str(self.staging), self.mode)
+            folders = empty_tree(taken, self.mode)
+            os.chmod(taken, self.mode)
+            os.rename(taken, self.staging)  # onto the empty staging folder
         except OSError as exc:
             log.debug(f"输出：上一次留下的文件夹不能沿用（{exc}），从空文件夹开始")
-            shutil.rmtree(self.staging, ignore_errors=True)
-            os.mkdir(self.staging)
-        os.chmod(self.staging, self.mode)
+            shutil.rmtree(taken, ignore_errors=True)
+            return
+        self.recycled = folders
 
     def link_unchanged(self) -> int:
         """Give the unchanged files their names in the staging folder: once every plugin wrote what it writes
