@@ -104,42 +104,6 @@ def test_a_previous_file_of_another_mode_is_written_again(tmp_path, umask):
     assert stat.S_IMODE(after.st_mode) == 0o666 & ~umask
 
 
-@pytest.mark.build
-def test_the_site_before_last_lends_its_folders_and_nothing_else(tmp_path):
-    """A rebuild stages into the folder tree of the site before last, emptied (StagedOutput: making ten thousand
-    folders is most of a rebuild's system time): what it publishes is still exactly a fresh build's site — no file,
-    link or folder of that tree left in it, each folder of the mode a new one gets — and nothing of the site online
-    is written through a name found there."""
-    root = mini(tmp_path)
-    assert build(root).returncode == 0
-    site, spare = root / "site", root / ".site-spare"
-    folder_of_first = (site / "wj").stat().st_ino
-    change_body(root)
-    assert build(root).returncode == 0
-    assert spare.is_dir() and [p for p in spare.rglob("*") if not p.is_dir()] == []
-    assert all(st.st_nlink == 1 for st in files(site).values())  # reusable by the next build
-    # What could be left in it: a name of a file of the site online, a link out of it, a folder of another mode.
-    os.link(site / "index.html", spare / "index.html")
-    os.symlink(site, spare / "wj" / "online")
-    (spare / "wj").chmod(0o700)
-    held = {rel: (fd := os.open(site / rel, os.O_RDONLY), os.pread(fd, 1 << 24, 0)) for rel in files(site)}
-    try:
-        (root / "content" / "wj" / "jyj" / "2025" / "gf-1.md").unlink()  # its folder is in the spare tree
-        result = build(root)
-        assert result.returncode == 0, result.stderr
-        for rel, (fd, data) in held.items():
-            assert os.pread(fd, 1 << 24, 0) == data, rel
-    finally:
-        for fd, _ in held.values():
-            os.close(fd)
-    assert (site / "wj").stat().st_ino == folder_of_first  # the first site's folder, lent twice over
-    assert not (site / "wj" / "jyj" / "2025" / "gf-1").exists()
-    fresh = tmp_path / "fresh"
-    assert mkdocs_build(root / "mkdocs.yml", fresh).returncode == 0
-    assert contents(site) == contents(fresh)
-    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".site")) == [".site-spare"]
-
-
 # ---------------------------------------------------------------- the site online is never written through
 
 
@@ -254,8 +218,7 @@ def test_a_failed_rebuild_leaves_every_previous_file_as_it_was(tmp_path, failure
     assert message in result.stderr, result.stderr
     after = {rel: (st.st_ino, st.st_mtime_ns, st.st_nlink, (site / rel).read_bytes()) for rel, st in files(site).items()}
     assert after == before
-    assert [p.name for p in root.iterdir() if p.name.startswith(".site")] == [".site-spare"]  # no staging folder
-    assert [p for p in (root / ".site-spare").rglob("*") if not p.is_dir()] == []  # its folders only, for the next
+    assert [p.name for p in root.iterdir() if p.name.startswith(".site")] == []  # no staging folder left
 
 
 # ---------------------------------------------------------------- what reads the output sees unchanged files
@@ -314,30 +277,3 @@ def test_a_file_reached_through_a_symbolic_link_in_the_previous_site_is_not_shar
     assert files_.link() == 1
     assert (staging / "assets" / "a.css").stat().st_ino != (elsewhere / "a.css").stat().st_ino
     assert (staging / "b" / "c.css").stat().st_ino == (previous / "b" / "c.css").stat().st_ino
-
-
-def test_a_spare_folder_tree_that_cannot_be_made_ready_is_dropped(tmp_path, monkeypatch):
-    """Something in the spare tree that cannot be removed: the build stages into its own empty folder."""
-    from types import SimpleNamespace
-
-    from gongkai.plugins.catalog import publishing
-
-    def output():
-        config = SimpleNamespace(site_dir=str(tmp_path / "site"),
-                                 plugins=SimpleNamespace(events={"post_build": []}, _event_origins={}))
-        return publishing.StagedOutput(config)
-
-    (tmp_path / ".site-spare" / "wj").mkdir(parents=True)
-    (tmp_path / ".site-spare" / "wj" / "old.html").write_bytes(b"old")
-
-    def refuse(root, mode):
-        raise PermissionError(13, "不允许", root)
-
-    monkeypatch.setattr(publishing, "empty_tree", refuse)
-    staged = output()
-    try:
-        staged.recycle()
-    finally:
-        publishing.route_writes(None)  # StagedOutput routed this process's MkDocs writers into it
-    assert staged.recycled == [] and list(staged.staging.iterdir()) == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == [staged.staging.name]  # nothing of it left behind

@@ -382,8 +382,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     @at(OnFiles.LOAD)
     def _load_documents(self, files: Files, config: MkDocsConfig):
-        if self._output is not None:
-            self._output.recycle()
         if not self.active:
             return files
         self._guard.check(files)

@@ -12,7 +12,6 @@ import logging
 import os
 import posixpath
 import shutil
-import stat
 import tempfile
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -150,28 +149,6 @@ def foreign_post_build(config: MkDocsConfig) -> str:
     return "、".join(dict.fromkeys(names))
 
 
-def empty_tree(root: str, mode: int | None) -> list[str]:
-    """Remove every entry of the folder tree at ``root`` that is not a folder (files, links of any kind) and
-    return its folders' paths relative to ``root``, parents before children. With ``mode``, a folder of another
-    mode is given that one (OSError if it cannot be)."""
-    folders, stack = [], [""]
-    while stack:
-        rel = stack.pop()
-        if rel:
-            folders.append(rel)
-        with os.scandir(os.path.join(root, rel)) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if mode is not None:
-                        bits = stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode)
-                        if bits & 0o777 != mode:
-                            os.chmod(entry.path, (bits & ~0o777) | mode)
-                    stack.append(os.path.join(rel, entry.name))
-                else:
-                    os.unlink(entry.path)
-    return folders
-
-
 def _umask() -> int:
     """The process umask (it can only be read by setting it)."""
     mask = os.umask(0o022)
@@ -193,13 +170,11 @@ class StagedOutput:
         self.config = config
         self.target = Path(config.site_dir).absolute()
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.mode = 0o777 & ~_umask()  # what any folder of this process gets (0755 under umask 022)
-        self.spare = self.target.with_name(f".{self.target.name}-spare")
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-building-", dir=self.target.parent))
-        self.recycled: list[str] = []  # folders of the staging folder that the build did not make (``recycle``)
         # mkdtemp makes the folder 0700, which would become site_dir itself: the web server (another user) would
-        # answer 403 to every page. Files and subfolders are created with the umask already.
-        os.chmod(self.staging, self.mode)
+        # answer 403 to every page. Give it the mode any folder of this process gets (0755 under umask 022);
+        # files and subfolders are created with the umask already.
+        os.chmod(self.staging, 0o777 & ~_umask())
         config.site_dir = str(self.staging)
         self.unchanged: UnchangedFiles | None = None
         foreign = foreign_post_build(config)
@@ -209,32 +184,6 @@ class StagedOutput:
         else:
             self.unchanged = UnchangedFiles(self.target, self.staging)
             route_writes(self.unchanged)
-
-    def recycle(self) -> None:
-        """The folder tree of the site before last (kept, emptied, by ``commit``) as the staging folder: a site of
-        ten thousand pages has ten thousand folders, and making a folder is the dearest thing a rebuild does on
-        some filesystems (docs/performance.md). Called once the build goes ahead (the core's first on_files: after
-        MkDocs emptied the staging folder, before anything is written into it). The tree is taken under a name of
-        this build's own and made ready there: anything in it that is not a folder (a file, a link) is removed and
-        each folder gets this process's mode; only then does it become the staging folder. On any doubt it is
-        dropped and the build goes on in its empty staging folder."""
-        try:
-            if not stat.S_ISDIR(os.lstat(self.spare).st_mode):
-                os.unlink(self.spare)
-                return
-            taken = tempfile.mkdtemp(prefix=f".{self.target.name}-spare-", dir=self.target.parent)
-            os.rename(self.spare, taken)  # onto the empty folder just made: no other build can take it now
-        except OSError:
-            return
-        try:
-            folders = empty_tree(taken, self.mode)
-            os.chmod(taken, self.mode)
-            os.rename(taken, self.staging)  # onto the empty staging folder
-        except OSError as exc:
-            log.debug(f"输出：上一次留下的文件夹不能沿用（{exc}），从空文件夹开始")
-            shutil.rmtree(taken, ignore_errors=True)
-            return
-        self.recycled = folders
 
     def link_unchanged(self) -> int:
         """Give the unchanged files their names in the staging folder: once every plugin wrote what it writes
@@ -257,7 +206,6 @@ class StagedOutput:
 
     def commit(self) -> None:
         self.link_unchanged()
-        self._drop_unused_folders()
         old = None
         if self.target.exists():
             old = self.target.with_name(f".{self.target.name}-old-{os.getpid()}")
@@ -266,32 +214,10 @@ class StagedOutput:
         self.unchanged = None
         self.config.site_dir = str(self.target)
         if old is not None:
-            self._keep_folders(old)
-
-    def _drop_unused_folders(self) -> None:
-        """The recycled folders no file of this build went into, deepest first: the site has no folder the build
-        did not make."""
-        for rel in reversed(self.recycled):
-            try:
-                os.rmdir(os.path.join(self.staging, rel))
-            except OSError:
-                pass  # not empty: a folder of this build
-        self.recycled = []
-
-    def _keep_folders(self, old: Path) -> None:
-        """The replaced site, emptied of its files, as the next build's staging folder tree. Its files are
-        removed here, as a deletion of the whole folder would: an unchanged file of the new site is that file
-        under a second name until then, and the next build reuses only files with no other name."""
-        try:
-            if old.is_symlink() or not old.is_dir() or os.path.lexists(self.spare):
-                raise OSError("不是文件夹，或已有备用文件夹")
-            empty_tree(str(old), None)
-            os.rename(old, self.spare)
-        except OSError:
             shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
         route_writes(None)
         self.unchanged = None
-        self._keep_folders(self.staging)
+        shutil.rmtree(self.staging, ignore_errors=True)
         self.config.site_dir = str(self.target)
