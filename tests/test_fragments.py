@@ -44,6 +44,9 @@ def test_a_block_is_reused_only_where_its_urls_are_the_same():
     assert m.key("scripts", page("assets/a/b/"), "../../..") != m.key("scripts", page("assets/c/d/"), "../../..")
     assert m.key("scripts", None, "../../..") not in same_depth  # a template without a page (404.html)
     assert m.key("header", page("wj/a/b/"), "../../..") is None  # not one of the blocks
+    assert m.key("analytics", page("wj/a/b/"), "../../..") is not None
+    # An analytics provider's partial may read the page: its block is rendered for each page.
+    assert memo(analytics={"provider": "google"}).key("analytics", page("wj/a/b/"), "../../..") is None
     assert memo(version={"provider": "mike"}).key("config", page("wj/a/b/"), "../../..") != \
         m.key("config", page("wj/a/b/"), "../../..")  # settings the block shows
 

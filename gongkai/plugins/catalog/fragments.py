@@ -1,7 +1,8 @@
 """Parts of mkdocs-material's page frame rendered once per distinct position instead of once per page.
 
 Four blocks of material's ``base.html`` — ``styles``, ``libs``, ``scripts`` and ``config`` (the stylesheet links,
-the polyfills, the script tags and the ``__config`` JSON with its translations) — depend on the build's settings
+the polyfills, the script tags and the ``__config`` JSON with its translations), and ``analytics`` when no analytics
+provider is set — depend on the build's settings
 and on nothing of the page but where it is: every URL in them is made relative to the page by MkDocs' ``url`` and
 ``script_tag`` filters. They cost a page of a 10,000-document build as much as a twelfth of its template time.
 gongkai's frame (``gongkai/frame/main.html``) renders them through ``FragmentMemo``, which keeps each block's
@@ -32,9 +33,13 @@ from markupsafe import Markup
 from .replay import site_template_dirs
 
 BLOCKS = frozenset({"styles", "libs", "scripts", "config"})
+# The analytics block too when the site names no analytics provider (a provider's partial may read the page);
+# gongkai's sites name none: the site makes no request to another host.
+QUIET = BLOCKS | {"analytics"}
 # What a site's template folder may hold that these blocks render (base.html's own, the partials they include or
 # import, the icons the styles block inlines): any of them there, and the memo is off for the build.
-OVERRIDES = ("base.html", "partials/icons.html", "partials/language.html", "partials/languages", ".icons")
+OVERRIDES = ("base.html", "partials/icons.html", "partials/language.html", "partials/languages", ".icons",
+             "partials/integrations")
 
 
 class FragmentMemo:
@@ -43,6 +48,7 @@ class FragmentMemo:
     def __init__(self):
         self.enabled = False
         self.html: dict[tuple, tuple[Markup, tuple[str, ...]]] = {}
+        self.blocks = BLOCKS
         self._firsts: frozenset[str] = frozenset()
         self._settings: tuple = ()
         self._recorder = None
@@ -56,13 +62,14 @@ class FragmentMemo:
         self._recorder = getattr(env, "gongkai_recorder", None)
         self.enabled = not any((Path(d) / name).exists() for d in site_dirs for name in OVERRIDES)
         extra = config.extra or {}
+        self.blocks = BLOCKS if extra.get("analytics") else QUIET
         scripts = [str(s) for s in config.extra_javascript] + [str(s) for s in extra.get("polyfills") or ()]
         self._firsts = frozenset({"assets"} | {_first(s) for s in (*scripts, *map(str, config.extra_css))})
         self._settings = (tuple(config.theme.get("features") or ()), tuple(scripts), tuple(map(str, config.extra_css)),
                           repr([extra.get(k) for k in ("annotate", "tags", "version")]))
 
     def key(self, name: str, page, base_url: str) -> tuple | None:
-        if not self.enabled or name not in BLOCKS:
+        if not self.enabled or name not in self.blocks:
             return None
         if page is None:
             where = None
