@@ -28,20 +28,23 @@ import logging
 import os
 import sqlite3
 import sys
-import zlib
+import threading
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
+
+import zstandard
 
 from . import parallel
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
-FORMAT = "gongkai-cache-3"
+FORMAT = "gongkai-cache-4"  # 4: entries compressed with zstd (3: zlib)
 # Distributions whose code computes a stored result (a page, a Markdown rendering, a scan, a link verdict, a form);
 # their versions are part of every key. The readers of attachments are here too: a scan's verdict is theirs.
 DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markupsafe", "pyyaml",
-                 "selectolax", "chinesecalendar", "openpyxl", "pypdf", "defusedxml", "python-docx", "lxml")
+                 "selectolax", "chinesecalendar", "openpyxl", "pypdf", "defusedxml", "python-docx", "lxml",
+                 "zstandard")
 # Optional modules whose presence changes a result (an XLSX is scanned, or only "not scanned"): whether each can
 # be imported in this build is part of every key, not only whether it is installed.
 OPTIONAL_MODULES = ("openpyxl", "pypdf", "defusedxml", "docx", "lxml")
@@ -203,8 +206,29 @@ def _encode(value: Any, kind: str = "", key: str = "") -> bytes:
     return _encode_plain(_plain(value), kind, key)
 
 
+# Entries are compressed with Zstandard at level 1: a cold build compresses every page, Markdown rendering, search
+# record and page's reads it makes (at 10,000 documents some 45,000 entries, 400 MB), and zstd does that three to
+# four times faster than zlib's fastest level, inflates twice as fast on a warm build, and to about the same size.
+# One compressor per thread (a zstd context must not be shared by two threads at once); processes fork their own.
+_CODEC = threading.local()
+
+
+def _compressor():
+    found = getattr(_CODEC, "compress", None)
+    if found is None:
+        found = _CODEC.compress = zstandard.ZstdCompressor(level=1, write_content_size=True).compress
+    return found
+
+
+def _decompressor():
+    found = getattr(_CODEC, "decompress", None)
+    if found is None:
+        found = _CODEC.decompress = zstandard.ZstdDecompressor().decompress
+    return found
+
+
 def _encode_plain(plain: tuple[bytes, bytes], kind: str, key: str) -> bytes:
-    body = plain[0] + zlib.compress(plain[1], 1)
+    body = plain[0] + _compressor()(plain[1])
     return _tag(kind, key, body) + body
 
 
@@ -224,12 +248,20 @@ def _decode(blob: bytes, kind: str = "", key: str = "") -> Any:
     tag, body = blob[:TAG_BYTES], blob[TAG_BYTES:]
     if len(tag) != TAG_BYTES or tag != _tag(kind, key, body):
         raise ValueError("条目与其键不符")
+    frame = body[1:]
     limit = max(MAX_ENTRY_BYTES, MAX_RATIO * len(body))
-    inflate = zlib.decompressobj()
-    data = inflate.decompress(body[1:], limit + 1)
-    if len(data) > limit or inflate.unconsumed_tail:
-        raise ValueError("条目解压后过大")
-    if not inflate.eof:
+    try:
+        # The size a frame declares is checked before anything is inflated (a frame without one is not ours);
+        # zstd then fails on a frame that would inflate beyond what it declared, or that is cut short.
+        size = zstandard.frame_content_size(frame)
+        if size < 0:
+            raise ValueError("条目未标明大小")
+        if size > limit:
+            raise ValueError("条目解压后过大")
+        data = _decompressor()(frame, max_output_size=limit)
+    except zstandard.ZstdError as exc:
+        raise ValueError(f"条目不完整（{exc}）") from None
+    if len(data) != size:
         raise ValueError("条目不完整")
     if body[:1] == b"s":
         return data.decode("utf-8", "surrogatepass")
@@ -247,7 +279,7 @@ class BuildCache:
 
     def __init__(self, directory: Path, workers: int = 1):
         self.directory = Path(directory)
-        # With 2+ workers, entries are encoded (JSON, deflate, tag) in a worker process while the build goes on.
+        # With 2+ workers, entries are encoded (JSON, zstd, tag) in a worker process while the build goes on.
         self._writer: parallel.Pipeline | None = parallel.Pipeline(
             _encode_entry, self._insert, workers=workers, name=lambda entry: f"{entry[0]} {entry[1]}",
             batch=64, start_after=WRITER_START) if workers > 1 else None
@@ -265,7 +297,7 @@ class BuildCache:
                 row = self._old.execute("SELECT value FROM entries WHERE kind = 'format' AND key = ''").fetchone()
                 if row is None or _decode(row[0], "format", "") != FORMAT:
                     raise sqlite3.DatabaseError("另一版本的缓存")
-        except (OSError, sqlite3.Error, zlib.error, ValueError) as exc:
+        except (OSError, sqlite3.Error, ValueError) as exc:
             log.info(f"构建缓存：{old} 无法使用（{exc}），本次完整构建")
             self._close_old()
         try:
@@ -293,7 +325,7 @@ class BuildCache:
             value = _decode(row[0], kind, key)
             if shape is not None and not shape(value):
                 raise ValueError("条目形状不符")
-        except (sqlite3.Error, zlib.error, ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError) as exc:
             self._damaged(kind, exc)
             return None
         if self._new is not None and carry:
@@ -552,7 +584,7 @@ class WorkerStore:
             value = _decode(row[0], self.kind, key)
             self._side.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (self.kind, key, row[0]))
             return key, value
-        except (sqlite3.Error, zlib.error, ValueError):
+        except (sqlite3.Error, ValueError):
             return key, None
 
     def put(self, key: str, value: Any) -> None:

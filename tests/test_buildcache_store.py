@@ -276,13 +276,15 @@ def test_a_symlinked_folder_is_part_of_its_tree(tmp_path):
 
 def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path):
     import sqlite3
-    import zlib
+
+    import zstandard
 
     cache = BuildCache(tmp_path)
     cache.put("markdown", "k", {"content": "<p>甲</p>"})
     cache.save()
     with sqlite3.connect(tmp_path / BuildCache.FILE) as db:  # a value this code did not write under this key
-        db.execute("UPDATE entries SET value = ? WHERE kind = 'markdown'", (b"j" + zlib.compress(b"[1, 2]"),))
+        db.execute("UPDATE entries SET value = ? WHERE kind = 'markdown'",
+                   (b"j" + zstandard.ZstdCompressor().compress(b"[1, 2]"),))
     cache = BuildCache(tmp_path)
     assert cache.get("markdown", "k") is None and cache.damaged == 1
     cache.put("pii", "k", [1, 2])  # written by this code, but not a list of findings
@@ -292,16 +294,40 @@ def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path):
 
 def test_a_compressed_entry_inflates_within_a_limit(tmp_path):
     import sqlite3
-    import zlib
+
+    import zstandard
 
     from gongkai import buildcache
 
     cache = BuildCache(tmp_path)
     cache.save()
-    body = b"s" + zlib.compress(b" " * (buildcache.MAX_ENTRY_BYTES + 1), 9)
+    big = b" " * (buildcache.MAX_ENTRY_BYTES + 1)
+    bombs = {
+        "declared": zstandard.ZstdCompressor(level=19).compress(big),  # says how large it is: refused unread
+        "undeclared": zstandard.ZstdCompressor(level=19, write_content_size=False).compress(big),
+        # declares a small size and holds more: zstd stops at the size declared
+        "lying": zstandard.ZstdCompressor(level=19).compress(b" " * 100)[:-3] + b"xyz",
+    }
     with sqlite3.connect(tmp_path / BuildCache.FILE) as db:  # even with a matching tag
-        db.execute("INSERT INTO entries VALUES ('page', 'k', ?)", (buildcache._tag("page", "k", body) + body,))
-    assert BuildCache(tmp_path).get("page", "k") is None
+        for key, frame in bombs.items():
+            body = b"s" + frame
+            db.execute("INSERT INTO entries VALUES ('page', ?, ?)", (key, buildcache._tag("page", key, body) + body))
+    cache = BuildCache(tmp_path)
+    assert [cache.get("page", key) for key in bombs] == [None, None, None]
+    assert cache.damaged == 3
+
+
+def test_entries_read_back_as_written(tmp_path):
+    """Every kind of value an entry holds comes back equal, compressed and tagged (zstd)."""
+    values = {"page": "<p>甲" + "乙" * 50_000 + "</p>", "reads": {"templates": {"a.html": "d"}, "reads": {}},
+              "docx": b"PK\x03\x04" + bytes(range(256)) * 40, "pii": [], "active": 1}
+    cache = BuildCache(tmp_path)
+    for kind, value in values.items():
+        cache.put(kind, "k", value)
+    cache.save()
+    cache = BuildCache(tmp_path)
+    assert {kind: cache.get(kind, "k") for kind in values} == values
+    assert cache.damaged == 0
 
 
 def test_a_large_entry_is_read_whole_and_a_bomb_of_its_size_is_not(tmp_path, monkeypatch):

@@ -384,3 +384,13 @@ def test_cited_doc_numbers_are_exact_terms_of_the_citing_document(tmp_path):
     build_index([own, citing], tmp_path / "idx")
     entry = Reader(tmp_path / "idx").postings("\x02示政办发〔2024〕12号")
     assert entry == [(0, 0), (1, 1)]  # (id, weight): 甲 (older, id 0) is its own, 乙 (id 1) cites it
+
+
+@pytest.mark.parametrize("opening, closing", [("〔", "〕"), ("[", "]"), ("(", ")"), ("【", "】"), ("〖", "〗"),
+                                              ("［", "］"), ("（", "）")])
+def test_a_cited_number_is_found_in_every_bracket(opening, closing):
+    """cited_terms skips a text without an opening bracket before folding it again: every form still counts."""
+    from gongkai.search.tokenize import EXACT, cited_terms
+
+    assert EXACT + "示政办发〔2024〕12号" in cited_terms(f"根据示政办发{opening}2024{closing}12号的规定")
+    assert cited_terms("根据示政办发2024年12号的规定，不带括号的不算引用") == set()

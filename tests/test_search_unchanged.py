@@ -343,3 +343,22 @@ def _assert_made_whole(builds, records, damaged_get, tmp_path, monkeypatch) -> N
     out, _ = builds.build(changed, shard_bytes=SHARD)
     assert counted.encoded > 20  # made whole
     assert tree(out) == _clean(changed, tmp_path)
+
+
+def test_a_records_term_values_read_back_as_kept():
+    """The build cache keeps a record's term values as one text (index._packed_values): read back, the same values,
+    whatever the terms; a term holding a separator is kept as the object itself."""
+    from gongkai.search.index import Record, _packed_values, _stored_values, record_values
+
+    rec = Record(url="a/", title="关于示例市低保标准的通知", text="根据示政办发〔2024〕12号，低保 2024 标准 abc。" * 20,
+                 publisher="mzj", columns=["gfxwj", "zc"], topic="民政、扶贫、救灾", kind="通知",
+                 doc_number="示民发〔2025〕3号", index_number="11100000mzj/2025-00003", validity="有效",
+                 in_force=True, keywords=["低保", "救助"])
+    values = record_values(rec)
+    assert len(set(values.values())) > 3
+    packed = _packed_values(values)
+    assert isinstance(packed, str) and _stored_values(packed) == values
+    assert _stored_values(_packed_values({})) == {}
+    odd = {"a\x1fb": 1, "c": 2}
+    assert _packed_values(odd) == odd and _stored_values(odd) == odd
+    assert _stored_values("9abc") is None and _stored_values({"a": 8}) is None and _stored_values(3) is None

@@ -108,6 +108,8 @@ def exact_key(query: str) -> str | None:
 # digits precede the bracketed year (根据示政办发〔2024〕12号 gives 根据示政办发), so each of its endings is a key.
 _CITED_RE = re.compile(f"([{_HAN}0-9a-z]{{1,12}})〔((?:19|20)[0-9]{{2}})〕第?([0-9]{{1,5}})号")
 CITED_ISSUER = (2, 8)  # lengths of the issuer endings indexed: 示政发 … 示政办规; 令 numbers are not cited forms
+# Whatever ``_BRACKETS`` turns into 〔: a text without any of these cites no 文号.
+_OPENING_RE = re.compile("[" + re.escape("〔" + "".join(chr(k) for k, v in _BRACKETS.items() if v == "〔")) + "]")
 
 
 def cited_terms(text: str, folded: str | None = None) -> set[str]:
@@ -115,7 +117,10 @@ def cited_terms(text: str, folded: str | None = None) -> set[str]:
     so that a looked-up 文号 lists them after its own document without fetching any word's postings. ``folded``:
     ``fold(text)``, when the caller has it already."""
     out: set[str] = set()
-    folded = _SPACE_RE.sub("", (fold(text) if folded is None else folded).translate(_BRACKETS))
+    folded = fold(text) if folded is None else folded
+    if not _OPENING_RE.search(folded):  # most texts cite nothing: no copy of the whole text folded again
+        return out
+    folded = _SPACE_RE.sub("", folded.translate(_BRACKETS))
     if "〔" not in folded:
         return out
     for issuer, year, serial in _CITED_RE.findall(folded):

@@ -37,6 +37,7 @@ from gongkai.stages import OnConfig, OnFiles, OnPageContent, OnPageContext, OnPo
 from . import theme
 from .caching import BuildCacheSession, NoCache
 from .config import CatalogConfig
+from .fragments import FragmentMemo
 from .index import DocumentIndex, Sorter, newest_first
 from .memory import PageRelease
 from .model_ready import MODEL_READY, complete
@@ -60,7 +61,7 @@ class TemplateView:
     """What every template sees as ``gongkai``: the site identity and the section's entry points. What a page reads
     of it is recorded by the build cache, except the nav's renderer (the nav is part of every page's key)."""
 
-    __untracked__ = ("nav_cache",)
+    __untracked__ = ("nav_cache", "fragments")
 
     def __init__(self, catalog: Catalog, layout: SectionLayout, latest: list[Document]):
         self.catalog = catalog
@@ -71,6 +72,7 @@ class TemplateView:
         self.column_urls = {c.id: layout.column_url(c) for c in catalog.walk()}  # column id → site-wide page
         self.latest = latest  # the site's newest documents (the home pages' 最新公开)
         self.nav_cache = NavCache()
+        self.fragments = FragmentMemo()  # material's blocks that depend on the page's depth only (fragments.py)
         self.home_url = layout.home_url
         self.apply = layout.apply_box(None)
         self.tabs = [Crumb("首页", layout.home_url)] if layout.home_url is not None else []
@@ -648,6 +650,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._report_problems()
         templating.configure(env)
         self._cache.attach(env)
+        self.view.fragments.reset(config, env)
         self._release = PageRelease(config, files)
         env.globals["gongkai"] = self.view
         theme.add_material_prefix(env)
