@@ -367,6 +367,9 @@ def _serve(inbox, outbox, parent: int) -> None:
             message = inbox.get(timeout=_POLL)
         except queue.Empty:
             if os.getppid() != parent:
+                # Results nobody will read may fill the pipe: leave without waiting for them to be sent (the
+                # worker would otherwise wait forever at exit, holding its memory).
+                outbox.cancel_join_thread()
                 return
             continue
         if message is None:

@@ -8,6 +8,7 @@ arena of its own in fresh memory: the build's heap stays shared.
 
 from __future__ import annotations
 
+import os
 import platform
 from pathlib import Path
 
@@ -49,3 +50,48 @@ def test_a_worker_task_allocates_fresh_memory_not_the_holes_of_the_build_heap():
     # Before: each worker filled the holes and copied ~30 MB of the build's heap.
     assert all(kb < 4_000 for kb, _ in copied), copied
     assert len(kept) == 30_000
+
+
+ORPHAN = '''
+import os, sys, time
+from gongkai.parallel import Pipeline
+
+
+def large(i):
+    return "x" * 200_000
+
+
+pipeline = Pipeline(large, lambda item, result: None, workers=2, batch=1, window=1000)
+for i in range(40):
+    pipeline.submit(i)
+print(pipeline._workers[0].process.pid, flush=True)
+time.sleep(2)  # the worker answers every batch; nobody reads the answers
+os._exit(0)  # the build process is killed
+'''
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@linux_glibc
+def test_a_pipeline_worker_whose_build_process_is_gone_exits_with_its_answers_unread(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "orphan.py"
+    script.write_text(ORPHAN, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    worker = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 15
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    alive = _alive(worker)
+    if alive:
+        os.kill(worker, 9)
+    assert not alive, "the worker still runs, holding its memory, after its build process is gone"
