@@ -43,6 +43,14 @@ def test_records_read_back_from_the_file_are_the_records_in_the_index_order(tmp_
     assert list(tmp_path.iterdir()) == []  # the file is deleted
 
 
+def test_a_cache_folder_that_cannot_be_written_to_leaves_the_records_in_the_systems_temporary_folder(tmp_path):
+    spill = RecordSpill(tmp_path / "not-there")
+    spill.append(_records()[0])
+    assert spill.ordered()[0] == _records()[0]
+    assert not (tmp_path / "not-there").exists()
+    spill.close()
+
+
 @pytest.mark.parametrize("workers, run", [(1, 5000), (2, 5000), (2, 7)])
 def test_an_index_of_spilled_records_is_the_index_of_the_records(tmp_path, monkeypatch, workers, run):
     import gongkai.search.index as index_module

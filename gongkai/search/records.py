@@ -47,7 +47,10 @@ class RecordSpill:
     folder, or the system's temporary folder when the cache is off)."""
 
     def __init__(self, directory: str | os.PathLike | None = None):
-        self._directory = tempfile.mkdtemp(prefix=".search-records-", dir=directory)
+        try:
+            self._directory = tempfile.mkdtemp(prefix=".search-records-", dir=directory)
+        except OSError:  # the cache folder cannot be written to: the records go to the system's temporary folder
+            self._directory = tempfile.mkdtemp(prefix=".search-records-")
         self._cleanup = weakref.finalize(self, shutil.rmtree, self._directory, True)
         self._file = open(os.path.join(self._directory, "records.json"), "w+b")
         self._end = 0
