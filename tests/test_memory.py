@@ -201,3 +201,32 @@ def test_the_recorders_memo_of_described_values_is_bounded_and_keeps_what_recurs
         recorder.note("c:document", (("title", None),), f"标题{i}", base=own)
     assert len(recorder._described) <= size
     assert described.count("示例市") == 1  # described once, found in the memo on every later page
+
+
+def test_mkdocs_memo_of_split_paths_is_emptied_with_each_trim(monkeypatch):
+    import mkdocs.utils
+
+    monkeypatch.setattr(memory, "trim", lambda: None)
+    monkeypatch.setattr(memory, "TRIM_EVERY", 3)
+    pages = [_Page(f"p{i}.md") for i in range(3)]
+    release = PageRelease(_Config({}), _Files(p.file for p in pages))
+    sizes = []
+    for i, page in enumerate(pages):
+        mkdocs.utils.get_relative_url(f"wj/d{i}/", f"lm/p{i}/")  # what a page's links leave in MkDocs' memo
+        release.page_written(page)
+        sizes.append(mkdocs.utils._norm_parts.cache_info().currsize)
+    assert sizes[1] >= 4 and sizes[2] == 0
+
+
+def test_a_rendered_page_lets_go_of_its_time_limit_guard():
+    from gongkai.mdlimits import guard_render
+
+    class Rendered:
+        def render(self, config, files):
+            return "html"
+
+    page = Rendered()
+    guard_render(page, "a.md", 5)
+    assert "render" in vars(page)
+    assert page.render(None, None) == "html"
+    assert "render" not in vars(page)  # the page's own method again; the closure is gone

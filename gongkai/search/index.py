@@ -178,10 +178,16 @@ def _terms_parts(rec: Record) -> list[str]:
          rec.index_number], ensure_ascii=False, default=str)]
 
 
+def record_line(rec: Record) -> bytes:
+    """A record as a JSON array of its fields in order: what its digest hashes, and what
+    ``gongkai.search.records`` keeps of it on disk while the pages render."""
+    return json.dumps([getattr(rec, f.name) for f in fields(Record)], ensure_ascii=False,
+                      default=str).encode("utf-8", "surrogatepass")
+
+
 def record_digest(rec: Record) -> str:
     """Everything a record puts into the index (its postings, its place in the id order and its fragment)."""
-    return file_digest(json.dumps([getattr(rec, f.name) for f in fields(Record)], ensure_ascii=False,
-                                  default=str).encode("utf-8", "surrogatepass"))
+    return file_digest(record_line(rec))
 
 
 def record_values(rec: Record) -> dict[str, int]:
@@ -292,6 +298,29 @@ def _id_order(records: Iterable[Record]) -> list[Record]:
     """Oldest first (发布日期, then url), pages without a date before every document: a document published
     today takes the next id and renumbers no other."""
     return sorted(records, key=lambda r: (r.published.toordinal() if r.published else 0, r.url))
+
+
+class _Listed:
+    """Records held in memory, in id order, read as ``gongkai.search.records.StoredRecords`` reads those kept
+    on disk: ``records[i]``, ``url(i)``, ``published(i)``, ``digest(i)``."""
+
+    def __init__(self, records: Iterable[Record]):
+        self._records = _id_order(records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __getitem__(self, i: int) -> Record:
+        return self._records[i]
+
+    def url(self, i: int) -> str:
+        return self._records[i].url
+
+    def published(self, i: int) -> dt.date | None:
+        return self._records[i].published
+
+    def digest(self, i: int) -> str:
+        return record_digest(self._records[i])
 
 
 # ---- shards: cut where the terms say, so a change rewrites only the shards around it ---------------------------
@@ -506,17 +535,18 @@ def _read_varint(data, pos: int) -> tuple[int, int]:
             return value, pos
 
 
-def _date_ranges(records: list[Record]) -> tuple[list, list]:
+def _date_ranges(records) -> tuple[list, list]:
     """[year, first id, last id] and [yyyymm, first id, last id]: a year or a range of months is an id range."""
     years: list[list[int]] = []
     months: list[list[int]] = []
-    for doc_id, rec in enumerate(records):
-        if rec.published:
-            if years and years[-1][0] == rec.published.year:
+    for doc_id in range(len(records)):
+        published = records.published(doc_id)
+        if published:
+            if years and years[-1][0] == published.year:
                 years[-1][2] = doc_id
             else:
-                years.append([rec.published.year, doc_id, doc_id])
-            month = rec.published.year * 100 + rec.published.month
+                years.append([published.year, doc_id, doc_id])
+            month = published.year * 100 + published.month
             if months and months[-1][0] == month:
                 months[-1][2] = doc_id
             else:
@@ -524,7 +554,7 @@ def _date_ranges(records: list[Record]) -> tuple[list, list]:
     return years, months
 
 
-def build_index(records: Iterable[Record], out: Path, facets: Facets | None = None, *,
+def build_index(records, out: Path, facets: Facets | None = None, *,
                 shard_bytes: int = 12_000, workers: int = 1, cache=None, synonyms: list | None = None,
                 writer=None) -> IndexStats:
     """Write the index of ``records`` into ``out`` (replaced). Shards are cut where a term says so
@@ -534,8 +564,9 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
     inputs, and with ``writer`` too (the core's ``output_writer``, which links a file whose bytes are the previous
     site's) the index of the previous build is updated where its records changed (``_update``) instead of made
     again: the same files, byte for byte. ``synonyms`` (gongkai.search.synonyms.synonym_groups) go into
-    ``meta.bin`` for the browser to widen queries."""
-    records = _id_order(records)
+    ``meta.bin`` for the browser to widen queries. ``records``: ``Record`` objects, or a
+    ``gongkai.search.records.RecordSpill`` (the build's records kept on disk, read back one at a time)."""
+    records = records.ordered() if hasattr(records, "ordered") else _Listed(records)
     out = Path(out)
     facets = facets or Facets()
     count = len(records)
@@ -548,7 +579,7 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
     state_key = digests = None
     if cache is not None:
         state_key = cache.key(STATE, _settings(shard_bytes))
-        digests = [record_digest(r) for r in records]
+        digests = [records.digest(i) for i in range(count)]
         if writer is not None and writer.previous is not None:
             done = _update(cache, state_key, records, digests, out, writer, shard_bytes, head)
             if done is not None:
@@ -625,7 +656,7 @@ def build_index(records: Iterable[Record], out: Path, facets: Facets | None = No
             shutil.rmtree(spill, ignore_errors=True)
     stats = _finish(out, writer, head, shards, fragments, n_terms, postings)
     if cache is not None:
-        cache.put(STATE, state_key, {"records": [[r.url, d, k] for r, d, k in zip(records, digests, keys)],
+        cache.put(STATE, state_key, {"records": _state_records(records, digests, keys),
                                      "fragments": fragments, "shards": shards, "terms": n_terms,
                                      "postings": postings})
     return stats
@@ -648,6 +679,11 @@ def _finish(out: Path, writer, head: dict, shards: list, fragments: list, n_term
 STATE = "search-state"  # the build cache's kind: what the last index was made of (records, shards, fragments)
 RECORD = "search-record"  # a record's term values, under the key of what they are made from
 MAX_CHANGED = 0.05  # above this share of records changed, the index is made whole (it costs about the same)
+
+
+def _state_records(records, digests: list[str], keys: list[str]) -> list[list[str]]:
+    """[url, digest, term values' key] of each id, as the state keeps them."""
+    return [[records.url(i), digest, key] for i, (digest, key) in enumerate(zip(digests, keys))]
 
 
 def _settings(shard_bytes: int) -> str:
@@ -679,7 +715,7 @@ class _Stale(Exception):
     """The previous index cannot be updated (a file not what was written, a record's values missing)."""
 
 
-def _update(cache, state_key: str, records: list[Record], digests: list[str], out: Path, writer, shard_bytes: int,
+def _update(cache, state_key: str, records, digests: list[str], out: Path, writer, shard_bytes: int,
             head: dict) -> IndexStats | None:
     """The previous build's index with the records that changed since put in, or None (then it is made whole).
 
@@ -696,7 +732,7 @@ def _update(cache, state_key: str, records: list[Record], digests: list[str], ou
     old = state["records"]
     n_old, count = len(old), len(records)
     same = 0  # the length of the common prefix of the two id orders
-    while same < min(n_old, count) and records[same].url == old[same][0]:
+    while same < min(n_old, count) and records.url(same) == old[same][0]:
         same += 1
     changed = [i for i in range(same) if digests[i] != old[i][1]] + list(range(same, max(n_old, count)))
     if len(changed) > max(1, int(MAX_CHANGED * count)):
@@ -844,7 +880,7 @@ def _apply(cache, state, state_key, changed, records, digests, out, writer, shar
             writer.write(out / f"t/{n}.bin", data)
     shards = [s[:4] for s in new_shards]
     cache.keep(RECORD, (k for i, k in enumerate(keys) if i not in is_changed))
-    cache.put(STATE, state_key, {"records": [[r.url, d, k] for r, d, k in zip(records, digests, keys)],
+    cache.put(STATE, state_key, {"records": _state_records(records, digests, keys),
                                  "fragments": fragments, "shards": shards, "terms": n_terms, "postings": postings})
     return _finish(out, writer, head, shards, fragments, n_terms, postings)
 

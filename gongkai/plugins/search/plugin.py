@@ -27,6 +27,7 @@ from gongkai.plugins.catalog.plugin import active_core
 from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
 from gongkai.search import client, export
 from gongkai.search.index import Facets, Record, build_index, number_facets
+from gongkai.search.records import RecordSpill
 from gongkai.search.synonyms import SynonymError, synonym_groups
 from gongkai.search.text import page_texts
 from gongkai.sources import site_root
@@ -51,7 +52,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     def __init__(self):
         self.core = None
-        self.records: list[Record] = []
+        self.records: RecordSpill | None = None  # on disk until the index is written (gongkai/search/records.py)
         self.view: SearchView | None = None
         self._page_src = ""
         self.synonyms: list = []
@@ -62,6 +63,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     @at(OnConfig.DECLARE)
     def on_config(self, config: MkDocsConfig):
+        self._close_records()
         self.__init__()  # per-build state: mkdocs serve reuses the instance across rebuilds
         if not self.config.enabled:
             return config
@@ -152,15 +154,14 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if doc is None:
             # page.title is HTML (MkDocs keeps entities in a title from the first heading; gongkai escapes one
             # from front matter); the index holds plain text.
-            self.records.append(Record(url=page.url, title=unescape(page.title or ""), text=text,
-                                       snippet=snippet))
+            self._record(Record(url=page.url, title=unescape(page.title or ""), text=text, snippet=snippet))
             return html
         catalog = self.core.catalog
         columns = [c.id for col_id in doc.column_ids for c in catalog.columns[col_id].lineage]
         org = catalog.organizations[doc.publisher_id]
         if doc.keywords:
             text += " " + " ".join(doc.keywords)
-        self.records.append(Record(
+        self._record(Record(
             url=self.core.url_of(doc), title=doc.title, text=text, published=doc.published,
             publisher=doc.publisher_id, columns=columns, topic=doc.topic, kind=doc.kind,
             doc_number=doc.doc_number, index_number=doc.index_number, validity=doc.validity, in_force=doc.in_force,
@@ -174,6 +175,18 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             except ValueError as exc:
                 raise PluginError(f"gongkai/search 的 export：{exc}") from exc
         return html
+
+    def _record(self, record: Record) -> None:
+        if self.records is None:
+            cache = self.core.build_cache if self.core else None
+            self.records = RecordSpill(cache.directory if cache is not None else None)
+        self.records.append(record)
+
+    def _close_records(self) -> None:
+        # Also when the next build starts (mkdocs serve); a failed build's file goes when the process ends
+        # (RecordSpill's finalizer).
+        if getattr(self, "records", None) is not None:
+            self.records.close()
 
     @at(OnPageContext.VIEWS)
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
@@ -216,9 +229,13 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             return
         begin = time.perf_counter()
         out = Path(config.site_dir) / self.view.index_url
-        stats = build_index(self.records, out, self._facets(), shard_bytes=self.config.shard_bytes,
-                            workers=parallel.workers_of(config, self.config.workers), cache=self.core.build_cache if self.core else None,
-                            synonyms=self.synonyms, writer=self.core.output_writer if self.core else None)
+        try:
+            stats = build_index(self.records or [], out, self._facets(), shard_bytes=self.config.shard_bytes,
+                                workers=parallel.workers_of(config, self.config.workers),
+                                cache=self.core.build_cache if self.core else None,
+                                synonyms=self.synonyms, writer=self.core.output_writer if self.core else None)
+        finally:
+            self._close_records()
         if self.config.export and self.core:
             cache = self.core.build_cache
             previous = export.previous_ids(cache, None) or self._previous_export
