@@ -810,6 +810,7 @@ def describe(value, depth: int = 0, seen: frozenset = frozenset(), memo: dict | 
 
 
 _DOCUMENT_DIGESTS: dict[int, tuple[Document, str]] = {}
+_PUBLISHERS: dict[int, tuple[object, str]] = {}  # a 发布主体 described once per build, not once per document
 
 
 def document_digest(doc: Document) -> str:
@@ -817,14 +818,18 @@ def document_digest(doc: Document) -> str:
     found = _DOCUMENT_DIGESTS.get(id(doc))
     if found is None or found[0] is not doc:
         # Its 发布主体 as the catalog names it today: a page showing the document may show that name.
-        publisher = json.dumps(describe(doc.publisher), ensure_ascii=False, sort_keys=True)
-        found = _DOCUMENT_DIGESTS[id(doc)] = (doc, digest(describe_document(doc), doc.url, publisher))
+        org = doc.publisher
+        publisher = _PUBLISHERS.get(id(org))
+        if publisher is None or publisher[0] is not org:
+            publisher = _PUBLISHERS[id(org)] = (org, json.dumps(describe(org), ensure_ascii=False, sort_keys=True))
+        found = _DOCUMENT_DIGESTS[id(doc)] = (doc, digest(describe_document(doc), doc.url, publisher[1]))
     return found[1]
 
 
 def forget_documents() -> None:
-    """A new build: its documents are new objects (and may be changed while loading)."""
+    """A new build: its documents are new objects (and may be changed while loading), and so are its 发布主体."""
     _DOCUMENT_DIGESTS.clear()
+    _PUBLISHERS.clear()
 
 
 def snippet_files(config: MkDocsConfig) -> list[str] | None:
