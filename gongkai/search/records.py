@@ -18,7 +18,6 @@ memory. The file is deleted when the index is written, or the build fails (``clo
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -27,11 +26,11 @@ import weakref
 from array import array
 from dataclasses import fields
 
-from .index import Record, record_line
+from .index import Record, file_digest, record_line
 
 _FIELDS = [f.name for f in fields(Record)]
 _PUBLISHED = _FIELDS.index("published")
-_DIGEST = 20  # bytes of a record's digest (index.file_digest: blake2b, 20 bytes)
+_DIGEST = len(file_digest(b"")) // 2  # bytes of a record's digest (index.file_digest, kept as bytes)
 
 
 def decode_record(line: bytes) -> Record:
@@ -73,7 +72,7 @@ class RecordSpill:
         self._end += len(line)
         self.days.append(rec.published.toordinal() if rec.published else 0)
         self.urls.append(rec.url)
-        self.digests += hashlib.blake2b(line, digest_size=_DIGEST).digest()  # file_digest(line), as bytes
+        self.digests += bytes.fromhex(file_digest(line))  # record_digest's, without a second encoding
 
     def ordered(self) -> "StoredRecords":
         """The records oldest first (发布日期, then url: the index's id order, ``index._id_order``)."""
