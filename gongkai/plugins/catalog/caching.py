@@ -953,7 +953,7 @@ def package_owners(store: BuildCache | None = None) -> dict[str, list[str]]:
             installed.append(f"{path}\0{os.stat(path).st_mtime_ns}" if path is not None else repr(dist))
         except OSError:
             installed.append(str(path))
-    key = store.key("owners", *sorted(installed), *sys.path) if store is not None and None not in installed else None
+    key = store.key("owners", *sorted(installed), *sys.path) if store is not None else None
     if key is not None:
         found = store.get("owners", key, _owners_shape)
         if found is not None:
