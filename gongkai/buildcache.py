@@ -272,6 +272,9 @@ def _decode(blob: bytes, kind: str = "", key: str = "") -> Any:
     raise ValueError("未知的条目类型")
 
 
+_BATCH = 500  # keys per query of ``get_many`` and ``present`` (SQLite allows 999 parameters before 3.32)
+
+
 class BuildCache:
     """The cache of one build: reads the last clean build's entries, collects this build's, saves on success."""
 
@@ -383,17 +386,59 @@ class BuildCache:
             writer, self._writer = self._writer, None
             writer.finish()
 
+    def get_many(self, kind: str, keys: Iterable[str], shape=None) -> dict[str, Any]:
+        """``get`` of many entries of one kind in few queries, not carried: key → value, for the entries there (and
+        of the right shape)."""
+        found: dict[str, Any] = {}
+        if self._old is None:
+            return found
+        keys = list(keys)
+        for start in range(0, len(keys), _BATCH):
+            part = keys[start:start + _BATCH]
+            try:
+                rows = self._old.execute(f"SELECT key, value FROM entries WHERE kind = ? AND key IN "
+                                         f"({','.join('?' * len(part))})", (kind, *part)).fetchall()
+            except sqlite3.Error:
+                return {}
+            for key, blob in rows:
+                try:
+                    value = _decode(blob, kind, key)
+                    if shape is not None and not shape(value):
+                        raise ValueError("条目形状不符")
+                except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                    self._damaged(kind, exc)
+                    continue
+                found[key] = value
+        return found
+
+    def present(self, kind: str, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` have an entry of ``kind`` (not read, not carried)."""
+        found: set[str] = set()
+        if self._old is None:
+            return found
+        keys = list(keys)
+        for start in range(0, len(keys), _BATCH):
+            part = keys[start:start + _BATCH]
+            try:
+                found.update(k for (k,) in self._old.execute(
+                    f"SELECT key FROM entries WHERE kind = ? AND key IN ({','.join('?' * len(part))})",
+                    (kind, *part)))
+            except sqlite3.Error:
+                return set()
+        return found
+
     def keep(self, kind: str, keys: Iterable[str]) -> int:
         """Carry the entries of ``kind`` under ``keys`` into this build's cache without reading them: a step that
         reused its whole output still keeps what the next build may need. Returns how many were there."""
         if self._old is None or self._new is None:
             return 0
         rows = []
+        keys = list(keys)
         try:
-            for key in keys:
-                row = self._old.execute("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
-                if row is not None:
-                    rows.append((kind, key, row[0]))
+            for start in range(0, len(keys), _BATCH):
+                part = keys[start:start + _BATCH]
+                rows += self._old.execute(f"SELECT kind, key, value FROM entries WHERE kind = ? AND key IN "
+                                          f"({','.join('?' * len(part))})", (kind, *part)).fetchall()
             self._new.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
         except sqlite3.Error:
             return 0

@@ -156,6 +156,17 @@ class LinkChecker:
             events = None  # a file it links to was added or removed
         return key, events
 
+    def still_resolves(self, events: dict) -> bool:
+        """Whether every path a page's stored ``events`` looked up finds the same file in this build."""
+        return all(self._known_file(rel, self._initial) == found for rel, found in events["l"])
+
+    def read_page(self, page: str) -> str:
+        """The text of a page this build did not hand over (a page carried over from the last build)."""
+        text = self.read(page) if self.read is not None else None
+        if text is None:
+            raise RuntimeError(f"链接检查：找不到页面 {page}")
+        return text
+
     def events(self, page: str, text: str) -> dict:
         """What the links of a page are (see ``_events``)."""
         return self._events(page, text, htmlread.parse(text))
@@ -243,12 +254,15 @@ class LinkChecker:
                 anchors.append((k, target, line(target), file, fragment))
         return {"n": k, "x": external, "b": broken, "p": unknown, "a": anchors, "l": list(lookups.items())}
 
-    def apply(self, page: str, text: str, events: dict, tree=None) -> None:
-        """A page's links into the report, in page order (``tree``: the page already parsed, if it was)."""
+    def apply(self, page: str, text: str | None, events: dict, tree=None) -> None:
+        """A page's links into the report, in page order (``tree``: the page already parsed, if it was; ``text``
+        None: read only if an earlier page links to one of its anchors)."""
         report = self.report
         report.pages += 1
         self.known.add(page)
         if page in self._wanted:  # an earlier page links to an anchor here
+            if tree is None and text is None:
+                text = self.read_page(page)
             self._ids[page] = _ids(tree if tree is not None else htmlread.parse(text))
         base = self._order
         for target in events["x"]:

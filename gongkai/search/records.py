@@ -62,8 +62,9 @@ class RecordSpill:
     def __len__(self) -> int:
         return len(self.offsets)
 
-    def append(self, rec: Record) -> None:
-        line = record_line(rec)
+    def append(self, rec: Record, line: bytes | None = None) -> str:
+        """The record (``line``: its ``record_line``, if made already); returns its digest."""
+        line = record_line(rec) if line is None else line
         if type(rec.published) is not dt.date and rec.published is not None:
             raise TypeError(f"发布日期应为日期：{rec.published!r}（{rec.url}）")
         self._file.write(line)
@@ -72,7 +73,9 @@ class RecordSpill:
         self._end += len(line)
         self.days.append(rec.published.toordinal() if rec.published else 0)
         self.urls.append(rec.url)
-        self.digests += bytes.fromhex(file_digest(line))  # record_digest's, without a second encoding
+        found = file_digest(line)  # record_digest's, without a second encoding
+        self.digests += bytes.fromhex(found)
+        return found
 
     def ordered(self) -> "StoredRecords":
         """The records oldest first (发布日期, then url: the index's id order, ``index._id_order``)."""

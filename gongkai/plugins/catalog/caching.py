@@ -47,6 +47,7 @@ from gongkai.model import Column, Document, Organization
 from gongkai.safety import active_content
 from gongkai.sources import site_root
 
+from .carried import FACTS, TABLE, Carrying, Consumer, Inputs, PageFacts, foreign_page_events
 from .memory import MEMO_SIZE, BoundedMemo
 from .replay import BuildRecord, Replay, site_template_dirs
 
@@ -102,6 +103,10 @@ class BuildCacheSession:
         self.recorder = PageRecorder()
         self.replay = Replay(store)
         self.hits = self.total = self.rendered = 0
+        self.consumers: dict[str, Consumer] = {}  # plugins that keep something per page (carried.py)
+        self.facts: PageFacts | None = None  # made when the pages' keys can be (seal)
+        self.carrying: Carrying | None = None
+        self.active_keys: dict[str, str] = {}  # src → the key of its body's active-content verdict
 
     @classmethod
     def open(cls, directory: Path, enabled: bool = True, workers: int = 1) -> "BuildCacheSession | NoCache":
@@ -117,8 +122,10 @@ class BuildCacheSession:
         trees = self.replay.inputs(config, site_root(config), catalog_dir)
         return self.replay.find(config=config, settings=self.settings_key, clock=clock, target=target, trees=trees)
 
-    def record(self, config: MkDocsConfig, *, clock, published: Path, problems, external, documents: int) -> None:
-        """A build published ``published``: what the next one must find the same to replay it."""
+    def record(self, config: MkDocsConfig, *, clock, published: Path, problems, external, documents: int,
+               inputs: "Inputs | None" = None) -> None:
+        """A build published ``published``: what the next one must find the same to replay it, and (``inputs``)
+        to carry its pages (carried.py)."""
         refused = []
         volatile = self.recorder.volatile_reads
         if UNDESCRIBED in volatile:
@@ -127,17 +134,22 @@ class BuildCacheSession:
             refused.append("有页面显示构建时刻（build_date_utc）")
         if self.counter.count:
             refused.append("构建有警告")
-        self.replay.record(config=config, settings=self.settings_key, clock=clock, published=published,
-                           problems=problems, external=external, documents=documents, refused=refused)
+        recorded = self.replay.record(config=config, settings=self.settings_key, clock=clock, published=published,
+                                      problems=problems, external=external, documents=documents, refused=refused)
+        if recorded and inputs is not None and self.facts is not None and self.facts.table:
+            inputs.whole_list = "pages" in volatile
+            self.store.put(TABLE, "", {"inputs": dataclasses.asdict(inputs), "pages": self.facts.table})
 
     def keep_previous(self) -> None:
         """A replayed build: the last build's cache stays as it is (nothing of this build is worth keeping)."""
         self.close()
         self.store.discard()
 
-    def active_content(self, html: str, allow) -> list:
+    def active_content(self, html: str, allow, src: str | None = None) -> list:
         """Active content in a page's body; a body the last build found clean is not parsed again."""
         key = self.store.key("active", str(allow), html)
+        if src is not None:
+            self.active_keys[src] = key
         if self.store.get("active", key, lambda value: value == 1) is not None:
             return []
         found = active_content(html, allow=allow)
@@ -172,6 +184,7 @@ class BuildCacheSession:
         forget_documents()  # documents are complete from here on; their digests are made once each
         if self.settings_key is None:
             return
+        self.facts = PageFacts(self.store, self.consumers)
         docs_dir = Path(config.docs_dir)
         # The catalog's site identity and column tree (the nav, the tabs, every list's place); its 发布主体 are
         # recorded where a page shows one (a document's, a list's, a home's).
@@ -201,6 +214,7 @@ class BuildCacheSession:
         key = digest(self.base_key, src, page.markdown or "", html, described)
         self.total += 1
         self.pages[src] = key
+        self.facts.keyed(src, key)
         reads = self.store.get("reads", key, reads_shape)
         if reads is not None and self.store.check("page", key) and self.recorder.unchanged(reads["templates"]):
             self._candidates[src] = (page.meta.get("template", "main.html"), reads["reads"])
@@ -241,12 +255,54 @@ class BuildCacheSession:
         """The template's output, before any plugin changes it: stored with what it read."""
         src = page.file.src_uri
         if src in self._reused:
+            self.facts.kept(src)
             return
         key = self.pages.get(src)
         reads = self.recorder.finish(page)
         if key is not None and reads is not None:  # None: the page read a volatile value
             self.store.put("page", key, output)
             self.store.put("reads", key, reads)
+            self.facts.kept(src)
+
+    # ---- pages carried over from the last build (carried.py) ----------------------------------------------
+
+    def register(self, consumer: Consumer) -> None:
+        self.consumers[consumer.name] = consumer
+
+    def page_fact(self, page: Page, name: str, value, keep=()) -> None:
+        if self.facts is not None:
+            self.facts.note(page.file.src_uri, name, value, keep)
+
+    def carry(self, config: MkDocsConfig, inputs: Inputs, candidates: dict[str, Page], carry_output) -> int:
+        """In the core's on_nav, once ``seal`` made the base key: the pages carried in this build, MkDocs' page
+        loop made to skip them. Returns how many."""
+        record = self.replay.partial
+        if record is None or self.facts is None or self.base_key is None:
+            return 0
+        why = foreign_page_events(config)
+        why = f"{why} 处理页面" if why else None
+        if why is None and (config.extra_templates or any(
+                (Path(d) / name).exists() for d in site_template_dirs(config) for name in config.theme.static_templates)):
+            why = "网站自有模板列出全部页面"
+        previous = self.store.get(TABLE, "", Inputs.shape, carry=False) if why is None else None
+        if why is None and previous is None:
+            why = "上次构建没有页面表"
+        self.carrying = Carrying(self.store, self.consumers)
+        if why is None:
+            try:
+                why = self.carrying.decide(previous, inputs, candidates, carry_output)
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a table of another shape
+                self.carrying.pages.clear()
+                why = f"页面表无法使用（{exc}）"
+        if why is not None:
+            log.debug(f"构建缓存：不沿用上次构建的页面（{why}）")
+            return 0
+        self.carrying.keep(self.facts)
+        self.carrying.install()
+        count = len(self.carrying.pages)
+        if count:
+            log.info(f"构建缓存：{count} 个页面的输入与上次构建相同，直接沿用（未重新处理）")
+        return count
 
     def reused(self, page: Page) -> bool:
         return page.file.src_uri in self._reused
@@ -255,6 +311,8 @@ class BuildCacheSession:
         self._subjects.clear()
         logging.getLogger("mkdocs").removeHandler(self.counter)
         self.replay.close()
+        if self.carrying is not None:
+            self.carrying.uninstall()
 
     def finish(self, succeeded: bool) -> None:
         """Save this build's entries when it succeeded without a warning; say how much was reused."""
@@ -272,7 +330,8 @@ class NoCache:
     """The build without the cache (turned off, not writable, `gongkai check`): the same named points, doing
     nothing, so that the core calls them unconditionally."""
 
-    store = markdown_key = None
+    store = markdown_key = carrying = None
+    active_keys: dict[str, str] = {}  # never written: active_content keeps no keys without the cache
 
     def watch(self, target, cache_dir) -> None: ...
     def replayable(self, *args) -> None: ...
@@ -286,8 +345,13 @@ class NoCache:
     def keep(self, output, page) -> None: ...
     def close(self) -> None: ...
     def finish(self, succeeded: bool) -> None: ...
+    def register(self, consumer) -> None: ...
+    def page_fact(self, page, name, value, keep=()) -> None: ...
 
-    def active_content(self, html: str, allow) -> list:
+    def carry(self, *args) -> int:
+        return 0
+
+    def active_content(self, html: str, allow, src=None) -> list:
         return active_content(html, allow=allow)
 
 

@@ -35,7 +35,8 @@ from gongkai.sources import decode, site_root
 from gongkai.stages import OnConfig, OnFiles, OnPageContent, OnPageContext, OnPostBuild, OnPostPage, at
 
 from . import theme
-from .caching import BuildCacheSession, NoCache
+from .caching import BuildCacheSession, NoCache, document_digest
+from .carried import Consumer, Inputs, catalog_digest, page_state, restore_state
 from .config import CatalogConfig
 from .fragments import FragmentMemo
 from .index import DocumentIndex, Sorter, newest_first
@@ -102,6 +103,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def __init__(self):
         self._reset()
         self.command: str | None = None  # set by MkDocs' own commands (on_startup)
+        self._dirty = False
         # `gongkai check` collects every problem into its report instead of stopping the build.
         self.raise_on_errors = True
 
@@ -124,6 +126,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._version_files: dict[str, tuple[str, str]] = {}  # 历史版本 files: src → (url, display)
         self._versions: dict[str, versions.VersionPage] = {}
         self._crumbs: dict[str, list[Crumb]] = {}
+        self._referenced: dict[str, list[str]] = {}  # a document's page → the files its body links to, until noted
         self._guard: SourceGuard | None = None
         self._output: StagedOutput | None = None
         self._progress: Progress | None = None
@@ -136,6 +139,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._cache.close()
         self._cache: BuildCacheSession | NoCache = NoCache()
         self._replayed: BuildRecord | None = None
+        self._carry_inputs: Inputs | None = None
 
     @property
     def active(self) -> bool:
@@ -164,6 +168,17 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def relate(self, related) -> None:
         """Deprecated (0.2.0), does nothing: what a page shows of other documents is recorded while it renders."""
         deprecations.cache_declaration("relate")
+
+    def carry_facts(self, name: str, content=None, output=None) -> None:
+        """In your on_config: your plugin keeps something per page. Give it for each page you process with
+        ``page_fact``; for a page carried over from the last build, ``content(page, value)`` is called where its
+        ``on_page_content`` would run and ``output(page, value)`` where its ``on_post_page`` would (carried.py)."""
+        self._cache.register(Consumer(name, content, output))
+
+    def page_fact(self, page: Page, name: str, value, keep: Iterable[tuple[str, str]] = ()) -> None:
+        """What your plugin noted of ``page`` (a small JSON value), and the build cache entries (kind, key) it
+        refers to: kept while the page is carried."""
+        self._cache.page_fact(page, name, value, keep)
 
     def fingerprint(self, name: str, value, document: Document | None = None) -> None:
         """Deprecated (0.2.0), does nothing: what a page reads of a view object is recorded while it renders."""
@@ -282,6 +297,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self._dirty = dirty
 
     def on_shutdown(self) -> None:
         gcpolicy.end_build()  # a build that never reached its end (a tool that only loads the model)
@@ -335,6 +351,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                                              workers=parallel.workers_of(config))
         if self._output is not None:
             self._cache.watch(self._output.target, root / self.config.cache_dir)
+        # The core's own per-page facts first: a carried page's metadata is back before any plugin sees it.
+        self.carry_facts("core", self._carried_content, self._carried_output)
         return config
 
     @at(OnConfig.CONFIGURED)
@@ -531,19 +549,25 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         """A Markdown body may hold HTML, but nothing that runs in a visitor's browser (docs/security.md)."""
         if not self.active:
             return html
-        found = self._cache.active_content(html, self.config.allow_active_content)
+        found = self._cache.active_content(html, self.config.allow_active_content, page.file.src_uri)
         if found:
             display, source, start = self._page_source(page, config)
             report_active_content(self.page_problems, found, display, field="正文", source=source, start=start)
         if page.file.src_uri in self.index.by_src:
-            self._guard.note_links(page.url, html)
+            self._referenced[page.file.src_uri] = self._guard.note_links(page.url, html)
         return html
 
     @at(OnPageContent.DONE)  # after every plugin that reads the page's Markdown
     def _page_rendered(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         if self._progress is not None:
             self._progress.step()
-        self._cache.lookup(page, html, self._subject(page.file.src_uri))
+        src = page.file.src_uri
+        self._cache.lookup(page, html, self._subject(src))
+        if isinstance(page, SectionPage):  # the pages the core may carry (carried.py): outside the nav
+            keep = [("markdown", page.markdown_key)] if page.markdown_key else []
+            if src in self._cache.active_keys:
+                keep.append(("active", self._cache.active_keys.pop(src)))
+            self.page_fact(page, "core", {**page_state(page), "referenced": self._referenced.pop(src, [])}, keep)
         if isinstance(page, SectionPage):
             # Rendered and checked: on a 100,000-document site every copy held until the end counts.
             page.markdown = ""
@@ -627,10 +651,44 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         # A 历史版本 file is its own page's Markdown, like a document's: in that page's key, not every page's.
         self._cache.seal(config, files, nav, {*self.index.by_src, *self._versions}, self.index.by_src,
                          self._generated, self.catalog)
+        self._carry(config, files)
         # MkDocs now converts every page's Markdown, then renders and writes every page: two counted phases.
         self._progress = Progress.for_build()
         self._progress.start("转换 Markdown", len(files.documentation_pages()))
         return nav
+
+    def _carry(self, config: MkDocsConfig, files: Files) -> None:
+        """Pages whose inputs are the last build's, carried over (carried.py)."""
+        store = self._cache.store
+        if store is None or self._cache.base_key is None or self._output is None or self._output.unchanged is None \
+                or self.command not in ("build", "gh-deploy") or self._dirty:
+            return
+        documents = {}
+        for doc in self.index.documents:
+            file = files.get_file_from_path(doc.src_path)
+            path = file.abs_src_path if file is not None else None
+            documents[doc.src_path] = [store.file_digest(Path(path)).decode() if path else "", document_digest(doc)]
+        versions = {}
+        for src in self._versions:
+            file = files.get_file_from_path(src)
+            versions[src] = store.file_digest(Path(file.abs_src_path)).decode() if file and file.abs_src_path else ""
+        self._carry_inputs = Inputs(base=self._cache.base_key,
+                                    catalog=catalog_digest(site_root(config) / self.config.catalog_dir, store),
+                                    consumers=list(self._cache.consumers), documents=documents, versions=versions,
+                                    whole_list=False)
+        candidates = {f.src_uri: f.page for f in files.documentation_pages() if isinstance(f.page, SectionPage)}
+        self._cache.carry(config, self._carry_inputs, candidates, self._output.unchanged.carry)
+
+    def _carried_content(self, page: Page, fact) -> None:
+        """A carried page, where MkDocs would read and render it: what later steps read of it, back."""
+        restore_state(page, fact)
+        self._guard.referenced.update(fact["referenced"])
+        if self._progress is not None:
+            self._progress.step()
+
+    def _carried_output(self, page: Page, fact) -> None:
+        if self._progress is not None:
+            self._progress.step()
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
         if not self.active:
@@ -696,7 +754,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._output.commit()
             self._cache.record(config, clock=self.clock, published=self._output.target,
                                problems=self.problems.items, external=self.reporter.external,
-                               documents=len(self.index.documents))
+                               documents=len(self.index.documents), inputs=self._carry_inputs)
         self._cache.finish(succeeded=True)
         self._cache = NoCache()
         gcpolicy.end_build()

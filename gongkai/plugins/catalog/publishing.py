@@ -102,14 +102,18 @@ class SourceGuard:
             self.problems.add(self.display(file), refusal.message, fix=refusal.fix)
             files.remove(file)
 
-    def note_links(self, page_url: str, html: str) -> None:
-        """Files a document's rendered body links to (images, downloads), as site URLs (MkDocs' File.url form)."""
+    def note_links(self, page_url: str, html: str) -> list[str]:
+        """Files a document's rendered body links to (images, downloads), as site URLs (MkDocs' File.url form);
+        returns them."""
         base = "/" + (page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/")
+        found = []
         for target in htmlread.urls(htmlread.parse(html)):
             path = urlsplit(target).path
             if not path or ":" in target or path.startswith("/"):
                 continue
-            self.referenced.add(quote(posixpath.normpath(posixpath.join(base, unquote(path))).lstrip("/")))
+            found.append(quote(posixpath.normpath(posixpath.join(base, unquote(path))).lstrip("/")))
+        self.referenced.update(found)
+        return sorted(set(found))
 
     def check_documents_folder(self, files: Files, documents: list[Document]) -> None:
         """Every file under the documents folder is a document, a named attachment, or a linked file."""

@@ -67,6 +67,7 @@ class SectionPage(Page):
     def __init__(self, title: str | None, file: File, config: MkDocsConfig, shared: SharedMarkdown):
         super().__init__(title, file, config)
         self.shared = shared
+        self.markdown_key: str | None = None  # the build cache's entry of its rendering, if there is one
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         """MkDocs' ``Page.render`` (mkdocs 1.6), on the shared parser; the per-page processors are re-registered
@@ -81,6 +82,7 @@ class SectionPage(Page):
         entry = cache.lookup("markdown", key, _entry_shape)
         if entry is not None and all(_target(files.get_file_from_path(path)) == target
                                      for path, target in entry["lookups"].items()):
+            self.markdown_key = key
             self.content = entry["content"]
             self.toc = get_toc(entry["toc"])
             self._title_from_render = entry["title"]
@@ -96,6 +98,7 @@ class SectionPage(Page):
         finally:
             log.removeHandler(logged)
         if not logged.seen:
+            self.markdown_key = key
             cache.put("markdown", key, {
                 "content": self.content, "toc": toc_tokens, "title": self._title_from_render,
                 "anchors": sorted(self.present_anchor_ids), "lookups": recording.lookups,

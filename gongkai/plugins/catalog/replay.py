@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import material
+import mkdocs
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.utils import get_build_date
 
@@ -51,9 +52,11 @@ ENV_IGNORED = frozenset({"GONGKAI_AS_OF", "GONGKAI_WORKERS", "GONGKAI_CACHE"})
 # Events other plugins and hooks may have without the build depending on more than its inputs: they run on pages
 # and the environment, which every input decides. Before and after the build a plugin may do anything.
 SIDE_EVENTS = ("pre_build", "post_build")
+TREES = "输入文件"  # why a build is not replayed when only files of the folders hashed whole differ
 INCOMPLETE = "未能扫描"  # a problem saying a file was not read whole: the next build may read more
-# Template folders that are code (material's, gongkai's): versioned in the settings key, not hashed as inputs.
-SHIPPED = (Path(material.__file__).parent, Path(__file__).parents[2])
+# Template folders that are code (material's, MkDocs' own, gongkai's): versioned in the settings key, not hashed as
+# inputs.
+SHIPPED = (Path(material.__file__).parent, Path(mkdocs.__file__).parent, Path(__file__).parents[2])
 
 
 def site_template_dirs(config: MkDocsConfig) -> list[Path]:
@@ -208,6 +211,9 @@ class Replay:
         self._folders: list[str] = []  # the folders hashed whole (``inputs``): files opened there are in ``trees``
         self._site = ""
         self._skip: list[str] = []  # folders whose files are not inputs (the output, the cache, the code)
+        # The last build's record when this build differs from it only in files of the folders hashed whole (its
+        # documents, catalog, templates): which of them, and what pages may be carried, carried.py decides.
+        self.partial: BuildRecord | None = None
 
     def watch(self, target: Path, cache_dir: Path) -> None:
         """From the core's first on_config: files opened from now on are recorded. ``target``: the site_dir."""
@@ -248,8 +254,9 @@ class Replay:
         return found
 
     def record(self, *, config: MkDocsConfig, settings: str | None, clock: Clock, published: Path,
-               problems: list[Problem], external: dict, documents: int, refused: list[str]) -> None:
-        """At the end of a build that published: what the next build must find the same to replay it."""
+               problems: list[Problem], external: dict, documents: int, refused: list[str]) -> bool:
+        """At the end of a build that published: what the next build must find the same to replay it. Whether the
+        build was recorded."""
         self.close()
         reasons = list(refused)
         reads = clock.reads
@@ -267,7 +274,7 @@ class Replay:
             reasons.append("构建期间输入文件有改动")
         if reasons:
             log.debug(f"构建缓存：本次构建不记录为可重放（{'；'.join(reasons)}）")
-            return
+            return False
         record = BuildRecord(
             settings=settings, trees=self.trees, opened=opened, env=environment(self.environ.read), dates=dates(clock),
             clock=sorted([op, other, said] for op, other, said in reads.comparisons),
@@ -275,6 +282,7 @@ class Replay:
             problems=[asdict(p) for p in problems], external={k: list(v) for k, v in external.items()},
             documents=documents)
         self.store.put(KIND, "", asdict(record))
+        return True
 
     def find(self, *, config: MkDocsConfig, settings: str | None, clock: Clock, target: Path,
              trees: str) -> BuildRecord | None:
@@ -286,6 +294,8 @@ class Replay:
         try:
             record = BuildRecord(**value)
             why = self._differs(record, config, settings, clock, target, trees)
+            if why == TREES and self._differs(record, config, settings, clock, target, record.trees) is None:
+                self.partial = record  # only files of the folders hashed whole differ: pages may be carried
         except (TypeError, ValueError, KeyError, IndexError, OSError) as exc:  # a record of another shape
             why = f"记录无法使用（{exc}）"
         if why:
@@ -309,7 +319,7 @@ class Replay:
         if foreign_side_events(config):
             return "其他插件"
         if record.trees != trees:
-            return "输入文件"
+            return TREES
         for path, expected in record.opened.items():
             try:
                 if file_digest(Path(path)) != expected:

@@ -177,6 +177,21 @@ class UnchangedFiles:
         self._keep(rel, st)
         return True
 
+    def carry(self, rel: str) -> bool:
+        """The previous site's file at the site-relative path ``rel`` is this build's too, unread: the page of a
+        carried page (carried.py), whose inputs are those that file was made from — the published site is the
+        files the last build recorded (replay.py). False if that file may not be linked."""
+        if self.previous is None:
+            return False
+        rel = os.path.normpath(rel)
+        found = self._previous(rel)
+        if found is None:
+            return False
+        fd, st = found
+        os.close(fd)
+        self._keep(rel, st)
+        return True
+
     def keep_previous(self, folder, listed, digest) -> bool:
         """Keep the previous site's files under ``folder`` (in the staging folder) for links, when each file
         ``listed`` as (path in the folder, size, ``digest(bytes)``) is there with that size and digest: what a

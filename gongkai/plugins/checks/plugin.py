@@ -91,6 +91,11 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                             "todo": self.config.report_todo}
         self._close_pipelines()
         self.workers = parallel.workers_of(config)
+        # A page carried over from the last build (carried.py): its scan's result and its links from the cache.
+        if self._on("pii"):
+            self.core.carry_facts("checks-pii", content=self._carried_shown)
+        if self._on("links"):
+            self.core.carry_facts("checks-links", output=self._carried_links)
         return config
 
     def _on(self, name: str) -> bool:
@@ -237,17 +242,36 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
     def on_page_content(self, html, page, config, files):
         """个人信息 in the text a document's page (or one of its 历史版本) shows, which its source may split with markup
         (gongkai/checks/pii.py)."""
-        if self.core is None or not self._on("pii") or not html:
+        if self.core is None or not self._on("pii"):
             return html
+        shown = self._shown_as(page, config) if html else None
+        if shown is None:
+            self.core.page_fact(page, "checks-pii", None)
+            return html
+        key = self._submit_shown(shown, html)
+        if key is not None:
+            self.core.page_fact(page, "checks-pii", [shown, key], keep=[("pii-shown", key)])
+        return html
+
+    def _shown_as(self, page, config) -> str | None:
+        """The file a page's shown text is reported against (a document's or a 历史版本's), or None."""
         doc = self.core.doc_for_page(page)
         if doc is not None:
-            shown = doc.source or page.file.src_uri
-        elif self.core.version_for_page(page) is not None:
+            return doc.source or page.file.src_uri
+        if self.core.version_for_page(page) is not None:
             path = Path(page.file.abs_src_path)
             root = site_root(config)
-            shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else page.file.src_uri
-        else:
-            return html
+            return path.relative_to(root).as_posix() if path.is_relative_to(root) else page.file.src_uri
+        return None
+
+    def _carried_shown(self, page, fact) -> None:
+        """A page carried over from the last build: the result of its scan, as if read from the cache."""
+        if fact is not None:
+            self._submit_shown(fact[0], None, key=fact[1])
+
+    def _submit_shown(self, shown: str, html: str | None, key: str | None = None) -> str | None:
+        """The scan of the text a page shows (``html``; None: a carried page, whose result is stored under
+        ``key``), into the pipeline in page order. Returns the result's key in the build cache."""
         # The numbers the scan of its source reported (from on_files); those an earlier page of the same source
         # reported are left out when this page's findings are applied, in page order (_add_shown).
         known = self._source_numbers.get(shown, [])
@@ -264,15 +288,18 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             known = self._source_numbers.get(shown, [])
             self._shown_allow = sorted(self._pii_allow)
             self._shown_task.allow, self._shown_task.year = self._shown_allow, self.as_of.year
-        key = cache.key("pii-shown", html, shown, str(self.as_of.year), *self._shown_allow, "\0", *known) \
-            if cache is not None else None
-        found = cache.get("pii-shown", key) if key is not None else None
+        if html is not None:
+            key = cache.key("pii-shown", html, shown, str(self.as_of.year), *self._shown_allow, "\0", *known) \
+                if cache is not None else None
+            found = cache.get("pii-shown", key) if key is not None else None
+        else:
+            found = cache.get_many("pii-shown", [key], _findings_shape)[key]
         with _named("个人信息检查读取"):
             if found is None:  # the HTML as bytes: pickling the page's own str would keep its UTF-8 form in it
                 self._shown.submit((key, html.encode("utf-8", "surrogatepass"), shown, known))
             else:
                 self._shown.submit((None, None, shown, known), found)
-        return html
+        return key
 
     def _add_shown(self, item, found: list[dict]) -> None:
         if item[0] is not None:  # computed in this build
@@ -329,19 +356,37 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             self.core.build_cache.put("links", key, events)
         self.links.apply(page, text, events)
 
-    def _read_links(self, page: str, text: str, cache=None) -> None:
+    def _read_links(self, page: str, text: str, cache=None) -> str | None:
         key, events = self.links.cached(page, text, cache)
         with _named("链接检查读取"):
             if events is None:
                 self._linking.submit((page, text, key))
             else:
                 self._linking.submit((page, text, None), events)
+        return key
 
     @at(OnPostPage.FINAL)  # last: the HTML exactly as written, after every other plugin changed it
     def on_post_page(self, output, page, config):
+        key = None
         if self.links is not None and output.strip():
-            self._read_links(page.file.dest_uri, output, self.core.build_cache)
+            key = self._read_links(page.file.dest_uri, output, self.core.build_cache)
+        if self.core is not None and self._on("links"):
+            self.core.page_fact(page, "checks-links", key, keep=[("links", key)] if key else ())
         return output
+
+    def _carried_links(self, page, key) -> None:
+        """A page carried over from the last build: its links as that build found them, into the check in page
+        order. Its text is the previous site's file (the core's ``output_file``), read only if a link asks for one
+        of its anchors, or if a file it links to is not what it was then."""
+        if self.links is None or key is None:
+            return
+        events = self.core.build_cache.get_many("links", [key], _events_shape)[key]
+        if not self.links.still_resolves(events):
+            text = self.links.read_page(page.file.dest_uri)
+            self._read_links(page.file.dest_uri, text, None)
+            return
+        with _named("链接检查读取"):
+            self._linking.submit((page.file.dest_uri, None, None), events)
 
     @at(OnPostTemplate.FINAL)
     def on_post_template(self, output_content, template_name, config):
@@ -426,6 +471,10 @@ def _named(what: str):
 def _number(finding: Problem) -> str:
     """The masked number a 个人信息 finding reports (between “ and ”)."""
     return finding.message.split("“", 1)[1].split("”", 1)[0]
+
+
+def _events_shape(value) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("l"), list)
 
 
 def _findings_shape(value) -> bool:

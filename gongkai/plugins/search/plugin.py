@@ -26,8 +26,8 @@ from gongkai.model import CURRENT, DOCUMENT_KINDS, TOPICS, VALIDITIES
 from gongkai.plugins.catalog.plugin import active_core
 from gongkai.plugins.catalog.theme import ASSETS_DIR, TEMPLATES_DIR, add_material_prefix, add_template_dir
 from gongkai.search import client, export
-from gongkai.search.index import Facets, Record, build_index, number_facets
-from gongkai.search.records import RecordSpill
+from gongkai.search.index import Facets, Record, build_index, number_facets, record_line
+from gongkai.search.records import RecordSpill, decode_record
 from gongkai.search.synonyms import SynonymError, synonym_groups
 from gongkai.search.text import page_texts
 from gongkai.sources import site_root
@@ -43,6 +43,7 @@ OWN_TEMPLATES = Path(__file__).resolve().parent / "templates"  # partials/search
 SCRIPT = "assets/search/search.js"
 STYLE = "assets/search/search.css"
 TEMPLATE = "gongkai/search.html"
+RECORD = "search-record"  # the build cache's kind for a page's record (record_line), under its digest
 
 
 class SearchPlugin(BasePlugin[SearchConfig]):
@@ -80,10 +81,13 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                      "请在 mkdocs.yml 的 plugins 中删除 search，只保留 gongkai/search")
         if self.core is not None:
             self.core.add_asset(STYLE)
+            # A page carried over from the last build gives its record from the cache (carried.py).
+            self.core.carry_facts("search", content=self._carried)
         elif STYLE not in config.extra_css:
             config.extra_css.append(STYLE)
         page = self.config.page.strip("/")
         self._page_src = f"{page}/index.md"
+        self._config = config
         if self.config.export:
             # The site this build replaces (config.site_dir is the core's staging folder by now); read now:
             # MkDocs empties site_dir later when it is not staged.
@@ -144,9 +148,11 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     @at(OnPageContent.TEXT)  # before other plugins decorate the page (征集 banner, 年报 toolbar): body text only
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         if not self.config.enabled or page.file.src_uri == self._page_src:
+            self._fact(page, None)
             return html
         search = page.meta.get("search") or {}
         if isinstance(search, dict) and search.get("exclude"):
+            self._fact(page, None)
             return html
         text, prose = page_texts(html)
         snippet = prose if prose != text else None
@@ -154,7 +160,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if doc is None:
             # page.title is HTML (MkDocs keeps entities in a title from the first heading; gongkai escapes one
             # from front matter); the index holds plain text.
-            self._record(Record(url=page.url, title=unescape(page.title or ""), text=text, snippet=snippet))
+            self._record(Record(url=page.url, title=unescape(page.title or ""), text=text, snippet=snippet), page)
             return html
         catalog = self.core.catalog
         columns = [c.id for col_id in doc.column_ids for c in catalog.columns[col_id].lineage]
@@ -166,21 +172,47 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             publisher=doc.publisher_id, columns=columns, topic=doc.topic, kind=doc.kind,
             doc_number=doc.doc_number, index_number=doc.index_number, validity=doc.validity, in_force=doc.in_force,
             display={"p": org.name, "c": catalog.columns[doc.column_id].name}, snippet=snippet,
-            keywords=list(doc.keywords)))
+            keywords=list(doc.keywords)), page)
+        self._export(config, doc, columns, text)
+        return html
+
+    def _export(self, config: MkDocsConfig, doc, columns: list[str], text: str) -> None:
         if self.config.export:
-            site = catalog.site
+            catalog = self.core.catalog
+            site, org = catalog.site, catalog.organizations[doc.publisher_id]
             url = (config.site_url or "/") + self.core.url_of(doc)
             try:
                 self.export_rows.append(export.row(site.site_code, site.name, url, doc, org.name, columns, text))
             except ValueError as exc:
                 raise PluginError(f"gongkai/search 的 export：{exc}") from exc
-        return html
 
-    def _record(self, record: Record) -> None:
+    def _record(self, record: Record, page: Page, line: bytes | None = None) -> None:
         if self.records is None:
             cache = self.core.build_cache if self.core else None
             self.records = RecordSpill(cache.directory if cache is not None else None)
-        self.records.append(record)
+        line = record_line(record) if line is None else line
+        digest = self.records.append(record, line)
+        cache = self.core.build_cache if self.core else None
+        if cache is not None:  # for the next build, should it carry the page (carried.py)
+            if not cache.keep(RECORD, [digest]):
+                cache.put(RECORD, digest, line.decode("utf-8", "surrogatepass"))
+            self._fact(page, digest)
+
+    def _fact(self, page: Page, digest: str | None) -> None:
+        if self.core is not None:
+            self.core.page_fact(page, "search", digest, keep=[(RECORD, digest)] if digest else ())
+
+    def _carried(self, page: Page, digest: str | None) -> None:
+        """A page carried over from the last build: its record as that build made it."""
+        if digest is None:
+            return
+        line = self.core.build_cache.get_many(RECORD, [digest], lambda value: isinstance(value, str))[digest]
+        line = line.encode("utf-8", "surrogatepass")
+        record = decode_record(line)
+        self._record(record, page, line)
+        doc = self.core.doc_for_page(page)
+        if doc is not None:
+            self._export(self._config, doc, record.columns, record.text)
 
     def _close_records(self) -> None:
         # Also when the next build starts (mkdocs serve); a failed build's file goes when the process ends

@@ -1,0 +1,270 @@
+"""Pages carried over from the last build (issue 20: one document's body changed, at 100,000 documents).
+
+A build that differs from the last recorded one (replay.py) only in the *bodies* of some documents — their front
+matter byte for byte the same, so every document's metadata, the document set, the catalog, the settings, the
+templates, the environment, the dates, the clock's answers, the files opened and the published site are the
+last build's — makes every other page from exactly the inputs it was made from last time. Nothing a page shows
+of another document comes from that document's body: lists, neighbours, 解读 and 征集 links show its metadata
+(``caching.document_digest``, which leaves the body out), and a body is released once its page is rendered.
+So such a page is **carried**: MkDocs' page loop skips it (``Carrying.install``), its output file is the
+previous site's (linked at publication, ``UnchangedFiles.carry``), and what each plugin noted of it while it was
+last processed is handed back to that plugin from the cache, at the place in page order where MkDocs would have
+run the page's events — its search record, its links for the link check, its 个人信息 verdict, the files its
+body links to.
+
+Pages never carried: a changed document's own page and its 历史版本 pages; a page whose Markdown links to an
+anchor on a changed document's page (MkDocs checks those anchors); a page that read a volatile value, or was not
+stored; a page in the nav (other pages show its title); a page a plugin gave no fact for. Carrying is off
+altogether for ``mkdocs serve`` and ``--dirty``, with a plugin or hook that is not gongkai's acting on pages,
+when a site overrides a template MkDocs renders outside the page loop (``sitemap.xml``, ``404.html``: they list
+every page) or has ``extra_templates``, and when any page of the last build read MkDocs' whole page list.
+
+**Feature plugins** that keep something per page register with the core in their ``on_config``
+(``core.carry_facts(name, content, output)``) and, for every page they process, hand the core a fact
+(``core.page_fact(page, name, value, keep=[(kind, key), …])``: a small JSON value, and the cache entries it
+refers to). A page is carried next time only when every registered plugin gave its fact. For a carried page the
+core calls ``content(page, value)`` where the page's ``on_page_content`` would have run and ``output(page,
+value)`` where its ``on_post_page`` would have, in page order, and keeps the entries for the build after.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import mkdocs.commands.build as mkdocs_build
+from markupsafe import Markup
+from mkdocs.structure.pages import Page
+
+from gongkai.buildcache import BuildCache, tree_digest
+
+log = logging.getLogger("mkdocs.plugins.gongkai.cache")
+
+TABLE = "carried"  # the cache's kind for the last build's table of pages (one entry, key "")
+FACTS = "page-facts"  # the cache's kind for one page's facts, under the page's key
+# Events a plugin or hook that is not gongkai's may not have for pages to be carried: it could act on any page.
+PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content", "page_context", "post_page")
+
+
+@dataclass
+class Consumer:
+    """A plugin that keeps something per page: called for each carried page with what it noted last time."""
+
+    name: str
+    content: Callable[[Page, Any], None] | None = None
+    output: Callable[[Page, Any], None] | None = None
+
+
+@dataclass
+class _Pending:
+    facts: dict[str, Any] = field(default_factory=dict)
+    entries: list[list[str]] = field(default_factory=list)
+    key: str | None = None
+    kept: bool = False
+
+
+def foreign_page_events(config) -> str:
+    """Plugins and hooks other than gongkai's that act on pages, named."""
+    names = []
+    for event in PAGE_EVENTS:
+        for method in config.plugins.events[event]:
+            module = getattr(method, "__module__", None) or ""
+            if module != "gongkai" and not module.startswith("gongkai."):
+                names.append(config.plugins._event_origins.get(method, module or repr(method)))
+    return "、".join(dict.fromkeys(names))
+
+
+def page_state(page: Page) -> dict:
+    """What MkDocs' later steps read of a page it did not process: its metadata (``sitemap.xml`` reads
+    ``robots``), the anchors other pages' links are checked against, and the pages whose anchors it links to."""
+    meta = {k: v for k, v in page.meta.items()}
+    return {"meta": json.loads(json.dumps(meta, ensure_ascii=False, default=str)),
+            "markup": sorted(k for k, v in meta.items() if isinstance(v, Markup)),
+            "anchors": sorted(page.present_anchor_ids or ()),
+            "to": sorted({f.src_uri for f in (page.links_to_anchors or {})})}
+
+
+def restore_state(page: Page, state: dict) -> None:
+    meta = dict(state["meta"])
+    for name in state["markup"]:
+        meta[name] = Markup(meta[name])
+    page.meta = meta
+    page.present_anchor_ids = set(state["anchors"])
+
+
+class PageFacts:
+    """What this build's plugins noted of each page they processed, stored per page once complete (every
+    consumer's fact, the page's key, its entry stored), and the table of those pages for the next build."""
+
+    def __init__(self, store: BuildCache, consumers: dict[str, Consumer]):
+        self.store = store
+        self.consumers = consumers
+        self._pending: dict[str, _Pending] = {}
+        self.table: dict[str, str] = {}  # src → its key: pages the next build may carry
+
+    def _get(self, src: str) -> _Pending:
+        found = self._pending.get(src)
+        if found is None:
+            found = self._pending[src] = _Pending()
+        return found
+
+    def note(self, src: str, name: str, value, keep=()) -> None:
+        pending = self._get(src)
+        pending.facts[name] = value
+        pending.entries += [[kind, key] for kind, key in keep]
+        self._complete(src, pending)
+
+    def keyed(self, src: str, key: str) -> None:
+        self._get(src).key = key
+
+    def kept(self, src: str) -> None:
+        pending = self._get(src)
+        pending.kept = True
+        self._complete(src, pending)
+
+    def _complete(self, src: str, pending: _Pending) -> None:
+        if pending.kept and pending.key is not None and len(pending.facts) == len(self.consumers):
+            del self._pending[src]
+            self.store.put(FACTS, pending.key, {"facts": pending.facts, "entries": pending.entries})
+            self.table[src] = pending.key
+
+    def carried(self, src: str, key: str) -> None:
+        self.table[src] = key
+
+
+@dataclass
+class Inputs:
+    """What decides whether pages may be carried, as one build had it (the table's head)."""
+
+    base: str  # the pages' base key (settings, files other than documents, columns, nav, templates)
+    catalog: str  # every file of the catalog folder
+    consumers: list[str]
+    documents: dict[str, list[str]]  # src → [its file's digest, its metadata's digest]
+    versions: dict[str, str]  # 历史版本 src → its file's digest
+    whole_list: bool  # a page read MkDocs' whole page list
+
+    @classmethod
+    def shape(cls, value) -> bool:
+        return isinstance(value, dict) and isinstance(value.get("inputs"), dict) and \
+            set(value["inputs"]) == set(cls.__dataclass_fields__) and isinstance(value.get("pages"), dict)
+
+
+class Carrying:
+    """One build's carried pages: decided in the core's ``on_nav``, skipped by MkDocs' page loop, replayed to the
+    plugins in page order."""
+
+    def __init__(self, store: BuildCache, consumers: dict[str, Consumer]):
+        self.store = store
+        self.consumers = consumers
+        self.pages: dict[str, dict] = {}  # src → its stored facts
+        self._keys: dict[str, str] = {}
+        self._saved: tuple | None = None
+
+    def decide(self, previous: dict, now: Inputs, candidates: dict[str, Page], carry_output) -> str | None:
+        """Which of ``candidates`` (src → the page, pages the core renders outside the nav) are carried; None, or
+        why none is. ``carry_output(dest_uri)``: whether the previous site's file can be linked for the page."""
+        last = Inputs(**previous["inputs"])
+        if last.whole_list:
+            return "上次有页面读取了全部页面列表"
+        for name in ("base", "catalog", "consumers", "versions"):
+            if getattr(last, name) != getattr(now, name):
+                return {"base": "设置、模板或文件", "catalog": "目录", "consumers": "插件",
+                        "versions": "历史版本"}[name]
+        if last.documents.keys() != now.documents.keys():
+            return "文件增删"
+        changed = set()
+        for src, (file_digest, meta) in now.documents.items():
+            before = last.documents[src]
+            if before[1] != meta:
+                return f"{src} 的元数据"
+            if before[0] != file_digest:
+                changed.add(src)
+        folders = tuple(src[:-3] + "/" for src in changed if src.endswith(".md"))
+        wanted = {src: key for src, key in previous["pages"].items()
+                  if src in candidates and src not in changed and not src.startswith(folders) and isinstance(key, str)}
+        stored = self.store.get_many(FACTS, wanted.values(), _facts_shape)
+        chosen: dict[str, dict] = {}
+        needed: dict[str, set[str]] = {}
+        for src, key in wanted.items():
+            facts = stored.get(key)
+            if facts is None or set(facts["facts"]) != set(self.consumers):
+                continue
+            if changed.intersection(facts["facts"]["core"]["to"]):
+                continue  # its Markdown links to an anchor on a changed page: MkDocs checks that anchor again
+            chosen[src] = facts
+            for kind, entry in [["page", key], ["reads", key], *facts["entries"]]:
+                needed.setdefault(kind, set()).add(entry)
+        # Every entry a carried page's plugins read back must be there (a cache cut short keeps the page rendered).
+        missing = {kind: keys - self.store.present(kind, keys) for kind, keys in needed.items()}
+        for src, facts in chosen.items():
+            key = wanted[src]
+            if any(entry in missing[kind] for kind, entry in [["page", key], ["reads", key], *facts["entries"]]):
+                continue
+            if not carry_output(candidates[src].file.dest_uri):
+                continue
+            self.pages[src] = facts
+            self._keys[src] = key
+        return None
+
+    # ---- MkDocs' page loop -------------------------------------------------------------------------------
+
+    def install(self) -> None:
+        """MkDocs reads and renders (``_populate_page``) and writes (``_build_page``) each page with module
+        functions its ``build`` looks up when it calls them: a carried page gets its plugins' facts instead."""
+        if self._saved is not None or not self.pages:
+            return
+        populate, build = mkdocs_build._populate_page, mkdocs_build._build_page
+        self._saved = (populate, build)
+        carried = self.pages
+
+        def _populate_page(page, config, files, dirty=False):
+            if page.file.src_uri in carried:
+                self._replay(page, "content")
+            else:
+                populate(page, config, files, dirty)
+
+        def _build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
+            if page.file.src_uri in carried:
+                self._replay(page, "output")
+            else:
+                build(page, config, doc_files, nav, env, dirty, excluded)
+
+        mkdocs_build._populate_page, mkdocs_build._build_page = _populate_page, _build_page
+
+    def uninstall(self) -> None:
+        if self._saved is not None:
+            mkdocs_build._populate_page, mkdocs_build._build_page = self._saved
+            self._saved = None
+
+    def _replay(self, page: Page, phase: str) -> None:
+        facts = self.pages[page.file.src_uri]["facts"]
+        for name, consumer in self.consumers.items():
+            call = getattr(consumer, phase)
+            if call is not None:
+                call(page, facts[name])
+
+    def keep(self, facts: PageFacts) -> None:
+        """The carried pages' entries, into this build's cache: the next build may carry them again, or render
+        them from their stored parts."""
+        by_kind: dict[str, list[str]] = {}
+        for src, stored in self.pages.items():
+            key = self._keys[src]
+            for kind in ("page", "reads", FACTS):
+                by_kind.setdefault(kind, []).append(key)
+            for kind, entry in stored["entries"]:
+                by_kind.setdefault(kind, []).append(entry)
+            facts.carried(src, key)
+        for kind, keys in by_kind.items():
+            self.store.keep(kind, keys)
+
+
+def _facts_shape(value) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("facts"), dict) and \
+        isinstance(value.get("entries"), list) and isinstance(value["facts"].get("core"), dict)
+
+
+def catalog_digest(catalog_dir: Path, store: BuildCache) -> str:
+    return tree_digest(catalog_dir, stats=store)
