@@ -292,6 +292,7 @@ class BuildCache:
         self._new: sqlite3.Connection | None = None
         self._new_path = self.directory / f".{self.FILE}.{os.getpid()}"
         self._digests: dict[str, str] = {}  # path → content hash, once per build
+        self._attached = False  # the last build's entries attached to this build's store (``keep``)
         self.damaged = 0  # entries found that this code did not write (or that inflate too far): misses
         old = self.directory / self.FILE
         try:
@@ -432,17 +433,20 @@ class BuildCache:
         reused its whole output still keeps what the next build may need. Returns how many were there."""
         if self._old is None or self._new is None:
             return 0
-        rows = []
         keys = list(keys)
+        count = 0
         try:
+            if not self._attached:  # the rows copied inside SQLite, never through Python objects
+                self._new.commit()  # ATTACH is refused inside a transaction
+                self._new.execute("ATTACH DATABASE ? AS old", (str(self.directory / self.FILE),))
+                self._attached = True
             for start in range(0, len(keys), _BATCH):
                 part = keys[start:start + _BATCH]
-                rows += self._old.execute(f"SELECT kind, key, value FROM entries WHERE kind = ? AND key IN "
-                                          f"({','.join('?' * len(part))})", (kind, *part)).fetchall()
-            self._new.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+                count += self._new.execute(f"INSERT OR REPLACE INTO main.entries SELECT * FROM old.entries WHERE "
+                                           f"kind = ? AND key IN ({','.join('?' * len(part))})", (kind, *part)).rowcount
         except sqlite3.Error:
             return 0
-        return len(rows)
+        return count
 
     def key(self, *parts: str) -> str:
         """The key of a pure step's result: its inputs and the code that computes it."""

@@ -273,6 +273,10 @@ class BuildCacheSession:
         if self.facts is not None:
             self.facts.note(page.file.src_uri, name, value, keep)
 
+    def not_carried(self, page: Page) -> None:
+        if self.facts is not None:
+            self.facts.refuse(page.file.src_uri)
+
     def carry(self, config: MkDocsConfig, inputs: Inputs, candidates: dict[str, Page], carry_output) -> int:
         """In the core's on_nav, once ``seal`` made the base key: the pages carried in this build, MkDocs' page
         loop made to skip them. Returns how many."""
@@ -347,6 +351,7 @@ class NoCache:
     def finish(self, succeeded: bool) -> None: ...
     def register(self, consumer) -> None: ...
     def page_fact(self, page, name, value, keep=()) -> None: ...
+    def not_carried(self, page) -> None: ...
 
     def carry(self, *args) -> int:
         return 0

@@ -104,6 +104,7 @@ class PageFacts:
         self.consumers = consumers
         self._pending: dict[str, _Pending] = {}
         self.table: dict[str, str] = {}  # src → its key: pages the next build may carry
+        self._refused: set[str] = set()
 
     def _get(self, src: str) -> _Pending:
         found = self._pending.get(src)
@@ -111,7 +112,15 @@ class PageFacts:
             found = self._pending[src] = _Pending()
         return found
 
+    def refuse(self, src: str) -> None:
+        """The page may not be carried next time (it added a problem)."""
+        self._refused.add(src)
+        self._pending.pop(src, None)
+        self.table.pop(src, None)
+
     def note(self, src: str, name: str, value, keep=()) -> None:
+        if src in self._refused:
+            return
         pending = self._get(src)
         pending.facts[name] = value
         pending.entries += [[kind, key] for kind, key in keep]
@@ -121,6 +130,8 @@ class PageFacts:
         self._get(src).key = key
 
     def kept(self, src: str) -> None:
+        if src in self._refused:
+            return
         pending = self._get(src)
         pending.kept = True
         self._complete(src, pending)

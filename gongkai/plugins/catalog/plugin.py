@@ -127,6 +127,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._versions: dict[str, versions.VersionPage] = {}
         self._crumbs: dict[str, list[Crumb]] = {}
         self._referenced: dict[str, list[str]] = {}  # a document's page → the files its body links to, until noted
+        self._problem_count = 0  # problems when the last page was read or written (_quiet)
         self._guard: SourceGuard | None = None
         self._output: StagedOutput | None = None
         self._progress: Progress | None = None
@@ -563,11 +564,14 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._progress.step()
         src = page.file.src_uri
         self._cache.lookup(page, html, self._subject(src))
-        if isinstance(page, SectionPage):  # the pages the core may carry (carried.py): outside the nav
-            keep = [("markdown", page.markdown_key)] if page.markdown_key else []
-            if src in self._cache.active_keys:
-                keep.append(("active", self._cache.active_keys.pop(src)))
+        # The pages the core may carry (carried.py): its own, outside the nav, whose Markdown rendered without a
+        # word (a page whose rendering logged renders again, so that every build says it) and that added no
+        # problem (a carried page reports nothing).
+        active_key, quiet = self._cache.active_keys.pop(src, None), self._quiet()
+        if isinstance(page, SectionPage) and page.markdown_key and quiet:
+            keep = [("markdown", page.markdown_key)] + ([("active", active_key)] if active_key else [])
             self.page_fact(page, "core", {**page_state(page), "referenced": self._referenced.pop(src, [])}, keep)
+        self._referenced.pop(src, None)
         if isinstance(page, SectionPage):
             # Rendered and checked: on a 100,000-document site every copy held until the end counts.
             page.markdown = ""
@@ -655,6 +659,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         # MkDocs now converts every page's Markdown, then renders and writes every page: two counted phases.
         self._progress = Progress.for_build()
         self._progress.start("转换 Markdown", len(files.documentation_pages()))
+        self._quiet()
         return nav
 
     def _carry(self, config: MkDocsConfig, files: Files) -> None:
@@ -679,10 +684,19 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         candidates = {f.src_uri: f.page for f in files.documentation_pages() if isinstance(f.page, SectionPage)}
         self._cache.carry(config, self._carry_inputs, candidates, self._output.unchanged.carry)
 
+    def _quiet(self) -> bool:
+        """Whether no problem was added since the last call (pages are read, then written, one at a time)."""
+        count = len(self.problems.items) + len(self.page_problems.items)
+        quiet, self._problem_count = count == self._problem_count, count
+        return quiet
+
     def _carried_content(self, page: Page, fact) -> None:
         """A carried page, where MkDocs would read and render it: what later steps read of it, back."""
         restore_state(page, fact)
         self._guard.referenced.update(fact["referenced"])
+        doc = self.index.by_src.get(page.file.src_uri)
+        if doc is not None:
+            doc.body = ""  # as a rendered page's (_page_rendered): never read again
         if self._progress is not None:
             self._progress.step()
 
@@ -713,6 +727,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         env.globals["gongkai"] = self.view
         theme.add_material_prefix(env)
         env.filters["gk_markdown"] = self.render_markdown
+        self._quiet()
         return env
 
     # ---- output -----------------------------------------------------------------------------------------------
@@ -726,6 +741,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def _page_written(self, output: str, page: Page, config: MkDocsConfig):
         if self._progress is not None:
             self._progress.step()
+        if not self._quiet():
+            self._cache.not_carried(page)
         if isinstance(page, SectionPage) and self._release is not None:
             self._release.page_written(page)  # its HTML, toc and neighbours (memory.py)
         return output

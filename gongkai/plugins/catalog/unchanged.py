@@ -250,13 +250,20 @@ class UnchangedFiles:
         """Give every kept file its name in the staging folder: a hard link to the previous site's file (a copy
         where links cannot be made). Called once, after every plugin wrote what it writes, right before the
         staging folder replaces the site. A file written at that name after it was kept is the one published."""
-        made: set[str] = set()
+        made: set[str] = {self.staging}
         can_link = True
-        for rel, (dev, ino, size, mtime) in self._pending.items():
+        # In path order, so that a folder's parent is made before it: one mkdir a folder, not makedirs' walk up.
+        for rel in sorted(self._pending):
+            dev, ino, size, mtime = self._pending[rel]
             path = os.path.join(self.staging, rel)
             folder = os.path.dirname(path)
             if folder not in made:
-                os.makedirs(folder, exist_ok=True)
+                try:
+                    os.mkdir(folder)
+                except FileExistsError:
+                    pass
+                except FileNotFoundError:
+                    os.makedirs(folder, exist_ok=True)
                 made.add(folder)
             source = os.path.join(self.previous, rel)
             if can_link:

@@ -186,14 +186,14 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             except ValueError as exc:
                 raise PluginError(f"gongkai/search 的 export：{exc}") from exc
 
-    def _record(self, record: Record, page: Page, line: bytes | None = None) -> None:
+    def _record(self, record: Record, page: Page, line: bytes | None = None, carried: bool = False) -> None:
         if self.records is None:
             cache = self.core.build_cache if self.core else None
             self.records = RecordSpill(cache.directory if cache is not None else None)
         line = record_line(record) if line is None else line
         digest = self.records.append(record, line)
         cache = self.core.build_cache if self.core else None
-        if cache is not None:  # for the next build, should it carry the page (carried.py)
+        if cache is not None and not carried:  # for the next build, should it carry the page (carried.py)
             if not cache.keep(RECORD, [digest]):
                 cache.put(RECORD, digest, line.decode("utf-8", "surrogatepass"))
             self._fact(page, digest)
@@ -209,7 +209,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         line = self.core.build_cache.get_many(RECORD, [digest], lambda value: isinstance(value, str))[digest]
         line = line.encode("utf-8", "surrogatepass")
         record = decode_record(line)
-        self._record(record, page, line)
+        self._record(record, page, line, carried=True)
         doc = self.core.doc_for_page(page)
         if doc is not None:
             self._export(self._config, doc, record.columns, record.text)
