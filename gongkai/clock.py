@@ -58,6 +58,20 @@ def answer(op: str, now: dt.datetime, other: str) -> bool:
     return COMPARE[op](now, dt.datetime.fromisoformat(other))
 
 
+def unrecorded(instant: dt.datetime) -> dt.datetime:
+    """The plain datetime of ``instant``, read without recording anything: a build comparing itself with the
+    last one is not reading its clock (``datetime.isoformat`` asks the zone for its offset, which reads the
+    instant's hour)."""
+    reads = instant.__dict__.get("_reads") if isinstance(instant, Instant) else None
+    if reads is not None:
+        instant._reads = None
+    try:
+        return dt.datetime.fromisoformat(dt.datetime.isoformat(instant))
+    finally:
+        if reads is not None:
+            instant._reads = reads
+
+
 def _compare(op: str):
     plain = COMPARE[op]
 

@@ -193,6 +193,24 @@ def test_settings_date_deadline_environment_and_plugins_are_compared(recorded, m
     assert find(recorded, clock()) is not None
 
 
+def test_comparing_with_the_last_build_reads_nothing_of_the_clock(recorded):
+    """A build whose inputs differ from the last one's compares their instants first; that comparison is not the
+    build reading its clock, so the build is recorded in its turn (before, every build after a recorded one that
+    changed a file read its instant "exactly", was never recorded, and the build after it could not be replayed)."""
+    (recorded / "content/a.md").write_text("乙", encoding="utf-8")
+    c = clock()
+    assert find(recorded, c) is None
+    assert not c.reads.exact and not c.reads.comparisons
+    store = BuildCache(recorded / ".cache")
+    replay = Replay(store)
+    replay.find(config=Config(recorded), settings="s1", clock=c, target=recorded / "site",
+                trees=replay.inputs(Config(recorded), recorded, recorded / "catalog"))
+    assert replay.partial is not None  # only a file of the folders hashed whole differs: pages may be carried
+    store.discard()
+    record(recorded, c)
+    assert find(recorded, clock()) is not None
+
+
 def test_a_deadline_within_the_day_is_compared(tmp_path):
     root = site(tmp_path)
     record(root, clock("2026-12-05 16:00"))
