@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 
 from kit import GOOD_FRONT, write_doc
-from test_buildcache_sweep import BASE_ENV, ID_MASKED, ID_PLAIN, NO_CACHE, REPLAY, build, edit, tree
+from test_buildcache_sweep import ID_MASKED, ID_PLAIN, NO_CACHE, REPLAY, build, edit, tree, xlsx
 from test_buildcache_sweep import make_site as make_sweep_site
 
 pytestmark = pytest.mark.build
@@ -204,6 +204,17 @@ def carried_twice_then_from_a_carried_build(h: History):
     assert "第二次修改" in h.page("wj/jyj/2025/gf-3/index.html")
 
 
+def body_changed_back(h: History):
+    """gf-3 changed, built, then changed back to the warm build's text: the last build is not the one whose inputs
+    these are (the page cache still holds that one's page)."""
+    original = h.doc("gf-3.md").read_text(encoding="utf-8")
+    edit(h.doc("gf-3.md"), LINE, LINE + "\n\n临时增加的一段。")
+    h.check()
+    h.doc("gf-3.md").write_text(original, encoding="utf-8")
+    h.check()
+    assert "临时增加的一段" not in h.page("wj/jyj/2025/gf-3/index.html")
+
+
 def original_of_an_interpretation(h: History):
     """gf-1 is the 原文 of the 解读 jd-1 (its page shows the 解读, the 解读's shows it)."""
     edit(h.doc("gf-1.md"), LINE, LINE + "\n\n培训机构须公示收费标准。")
@@ -296,11 +307,35 @@ def only_links_to_a_file_removed_then_linked_again(h: History):
     h.check(changed=3)
 
 
-CARRY = [one_body, two_bodies, carried_twice_then_from_a_carried_build, original_of_an_interpretation,
-         consultation_body, link_to_an_anchor_of_a_carried_page, broken_anchor_into_a_carried_page,
-         anchor_appears_with_its_link, anchor_disappears_then_appears, anchor_of_a_built_address_disappears,
-         unmasked_id_number_then_masked, dead_internal_link, script_in_a_body,
+CARRY = [one_body, two_bodies, carried_twice_then_from_a_carried_build, body_changed_back,
+         original_of_an_interpretation, consultation_body, link_to_an_anchor_of_a_carried_page,
+         broken_anchor_into_a_carried_page, anchor_appears_with_its_link, anchor_disappears_then_appears,
+         anchor_of_a_built_address_disappears, unmasked_id_number_then_masked, dead_internal_link, script_in_a_body,
          linked_file_still_linked_by_a_carried_page, only_links_to_a_file_removed_then_linked_again]
+
+
+# ---- bodies only, but metadata derived from a body changed: carry or not, the site is the clean one's ------------
+
+
+def first_paragraph_changed(h: History):
+    """The front matter is byte-identical, yet the first paragraph is the derived 内容概述: the 目录 pages, the
+    feeds, documents.json and the search export show it. Pages showing it may not be carried."""
+    edit(h.doc("gf-2.md"), "招生工作的通知全文如下。", "招生工作的通知全文（修订）如下。")
+    h.check(carried=None)
+    assert "招生工作的通知全文（修订）如下" in h.page("xxgk/mulu/2025/index.html")
+    assert "招生工作的通知全文（修订）如下" in h.page("dingyue/quanzhan.xml")
+
+
+def consultation_body_emptied(h: History):
+    """A 征集 with neither body nor 附件 is an input error (the public could not read the draft): both refuse."""
+    path = h.root / "content/wj/jyj/2026/zj-1.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("---\n\n") + 5], encoding="utf-8")
+    cached, _ = h.check(carried=None, fails=True)
+    assert "意见征集既没有正文也没有附件" in cached.stderr
+
+
+EITHER = [first_paragraph_changed, consultation_body_emptied]
 
 
 # ---- no-carry cases: more than bodies changed, or something else may read pages --------------------------------
@@ -337,6 +372,13 @@ def body_with_a_page_event_hook(h: History):
     assert "<!-- hook 1 -->" in h.page("wj/jyj/2024/gf-4/index.html")
 
 
+def body_and_attachment_changed(h: History):
+    """gf-1's XLSX 附件 rewritten (still masked) along with a body: a file other than a body changed."""
+    (h.doc("fj/mingdan.xlsx")).write_bytes(xlsx(ID_MASKED.replace("002X", "003X")))
+    edit(h.doc("gf-3.md"), LINE, LINE + "\n\n补充一段。")
+    h.check(carried=False)
+
+
 def document_added(h: History):
     write_doc(h.root, "jyj/2025/gf-5.md", GOOD_FRONT, "读书月活动通知全文如下。\n\n活动安排另行通知。\n")
     h.check(carried=False)
@@ -349,10 +391,10 @@ def version_file_changed(h: History):
 
 
 NO_CARRY = [title_changed, body_on_another_day, body_while_the_published_site_was_edited, body_with_a_page_event_hook,
-            document_added, version_file_changed]
+            body_and_attachment_changed, document_added, version_file_changed]
 
 
-@pytest.mark.parametrize("case", CARRY + NO_CARRY, ids=[c.__name__ for c in CARRY + NO_CARRY])
+@pytest.mark.parametrize("case", CARRY + EITHER + NO_CARRY, ids=[c.__name__ for c in CARRY + EITHER + NO_CARRY])
 def test_a_carried_build_equals_a_clean_one(history, case):
     case(history)
     assert history.checks
@@ -361,7 +403,7 @@ def test_a_carried_build_equals_a_clean_one(history, case):
 def test_an_unchanged_build_after_a_carried_one_is_replayed(history):
     """The carried build is recorded like any other: the next build, nothing changed, replays it (and equals clean).
     On main before carrying this failed too, for another reason: a build that finds the last record but not the same
-    inputs reads its instant exactly in ``BuildReplay._differs`` (``dt.datetime.isoformat`` of the aware Instant
+    inputs reads its instant exactly in ``Replay._differs`` (``dt.datetime.isoformat`` of the aware Instant
     makes zoneinfo read its hour and minute) and so is never recorded; only the build after it is."""
     append(history.doc("gf-2.md"), "\n招生结果另行公布。\n")
     history.check()
