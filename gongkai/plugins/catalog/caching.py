@@ -47,7 +47,7 @@ from gongkai.model import Column, Document, Organization
 from gongkai.safety import active_content
 from gongkai.sources import site_root
 
-from .carried import FACTS, TABLE, Carrying, Consumer, Inputs, PageFacts, foreign_page_events
+from .carried import TABLE, Carrying, Consumer, Inputs, PageFacts, foreign_events
 from .memory import MEMO_SIZE, BoundedMemo
 from .replay import BuildRecord, Replay, site_template_dirs
 
@@ -283,8 +283,8 @@ class BuildCacheSession:
         record = self.replay.partial
         if record is None or self.facts is None or self.base_key is None:
             return 0
-        why = foreign_page_events(config)
-        why = f"{why} 处理页面" if why else None
+        why = foreign_events(config)
+        why = f"{why} 参与构建" if why else None
         if why is None and (config.extra_templates or any(
                 (Path(d) / name).exists() for d in site_template_dirs(config) for name in config.theme.static_templates)):
             why = "网站自有模板列出全部页面"

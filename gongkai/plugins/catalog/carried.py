@@ -15,7 +15,8 @@ body links to.
 Pages never carried: a changed document's own page and its 历史版本 pages; a page whose Markdown links to an
 anchor on a changed document's page (MkDocs checks those anchors); a page that read a volatile value, or was not
 stored; a page in the nav (other pages show its title); a page a plugin gave no fact for. Carrying is off
-altogether for ``mkdocs serve`` and ``--dirty``, with a plugin or hook that is not gongkai's acting on pages,
+altogether for ``mkdocs serve`` and ``--dirty``, with a plugin or hook that is not gongkai's acting during the build
+(on pages, or on the files, nav or environment every page is made with),
 when a site overrides a template MkDocs renders outside the page loop (``sitemap.xml``, ``404.html``: they list
 every page) or has ``extra_templates``, and when any page of the last build read MkDocs' whole page list.
 
@@ -45,8 +46,10 @@ log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
 TABLE = "carried"  # the cache's kind for the last build's table of pages (one entry, key "")
 FACTS = "page-facts"  # the cache's kind for one page's facts, under the page's key
-# Events a plugin or hook that is not gongkai's may not have for pages to be carried: it could act on any page.
-PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content", "page_context", "post_page")
+# The only events a plugin or hook that is not gongkai's may have for pages to be carried. Any other could make a
+# page from a document's body: on a page, or through a value it computes for every page (``on_files`` reading the
+# documents, a template global in ``on_env``), which a carried page would not show.
+OUTSIDE_EVENTS = frozenset({"startup", "shutdown", "serve", "build_error"})
 
 
 @dataclass
@@ -66,10 +69,12 @@ class _Pending:
     kept: bool = False
 
 
-def foreign_page_events(config) -> str:
-    """Plugins and hooks other than gongkai's that act on pages, named."""
+def foreign_events(config) -> str:
+    """Plugins and hooks other than gongkai's that act during the build, named."""
     names = []
-    for event in PAGE_EVENTS:
+    for event in config.plugins.events:
+        if event in OUTSIDE_EVENTS:
+            continue
         for method in config.plugins.events[event]:
             module = getattr(method, "__module__", None) or ""
             if module != "gongkai" and not module.startswith("gongkai."):
