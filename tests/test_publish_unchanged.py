@@ -276,4 +276,88 @@ def test_a_file_reached_through_a_symbolic_link_in_the_previous_site_is_not_shar
     files_.write(staging / "b" / "c.css", b"same")
     assert files_.link() == 1
     assert (staging / "assets" / "a.css").stat().st_ino != (elsewhere / "a.css").stat().st_ino
-    assert (staging / "b" / "c.css").stat().st_ino == (previous / "b" / "c.css").stat().st_ino
+    assert files_.grafts == ["b"]  # the site's own folder, kept whole: moved into the new site at publication
+
+
+# ---------------------------------------------------------------- folders kept whole are moved, not made again
+
+
+def _previous_site(tmp_path: Path) -> tuple[Path, Path]:
+    previous, staging = tmp_path / "site", tmp_path / "site-staging"
+    for rel in ("wj/a/index.html", "wj/b/index.html", "wj/c/index.html", "xxgk/index.html", "index.html"):
+        (previous / rel).parent.mkdir(parents=True, exist_ok=True)
+        (previous / rel).write_bytes(rel.encode())
+    staging.mkdir()
+    return previous, staging
+
+
+def test_folders_kept_whole_are_moved_at_publication_and_nothing_else(tmp_path):
+    """A folder every file of which the build keeps, and nothing else, is moved whole (no folder made per page);
+    a folder with a file the build wrote or one it no longer has is made, and only kept files linked into it."""
+    from gongkai.plugins.catalog.unchanged import UnchangedFiles
+
+    previous, staging = _previous_site(tmp_path)
+    (previous / "wj/c/stale.html").write_bytes(b"a page this build no longer has")
+    files_ = UnchangedFiles(previous, staging)
+    for rel in ("wj/a/index.html", "wj/b/index.html", "wj/c/index.html", "xxgk/index.html", "index.html"):
+        files_.write(staging / rel, rel.encode())
+    files_.write(staging / "xxgk/new.html", b"new")  # written by this build: xxgk/ is made, not moved
+    assert files_.link() == 5
+    assert sorted(files_.grafts) == ["wj/a", "wj/b"]
+    assert not (staging / "wj/a").exists() and not (staging / "wj/b").exists()  # moved only at publication
+    assert (staging / "wj/c/index.html").stat().st_ino == (previous / "wj/c/index.html").stat().st_ino
+    assert not (staging / "wj/c/stale.html").exists()
+    assert (staging / "xxgk/index.html").stat().st_ino == (previous / "xxgk/index.html").stat().st_ino
+    assert (staging / "index.html").stat().st_ino == (previous / "index.html").stat().st_ino
+
+
+@pytest.mark.build
+def test_a_rebuild_moves_whole_folders_and_equals_a_build_without_them(tmp_path):
+    root = mini(tmp_path)
+    assert build(root, "site").returncode == 0
+    before = files(root / "site")
+    change_body(root)
+    result = build(root, "site")
+    assert result.returncode == 0, result.stderr[-2000:]
+    after = files(root / "site")
+    same = [rel for rel in after if rel in before and after[rel].st_ino == before[rel].st_ino]
+    assert len(same) > len(after) // 2  # the previous files themselves, linked or moved with their folder
+    assert not list(tmp_path.glob("*/.site-old-*")) and not list(root.glob(".site-*"))
+    clean = mkdocs_build(root / "mkdocs.yml", root / "clean", env={"GONGKAI_CACHE": "0"})
+    assert clean.returncode == 0
+    assert contents(root / "site") == contents(root / "clean")
+
+
+def test_a_move_that_fails_at_publication_puts_the_previous_site_back(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from gongkai.plugins.catalog.publishing import StagedOutput
+    from gongkai.plugins.catalog.unchanged import route_writes
+
+    previous, staging = _previous_site(tmp_path)
+    staging.rmdir()  # StagedOutput makes its own
+    before = {p.relative_to(previous).as_posix(): p.read_bytes() for p in previous.rglob("*") if p.is_file()}
+    config = SimpleNamespace(site_dir=str(previous), plugins=SimpleNamespace(events={"post_build": []}))
+    output = StagedOutput(config)
+    try:
+        for rel in before:
+            output.unchanged.write(Path(config.site_dir) / rel, before[rel])
+        real, calls = os.rename, []
+
+        def rename(src, dst):
+            calls.append(src)
+            if len(calls) == 2:
+                raise OSError("设备忙")
+            return real(src, dst)
+
+        monkeypatch.setattr(os, "rename", rename)
+        with pytest.raises(PluginError, match="无法移动上一版网站的文件夹"):
+            output.commit()
+    finally:
+        route_writes(None)
+    monkeypatch.undo()
+    assert {p.relative_to(previous).as_posix(): p.read_bytes() for p in previous.rglob("*") if p.is_file()} == before
+    output.discard()
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]

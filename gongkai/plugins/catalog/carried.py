@@ -256,11 +256,14 @@ class Carrying:
             self._saved = None
 
     def _replay(self, page: Page, phase: str) -> None:
-        facts = self.pages[page.file.src_uri]["facts"]
+        src = page.file.src_uri
+        facts = self.pages[src]["facts"]
         for name, consumer in self.consumers.items():
             call = getattr(consumer, phase)
             if call is not None:
                 call(page, facts[name])
+        if phase == "output":  # the page's last step: its facts are not needed again (100,000 pages hold many)
+            self.pages[src] = _DONE
 
     def keep(self, facts: PageFacts) -> None:
         """The carried pages' entries, into this build's cache: the next build may carry them again, or render
@@ -275,6 +278,9 @@ class Carrying:
             facts.carried(src, key)
         for kind, keys in by_kind.items():
             self.store.keep(kind, keys)
+
+
+_DONE = {"facts": None}  # a carried page whose facts were all handed over
 
 
 def _facts_shape(value) -> bool:

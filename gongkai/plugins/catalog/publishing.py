@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from gongkai import htmlread
@@ -181,6 +182,7 @@ class StagedOutput:
         os.chmod(self.staging, 0o777 & ~_umask())
         config.site_dir = str(self.staging)
         self.unchanged: UnchangedFiles | None = None
+        self._grafts: list[str] = []  # folders of the previous site moved whole into the new one (commit)
         foreign = foreign_post_build(config)
         if foreign:
             # It may read or rewrite a page in the staging folder, where an unchanged one is not until the end.
@@ -198,7 +200,9 @@ class StagedOutput:
             return 0
         route_writes(None)
         files, self.unchanged = self.unchanged, None
-        return files.link()
+        reused = files.link()
+        self._grafts = files.grafts
+        return reused
 
     def where(self, rel: str) -> Path | None:
         """The file with the bytes of the output at the site-relative ``rel`` (None: no such file)."""
@@ -214,11 +218,30 @@ class StagedOutput:
         if self.target.exists():
             old = self.target.with_name(f".{self.target.name}-old-{os.getpid()}")
             os.replace(self.target, old)
+            self._graft(old)
         os.replace(self.staging, self.target)
         self.unchanged = None
         self.config.site_dir = str(self.target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+    def _graft(self, old: Path) -> None:
+        """The previous site's folders the new one has whole (``UnchangedFiles.link``), moved into it: the site is
+        offline between the two renames of ``commit`` anyway; a move that fails puts everything back."""
+        moved: list[tuple[str, str]] = []
+        try:
+            for rel in self._grafts:
+                source, dest = os.path.join(old, rel), os.path.join(self.staging, rel)
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                os.rename(source, dest)
+                moved.append((source, dest))
+        except OSError as exc:
+            for source, dest in reversed(moved):
+                os.rename(dest, source)
+            os.replace(old, self.target)
+            raise PluginError(f"发布时无法移动上一版网站的文件夹（{exc}），本次构建没有发布；请重新构建") from None
+        finally:
+            self._grafts = []
 
     def discard(self) -> None:
         route_writes(None)

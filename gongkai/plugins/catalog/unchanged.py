@@ -61,7 +61,8 @@ class UnchangedFiles:
         self._pending: dict[str, tuple[int, int, int, int]] = {}
         self._log: list[tuple[str, tuple[int, int, int, int]]] | None = None  # a forked worker's own (``take``)
         self._folders: dict[str, bool] = {"": True}  # previous site's folders checked for symbolic links
-        self.reused = 0  # files linked (or copied) from the previous site by ``link``
+        self.reused = 0  # files linked (or copied) from the previous site by ``link``, or moved with their folder
+        self.grafts: list[str] = []  # folders of the previous site moved whole into the new one (``link``)
         self.written = 0  # files written by this module
 
     # ---- during the build ---------------------------------------------------------------------------------
@@ -226,6 +227,53 @@ class UnchangedFiles:
         if self._log is not None:
             self._log.append((rel, info))
 
+    def _whole_folders(self) -> list[str]:
+        """The top-most folders of the previous site the new site has whole (``link``): each file in them, at any
+        depth, kept by this build and still the file it was when kept (device, inode, size, mtime); nothing else
+        in them; each folder plain, with the mode and owner a new one would get; no name of them in the staging
+        folder. The site's root never is one."""
+        found: list[str] = []
+        pending = self._pending
+        mode = stat.S_IFDIR | (0o777 & ~_umask())
+
+        def whole(rel: str) -> bool:
+            path = os.path.join(self.previous, rel)
+            ok, children = True, []
+            try:
+                with os.scandir(path) as entries:
+                    for entry in entries:
+                        child = os.path.join(rel, entry.name) if rel else entry.name
+                        try:
+                            st = entry.stat(follow_symlinks=False)
+                        except OSError:
+                            ok = False
+                            continue
+                        if stat.S_ISDIR(st.st_mode):
+                            if whole(child):
+                                children.append(child)
+                            else:
+                                ok = False
+                        elif not stat.S_ISREG(st.st_mode) or \
+                                pending.get(child) != (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns):
+                            ok = False
+            except OSError:
+                return False
+            if ok and rel:
+                try:
+                    st = os.lstat(path)
+                except OSError:
+                    return False
+                ok = st.st_mode == mode and (self.uid is None or st.st_uid == self.uid) and \
+                    not os.path.lexists(os.path.join(self.staging, rel))
+            if not ok or not rel:
+                found.extend(children)
+                return False
+            return True
+
+        if self._plain_folder(""):
+            whole("")
+        return found
+
     # ---- forked workers (the search index) ------------------------------------------------------------------
 
     def start_worker(self) -> None:
@@ -249,11 +297,24 @@ class UnchangedFiles:
     def link(self) -> int:
         """Give every kept file its name in the staging folder: a hard link to the previous site's file (a copy
         where links cannot be made). Called once, after every plugin wrote what it writes, right before the
-        staging folder replaces the site. A file written at that name after it was kept is the one published."""
+        staging folder replaces the site. A file written at that name after it was kept is the one published.
+
+        A folder of the previous site that the new one has whole — every file in it kept, nothing else in it, and
+        nothing written there by this build — is not made again folder by folder: it is moved into the new site
+        when that is published (``grafts``, moved by ``StagedOutput.commit``). Making a folder is the costliest
+        step of linking (about 0.3 ms on the ext4 of the machine measured; a site has a folder per page)."""
+        self.grafts = self._whole_folders() if self.previous is not None else []
+        grafted = set(self.grafts)
         made: set[str] = {self.staging}
         can_link = True
         # In path order, so that a folder's parent is made before it: one mkdir a folder, not makedirs' walk up.
         for rel in sorted(self._pending):
+            folder = os.path.dirname(rel)
+            while folder and folder not in grafted:
+                folder = os.path.dirname(folder)
+            if folder:  # inside a folder moved whole at publication
+                self.reused += 1
+                continue
             dev, ino, size, mtime = self._pending[rel]
             path = os.path.join(self.staging, rel)
             folder = os.path.dirname(path)
