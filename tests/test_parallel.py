@@ -168,9 +168,9 @@ def test_a_number_two_pages_of_one_source_show_is_reported_once_in_page_order():
     def found(file, *masks):
         return [asdict(Finding(file, f"疑似未打码的手机号“{m}”", check="pii", severity="error")) for m in masks]
 
-    plugin._add_shown((None, None, "a.md", []), found("a.md", "138****0001", "138****0001"))
-    plugin._add_shown((None, None, "a.md", []), found("a.md", "138****0001", "138****0001", "138****0002"))
-    plugin._add_shown((None, None, "b.md", []), found("b.md", "138****0001"))
+    plugin._add_shown((None, None, "a.md", [], None, None), found("a.md", "138****0001", "138****0001"))
+    plugin._add_shown((None, None, "a.md", [], None, None), found("a.md", "138****0001", "138****0001", "138****0002"))
+    plugin._add_shown((None, None, "b.md", [], None, None), found("b.md", "138****0001"))
     assert [(f.file, f.message.split("“")[1][:11]) for f in plugin.findings] == [
         ("a.md", "138****0001"), ("a.md", "138****0001"), ("a.md", "138****0002"), ("b.md", "138****0001")]
 

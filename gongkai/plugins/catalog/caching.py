@@ -269,9 +269,9 @@ class BuildCacheSession:
     def register(self, consumer: Consumer) -> None:
         self.consumers[consumer.name] = consumer
 
-    def page_fact(self, page: Page, name: str, value, keep=()) -> None:
+    def page_fact(self, page: Page | str, name: str, value, keep=()) -> None:
         if self.facts is not None:
-            self.facts.note(page.file.src_uri, name, value, keep)
+            self.facts.note(page if isinstance(page, str) else page.file.src_uri, name, value, keep)
 
     def not_carried(self, page: Page) -> None:
         if self.facts is not None:

@@ -176,9 +176,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         ``on_page_content`` would run and ``output(page, value)`` where its ``on_post_page`` would (carried.py)."""
         self._cache.register(Consumer(name, content, output))
 
-    def page_fact(self, page: Page, name: str, value, keep: Iterable[tuple[str, str]] = ()) -> None:
-        """What your plugin noted of ``page`` (a small JSON value), and the build cache entries (kind, key) it
-        refers to: kept while the page is carried."""
+    def page_fact(self, page: Page | str, name: str, value, keep: Iterable[tuple[str, str]] = ()) -> None:
+        """What your plugin noted of ``page`` (or the page's ``src_uri``: a fact may come later, from a worker),
+        a small JSON value, and the build cache entries (kind, key) it refers to: kept while the page is carried."""
         self._cache.page_fact(page, name, value, keep)
 
     def fingerprint(self, name: str, value, document: Document | None = None) -> None:

@@ -185,11 +185,15 @@ class UnchangedFiles:
         if self.previous is None:
             return False
         rel = os.path.normpath(rel)
-        found = self._previous(rel)
-        if found is None:
+        if not self._plain_folder(os.path.dirname(rel)):
             return False
-        fd, st = found
-        os.close(fd)
+        try:  # not opened: its bytes are not read (``_previous`` checks the same of an opened file)
+            st = os.lstat(os.path.join(self.previous, rel))
+        except OSError:
+            return False
+        if (not stat.S_ISREG(st.st_mode) or stat.S_IMODE(st.st_mode) != self.mode or st.st_nlink != 1
+                or (self.uid is not None and st.st_uid != self.uid)):
+            return False
         self._keep(rel, st)
         return True
 

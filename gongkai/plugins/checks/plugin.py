@@ -248,9 +248,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         if shown is None:
             self.core.page_fact(page, "checks-pii", None)
             return html
-        key = self._submit_shown(shown, html)
-        if key is not None:
-            self.core.page_fact(page, "checks-pii", [shown, key], keep=[("pii-shown", key)])
+        self._submit_shown(shown, html, src=page.file.src_uri)
         return html
 
     def _shown_as(self, page, config) -> str | None:
@@ -265,13 +263,15 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         return None
 
     def _carried_shown(self, page, fact) -> None:
-        """A page carried over from the last build: the result of its scan, as if read from the cache."""
+        """A page carried over from the last build: the result of its scan, as if read from the cache (a page
+        where it found nothing, most, says so in its fact)."""
         if fact is not None:
-            self._submit_shown(fact[0], None, key=fact[1])
+            self._submit_shown(fact[0], None, key=fact[1], found=[] if fact[2] else None)
 
-    def _submit_shown(self, shown: str, html: str | None, key: str | None = None) -> str | None:
-        """The scan of the text a page shows (``html``; None: a carried page, whose result is stored under
-        ``key``), into the pipeline in page order. Returns the result's key in the build cache."""
+    def _submit_shown(self, shown: str, html: str | None, key: str | None = None, src: str | None = None,
+                      found: list | None = None) -> None:
+        """The scan of the text a page shows (``html``; None: a carried page, whose result is ``found`` or stored
+        under ``key``), into the pipeline in page order; ``src``: the page, whose fact is given with the result."""
         # The numbers the scan of its source reported (from on_files); those an earlier page of the same source
         # reported are left out when this page's findings are applied, in page order (_add_shown).
         known = self._source_numbers.get(shown, [])
@@ -292,18 +292,21 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             key = cache.key("pii-shown", html, shown, str(self.as_of.year), *self._shown_allow, "\0", *known) \
                 if cache is not None else None
             found = cache.get("pii-shown", key) if key is not None else None
-        else:
+        elif found is None:
             found = cache.get_many("pii-shown", [key], _findings_shape)[key]
         with _named("个人信息检查读取"):
             if found is None:  # the HTML as bytes: pickling the page's own str would keep its UTF-8 form in it
-                self._shown.submit((key, html.encode("utf-8", "surrogatepass"), shown, known))
+                self._shown.submit((key, html.encode("utf-8", "surrogatepass"), shown, known, src, key))
             else:
-                self._shown.submit((None, None, shown, known), found)
-        return key
+                self._shown.submit((None, None, shown, known, src, key), found)
 
     def _add_shown(self, item, found: list[dict]) -> None:
+        """``item``: (key to store the result under, or None: it came from the cache; the page's HTML; the file
+        reported; the numbers its source scan reported; the page, None if carried; the result's key)."""
         if item[0] is not None:  # computed in this build
             self.core.build_cache.put("pii-shown", item[0], found)
+        if item[4] is not None and item[5] is not None:  # a page processed in this build: its fact, to carry it
+            self.core.page_fact(item[4], "checks-pii", [item[2], item[5], not found], keep=[("pii-shown", item[5])])
         findings = [Problem(**f) for f in found]
         earlier = self._shown_numbers.setdefault(item[2], Counter())
         left = Counter(earlier)  # reported by an earlier page of the same source: once is enough
@@ -442,7 +445,7 @@ class _ShownScan:
         self.year = 0
 
     def __call__(self, item) -> list[dict]:
-        _, html, shown, known = item
+        html, shown, known = item[1:4]
         html = html.decode("utf-8", "surrogatepass")
         return [asdict(f) for f in scan_rendered(html, shown, allow=self.allow, latest_year=self.year, known=known)]
 
