@@ -48,7 +48,11 @@ class Builds:
         writer.link()
         cache.save()
         if self.site.exists():  # as the core publishes (StagedOutput): the previous site is removed
-            os.rename(self.site, self.tmp / f"old-{self.n}")
+            old = self.tmp / f"old-{self.n}"
+            os.rename(self.site, old)
+            for rel in writer.grafts:  # its folders the new site has whole are moved into it (StagedOutput.commit)
+                (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.rename(old / rel, staging / rel)
         os.rename(staging, self.site)
         shutil.rmtree(self.tmp / f"old-{self.n}", ignore_errors=True)
         return self.site / "data", stats

@@ -30,14 +30,12 @@ value)`` where its ``on_post_page`` would have, in page order, and keeps the ent
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import mkdocs.commands.build as mkdocs_build
-from markupsafe import Markup
 from mkdocs.structure.pages import Page
 
 from gongkai.buildcache import BuildCache, tree_digest
@@ -82,22 +80,24 @@ def foreign_events(config) -> str:
     return "、".join(dict.fromkeys(names))
 
 
+ANCHORS = "page-anchors"  # the build cache's kind for the anchors of a page, under its key
+
+
 def page_state(page: Page) -> dict:
-    """What MkDocs' later steps read of a page it did not process: its metadata (``sitemap.xml`` reads
-    ``robots``), the anchors other pages' links are checked against, and the pages whose anchors it links to."""
-    meta = {k: v for k, v in page.meta.items()}
-    return {"meta": json.loads(json.dumps(meta, ensure_ascii=False, default=str)),
-            "markup": sorted(k for k, v in meta.items() if isinstance(v, Markup)),
-            "anchors": sorted(page.present_anchor_ids or ()),
-            "to": sorted({f.src_uri for f in (page.links_to_anchors or {})})}
+    """What MkDocs' later steps read of a page it did not process, as the core's fact of the page: its ``robots``
+    (the only metadata ``sitemap.xml`` reads; carrying is off when a site overrides a template that lists every
+    page), the pages whose anchors its Markdown links to, and whether it has anchors (kept apart, ``ANCHORS``:
+    read only if another page links to one)."""
+    robots = page.meta.get("robots")
+    return {"robots": str(robots) if robots is not None else None,
+            "to": sorted({f.src_uri for f in (page.links_to_anchors or {})}),
+            "anchors": bool(page.present_anchor_ids)}
 
 
-def restore_state(page: Page, state: dict) -> None:
-    meta = dict(state["meta"])
-    for name in state["markup"]:
-        meta[name] = Markup(meta[name])
-    page.meta = meta
-    page.present_anchor_ids = set(state["anchors"])
+def restore_state(page: Page, state: dict, anchors) -> None:
+    """``anchors()``: the page's anchors from the cache, read when MkDocs checks a link to one."""
+    page.meta = {"robots": state["robots"]} if state["robots"] is not None else {}
+    page.carried_anchors = anchors if state["anchors"] else (lambda: ())
 
 
 class PageFacts:
@@ -254,6 +254,10 @@ class Carrying:
         if self._saved is not None:
             mkdocs_build._populate_page, mkdocs_build._build_page = self._saved
             self._saved = None
+
+    def key_of(self, page: Page) -> str:
+        """A carried page's key (its stored entries')."""
+        return self._keys[page.file.src_uri]
 
     def _replay(self, page: Page, phase: str) -> None:
         src = page.file.src_uri

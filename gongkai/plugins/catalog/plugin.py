@@ -36,7 +36,7 @@ from gongkai.stages import OnConfig, OnFiles, OnPageContent, OnPageContext, OnPo
 
 from . import theme
 from .caching import BuildCacheSession, NoCache, document_digest
-from .carried import Consumer, Inputs, catalog_digest, page_state, restore_state
+from .carried import ANCHORS, Consumer, Inputs, catalog_digest, page_state, restore_state
 from .config import CatalogConfig
 from .fragments import FragmentMemo
 from .index import DocumentIndex, Sorter, newest_first
@@ -568,9 +568,14 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         # word (a page whose rendering logged renders again, so that every build says it) and that added no
         # problem (a carried page reports nothing).
         active_key, quiet = self._cache.active_keys.pop(src, None), self._quiet()
-        if isinstance(page, SectionPage) and page.markdown_key and quiet:
+        key = self._cache.pages.get(src) if self._cache.store is not None else None
+        if isinstance(page, SectionPage) and page.markdown_key and quiet and key is not None:
+            state = page_state(page)
             keep = [("markdown", page.markdown_key)] + ([("active", active_key)] if active_key else [])
-            self.page_fact(page, "core", {**page_state(page), "referenced": self._referenced.pop(src, [])}, keep)
+            if state["anchors"]:  # stored now, not held until the page's facts are complete
+                self._cache.store.put(ANCHORS, key, sorted(page.present_anchor_ids))
+                keep.append((ANCHORS, key))
+            self.page_fact(page, "core", {**state, "referenced": self._referenced.pop(src, [])}, keep)
         self._referenced.pop(src, None)
         if isinstance(page, SectionPage):
             # Rendered and checked: on a 100,000-document site every copy held until the end counts.
@@ -692,7 +697,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     def _carried_content(self, page: Page, fact) -> None:
         """A carried page, where MkDocs would read and render it: what later steps read of it, back."""
-        restore_state(page, fact)
+        store, key = self._cache.store, self._cache.carrying.key_of(page)
+        restore_state(page, fact, lambda: store.get_many(ANCHORS, [key], lambda v: isinstance(v, list)).get(key, ()))
         self._guard.referenced.update(fact["referenced"])
         doc = self.index.by_src.get(page.file.src_uri)
         if doc is not None:

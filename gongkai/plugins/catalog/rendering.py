@@ -68,6 +68,19 @@ class SectionPage(Page):
         super().__init__(title, file, config)
         self.shared = shared
         self.markdown_key: str | None = None  # the build cache's entry of its rendering, if there is one
+        self.carried_anchors = None  # a page carried over from the last build (carried.py): reads its anchors
+
+    @property
+    def present_anchor_ids(self) -> set[str] | None:
+        """MkDocs' anchors of the page; of a carried page, read from the cache when a link to one is checked."""
+        found = self.__dict__.get("present_anchor_ids")
+        if found is None and self.carried_anchors is not None:
+            found = self.__dict__["present_anchor_ids"] = set(self.carried_anchors())
+        return found
+
+    @present_anchor_ids.setter
+    def present_anchor_ids(self, value) -> None:
+        self.__dict__["present_anchor_ids"] = value
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         """MkDocs' ``Page.render`` (mkdocs 1.6), on the shared parser; the per-page processors are re-registered

@@ -43,7 +43,7 @@ OWN_TEMPLATES = Path(__file__).resolve().parent / "templates"  # partials/search
 SCRIPT = "assets/search/search.js"
 STYLE = "assets/search/search.css"
 TEMPLATE = "gongkai/search.html"
-RECORD = "search-record"  # the build cache's kind for a page's record (record_line), under its digest
+LINE = "search-line"  # the build cache's kind for a page's record as record_line writes it, under its digest
 
 
 class SearchPlugin(BasePlugin[SearchConfig]):
@@ -194,19 +194,19 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         digest = self.records.append(record, line)
         cache = self.core.build_cache if self.core else None
         if cache is not None and not carried:  # for the next build, should it carry the page (carried.py)
-            if not cache.keep(RECORD, [digest]):
-                cache.put(RECORD, digest, line.decode("utf-8", "surrogatepass"))
+            if not cache.keep(LINE, [digest]):
+                cache.put(LINE, digest, line.decode("utf-8", "surrogatepass"))
             self._fact(page, digest)
 
     def _fact(self, page: Page, digest: str | None) -> None:
         if self.core is not None:
-            self.core.page_fact(page, "search", digest, keep=[(RECORD, digest)] if digest else ())
+            self.core.page_fact(page, "search", digest, keep=[(LINE, digest)] if digest else ())
 
     def _carried(self, page: Page, digest: str | None) -> None:
         """A page carried over from the last build: its record as that build made it."""
         if digest is None:
             return
-        line = self.core.build_cache.get_many(RECORD, [digest], lambda value: isinstance(value, str))[digest]
+        line = self.core.build_cache.get_many(LINE, [digest], lambda value: isinstance(value, str))[digest]
         line = line.encode("utf-8", "surrogatepass")
         record = decode_record(line)
         self._record(record, page, line, carried=True)
