@@ -387,46 +387,44 @@ class BuildCache:
             writer, self._writer = self._writer, None
             writer.finish()
 
+    def _batched(self, kind: str, keys: Iterable[str], columns: str) -> list[tuple]:
+        """``columns`` of the last build's entries of ``kind`` under ``keys``, queried a batch of keys at a time."""
+        keys, rows = list(keys), []
+        for start in range(0, len(keys), _BATCH):
+            part = keys[start:start + _BATCH]
+            rows += self._old.execute(f"SELECT {columns} FROM entries WHERE kind = ? AND key IN "
+                                      f"({','.join('?' * len(part))})", (kind, *part)).fetchall()
+        return rows
+
     def get_many(self, kind: str, keys: Iterable[str], shape=None) -> dict[str, Any]:
         """``get`` of many entries of one kind in few queries, not carried: key → value, for the entries there (and
         of the right shape)."""
         found: dict[str, Any] = {}
         if self._old is None:
             return found
-        keys = list(keys)
-        for start in range(0, len(keys), _BATCH):
-            part = keys[start:start + _BATCH]
+        try:
+            rows = self._batched(kind, keys, "key, value")
+        except sqlite3.Error:
+            return found
+        for key, blob in rows:
             try:
-                rows = self._old.execute(f"SELECT key, value FROM entries WHERE kind = ? AND key IN "
-                                         f"({','.join('?' * len(part))})", (kind, *part)).fetchall()
-            except sqlite3.Error:
-                return {}
-            for key, blob in rows:
-                try:
-                    value = _decode(blob, kind, key)
-                    if shape is not None and not shape(value):
-                        raise ValueError("条目形状不符")
-                except (ValueError, TypeError, KeyError, AttributeError) as exc:
-                    self._damaged(kind, exc)
-                    continue
-                found[key] = value
+                value = _decode(blob, kind, key)
+                if shape is not None and not shape(value):
+                    raise ValueError("条目形状不符")
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                self._damaged(kind, exc)
+                continue
+            found[key] = value
         return found
 
     def present(self, kind: str, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` have an entry of ``kind`` (not read, not carried)."""
-        found: set[str] = set()
         if self._old is None:
-            return found
-        keys = list(keys)
-        for start in range(0, len(keys), _BATCH):
-            part = keys[start:start + _BATCH]
-            try:
-                found.update(k for (k,) in self._old.execute(
-                    f"SELECT key FROM entries WHERE kind = ? AND key IN ({','.join('?' * len(part))})",
-                    (kind, *part)))
-            except sqlite3.Error:
-                return set()
-        return found
+            return set()
+        try:
+            return {key for (key,) in self._batched(kind, keys, "key")}
+        except sqlite3.Error:
+            return set()
 
     def keep(self, kind: str, keys: Iterable[str]) -> int:
         """Carry the entries of ``kind`` under ``keys`` into this build's cache without reading them: a step that
