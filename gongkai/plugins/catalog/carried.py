@@ -30,8 +30,9 @@ value)`` where its ``on_post_page`` would have, in page order, and keeps the ent
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -59,12 +60,17 @@ class Consumer:
     output: Callable[[Page, Any], None] | None = None
 
 
-@dataclass
 class _Pending:
-    facts: dict[str, Any] = field(default_factory=dict)
-    entries: list[list[str]] = field(default_factory=list)
-    key: str | None = None
-    kept: bool = False
+    """A page's facts until every plugin gave its own, as JSON text: at 100,000 pages, held through the whole
+    Markdown phase (the link check's facts come when pages are written), the objects were 1.5 KB a page."""
+
+    __slots__ = ("facts", "entries", "key", "kept")
+
+    def __init__(self):
+        self.facts: dict[str, str] = {}  # plugin → its fact, JSON
+        self.entries = ""  # the cache entries the facts refer to: JSON arrays, comma-separated
+        self.key: str | None = None
+        self.kept = False
 
 
 def foreign_events(config) -> str:
@@ -127,8 +133,9 @@ class PageFacts:
         if src in self._refused:
             return
         pending = self._get(src)
-        pending.facts[name] = value
-        pending.entries += [[kind, key] for kind, key in keep]
+        pending.facts[name] = json.dumps(value, ensure_ascii=False)
+        for kind, key in keep:
+            pending.entries += ("," if pending.entries else "") + json.dumps([kind, key])
         self._complete(src, pending)
 
     def keyed(self, src: str, key: str) -> None:
@@ -144,7 +151,8 @@ class PageFacts:
     def _complete(self, src: str, pending: _Pending) -> None:
         if pending.kept and pending.key is not None and len(pending.facts) == len(self.consumers):
             del self._pending[src]
-            self.store.put(FACTS, pending.key, {"facts": pending.facts, "entries": pending.entries})
+            self.store.put(FACTS, pending.key, {"facts": {name: json.loads(text) for name, text in pending.facts.items()},
+                                                "entries": json.loads(f"[{pending.entries}]")})
             self.table[src] = pending.key
 
     def carried(self, src: str, key: str) -> None:
