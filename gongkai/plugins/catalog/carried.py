@@ -1,9 +1,10 @@
 """Pages carried over from the last build (issue 20: one document's body changed, at 100,000 documents).
 
-A build that differs from the last recorded one (replay.py) only in the *bodies* of some documents — their front
-matter byte for byte the same, so every document's metadata, the document set, the catalog, the settings, the
-templates, the environment, the dates, the clock's answers, the files opened and the published site are the
-last build's — makes every other page from exactly the inputs it was made from last time. Nothing a page shows
+A build that differs from the last recorded one (replay.py) only in the *bodies* of some documents — every
+document's metadata (its model without the body, the 内容概述 taken from a first paragraph included), the
+document set, the catalog, the settings, the templates, the environment, the dates, the clock's answers, the
+files opened and the published site are the last build's — makes every other page from exactly the inputs it was
+made from last time. Nothing a page shows
 of another document comes from that document's body: lists, neighbours, 解读 and 征集 links show its metadata
 (``caching.document_digest``, which leaves the body out), and a body is released once its page is rendered.
 So such a page is **carried**: MkDocs' page loop skips it (``Carrying.install``), its output file is the
