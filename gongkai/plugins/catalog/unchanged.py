@@ -132,13 +132,16 @@ class UnchangedFiles:
         except OSError:
             return None
         st = os.fstat(fd)
-        # A plain file with the mode and owner a new one would get, and no other name (a second name — a backup
-        # made with `cp -al`, a staging folder of a build that was killed — would make the new site share it).
-        if (not stat.S_ISREG(st.st_mode) or stat.S_IMODE(st.st_mode) != self.mode or st.st_nlink != 1
-                or (self.uid is not None and st.st_uid != self.uid)):
+        if not self._reusable(st):
             os.close(fd)
             return None
         return fd, st
+
+    def _reusable(self, st: os.stat_result) -> bool:
+        """A plain file with the mode and owner a new one would get, and no other name (a second name — a backup
+        made with `cp -al`, a staging folder of a build that was killed — would make the new site share it)."""
+        return (stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) == self.mode and st.st_nlink == 1
+                and (self.uid is None or st.st_uid == self.uid))
 
     def _same_bytes(self, rel: str, data: bytes) -> bool:
         found = self._previous(rel)
@@ -187,12 +190,11 @@ class UnchangedFiles:
         rel = os.path.normpath(rel)
         if not self._plain_folder(os.path.dirname(rel)):
             return False
-        try:  # not opened: its bytes are not read (``_previous`` checks the same of an opened file)
+        try:  # not opened: its bytes are not read
             st = os.lstat(os.path.join(self.previous, rel))
         except OSError:
             return False
-        if (not stat.S_ISREG(st.st_mode) or stat.S_IMODE(st.st_mode) != self.mode or st.st_nlink != 1
-                or (self.uid is not None and st.st_uid != self.uid)):
+        if not self._reusable(st):
             return False
         self._keep(rel, st)
         return True
