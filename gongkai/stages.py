@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 import re
+from typing import Iterable
 
 from mkdocs.plugins import event_priority
 
@@ -124,3 +125,16 @@ def stage_named(name: str) -> Stage:
         if stage.__name__ == kind and member in stage.__members__:
             return stage[member]
     raise KeyError(name)
+
+
+def handlers_outside(config, events: Iterable[str], packages: Iterable[str] = ("gongkai",)) -> list[str]:
+    """The plugins and hooks whose code is outside ``packages`` with a handler of any of ``events``, each once, by
+    the name MkDocs gives them (what a build cannot vouch for: they may act on anything it makes)."""
+    own = tuple(packages)
+    names = []
+    for event in events:
+        for method in config.plugins.events[event]:
+            module = getattr(method, "__module__", None) or ""
+            if module.split(".")[0] not in own:
+                names.append(config.plugins._event_origins.get(method, module or repr(method)))
+    return list(dict.fromkeys(names))

@@ -106,7 +106,6 @@ class BuildCacheSession:
         self.consumers: dict[str, Consumer] = {}  # plugins that keep something per page (carried.py)
         self.facts: PageFacts | None = None  # made when the pages' keys can be (seal)
         self.carrying: Carrying | None = None
-        self.active_keys: dict[str, str] = {}  # src → the key of its body's active-content verdict
 
     @classmethod
     def open(cls, directory: Path, enabled: bool = True, workers: int = 1) -> "BuildCacheSession | NoCache":
@@ -145,17 +144,16 @@ class BuildCacheSession:
         self.close()
         self.store.discard()
 
-    def active_content(self, html: str, allow, src: str | None = None) -> list:
-        """Active content in a page's body; a body the last build found clean is not parsed again."""
+    def active_content(self, html: str, allow) -> tuple[list, str | None]:
+        """Active content in a page's body, and the key of the verdict's entry; a body the last build found clean
+        is not parsed again."""
         key = self.store.key("active", str(allow), html)
-        if src is not None:
-            self.active_keys[src] = key
         if self.store.get("active", key, lambda value: value == 1) is not None:
-            return []
+            return [], key
         found = active_content(html, allow=allow)
         if not found:
             self.store.put("active", key, 1)
-        return found
+        return found, key
 
     def configure(self, config: MkDocsConfig) -> None:
         """After every plugin's on_config: the code and the settings of this build."""
@@ -280,8 +278,7 @@ class BuildCacheSession:
     def carry(self, config: MkDocsConfig, inputs: Inputs, candidates: dict[str, Page], carry_output) -> int:
         """In the core's on_nav, once ``seal`` made the base key: the pages carried in this build, MkDocs' page
         loop made to skip them. Returns how many."""
-        record = self.replay.partial
-        if record is None or self.facts is None or self.base_key is None:
+        if self.replay.partial is None or self.facts is None or self.base_key is None:
             return 0
         why = foreign_events(config)
         why = f"{why} 参与构建" if why else None
@@ -335,7 +332,6 @@ class NoCache:
     nothing, so that the core calls them unconditionally."""
 
     store = markdown_key = carrying = None
-    active_keys: dict[str, str] = {}  # never written: active_content keeps no keys without the cache
 
     def watch(self, target, cache_dir) -> None: ...
     def replayable(self, *args) -> None: ...
@@ -356,8 +352,8 @@ class NoCache:
     def carry(self, *args) -> int:
         return 0
 
-    def active_content(self, html: str, allow, src=None) -> list:
-        return active_content(html, allow=allow)
+    def active_content(self, html: str, allow) -> tuple[list, None]:
+        return active_content(html, allow=allow), None
 
 
 class Resolver:

@@ -34,13 +34,13 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable
 
 import mkdocs.commands.build as mkdocs_build
 from mkdocs.structure.pages import Page
 
-from gongkai.buildcache import BuildCache, tree_digest
+from gongkai.buildcache import BuildCache
+from gongkai.stages import handlers_outside
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
@@ -76,15 +76,7 @@ class _Pending:
 
 def foreign_events(config) -> str:
     """Plugins and hooks other than gongkai's that act during the build, named."""
-    names = []
-    for event in config.plugins.events:
-        if event in OUTSIDE_EVENTS:
-            continue
-        for method in config.plugins.events[event]:
-            module = getattr(method, "__module__", None) or ""
-            if module != "gongkai" and not module.startswith("gongkai."):
-                names.append(config.plugins._event_origins.get(method, module or repr(method)))
-    return "、".join(dict.fromkeys(names))
+    return "、".join(handlers_outside(config, [e for e in config.plugins.events if e not in OUTSIDE_EVENTS]))
 
 
 ANCHORS = "page-anchors"  # the build cache's kind for the anchors of a page, under its key
@@ -220,18 +212,17 @@ class Carrying:
             if changed.intersection(facts["facts"]["core"]["to"]):
                 continue  # its Markdown links to an anchor on a changed page: MkDocs checks that anchor again
             chosen[src] = facts
-            for kind, entry in [["page", key], ["reads", key], *facts["entries"]]:
+            for kind, entry in _entries(key, facts):
                 needed.setdefault(kind, set()).add(entry)
         # Every entry a carried page's plugins read back must be there (a cache cut short keeps the page rendered).
         missing = {kind: keys - self.store.present(kind, keys) for kind, keys in needed.items()}
         for src, facts in chosen.items():
-            key = wanted[src]
-            if any(entry in missing[kind] for kind, entry in [["page", key], ["reads", key], *facts["entries"]]):
+            if any(entry in missing[kind] for kind, entry in _entries(wanted[src], facts)):
                 continue
             if not carry_output(candidates[src].file.dest_uri):
                 continue
             self.pages[src] = facts
-            self._keys[src] = key
+            self._keys[src] = wanted[src]
         return None
 
     # ---- MkDocs' page loop -------------------------------------------------------------------------------
@@ -284,9 +275,7 @@ class Carrying:
         by_kind: dict[str, list[str]] = {}
         for src, stored in self.pages.items():
             key = self._keys[src]
-            for kind in ("page", "reads", FACTS):
-                by_kind.setdefault(kind, []).append(key)
-            for kind, entry in stored["entries"]:
+            for kind, entry in _entries(key, stored):
                 by_kind.setdefault(kind, []).append(entry)
             facts.carried(src, key)
         for kind, keys in by_kind.items():
@@ -296,10 +285,13 @@ class Carrying:
 _DONE = {"facts": None}  # a carried page whose facts were all handed over
 
 
+def _entries(key: str, stored: dict) -> list:
+    """Every cache entry a carried page needs, as [kind, key]: its template output and reads, its facts, and the
+    entries its plugins' facts refer to."""
+    return [["page", key], ["reads", key], [FACTS, key], *stored["entries"]]
+
+
 def _facts_shape(value) -> bool:
     return isinstance(value, dict) and isinstance(value.get("facts"), dict) and \
         isinstance(value.get("entries"), list) and isinstance(value["facts"].get("core"), dict)
 
-
-def catalog_digest(catalog_dir: Path, store: BuildCache) -> str:
-    return tree_digest(catalog_dir, stats=store)

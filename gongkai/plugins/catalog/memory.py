@@ -29,6 +29,7 @@ from mkdocs.structure.toc import TableOfContents
 import mkdocs.utils
 
 from gongkai.parallel import trim  # the allocator's free memory back to the system
+from gongkai.stages import handlers_outside
 
 # Packages whose on_post_build reads no page's HTML, table of contents or neighbours: gongkai's own plugins, and
 # those of mkdocs-material and MkDocs (search, social, privacy, offline, optimize: indexes gathered earlier,
@@ -45,12 +46,7 @@ NO_ANCHORS: frozenset[str] = frozenset()
 
 def unknown_post_build(config: MkDocsConfig) -> list[str]:
     """The plugins and hooks outside ``KNOWN_PACKAGES`` with an ``on_post_build``, by the name MkDocs gives them."""
-    names = []
-    for method in config.plugins.events["post_build"]:
-        module = getattr(method, "__module__", None) or ""
-        if module.split(".")[0] not in KNOWN_PACKAGES:
-            names.append(config.plugins._event_origins.get(method, module or repr(method)))
-    return list(dict.fromkeys(names))
+    return handlers_outside(config, ["post_build"], KNOWN_PACKAGES)
 
 
 class PageRelease:

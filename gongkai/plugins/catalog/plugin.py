@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from gongkai import deprecations, gcpolicy, parallel, templating, validity, versions
-from gongkai.buildcache import BuildCache
+from gongkai.buildcache import BuildCache, tree_digest
 from gongkai.catalog import load_catalog
 from gongkai.clock import Clock
 from gongkai.documents import DocumentLoader
@@ -36,7 +36,7 @@ from gongkai.stages import OnConfig, OnFiles, OnPageContent, OnPageContext, OnPo
 
 from . import theme
 from .caching import BuildCacheSession, NoCache, document_digest
-from .carried import ANCHORS, Consumer, Inputs, catalog_digest, page_state, restore_state
+from .carried import ANCHORS, Consumer, Inputs, page_state, restore_state
 from .config import CatalogConfig
 from .fragments import FragmentMemo
 from .index import DocumentIndex, Sorter, newest_first
@@ -126,7 +126,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._version_files: dict[str, tuple[str, str]] = {}  # 历史版本 files: src → (url, display)
         self._versions: dict[str, versions.VersionPage] = {}
         self._crumbs: dict[str, list[Crumb]] = {}
-        self._referenced: dict[str, list[str]] = {}  # a document's page → the files its body links to, until noted
+        # A page's body as rendered, until its facts are noted: the key of its active-content verdict, and (a
+        # document's) the files it links to.
+        self._rendered: dict[str, tuple[str | None, list[str]]] = {}
         self._problem_count = 0  # problems when the last page was read or written (_quiet)
         self._guard: SourceGuard | None = None
         self._output: StagedOutput | None = None
@@ -550,12 +552,12 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         """A Markdown body may hold HTML, but nothing that runs in a visitor's browser (docs/security.md)."""
         if not self.active:
             return html
-        found = self._cache.active_content(html, self.config.allow_active_content, page.file.src_uri)
+        found, key = self._cache.active_content(html, self.config.allow_active_content)
         if found:
             display, source, start = self._page_source(page, config)
             report_active_content(self.page_problems, found, display, field="正文", source=source, start=start)
-        if page.file.src_uri in self.index.by_src:
-            self._referenced[page.file.src_uri] = self._guard.note_links(page.url, html)
+        linked = self._guard.note_links(page.url, html) if page.file.src_uri in self.index.by_src else []
+        self._rendered[page.file.src_uri] = (key, linked)
         return html
 
     @at(OnPageContent.DONE)  # after every plugin that reads the page's Markdown
@@ -567,7 +569,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         # The pages the core may carry (carried.py): its own, outside the nav, whose Markdown rendered without a
         # word (a page whose rendering logged renders again, so that every build says it) and that added no
         # problem (a carried page reports nothing).
-        active_key, quiet = self._cache.active_keys.pop(src, None), self._quiet()
+        (active_key, linked), quiet = self._rendered.pop(src, (None, [])), self._quiet()
         key = self._cache.pages.get(src) if self._cache.store is not None else None
         if isinstance(page, SectionPage) and page.markdown_key and quiet and key is not None:
             state = page_state(page)
@@ -575,8 +577,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             if state["anchors"]:  # stored now, not held until the page's facts are complete
                 self._cache.store.put(ANCHORS, key, sorted(page.present_anchor_ids))
                 keep.append((ANCHORS, key))
-            self.page_fact(page, "core", {**state, "referenced": self._referenced.pop(src, [])}, keep)
-        self._referenced.pop(src, None)
+            self.page_fact(page, "core", {**state, "referenced": linked}, keep)
         if isinstance(page, SectionPage):
             # Rendered and checked: on a 100,000-document site every copy held until the end counts.
             page.markdown = ""
@@ -683,7 +684,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             file = files.get_file_from_path(src)
             versions[src] = store.file_digest(Path(file.abs_src_path)).decode() if file and file.abs_src_path else ""
         self._carry_inputs = Inputs(base=self._cache.base_key,
-                                    catalog=catalog_digest(site_root(config) / self.config.catalog_dir, store),
+                                    catalog=tree_digest(site_root(config) / self.config.catalog_dir, stats=store),
                                     consumers=list(self._cache.consumers), documents=documents, versions=versions,
                                     whole_list=False)
         candidates = {f.src_uri: f.page for f in files.documentation_pages() if isinstance(f.page, SectionPage)}

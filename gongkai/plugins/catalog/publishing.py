@@ -25,6 +25,7 @@ from gongkai.errors import Problems
 from gongkai.filerules import editor_file_problems, name_refusal
 from gongkai.model import Document
 from gongkai.sources import RealPaths
+from gongkai.stages import handlers_outside
 
 from .unchanged import UnchangedFiles, route_writes
 
@@ -146,12 +147,7 @@ class SourceGuard:
 
 def foreign_post_build(config: MkDocsConfig) -> str:
     """The plugins and hooks other than gongkai's that act at the end of the build (``on_post_build``), named."""
-    names = []
-    for method in config.plugins.events["post_build"]:
-        module = getattr(method, "__module__", None) or ""
-        if module != "gongkai" and not module.startswith("gongkai."):
-            names.append(config.plugins._event_origins.get(method, module or repr(method)))
-    return "、".join(dict.fromkeys(names))
+    return "、".join(handlers_outside(config, ["post_build"]))
 
 
 def _umask() -> int:

@@ -42,6 +42,7 @@ from mkdocs.utils import get_build_date
 from gongkai.buildcache import BuildCache, digest, file_digest, tree_digest
 from gongkai.clock import Clock, answer, unrecorded
 from gongkai.errors import Problem
+from gongkai.stages import handlers_outside
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
@@ -111,13 +112,7 @@ def dates(clock: Clock) -> list[str]:
 
 def foreign_side_events(config: MkDocsConfig) -> str:
     """Plugins and hooks other than gongkai's that act before or after the build, named."""
-    names = []
-    for event in SIDE_EVENTS:
-        for method in config.plugins.events[event]:
-            module = getattr(method, "__module__", None) or ""
-            if module != "gongkai" and not module.startswith("gongkai."):
-                names.append(config.plugins._event_origins.get(method, module or repr(method)))
-    return "、".join(dict.fromkeys(names))
+    return "、".join(handlers_outside(config, SIDE_EVENTS))
 
 
 class OpenedFiles:
