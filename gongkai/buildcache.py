@@ -426,6 +426,24 @@ class BuildCache:
         except sqlite3.Error:
             return set()
 
+    def intact(self, kind: str, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` have an entry of ``kind`` that this code wrote under that kind and key (``check`` of
+        many, not inflated, not carried): one that is present but damaged is not."""
+        if self._old is None:
+            return set()
+        try:
+            rows = self._batched(kind, keys, "key, value")
+        except sqlite3.Error:
+            return set()
+        found = set()
+        for key, blob in rows:
+            blob = bytes(blob)
+            if blob[:TAG_BYTES] == _tag(kind, key, blob[TAG_BYTES:]):
+                found.add(key)
+            else:
+                self._damaged(kind, ValueError("条目与其键不符"))
+        return found
+
     def keep(self, kind: str, keys: Iterable[str]) -> int:
         """Carry the entries of ``kind`` under ``keys`` into this build's cache without reading them: a step that
         reused its whole output still keeps what the next build may need. Returns how many were there."""

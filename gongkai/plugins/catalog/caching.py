@@ -4,10 +4,10 @@ the core calls at a few named points of the build, and the recorder of what each
 A page's HTML is reused when two things hold (docs/architecture.md, "The build cache"):
 
 - its **key** matches: what every page reads (the build's code and settings, every input file other than
-  documents, the catalog, the template overrides, the nav: ``base_key``) and the page's own inputs — its Markdown,
-  its body as rendered, and its subject: a document page's document (metadata) and its neighbours' addresses and
-  titles, a generated page's structure object (``listing``, with the metadata of every document in it), a
-  历史版本 page's snapshot;
+  documents and the files pages only link to (``OPAQUE_SUFFIXES``), the catalog, the template overrides, the
+  nav: ``base_key``) and the page's own inputs — its Markdown, its body as rendered, and its subject: a
+  document page's document (metadata) and its neighbours' addresses and titles, a generated page's structure
+  object (``listing``, with the metadata of every document in it), a 历史版本 page's snapshot;
 - every **read recorded** while its template last rendered still gives the same digest: every template loaded,
   every value of a view object handed to templates (``interaction``, ``reports``, ``gk_feeds`` … and anything a
   site's hook adds to the context or the Jinja globals), every method called on one with the arguments it was
@@ -61,6 +61,22 @@ MARKDOWN_SETTINGS = ("markdown_extensions", "mdx_configs", "validation", "use_di
 KEYED_CONTEXT = frozenset({"config", "nav", "base_url", "extra_css", "extra_javascript", "mkdocs_version", "page",
                            "build_date_utc", "pages", "document", "publisher", "document_partials",
                            "listing", "version", "gongkai_cached_page", "gongkai_template"})
+
+
+# Files of docs_dir that pages link to but never read (a 附件, an image, a recording): their bytes are not in every
+# page's key, so that a new 通知 with its PDF, or a replaced attachment, is not a rebuild of every page. What a
+# page shows of one is its address (resolved while the page's Markdown renders, checked again in every build:
+# ``rendering.py``) and, for a 附件, its type and size (``Attachment.measure``: the document's metadata, in the key
+# of every page showing it). Anything else in docs_dir — the site's own pages, data, styles, scripts, SVG (which
+# a template may inline) — stays in every key.
+OPAQUE_SUFFIXES = frozenset({
+    ".pdf", ".ofd", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ppt", ".pptx", ".dps", ".odt", ".ods",
+    ".odp", ".rtf", ".zip", ".rar", ".7z", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff",
+    ".mp3", ".mp4", ".wav", ".m4a", ".avi", ".mov", ".wmv", ".flv", ".mpg", ".mpeg"})
+
+
+def opaque(rel: str) -> bool:
+    return os.path.splitext(rel)[1].lower() in OPAQUE_SUFFIXES
 
 
 NAMES = '["*names", []]'  # the read of which context entries and globals a page had
@@ -189,7 +205,7 @@ class BuildCacheSession:
         site_and_columns = json.dumps([describe(catalog.site), describe(catalog.roots)], ensure_ascii=False,
                                       sort_keys=True)
         parts = [self.settings_key,
-                 tree_digest(docs_dir, skip=document_sources.__contains__, stats=self.store),
+                 tree_digest(docs_dir, skip=lambda rel: rel in document_sources or opaque(rel), stats=self.store),
                  site_and_columns, nav_digest(nav)]
         for path in site_template_dirs(config):  # a site's own overrides; material's and gongkai's are code
             # Folders linked into it are walked too (tree_digest); templates that show the build's time are found

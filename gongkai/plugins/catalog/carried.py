@@ -156,7 +156,7 @@ class PageFacts:
 class Inputs:
     """What decides whether pages may be carried, as one build had it (the table's head)."""
 
-    base: str  # the pages' base key (settings, files other than documents, columns, nav, templates)
+    base: str  # the pages' base key (settings, files other than documents and 附件, columns, nav, templates)
     catalog: str  # every file of the catalog folder
     consumers: list[str]
     documents: dict[str, list[str]]  # src → [its file's digest, its metadata's digest]
@@ -214,8 +214,10 @@ class Carrying:
             chosen[src] = facts
             for kind, entry in _entries(key, facts):
                 needed.setdefault(kind, set()).add(entry)
-        # Every entry a carried page's plugins read back must be there (a cache cut short keeps the page rendered).
-        missing = {kind: keys - self.store.present(kind, keys) for kind, keys in needed.items()}
+        # Every entry a carried page's plugins read back must be there and intact (a cache cut short, or damaged,
+        # keeps the page rendered).
+        missing = {kind: keys - (self.store.present(kind, keys) if kind in PRESENT_ENOUGH else self.store.intact(kind, keys))
+                   for kind, keys in needed.items()}
         for src, facts in chosen.items():
             if any(entry in missing[kind] for kind, entry in _entries(wanted[src], facts)):
                 continue
@@ -281,6 +283,10 @@ class Carrying:
         for kind, keys in by_kind.items():
             self.store.keep(kind, keys)
 
+
+# A carried page's entries that need only be there: its facts were read whole in ``decide``; its template output
+# and reads are not read in that build, only kept for the next one, which checks them when it reads them.
+PRESENT_ENOUGH = frozenset({"page", "reads", FACTS})
 
 _DONE = {"facts": None}  # a carried page whose facts were all handed over
 

@@ -1,0 +1,289 @@
+"""Random histories of edits (issue 20: every shortcut provably equal to the slow, safe way).
+
+The other proofs change one input of each class (tests/test_buildcache_sweep.py) or follow fixed histories of body
+changes (tests/test_carried_pages.py). An editor's repository goes through long mixed histories: a body fixed, a
+title corrected, a 通知 added and withdrawn, an attachment replaced, a day passes, someone edits the published
+site by hand, a CI cache comes back damaged — and every build runs over what the last one left (its cache, its
+published site, its record), so a shortcut taken by one build (a replay, carried pages, the page cache, the
+search index updated in place) is the input of the next.
+
+Here a seeded generator draws such histories on the carried-pages site (its bodies link each other's anchors and a
+spreadsheet no document names; a 解读, a 征集, a 历史版本, a 年报). After every step a cached build over the published
+site and a clean build (``GONGKAI_CACHE=0``, into a fresh folder) must agree in exit status, in every warning,
+error and summary line, and in every byte of the site; a refused build must leave the published site as it was.
+The seeds are fixed, so that a failure is the same failure when run again; the step that failed is named.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from test_buildcache_sweep import ID_PLAIN, NO_CACHE, REPLAY, build, rewrite_entries, tree, xlsx
+from test_carried_pages import CARRIED, DOCS, LINE, History, history, make_site, verdict, warm_site  # noqa: F401
+
+pytestmark = pytest.mark.build
+
+# Documents a step may change: (path under content/wj, whether its first paragraph is its only 内容概述).
+DOCUMENTS = ["jyj/2025/gf-1.md", "jyj/2025/gf-2.md", "jyj/2025/gf-3.md", "jyj/2025/dt-1.md",
+             "szf/2025/gf-1.md", "szf/2025/gz-1.md", "dcjd/2025/dt-1.md", "jyj/2026/zj-1.md"]
+NEW_FRONT = """title: 测试市教育局关于第{n}批{topic}的通知
+栏目: [gzdt]
+发布机构: jyj
+成文日期: 2025-{month:02d}-{day:02d}
+发布日期: 2025-{month:02d}-{day:02d}
+索引号: 999100002/2025-{serial:05d}
+主题分类: 科技、教育
+"""
+TOPICS = ["校园安全检查", "教师培训", "课后服务", "食堂管理", "招生咨询"]
+SENTENCES = ["各校按要求落实。", "请于月底前报送材料。", "联系电话另行通知。", "本通知自发布之日起施行。",
+             "有关情况及时报告。"]
+REUSED = re.compile(r"构建缓存：\d+ 个页面中 [1-9]\d* 个未变")
+BASE_INSTANT = time.mktime((2026, 11, 30, 12, 0, 0, 0, 0, -1))
+
+
+def pdf_file(text: str) -> bytes:
+    """A one-page PDF whose page holds ``text`` (ASCII) as text: a file the 个人信息 check reads whole (a PDF
+    without a text layer is a scan it cannot read, and such a build is not recorded for a replay)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+class Walk:
+    """One history: the site, what the generator did so far, and the two builds after each step."""
+
+    def __init__(self, root: Path, rng: random.Random):
+        self.root, self.rng = root, rng
+        self.steps: list[str] = []
+        self.added: list[Path] = []
+        self.hours = 0  # the build's instant, hours after 2026-11-30 12:00
+        self.serial = 100
+        self.saved: dict[Path, str] = {}  # file → its text before the last change (for a change back)
+        self.shortcuts: list[str] = []  # what each cached build took
+
+    @property
+    def env(self) -> dict:
+        when = time.localtime(BASE_INSTANT + self.hours * 3600)
+        return {"GONGKAI_AS_OF": time.strftime("%Y-%m-%d %H:%M", when)}
+
+    def doc(self, rel: str) -> Path:
+        return self.root / "content/wj" / rel
+
+    def remember(self, path: Path) -> None:
+        self.saved[path] = path.read_text(encoding="utf-8")
+
+    # ---- the steps ---------------------------------------------------------------------------------------------
+
+    def body(self) -> str:
+        """A later paragraph added to a body (never the first: that is the 内容概述)."""
+        path = self.doc(self.rng.choice(DOCUMENTS))
+        self.remember(path)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"\n{self.rng.choice(SENTENCES)}{self.rng.randrange(1000)}\n")
+        return f"body {path.name}"
+
+    def first_paragraph(self) -> str:
+        path = self.doc(self.rng.choice(DOCUMENTS[:7]))
+        text = path.read_text(encoding="utf-8")
+        head, sep, rest = text.partition("\n---\n\n")
+        first, _, more = rest.partition("\n")
+        self.remember(path)
+        path.write_text(f"{head}{sep}{first[:-1]}（第{self.rng.randrange(100)}次修订）。\n{more}", encoding="utf-8")
+        return f"first paragraph {path.name}"
+
+    def title(self) -> str:
+        path = self.doc(self.rng.choice(DOCUMENTS[:7]))
+        text = path.read_text(encoding="utf-8")
+        start = text.index("title: ") + len("title: ")
+        end = text.index("\n", start)
+        self.remember(path)
+        path.write_text(text[:end] + f"（{self.rng.randrange(100)}）" + text[end:], encoding="utf-8")
+        return f"title {path.name}"
+
+    def new_document(self) -> str:
+        self.serial += 1
+        n = self.serial
+        front = NEW_FRONT.format(n=n, topic=self.rng.choice(TOPICS), month=self.rng.randrange(1, 12),
+                                 day=self.rng.randrange(1, 28), serial=n)
+        path = self.doc(f"jyj/2025/new-{n}.md")
+        path.write_text(f"---\n{front}---\n\n第{n}批通知全文如下。\n\n{self.rng.choice(SENTENCES)}\n",
+                        encoding="utf-8")
+        self.added.append(path)
+        return f"new {path.name}"
+
+    def new_document_with_attachment(self) -> str:
+        """A new 通知 with its 附件 (a PDF no page had linked before): the commonest publication."""
+        self.new_document()
+        path = self.added[-1]
+        pdf = path.with_suffix(".pdf")
+        pdf.write_bytes(pdf_file(f"Notice {self.serial}, annex {self.rng.randrange(10 ** 6)}"))
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("主题分类: 科技、教育\n", f"主题分类: 科技、教育\n附件:\n  - 名称: 通知全文\n"
+                                     f"    文件: {pdf.name}\n", 1), encoding="utf-8")
+        return f"new {path.name} with {pdf.name}"
+
+    def withdraw(self) -> str:
+        if not self.added:
+            return self.new_document()
+        path = self.added.pop(self.rng.randrange(len(self.added)))
+        path.unlink()
+        path.with_suffix(".pdf").unlink(missing_ok=True)
+        return f"withdrawn {path.name}"
+
+    def change_back(self) -> str:
+        """The last changed file back to its text before that change (A → B → A)."""
+        if not self.saved:
+            return self.body()
+        path = self.rng.choice(sorted(self.saved))
+        path.write_text(self.saved.pop(path), encoding="utf-8")
+        return f"changed back {path.name}"
+
+    def attachment(self) -> str:
+        """The 附件 of jyj gf-1 replaced: the same size with its time kept (as ``cp -p`` or ``rsync -t`` leave it),
+        or a larger one (the size is shown beside its link)."""
+        path = self.root / DOCS / "fj/mingdan.xlsx"
+        stat = path.stat()
+        if self.rng.random() < 0.5:
+            path.write_bytes(xlsx(f"110105********{self.rng.randrange(100, 999)}X"))
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+            return "attachment, same size"
+        path.write_bytes(xlsx("110105********002X" + "、补充名单" * self.rng.randrange(1, 400)))
+        return "attachment, another size"
+
+    def unmasked_id(self) -> str:
+        """A 身份证号 in a body: both builds refuse; the next step masks it again (a change back)."""
+        path = self.doc("jyj/2025/gf-3.md")
+        self.remember(path)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(LINE, LINE + f"\n\n联系人身份证号{ID_PLAIN}。", 1), encoding="utf-8")
+        return "unmasked id"
+
+    def clock(self) -> str:
+        self.hours += self.rng.choice([3, 24, 24 * 4])
+        return f"clock +{self.hours}h"
+
+    def published_file_edited(self) -> str:
+        """Someone edits a page of the published site by hand."""
+        pages = sorted((self.root / "site").rglob("index.html"))
+        if not pages:
+            return "nothing"
+        path = self.rng.choice(pages)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write("<!-- edited by hand -->")
+        return f"published {path.relative_to(self.root / 'site')} edited"
+
+    def published_folder_removed(self) -> str:
+        folders = sorted(p for p in (self.root / "site/wj").rglob("*") if p.is_dir())
+        if not folders:
+            return "nothing"
+        path = self.rng.choice(folders)
+        shutil.rmtree(path)
+        return f"published {path.relative_to(self.root / 'site')} removed"
+
+    def cache_damaged(self) -> str:
+        """Some entries of the cache overwritten with bytes it did not write."""
+        db = sqlite3.connect(self.root / ".cache/gongkai/cache.sqlite")
+        try:
+            rows = db.execute("SELECT kind, key FROM entries WHERE kind NOT IN ('format')").fetchall()
+            for kind, key in self.rng.sample(rows, min(len(rows), 5)):
+                db.execute("UPDATE entries SET value = ? WHERE kind = ? AND key = ?", (b"\x00damaged", kind, key))
+            db.commit()
+        finally:
+            db.close()
+        return "cache damaged"
+
+    def nothing(self) -> str:
+        return "nothing"
+
+    STEPS = {body: 6, first_paragraph: 1, title: 2, new_document: 1, new_document_with_attachment: 2, withdraw: 1, change_back: 2, attachment: 1,
+             unmasked_id: 1, clock: 2, published_file_edited: 1, published_folder_removed: 1, cache_damaged: 1,
+             nothing: 1}
+
+    def step(self) -> str:
+        steps = list(self.STEPS)
+        return self.rng.choices(steps, weights=[self.STEPS[s] for s in steps])[0](self)
+
+    # ---- the comparison ----------------------------------------------------------------------------------------
+
+    def compare(self) -> None:
+        root = self.root
+        where = " → ".join(self.steps)
+        before = tree(root / "site")
+        shutil.rmtree(root / "clean", ignore_errors=True)
+        cached = build(root, "site", self.env)
+        clean = build(root, "clean", {**self.env, **NO_CACHE})
+        self.shortcuts.append("replayed" if REPLAY in cached.stderr else
+                              "carried" if CARRIED.search(cached.stderr) else
+                              "pages reused" if REUSED.search(cached.stderr) else "")
+        for result in (cached, clean):
+            assert "Traceback" not in result.stderr, (where, result.stderr[-6000:])
+        assert cached.returncode == clean.returncode, (where, cached.stderr[-3000:], clean.stderr[-3000:])
+        assert verdict(cached, root) == verdict(clean, root), (where, cached.stderr[-3000:], clean.stderr[-3000:])
+        if cached.returncode:
+            assert tree(root / "site") == before, where  # refused: the published site is left as it was
+            return
+        a, b = tree(root / "site"), tree(root / "clean")
+        assert sorted(a) == sorted(b), (where, sorted(set(a) ^ set(b))[:10])
+        assert [name for name in a if a[name] != b[name]] == [], where
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("histories")
+    root = make_site(base / "site-src")
+    result = build(root, "site", {"GONGKAI_AS_OF": "2026-11-30 12:00"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    shutil.copytree(root, base / "warm", symlinks=True)
+    return root, base / "warm"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_history(warm, seed):
+    """Eight random steps, compared after each (a refused step is followed by its change back, as an editor would
+    mend it)."""
+    root, copy = warm
+    shutil.rmtree(root)
+    shutil.copytree(copy, root, symlinks=True)  # times kept: the site as the warm build left it
+    walk = Walk(root, random.Random(seed))
+    for _ in range(8):
+        walk.steps.append(walk.step())
+        walk.compare()
+        if walk.steps[-1] == "unmasked id":
+            gf3 = walk.doc("jyj/2025/gf-3.md")
+            gf3.write_text(walk.saved.pop(gf3), encoding="utf-8")
+            walk.steps.append("masked again")
+            walk.compare()
+    # The histories took the shortcuts they are here to prove (a history of full builds would prove nothing).
+    assert {"carried", "replayed"} & set(walk.shortcuts), list(zip(walk.steps, walk.shortcuts))
+
+
+def test_damaged_entries_that_carried_pages_read_back(history: History):
+    """Entries a carried page's plugins read back (its links, its search record, its 个人信息 scan) overwritten with
+    bytes the cache did not write: those pages are processed again, never a traceback, and the site is a clean
+    build's."""
+    for kind in ("links", "search-line", "pii-shown"):
+        assert rewrite_entries(history.root, kind, b"\x00damaged") > 0
+    with open(history.doc("gf-2.md"), "a", encoding="utf-8") as fh:
+        fh.write("\n招生结果另行公布。\n")
+    cached, _ = history.check(carried=None)
+    assert "有条目无法使用" in cached.stderr
