@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from test_buildcache_sweep import ID_PLAIN, NO_CACHE, REPLAY, build, rewrite_entries, tree, xlsx
+from test_buildcache_sweep import make_site as make_sweep_site
 from test_carried_pages import CARRIED, DOCS, LINE, History, history, make_site, verdict, warm_site  # noqa: F401
 
 pytestmark = pytest.mark.build
@@ -287,3 +288,59 @@ def test_damaged_entries_that_carried_pages_read_back(history: History):
         fh.write("\n招生结果另行公布。\n")
     cached, _ = history.check(carried=None)
     assert "有条目无法使用" in cached.stderr
+
+
+# ---- what a column says (catalog/columns.yml) ------------------------------------------------------------------
+
+SINGLE_PAGE = """  - id: jgzn
+    名称: 机构职能
+    说明: 本机关的职能、内设机构和联系方式。
+    类型: 单页
+    正文: |
+      本局负责全市教育工作（第一版）。
+
+  - id: ysqgk"""
+COLUMN_EDITS = {
+    "单页正文": ("（第一版）", "（第二版）"),
+    "说明": ("内设机构和联系方式。", "内设机构、领导分工和联系方式。"),
+    "暂无": ("市政府工作动态在门户网站要闻栏目发布。", "市政府工作动态在门户网站“政务要闻”栏目发布。"),
+    "公开事项": ("公开时限: 信息形成或变更之日起20个工作日内", "公开时限: 信息形成或变更之日起15个工作日内"),
+}
+
+
+@pytest.fixture(scope="module")
+def warm_with_single_page(tmp_path_factory) -> tuple[Path, Path]:
+    """The sweep's site with a 单页 column (its 正文 in the catalog), built once."""
+    base = tmp_path_factory.mktemp("columns")
+    root = make_sweep_site(base / "site-src")
+    columns = root / "catalog/columns.yml"
+    columns.write_text(columns.read_text(encoding="utf-8").replace("  - id: ysqgk", SINGLE_PAGE, 1), encoding="utf-8")
+    result = build(root, "site")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "（第一版）" in (root / "site/xxgk/jyj/jgzn/index.html").read_text(encoding="utf-8")
+    shutil.copytree(root, base / "warm", symlinks=True)
+    return root, base / "warm"
+
+
+@pytest.mark.parametrize("what", COLUMN_EDITS)
+def test_what_a_column_says_edited(warm_with_single_page, what):
+    """A column's 正文 (a 单页), 说明, 暂无 or 公开事项 edited in catalog/columns.yml: the pages that show it say the
+    new text. Columns reach templates inside lists and documents described by their id; on the code before,
+    the cached build published every 单页 with its old 正文 (74 of 75 pages reused), while a clean build had the
+    new one."""
+    root, copy = warm_with_single_page
+    shutil.rmtree(root)
+    shutil.copytree(copy, root, symlinks=True)
+    old, new = COLUMN_EDITS[what]
+    columns = root / "catalog/columns.yml"
+    text = columns.read_text(encoding="utf-8")
+    assert old in text
+    columns.write_text(text.replace(old, new, 1), encoding="utf-8")
+    cached = build(root, "site")
+    clean = build(root, "clean", NO_CACHE)
+    assert cached.returncode == clean.returncode == 0, (cached.stderr[-3000:], clean.stderr[-3000:])
+    a, b = tree(root / "site"), tree(root / "clean")
+    assert sorted(a) == sorted(b)
+    assert [name for name in a if a[name] != b[name]] == []
+    shown = new.rpartition(": ")[2].encode()
+    assert any(shown in data for data in a.values()), "no page shows the edited text"

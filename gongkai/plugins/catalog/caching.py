@@ -200,9 +200,10 @@ class BuildCacheSession:
             return
         self.facts = PageFacts(self.store, self.consumers)
         docs_dir = Path(config.docs_dir)
-        # The catalog's site identity and column tree (the nav, the tabs, every list's place); its 发布主体 are
-        # recorded where a page shows one (a document's, a list's, a home's).
-        site_and_columns = json.dumps([describe(catalog.site), describe(catalog.roots)], ensure_ascii=False,
+        # The catalog's site identity and column tree, every column with all it says (the nav, the tabs, every
+        # list's place, a column page's 说明, 公开事项, 暂无 and 单页 正文); its 发布主体 are recorded where a page
+        # shows one (a document's, a list's, a home's).
+        site_and_columns = json.dumps([describe(catalog.site), column_tree(catalog)], ensure_ascii=False,
                                       sort_keys=True)
         parts = [self.settings_key,
                  tree_digest(docs_dir, skip=lambda rel: rel in document_sources or opaque(rel), stats=self.store),
@@ -988,6 +989,15 @@ class Volatile:
 
     def __hash__(self):
         return hash(self._read())
+
+
+def column_tree(catalog) -> list:
+    """Every column of the catalog as a page can show it, in order. ``describe`` gives a column by its id only
+    (it reaches templates inside every list and document), so what the column says — its 名称, 说明, 公开事项,
+    暂无 and a 单页's 正文 — is here, in every page's key, or an edited 单页 would be published as it was."""
+    return [{f.name: describe([c.id for c in column.children]) if f.name == "children" else
+             column.parent.id if f.name == "parent" and column.parent is not None else
+             describe(getattr(column, f.name)) for f in dataclasses.fields(column)} for column in catalog.walk()]
 
 
 def nav_digest(nav) -> str:
