@@ -38,6 +38,7 @@ SHIPPED_CI = {
         "58f39a24d56a5f2f7783eefc1819ea5d81e5d6fc7c89c257daf9a6aa02599916",
         "d0d48802fed9a3d74b83720940ce3f8353207d5cbb1cb83ea4db8d38736017b0",
         "737c1def773ad9b92d6ec64de73e751b8a59cc21d3638287a138bbb7a0431a0f",
+        "25348689b9978e1e56944460b2f8727ddf1db942cd7d4ee2a8b59cfa13398413",
     }),
     "github-actions.yml": frozenset({
         "cb5f9de294545b7814d35d3be6134818bddfa9078e54deb69f7f37ff547b7d09",
