@@ -39,6 +39,7 @@ SHIPPED_CI = {
         "d0d48802fed9a3d74b83720940ce3f8353207d5cbb1cb83ea4db8d38736017b0",
         "737c1def773ad9b92d6ec64de73e751b8a59cc21d3638287a138bbb7a0431a0f",
         "25348689b9978e1e56944460b2f8727ddf1db942cd7d4ee2a8b59cfa13398413",
+        "96b34904cad78444530881f67247b90c768d2d33efb95ffd6ae4a8b15ab5b3d5",
     }),
     "github-actions.yml": frozenset({
         "cb5f9de294545b7814d35d3be6134818bddfa9078e54deb69f7f37ff547b7d09",
@@ -46,6 +47,7 @@ SHIPPED_CI = {
         "66069fadee7ac692b027e6d36eac9a4a4184cbb9f37451cde868319fa2d4ac03",
         "2c63d6c90d16b24f863364c264cf0478ad0b7f93d65b4f715a6c5765062a25bb",
         "e243cc5ee138cbd2b1606b85b1512d5d61ca62f3cf26755eed591ecda6d14683",
+        "884ec366cd50e80f238a7730a572bbd43c2dce0c1b3c26c21fe8684d64a3eaad",
     }),
 }
 # What a CI file of the current version has that an earlier one lacks, and what the site loses without it.
