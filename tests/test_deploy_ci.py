@@ -350,13 +350,8 @@ CARRIED = re.compile(r"构建缓存：(\d+) 个页面的输入与上次构建相
 KEPT = ".cache/gongkai-site/site.tar"
 
 
-def run_job(runner: Runner, system: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    if system == "gitlab":
-        return run_gitlab(runner, "build", env)
-    values = {k: v for k, v in (env or {}).items() if k == "KEEP_SITE"}
-    if env:
-        runner.env.update({k: v for k, v in env.items() if k != "KEEP_SITE"})
-    return run_github(runner, "build", values)
+def run_job(runner: Runner, system: str) -> subprocess.CompletedProcess:
+    return run_gitlab(runner, "build") if system == "gitlab" else run_github(runner, "build")
 
 
 def new_runner(runner: Runner, system: str, archive: Path) -> None:
@@ -373,11 +368,11 @@ def new_runner(runner: Runner, system: str, archive: Path) -> None:
             for path in sorted(cache.rglob("*")):
                 zf.write(path, path.relative_to(repo).as_posix())
     tracked = set(site_files(MINI)) | {"mkdocs.yml", "requirements.txt"}
-    for path in sorted(repo.rglob("*"), reverse=True):
+    for path in sorted(repo.rglob("*"), reverse=True):  # a folder after what is in it
         rel = path.relative_to(repo).as_posix()
         if path.is_dir() and not path.is_symlink():
             if not any(t.startswith(rel + "/") for t in tracked):
-                path.rmdir() if not any(path.iterdir()) else shutil.rmtree(path)
+                path.rmdir()
         elif rel not in tracked:
             path.unlink()
         else:
