@@ -8,8 +8,10 @@ twice changes nothing the second time.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from . import deprecations, yamlutil
@@ -20,6 +22,36 @@ CI_FILES = (".gitlab-ci.yml", "Makefile", "Jenkinsfile", ".drone.yml", ".woodpec
 CI_GLOBS = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitea/workflows/*.yml", ".gitea/workflows/*.yaml")
 SKIP_DIRS = {".git", ".cache", "site", ".venv", "node_modules", "__pycache__"}
 ENV_RE = re.compile(r"\b(" + "|".join(map(re.escape, deprecations.RENAMED_ENV)) + r")\b")
+
+# The CI files of gongkai/deploy/ and where a site has them (`gongkai init`, gongkai/sitekit/init.py; Gitea's own
+# folder by hand, docs/deploy/README.md).
+DEPLOY_CI = {".gitlab-ci.yml": "gitlab-ci.yml", ".github/workflows/site.yml": "github-actions.yml",
+             ".gitea/workflows/site.yml": "github-actions.yml"}
+# SHA-256 of every earlier version of those files as gongkai shipped them (UTF-8, LF line ends), oldest first. A
+# site's copy that is still one of them was never edited, so `gongkai upgrade` replaces it with the current file;
+# an edited copy is left to the site (``notes``). Changing a file of gongkai/deploy/? Add its old digest here
+# (tests/test_upgrade.py checks the git history).
+SHIPPED_CI = {
+    "gitlab-ci.yml": frozenset({
+        "eec2a6b0effd1fd5f0d844ac4e40952370327d157fb792f80548569efc065428",
+        "039079f9f420b1a45e0aa19aa345da1845816c0eacbe3b49fef907cb0f25ca44",
+        "58f39a24d56a5f2f7783eefc1819ea5d81e5d6fc7c89c257daf9a6aa02599916",
+        "d0d48802fed9a3d74b83720940ce3f8353207d5cbb1cb83ea4db8d38736017b0",
+        "737c1def773ad9b92d6ec64de73e751b8a59cc21d3638287a138bbb7a0431a0f",
+        "25348689b9978e1e56944460b2f8727ddf1db942cd7d4ee2a8b59cfa13398413",
+        "96b34904cad78444530881f67247b90c768d2d33efb95ffd6ae4a8b15ab5b3d5",
+    }),
+    "github-actions.yml": frozenset({
+        "cb5f9de294545b7814d35d3be6134818bddfa9078e54deb69f7f37ff547b7d09",
+        "664ff112a914d3a41a34687b67cc069884e432c660f708a56d2eb207661f85c4",
+        "66069fadee7ac692b027e6d36eac9a4a4184cbb9f37451cde868319fa2d4ac03",
+        "2c63d6c90d16b24f863364c264cf0478ad0b7f93d65b4f715a6c5765062a25bb",
+        "e243cc5ee138cbd2b1606b85b1512d5d61ca62f3cf26755eed591ecda6d14683",
+        "884ec366cd50e80f238a7730a572bbd43c2dce0c1b3c26c21fe8684d64a3eaad",
+    }),
+}
+# What a CI file of the current version has that an earlier one lacks, and what the site loses without it.
+CI_NEEDS = (".cache/gongkai-site", "随构建缓存保留已发布的网站，下次构建整站沿用或只生成改了正文的页面")
 
 
 # ---- plugin blocks in mkdocs.yml -------------------------------------------------------------------------------
@@ -252,9 +284,56 @@ def plan(root: Path, config_file: str = "mkdocs.yml") -> list[Change]:
     ci = [root / name for name in CI_FILES] + [p for pattern in CI_GLOBS for p in sorted(root.glob(pattern))]
     for path in ci:
         text = _read(path) if path.is_file() else None
-        if text is None or not ENV_RE.search(text):
+        if text is None:
+            continue
+        shipped = shipped_ci(root, path, text)
+        if shipped is not None:
+            changes.append(Change(path, text, shipped, [f"换用当前 gongkai 的 CI 文件 gongkai/deploy/"
+                                                        f"{DEPLOY_CI[_site_path(root, path)]}（原文件是未改动过的旧版副本）：{CI_NEEDS[1]}"]))
+            continue
+        if not ENV_RE.search(text):
             continue
         found = sorted(set(ENV_RE.findall(text)))
         after = ENV_RE.sub(lambda m: deprecations.RENAMED_ENV[m.group(1)], text)
         changes.append(Change(path, text, after, [f"${old} → ${deprecations.RENAMED_ENV[old]}" for old in found]))
     return changes
+
+
+# ---- CI files copied from gongkai/deploy/ ----------------------------------------------------------------------
+
+
+def _site_path(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _current_ci(name: str) -> str:
+    return (resources.files("gongkai") / "deploy" / name).read_text(encoding="utf-8")
+
+
+def shipped_ci(root: Path, path: Path, text: str) -> str | None:
+    """The current version of the CI file at ``path`` when the site's copy is an unedited earlier version (line ends
+    as the site's copy has them), else None."""
+    name = DEPLOY_CI.get(_site_path(root, path))
+    if name is None:
+        return None
+    lf = text.replace("\r\n", "\n")
+    if hashlib.sha256(lf.encode("utf-8")).hexdigest() not in SHIPPED_CI[name]:
+        return None
+    current = _current_ci(name)
+    return current.replace("\n", "\r\n") if "\r\n" in text else current
+
+
+def notes(root: Path) -> list[str]:
+    """What `gongkai upgrade` cannot rewrite and the site should do by hand: a CI file copied from gongkai/deploy/
+    and edited since, without what the current version adds."""
+    found = []
+    for rel, name in DEPLOY_CI.items():
+        path = root / rel
+        text = _read(path) if path.is_file() else None
+        if text is None or shipped_ci(root, path, text) is not None or CI_NEEDS[0] in text:
+            continue
+        if "gongkai" not in text or "mkdocs build" not in text:
+            continue  # not a file made from gongkai's
+        found.append(f"{rel}：改动过的 CI 文件，未改写；请对照 gongkai/deploy/{name} 加入“恢复上次发布的网站”“保留本次"
+                     f"发布的网站”两步（{CI_NEEDS[1]}；docs/deploy/README.md“保留已发布的网站”）")
+    return found

@@ -7,6 +7,7 @@ a folder standing for the county's server."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import os
@@ -14,6 +15,7 @@ import re
 import shutil
 import stat
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -339,3 +341,193 @@ def test_deploy_job_names_a_missing_variable(runner, system):
     assert result.returncode == 1
     assert "未设置" in result.stderr and "DEPLOY_PATH" in result.stderr
     assert runner.calls("ssh") == []
+
+
+# ---------------------------------------------------------------------------------------------- the kept site
+
+REPLAY = "构建缓存：所有输入与上次构建相同"
+CARRIED = re.compile(r"构建缓存：(\d+) 个页面的输入与上次构建相同，直接沿用")
+KEPT = ".cache/gongkai-site/site.tar"
+
+
+def run_job(runner: Runner, system: str) -> subprocess.CompletedProcess:
+    return run_gitlab(runner, "build") if system == "gitlab" else run_github(runner, "build")
+
+
+def new_runner(runner: Runner, system: str, archive: Path) -> None:
+    """What happens between two runs: the job's folder is a fresh checkout (every untracked file gone, every file a
+    new mtime) and `.cache/` comes back from the CI system's cache, archived the way that system archives it:
+    GitHub's actions/cache is a tar (GNU format here: whole-second mtimes), GitLab's cache a zip (two-second DOS
+    times, modes kept)."""
+    repo = runner.repo
+    cache = repo / ".cache"
+    if system == "github":
+        subprocess.run(["tar", "-cf", str(archive), "-C", str(repo), ".cache"], check=True)
+    else:
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(cache.rglob("*")):
+                zf.write(path, path.relative_to(repo).as_posix())
+    tracked = set(site_files(MINI)) | {"mkdocs.yml", "requirements.txt"}
+    for path in sorted(repo.rglob("*"), reverse=True):  # a folder after what is in it
+        rel = path.relative_to(repo).as_posix()
+        if path.is_dir() and not path.is_symlink():
+            if not any(t.startswith(rel + "/") for t in tracked):
+                path.rmdir()
+        elif rel not in tracked:
+            path.unlink()
+        else:
+            os.utime(path)  # checked out again
+    assert not cache.exists() and not (repo / "site").exists() and not (repo / "public").exists()
+    if system == "github":
+        subprocess.run(["tar", "-xf", str(archive), "-C", str(repo)], check=True)
+    else:
+        with zipfile.ZipFile(archive) as zf:
+            for info in zf.infolist():
+                target = Path(zf.extract(info, repo))
+                target.chmod(info.external_attr >> 16 & 0o7777)
+                when = dt.datetime(*info.date_time).timestamp()
+                os.utime(target, (when, when))
+    archive.unlink()
+
+
+def published(out: Path) -> dict[str, bytes]:
+    """The site as the build wrote it: the published folder without the precompressed files."""
+    return {k: v for k, v in site_files(out).items() if not k.endswith((".gz", ".br")) or k == "sitemap.xml.gz"}
+
+
+def clean_build(runner: Runner, dest: Path) -> dict[str, bytes]:
+    build = subprocess.run([str(VENV_BIN / "mkdocs"), "build", "--strict", "-d", str(dest)], cwd=runner.repo,
+                           capture_output=True, text=True, env={**runner.env, "GONGKAI_CACHE": "0"})
+    assert build.returncode == 0, build.stderr
+    return site_files(dest)
+
+
+@pytest.mark.parametrize("system", ["gitlab", "github"])
+def test_the_next_run_replays_or_carries_the_kept_site(runner, system, tmp_path):
+    """The job keeps the site it published with the build cache; the next run (a new runner, `.cache/` back from the
+    CI system's cache) finds it: nothing changed, the build is replayed; one document's body changed, every other
+    page is carried. Either way what it publishes is a clean build's site, precompressed."""
+    out = runner.repo / ("public" if system == "gitlab" else "site")
+    first = run_job(runner, system)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert REPLAY not in first.stderr and not CARRIED.search(first.stderr)
+    site = site_files(out)
+
+    new_runner(runner, system, tmp_path / "cache.archive")
+    again = run_job(runner, system)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert REPLAY in again.stderr, again.stderr[-3000:]
+    assert "没有保留的网站" in first.stdout and "恢复了上次发布的网站" in again.stdout, again.stdout
+    assert site_files(out) == site
+    assert "INFO    -  发布前检查（截至 2026-11-30）：0 个错误" in again.stderr  # the recorded verdict, reported again
+
+    new_runner(runner, system, tmp_path / "cache.archive")
+    doc = runner.repo / "content/wj/jyj/2025/gf-2.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("做好相关工作。", "认真做好相关工作。"), encoding="utf-8")
+    third = run_job(runner, system)
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert REPLAY not in third.stderr
+    carried = CARRIED.search(third.stderr)
+    assert carried, third.stderr[-3000:]
+    assert int(carried.group(1)) > 10 and "1 个重新生成" in third.stderr, third.stderr[-3000:]  # the changed page
+    assert published(out) == clean_build(runner, tmp_path / "clean")
+    assert "认真做好相关工作" in (out / "wj/jyj/2025/gf-2/index.html").read_text(encoding="utf-8")
+    assert_precompressed(out)
+
+
+def damage(runner: Runner, how: str, tmp_path: Path) -> None:
+    """The kept site as the next run finds it, damaged: cut short (its checksum no longer matches), cut short with a
+    checksum that matches (tar itself fails), or whole but not the site the build recorded (a page rewritten, a
+    file added: as a site kept by another version, or edited by hand, would be)."""
+    tar = runner.repo / KEPT
+    data = tar.read_bytes()
+    if how == "stale":
+        unpacked = tmp_path / "unpacked"
+        unpacked.mkdir()
+        subprocess.run(["tar", "-xpf", str(tar), "-C", str(unpacked)], check=True)
+        page = unpacked / "index.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("</body>", "<p>旧版本</p></body>"), encoding="utf-8")
+        (unpacked / "stale.html").write_text("<p>已撤回的页面</p>", encoding="utf-8")
+        subprocess.run(["tar", "--posix", "-cf", str(tar), "-C", str(unpacked), "."], check=True)
+        shutil.rmtree(unpacked)
+    else:
+        tar.write_bytes(data[:len(data) // 2])
+    if how != "truncated":
+        subprocess.run(f"sha256sum site.tar > site.tar.sha256", shell=True, cwd=tar.parent, check=True)
+
+
+@pytest.mark.parametrize("system,how", [("gitlab", "truncated"), ("github", "unreadable"), ("github", "stale")])
+def test_a_damaged_kept_site_is_an_ordinary_build(runner, system, how, tmp_path):
+    """A kept site that is cut short, cannot be unpacked or is not what the build recorded: the run publishes what a
+    run without it publishes (no file of the kept one that the build did not make), and keeps a good one again."""
+    name = "public" if system == "gitlab" else "site"
+    out = runner.repo / name
+    first = run_job(runner, system)
+    assert first.returncode == 0, first.stdout + first.stderr
+    site = published(out)
+    new_runner(runner, system, tmp_path / "cache.archive")
+    damage(runner, how, tmp_path)
+    again = run_job(runner, system)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert REPLAY not in again.stderr and not CARRIED.search(again.stderr)
+    assert published(out) == site
+    assert_precompressed(out)
+    if how == "stale":
+        assert "恢复了上次发布的网站" in again.stdout  # unpacked: the build itself refused its files
+    else:
+        assert "警告：保留的网站不完整或已损坏" in again.stdout, again.stdout
+    assert not (runner.repo / f".{name}-kept").exists()
+    check = subprocess.run(["sha256sum", "--status", "-c", "site.tar.sha256"], cwd=runner.repo / KEPT.rsplit("/", 1)[0])
+    assert check.returncode == 0  # this run kept its own site for the next
+
+
+def fake_kept_site(runner: Runner) -> bytes:
+    """A kept site (a tar with its checksum) as a run before left it; its bytes."""
+    made = runner.repo / "made"
+    shutil.rmtree(made, ignore_errors=True)
+    made.mkdir()
+    (made / "index.html").write_text("<p>上一版</p>", encoding="utf-8")
+    tar = runner.repo / KEPT
+    tar.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "--posix", "-cf", str(tar), "-C", str(made), "."], check=True)
+    subprocess.run("sha256sum site.tar > site.tar.sha256", shell=True, cwd=tar.parent, check=True)
+    shutil.rmtree(made)
+    return tar.read_bytes()
+
+
+def kept_steps(system: str) -> list[tuple[str, dict]]:
+    """The job's two steps that restore and keep the site, with their environment."""
+    if system == "gitlab":
+        return [(s, gitlab_env("build")) for s in gitlab_steps("build") if ".cache/gongkai-site" in s]
+    return [(s, env) for s, env in github_steps("build") if ".cache/gongkai-site" in s]
+
+
+@pytest.mark.parametrize("system", ["gitlab", "github"])
+def test_keeping_the_site_can_be_turned_off(runner, system):
+    """KEEP_SITE=0: a site kept before is dropped from the cache, none is restored, none is kept."""
+    out = runner.repo / ("public" if system == "gitlab" else "site")
+    restore, keep = kept_steps(system)
+    fake_kept_site(runner)
+    for script, env in (restore, keep):
+        assert runner.run(script, env).returncode == 0
+    assert (out / "index.html").is_file() and (runner.repo / KEPT).is_file()  # on by default
+    result = runner.run(keep[0], {**keep[1], "KEEP_SITE": "0"})
+    assert result.returncode == 0, result.stderr
+    assert not (runner.repo / ".cache/gongkai-site").exists()
+    assert (out / "index.html").is_file()  # the published site is left alone
+    fake_kept_site(runner)
+    result = runner.run(restore[0], {**restore[1], "KEEP_SITE": "0"})
+    assert result.returncode == 0, result.stderr
+    assert not (runner.repo / ".cache/gongkai-site").exists() and not out.exists()
+
+
+def test_a_failed_build_leaves_no_site_and_the_kept_one_as_it_was(runner):
+    """The kept site is restored, then the build fails: the job's artifacts hold no site (GitLab uploads them even
+    when the job fails), and the kept site is the last good one."""
+    kept = fake_kept_site(runner)
+    write_doc(runner.repo, "jyj/2025/bad.md", GOOD_FRONT.replace("发布机构: jyj", "发布机构: nobody"))
+    result = run_job(runner, "gitlab")
+    assert result.returncode == 1
+    assert "恢复了上次发布的网站（1 个文件）" in result.stdout
+    assert not (runner.repo / "public").exists()
+    assert (runner.repo / KEPT).read_bytes() == kept

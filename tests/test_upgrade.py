@@ -218,3 +218,71 @@ def test_the_demo_builds_from_another_folder_with_a_relative_config_path(tmp_pat
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     assert (tmp_path / "sites" / "county" / "out" / "wzasm" / "index.html").is_file()
+
+
+# ---- CI files copied from gongkai/deploy/ ----------------------------------------------------------------------
+
+EARLIER_CI = Path(__file__).parent / "fixtures" / "earlier-ci"  # gongkai/deploy/ before the kept site (59fbdf8)
+DEPLOY = Path(upgrade.__file__).parent / "deploy"
+
+
+def ci_site(tmp_path: Path, gitlab: str, github: str) -> Path:
+    (tmp_path / "mkdocs.yml").write_text("site_name: 测试\nplugins:\n  - gongkai/catalog\n", encoding="utf-8")
+    (tmp_path / ".gitlab-ci.yml").write_bytes(gitlab.encode("utf-8"))
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    (tmp_path / ".github/workflows/site.yml").write_bytes(github.encode("utf-8"))
+    return tmp_path
+
+
+def test_an_unedited_earlier_ci_file_is_replaced_by_the_current_one(tmp_path):
+    """A site whose CI files are still as `gongkai init` copied them gets the current ones (they keep the published
+    site for the next run); line ends as the site had them (a Windows checkout); then nothing more to do."""
+    gitlab = (EARLIER_CI / "gitlab-ci.yml").read_text(encoding="utf-8")
+    github = (EARLIER_CI / "github-actions.yml").read_text(encoding="utf-8")
+    root = ci_site(tmp_path, gitlab, github.replace("\n", "\r\n"))
+    code, diff, err = run_upgrade(str(root), "--dry-run")
+    assert code == 0 and "+      kept=.cache/gongkai-site" in diff and "将改写 2 个文件" in err
+    assert (root / ".gitlab-ci.yml").read_text(encoding="utf-8") == gitlab  # a dry run changes nothing
+    code, _, err = run_upgrade(str(root))
+    assert code == 0 and "已改写 2 个文件" in err and "原文件是未改动过的旧版副本" in err
+    assert (root / ".gitlab-ci.yml").read_bytes() == (DEPLOY / "gitlab-ci.yml").read_bytes()
+    assert (root / ".github/workflows/site.yml").read_bytes() == \
+        (DEPLOY / "github-actions.yml").read_bytes().replace(b"\n", b"\r\n")
+    code, _, err = run_upgrade(str(root))
+    assert code == 0 and "无需改写" in err and "注意" not in err
+
+
+def test_an_edited_earlier_ci_file_is_left_with_a_note(tmp_path):
+    """A CI file the site changed (here: the scp route of docs/deploy/README.md) is the site's: not replaced, and
+    the upgrade says what the current file adds and where to read how."""
+    gitlab = (EARLIER_CI / "gitlab-ci.yml").read_text(encoding="utf-8").replace("rsync -rlpz", "rsync -rlpzv")
+    github = (DEPLOY / "github-actions.yml").read_text(encoding="utf-8").replace("branches: [main]", "branches: [zhu]")
+    root = ci_site(tmp_path, gitlab, github)
+    code, _, err = run_upgrade(str(root))
+    assert code == 0 and "无需改写" in err
+    assert (root / ".gitlab-ci.yml").read_text(encoding="utf-8") == gitlab
+    (note,) = [line for line in err.splitlines() if line.startswith("注意")]
+    assert note.startswith("注意：.gitlab-ci.yml：改动过的 CI 文件，未改写；请对照 gongkai/deploy/gitlab-ci.yml 加入")
+    assert "保留已发布的网站" in note  # the docs' section; the edited current GitHub file needs nothing
+
+
+def test_every_earlier_version_of_the_ci_files_is_known():
+    """Each version of gongkai/deploy's CI files in this repository's history is the current file or one that
+    `gongkai upgrade` replaces: changing a CI file without listing its old digest fails here."""
+    import hashlib
+    import subprocess
+
+    root = Path(upgrade.__file__).parents[1]
+    for name, known in upgrade.SHIPPED_CI.items():
+        log = subprocess.run(["git", "log", "--format=%H", "--follow", "--", f"gongkai/deploy/{name}"], cwd=root,
+                             capture_output=True, text=True)
+        if log.returncode != 0 or not log.stdout.strip():
+            pytest.skip("not a git checkout")
+        current = hashlib.sha256((DEPLOY / name).read_bytes()).hexdigest()
+        for commit in log.stdout.split():
+            for path in (f"gongkai/deploy/{name}", f"docs/deploy/{name}"):
+                shown = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=root, capture_output=True)
+                if shown.returncode == 0:
+                    digest = hashlib.sha256(shown.stdout).hexdigest()
+                    assert digest == current or digest in known, (name, commit)
+                    break

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .. import deprecations
-from ..upgrade import plan
+from ..upgrade import notes, plan
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
             change.path.write_bytes(change.after.encode("utf-8"))
         for what in change.what:
             print(f"{name}: {what}", file=sys.stderr)
+    for note in notes(root):
+        print(f"注意：{note}", file=sys.stderr)
     for old, new in deprecations.RENAMED_ENV.items():
         if os.environ.get(old):
             print(f"注意：当前环境设置了 ${old}，它已更名为 ${new}，请在 CI 或脚本中改用 ${new}", file=sys.stderr)
