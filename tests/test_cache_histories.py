@@ -300,11 +300,14 @@ SINGLE_PAGE = """  - id: jgzn
       本局负责全市教育工作（第一版）。
 
   - id: ysqgk"""
-COLUMN_EDITS = {
-    "单页正文": ("（第一版）", "（第二版）"),
-    "说明": ("内设机构和联系方式。", "内设机构、领导分工和联系方式。"),
-    "暂无": ("市政府工作动态在门户网站要闻栏目发布。", "市政府工作动态在门户网站“政务要闻”栏目发布。"),
-    "公开事项": ("公开时限: 信息形成或变更之日起20个工作日内", "公开时限: 信息形成或变更之日起15个工作日内"),
+COLUMN_EDITS = {  # name → (file of catalog/, text, its replacement)
+    "单页正文": ("columns.yml", "（第一版）", "（第二版）"),
+    "说明": ("columns.yml", "内设机构和联系方式。", "内设机构、领导分工和联系方式。"),
+    "暂无": ("columns.yml", "市政府工作动态在门户网站要闻栏目发布。", "市政府工作动态在门户网站“政务要闻”栏目发布。"),
+    "公开事项": ("columns.yml", "公开时限: 信息形成或变更之日起20个工作日内", "公开时限: 信息形成或变更之日起15个工作日内"),
+    "网站联系电话": ("site.yml", "联系电话: 0999-00000000", "联系电话: 0999-00000099"),
+    "指南办公时间": ("organizations.yml", "办公时间: 工作日 9:00—17:00", "办公时间: 工作日 8:30—17:30"),
+    "发布主体简称": ("organizations.yml", "简称: 教育局", "简称: 市教育局"),
 }
 
 
@@ -323,19 +326,19 @@ def warm_with_single_page(tmp_path_factory) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize("what", COLUMN_EDITS)
-def test_what_a_column_says_edited(warm_with_single_page, what):
-    """A column's 正文 (a 单页), 说明, 暂无 or 公开事项 edited in catalog/columns.yml: the pages that show it say the
-    new text. Columns reach templates inside lists and documents described by their id; on the code before,
+def test_what_the_catalog_says_edited(warm_with_single_page, what):
+    """A column's 正文 (a 单页), 说明, 暂无 or 公开事项, the site's identity, a 发布主体's 指南 or 简称 edited in the
+    catalog: the pages that show it say the new text. Columns reach templates inside lists and documents described by their id; on the code before,
     the cached build published every 单页 with its old 正文 (74 of 75 pages reused), while a clean build had the
     new one."""
     root, copy = warm_with_single_page
     shutil.rmtree(root)
     shutil.copytree(copy, root, symlinks=True)
-    old, new = COLUMN_EDITS[what]
-    columns = root / "catalog/columns.yml"
-    text = columns.read_text(encoding="utf-8")
+    name, old, new = COLUMN_EDITS[what]
+    path = root / "catalog" / name
+    text = path.read_text(encoding="utf-8")
     assert old in text
-    columns.write_text(text.replace(old, new, 1), encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
     cached = build(root, "site")
     clean = build(root, "clean", NO_CACHE)
     assert cached.returncode == clean.returncode == 0, (cached.stderr[-3000:], clean.stderr[-3000:])
