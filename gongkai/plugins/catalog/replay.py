@@ -53,6 +53,7 @@ ENV_IGNORED = frozenset({"GONGKAI_AS_OF", "GONGKAI_WORKERS", "GONGKAI_CACHE"})
 # Events other plugins and hooks may have without the build depending on more than its inputs: they run on pages
 # and the environment, which every input decides. Before and after the build a plugin may do anything.
 SIDE_EVENTS = ("pre_build", "post_build")
+VCS_FOLDERS = frozenset({".git", ".hg", ".svn"})  # written by commits: no file there is a page's input
 TREES = "输入文件"  # why a build is not replayed when only files of the folders hashed whole differ
 INCOMPLETE = "未能扫描"  # a problem saying a file was not read whole: the next build may read more
 # Template folders that are code (material's, MkDocs' own, gongkai's): versioned in the settings key, not hashed as
@@ -206,6 +207,7 @@ class Replay:
         self._folders: list[str] = []  # the folders hashed whole (``inputs``): files opened there are in ``trees``
         self._site = ""
         self._skip: list[str] = []  # folders whose files are not inputs (the output, the cache, the code)
+        self._written: list[str] = []  # of these, those builds write (the output, the cache, the environment)
         # The last build's record when this build differs from it only in files of the folders hashed whole (its
         # documents, catalog, templates): which of them, and what pages may be carried, carried.py decides.
         self.partial: BuildRecord | None = None
@@ -214,10 +216,21 @@ class Replay:
         """From the core's first on_config: files opened from now on are recorded. ``target``: the site_dir."""
         site = os.path.abspath(target)
         self._site = site
-        self._skip = [site, str(cache_dir.absolute()), sys.prefix, sys.base_prefix, *map(str, SHIPPED),
-                      "/dev", "/proc", "/sys"]
+        self._written = [site, str(cache_dir.absolute()), sys.prefix, sys.base_prefix]
+        self._skip = [*self._written, *map(str, SHIPPED), "/dev", "/proc", "/sys"]
         self.opened.start()
         self.environ.start()
+
+    def not_input(self, path: str) -> bool:
+        """Whether the file at ``path`` is one that builds and commits write, never an input of a page: the
+        published site, the staging and old folders beside it, the cache, the Python environment, a
+        version-control folder. A folder hashed whole for what a page may include (pymdownx.snippets' default base
+        path is the project's folder) leaves them out, or every build would have another key."""
+        if any(part in VCS_FOLDERS for part in Path(path).parts):
+            return True
+        beside = os.path.join(os.path.dirname(self._site), f".{os.path.basename(self._site)}-")
+        return path.startswith(beside) or any(path == f or path.startswith(f.rstrip(os.sep) + os.sep)
+                                              for f in self._written)
 
     def inputs(self, config: MkDocsConfig, root: Path, catalog_dir: Path) -> str:
         """The digest of every file of the folders a build reads whole (its documents, catalog and templates)."""
