@@ -300,3 +300,26 @@ def test_snippets_at_their_default_base_path_leave_the_cache_of_use(tmp_path):
     assert changed.returncode == 0, changed.stderr[-3000:]
     assert REPLAY not in changed.stderr
     assert "片段二" in (root / "site" / "wj" / "jyj" / "2025" / "gf-2" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.build
+def test_a_file_the_build_looked_for_and_did_not_find_is_compared_too(tmp_path):
+    """The 上线准备 check reads requirements.txt when the site has one (CI's install address still the example one:
+    a warning). A build without it, then the file back (a branch checked out): the build is not replayed, and says
+    what a build without the cache says."""
+    from kit import build as mkdocs, copy_mini, mkdocs_build
+
+    root = copy_mini(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").split("plugins:")[0] +
+                      CHECKED.replace("[pii, links, stale, home]", "[golive]"), encoding="utf-8")
+    env = {"GONGKAI_AS_OF": "2026-11-30 12:00"}
+    assert mkdocs(root, env=env).returncode == 0
+    (root / "requirements.txt").write_text("gongkai @ git+https://git.example.gov.cn/gongkai/gongkai.git\n",
+                                           encoding="utf-8")
+    cached = mkdocs(root, env=env)
+    clean = mkdocs_build(config, root / "clean", env={**env, "GONGKAI_CACHE": "0"})
+    assert cached.returncode == clean.returncode == 0, (cached.stderr[-3000:], clean.stderr[-3000:])
+    assert REPLAY not in cached.stderr, cached.stderr[-3000:]
+    summary = [[line for line in r.stderr.splitlines() if "发布前检查（截至" in line] for r in (cached, clean)]
+    assert summary[0] == summary[1] and "1 个警告" in summary[0][0], summary

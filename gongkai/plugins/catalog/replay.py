@@ -53,6 +53,7 @@ ENV_IGNORED = frozenset({"GONGKAI_AS_OF", "GONGKAI_WORKERS", "GONGKAI_CACHE"})
 # Events other plugins and hooks may have without the build depending on more than its inputs: they run on pages
 # and the environment, which every input decides. Before and after the build a plugin may do anything.
 SIDE_EVENTS = ("pre_build", "post_build")
+ABSENT = ""  # the digest recorded for a file the build looked for and did not find (a file's digest is never empty)
 VCS_FOLDERS = frozenset({".git", ".hg", ".svn"})  # written by commits: no file there is a page's input
 TREES = "输入文件"  # why a build is not replayed when only files of the folders hashed whole differ
 INCOMPLETE = "未能扫描"  # a problem saying a file was not read whole: the next build may read more
@@ -254,7 +255,12 @@ class Replay:
                 continue
             try:
                 st = os.stat(path)
-            except OSError:  # a file of the build's own that is gone (a temporary file)
+            except FileNotFoundError:
+                # Looked for and not there (an optional file, or a temporary file of the build's own that is gone):
+                # the next build compares that too, or a file that appears would not be read.
+                found[path] = ABSENT
+                continue
+            except OSError:
                 continue
             if max(st.st_mtime_ns, st.st_ctime_ns) >= self.started:
                 return None
@@ -347,6 +353,9 @@ class Replay:
         for path, expected in record.opened.items():
             try:
                 if file_digest(Path(path)) != expected:
+                    return path
+            except FileNotFoundError:
+                if expected != ABSENT:
                     return path
             except OSError:
                 return path
