@@ -409,6 +409,7 @@ def test_markdown_results_follow_the_extensions_versions(monkeypatch):
         cache = caching.BuildCacheSession.__new__(caching.BuildCacheSession)
         cache.store = SimpleStore()
         cache.recorder = caching.PageRecorder()
+        cache.replay = caching.Replay(cache.store)
         cache.settings_key = cache.markdown_key = cache.base_key = None
         cache.configure(config)
         return cache.markdown_key

@@ -347,7 +347,40 @@ def consultation_body_emptied(h: History):
     assert "意见征集既没有正文也没有附件" in cached.stderr
 
 
-EITHER = [first_paragraph_changed, consultation_body_emptied]
+def _consultation_carried_at_half_past_four(h: History) -> str:
+    """zj-1 (closes 12-05 17:00) filed in 工作动态 instead of a 意见征集 column: no list orders it by its status, so
+    its page alone asks whether it is still open. A build at 16:00 (another day: every page rendered), then one at
+    16:30 after a body change, which carries zj-1's page: that build asks the clock nothing about zj-1. Returns the
+    page as it was (open)."""
+    edit(h.root / "content/wj/jyj/2026/zj-1.md", "栏目: [yjzj]", "栏目: [gzdt]")
+    h.env["GONGKAI_AS_OF"] = "2026-12-05 16:00"
+    h.check(carried=False)
+    edit(h.doc("gf-3.md"), LINE, LINE + "\n\n下午补充一段。")
+    h.env["GONGKAI_AS_OF"] = "2026-12-05 16:30"
+    h.check()
+    return h.page("wj/jyj/2026/zj-1/index.html")
+
+
+def deadline_passes_after_a_carried_build(h: History):
+    """At 17:30 the same day another body changes: zj-1's page must not be carried, it says the 征集 is open. The
+    carried build's record held only the clock's answers to the pages it processed."""
+    before = _consultation_carried_at_half_past_four(h)
+    edit(h.doc("gf-3.md"), "下午补充一段。", "傍晚补充一段。")
+    h.env["GONGKAI_AS_OF"] = "2026-12-05 17:30"
+    h.check(carried=None)
+    assert h.page("wj/jyj/2026/zj-1/index.html") != before
+
+
+def deadline_passes_then_nothing_changed(h: History):
+    """At 17:30 the same day nothing changed: the carried build is not replayed (its zj-1 page says open)."""
+    before = _consultation_carried_at_half_past_four(h)
+    h.env["GONGKAI_AS_OF"] = "2026-12-05 17:30"
+    h.check(carried=None, changed=0)
+    assert h.page("wj/jyj/2026/zj-1/index.html") != before
+
+
+EITHER = [first_paragraph_changed, consultation_body_emptied, deadline_passes_after_a_carried_build,
+          deadline_passes_then_nothing_changed]
 
 
 # ---- no-carry cases: more than bodies changed, or something else may read pages --------------------------------

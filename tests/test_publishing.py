@@ -216,3 +216,23 @@ def test_site_is_written_with_the_process_umask(tmp_path, umask, folder, file):
     site = root / "site"
     modes = {(p.is_dir(), stat.S_IMODE(p.stat().st_mode)) for p in [site, *site.rglob("*")]}
     assert modes == {(True, folder), (False, file)}, sorted(modes)
+
+
+def test_a_site_dir_that_is_a_symlink_publishes_into_the_folder_it_points_to(tmp_path):
+    """``site`` → the web server's folder (or a release folder): MkDocs writes into the folder the link points to,
+    so a build publishes there, link kept; with the cache too (unchanged pages reused, some carried)."""
+    root = copy_mini(tmp_path)
+    www = tmp_path / "www"
+    www.mkdir()
+    (root / "site").symlink_to(www, target_is_directory=True)
+    first = build(root)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert (root / "site").is_symlink() and (www / "index.html").is_file()
+    doc = root / "content" / "wj" / "jyj" / "2025" / "gf-2.md"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\n招生结果另行公布。\n", encoding="utf-8")
+    again = build(root)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert (root / "site").is_symlink() and os.path.realpath(root / "site") == str(www)
+    assert "招生结果另行公布" in (www / "wj" / "jyj" / "2025" / "gf-2" / "index.html").read_text(encoding="utf-8")
+    assert not [p.name for p in root.iterdir() if p.name.startswith(".site-")]
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".www-")]

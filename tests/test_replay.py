@@ -272,3 +272,54 @@ def test_a_replayed_build_reports_and_fails_as_the_build_it_replays(tmp_path):
     for _ in range(2):
         failed = mkdocs(root, env=env)
         assert failed.returncode != 0 and REPLAY not in failed.stderr
+
+
+@pytest.mark.build
+def test_snippets_at_their_default_base_path_leave_the_cache_of_use(tmp_path):
+    """pymdownx.snippets without ``base_path`` includes from the project's folder ("."): every file there is an input
+    of every page, but not what builds and commits write there — the published site, the staging folder beside it,
+    the cache, a version-control folder, the environment. Hashing those changed the key on every build: nothing
+    was ever replayed or reused. A file of the folder an include reads still renders its pages again."""
+    from kit import build as mkdocs, copy_mini
+
+    root = copy_mini(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "markdown_extensions:\n  - pymdownx.snippets\n",
+                      encoding="utf-8")
+    (root / "note.md").write_text("片段一\n", encoding="utf-8")
+    doc = root / "content" / "wj" / "jyj" / "2025" / "gf-2.md"
+    doc.write_text(doc.read_text(encoding="utf-8") + '\n--8<-- "note.md"\n', encoding="utf-8")
+    (root / ".git").mkdir()
+    env = {"GONGKAI_AS_OF": "2026-11-30 12:00"}
+    assert mkdocs(root, env=env).returncode == 0
+    (root / ".git" / "index").write_bytes(os.urandom(64))  # a commit between two builds
+    again = mkdocs(root, env=env)
+    assert again.returncode == 0 and REPLAY in again.stderr, again.stderr[-3000:]
+    (root / "note.md").write_text("片段二\n", encoding="utf-8")
+    changed = mkdocs(root, env=env)
+    assert changed.returncode == 0, changed.stderr[-3000:]
+    assert REPLAY not in changed.stderr
+    assert "片段二" in (root / "site" / "wj" / "jyj" / "2025" / "gf-2" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.build
+def test_a_file_the_build_looked_for_and_did_not_find_is_compared_too(tmp_path):
+    """The 上线准备 check reads requirements.txt when the site has one (CI's install address still the example one:
+    a warning). A build without it, then the file back (a branch checked out): the build is not replayed, and says
+    what a build without the cache says."""
+    from kit import build as mkdocs, copy_mini, mkdocs_build
+
+    root = copy_mini(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").split("plugins:")[0] +
+                      CHECKED.replace("[pii, links, stale, home]", "[golive]"), encoding="utf-8")
+    env = {"GONGKAI_AS_OF": "2026-11-30 12:00"}
+    assert mkdocs(root, env=env).returncode == 0
+    (root / "requirements.txt").write_text("gongkai @ git+https://git.example.gov.cn/gongkai/gongkai.git\n",
+                                           encoding="utf-8")
+    cached = mkdocs(root, env=env)
+    clean = mkdocs_build(config, root / "clean", env={**env, "GONGKAI_CACHE": "0"})
+    assert cached.returncode == clean.returncode == 0, (cached.stderr[-3000:], clean.stderr[-3000:])
+    assert REPLAY not in cached.stderr, cached.stderr[-3000:]
+    summary = [[line for line in r.stderr.splitlines() if "发布前检查（截至" in line] for r in (cached, clean)]
+    assert summary[0] == summary[1] and "1 个警告" in summary[0][0], summary

@@ -176,3 +176,29 @@ def test_a_sites_own_synonyms_reach_the_index_and_a_bad_file_stops_the_build(tmp
     result = build(root)
     assert result.returncode != 0
     assert "tongyici.yml 第 1 组：一组至少要有两个不同的词" in result.stderr
+
+
+def test_a_cached_build_withdraws_what_the_site_it_replaces_published(tmp_path):
+    """The cache is older than the site it replaces (a build published with GONGKAI_CACHE=0, or without --strict
+    and with a warning, saves no cache): a document that site published and this build does not is withdrawn, as
+    a build without the cache over the same site withdraws it (it reads that site's ids.json)."""
+    import shutil
+
+    from kit import GOOD_FRONT, mkdocs_build, write_doc
+
+    root = copy_mini(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - gongkai/search:\n      export: true\n", encoding="utf-8")
+    assert build(root).returncode == 0  # the cache's export: no gf-5
+    added = write_doc(root, "jyj/2025/gf-5.md", GOOD_FRONT, "读书月活动通知全文如下。\n\n活动安排另行通知。\n")
+    assert build(root, env={"GONGKAI_CACHE": "0"}).returncode == 0  # published gf-5; the cache is not saved
+    added.unlink()
+    shutil.copytree(root / "site", root / "clean", symlinks=True)
+    cached = build(root)
+    clean = mkdocs_build(config, root / "clean", env={"GONGKAI_CACHE": "0"})
+    assert cached.returncode == clean.returncode == 0, (cached.stderr[-3000:], clean.stderr[-3000:])
+    export = Path("search") / "export"
+    deletes = json.loads((root / "site" / export / "meilisearch-delete.json").read_text(encoding="utf-8"))
+    assert len(deletes) == 1 and deletes[0].endswith("_999100002_2025-00020"), deletes
+    for name in ("ids.json", "meilisearch-delete.json", "opensearch-bulk.ndjson"):
+        assert (root / "site" / export / name).read_bytes() == (root / "clean" / export / name).read_bytes(), name

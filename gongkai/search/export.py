@@ -15,8 +15,9 @@ Files, in ``<search page>/export/`` of the site (docs/search.md, "Export for a p
 A document's ``id`` is the site's 网站标识码 and its 索引号, stable across builds: ``<网站标识码>_<索引号>``
 with ``/`` written ``_`` (Meilisearch accepts only letters, digits, ``-`` and ``_`` in an id).
 Withdrawn (撤回) documents are those of the previous export no longer published: the previous ids come from
-the build cache (``gongkai/catalog``'s cache, kept between CI runs) or, without one, from ``ids.json`` of the
-site directory the build is about to replace. Once withdrawn, an id stays in the delete lines until it is
+``ids.json`` of the site directory the build is about to replace (what was published there; a build without the
+cache reads the same) or, without one, from the build cache (``gongkai/catalog``'s cache, kept between CI runs
+that do not keep the site). Once withdrawn, an id stays in the delete lines until it is
 published again, so an engine that missed an export still deletes it.
 """
 

@@ -186,7 +186,7 @@ class BuildCacheSession:
         # ... and so is every module they import from the site's folder (loaded with the configuration).
         settings["site modules"] = site_modules(site_root(config))
         # Files Markdown includes (pymdownx.snippets): every file below its base paths, wherever they are.
-        settings["snippets"] = snippet_files(config)
+        settings["snippets"] = snippet_files(config, skip=self.replay.not_input)
         markdown = {k: settings.get(k) for k in (*MARKDOWN_SETTINGS, "installed", "snippets", "site modules")}
         self.markdown_key = digest(code, json.dumps(markdown, sort_keys=True, ensure_ascii=False))
         self.settings_key = digest(code, json.dumps(settings, sort_keys=True, ensure_ascii=False))
@@ -914,9 +914,10 @@ def forget_documents() -> None:
     _PUBLISHERS.clear()
 
 
-def snippet_files(config: MkDocsConfig) -> list[str] | None:
+def snippet_files(config: MkDocsConfig, skip=lambda path: False) -> list[str] | None:
     """Digests of every file pymdownx.snippets may include (its base paths, its auto-appended files), or None
-    without it. A snippet is read while Markdown converts, so a page's Markdown alone does not say what it shows."""
+    without it. A snippet is read while Markdown converts, so a page's Markdown alone does not say what it shows.
+    ``skip(path)``: files that are no input (replay.Replay.not_input), left out of a base path hashed whole."""
     names = [ext if isinstance(ext, str) else type(ext).__module__ for ext in config.markdown_extensions or ()]
     if not any(name.startswith("pymdownx.snippets") for name in names):
         return None
@@ -929,7 +930,7 @@ def snippet_files(config: MkDocsConfig) -> list[str] | None:
         if path.is_file():
             found.append(f"{path}\0{file_digest(path)}")
         else:
-            found.append(f"{path}\0{tree_digest(path)}")
+            found.append(f"{path}\0{tree_digest(path, skip=lambda rel, base=path: skip(os.path.join(base, rel)))}")
     return found
 
 

@@ -169,7 +169,11 @@ class StagedOutput:
 
     def __init__(self, config: MkDocsConfig):
         self.config = config
-        self.target = Path(config.site_dir).absolute()
+        target = Path(config.site_dir).absolute()
+        # A site_dir that is a symbolic link (to the web server's folder, a release folder): MkDocs writes into the
+        # folder it points to, and so does this: that folder is replaced, the link kept. Replacing the link itself
+        # left the web server's folder as it was, and the link as .site-old-<pid>.
+        self.target = Path(os.path.realpath(target)) if target.is_symlink() else target
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-building-", dir=self.target.parent))
         # mkdtemp makes the folder 0700, which would become site_dir itself: the web server (another user) would

@@ -53,6 +53,8 @@ ENV_IGNORED = frozenset({"GONGKAI_AS_OF", "GONGKAI_WORKERS", "GONGKAI_CACHE"})
 # Events other plugins and hooks may have without the build depending on more than its inputs: they run on pages
 # and the environment, which every input decides. Before and after the build a plugin may do anything.
 SIDE_EVENTS = ("pre_build", "post_build")
+ABSENT = ""  # the digest recorded for a file the build looked for and did not find (a file's digest is never empty)
+VCS_FOLDERS = frozenset({".git", ".hg", ".svn"})  # written by commits: no file there is a page's input
 TREES = "输入文件"  # why a build is not replayed when only files of the folders hashed whole differ
 INCOMPLETE = "未能扫描"  # a problem saying a file was not read whole: the next build may read more
 # Template folders that are code (material's, MkDocs' own, gongkai's): versioned in the settings key, not hashed as
@@ -206,6 +208,7 @@ class Replay:
         self._folders: list[str] = []  # the folders hashed whole (``inputs``): files opened there are in ``trees``
         self._site = ""
         self._skip: list[str] = []  # folders whose files are not inputs (the output, the cache, the code)
+        self._written: list[str] = []  # of these, those builds write (the output, the cache, the environment)
         # The last build's record when this build differs from it only in files of the folders hashed whole (its
         # documents, catalog, templates): which of them, and what pages may be carried, carried.py decides.
         self.partial: BuildRecord | None = None
@@ -214,10 +217,21 @@ class Replay:
         """From the core's first on_config: files opened from now on are recorded. ``target``: the site_dir."""
         site = os.path.abspath(target)
         self._site = site
-        self._skip = [site, str(cache_dir.absolute()), sys.prefix, sys.base_prefix, *map(str, SHIPPED),
-                      "/dev", "/proc", "/sys"]
+        self._written = [site, str(cache_dir.absolute()), sys.prefix, sys.base_prefix]
+        self._skip = [*self._written, *map(str, SHIPPED), "/dev", "/proc", "/sys"]
         self.opened.start()
         self.environ.start()
+
+    def not_input(self, path: str) -> bool:
+        """Whether the file at ``path`` is one that builds and commits write, never an input of a page: the
+        published site, the staging and old folders beside it, the cache, the Python environment, a
+        version-control folder. A folder hashed whole for what a page may include (pymdownx.snippets' default base
+        path is the project's folder) leaves them out, or every build would have another key."""
+        if any(part in VCS_FOLDERS for part in Path(path).parts):
+            return True
+        beside = os.path.join(os.path.dirname(self._site), f".{os.path.basename(self._site)}-")
+        return path.startswith(beside) or any(path == f or path.startswith(f.rstrip(os.sep) + os.sep)
+                                              for f in self._written)
 
     def inputs(self, config: MkDocsConfig, root: Path, catalog_dir: Path) -> str:
         """The digest of every file of the folders a build reads whole (its documents, catalog and templates)."""
@@ -241,7 +255,12 @@ class Replay:
                 continue
             try:
                 st = os.stat(path)
-            except OSError:  # a file of the build's own that is gone (a temporary file)
+            except FileNotFoundError:
+                # Looked for and not there (an optional file, or a temporary file of the build's own that is gone):
+                # the next build compares that too, or a file that appears would not be read.
+                found[path] = ABSENT
+                continue
+            except OSError:
                 continue
             if max(st.st_mtime_ns, st.st_ctime_ns) >= self.started:
                 return None
@@ -255,6 +274,8 @@ class Replay:
         self.close()
         reasons = list(refused)
         reads = clock.reads
+        if self.partial is not None:
+            self._inherit(self.partial, reads)
         if settings is None or self.trees is None:
             reasons.append("设置无法比较")
         if reads is None or reads.exact:
@@ -280,6 +301,18 @@ class Replay:
         # at 10,000 pages.
         self.store.put(KIND, "", {name: getattr(record, name) for name in BuildRecord.__dataclass_fields__})
         return True
+
+    def _inherit(self, last: BuildRecord, reads) -> None:
+        """A build that differs from the last recorded one only in files of the folders hashed whole may carry
+        pages over (carried.py): a carried page asks the clock nothing, opens no file and reads no variable in this
+        build. What the last build asked, opened and read — those pages' included — this build found the same when
+        it started (``find``), so it is this build's too: recorded again, the next build compares it (a 征集 that
+        closes at 17:00, shown only on its carried page, is not replayed as open at 17:30)."""
+        if reads is not None:
+            reads.comparisons.update((op, other, said) for op, other, said in last.clock)
+        self.opened.paths.update(last.opened)
+        for name in last.env:
+            self.environ.read.setdefault(name, os.environ.get(name))
 
     def find(self, *, config: MkDocsConfig, settings: str | None, clock: Clock, target: Path,
              trees: str) -> BuildRecord | None:
@@ -320,6 +353,9 @@ class Replay:
         for path, expected in record.opened.items():
             try:
                 if file_digest(Path(path)) != expected:
+                    return path
+            except FileNotFoundError:
+                if expected != ABSENT:
                     return path
             except OSError:
                 return path

@@ -176,8 +176,10 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         if self._on("golive"):
             catalog_dir = site_root(config) / self.core.config.catalog_dir
             requirements_file = site_root(config) / "requirements.txt"
-            requirements = ((display(requirements_file), requirements_file.read_text(encoding="utf-8", errors="replace"))
-                            if requirements_file.is_file() else None)
+            try:  # opened, not probed: a build whose requirements.txt is absent is replayed only while it still is
+                requirements = (display(requirements_file), requirements_file.read_text(encoding="utf-8", errors="replace"))
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                requirements = None
             found += check_go_live(catalog, display(catalog_dir / "site.yml"), display(catalog_dir / "organizations.yml"),
                                    config.site_url, display(Path(config.config_file_path)), requirements,
                                    getattr(config.plugins.get("gongkai/accessibility"), "statement", None))

@@ -270,7 +270,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             self._close_records()
         if self.config.export and self.core:
             cache = self.core.build_cache
-            previous = export.previous_ids(cache, None) or self._previous_export
+            # The site this build replaces says what was published there (a build without the cache reads the
+            # same); the cache only when there is none (a CI that keeps the cache, not the site). The cache may be
+            # older than that site: a build with GONGKAI_CACHE=0, or one that warned, saves none.
+            previous = self._previous_export or export.previous_ids(cache, None)
             counts = export.write_export(self.export_rows, out.parent / "export", previous, cache,
                                          writer=self.core.output_writer)
             log.info(f"搜索导出：{counts['documents']} 件文件，{counts['withdrawn']} 件撤回（{self.view.page_url}export/）")
