@@ -28,6 +28,7 @@ import pytest
 
 from test_buildcache_sweep import ID_PLAIN, NO_CACHE, REPLAY, build, rewrite_entries, tree, xlsx
 from test_buildcache_sweep import make_site as make_sweep_site
+from kit import GOOD_FRONT, write_doc
 from test_carried_pages import CARRIED, DOCS, LINE, History, history, make_site, verdict, warm_site  # noqa: F401
 
 pytestmark = pytest.mark.build
@@ -235,6 +236,7 @@ class Walk:
         clean = build(root, "clean", {**self.env, **NO_CACHE})
         self.shortcuts.append("replayed" if REPLAY in cached.stderr else
                               "carried" if CARRIED.search(cached.stderr) else
+                              "outputs kept" if OUTPUTS.search(cached.stderr) else
                               "pages reused" if REUSED.search(cached.stderr) else "")
         for result in (cached, clean):
             assert "Traceback" not in result.stderr, (where, result.stderr[-6000:])
@@ -275,7 +277,7 @@ def test_random_history(warm, seed):
             walk.steps.append("masked again")
             walk.compare()
     # The histories took the shortcuts they are here to prove (a history of full builds would prove nothing).
-    assert {"carried", "replayed"} & set(walk.shortcuts), list(zip(walk.steps, walk.shortcuts))
+    assert {"carried", "replayed", "outputs kept"} & set(walk.shortcuts), list(zip(walk.steps, walk.shortcuts))
 
 
 def test_damaged_entries_that_carried_pages_read_back(history: History):
@@ -347,3 +349,53 @@ def test_what_the_catalog_says_edited(warm_with_single_page, what):
     assert [name for name in a if a[name] != b[name]] == []
     shown = new.rpartition(": ")[2].encode()
     assert any(shown in data for data in a.values()), "no page shows the edited text"
+
+
+# ---- pages whose output is the last build's (a title, a new document, another day) ------------------------------
+
+OUTPUTS = re.compile(r"构建缓存：(\d+) 个页面的输出与上次构建相同")
+
+
+def outputs_kept(result) -> int:
+    found = OUTPUTS.search(result.stderr)
+    return int(found.group(1)) if found else 0
+
+
+def test_a_title_change_keeps_the_output_of_the_pages_that_do_not_show_it(history: History):
+    """A title: MkDocs still converts every page's Markdown (the lists and neighbours showing the title change
+    with it), but a page whose key and recorded reads are the last build's is not built again: its file is the
+    published one. The site is a clean build's; the pages showing the title say the new one."""
+    with open(history.doc("gf-2.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    history.doc("gf-2.md").write_text(text.replace("义务教育招生工作", "义务教育阶段招生工作", 1), encoding="utf-8")
+    cached, _ = history.check(carried=False)
+    assert history.total // 2 < outputs_kept(cached) < history.total
+    assert "义务教育阶段招生工作" in history.page("wj/jyj/2025/gf-2/index.html")
+    assert "义务教育阶段招生工作" in history.page("xxgk/jyj/zcwj/gfxwj/index.html")
+
+
+def test_a_new_document_and_another_day(history: History):
+    """A document added, and the next day (the 征集's days left change): the pages showing either are built, the
+    others keep their output; then nothing changes on a third day, and the pages are kept again."""
+    write_doc(history.root, "jyj/2025/gf-5.md", GOOD_FRONT, "读书月活动通知全文如下。\n\n活动安排另行通知。\n")
+    cached, _ = history.check(carried=False)
+    assert history.total // 2 < outputs_kept(cached)
+    history.env["GONGKAI_AS_OF"] = "2026-12-01 12:00"
+    cached, _ = history.check(carried=False)
+    assert history.total // 2 < outputs_kept(cached)
+    assert "还剩4天" in history.page("wj/jyj/2026/zj-1/index.html")
+    history.env["GONGKAI_AS_OF"] = "2026-12-02 12:00"
+    cached, _ = history.check(carried=False)
+    assert outputs_kept(cached) and "还剩3天" in history.page("wj/jyj/2026/zj-1/index.html")
+
+
+def test_no_output_is_kept_from_a_site_edited_by_hand(history: History):
+    """A published page edited by hand since the last build: the site is not what that build published, so no
+    page's file is taken from it (the edited page is made again, as in a clean build)."""
+    page = history.root / "site/wj/jyj/2025/gf-3/index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- edited -->", encoding="utf-8")
+    with open(history.doc("gf-2.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    history.doc("gf-2.md").write_text(text.replace("义务教育招生工作", "义务教育阶段招生工作", 1), encoding="utf-8")
+    cached, _ = history.check(carried=False)
+    assert outputs_kept(cached) == 0

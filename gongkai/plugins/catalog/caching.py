@@ -47,7 +47,8 @@ from gongkai.model import Column, Document, Organization
 from gongkai.safety import active_content
 from gongkai.sources import site_root
 
-from .carried import TABLE, Carrying, Consumer, Inputs, PageFacts, foreign_events
+from .carried import (FACTS, PRESENT_ENOUGH, TABLE, Carrying, Consumer, Inputs, OutputCheck, PageFacts, entries_of,
+                      facts_shape, foreign_events)
 from .memory import MEMO_SIZE, BoundedMemo
 from .replay import BuildRecord, Replay, site_template_dirs
 
@@ -122,6 +123,7 @@ class BuildCacheSession:
         self.consumers: dict[str, Consumer] = {}  # plugins that keep something per page (carried.py)
         self.facts: PageFacts | None = None  # made when the pages' keys can be (seal)
         self.carrying: Carrying | None = None
+        self._outputs: OutputCheck | None = None  # pages whose output may be the last build's (output_unchanged)
 
     @classmethod
     def open(cls, directory: Path, enabled: bool = True, workers: int = 1) -> "BuildCacheSession | NoCache":
@@ -292,20 +294,24 @@ class BuildCacheSession:
         if self.facts is not None:
             self.facts.refuse(page.file.src_uri)
 
-    def carry(self, config: MkDocsConfig, inputs: Inputs, candidates: dict[str, Page], carry_output) -> int:
+    def carry(self, config: MkDocsConfig, inputs: Inputs, candidates: dict[str, Page], carry_output,
+              published_as_recorded, views) -> int:
         """In the core's on_nav, once ``seal`` made the base key: the pages carried in this build, MkDocs' page
-        loop made to skip them. Returns how many."""
-        if self.replay.partial is None or self.facts is None or self.base_key is None:
+        loop made to skip them. Returns how many. With the published site still what the last recorded build
+        published (``published_as_recorded()``), any other page whose key and reads turn out to be that build's
+        is written no more either (``output_unchanged``; ``views(page)``: what every plugin gives its context)."""
+        if self.facts is None or self.base_key is None:
             return 0
         why = foreign_events(config)
-        why = f"{why} 参与构建" if why else None
+        previous = self.store.get(TABLE, "", Inputs.shape, carry=False) if not why else None
+        if why or previous is None or not isinstance(previous["pages"], dict):
+            log.debug(f"构建缓存：不沿用上次构建的页面（{f'{why} 参与构建' if why else '上次构建没有页面表'}）")
+            return 0
+        self.carrying = Carrying(self.store, self.consumers)
+        why = None if self.replay.partial is not None else "不只是正文有改动"
         if why is None and (config.extra_templates or any(
                 (Path(d) / name).exists() for d in site_template_dirs(config) for name in config.theme.static_templates)):
             why = "网站自有模板列出全部页面"
-        previous = self.store.get(TABLE, "", Inputs.shape, carry=False) if why is None else None
-        if why is None and previous is None:
-            why = "上次构建没有页面表"
-        self.carrying = Carrying(self.store, self.consumers)
         if why is None:
             try:
                 why = self.carrying.decide(previous, inputs, candidates, carry_output)
@@ -314,13 +320,54 @@ class BuildCacheSession:
                 why = f"页面表无法使用（{exc}）"
         if why is not None:
             log.debug(f"构建缓存：不沿用上次构建的页面（{why}）")
-            return 0
         self.carrying.keep(self.facts)
-        self.carrying.install()
+        if published_as_recorded():
+            self._outputs = OutputCheck(previous["pages"], carry_output, views)
+        self.carrying.install(self.output_unchanged if self._outputs is not None else None)
         count = len(self.carrying.pages)
         if count:
             log.info(f"构建缓存：{count} 个页面的输入与上次构建相同，直接沿用（未重新处理）")
         return count
+
+    def output_unchanged(self, page: Page) -> dict | None:
+        """MkDocs is about to build ``page``: its facts of the last build when its key is that build's and every
+        read recorded then gives the same now, so that the previous site's file is this build's too (the page
+        cache would write the stored output, byte for byte) — or None, and the page is built."""
+        src = page.file.src_uri
+        key, candidate, outputs = self.pages.get(src), self._candidates.get(src), self._outputs
+        if key is None or candidate is None or outputs.table.get(src) != key:
+            return None
+        so_far = self.facts.so_far(src)
+        if so_far is None or "core" not in so_far[0]:
+            return None  # its Markdown logged or added a problem: every build says it, and builds it
+        self.recorder.track_globals()
+        if self.recorder.changed(candidate[1], outputs.views(page)) is not None:
+            return None
+        stored = self.store.get_many(FACTS, [key], facts_shape).get(key)
+        if stored is None or set(stored["facts"]) != set(self.consumers):
+            return None
+        noted, entries = so_far
+        # The same key, the same inputs: what this build noted of the page so far is what the last one did (a
+        # difference would be a plugin's fact that depends on something else: then the page is built).
+        if any(stored["facts"][name] != fact for name, fact in noted.items()):
+            return None
+        # The entries the plugins still to come read back must be there and intact; this build's own are.
+        made = {tuple(entry) for entry in entries}
+        by_kind: dict[str, set[str]] = {}
+        for kind, entry in entries_of(key, stored):
+            if (kind, entry) not in made:
+                by_kind.setdefault(kind, set()).add(entry)
+        for kind, keys in by_kind.items():
+            found = self.store.present(kind, keys) if kind in PRESENT_ENOUGH else self.store.intact(kind, keys)
+            if len(found) != len(keys):
+                return None
+        if not outputs.carry_output(page.file.dest_uri):
+            return None
+        del self._candidates[src]
+        self.hits += 1
+        self.facts.adopt(src, key)
+        self.carrying.adopt(src, key, stored)
+        return stored["facts"]
 
     def reused(self, page: Page) -> bool:
         return page.file.src_uri in self._reused
@@ -336,6 +383,8 @@ class BuildCacheSession:
         """Save this build's entries when it succeeded without a warning; say how much was reused."""
         self.close()
         if succeeded and self.counter.count == 0:
+            if self.carrying is not None:
+                self.carrying.keep_adopted()
             self.store.save()
             if self.total:
                 log.info(f"构建缓存：{self.total} 个页面中 {self.hits} 个未变，直接沿用，{self.rendered} 个重新生成"

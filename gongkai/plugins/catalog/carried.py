@@ -151,6 +151,21 @@ class PageFacts:
     def carried(self, src: str, key: str) -> None:
         self.table[src] = key
 
+    def so_far(self, src: str) -> tuple[dict, list] | None:
+        """What this build's plugins noted of a page so far: (plugin → its fact, the entries they refer to), or
+        None (nothing, or the page may not be carried)."""
+        pending = self._pending.get(src)
+        if pending is None:
+            return None
+        return ({name: json.loads(text) for name, text in pending.facts.items()},
+                json.loads(f"[{pending.entries}]"))
+
+    def adopt(self, src: str, key: str) -> None:
+        """The page's facts are the last build's, under the same key (its output is that build's): what this build
+        noted of it so far is the same and is dropped."""
+        self._pending.pop(src, None)
+        self.table[src] = key
+
 
 @dataclass
 class Inputs:
@@ -169,6 +184,17 @@ class Inputs:
             set(value["inputs"]) == set(cls.__dataclass_fields__) and isinstance(value.get("pages"), dict)
 
 
+@dataclass
+class OutputCheck:
+    """What deciding whether a page's output is the last build's needs (``BuildCacheSession.output_unchanged``):
+    the last build's table of pages (src → key), whether the previous site's file of a page may be linked, and
+    what every plugin gives a page's context (its views, the page outside MkDocs' context)."""
+
+    table: dict[str, str]
+    carry_output: Callable[[str], bool]
+    views: Callable[[Page], dict]
+
+
 class Carrying:
     """One build's carried pages: decided in the core's ``on_nav``, skipped by MkDocs' page loop, replayed to the
     plugins in page order."""
@@ -179,6 +205,8 @@ class Carrying:
         self.pages: dict[str, dict] = {}  # src → its stored facts
         self._keys: dict[str, str] = {}
         self._saved: tuple | None = None
+        self.adopted: dict[str, str] = {}  # src → key: pages built no more, their output the last build's
+        self._adopted_entries: dict[str, str] = {}  # src → the entries its facts refer to, JSON
 
     def decide(self, previous: dict, now: Inputs, candidates: dict[str, Page], carry_output) -> str | None:
         """Which of ``candidates`` (src → the page, pages the core renders outside the nav) are carried; None, or
@@ -202,7 +230,7 @@ class Carrying:
         folders = tuple(src[:-3] + "/" for src in changed if src.endswith(".md"))
         wanted = {src: key for src, key in previous["pages"].items()
                   if src in candidates and src not in changed and not src.startswith(folders) and isinstance(key, str)}
-        stored = self.store.get_many(FACTS, wanted.values(), _facts_shape)
+        stored = self.store.get_many(FACTS, wanted.values(), facts_shape)
         chosen: dict[str, dict] = {}
         needed: dict[str, set[str]] = {}
         for src, key in wanted.items():
@@ -212,14 +240,14 @@ class Carrying:
             if changed.intersection(facts["facts"]["core"]["to"]):
                 continue  # its Markdown links to an anchor on a changed page: MkDocs checks that anchor again
             chosen[src] = facts
-            for kind, entry in _entries(key, facts):
+            for kind, entry in entries_of(key, facts):
                 needed.setdefault(kind, set()).add(entry)
         # Every entry a carried page's plugins read back must be there and intact (a cache cut short, or damaged,
         # keeps the page rendered).
         missing = {kind: keys - (self.store.present(kind, keys) if kind in PRESENT_ENOUGH else self.store.intact(kind, keys))
                    for kind, keys in needed.items()}
         for src, facts in chosen.items():
-            if any(entry in missing[kind] for kind, entry in _entries(wanted[src], facts)):
+            if any(entry in missing[kind] for kind, entry in entries_of(wanted[src], facts)):
                 continue
             if not carry_output(candidates[src].file.dest_uri):
                 continue
@@ -229,10 +257,12 @@ class Carrying:
 
     # ---- MkDocs' page loop -------------------------------------------------------------------------------
 
-    def install(self) -> None:
+    def install(self, output_unchanged: Callable[[Page], dict | None] | None = None) -> None:
         """MkDocs reads and renders (``_populate_page``) and writes (``_build_page``) each page with module
-        functions its ``build`` looks up when it calls them: a carried page gets its plugins' facts instead."""
-        if self._saved is not None or not self.pages:
+        functions its ``build`` looks up when it calls them: a carried page gets its plugins' facts instead; so
+        does, where it would be built, a page whose output is the last build's (``output_unchanged(page)``: its
+        facts of that build, or None)."""
+        if self._saved is not None or not (self.pages or output_unchanged):
             return
         populate, build = mkdocs_build._populate_page, mkdocs_build._build_page
         self._saved = (populate, build)
@@ -247,6 +277,10 @@ class Carrying:
         def _build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
             if page.file.src_uri in carried:
                 self._replay(page, "output")
+                return
+            facts = output_unchanged(page) if output_unchanged is not None and not dirty and not excluded else None
+            if facts is not None:
+                self._hand_over(page, "output", facts)
             else:
                 build(page, config, doc_files, nav, env, dirty, excluded)
 
@@ -263,13 +297,31 @@ class Carrying:
 
     def _replay(self, page: Page, phase: str) -> None:
         src = page.file.src_uri
-        facts = self.pages[src]["facts"]
+        self._hand_over(page, phase, self.pages[src]["facts"])
+        if phase == "output":  # the page's last step: its facts are not needed again (100,000 pages hold many)
+            self.pages[src] = _DONE
+
+    def _hand_over(self, page: Page, phase: str, facts: dict) -> None:
         for name, consumer in self.consumers.items():
             call = getattr(consumer, phase)
             if call is not None:
                 call(page, facts[name])
-        if phase == "output":  # the page's last step: its facts are not needed again (100,000 pages hold many)
-            self.pages[src] = _DONE
+
+    def adopt(self, src: str, key: str, stored: dict) -> None:
+        """A page whose output is the last build's (not carried: its Markdown was processed in this build)."""
+        self.adopted[src] = key
+        self._adopted_entries[src] = json.dumps(entries_of(key, stored))
+
+    def keep_adopted(self) -> None:
+        """The entries of the pages whose output was the last build's, into this build's cache (as ``keep``)."""
+        by_kind: dict[str, list[str]] = {}
+        for entries in self._adopted_entries.values():
+            for kind, entry in json.loads(entries):
+                by_kind.setdefault(kind, []).append(entry)
+        for kind, keys in by_kind.items():
+            self.store.keep(kind, keys)
+        if self.adopted:
+            log.info(f"构建缓存：{len(self.adopted)} 个页面的输出与上次构建相同，沿用已发布的文件（未重新生成）")
 
     def keep(self, facts: PageFacts) -> None:
         """The carried pages' entries, into this build's cache: the next build may carry them again, or render
@@ -277,7 +329,7 @@ class Carrying:
         by_kind: dict[str, list[str]] = {}
         for src, stored in self.pages.items():
             key = self._keys[src]
-            for kind, entry in _entries(key, stored):
+            for kind, entry in entries_of(key, stored):
                 by_kind.setdefault(kind, []).append(entry)
             facts.carried(src, key)
         for kind, keys in by_kind.items():
@@ -291,13 +343,13 @@ PRESENT_ENOUGH = frozenset({"page", "reads", FACTS})
 _DONE = {"facts": None}  # a carried page whose facts were all handed over
 
 
-def _entries(key: str, stored: dict) -> list:
+def entries_of(key: str, stored: dict) -> list:
     """Every cache entry a carried page needs, as [kind, key]: its template output and reads, its facts, and the
     entries its plugins' facts refer to."""
     return [["page", key], ["reads", key], [FACTS, key], *stored["entries"]]
 
 
-def _facts_shape(value) -> bool:
+def facts_shape(value) -> bool:
     return isinstance(value, dict) and isinstance(value.get("facts"), dict) and \
         isinstance(value.get("entries"), list) and isinstance(value["facts"].get("core"), dict)
 

@@ -661,14 +661,14 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         # A 历史版本 file is its own page's Markdown, like a document's: in that page's key, not every page's.
         self._cache.seal(config, files, nav, {*self.index.by_src, *self._versions}, self.index.by_src,
                          self._generated, self.catalog)
-        self._carry(config, files)
+        self._carry(config, files, nav)
         # MkDocs now converts every page's Markdown, then renders and writes every page: two counted phases.
         self._progress = Progress.for_build()
         self._progress.start("转换 Markdown", len(files.documentation_pages()))
         self._quiet()
         return nav
 
-    def _carry(self, config: MkDocsConfig, files: Files) -> None:
+    def _carry(self, config: MkDocsConfig, files: Files, nav) -> None:
         """Pages whose inputs are the last build's, carried over (carried.py)."""
         store = self._cache.store
         if store is None or self._cache.base_key is None or self._output is None or self._output.unchanged is None \
@@ -688,7 +688,20 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                                     consumers=list(self._cache.consumers), documents=documents, versions=versions,
                                     whole_list=False)
         candidates = {f.src_uri: f.page for f in files.documentation_pages() if isinstance(f.page, SectionPage)}
-        self._cache.carry(config, self._carry_inputs, candidates, self._output.unchanged.carry)
+        target = self._output.target
+        self._cache.carry(config, self._carry_inputs, candidates, self._output.unchanged.carry,
+                          lambda: self._cache.replay.published_as_recorded(target),
+                          lambda page: self._views(page, config, nav))
+
+    def _views(self, page: Page, config: MkDocsConfig, nav) -> dict:
+        """What every plugin's ``on_page_context`` gives ``page``, outside MkDocs' context (whose own entries are
+        in every page's key): a page whose recorded reads are checked before MkDocs builds it. Only gongkai's
+        plugins act on pages when this is used (carried.py)."""
+        context: dict = {}
+        for handler in config.plugins.events["page_context"]:
+            if getattr(handler, "__func__", None) is not CatalogPlugin._page_reads:
+                context = handler(context, page=page, config=config, nav=nav)
+        return context
 
     def _quiet(self) -> bool:
         """Whether no problem was added since the last call (pages are read, then written, one at a time)."""
@@ -708,8 +721,11 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._progress.step()
 
     def _carried_output(self, page: Page, fact) -> None:
+        """A carried page, or one whose output is the last build's, where MkDocs would build it."""
         if self._progress is not None:
             self._progress.step()
+        if isinstance(page, SectionPage) and self._release is not None:
+            self._release.page_written(page)
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
         if not self.active:

@@ -212,6 +212,8 @@ class Replay:
         # The last build's record when this build differs from it only in files of the folders hashed whole (its
         # documents, catalog, templates): which of them, and what pages may be carried, carried.py decides.
         self.partial: BuildRecord | None = None
+        self.last: BuildRecord | None = None  # the last build's record, whatever differs from it
+        self._as_recorded: bool | None = None
 
     def watch(self, target: Path, cache_dir: Path) -> None:
         """From the core's first on_config: files opened from now on are recorded. ``target``: the site_dir."""
@@ -322,7 +324,7 @@ class Replay:
         if value is None or settings is None:
             return None
         try:
-            record = BuildRecord(**value)
+            record = self.last = BuildRecord(**value)
             why = self._differs(record, config, settings, clock, target, trees)
             if why == TREES and self._differs(record, config, settings, clock, target, record.trees) is None:
                 self.partial = record  # only files of the folders hashed whole differ: pages may be carried
@@ -332,6 +334,18 @@ class Replay:
             log.debug(f"构建缓存：不重放上次构建（{why}）")
             return None
         return record
+
+    def published_as_recorded(self, target: Path) -> bool:
+        """Whether ``target`` is still, file by file, the site the last recorded build published (each file's
+        size, time, mode and owner, as ``find`` compares them): its pages' files are that build's output."""
+        if self._as_recorded is None:
+            last = self.last
+            try:
+                self._as_recorded = last is not None and last.site_dir == str(target.absolute()) and \
+                    [list(f) for f in last.site] == site_files(target)
+            except (OSError, TypeError):
+                self._as_recorded = False
+        return self._as_recorded
 
     def _differs(self, record: BuildRecord, config, settings, clock: Clock, target: Path, trees: str) -> str | None:
         if record.settings != settings:
