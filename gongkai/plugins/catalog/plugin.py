@@ -6,6 +6,7 @@ may be listed in any order in mkdocs.yml; docs/architecture.md has the whole eve
 
 from __future__ import annotations
 
+import inspect
 import logging
 from pathlib import Path
 from types import SimpleNamespace
@@ -699,7 +700,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         plugins act on pages when this is used (carried.py)."""
         context: dict = {}
         for handler in config.plugins.events["page_context"]:
-            if getattr(handler, "__func__", None) is not CatalogPlugin._page_reads:
+            if getattr(inspect.unwrap(handler), "__func__", None) is not CatalogPlugin._page_reads:  # a wrapper's too
                 context = handler(context, page=page, config=config, nav=nav)
         return context
 
