@@ -21,6 +21,11 @@ altogether for ``mkdocs serve`` and ``--dirty``, with a plugin or hook that is n
 when a site overrides a template MkDocs renders outside the page loop (``sitemap.xml``, ``404.html``: they list
 every page) or has ``extra_templates``, and when any page of the last build read MkDocs' whole page list.
 
+In any other build (a title, a new document, another day), a page's Markdown is converted as usual, but where
+MkDocs would build it the guard asks the core first (``BuildCacheSession.output_unchanged``): when its key and
+every read its template recorded are the last build's, and the published site is the one that build recorded,
+the page is built no more — its file is the previous site's and its ``output`` facts are handed over as above.
+
 **Feature plugins** that keep something per page register with the core in their ``on_config``
 (``core.carry_facts(name, content, output)``) and, for every page they process, hand the core a fact
 (``core.page_fact(page, name, value, keep=[(kind, key), …])``: a small JSON value, and the cache entries it
