@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from test_buildcache_sweep import ID_PLAIN, NO_CACHE, REPLAY, build, rewrite_entries, tree, xlsx
+from test_buildcache_sweep import ID_PLAIN, NO_CACHE, REPLAY, build, edit, rewrite_entries, tree, xlsx
 from test_buildcache_sweep import make_site as make_sweep_site
 from kit import GOOD_FRONT, write_doc
 from test_carried_pages import CARRIED, DOCS, LINE, History, history, make_site, verdict, warm_site  # noqa: F401
@@ -399,3 +399,17 @@ def test_no_output_is_kept_from_a_site_edited_by_hand(history: History):
     history.doc("gf-2.md").write_text(text.replace("义务教育招生工作", "义务教育阶段招生工作", 1), encoding="utf-8")
     cached, _ = history.check(carried=False)
     assert outputs_kept(cached) == 0
+
+
+def test_a_document_named_in_the_sites_nav_retitled(history: History):
+    """A site's ``nav`` names a document without a title of its own (a notice pinned beside 首页): every page's
+    navigation shows that document's title, which is its metadata, not known when the nav is made. Retitled, every
+    page says the new title; on the code before, the cached build kept 60 pages with the old one in their nav (the
+    page cache's key held the nav's titles as MkDocs knew them in on_nav: none for such a page)."""
+    edit(history.root / "mkdocs.yml", "theme:", "nav:\n  - 首页: index.md\n  - wj/jyj/2025/gf-2.md\n"
+                                               "  - 政府信息公开: xxgk/\ntheme:")
+    history.check(carried=False)
+    assert "义务教育招生工作" in history.page("dingyue/index.html")
+    edit(history.doc("gf-2.md"), "义务教育招生工作", "义务教育阶段招生工作")
+    cached, _ = history.check(carried=False)
+    assert "义务教育阶段招生工作" in history.page("dingyue/index.html")
