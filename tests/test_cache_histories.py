@@ -434,3 +434,25 @@ def test_a_published_document_withdrawn(warm):
         walk.steps.append(step(walk))
         walk.compare()
     assert '"withdrawn":["9999000009_999100002_2025-00101"]' in (root / "site" / EXPORT_IDS).read_text("utf-8")
+
+
+def test_a_publisher_renamed_while_outputs_are_kept(history: History):
+    """A 发布主体's 名称 edited in the catalog: pages that show it (its documents, its own pages, the lists of
+    发布主体) are built again, on the evidence of their recorded reads alone (the name is in no page's key); the
+    others keep their output."""
+    edit(history.root / "catalog/organizations.yml", "名称: 测试市教育局", "名称: 测试市教育委员会")
+    cached, _ = history.check(carried=False)
+    assert 0 < outputs_kept(cached) < history.total
+    assert "测试市教育委员会" in history.page("wj/jyj/2025/gf-2/index.html")
+
+
+def test_a_document_expires_on_a_later_day_while_outputs_are_kept(history: History):
+    """A 失效日期 added (its last day in force tomorrow), then two days pass: the document's page and the lists
+    of 现行有效 documents say 失效 as a clean build does; the other pages keep their output."""
+    edit(history.root / "content/wj/szf/2025/gf-1.md", "---\n\n", "失效日期: 2026-12-01\n---\n\n")
+    cached, _ = history.check(carried=False)
+    assert outputs_kept(cached)
+    history.env["GONGKAI_AS_OF"] = "2026-12-02 12:00"
+    cached, _ = history.check(carried=False)
+    assert outputs_kept(cached)
+    assert ">失效</span>" in history.page("wj/szf/2025/gf-1/index.html")
