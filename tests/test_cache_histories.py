@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from test_buildcache_sweep import ID_PLAIN, NO_CACHE, REPLAY, build, rewrite_entries, tree, xlsx
+from test_buildcache_sweep import ID_PLAIN, NO_CACHE, REPLAY, build, edit, rewrite_entries, tree, xlsx
 from test_buildcache_sweep import make_site as make_sweep_site
 from kit import GOOD_FRONT, write_doc
 from test_carried_pages import CARRIED, DOCS, LINE, History, history, make_site, verdict, warm_site  # noqa: F401
@@ -48,6 +48,7 @@ TOPICS = ["校园安全检查", "教师培训", "课后服务", "食堂管理", 
 SENTENCES = ["各校按要求落实。", "请于月底前报送材料。", "联系电话另行通知。", "本通知自发布之日起施行。",
              "有关情况及时报告。"]
 REUSED = re.compile(r"构建缓存：\d+ 个页面中 [1-9]\d* 个未变")
+EXPORT_IDS = "search/export/ids.json"
 BASE_INSTANT = time.mktime((2026, 11, 30, 12, 0, 0, 0, 0, -1))
 
 
@@ -232,6 +233,12 @@ class Walk:
         where = " → ".join(self.steps)
         before = tree(root / "site")
         shutil.rmtree(root / "clean", ignore_errors=True)
+        # The search export names the documents withdrawn since the export of the site a build replaces (its
+        # ids.json, read by a build with or without the cache): the clean build replaces that file alone.
+        ids = root / "site" / EXPORT_IDS
+        if ids.is_file():
+            (root / "clean" / EXPORT_IDS).parent.mkdir(parents=True)
+            shutil.copy2(ids, root / "clean" / EXPORT_IDS)
         cached = build(root, "site", self.env)
         clean = build(root, "clean", {**self.env, **NO_CACHE})
         self.shortcuts.append("replayed" if REPLAY in cached.stderr else
@@ -436,3 +443,53 @@ def test_plugin_events_wrapped_as_a_profiler_does(history: History, tmp_path):
     history.doc("gf-2.md").write_text(text.replace("义务教育招生工作", "义务教育阶段招生工作", 1), encoding="utf-8")
     cached, _ = history.check(carried=False)
     assert history.total // 2 < outputs_kept(cached)
+
+
+def test_a_document_named_in_the_sites_nav_retitled(history: History):
+    """A site's ``nav`` names a document without a title of its own (a notice pinned beside 首页): every page's
+    navigation shows that document's title, which is its metadata, not known when the nav is made. Retitled, every
+    page says the new title; on the code before, the cached build kept 60 pages with the old one in their nav (the
+    page cache's key held the nav's titles as MkDocs knew them in on_nav: none for such a page)."""
+    edit(history.root / "mkdocs.yml", "theme:", "nav:\n  - 首页: index.md\n  - wj/jyj/2025/gf-2.md\n"
+                                               "  - 政府信息公开: xxgk/\ntheme:")
+    history.check(carried=False)
+    assert "义务教育招生工作" in history.page("dingyue/index.html")
+    edit(history.doc("gf-2.md"), "义务教育招生工作", "义务教育阶段招生工作")
+    cached, _ = history.check(carried=False)
+    assert "义务教育阶段招生工作" in history.page("dingyue/index.html")
+
+
+def test_a_published_document_withdrawn(warm):
+    """A 通知 published with its PDF, then withdrawn: the search export names it withdrawn, in a cached build and in
+    a build without the cache that replaces the same published site (the harness once compared with a build into
+    an empty folder, which knows of no earlier export: every history that withdrew a published document failed)."""
+    root, copy = warm
+    shutil.rmtree(root)
+    shutil.copytree(copy, root, symlinks=True)
+    walk = Walk(root, random.Random(0))
+    for step in (Walk.new_document_with_attachment, Walk.withdraw):
+        walk.steps.append(step(walk))
+        walk.compare()
+    assert '"withdrawn":["9999000009_999100002_2025-00101"]' in (root / "site" / EXPORT_IDS).read_text("utf-8")
+
+
+def test_a_publisher_renamed_while_outputs_are_kept(history: History):
+    """A 发布主体's 名称 edited in the catalog: pages that show it (its documents, its own pages, the lists of
+    发布主体) are built again, on the evidence of their recorded reads alone (the name is in no page's key); the
+    others keep their output."""
+    edit(history.root / "catalog/organizations.yml", "名称: 测试市教育局", "名称: 测试市教育委员会")
+    cached, _ = history.check(carried=False)
+    assert 0 < outputs_kept(cached) < history.total
+    assert "测试市教育委员会" in history.page("wj/jyj/2025/gf-2/index.html")
+
+
+def test_a_document_expires_on_a_later_day_while_outputs_are_kept(history: History):
+    """A 失效日期 added (its last day in force tomorrow), then two days pass: the document's page and the lists
+    of 现行有效 documents say 失效 as a clean build does; the other pages keep their output."""
+    edit(history.root / "content/wj/szf/2025/gf-1.md", "---\n\n", "失效日期: 2026-12-01\n---\n\n")
+    cached, _ = history.check(carried=False)
+    assert outputs_kept(cached)
+    history.env["GONGKAI_AS_OF"] = "2026-12-02 12:00"
+    cached, _ = history.check(carried=False)
+    assert outputs_kept(cached)
+    assert ">失效</span>" in history.page("wj/szf/2025/gf-1/index.html")

@@ -209,7 +209,7 @@ class BuildCacheSession:
                                       sort_keys=True)
         parts = [self.settings_key,
                  tree_digest(docs_dir, skip=lambda rel: rel in document_sources or opaque(rel), stats=self.store),
-                 site_and_columns, nav_digest(nav)]
+                 site_and_columns, nav_digest(nav, documents)]
         for path in site_template_dirs(config):  # a site's own overrides; material's and gongkai's are code
             # Folders linked into it are walked too (tree_digest); templates that show the build's time are found
             # while pages render (PageRecorder), not by reading their text.
@@ -1050,13 +1050,22 @@ def column_tree(catalog) -> list:
              describe(getattr(column, f.name)) for f in dataclasses.fields(column)} for column in catalog.walk()]
 
 
-def nav_digest(nav) -> str:
-    """What a page's navigation can show: every item's kind, title and address, in order."""
+def nav_digest(nav, documents: dict[str, Document] | None = None) -> str:
+    """What a page's navigation can show: every item's kind, title and address, in order. A document a site's
+    ``nav`` names (or one of its 历史版本) has no title yet in on_nav: its title is its metadata, taken here whole."""
     parts = []
+    documents = documents or {}
+
+    def shown(item) -> str:
+        src = getattr(getattr(item, "file", None), "src_uri", None)
+        if src is None:
+            return ""
+        doc = documents.get(src) or documents.get(src.rpartition("/")[0] + ".md")
+        return document_digest(doc) if doc is not None else ""
 
     def walk(items, depth):
         for item in items:
-            parts.append(f"{depth}\0{type(item).__name__}\0{item.title}\0{getattr(item, 'url', '')}")
+            parts.append(f"{depth}\0{type(item).__name__}\0{item.title}\0{getattr(item, 'url', '')}\0{shown(item)}")
             walk(getattr(item, "children", None) or (), depth + 1)
 
     walk(nav.items if nav is not None else (), 0)
