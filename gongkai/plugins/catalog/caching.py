@@ -47,8 +47,8 @@ from gongkai.model import Column, Document, Organization
 from gongkai.safety import active_content
 from gongkai.sources import site_root
 
-from .carried import (FACTS, PRESENT_ENOUGH, TABLE, Carrying, Consumer, Inputs, OutputCheck, PageFacts, entries_of,
-                      facts_shape, foreign_events)
+from .carried import (FACTS, TABLE, Carrying, Consumer, Inputs, OutputCheck, PageFacts, by_kind, entries_of,
+                      facts_shape, foreign_events, missing_entries)
 from .memory import MEMO_SIZE, BoundedMemo
 from .replay import BuildRecord, Replay, site_template_dirs
 
@@ -353,14 +353,9 @@ class BuildCacheSession:
             return None
         # The entries the plugins still to come read back must be there and intact; this build's own are.
         made = {tuple(entry) for entry in entries}
-        by_kind: dict[str, set[str]] = {}
-        for kind, entry in entries_of(key, stored):
-            if (kind, entry) not in made:
-                by_kind.setdefault(kind, set()).add(entry)
-        for kind, keys in by_kind.items():
-            found = self.store.present(kind, keys) if kind in PRESENT_ENOUGH else self.store.intact(kind, keys)
-            if len(found) != len(keys):
-                return None
+        needed = by_kind(entry for entry in entries_of(key, stored) if tuple(entry) not in made)
+        if any(missing_entries(self.store, needed).values()):
+            return None
         if not outputs.carry_output(page.file.dest_uri):
             return None
         del self._candidates[src]
@@ -1044,10 +1039,16 @@ class Volatile:
 def column_tree(catalog) -> list:
     """Every column of the catalog as a page can show it, in order. ``describe`` gives a column by its id only
     (it reaches templates inside every list and document), so what the column says — its 名称, 说明, 公开事项,
-    暂无 and a 单页's 正文 — is here, in every page's key, or an edited 单页 would be published as it was."""
-    return [{f.name: describe([c.id for c in column.children]) if f.name == "children" else
-             column.parent.id if f.name == "parent" and column.parent is not None else
-             describe(getattr(column, f.name)) for f in dataclasses.fields(column)} for column in catalog.walk()]
+    暂无 and a 单页's 正文 — is here, in every page's key, or an edited 单页 would be published as it was. Its
+    parent and children are named by id (each is described in its own place)."""
+    tree = []
+    for column in catalog.walk():
+        described = {f.name: describe(getattr(column, f.name)) for f in dataclasses.fields(column)
+                     if f.name not in ("parent", "children")}
+        described["parent"] = column.parent.id if column.parent is not None else None
+        described["children"] = [child.id for child in column.children]
+        tree.append(described)
+    return tree
 
 
 def nav_digest(nav, documents: dict[str, Document] | None = None) -> str:

@@ -210,8 +210,7 @@ class Carrying:
         self.pages: dict[str, dict] = {}  # src → its stored facts
         self._keys: dict[str, str] = {}
         self._saved: tuple | None = None
-        self.adopted: dict[str, str] = {}  # src → key: pages built no more, their output the last build's
-        self._adopted_entries: dict[str, str] = {}  # src → the entries its facts refer to, JSON
+        self._adopted: dict[str, str] = {}  # pages built no more, their output the last build's: src → its entries, JSON
 
     def decide(self, previous: dict, now: Inputs, candidates: dict[str, Page], carry_output) -> str | None:
         """Which of ``candidates`` (src → the page, pages the core renders outside the nav) are carried; None, or
@@ -237,7 +236,6 @@ class Carrying:
                   if src in candidates and src not in changed and not src.startswith(folders) and isinstance(key, str)}
         stored = self.store.get_many(FACTS, wanted.values(), facts_shape)
         chosen: dict[str, dict] = {}
-        needed: dict[str, set[str]] = {}
         for src, key in wanted.items():
             facts = stored.get(key)
             if facts is None or set(facts["facts"]) != set(self.consumers):
@@ -245,12 +243,10 @@ class Carrying:
             if changed.intersection(facts["facts"]["core"]["to"]):
                 continue  # its Markdown links to an anchor on a changed page: MkDocs checks that anchor again
             chosen[src] = facts
-            for kind, entry in entries_of(key, facts):
-                needed.setdefault(kind, set()).add(entry)
         # Every entry a carried page's plugins read back must be there and intact (a cache cut short, or damaged,
         # keeps the page rendered).
-        missing = {kind: keys - (self.store.present(kind, keys) if kind in PRESENT_ENOUGH else self.store.intact(kind, keys))
-                   for kind, keys in needed.items()}
+        missing = missing_entries(self.store, by_kind(e for src, facts in chosen.items()
+                                                       for e in entries_of(wanted[src], facts)))
         for src, facts in chosen.items():
             if any(entry in missing[kind] for kind, entry in entries_of(wanted[src], facts)):
                 continue
@@ -314,30 +310,23 @@ class Carrying:
 
     def adopt(self, src: str, key: str, stored: dict) -> None:
         """A page whose output is the last build's (not carried: its Markdown was processed in this build)."""
-        self.adopted[src] = key
-        self._adopted_entries[src] = json.dumps(entries_of(key, stored))
+        self._adopted[src] = json.dumps(entries_of(key, stored))
 
     def keep_adopted(self) -> None:
         """The entries of the pages whose output was the last build's, into this build's cache (as ``keep``)."""
-        by_kind: dict[str, list[str]] = {}
-        for entries in self._adopted_entries.values():
-            for kind, entry in json.loads(entries):
-                by_kind.setdefault(kind, []).append(entry)
-        for kind, keys in by_kind.items():
-            self.store.keep(kind, keys)
-        if self.adopted:
-            log.info(f"构建缓存：{len(self.adopted)} 个页面的输出与上次构建相同，沿用已发布的文件（未重新生成）")
+        self._keep(entry for entries in self._adopted.values() for entry in json.loads(entries))
+        if self._adopted:
+            log.info(f"构建缓存：{len(self._adopted)} 个页面的输出与上次构建相同，沿用已发布的文件（未重新生成）")
 
     def keep(self, facts: PageFacts) -> None:
         """The carried pages' entries, into this build's cache: the next build may carry them again, or render
         them from their stored parts."""
-        by_kind: dict[str, list[str]] = {}
-        for src, stored in self.pages.items():
-            key = self._keys[src]
-            for kind, entry in entries_of(key, stored):
-                by_kind.setdefault(kind, []).append(entry)
-            facts.carried(src, key)
-        for kind, keys in by_kind.items():
+        for src in self.pages:
+            facts.carried(src, self._keys[src])
+        self._keep(entry for src, stored in self.pages.items() for entry in entries_of(self._keys[src], stored))
+
+    def _keep(self, entries) -> None:
+        for kind, keys in by_kind(entries).items():
             self.store.keep(kind, keys)
 
 
@@ -352,6 +341,21 @@ def entries_of(key: str, stored: dict) -> list:
     """Every cache entry a carried page needs, as [kind, key]: its template output and reads, its facts, and the
     entries its plugins' facts refer to."""
     return [["page", key], ["reads", key], [FACTS, key], *stored["entries"]]
+
+
+def by_kind(entries) -> dict[str, set[str]]:
+    """[kind, key] entries grouped: kind → keys."""
+    grouped: dict[str, set[str]] = {}
+    for kind, key in entries:
+        grouped.setdefault(kind, set()).add(key)
+    return grouped
+
+
+def missing_entries(store: BuildCache, needed: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Of ``needed`` (kind → keys), the entries a page's plugins could not read back: not there, or (but for the
+    kinds that need only be there) not intact."""
+    return {kind: keys - (store.present(kind, keys) if kind in PRESENT_ENOUGH else store.intact(kind, keys))
+            for kind, keys in needed.items()}
 
 
 def facts_shape(value) -> bool:

@@ -373,7 +373,7 @@ class Replay:
                     return path
             except OSError:
                 return path
-        if [list(f) for f in record.site] != site_files(target):
+        if not self.published_as_recorded(target):  # record is self.last: the comparison made once per build
             return "已发布的网站有改动"
         return None
 
