@@ -498,6 +498,11 @@ def test_saved_elder_mode_is_there_before_the_first_paint(browser, demo_url, kin
         pg.route("**/assets/gongkai/gongkai.js", lambda route: held.append(route))
         pg.goto(f"{demo_url}/{kinds['document']}", wait_until="commit")
         pg.wait_for_function("!!document.querySelector('.md-footer')")
+        # The footer is parsed before the script after it is requested: wait for the request (held, not answered).
+        for _ in range(100):
+            if held:
+                break
+            pg.wait_for_timeout(50)
         assert held, "gongkai.js was not requested"
         early = pg.evaluate("""() => ({cls: document.documentElement.className,
             size: parseFloat(getComputedStyle(document.querySelector('#gk-main p')).fontSize),
