@@ -42,6 +42,7 @@ PAGES = re.compile(r"构建缓存：(\d+) 个页面中 \d+ 个未变")
 CHECKED = "发布前检查（"  # the check summary: a build that logs it went through its page loop
 LEVEL = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-  ")
 BUILDING = re.compile(r"\.(site|clean)-building-\w+")
+EXPORT_IDS = "search/export/ids.json"
 
 DOCS = "content/wj/jyj/2025"
 HOOK_LINES = "hooks:\n  - hooks/sweep_hook.py\n"
@@ -118,6 +119,13 @@ class History:
         root = self.root
         before = tree(root / "site")
         shutil.rmtree(root / "clean", ignore_errors=True)
+        # A build without the cache over the published site knows its search export's ids (and withdraws what
+        # is gone), as the cached build does: the clean build gets them too.
+        ids = root / "site" / EXPORT_IDS
+        if ids.is_file():
+            (root / "clean" / EXPORT_IDS).parent.mkdir(parents=True)
+            shutil.copy2(ids, root / "clean" / EXPORT_IDS)
+        given = tree(root / "clean")
         cached = build(root, "site", self.env)
         clean = build(root, "clean", {**self.env, **NO_CACHE})
         self.checks += 1
@@ -129,7 +137,7 @@ class History:
         assert (REPLAY in cached.stderr) == replay, cached.stderr[-3000:]
         assert not CARRIED.search(clean.stderr), clean.stderr[-3000:]
         if cached.returncode:  # both refused to publish: the last site stays as it was, and the clean build made none
-            assert tree(root / "site") == before and tree(root / "clean") == {}
+            assert tree(root / "site") == before and tree(root / "clean") == given
         else:
             a, b = tree(root / "site"), tree(root / "clean")
             assert sorted(a) == sorted(b)
@@ -386,11 +394,6 @@ EITHER = [first_paragraph_changed, consultation_body_emptied, deadline_passes_af
 # ---- no-carry cases: more than bodies changed, or something else may read pages --------------------------------
 
 
-def title_changed(h: History):
-    edit(h.doc("gf-2.md"), "义务教育招生工作", "义务教育阶段招生工作")
-    h.check(carried=False)
-
-
 def body_on_another_day(h: History):
     edit(h.doc("gf-3.md"), LINE, LINE + "\n\n次日补充。")
     h.env["GONGKAI_AS_OF"] = "2026-12-01 12:00"
@@ -417,29 +420,100 @@ def body_with_a_page_event_hook(h: History):
     assert "<!-- hook 1 -->" in h.page("wj/jyj/2024/gf-4/index.html")
 
 
-def attachment_of_another_size(h: History):
-    """gf-1's 附件 replaced by a larger file: the size beside its link is gf-1's metadata, which changed, so
-    nothing is carried (the pages that show gf-1 render again)."""
-    (h.doc("fj/mingdan.xlsx")).write_bytes(xlsx(ID_MASKED + "、补充名单" * 300))
-    h.check(carried=False)
-
-
-def document_added(h: History):
-    write_doc(h.root, "jyj/2025/gf-5.md", GOOD_FRONT, "读书月活动通知全文如下。\n\n活动安排另行通知。\n")
-    h.check(carried=False)
-
-
 def version_file_changed(h: History):
     """gf-3's 历史版本 (an earlier text, no document): its page changes, no document's body does."""
     edit(h.doc("gf-3/2025-09-01.md"), "原要求。", "原要求（修订前）。")
     h.check(carried=False)
 
 
-NO_CARRY = [title_changed, body_on_another_day, body_while_the_published_site_was_edited, body_with_a_page_event_hook,
-            attachment_of_another_size, document_added, version_file_changed]
+NO_CARRY = [body_on_another_day, body_while_the_published_site_was_edited, body_with_a_page_event_hook,
+            version_file_changed]
 
 
-@pytest.mark.parametrize("case", CARRY + EITHER + NO_CARRY, ids=[c.__name__ for c in CARRY + EITHER + NO_CARRY])
+# ---- metadata changed, documents added or removed: pages that show none of it are carried ----------------------
+
+FEEDBACK = """title: 关于《测试市学前教育管理办法（草案）》征求意见情况的反馈
+栏目: [yjzj]
+发布机构: jyj
+成文日期: 2026-12-10
+发布日期: 2026-12-10
+索引号: 999100002/2026-00012
+主题分类: 科技、教育
+征集: 999100002/2026-00011
+收到意见数: 3
+采纳: 2
+部分采纳: 1
+未采纳: 0
+"""
+
+
+def title_changed(h: History):
+    """A title: its page, its neighbours, the lists and 目录 pages that show it and the pages whose templates read
+    it are made again; every other page is carried."""
+    edit(h.doc("gf-2.md"), "义务教育招生工作", "义务教育阶段招生工作")
+    h.check()
+    assert "义务教育阶段招生工作" in h.page("wj/jyj/2025/gf-2/index.html")
+    assert "义务教育阶段招生工作" in h.page("xxgk/jyj/zcwj/gfxwj/index.html")
+    assert "做好义务教育阶段招生工作的通知" in h.page("xxgk/mulu/2025/index.html")
+
+
+def original_retitled(h: History):
+    """gf-1 is the 原文 of the 解读 jd-1, whose page names it: jd-1's own file is unchanged, its page is not
+    carried (its subject shows the 原文's title)."""
+    edit(h.doc("gf-1.md"), "title: 测试市教育局关于规范校外培训的通知", "title: 测试市教育局关于进一步规范校外培训的通知")
+    h.check()
+    assert "进一步规范校外培训" in h.page("wj/jyj/2025/jd-1/index.html")
+
+
+def attachment_of_another_size(h: History):
+    """gf-1's 附件 replaced by a larger file: the size beside its link is gf-1's metadata; the pages that show
+    gf-1 render again, the others are carried."""
+    (h.doc("fj/mingdan.xlsx")).write_bytes(xlsx(ID_MASKED + "、补充名单" * 300))
+    h.check()
+
+
+def document_added(h: History):
+    write_doc(h.root, "jyj/2025/gf-5.md", GOOD_FRONT, "读书月活动通知全文如下。\n\n活动安排另行通知。\n")
+    h.check()
+    assert "gf-5" in h.page("xxgk/mulu/2025/index.html")
+
+
+def document_removed(h: History):
+    """szf gz-1 withdrawn: no body links it; the lists that showed it lose it, the search export withdraws it."""
+    (h.root / "content/wj/szf/2025/gz-1.md").unlink()
+    h.check()
+    assert "城市绿化管理办法" not in h.page("xxgk/mulu/2025/index.html")
+    assert not (h.root / "site/wj/szf/2025/gz-1/index.html").exists()
+    assert '"withdrawn":["9999000009_999100001_2025-00001"]' in h.page(EXPORT_IDS)
+
+
+def document_a_body_links_removed(h: History):
+    """gf-2 withdrawn while jyj dt-1's body still links an anchor on it (and jyj gf-1 its built address): both
+    builds refuse, the published site stays."""
+    h.doc("gf-2.md").unlink()
+    cached, _ = h.check(carried=None, fails=True)
+    assert "gf-2.md" in cached.stderr
+
+
+def feedback_published(h: History):
+    """The 征集 zj-1 closed; on a later day (every page made again) its 反馈 is published: zj-1's own file is
+    unchanged, but the banner above its draft now links the 反馈 (a plugin's decoration of its body, from
+    another document): zj-1's page is not carried."""
+    h.env["GONGKAI_AS_OF"] = "2026-12-10 12:00"
+    h.check(carried=False)
+    before = h.page("wj/jyj/2026/zj-1/index.html")
+    write_doc(h.root, "jyj/2026/fk-1.md", FEEDBACK, "本次征求意见共收到意见3条，采纳情况如下。\n")
+    h.check()
+    after = h.page("wj/jyj/2026/zj-1/index.html")
+    assert after != before and "fk-1" in after
+
+
+METADATA = [title_changed, original_retitled, attachment_of_another_size, document_added, document_removed,
+            document_a_body_links_removed, feedback_published]
+
+
+@pytest.mark.parametrize("case", CARRY + EITHER + NO_CARRY + METADATA,
+                         ids=[c.__name__ for c in CARRY + EITHER + NO_CARRY + METADATA])
 def test_a_carried_build_equals_a_clean_one(history, case):
     case(history)
     assert history.checks

@@ -67,9 +67,12 @@ class AccessibilityPlugin(BasePlugin[AccessibilityConfig]):
         self.url, self._src = page.url, page.src_uri
         return files
 
+    def template_globals(self) -> dict:
+        """The Jinja globals this plugin adds (on_env); the core reads them earlier too (carried.py)."""
+        return {"gk_statement_url": self.url} if self.statement is not None else {}
+
     def on_env(self, env, config: MkDocsConfig, files: Files):
-        if self.statement is not None:
-            env.globals["gk_statement_url"] = self.url
+        env.globals.update(self.template_globals())
         return env
 
     @at(OnPageContext.VIEWS)

@@ -24,6 +24,7 @@ a recorded read changed, extends the page's own template (``gongkai_template``).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as _dt
 import json
@@ -38,8 +39,10 @@ from types import SimpleNamespace
 
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from gongkai.buildcache import (BuildCache, Unstable, code_digest, describe_document, digest, file_digest, plain,
                                 site_modules, tree_digest)
@@ -50,6 +53,7 @@ from gongkai.sources import site_root
 from .carried import (FACTS, TABLE, Carrying, Consumer, Inputs, OutputCheck, PageFacts, by_kind, entries_of,
                       facts_shape, foreign_events, missing_entries)
 from .memory import MEMO_SIZE, BoundedMemo
+from .rendering import lookups_resolve
 from .replay import BuildRecord, Replay, site_template_dirs
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
@@ -216,18 +220,25 @@ class BuildCacheSession:
             parts.append(tree_digest(path, stats=self.store))
         self.base_key = digest(*parts)
 
-    def lookup(self, page: Page, html: str, subject) -> None:
+    def subject_digest(self, subject) -> str | None:
+        """A page's subject (``lookup``) described, as a digest; None when it cannot be described."""
+        try:
+            return digest(_VALUE_JSON(describe(subject, memo=self._subjects)))
+        except Unstable:
+            return None
+
+    def lookup(self, page: Page, html: str, subject) -> str | None:
         """A page's Markdown is rendered: its key, and whether it may be reused (its reads are checked in
         ``begin``). ``subject``: what the core shows on it besides its Markdown (a document and its neighbours, a
-        generated page's structure, a version's snapshot)."""
+        generated page's structure, a version's snapshot). Returns the subject's digest (``subject_digest``)."""
         if self.base_key is None:
-            return
+            return None
         src = page.file.src_uri
         try:
             described = _VALUE_JSON(describe(subject, memo=self._subjects))
         except Unstable as exc:
             log.debug(f"构建缓存：{src} 的内容无法比较（{exc}），不复用")
-            return
+            return None
         key = digest(self.base_key, src, page.markdown or "", html, described)
         self.total += 1
         self.pages[src] = key
@@ -236,6 +247,7 @@ class BuildCacheSession:
         if reads is not None and self.store.check("page", key) and self.recorder.unchanged(reads["templates"]):
             self._candidates[src] = (page.meta.get("template", "main.html"), reads["reads"])
             page.meta["template"] = CACHED_TEMPLATE
+        return digest(described)
 
     def attach(self, env) -> None:
         self.recorder.attach(env)
@@ -295,11 +307,15 @@ class BuildCacheSession:
             self.facts.refuse(page.file.src_uri)
 
     def carry(self, config: MkDocsConfig, inputs: Inputs, candidates: dict[str, Page], carry_output,
-              published_as_recorded, views) -> int:
+              published_as_recorded, views, subject=None, files: Files | None = None,
+              template_globals: dict | None = None) -> int:
         """In the core's on_nav, once ``seal`` made the base key: the pages carried in this build, MkDocs' page
         loop made to skip them. Returns how many. With the published site still what the last recorded build
         published (``published_as_recorded()``), any other page whose key and reads turn out to be that build's
-        is written no more either (``output_unchanged``; ``views(page)``: what every plugin gives its context)."""
+        is written no more either (``output_unchanged``; ``views(page)``: what every plugin gives its context).
+        When documents were added, removed or their metadata changed, a page is carried only if it is still
+        made as it was (``made_as_before``: ``subject(src)``, the site's ``files``, and the Jinja globals
+        gongkai's plugins will add, ``template_globals``)."""
         if self.facts is None or self.base_key is None:
             return 0
         why = foreign_events(config)
@@ -313,11 +329,21 @@ class BuildCacheSession:
                 (Path(d) / name).exists() for d in site_template_dirs(config) for name in config.theme.static_templates)):
             why = "网站自有模板列出全部页面"
         if why is None:
+            still, kept = None, []
+            if subject is not None and files is not None and template_globals is not None:
+                self.recorder.preview(template_globals)
+
+                def still(page, key, core):
+                    made = self.made_as_before(page, key, core, subject(page.file.src_uri), files, views)
+                    kept.append(made)
+                    return made
             try:
-                why = self.carrying.decide(previous, inputs, candidates, carry_output)
+                why = self.carrying.decide(previous, inputs, candidates, carry_output, still)
             except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a table of another shape
                 self.carrying.pages.clear()
                 why = f"页面表无法使用（{exc}）"
+            finally:
+                self.recorder.preview(None, used=any(kept) and bool(self.carrying.pages))
         if why is not None:
             log.debug(f"构建缓存：不沿用上次构建的页面（{why}）")
         self.carrying.keep(self.facts)
@@ -328,6 +354,27 @@ class BuildCacheSession:
         if count:
             log.info(f"构建缓存：{count} 个页面的输入与上次构建相同，直接沿用（未重新处理）")
         return count
+
+    def made_as_before(self, page: Page, key: str, core: dict, subject, files: Files, views) -> bool:
+        """Whether a page of the last build, under ``key``, would be made again as it was although documents
+        were added, removed or their metadata changed (its own file is unchanged): no plugin decorated its body
+        (a 征集's banner, a 年报's toolbar show other documents), its subject and every link target its Markdown
+        resolved are the same, so are its key and its Markdown phase; and every read its template recorded gives
+        the same on what the plugins will give its context (``views``, asked of a stand-in of the page, which
+        MkDocs has not read yet)."""
+        if core.get("decorated") is not False or not isinstance(core.get("lookups"), dict) \
+                or core.get("subject") is None or self.subject_digest(subject) != core["subject"] \
+                or not lookups_resolve(core["lookups"], files):
+            return False
+        reads = self.store.get("reads", key, reads_shape)
+        if reads is None or not self.recorder.unchanged(reads["templates"]):
+            return False
+        probe = copy.copy(page)
+        probe.meta, probe.toc = {}, get_toc([])
+        try:
+            return self.recorder.changed(reads["reads"], views(probe)) is None
+        except Exception:  # a plugin's view that needs what MkDocs reads later: not carried
+            return False
 
     def output_unchanged(self, page: Page) -> dict | None:
         """MkDocs is about to build ``page``: its facts of the last build when its key is that build's and every
@@ -512,6 +559,7 @@ class PageRecorder:
         self._digests: dict[tuple[int, str], str] = {}
         self._globals: dict[str, object] | None = None  # recorded globals: name → raw value
         self._described: dict[tuple, tuple] = BoundedMemo(MEMO_SIZE)  # (id of root, read) → (root, digest) (memory.py)
+        self._previewed: dict[str, object] | None = None  # the globals pages were carried on (``preview``)
 
     # ---- templates -------------------------------------------------------------------------------------------
 
@@ -567,6 +615,29 @@ class PageRecorder:
             self._globals[name] = value
             if not whole(value):
                 self.env.globals[name] = Tracked(value, self, f"g:{name}", ())
+        previewed, self._previewed = self._previewed, None
+        if previewed is not None and (previewed.keys() != self._globals.keys() or any(
+                value is not previewed[name] and value != previewed[name] for name, value in self._globals.items())):
+            # Pages were carried on what the plugins said they would add (``preview``): it must be what they did.
+            raise PluginError("构建缓存内部错误：插件在 on_env 中加入的模板全局变量与此前声明的不同"
+                              f"（{'、'.join(sorted(previewed.keys() ^ self._globals.keys())) or '值不同'}）。"
+                              "请设置环境变量 GONGKAI_CACHE=0 重新构建，并报告此问题")
+
+    def preview(self, values: dict | None, used: bool = False) -> None:
+        """Before MkDocs makes the build's Jinja environment (the core's on_nav, carried.py): the globals
+        gongkai's plugins will add to it (their ``template_globals``), as ``track_globals`` will find them there.
+        None: the preview is over; ``used``: pages were carried on it, and it is checked against the globals
+        then."""
+        if values is None:
+            if self.env is None:
+                self._globals = None
+            if not used:
+                self._previewed = None
+            return
+        self.unchanged({})  # the lookup environment: its globals are the theme's own
+        standard = set(self._lookup.globals)
+        self._globals = {name: value for name, value in values.items() if name not in standard and name != "gongkai"}
+        self._previewed = dict(self._globals)
 
     def names(self, context) -> str:
         """The names of the page's context entries and of the globals that are recorded when read."""

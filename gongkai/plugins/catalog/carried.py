@@ -21,7 +21,15 @@ altogether for ``mkdocs serve`` and ``--dirty``, with a plugin or hook that is n
 when a site overrides a template MkDocs renders outside the page loop (``sitemap.xml``, ``404.html``: they list
 every page) or has ``extra_templates``, and when any page of the last build read MkDocs' whole page list.
 
-In any other build (a title, a new document, another day), a page's Markdown is converted as usual, but where
+**Another document's metadata.** When documents were also added, removed or changed in their metadata (a title,
+a new 通知, a withdrawn one, a 附件 of another size), everything else as above, a page is carried only when it is
+still made as it was (``BuildCacheSession.made_as_before``, the ``still`` of ``decide``): its own file unchanged;
+no plugin decorated its body last time (a 征集's banner shows its 反馈, a 年报's toolbar its entry: other
+documents, read in the Markdown phase); its subject (its document with the 解读/原文 it shows and its neighbours, a
+generated page's lists) and every link target its Markdown resolved the same — so its Markdown phase and its key
+are the last build's —; and every read its template recorded the same on what the plugins will give its context.
+
+In any other build (another day, a catalog edit), a page's Markdown is converted as usual, but where
 MkDocs would build it the guard asks the core first (``BuildCacheSession.output_unchanged``): when its key and
 every read its template recorded are the last build's, and the published site is the one that build recorded,
 the page is built no more — its file is the previous site's and its ``output`` facts are handed over as above.
@@ -212,9 +220,12 @@ class Carrying:
         self._saved: tuple | None = None
         self._adopted: dict[str, str] = {}  # pages built no more, their output the last build's: src → its entries, JSON
 
-    def decide(self, previous: dict, now: Inputs, candidates: dict[str, Page], carry_output) -> str | None:
+    def decide(self, previous: dict, now: Inputs, candidates: dict[str, Page], carry_output,
+               still: Callable[[Page, str, dict], bool] | None = None) -> str | None:
         """Which of ``candidates`` (src → the page, pages the core renders outside the nav) are carried; None, or
-        why none is. ``carry_output(dest_uri)``: whether the previous site's file can be linked for the page."""
+        why none is. ``carry_output(dest_uri)``: whether the previous site's file can be linked for the page.
+        ``still(page, key, core_fact)``: when documents were added, removed or their metadata changed, whether
+        the page's Markdown phase and template would give what they gave (module docstring)."""
         last = Inputs(**previous["inputs"])
         if last.whole_list:
             return "上次有页面读取了全部页面列表"
@@ -222,15 +233,13 @@ class Carrying:
             if getattr(last, name) != getattr(now, name):
                 return {"base": "设置、模板或文件", "catalog": "目录", "consumers": "插件",
                         "versions": "历史版本"}[name]
-        if last.documents.keys() != now.documents.keys():
-            return "文件增删"
-        changed = set()
-        for src, (file_digest, meta) in now.documents.items():
-            before = last.documents[src]
-            if before[1] != meta:
-                return f"{src} 的元数据"
-            if before[0] != file_digest:
-                changed.add(src)
+        # Documents whose file differs, added or removed; of those, the ones whose metadata differs too.
+        changed = {src for src in last.documents.keys() | now.documents.keys()
+                   if last.documents.get(src) != now.documents.get(src)}
+        described = {src for src in changed if src not in last.documents or src not in now.documents
+                     or last.documents[src][1] != now.documents[src][1]}
+        if described and still is None:
+            return f"{min(described)} 的元数据或文件增删"
         folders = tuple(src[:-3] + "/" for src in changed if src.endswith(".md"))
         wanted = {src: key for src, key in previous["pages"].items()
                   if src in candidates and src not in changed and not src.startswith(folders) and isinstance(key, str)}
@@ -242,6 +251,8 @@ class Carrying:
                 continue
             if changed.intersection(facts["facts"]["core"]["to"]):
                 continue  # its Markdown links to an anchor on a changed page: MkDocs checks that anchor again
+            if described and not still(candidates[src], key, facts["facts"]["core"]):
+                continue
             chosen[src] = facts
         # Every entry a carried page's plugins read back must be there and intact (a cache cut short, or damaged,
         # keeps the page rendered).

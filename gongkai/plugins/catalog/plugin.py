@@ -558,7 +558,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             display, source, start = self._page_source(page, config)
             report_active_content(self.page_problems, found, display, field="正文", source=source, start=start)
         linked = self._guard.note_links(page.url, html) if page.file.src_uri in self.index.by_src else []
-        self._rendered[page.file.src_uri] = (key, linked)
+        self._rendered[page.file.src_uri] = (key, linked, html)
         return html
 
     @at(OnPageContent.DONE)  # after every plugin that reads the page's Markdown
@@ -566,11 +566,11 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if self._progress is not None:
             self._progress.step()
         src = page.file.src_uri
-        self._cache.lookup(page, html, self._subject(src))
+        subject = self._cache.lookup(page, html, self._subject(src))
         # The pages the core may carry (carried.py): its own, outside the nav, whose Markdown rendered without a
         # word (a page whose rendering logged renders again, so that every build says it) and that added no
         # problem (a carried page reports nothing).
-        (active_key, linked), quiet = self._rendered.pop(src, (None, [])), self._quiet()
+        (active_key, linked, as_rendered), quiet = self._rendered.pop(src, (None, [], None)), self._quiet()
         key = self._cache.pages.get(src) if self._cache.store is not None else None
         if isinstance(page, SectionPage) and page.markdown_key and quiet and key is not None:
             state = page_state(page)
@@ -578,7 +578,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             if state["anchors"]:  # stored now, not held until the page's facts are complete
                 self._cache.store.put(ANCHORS, key, sorted(page.present_anchor_ids))
                 keep.append((ANCHORS, key))
-            self.page_fact(page, "core", {**state, "referenced": linked}, keep)
+            # What its Markdown phase was made from besides its own file (carried.py, "another document's
+            # metadata"): its subject, the link targets its Markdown resolved, whether a plugin decorated it.
+            self.page_fact(page, "core", {**state, "referenced": linked, "subject": subject,
+                                          "lookups": page.lookups, "decorated": html != as_rendered}, keep)
         if isinstance(page, SectionPage):
             # Rendered and checked: on a 100,000-document site every copy held until the end counts.
             page.markdown = ""
@@ -692,7 +695,18 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         target = self._output.target
         self._cache.carry(config, self._carry_inputs, candidates, self._output.unchanged.carry,
                           lambda: self._cache.replay.published_as_recorded(target),
-                          lambda page: self._views(page, config, nav))
+                          lambda page: self._views(page, config, nav), self._subject, files,
+                          self._template_globals(config))
+
+    @staticmethod
+    def _template_globals(config: MkDocsConfig) -> dict:
+        """The Jinja globals gongkai's plugins will add in on_env (only theirs act on pages when pages are
+        carried, carried.py)."""
+        found: dict = {}
+        for plugin in config.plugins.values():
+            if hasattr(plugin, "template_globals"):
+                found.update(plugin.template_globals())
+        return found
 
     def _views(self, page: Page, config: MkDocsConfig, nav) -> dict:
         """What every plugin's ``on_page_context`` gives ``page``, outside MkDocs' context (whose own entries are

@@ -68,6 +68,7 @@ class SectionPage(Page):
         super().__init__(title, file, config)
         self.shared = shared
         self.markdown_key: str | None = None  # the build cache's entry of its rendering, if there is one
+        self.lookups: dict[str, str | None] | None = None  # with it: every link target it resolved, and to what
         self.carried_anchors = None  # a page carried over from the last build (carried.py): reads its anchors
 
     @property
@@ -93,9 +94,8 @@ class SectionPage(Page):
             return
         key = digest(self.shared.key, self.file.src_uri, self.file.dest_uri, self.file.url, self.markdown)
         entry = cache.lookup("markdown", key, _entry_shape)
-        if entry is not None and all(_target(files.get_file_from_path(path)) == target
-                                     for path, target in entry["lookups"].items()):
-            self.markdown_key = key
+        if entry is not None and lookups_resolve(entry["lookups"], files):
+            self.markdown_key, self.lookups = key, entry["lookups"]
             self.content = entry["content"]
             self.toc = get_toc(entry["toc"])
             self._title_from_render = entry["title"]
@@ -111,7 +111,7 @@ class SectionPage(Page):
         finally:
             log.removeHandler(logged)
         if not logged.seen:
-            self.markdown_key = key
+            self.markdown_key, self.lookups = key, recording.lookups
             cache.put("markdown", key, {
                 "content": self.content, "toc": toc_tokens, "title": self._title_from_render,
                 "anchors": sorted(self.present_anchor_ids), "lookups": recording.lookups,
@@ -145,6 +145,11 @@ def _entry_shape(value) -> bool:
         isinstance(value.get("toc"), list) and isinstance(value.get("title"), (str, type(None))) and \
         isinstance(value.get("anchors"), list) and isinstance(value.get("lookups"), dict) and \
         isinstance(value.get("to_anchors"), dict)
+
+
+def lookups_resolve(lookups: dict[str, str | None], files: Files) -> bool:
+    """Whether every link target a stored rendering resolved resolves to the same in ``files``."""
+    return all(_target(files.get_file_from_path(path)) == target for path, target in lookups.items())
 
 
 def _target(file: File | None) -> str | None:

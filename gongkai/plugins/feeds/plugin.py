@@ -210,9 +210,12 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
 
     # ------------------------------------------------------------------ templates
 
+    def template_globals(self) -> dict:
+        """The Jinja globals this plugin adds (on_env); the core reads them earlier too (carried.py)."""
+        return {"gk_feeds": self.view} if self.core is not None and self.view is not None else {}
+
     def on_env(self, env, config: MkDocsConfig, files: Files):
-        if self.core is not None and self.view is not None:
-            env.globals["gk_feeds"] = self.view
+        env.globals.update(self.template_globals())
         return env
 
     @at(OnPageContext.VIEWS)

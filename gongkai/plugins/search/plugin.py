@@ -139,9 +139,12 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_env(self, env, config: MkDocsConfig, files: Files):
         if self.config.enabled:
             add_material_prefix(env)  # gongkai/templates' overrides wrap material's (the core may be disabled)
-        if self.config.enabled and self.view:
-            env.globals["gongkai_search_url"] = self.view.page_url
+        env.globals.update(self.template_globals())
         return env
+
+    def template_globals(self) -> dict:
+        """The Jinja globals this plugin adds (on_env); the core reads them earlier too (carried.py)."""
+        return {"gongkai_search_url": self.view.page_url} if self.config.enabled and self.view else {}
 
     # ---- pages ----------------------------------------------------------------------------------------
 

@@ -140,9 +140,12 @@ class SiteReportPlugin(BasePlugin[SiteReportConfig]):
         """Reports, newest year first (home page, index page)."""
         return [self.reports[y] for y in sorted(self.reports, reverse=True)]
 
+    def template_globals(self) -> dict:
+        """The Jinja globals this plugin adds (on_env); the core reads them earlier too (carried.py)."""
+        return {"gk_sitereports": self} if self.core is not None and self.reports else {}
+
     def on_env(self, env, config: MkDocsConfig, files: Files):
-        if self.core is not None and self.reports:
-            env.globals["gk_sitereports"] = self
+        env.globals.update(self.template_globals())
         return env
 
     @at(OnPageContext.VIEWS)
