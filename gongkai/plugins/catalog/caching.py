@@ -63,6 +63,7 @@ CACHED_TEMPLATE = "gongkai/cached-page.html"
 VOLATILE_SETTINGS = ("site_dir",)
 MARKDOWN_SETTINGS = ("markdown_extensions", "mdx_configs", "validation", "use_directory_urls", "docs_dir")
 # Context entries covered by the key (MkDocs' own; the core's subject of the page) or volatile: not recorded.
+READS_BATCH = 1000  # stored reads fetched at once when pages are carried across metadata (memory at 100,000 pages)
 KEYED_CONTEXT = frozenset({"config", "nav", "base_url", "extra_css", "extra_javascript", "mkdocs_version", "page",
                            "build_date_utc", "pages", "document", "publisher", "document_partials",
                            "listing", "version", "gongkai_cached_page", "gongkai_template"})
@@ -333,9 +334,9 @@ class BuildCacheSession:
             if subject is not None and files is not None and template_globals is not None:
                 self.recorder.preview(template_globals)
 
-                def still(page, key, core):
-                    made = self.made_as_before(page, key, core, subject(page.file.src_uri), files, views)
-                    kept.append(made)
+                def still(pages):
+                    made = self.made_as_before(pages, subject, files, views)
+                    kept.append(bool(made))
                     return made
             try:
                 why = self.carrying.decide(previous, inputs, candidates, carry_output, still)
@@ -355,24 +356,37 @@ class BuildCacheSession:
             log.info(f"构建缓存：{count} 个页面的输入与上次构建相同，直接沿用（未重新处理）")
         return count
 
-    def made_as_before(self, page: Page, key: str, core: dict, subject, files: Files, views) -> bool:
-        """Whether a page of the last build, under ``key``, would be made again as it was although documents
-        were added, removed or their metadata changed (its own file is unchanged): no plugin decorated its body
-        (a 征集's banner, a 年报's toolbar show other documents), its subject and every link target its Markdown
-        resolved are the same, so are its key and its Markdown phase; and every read its template recorded gives
-        the same on what the plugins will give its context (``views``, asked of a stand-in of the page, which
-        MkDocs has not read yet)."""
-        if core.get("decorated") is not False or not isinstance(core.get("lookups"), dict) \
-                or core.get("subject") is None or self.subject_digest(subject) != core["subject"] \
-                or not lookups_resolve(core["lookups"], files):
-            return False
-        reads = self.store.get("reads", key, reads_shape)
-        if reads is None or not self.recorder.unchanged(reads["templates"]):
-            return False
+    def made_as_before(self, pages: dict[str, tuple[Page, str, dict]], subject, files: Files, views) -> set[str]:
+        """Of ``pages`` (src → the page, its key in the last build, the core's fact of it), those that would be
+        made again as they were although documents were added, removed or their metadata changed (their own
+        files are unchanged): no plugin decorated the body (a 征集's banner shows its 反馈, a 年报's toolbar its
+        entry), the subject (``subject(src)``) and every link target the Markdown resolved are the same — so are
+        the key and the Markdown phase —, and every read the template recorded gives the same on what the plugins
+        will give its context (``views``, asked of a stand-in of the page, which MkDocs has not read yet)."""
+        first = []
+        for src, (page, key, core) in pages.items():
+            if core.get("decorated") is False and isinstance(core.get("lookups"), dict) \
+                    and core.get("subject") is not None and self.subject_digest(subject(src)) == core["subject"] \
+                    and lookups_resolve(core["lookups"], files):
+                first.append((src, page, key))
+        made = set()
+        for start in range(0, len(first), READS_BATCH):
+            chunk = first[start:start + READS_BATCH]
+            stored = self.store.get_many("reads", [key for _, _, key in chunk], reads_shape)
+            for src, page, key in chunk:
+                reads = stored.get(key)
+                if reads is not None and self.recorder.unchanged(reads["templates"]) \
+                        and self._reads_same(page, reads["reads"], views):
+                    made.add(src)
+        return made
+
+    def _reads_same(self, page: Page, reads: dict[str, str], views) -> bool:
+        """Whether every recorded read gives the same on the views of ``page`` (each page's reads name its own
+        document: no two pages share a verdict)."""
         probe = copy.copy(page)
         probe.meta, probe.toc = {}, get_toc([])
         try:
-            return self.recorder.changed(reads["reads"], views(probe)) is None
+            return self.recorder.changed(reads, views(probe)) is None
         except Exception:  # a plugin's view that needs what MkDocs reads later: not carried
             return False
 

@@ -221,11 +221,11 @@ class Carrying:
         self._adopted: dict[str, str] = {}  # pages built no more, their output the last build's: src → its entries, JSON
 
     def decide(self, previous: dict, now: Inputs, candidates: dict[str, Page], carry_output,
-               still: Callable[[Page, str, dict], bool] | None = None) -> str | None:
+               still: Callable[[dict[str, tuple[Page, str, dict]]], set[str]] | None = None) -> str | None:
         """Which of ``candidates`` (src → the page, pages the core renders outside the nav) are carried; None, or
         why none is. ``carry_output(dest_uri)``: whether the previous site's file can be linked for the page.
-        ``still(page, key, core_fact)``: when documents were added, removed or their metadata changed, whether
-        the page's Markdown phase and template would give what they gave (module docstring)."""
+        ``still({src: (page, key, core fact)})``: when documents were added, removed or their metadata changed,
+        the pages whose Markdown phase and template would give what they gave (module docstring)."""
         last = Inputs(**previous["inputs"])
         if last.whole_list:
             return "上次有页面读取了全部页面列表"
@@ -251,9 +251,10 @@ class Carrying:
                 continue
             if changed.intersection(facts["facts"]["core"]["to"]):
                 continue  # its Markdown links to an anchor on a changed page: MkDocs checks that anchor again
-            if described and not still(candidates[src], key, facts["facts"]["core"]):
-                continue
             chosen[src] = facts
+        if described:
+            made = still({src: (candidates[src], wanted[src], facts["facts"]["core"]) for src, facts in chosen.items()})
+            chosen = {src: facts for src, facts in chosen.items() if src in made}
         # Every entry a carried page's plugins read back must be there and intact (a cache cut short, or damaged,
         # keeps the page rendered).
         missing = missing_entries(self.store, by_kind(e for src, facts in chosen.items()
