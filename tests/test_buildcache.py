@@ -187,8 +187,10 @@ def test_the_next_day(warm_demo):
     """Lists and homes are rendered again on a new day; document pages only where a 征集's days left changed."""
     day = {"GONGKAI_AS_OF": "2026-12-16 09:00"}
     build(warm_demo, env={"GONGKAI_AS_OF": "2026-12-15 09:00"})
-    total, hits = reused(build(warm_demo, env=day))
-    assert 300 < hits < total
+    result = build(warm_demo, env=day)
+    total, hits = reused(result)
+    carried = re.search(r"构建缓存：(\d+) 个页面的输入与上次构建相同", result.stderr)
+    assert carried and 300 < int(carried.group(1)) + hits and hits < total, result.stderr[-2000:]
     assert_same_as_cold(warm_demo, env=day)
 
 

@@ -357,12 +357,12 @@ def consultation_body_emptied(h: History):
 
 def _consultation_carried_at_half_past_four(h: History) -> str:
     """zj-1 (closes 12-05 17:00) filed in 工作动态 instead of a 意见征集 column: no list orders it by its status, so
-    its page alone asks whether it is still open. A build at 16:00 (another day: every page rendered), then one at
-    16:30 after a body change, which carries zj-1's page: that build asks the clock nothing about zj-1. Returns the
-    page as it was (open)."""
+    its page alone asks whether it is still open. A build at 16:00 (another day: pages carried only after their
+    reads were checked on this day's clock), then one at 16:30 after a body change, which carries zj-1's page: that
+    build asks the clock nothing about zj-1. Returns the page as it was (open)."""
     edit(h.root / "content/wj/jyj/2026/zj-1.md", "栏目: [yjzj]", "栏目: [gzdt]")
     h.env["GONGKAI_AS_OF"] = "2026-12-05 16:00"
-    h.check(carried=False)
+    h.check()
     edit(h.doc("gf-3.md"), LINE, LINE + "\n\n下午补充一段。")
     h.env["GONGKAI_AS_OF"] = "2026-12-05 16:30"
     h.check()
@@ -394,12 +394,6 @@ EITHER = [first_paragraph_changed, consultation_body_emptied, deadline_passes_af
 # ---- no-carry cases: more than bodies changed, or something else may read pages --------------------------------
 
 
-def body_on_another_day(h: History):
-    edit(h.doc("gf-3.md"), LINE, LINE + "\n\n次日补充。")
-    h.env["GONGKAI_AS_OF"] = "2026-12-01 12:00"
-    h.check(carried=False)
-    assert "还剩4天" in h.page("wj/jyj/2026/zj-1/index.html")
-
 
 def body_while_the_published_site_was_edited(h: History):
     """A page of the published site was rewritten by hand since the last build (a page that would be carried)."""
@@ -426,7 +420,7 @@ def version_file_changed(h: History):
     h.check(carried=False)
 
 
-NO_CARRY = [body_on_another_day, body_while_the_published_site_was_edited, body_with_a_page_event_hook,
+NO_CARRY = [body_while_the_published_site_was_edited, body_with_a_page_event_hook,
             version_file_changed]
 
 
@@ -500,7 +494,7 @@ def feedback_published(h: History):
     unchanged, but the banner above its draft now links the 反馈 (a plugin's decoration of its body, from
     another document): zj-1's page is not carried."""
     h.env["GONGKAI_AS_OF"] = "2026-12-10 12:00"
-    h.check(carried=False)
+    h.check()
     before = h.page("wj/jyj/2026/zj-1/index.html")
     write_doc(h.root, "jyj/2026/fk-1.md", FEEDBACK, "本次征求意见共收到意见3条，采纳情况如下。\n")
     h.check()
@@ -508,7 +502,24 @@ def feedback_published(h: History):
     assert after != before and "fk-1" in after
 
 
-METADATA = [title_changed, original_retitled, attachment_of_another_size, document_added, document_removed,
+def body_on_another_day(h: History):
+    """The next day: the 征集's days left change (its page, the lists ordering it); pages whose reads give the same
+    on this day's clock are carried."""
+    edit(h.doc("gf-3.md"), LINE, LINE + "\n\n次日补充。")
+    h.env["GONGKAI_AS_OF"] = "2026-12-01 12:00"
+    h.check()
+    assert "还剩4天" in h.page("wj/jyj/2026/zj-1/index.html")
+
+
+def nothing_changed_on_later_days(h: History):
+    """Nothing but the day, three days running, then past the 征集's deadline: every build equals a clean one."""
+    for day in ("2026-12-01 12:00", "2026-12-02 12:00", "2026-12-03 12:00", "2026-12-06 09:00"):
+        h.env["GONGKAI_AS_OF"] = day
+        h.check(changed=0)
+    assert "还剩" not in h.page("wj/jyj/2026/zj-1/index.html")
+
+
+METADATA = [body_on_another_day, nothing_changed_on_later_days, title_changed, original_retitled, attachment_of_another_size, document_added, document_removed,
             document_a_body_links_removed, feedback_published]
 
 

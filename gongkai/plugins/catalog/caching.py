@@ -339,7 +339,7 @@ class BuildCacheSession:
                     kept.append(bool(made))
                     return made
             try:
-                why = self.carrying.decide(previous, inputs, candidates, carry_output, still)
+                why = self.carrying.decide(previous, inputs, candidates, carry_output, still, self.replay.same_day)
             except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a table of another shape
                 self.carrying.pages.clear()
                 why = f"页面表无法使用（{exc}）"

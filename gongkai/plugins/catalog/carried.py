@@ -21,15 +21,20 @@ altogether for ``mkdocs serve`` and ``--dirty``, with a plugin or hook that is n
 when a site overrides a template MkDocs renders outside the page loop (``sitemap.xml``, ``404.html``: they list
 every page) or has ``extra_templates``, and when any page of the last build read MkDocs' whole page list.
 
-**Another document's metadata.** When documents were also added, removed or changed in their metadata (a title,
-a new 通知, a withdrawn one, a 附件 of another size), everything else as above, a page is carried only when it is
+**Another document's metadata, another day.** When documents were also added, removed or changed in their
+metadata (a title, a new 通知, a withdrawn one, a 附件 of another size), or the date or one of the clock's answers
+differs (``Replay.same_day``: an editor's first publish of a day), everything else as above, a page is carried
+only when it is
 still made as it was (``BuildCacheSession.made_as_before``, the ``still`` of ``decide``): its own file unchanged;
 no plugin decorated its body last time (a 征集's banner shows its 反馈, a 年报's toolbar its entry: other
 documents, read in the Markdown phase); its subject (its document with the 解读/原文 it shows and its neighbours, a
 generated page's lists) and every link target its Markdown resolved the same — so its Markdown phase and its key
-are the last build's —; and every read its template recorded the same on what the plugins will give its context.
+are the last build's —; and every read its template recorded the same on what the plugins will give its context,
+on this build's clock. What a day changes is in those: a document's 有效性 as of the day is its metadata, a
+list's order by a 征集's status is in the list's subject, days left are a template's read; the Markdown phase of an
+undecorated page asks the clock nothing.
 
-In any other build (another day, a catalog edit), a page's Markdown is converted as usual, but where
+In any other build (a catalog edit), a page's Markdown is converted as usual, but where
 MkDocs would build it the guard asks the core first (``BuildCacheSession.output_unchanged``): when its key and
 every read its template recorded are the last build's, and the published site is the one that build recorded,
 the page is built no more — its file is the previous site's and its ``output`` facts are handed over as above.
@@ -221,11 +226,13 @@ class Carrying:
         self._adopted: dict[str, str] = {}  # pages built no more, their output the last build's: src → its entries, JSON
 
     def decide(self, previous: dict, now: Inputs, candidates: dict[str, Page], carry_output,
-               still: Callable[[dict[str, tuple[Page, str, dict]]], set[str]] | None = None) -> str | None:
+               still: Callable[[dict[str, tuple[Page, str, dict]]], set[str]] | None = None,
+               same_day: bool = True) -> str | None:
         """Which of ``candidates`` (src → the page, pages the core renders outside the nav) are carried; None, or
         why none is. ``carry_output(dest_uri)``: whether the previous site's file can be linked for the page.
         ``still({src: (page, key, core fact)})``: when documents were added, removed or their metadata changed,
-        the pages whose Markdown phase and template would give what they gave (module docstring)."""
+        or the date or the clock's answers are not the last build's (``same_day``), the pages whose Markdown
+        phase and template would give what they gave (module docstring)."""
         last = Inputs(**previous["inputs"])
         if last.whole_list:
             return "上次有页面读取了全部页面列表"
@@ -238,6 +245,8 @@ class Carrying:
                    if last.documents.get(src) != now.documents.get(src)}
         described = {src for src in changed if src not in last.documents or src not in now.documents
                      or last.documents[src][1] != now.documents[src][1]}
+        if not same_day and still is None:
+            return "日期或时刻"
         if described and still is None:
             return f"{min(described)} 的元数据或文件增删"
         folders = tuple(src[:-3] + "/" for src in changed if src.endswith(".md"))
@@ -252,7 +261,7 @@ class Carrying:
             if changed.intersection(facts["facts"]["core"]["to"]):
                 continue  # its Markdown links to an anchor on a changed page: MkDocs checks that anchor again
             chosen[src] = facts
-        if described:
+        if described or not same_day:
             made = still({src: (candidates[src], wanted[src], facts["facts"]["core"]) for src, facts in chosen.items()})
             chosen = {src: facts for src, facts in chosen.items() if src in made}
         # Every entry a carried page's plugins read back must be there and intact (a cache cut short, or damaged,

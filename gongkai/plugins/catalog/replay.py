@@ -212,6 +212,9 @@ class Replay:
         # The last build's record when this build differs from it only in files of the folders hashed whole (its
         # documents, catalog, templates): which of them, and what pages may be carried, carried.py decides.
         self.partial: BuildRecord | None = None
+        # With ``partial``: whether the dates and the clock's answers are the last build's too (else only pages
+        # checked one by one may be carried, carried.py).
+        self.same_day = False
         self.last: BuildRecord | None = None  # the last build's record, whatever differs from it
         self._as_recorded: bool | None = None
 
@@ -310,7 +313,9 @@ class Replay:
         build. What the last build asked, opened and read — those pages' included — this build found the same when
         it started (``find``), so it is this build's too: recorded again, the next build compares it (a 征集 that
         closes at 17:00, shown only on its carried page, is not replayed as open at 17:30)."""
-        if reads is not None:
+        # Another day or another answer of the clock: a page carried then was checked on this build's clock (its
+        # template's reads, carried.py), and the last build's answers are not this build's.
+        if reads is not None and self.same_day:
             reads.comparisons.update((op, other, said) for op, other, said in last.clock)
         self.opened.paths.update(last.opened)
         for name in last.env:
@@ -326,8 +331,11 @@ class Replay:
         try:
             record = self.last = BuildRecord(**value)
             why = self._differs(record, config, settings, clock, target, trees)
-            if why == TREES and self._differs(record, config, settings, clock, target, record.trees) is None:
-                self.partial = record  # only files of the folders hashed whole differ: pages may be carried
+            if why is not None and self._differs(record, config, settings, clock, target, record.trees,
+                                                 timeless=True) is None:
+                # Only files of the folders hashed whole, the dates or the clock's answers differ: pages may be
+                # carried.
+                self.partial, self.same_day = record, why == TREES
         except (TypeError, ValueError, KeyError, IndexError, OSError) as exc:  # a record of another shape
             why = f"记录无法使用（{exc}）"
         if why:
@@ -347,18 +355,23 @@ class Replay:
                 self._as_recorded = False
         return self._as_recorded
 
-    def _differs(self, record: BuildRecord, config, settings, clock: Clock, target: Path, trees: str) -> str | None:
+    def _differs(self, record: BuildRecord, config, settings, clock: Clock, target: Path, trees: str,
+                 timeless: bool = False) -> str | None:
+        """The first input of this build that differs from ``record``'s (None: none); ``timeless``: the dates and
+        the clock's answers are not compared."""
         if record.settings != settings:
             return "设置或代码"
         if record.env != environment(record.env):
             return "环境变量"
-        if record.dates != dates(clock):
+        if not timeless and record.dates != dates(clock):
             return "日期"
         if record.site_dir != str(target.absolute()):
             return "网站目录"
         now = unrecorded(clock.now)
         for op, other, expected in record.clock:
-            if not isinstance(expected, bool) or answer(op, now, other) != expected:
+            if not isinstance(expected, bool):
+                return f"时刻（{op} {other}）"
+            if not timeless and answer(op, now, other) != expected:
                 return f"时刻（{op} {other}）"
         if foreign_side_events(config):
             return "其他插件"
