@@ -8,7 +8,6 @@ does not (markup inside a comment, a ``<script>`` string or a ``<textarea>``).
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from selectolax.lexbor import LexborHTMLParser
@@ -83,16 +82,8 @@ def srcset_urls(value: str) -> list[str]:
     return found
 
 
-# A <base> element comes only from a start tag spelled "<base" (its name in any ASCII case): a page without one
-# has none, which a search of its text says ten times faster than a query of its tree.
-_BASE_TAG = re.compile("<base", re.IGNORECASE)
-
-
-def base_href(tree: LexborHTMLParser, text: str | None = None) -> str | None:
-    """The document's base URL as written (the first <base> with an href), or None. ``text``: the HTML the tree
-    was parsed from, when the caller has it (a page without "<base" is not queried)."""
-    if text is not None and not _BASE_TAG.search(text):
-        return None
+def base_href(tree: LexborHTMLParser) -> str | None:
+    """The document's base URL as written (the first <base> with an href), or None."""
     node = tree.css_first("base[href]")
     value = node.attrs.get("href") if node is not None else None
     return value.strip(SPACE) if value else None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from gongkai import htmlread
 from gongkai.plugins.catalog.theme import name_nested_navs
 
@@ -24,10 +22,4 @@ def test_urls_come_in_document_order_once_per_element():
                           '</video><base href="x/"><link rel=stylesheet href=\'f.css\'><a name="n">n</a>')
     assert list(htmlread.urls(tree)) == ["a.png", "b.png", "c.html", "e.mp4", "d.jpg", "f.css"]
     assert htmlread.base_href(tree) == "x/"
-
-
-@pytest.mark.parametrize("page", ['<BASE HREF="x/">', "<bAsE\thref=x/>", '<head><base href="x/"></head>'])
-def test_base_is_found_from_the_text_in_any_case(page):
-    assert htmlread.base_href(htmlread.parse(page), page) == "x/"
-    assert htmlread.base_href(htmlread.parse("<a href=y>"), "<a href=y>") is None
     assert htmlread.anchors(htmlread.parse('<p ID=a><a name=b><span name=c><a id="">')) == {"a", "b"}

@@ -200,7 +200,7 @@ class LinkChecker:
         lookups: dict[str, str | None] = {}
         ids = None
         folder, here, away = posixpath.dirname(page), page, None  # what relative URLs resolve against
-        base = htmlread.base_href(tree, text)
+        base = htmlread.base_href(tree)
         if base is not None:  # <base href>: relative URLs resolve against it, as in the browser
             kind, path, _ = self._split(base)
             if kind == "external":
