@@ -618,3 +618,11 @@ def test_check_of_a_site_with_hostile_and_unscannable_attachments(tmp_path):
         ("info", base + "照片.jpg", None, "不支持扫描：图片（.jpg）中的文字无法自动检查"),
         ("warning", base + "名单.xlsx", None, "未能扫描：文件中声明了 XML 实体（可能是“实体炸弹”），为安全起见未读取"),
     ]
+
+
+def test_normalize_is_the_translate_table_for_every_character():
+    from gongkai.checks.pii import NORMALIZE, normalize
+
+    text = "".join(chr(c) for c in range(0x30000) if not 0xD800 <= c < 0xE000)
+    assert normalize(text) == text.translate(NORMALIZE)
+    assert normalize("电话：１３８－０００　０\u00a0８") == "电话：138-000 0 8"

@@ -21,6 +21,19 @@ def test_fold_full_width_case_and_traditional():
     assert fold("關於開展學習的通知") == "关于开展学习的通知"
 
 
+def test_fold_is_nfkc_lowered_and_simplified_for_every_character():
+    """fold narrows full-width forms before it normalizes (a shortcut): the result must be NFKC's for any
+    character, alone and next to full-width and combining ones (Ａ + ◌́ composes to Á in NFKC)."""
+    table = str.maketrans(T2S)
+    chars = [chr(c) for c in range(0x30000) if not 0xD800 <= c < 0xE000]  # above: unassigned or private use
+    for start in range(0, len(chars), 64):
+        run = chars[start:start + 64]
+        for text in ("".join(f"（{c}" for c in run), "".join(f"Ａ{c}，" for c in run),
+                     "".join(f"{c}\u0301０" for c in run), "Ａ\u0301" + "".join(run)):
+            assert fold(text) == unicodedata.normalize("NFKC", text).lower().translate(table), repr(text)
+    assert fold("Ａ\u0301") == "á"
+
+
 def test_t2s_table_is_one_step_and_stable():
     assert len(T2S) > 500
     assert not [t for t, s in T2S.items() if s in T2S], "a simplified character must not map again"

@@ -47,6 +47,21 @@ DEFAULT_ALLOW = frozenset({"12345", "12315", "12319", "12320", "12333", "12348",
 NORMALIZE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "Ｘ": "X", "ｘ": "x", "＋": "+",
                            "－": "-", "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-", "﹣": "-",
                            "＿": "_", "．": ".", "\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " "})
+# Any character NORMALIZE replaces: most text holds few, and a regex replaces them far faster than str.translate
+# reads every character of a Chinese text (a dictionary lookup each: two thirds of a scan's time).
+_NORMALIZED = {chr(code): value for code, value in NORMALIZE.items()}
+_NORMALIZE_RE = re.compile("[" + "".join(map(re.escape, _NORMALIZED)) + "]")
+
+
+def normalize(text: str) -> str:
+    """``text.translate(NORMALIZE)``."""
+    return _NORMALIZE_RE.sub(_normalized, text)
+
+
+def _normalized(match: re.Match) -> str:
+    return _NORMALIZED[match.group()]
+
+
 # Between the groups of a split number: up to three spaces, or one of - _ . with a space either side.
 SEP = r"(?: {1,3}| ?[-_.] ?)"
 # A digit run, possibly grouped; X allowed last (身份证号). Split 身份证号 forms come first, so that their groups are not
@@ -240,7 +255,7 @@ def scan_text(text: str, *, allow: Iterable[str] = (), tabular: bool = False,
     """Every personal number in ``text``, with its 1-based line. Linear in the text: a huge one-line file (a
     minified HTML page, a sheet row) only costs its length."""
     allowed = _allowed(allow if isinstance(allow, frozenset) else frozenset(allow))
-    lines = text.translate(NORMALIZE).splitlines()
+    lines = normalize(text).splitlines()
     headers = _table_headers(lines, tabular)
     head_spans: dict[str, list[tuple[int, int]]] = {}
     hits: list[Hit] = []
@@ -276,7 +291,7 @@ def _as_written_and_shown(line: str) -> list[str]:
     shown = INLINE_TAG_RE.sub("", line) if "<" in line else line
     if "&" in shown:
         shown = html.unescape(shown)
-    shown = INVISIBLE_RE.sub("", shown).translate(THIN_SPACES).translate(NORMALIZE)
+    shown = normalize(INVISIBLE_RE.sub("", shown).translate(THIN_SPACES))
     shown = EMPHASIS_RE.sub("", shown)
     return [line] if shown == line else [line, shown]
 

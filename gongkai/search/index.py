@@ -193,20 +193,23 @@ def record_digest(rec: Record) -> str:
 def record_values(rec: Record) -> dict[str, int]:
     """term → posting weight (0–7) of one record: a function of the record alone, so that one document's change
     moves no other document's postings (docs/search.md, "Weights")."""
-    title = Counter(terms(fold(rec.title)))
+    folded_title = fold(rec.title)
+    title = dict.fromkeys(terms(folded_title))
     folded = fold(rec.text)
     body = Counter(terms(folded))
     # BM25 saturation tf / (tf + norm) graded in thirds: below 1/3 ⇔ tf < norm / 2, below 2/3 ⇔ tf < 2 norm. The
     # length is measured against a fixed reference, not the corpus average (which every other record moves).
     norm = K1 * (1 - B + B * len(rec.text) / REF_LEN)
     low, high = norm / 2, 2 * norm
-    values = {term: (1 if tf < low else 2 if tf < high else 3) for term, tf in body.items()}
+    # The grade of each count up to the largest, looked up in C for every term (a record has hundreds).
+    grades = [1 if tf < low else 2 if tf < high else 3 for tf in range(max(body.values(), default=0) + 1)]
+    values = dict(zip(body, map(grades.__getitem__, body.values())))
     for term in title:
         values[term] = values.get(term, 0) + 4
     # Pinyin of the 主题词 (a body term) and of the title (a title term): docs/search.md, Pinyin.
     if rec.keywords:
         values.update(dict.fromkeys(pinyin.index_terms(fold(" ".join(rec.keywords))), 2))
-    values.update(dict.fromkeys(pinyin.index_terms(fold(rec.title)), 5))
+    values.update(dict.fromkeys(pinyin.index_terms(folded_title), 5))
     if rec.publisher:
         values[f"{FACET}p:{rec.publisher}"] = 0
     for column in rec.columns:

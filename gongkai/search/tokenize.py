@@ -44,9 +44,25 @@ EXACT = "\x02"  # prefix of exact-match terms: \x02<folded 文号 or 索引号>
 PINYIN = "\x03"  # prefix of pinyin terms: \x03<pinyin of a title/主题词 bigram> and \x03<its two initials>
 
 
+# Full-width ASCII forms and the ideographic space, each to its compatibility decomposition (one ASCII character).
+_WIDE = {c: d for c in map(chr, [*range(0xFF01, 0xFF5F), 0x3000])
+         if len(d := unicodedata.normalize("NFKD", c)) == 1 and not unicodedata.combining(d)}
+_WIDE_RE = re.compile("[" + "".join(map(re.escape, _WIDE)) + "]")
+
+
+def _narrow(match: re.Match) -> str:
+    return _WIDE[match.group()]
+
+
 def fold(text: str) -> str:
     """Compatibility forms (full-width digits and letters), lower case, 繁體 → 简体."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    # Chinese text is rarely NFKC as written (its full-width ，：（） are not), but usually is once those are
+    # narrowed: narrowing first, then normalizing only text that still needs it, gives NFKC at a quarter of the
+    # cost (a character's own NFKD replaces it, so NFKC of the text is unchanged).
+    text = _WIDE_RE.sub(_narrow, text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.lower()
     return text.translate(_T2S_TABLE) if _TRAD_RE.search(text) else text
 
 
