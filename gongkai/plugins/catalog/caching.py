@@ -350,7 +350,9 @@ class BuildCacheSession:
         self.carrying.keep(self.facts)
         if published_as_recorded():
             self._outputs = OutputCheck(previous["pages"], carry_output, views)
-        self.carrying.install(self.output_unchanged if self._outputs is not None else None)
+        # Where pages are built, the globals the carried pages' reads were checked on are checked in turn (even
+        # when every page is carried and none is rendered).
+        self.carrying.install(self.output_unchanged if self._outputs is not None else None, self.recorder.track_globals)
         count = len(self.carrying.pages)
         if count:
             log.info(f"构建缓存：{count} 个页面的输入与上次构建相同，直接沿用（未重新处理）")

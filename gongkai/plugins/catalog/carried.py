@@ -279,11 +279,13 @@ class Carrying:
 
     # ---- MkDocs' page loop -------------------------------------------------------------------------------
 
-    def install(self, output_unchanged: Callable[[Page], dict | None] | None = None) -> None:
+    def install(self, output_unchanged: Callable[[Page], dict | None] | None = None,
+                building: Callable[[], None] = lambda: None) -> None:
         """MkDocs reads and renders (``_populate_page``) and writes (``_build_page``) each page with module
         functions its ``build`` looks up when it calls them: a carried page gets its plugins' facts instead; so
         does, where it would be built, a page whose output is the last build's (``output_unchanged(page)``: its
-        facts of that build, or None)."""
+        facts of that build, or None). ``building()``: called where each page would be built (every plugin's
+        on_env has run)."""
         if self._saved is not None or not (self.pages or output_unchanged):
             return
         populate, build = mkdocs_build._populate_page, mkdocs_build._build_page
@@ -297,6 +299,7 @@ class Carrying:
                 populate(page, config, files, dirty)
 
         def _build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
+            building()
             if page.file.src_uri in carried:
                 self._replay(page, "output")
                 return
