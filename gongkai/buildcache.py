@@ -396,9 +396,9 @@ class BuildCache:
                                       f"({','.join('?' * len(part))})", (kind, *part)).fetchall()
         return rows
 
-    def get_many(self, kind: str, keys: Iterable[str], shape=None) -> dict[str, Any]:
-        """``get`` of many entries of one kind in few queries, not carried: key → value, for the entries there (and
-        of the right shape)."""
+    def get_many(self, kind: str, keys: Iterable[str], shape=None, carry: bool = False) -> dict[str, Any]:
+        """``get`` of many entries of one kind in few queries: key → value, for the entries there (and of the right
+        shape). Those found are kept for the next build only with ``carry``, as ``get`` keeps them."""
         found: dict[str, Any] = {}
         if self._old is None:
             return found
@@ -406,6 +406,7 @@ class BuildCache:
             rows = self._batched(kind, keys, "key, value")
         except sqlite3.Error:
             return found
+        kept = []
         for key, blob in rows:
             try:
                 value = _decode(blob, kind, key)
@@ -415,6 +416,9 @@ class BuildCache:
                 self._damaged(kind, exc)
                 continue
             found[key] = value
+            kept.append((kind, key, blob))
+        if carry and kept and self._new is not None:
+            self._new.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", kept)
         return found
 
     def present(self, kind: str, keys: Iterable[str]) -> set[str]:
