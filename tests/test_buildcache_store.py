@@ -564,3 +564,54 @@ def test_a_publisher_is_described_once_per_build_and_again_in_the_next(monkeypat
     renamed = Organization("jyj", "市教育体育局", "政府部门", "code-jyj", guide)
     again = [caching.document_digest(doc(n, renamed)) for n in (1, 2, 3)]
     assert all(a != b for a, b in zip(first, again))
+
+
+def _tree_digest_with_pathlib(root: Path, skip=lambda rel: False) -> str:
+    """tree_digest as it was written with pathlib (Path(dirpath, name).relative_to(root)): the digest is the same."""
+    import hashlib
+
+    from gongkai.buildcache import file_digest
+
+    h = hashlib.blake2b(digest_size=20)
+    seen: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            rel = path.relative_to(root).as_posix()
+            if skip(rel):
+                continue
+            h.update(rel.encode("utf-8", "surrogatepass") + b"\0")
+            h.update(file_digest(path).encode())
+    return h.hexdigest()
+
+
+@pytest.mark.parametrize("relative", [False, True], ids=["absolute", "relative"])
+def test_tree_digest_names_each_file_as_pathlib_did(tmp_path, monkeypatch, relative):
+    from gongkai.buildcache import tree_digest
+
+    root = tmp_path / "content"
+    (root / "wj" / "org1" / "2026").mkdir(parents=True)
+    (root / "中文 目录").mkdir()
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "t.html").write_text("t")
+    (root / "index.md").write_text("home")
+    (root / "wj" / "org1" / "2026" / "d1.md").write_text("d1")
+    (root / "中文 目录" / "页.md").write_text("页")
+    os.symlink(tmp_path / "shared", root / "linked")  # walked like any folder
+    os.symlink(root, root / "wj" / "loop")  # back up the tree: walked once
+    if relative:
+        monkeypatch.chdir(tmp_path)
+        root = Path("content")
+    skip = lambda rel: rel.startswith("wj/org1/") and rel.endswith(".bak")  # noqa: E731
+    (tmp_path / "content" / "wj" / "org1" / "x.bak").write_text("skipped")
+    expected = _tree_digest_with_pathlib(root, skip)
+    assert tree_digest(root, skip) == expected
+    assert tree_digest(root, skip, stats=BuildCache(tmp_path / "cache")) == expected
+    (tmp_path / "shared" / "t.html").write_text("changed")
+    assert tree_digest(root, skip) == _tree_digest_with_pathlib(root, skip) != expected
