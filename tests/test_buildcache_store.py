@@ -615,3 +615,43 @@ def test_tree_digest_names_each_file_as_pathlib_did(tmp_path, monkeypatch, relat
     assert tree_digest(root, skip, stats=BuildCache(tmp_path / "cache")) == expected
     (tmp_path / "shared" / "t.html").write_text("changed")
     assert tree_digest(root, skip) == _tree_digest_with_pathlib(root, skip) != expected
+
+
+def test_a_scans_stored_verdict_follows_each_of_its_inputs_and_is_kept_while_used(tmp_path, monkeypatch):
+    """The 个人信息 scan's stored verdicts are read in one batched query: still keyed by the file's bytes, the name
+    shown, the year and the allow list (a change of any one scans again), and kept for the next build when reused
+    (the third build with nothing changed scans nothing either)."""
+    from types import SimpleNamespace
+
+    from gongkai.checks.findings import Finding
+    from gongkai.plugins.checks import plugin as checks
+
+    path, other = tmp_path / "a.md", tmp_path / "b.md"
+    path.write_text("甲", encoding="utf-8")
+    other.write_text("乙", encoding="utf-8")
+    calls = []
+
+    def scan_file(p, shown, allow, latest_year):
+        calls.append(shown)
+        return [Finding(shown, f"{sorted(allow)} {latest_year}", severity="info", check="pii")]
+
+    monkeypatch.setattr(checks, "scan_file", scan_file)
+
+    def scan(allow=frozenset({"0999-1234567"}), year=2026, shown="a.md"):
+        calls.clear()
+        cache = BuildCache(tmp_path / "cache")
+        me = SimpleNamespace(core=SimpleNamespace(build_cache=cache), as_of=dt.date(year, 11, 30))
+        found = checks.ChecksPlugin._scan(me, [(path, shown), (str(other), "b.md")], set(allow), 1)
+        cache.save()
+        return [f.message for f in found], sorted(calls)
+
+    first = scan()
+    assert first[1] == ["a.md", "b.md"]
+    assert scan() == (first[0], [])
+    assert scan() == (first[0], [])  # kept by the build that reused it
+    assert scan(allow={"0999-7654321"})[1] == ["a.md", "b.md"]
+    assert scan(allow={"0999-7654321"})[1] == []
+    assert scan(allow={"0999-7654321"}, year=2027)[1] == ["a.md", "b.md"]
+    assert scan(allow={"0999-7654321"}, year=2027, shown="content/a.md")[1] == ["content/a.md"]
+    path.write_text("丙", encoding="utf-8")
+    assert scan(allow={"0999-7654321"}, year=2027, shown="content/a.md")[1] == ["content/a.md"]
