@@ -655,3 +655,20 @@ def test_a_scans_stored_verdict_follows_each_of_its_inputs_and_is_kept_while_use
     assert scan(allow={"0999-7654321"}, year=2027, shown="content/a.md")[1] == ["content/a.md"]
     path.write_text("丙", encoding="utf-8")
     assert scan(allow={"0999-7654321"}, year=2027, shown="content/a.md")[1] == ["content/a.md"]
+
+
+def test_stored_link_events_list_their_lookups_flat(tmp_path):
+    """A page's link events keep each path it looked up and the file found (path, file, path, file …, one list,
+    not a list per pair: read back for every carried page); a list of odd length is not of that shape."""
+    from gongkai.checks.links import LinkChecker, events_shape
+
+    known = {"a/index.html", "b/index.html"}
+    checker = LinkChecker(known, exists=lambda rel: rel in known, read=lambda rel: None)
+    events = checker.events("a/index.html", '<a href="../b/">乙</a> <a href="../c/">丙</a> <a href="../b/">乙</a>')
+    assert events["l"] == ["b/", "b/index.html", "c/", None]
+    assert events_shape(events) and not events_shape({**events, "l": events["l"][:-1]})
+    assert checker.still_resolves(events)
+    fewer = LinkChecker({"a/index.html"}, exists=lambda rel: False, read=lambda rel: None)
+    assert not fewer.still_resolves(events)
+    more = LinkChecker(known | {"c/index.html"}, exists=lambda rel: False, read=lambda rel: None)
+    assert not more.still_resolves(events)

@@ -30,7 +30,7 @@ from ...checks.deadline import check_deadlines
 from ...checks.freshness import check_freshness, check_home
 from ...checks.golive import check_go_live
 from ...checks.interaction import check_interaction
-from ...checks.links import LinkChecker, check_external, link_findings
+from ...checks.links import LinkChecker, check_external, events_shape, link_findings
 from ...checks.pii import scan_file, scan_rendered
 from ...checks.reports import check_annual_reports, check_normative_row
 from ...checks.sitereport import check_site_report
@@ -395,7 +395,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         of its anchors, or if a file it links to is not what it was then."""
         if self.links is None or key is None:
             return
-        events = self.core.build_cache.get_many("links", [key], _events_shape)[key]
+        events = self.core.build_cache.get_many("links", [key], events_shape)[key]
         if not self.links.still_resolves(events):
             text = self.links.read_page(page.file.dest_uri)
             self._read_links(page.file.dest_uri, text, None)
@@ -488,8 +488,6 @@ def _number(finding: Problem) -> str:
     return finding.message.split("“", 1)[1].split("”", 1)[0]
 
 
-def _events_shape(value) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("l"), list)
 
 
 def _findings_shape(value) -> bool:
