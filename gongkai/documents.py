@@ -76,22 +76,38 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return match.group(1) or "", text[match.end():], text.count("\n", 0, match.end()) + 1
 
 
+BLANK_LINE_RE = re.compile(r"\n\s*\n")
+IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MARKUP_RE = re.compile(r"[*_`>#]|^\s*[-+]\s+|^\s*\d+\.\s+", re.M)
+SPACE_RE = re.compile(r"\s+")
+
+
+def _blocks(body: str):
+    """What ``BLANK_LINE_RE.split(body)`` gives, one block at a time: the summary needs only the first few."""
+    start = 0
+    for match in BLANK_LINE_RE.finditer(body):
+        yield body[start:match.start()]
+        start = match.end()
+    yield body[start:]
+
+
 def derive_summary(body: str) -> str:
     """内容概述 from the first paragraph of text, without Markdown syntax.
 
     A 主送机关 line (“各区县人民政府，市政府各部门：”) and a lead-in ending in a colon (“现通知如下：”) say nothing of
     the content: they are passed over, and used only when nothing else is written."""
     first = ""
-    for block in re.split(r"\n\s*\n", body):
+    for block in _blocks(body):
         block = block.strip()
         if not block or block.startswith(("#", "|", "!", "<", "```", "---")):
             continue
-        text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", block)
-        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = IMAGE_RE.sub("", block)
+        text = LINK_RE.sub(r"\1", text)
         if "<" in text or "&" in text:  # inline HTML and entities: the summary is plain text
             text = plain_text_of(text)
-        text = re.sub(r"[*_`>#]|^\s*[-+]\s+|^\s*\d+\.\s+", "", text, flags=re.M)
-        text = re.sub(r"\s+", "", text)
+        text = MARKUP_RE.sub("", text)
+        text = SPACE_RE.sub("", text)
         if text and text.endswith(("：", ":")):
             first = first or text
             continue

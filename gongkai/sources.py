@@ -91,14 +91,20 @@ class RealPaths:
 
     def __init__(self):
         self._folders: dict[str, str] = {}
+        self._files: dict[str, str] = {}  # each path once: a check may ask again of a file it resolved
 
     def __call__(self, path) -> str:
-        folder, name = os.path.split(os.path.abspath(path))
+        absolute = os.path.abspath(path)
+        found = self._files.get(absolute)
+        if found is not None:
+            return found
+        folder, name = os.path.split(absolute)
         real = self._folders.get(folder)
         if real is None:
             real = self._folders[folder] = os.path.realpath(folder)
         candidate = os.path.join(real, name)
-        return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+        found = self._files[absolute] = os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+        return found
 
 
 def site_root(config) -> Path:

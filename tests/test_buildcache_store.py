@@ -564,3 +564,111 @@ def test_a_publisher_is_described_once_per_build_and_again_in_the_next(monkeypat
     renamed = Organization("jyj", "市教育体育局", "政府部门", "code-jyj", guide)
     again = [caching.document_digest(doc(n, renamed)) for n in (1, 2, 3)]
     assert all(a != b for a, b in zip(first, again))
+
+
+def _tree_digest_with_pathlib(root: Path, skip=lambda rel: False) -> str:
+    """tree_digest as it was written with pathlib (Path(dirpath, name).relative_to(root)): the digest is the same."""
+    import hashlib
+
+    from gongkai.buildcache import file_digest
+
+    h = hashlib.blake2b(digest_size=20)
+    seen: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            rel = path.relative_to(root).as_posix()
+            if skip(rel):
+                continue
+            h.update(rel.encode("utf-8", "surrogatepass") + b"\0")
+            h.update(file_digest(path).encode())
+    return h.hexdigest()
+
+
+@pytest.mark.parametrize("relative", [False, True], ids=["absolute", "relative"])
+def test_tree_digest_names_each_file_as_pathlib_did(tmp_path, monkeypatch, relative):
+    from gongkai.buildcache import tree_digest
+
+    root = tmp_path / "content"
+    (root / "wj" / "org1" / "2026").mkdir(parents=True)
+    (root / "中文 目录").mkdir()
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "t.html").write_text("t")
+    (root / "index.md").write_text("home")
+    (root / "wj" / "org1" / "2026" / "d1.md").write_text("d1")
+    (root / "中文 目录" / "页.md").write_text("页")
+    os.symlink(tmp_path / "shared", root / "linked")  # walked like any folder
+    os.symlink(root, root / "wj" / "loop")  # back up the tree: walked once
+    if relative:
+        monkeypatch.chdir(tmp_path)
+        root = Path("content")
+    skip = lambda rel: rel.startswith("wj/org1/") and rel.endswith(".bak")  # noqa: E731
+    (tmp_path / "content" / "wj" / "org1" / "x.bak").write_text("skipped")
+    expected = _tree_digest_with_pathlib(root, skip)
+    assert tree_digest(root, skip) == expected
+    assert tree_digest(root, skip, stats=BuildCache(tmp_path / "cache")) == expected
+    (tmp_path / "shared" / "t.html").write_text("changed")
+    assert tree_digest(root, skip) == _tree_digest_with_pathlib(root, skip) != expected
+
+
+def test_a_scans_stored_verdict_follows_each_of_its_inputs_and_is_kept_while_used(tmp_path, monkeypatch):
+    """The 个人信息 scan's stored verdicts are read in one batched query: still keyed by the file's bytes, the name
+    shown, the year and the allow list (a change of any one scans again), and kept for the next build when reused
+    (the third build with nothing changed scans nothing either)."""
+    from types import SimpleNamespace
+
+    from gongkai.checks.findings import Finding
+    from gongkai.plugins.checks import plugin as checks
+
+    path, other = tmp_path / "a.md", tmp_path / "b.md"
+    path.write_text("甲", encoding="utf-8")
+    other.write_text("乙", encoding="utf-8")
+    calls = []
+
+    def scan_file(p, shown, allow, latest_year):
+        calls.append(shown)
+        return [Finding(shown, f"{sorted(allow)} {latest_year}", severity="info", check="pii")]
+
+    monkeypatch.setattr(checks, "scan_file", scan_file)
+
+    def scan(allow=frozenset({"0999-1234567"}), year=2026, shown="a.md"):
+        calls.clear()
+        cache = BuildCache(tmp_path / "cache")
+        me = SimpleNamespace(core=SimpleNamespace(build_cache=cache), as_of=dt.date(year, 11, 30))
+        found = checks.ChecksPlugin._scan(me, [(path, shown), (str(other), "b.md")], set(allow), 1)
+        cache.save()
+        return [f.message for f in found], sorted(calls)
+
+    first = scan()
+    assert first[1] == ["a.md", "b.md"]
+    assert scan() == (first[0], [])
+    assert scan() == (first[0], [])  # kept by the build that reused it
+    assert scan(allow={"0999-7654321"})[1] == ["a.md", "b.md"]
+    assert scan(allow={"0999-7654321"})[1] == []
+    assert scan(allow={"0999-7654321"}, year=2027)[1] == ["a.md", "b.md"]
+    assert scan(allow={"0999-7654321"}, year=2027, shown="content/a.md")[1] == ["content/a.md"]
+    path.write_text("丙", encoding="utf-8")
+    assert scan(allow={"0999-7654321"}, year=2027, shown="content/a.md")[1] == ["content/a.md"]
+
+
+def test_stored_link_events_list_their_lookups_flat(tmp_path):
+    """A page's link events keep each path it looked up and the file found (path, file, path, file …, one list,
+    not a list per pair: read back for every carried page); a list of odd length is not of that shape."""
+    from gongkai.checks.links import LinkChecker, events_shape
+
+    known = {"a/index.html", "b/index.html"}
+    checker = LinkChecker(known, exists=lambda rel: rel in known, read=lambda rel: None)
+    events = checker.events("a/index.html", '<a href="../b/">乙</a> <a href="../c/">丙</a> <a href="../b/">乙</a>')
+    assert events["l"] == ["b/", "b/index.html", "c/", None]
+    assert events_shape(events) and not events_shape({**events, "l": events["l"][:-1]})
+    assert checker.still_resolves(events)
+    fewer = LinkChecker({"a/index.html"}, exists=lambda rel: False, read=lambda rel: None)
+    assert not fewer.still_resolves(events)
+    more = LinkChecker(known | {"c/index.html"}, exists=lambda rel: False, read=lambda rel: None)
+    assert not more.still_resolves(events)

@@ -146,3 +146,48 @@ def test_a_document_in_another_publishers_folder_blames_its_publisher_not_its_in
     assert loader.load(f"---\n{front}---\n\n正文。\n", "wj/jyj/2025/x.md", "content/wj/jyj/2025/x.md") is None
     [problem] = loader.problems.items
     assert problem.field == "索引号" and problem.message.endswith("；它是测试市人民政府的编号")
+
+
+def _summary_as_before(body: str) -> str:
+    """derive_summary as written before it read the body one block at a time (re.split of the whole body)."""
+    import re
+
+    from gongkai.documents import _cut
+    from gongkai.safety import plain_text_of
+
+    first = ""
+    for block in re.split(r"\n\s*\n", body):
+        block = block.strip()
+        if not block or block.startswith(("#", "|", "!", "<", "```", "---")):
+            continue
+        text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", block)
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        if "<" in text or "&" in text:
+            text = plain_text_of(text)
+        text = re.sub(r"[*_`>#]|^\s*[-+]\s+|^\s*\d+\.\s+", "", text, flags=re.M)
+        text = re.sub(r"\s+", "", text)
+        if text and text.endswith(("：", ":")):
+            first = first or text
+            continue
+        if text:
+            return _cut(text)
+    return _cut(first)
+
+
+def test_the_summary_reads_blocks_as_the_whole_split_did():
+    import re
+
+    from hypothesis import given, settings, strategies as st
+
+    from gongkai.documents import _blocks
+
+    pieces = st.sampled_from(["\n", "\n\n", " \n \n", "\t", "段落", "通知如下：", "# 标题", "| a |", "- 项",
+                              "1. 项", "[链接](x.md)", "![图](y.png)", "<b>粗</b>", "&amp;", "**重**", "```", "：", "x"])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(pieces, max_size=30).map("".join))
+    def agree(body):
+        assert list(_blocks(body)) == re.split(r"\n\s*\n", body)
+        assert derive_summary(body) == _summary_as_before(body)
+
+    agree()

@@ -236,3 +236,53 @@ def test_a_site_dir_that_is_a_symlink_publishes_into_the_folder_it_points_to(tmp
     assert "招生结果另行公布" in (www / "wj" / "jyj" / "2025" / "gf-2" / "index.html").read_text(encoding="utf-8")
     assert not [p.name for p in root.iterdir() if p.name.startswith(".site-")]
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".www-")]
+
+
+def _display_with_pathlib(guard, file) -> str:
+    path = guard.docs_dir / file.src_uri
+    try:
+        return path.relative_to(guard.root).as_posix()
+    except ValueError:
+        return (Path(guard.docs_dir.name) / file.src_uri).as_posix()
+
+
+def test_the_guard_names_and_refuses_files_as_it_did_with_pathlib(tmp_path):
+    """SourceGuard.display and its symlink test take string shortcuts for MkDocs' normal paths: each file is named
+    and refused exactly as the pathlib forms did (odd src_uris and symlinks included)."""
+    from types import SimpleNamespace
+
+    from gongkai.errors import Problems
+    from gongkai.plugins.catalog.publishing import SourceGuard
+
+    root = tmp_path / "site"
+    docs = root / "content"
+    (docs / "wj" / "org1").mkdir(parents=True)
+    (docs / "wj" / "org1" / "d.md").write_text("d")
+    (docs / "a.md").write_text("a")
+    os.symlink(docs / "a.md", docs / "inside-link.md")  # inside docs_dir: allowed
+    os.symlink("/etc/hostname", docs / "outside-link.md")
+    os.symlink(tmp_path / "nowhere", docs / "dangling.md")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "o.md").write_text("o")
+    os.symlink(tmp_path / "out", docs / "linked-folder")
+    guard = SourceGuard(root, docs, "wj", Problems())
+
+    def file(src: str, abs_src: str | None = None):
+        return SimpleNamespace(src_uri=src, abs_src_path=abs_src or os.path.normpath(os.path.join(docs, src)))
+
+    cases = [file("wj/org1/d.md"), file("a.md"), file("inside-link.md"), file("outside-link.md"),
+             file("dangling.md"), file("linked-folder/o.md"), file("./a.md"), file("wj//org1/d.md"), file("wj/"),
+             file("a.md", str(docs) + "/./a.md"), file("a.md", str(docs) + "/wj/../a.md"),
+             file("a.md", os.path.relpath(docs / "a.md"))]
+    for f in cases:
+        assert guard.display(f) == _display_with_pathlib(guard, f), f.src_uri
+    refused = {f.src_uri: guard._refusal(f) for f in cases[:6]}
+    assert refused["wj/org1/d.md"] is None and refused["a.md"] is None and refused["inside-link.md"] is None
+    assert "目标在网站内容文件夹之外" in refused["outside-link.md"][0]
+    assert "目标不存在" in refused["dangling.md"][0]
+    assert "目标在网站内容文件夹之外" in refused["linked-folder/o.md"][0]
+    # Paths MkDocs does not make (not normal, not absolute) take pathlib's comparison, as before.
+    assert guard._refusal(cases[-3]) is None and guard._refusal(cases[-1]) is None
+    assert guard._refusal(cases[-2]) is None
+    outside = SourceGuard(root, tmp_path / "elsewhere", "wj", Problems())  # docs_dir outside the site's folder
+    assert outside.display(file("a.md")) == _display_with_pathlib(outside, file("a.md")) == "elsewhere/a.md"

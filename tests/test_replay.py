@@ -323,3 +323,51 @@ def test_a_file_the_build_looked_for_and_did_not_find_is_compared_too(tmp_path):
     assert REPLAY not in cached.stderr, cached.stderr[-3000:]
     summary = [[line for line in r.stderr.splitlines() if "发布前检查（截至" in line] for r in (cached, clean)]
     assert summary[0] == summary[1] and "1 个警告" in summary[0][0], summary
+
+
+def _walked(site: Path) -> list[list]:
+    """What replay.site_files gave when it walked the site with os.walk and an lstat of each entry (before it
+    walked with os.scandir): the two must agree entry for entry."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(site):
+        rel_dir = os.path.relpath(dirpath, site)
+        for name in dirnames:
+            st = os.lstat(os.path.join(dirpath, name))
+            out.append([os.path.normpath(os.path.join(rel_dir, name)) + "/", 0, 0, st.st_mode, st.st_uid])
+        for name in filenames:
+            st = os.lstat(os.path.join(dirpath, name))
+            out.append([os.path.normpath(os.path.join(rel_dir, name)), st.st_size, st.st_mtime_ns, st.st_mode,
+                        st.st_uid])
+    return sorted(out)
+
+
+def test_the_published_site_is_listed_as_os_walk_lists_it(tmp_path):
+    from gongkai.plugins.catalog.replay import site_files
+
+    site, outside = tmp_path / "site", tmp_path / "outside"
+    (site / "a" / "b").mkdir(parents=True)
+    (site / "a b" / "中文").mkdir(parents=True)
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "x.html").write_text("x")
+    (site / "index.html").write_text("<p>home</p>")
+    (site / "a" / "b" / "page.html").write_text("page")
+    (site / "a b" / "中文" / "页.html").write_text("页")
+    (site / ".hidden").write_text("h")
+    os.symlink(outside, site / "linked")  # a link to a folder: listed as a folder, never walked into
+    os.symlink(site / "index.html", site / "a" / "file-link")
+    os.symlink(tmp_path / "nowhere", site / "dangling")
+    closed = site / "closed"
+    (closed / "inner").mkdir(parents=True)
+    (closed / "inner" / "f").write_text("f")
+    os.chmod(site / "a" / "b" / "page.html", 0o600)
+    os.chmod(closed, 0o000)  # unreadable (as anyone but root): listed, its files not
+    try:
+        listed = site_files(site)
+        assert listed == _walked(site)
+        assert ["linked/", 0, 0] == listed[[f[0] for f in listed].index("linked/")][:3]
+        assert not any(f[0].startswith("linked/x") or f[0].startswith("linked/deep") for f in listed)
+        assert {"a b/中文/页.html", "a/file-link", "dangling", ".hidden", "a/b/page.html"} <= {f[0] for f in listed}
+    finally:
+        os.chmod(closed, 0o755)
+    assert site_files(site) == _walked(site)
+    assert site_files(tmp_path / "absent") == _walked(tmp_path / "absent") == []

@@ -34,14 +34,23 @@ def column_rule(column: Column, default: int = DEFAULT_WORKDAYS) -> tuple[int | 
 def check_deadlines(catalog: Catalog, documents: Iterable[Document],
                     default_workdays: int = DEFAULT_WORKDAYS) -> list[Problem]:
     findings = []
+    # A site's documents share a few columns and, over a few years, a thousand 成文日期: each rule and each last
+    # day is worked out once (both depend on nothing else).
+    rules: dict[str, tuple[int | None, str]] = {}
+    last_days: dict[tuple, object] = {}
     for doc in documents:
         column = catalog.columns.get(doc.column_id)
         if column is None:
             continue
-        limit, basis = column_rule(column, default_workdays)
+        rule = rules.get(doc.column_id)
+        if rule is None:
+            rule = rules[doc.column_id] = column_rule(column, default_workdays)
+        limit, basis = rule
         if limit is None:
             continue
-        last_day = workdays.add_workdays(doc.written, limit)
+        last_day = last_days.get((doc.written, limit))
+        if last_day is None:
+            last_day = last_days[(doc.written, limit)] = workdays.add_workdays(doc.written, limit)
         if doc.published <= last_day:
             continue
         late = workdays.workdays_between(last_day, doc.published)

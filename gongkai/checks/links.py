@@ -73,6 +73,11 @@ class _Lines:
         return None
 
 
+def events_shape(value) -> bool:
+    """Whether a stored value has the shape of a page's link events (``LinkChecker.events``)."""
+    return isinstance(value, dict) and isinstance(value.get("l"), list) and len(value["l"]) % 2 == 0
+
+
 class LinkChecker:
     """Checks the links of a site page by page, as its pages are produced.
 
@@ -151,14 +156,15 @@ class LinkChecker:
         if cache is None:
             return None, None
         key = cache.key("links", self.site_url or "", page, text)  # salted with the code that decides
-        events = cache.get("links", key, lambda value: isinstance(value, dict) and isinstance(value.get("l"), list))
-        if events is not None and any(self._known_file(rel, self._initial) != found for rel, found in events["l"]):
+        events = cache.get("links", key, events_shape)
+        if events is not None and not self.still_resolves(events):
             events = None  # a file it links to was added or removed
         return key, events
 
     def still_resolves(self, events: dict) -> bool:
         """Whether every path a page's stored ``events`` looked up finds the same file in this build."""
-        return all(self._known_file(rel, self._initial) == found for rel, found in events["l"])
+        looked = events["l"]  # path, file, path, file …
+        return all(self._known_file(rel, self._initial) == found for rel, found in zip(looked[::2], looked[1::2]))
 
     def read_page(self, page: str) -> str:
         """The text of a page this build did not hand over (a page carried over from the last build)."""
@@ -252,7 +258,10 @@ class LinkChecker:
                     broken.append((k, target, line(target), f"页面中没有锚点“#{fragment}”"))
             else:
                 anchors.append((k, target, line(target), file, fragment))
-        return {"n": k, "x": external, "b": broken, "p": unknown, "a": anchors, "l": list(lookups.items())}
+        # The lookups flat (path, file, path, file …), not as pairs: a carried page's stored events are read back
+        # every build, and 30-odd small lists a page were most of what inflating them cost.
+        return {"n": k, "x": external, "b": broken, "p": unknown, "a": anchors,
+                "l": [part for pair in lookups.items() for part in pair]}
 
     def apply(self, page: str, text: str | None, events: dict, tree=None) -> None:
         """A page's links into the report, in page order (``tree``: the page already parsed, if it was; ``text``

@@ -56,13 +56,21 @@ class SourceGuard:
         self.referenced: set[str] = set()  # site URLs a document's rendered body links to
         self._unused: list[File] = []  # files under the documents folder no document names
         self._realpath = RealPaths()
+        try:  # what ``display`` puts before a file's src_uri: docs_dir relative to the site's folder
+            docs = docs_dir.relative_to(self.root).as_posix()
+            self._docs_prefix: str | None = "" if docs == "." else docs + "/"
+        except ValueError:
+            self._docs_prefix = None
 
     def display(self, file: File) -> str:
-        path = self.docs_dir / file.src_uri
+        src = file.src_uri
+        if self._docs_prefix is not None and all(part not in ("", ".") for part in src.split("/")):
+            return self._docs_prefix + src  # what pathlib makes of such a src_uri below docs_dir: joined as it is
+        path = self.docs_dir / src
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
-            return (Path(self.docs_dir.name) / file.src_uri).as_posix()
+            return (Path(self.docs_dir.name) / src).as_posix()
 
     def check(self, files: Files) -> None:
         """Symlinks out of docs_dir, Markdown that MkDocs would copy raw, and hidden Markdown: errors, removed."""
@@ -76,9 +84,15 @@ class SourceGuard:
                 files.remove(file)
 
     def _refusal(self, file: File) -> tuple[str, str] | None:
-        path = Path(file.abs_src_path)
-        real = Path(self._realpath(path))
-        if real != path.absolute() or path.is_symlink():
+        source = file.abs_src_path
+        path = Path(source)
+        resolved = self._realpath(source)
+        if os.path.isabs(source) and os.path.normpath(source) == source:  # absolute and normal, as MkDocs makes it
+            moved = resolved != source  # what Path(resolved) != path.absolute() says of such a path
+        else:
+            moved = Path(resolved) != path.absolute()
+        if moved or path.is_symlink():
+            real = Path(resolved)
             if not real.exists():
                 return "是一个目标不存在的符号链接", "删除该链接，或换成文件本身"
             if not _inside(real, self.real_docs_dir):

@@ -29,6 +29,7 @@ import datetime as dt
 import io
 import logging
 import os
+import stat
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -181,17 +182,30 @@ def site_files(site: Path) -> list[list]:
     ends in /, its size and time are 0). Files are compared as ``make`` compares them: a copy that keeps the times
     (``cp -a``, a backup put back) is the same site, any write gives a new mtime; the mode and owner are what the
     web server reads the site as (publishing.StagedOutput gives new files the build's)."""
-    out = []
-    for dirpath, dirnames, filenames in os.walk(site):
-        dirnames.sort()
-        rel_dir = os.path.relpath(dirpath, site)
-        for name in dirnames:
-            st = os.lstat(os.path.join(dirpath, name))
-            out.append([os.path.normpath(os.path.join(rel_dir, name)) + "/", 0, 0, st.st_mode, st.st_uid])
-        for name in filenames:
-            st = os.lstat(os.path.join(dirpath, name))
-            out.append([os.path.normpath(os.path.join(rel_dir, name)), st.st_size, st.st_mtime_ns, st.st_mode,
-                        st.st_uid])
+    # What os.walk (top-down, links to folders listed but not followed, unreadable folders skipped) and an lstat
+    # of each entry give, without its path joins and relpaths: one site of 12,000 files is walked twice a build.
+    out: list[list] = []
+    append = out.append
+    pending = [(os.fspath(site), "")]
+    while pending:
+        top, prefix = pending.pop()
+        try:
+            with os.scandir(top) as entries:
+                listed = list(entries)
+        except OSError:
+            continue
+        for entry in listed:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            st = entry.stat(follow_symlinks=False)  # lstat of the entry's path
+            if is_dir:
+                append([prefix + entry.name + "/", 0, 0, st.st_mode, st.st_uid])
+                if not stat.S_ISLNK(st.st_mode):
+                    pending.append((entry.path, prefix + entry.name + "/"))
+            else:
+                append([prefix + entry.name, st.st_size, st.st_mtime_ns, st.st_mode, st.st_uid])
     out.sort()
     return out
 

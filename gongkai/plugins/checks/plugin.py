@@ -24,12 +24,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent
 
 from ... import parallel
+from ...buildcache import digest
 from ...checks.blank import check_blank
 from ...checks.deadline import check_deadlines
 from ...checks.freshness import check_freshness, check_home
 from ...checks.golive import check_go_live
 from ...checks.interaction import check_interaction
-from ...checks.links import LinkChecker, check_external, link_findings
+from ...checks.links import LinkChecker, check_external, events_shape, link_findings
 from ...checks.pii import scan_file, scan_rendered
 from ...checks.reports import check_annual_reports, check_normative_row
 from ...checks.sitereport import check_site_report
@@ -134,11 +135,13 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         real_root = os.path.realpath(root)
         real_docs = os.path.realpath(docs_dir) + os.sep
 
-        def display(path: Path, real: str | None = None) -> str:
+        inside_root = real_root + os.sep
+
+        def display(path: Path | str, real: str | None = None) -> str:
             real = real or realpath(path)
-            if real.startswith(real_root + os.sep):
-                return Path(os.path.relpath(real, real_root)).as_posix()
-            return str(path)
+            if real.startswith(inside_root):  # resolved already: relative to the root is what follows it
+                return real[len(inside_root):].replace(os.sep, "/")
+            return str(Path(path))
 
         by_src = {d.src_path: d for d in documents}
         for file in files:
@@ -161,14 +164,18 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                 real = realpath(file.abs_src_path)  # once per file: resolving is most of this loop's time
                 if not real.startswith(real_docs):
                     continue
-                path = Path(file.abs_src_path)
+                path = file.abs_src_path
                 # Every file: scanned, or listed as not scanned (an image, a .doc) with the reason.
                 scanned.add(real)
                 targets.append((path, display(path, real)))
+            root_name = str(root)
             for doc in documents:  # sources outside docs_dir, e.g. the YAML data of 年报
-                path = root / doc.source if doc.source else None
-                if path is not None and path.is_file() and realpath(path) not in scanned:
-                    scanned.add(realpath(path))
+                if not doc.source:
+                    continue
+                real = realpath(os.path.join(root_name, doc.source))  # a document's own file: resolved already
+                if real not in scanned and (root / doc.source).is_file():
+                    path = root / doc.source
+                    scanned.add(real)
                     targets.append((path, display(path)))
             found += self._scan(targets, allow, self.workers)
         if self._on("blank"):
@@ -210,7 +217,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.findings = found
         return files
 
-    def _scan(self, targets: list[tuple[Path, str]], allow: set[str], workers: int) -> list[Problem]:
+    def _scan(self, targets: list[tuple[Path | str, str]], allow: set[str], workers: int) -> list[Problem]:
         """个人信息 scan of each (file, name shown) in ``targets``, in that order; with the build cache, a file with the
         same bytes is not scanned again. The files not in the cache are scanned in ``workers`` processes."""
         cache = self.core.build_cache
@@ -218,18 +225,21 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         results: list[list[dict] | None] = [None] * len(targets)
         keys: list[str | None] = [None] * len(targets)
         if cache is not None:
+            # The allow list is the same for every file: hashed once, its digest in each key.
+            settings = digest(str(year), *sorted(allow))
             for i, (path, shown) in enumerate(targets):
                 try:
                     content = cache.file_digest(path).decode()
                 except OSError:  # unreadable: scan_file says why
                     continue
-                keys[i] = cache.key("pii", content, shown, str(year), *sorted(allow))
-                results[i] = cache.get("pii", keys[i], _findings_shape)
+                keys[i] = cache.key("pii", content, shown, settings)
+            stored = cache.get_many("pii", [k for k in keys if k is not None], _findings_shape, carry=True)
+            results = [stored.get(k) if k is not None else None for k in keys]
         todo = [i for i, value in enumerate(results) if value is None]
 
         def scan(i: int) -> list[dict]:
             path, shown = targets[i]
-            return [asdict(f) for f in scan_file(path, shown, allow=allow, latest_year=year)]
+            return [asdict(f) for f in scan_file(Path(path), shown, allow=allow, latest_year=year)]
 
         with _named("个人信息检查读取"):
             computed = parallel.map_ordered(scan, todo, workers=workers, name=lambda i: targets[i][1], min_items=32)
@@ -385,7 +395,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         of its anchors, or if a file it links to is not what it was then."""
         if self.links is None or key is None:
             return
-        events = self.core.build_cache.get_many("links", [key], _events_shape)[key]
+        events = self.core.build_cache.get_many("links", [key], events_shape)[key]
         if not self.links.still_resolves(events):
             text = self.links.read_page(page.file.dest_uri)
             self._read_links(page.file.dest_uri, text, None)
@@ -478,8 +488,6 @@ def _number(finding: Problem) -> str:
     return finding.message.split("“", 1)[1].split("”", 1)[0]
 
 
-def _events_shape(value) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("l"), list)
 
 
 def _findings_shape(value) -> bool:
