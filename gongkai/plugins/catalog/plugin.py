@@ -596,7 +596,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         """What the core shows on a page besides its Markdown: part of the page's cache key."""
         doc = self.index.by_src.get(src) if self.index else None
         if doc is not None:
-            return [doc, [[n.url, n.title] for n in self.index.neighbours.get(doc.src_path, ()) if n is not None]]
+            # Each side kept, None included: one neighbour shown as the previous page or as the next differs.
+            return [doc, [[n.url, n.title] if n is not None else None
+                          for n in self.index.neighbours.get(doc.src_path, (None, None))]]
         return self._generated.get(src) or self._versions.get(src)
 
     def _page_source(self, page: Page, config: MkDocsConfig) -> tuple[str, str, int]:
