@@ -524,8 +524,9 @@ def nothing_changed_on_later_days(h: History):
     assert "还剩" not in h.page("wj/jyj/2026/zj-1/index.html")
 
 
-METADATA = [body_on_another_day, nothing_changed_on_later_days, title_changed, original_retitled, attachment_of_another_size, document_added, document_removed,
-            document_a_body_links_removed, feedback_published]
+METADATA = [body_on_another_day, nothing_changed_on_later_days, title_changed, original_retitled,
+            attachment_of_another_size, document_added, document_removed, document_a_body_links_removed,
+            feedback_published]
 
 
 # ---- adversarial histories (metadata carrying): each cached build must equal the clean one -----------------------
