@@ -667,7 +667,7 @@ def feedback_for_a_consultation_outside_its_column(h: History):
     """zj-1 filed in 工作动态; on a later day its 反馈 is published, then withdrawn again the same day."""
     edit(h.root / "content/wj/jyj/2026/zj-1.md", "栏目: [yjzj]", "栏目: [gzdt]")
     h.env["GONGKAI_AS_OF"] = "2026-12-10 12:00"
-    h.check(carried=False)
+    h.check()  # another day: pages carried after their reads were checked on this day's clock
     write_doc(h.root, "jyj/2026/fk-1.md", FEEDBACK, "本次征求意见共收到意见3条，采纳情况如下。\n")
     h.check(carried=None)
     (h.root / "content/wj/jyj/2026/fk-1.md").unlink()
