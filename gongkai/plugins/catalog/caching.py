@@ -621,14 +621,8 @@ class PageRecorder:
         """The Jinja globals plugins and hooks added (every on_env has run): wrapped like context values."""
         if self._globals is not None or self.env is None:
             return
-        self._globals = {}
-        standard = set(self._lookup.globals) if self._lookup is not None else set()
-        if self._lookup is None and self.config is not None:
-            standard = set(self.config.theme.get_env().globals)
-        for name, value in list(self.env.globals.items()):
-            if name in standard or name == "gongkai" or isinstance(value, (Tracked, Volatile)):
-                continue  # the theme's own; the core's view is in every page's context (recorded there)
-            self._globals[name] = value
+        self._globals = self._recorded_globals(list(self.env.globals.items()))
+        for name, value in self._globals.items():
             if not whole(value):
                 self.env.globals[name] = Tracked(value, self, f"g:{name}", ())
         previewed, self._previewed = self._previewed, None
@@ -650,10 +644,18 @@ class PageRecorder:
             if not used:
                 self._previewed = None
             return
-        self.unchanged({})  # the lookup environment: its globals are the theme's own
-        standard = set(self._lookup.globals)
-        self._globals = {name: value for name, value in values.items() if name not in standard and name != "gongkai"}
+        self._globals = self._recorded_globals(values.items())
         self._previewed = dict(self._globals)
+
+    def _recorded_globals(self, items) -> dict:
+        """Of Jinja globals (name, value), those whose reads are recorded: not the theme's own, not the core's
+        view (in every page's context, recorded there), not one wrapped already."""
+        if self._lookup is not None:
+            standard = self._lookup.globals
+        else:
+            standard = self.config.theme.get_env().globals if self.config is not None else {}
+        return {name: value for name, value in items
+                if name not in standard and name != "gongkai" and not isinstance(value, (Tracked, Volatile))}
 
     def names(self, context) -> str:
         """The names of the page's context entries and of the globals that are recorded when read."""

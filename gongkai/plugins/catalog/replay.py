@@ -383,9 +383,7 @@ class Replay:
             return "网站目录"
         now = unrecorded(clock.now)
         for op, other, expected in record.clock:
-            if not isinstance(expected, bool):
-                return f"时刻（{op} {other}）"
-            if not timeless and answer(op, now, other) != expected:
+            if not isinstance(expected, bool) or (not timeless and answer(op, now, other) != expected):
                 return f"时刻（{op} {other}）"
         if foreign_side_events(config):
             return "其他插件"
