@@ -41,3 +41,30 @@ def test_collection_turned_off_stays_off():
         assert gc.get_threshold()[0] == 0
     finally:
         gc.set_threshold(*before)
+
+
+def test_leaving_freezes_what_the_build_kept_and_the_next_build_gives_it_back():
+    try:
+        kept = [[i] for i in range(1000)]  # container objects the collector tracks
+        gc.unfreeze()
+        assert gc.get_freeze_count() == 0
+        gcpolicy.leaving()
+        assert gc.get_freeze_count() >= len(kept)  # the shutdown's collection will not walk them
+        gcpolicy.begin_build()  # a later build in the same process: collected as before
+        assert gc.get_freeze_count() == 0
+        gcpolicy.end_build()
+    finally:
+        gc.unfreeze()
+
+
+def test_the_cores_on_shutdown_is_leaving():
+    from gongkai.plugins.catalog.plugin import CatalogPlugin
+
+    try:
+        gc.unfreeze()
+        before = gc.get_threshold()
+        CatalogPlugin().on_shutdown()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == before
+    finally:
+        gc.unfreeze()

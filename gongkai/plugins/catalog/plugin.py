@@ -304,7 +304,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._dirty = dirty
 
     def on_shutdown(self) -> None:
-        gcpolicy.end_build()  # a build that never reached its end (a tool that only loads the model)
+        # The command ends (MkDocs calls on_shutdown once, after its build or serve): also a build that never
+        # reached its end (a tool that only loads the model).
+        gcpolicy.leaving()
 
     @at(OnConfig.SETUP)
     def _setup(self, config: MkDocsConfig):
