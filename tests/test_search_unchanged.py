@@ -154,12 +154,16 @@ class Counted:
     """Records tokenized and shards encoded during a build (the work an incremental build must keep small)."""
 
     def __init__(self, monkeypatch):
-        self.tokenized, self.encoded = [], 0
-        values, encode = index_module.record_values, index_module._encode_shard
+        self.tokenized, self.encoded, self.spoken = [], 0, []
+        values, encode, spoken = index_module.record_values, index_module._encode_shard, index_module.spoken_values
 
-        def counted_values(rec):
+        def counted_values(rec, known=None):
             self.tokenized.append(rec.url)
-            return values(rec)
+            return values(rec, known)
+
+        def counted_spoken(rec):
+            self.spoken.append(rec.url)
+            return spoken(rec)
 
         def counted_encode(body):
             self.encoded += 1
@@ -167,9 +171,10 @@ class Counted:
 
         monkeypatch.setattr(index_module, "record_values", counted_values)
         monkeypatch.setattr(index_module, "_encode_shard", counted_encode)
+        monkeypatch.setattr(index_module, "spoken_values", counted_spoken)
 
     def reset(self):
-        self.tokenized, self.encoded = [], 0
+        self.tokenized, self.encoded, self.spoken = [], 0, []
 
 
 SHARD = 2000
@@ -225,7 +230,7 @@ def test_an_incremental_index_is_a_clean_build_byte_for_byte(tmp_path, monkeypat
     counted = Counted(monkeypatch)
     out, stats = builds.build(changed, shard_bytes=SHARD, facets=facets) if what == "facets" else \
         builds.build(changed, shard_bytes=SHARD)
-    tokenized, encoded = list(counted.tokenized), counted.encoded
+    tokenized, encoded, spoken = list(counted.tokenized), counted.encoded, list(counted.spoken)
     assert tree(out) == _clean(changed, tmp_path, facets)
     fresh = build_index(changed, tmp_path / "stats", facets, shard_bytes=SHARD)
     assert stats == fresh
@@ -234,6 +239,11 @@ def test_an_incremental_index_is_a_clean_build_byte_for_byte(tmp_path, monkeypat
                                  "new, newest": ["wj/new/"], "new, same day": ["wj/0000a/"],
                                  "new, back-dated": ["wj/old/"], "deleted": [], "deleted, recent": [],
                                  "facets": []}[what]
+    # Pinyin only for a record whose title or 主题词 are not those its id had: a body's change keeps the id's
+    # pinyin terms (and pypinyin unimported); a new record shifts the ids after it.
+    assert spoken == {"body": [], "title": [changed[150].url], "new, newest": ["wj/new/"],
+                      "new, same day": ["wj/0000a/"], "new, back-dated": ["wj/old/"], "deleted": [],
+                      "deleted, recent": [], "facets": []}[what]
     if what not in ("new, back-dated", "deleted"):
         # Few ids changed (the newest ones renumbered, at most): only the shards around their terms are encoded.
         assert encoded <= 2 * len(touched) and encoded < shards, (encoded, len(touched), shards)
@@ -366,3 +376,33 @@ def test_a_records_term_values_read_back_as_kept():
     odd = {"a\x1fb": 1, "c": 2}
     assert _packed_values(odd) == odd and _stored_values(odd) == odd
     assert _stored_values("9abc") is None and _stored_values({"a": 8}) is None and _stored_values(3) is None
+
+
+def test_the_synonyms_pinyin_is_kept_and_a_body_change_needs_no_pinyin_at_all(tmp_path, monkeypatch):
+    """meta.bin's "spoken" (the synonym table's words by their pinyin) comes from the build cache, and a body's
+    change keeps its id's pinyin terms: such a rebuild asks pypinyin nothing, and writes what a clean build does."""
+    from gongkai.search import pinyin
+
+    synonyms = [["低保", "最低生活保障"], ["公积金", "住房公积金"]]
+    builds = Builds(tmp_path)
+    records = _varied(120)
+    builds.build(records, shard_bytes=SHARD, synonyms=synonyms)
+    asked = []
+    monkeypatch.setattr(pinyin, "_syllables", lambda run: asked.append(run))  # pypinyin's one entry point
+    changed = _edit(records, "body")
+    out, _ = builds.build(changed, shard_bytes=SHARD, synonyms=synonyms)
+    assert asked == []
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh"
+    build_index(changed, fresh, FACETS, shard_bytes=SHARD, synonyms=synonyms)
+    assert tree(out) == tree(fresh)
+    # Another synonym table is computed again, and what it writes is a clean build's.
+    other = synonyms + [["养老金", "基本养老金"]]
+    tables = []
+    monkeypatch.setattr(pinyin, "spoken_words", lambda groups, real=pinyin.spoken_words: tables.append(groups)
+                        or real(groups))
+    out, _ = builds.build(changed, shard_bytes=SHARD, synonyms=other)
+    assert tables == [other]
+    monkeypatch.undo()
+    build_index(changed, tmp_path / "fresh2", FACETS, shard_bytes=SHARD, synonyms=other)
+    assert tree(out) == tree(tmp_path / "fresh2")

@@ -190,9 +190,31 @@ def record_digest(rec: Record) -> str:
     return file_digest(record_line(rec))
 
 
-def record_values(rec: Record) -> dict[str, int]:
+def spoken_parts(rec: Record) -> list[str]:
+    """What a record's pinyin terms are made from: its title and 主题词 alone."""
+    return ["spoken", rec.title, json.dumps(rec.keywords, ensure_ascii=False)]
+
+
+def spoken_values(rec: Record) -> dict[str, int]:
+    """The pinyin terms of a record's 主题词 (weight 2) and title (5): no other term starts with ``PINYIN``."""
+    values: dict[str, int] = {}
+    if rec.keywords:
+        values.update(dict.fromkeys(pinyin.index_terms(fold(" ".join(rec.keywords))), 2))
+    values.update(dict.fromkeys(pinyin.index_terms(fold(rec.title)), 5))
+    return values
+
+
+def _spoken_key(rec: Record) -> str:
+    """A fingerprint of ``spoken_parts``: compared only within one index's state, whose key holds the code and
+    pypinyin's version."""
+    return hashlib.blake2b(json.dumps(spoken_parts(rec), ensure_ascii=False).encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()
+
+
+def record_values(rec: Record, spoken: dict[str, int] | None = None) -> dict[str, int]:
     """term → posting weight (0–7) of one record: a function of the record alone, so that one document's change
-    moves no other document's postings (docs/search.md, "Weights")."""
+    moves no other document's postings (docs/search.md, "Weights"). ``spoken``: its ``spoken_values`` when they
+    are known already (an update whose record kept its title and 主题词: pypinyin is then not even imported)."""
     folded_title = fold(rec.title)
     title = dict.fromkeys(terms(folded_title))
     folded = fold(rec.text)
@@ -207,9 +229,7 @@ def record_values(rec: Record) -> dict[str, int]:
     for term in title:
         values[term] = values.get(term, 0) + 4
     # Pinyin of the 主题词 (a body term) and of the title (a title term): docs/search.md, Pinyin.
-    if rec.keywords:
-        values.update(dict.fromkeys(pinyin.index_terms(fold(" ".join(rec.keywords))), 2))
-    values.update(dict.fromkeys(pinyin.index_terms(folded_title), 5))
+    values.update(spoken_values(rec) if spoken is None else spoken)
     if rec.publisher:
         values[f"{FACET}p:{rec.publisher}"] = 0
     for column in rec.columns:
@@ -428,7 +448,7 @@ def _index_part(records: list[Record], start: int, end: int, out: Path, memo=Non
             values = record_values(rec)
             if memo is not None:
                 memo.put(key, _packed_values(values))
-        keys.append(key)
+        keys.append((key, _spoken_key(rec) if memo is not None else ""))
         base = doc_id << 3
         # The hot loop of the build, once per posting: keep it to a lookup and an append.
         for term, weight in values.items():
@@ -578,7 +598,7 @@ def build_index(records, out: Path, facets: Facets | None = None, *,
             "facets": {"p": facets.publishers, "c": facets.columns, "t": facets.topics, "k": facets.kinds,
                        "j": facets.agencies, "w": facets.number_years, "v": facets.validities},
             # The 繁体 characters only (gaps between code points, hex): a query holding none needs no table.
-            "trad": _code_point_gaps(T2S), "syn": synonyms or [], "spoken": pinyin.spoken_words(synonyms or [])}
+            "trad": _code_point_gaps(T2S), "syn": synonyms or [], "spoken": _spoken_words(synonyms or [], cache)}
     state_key = digests = None
     if cache is not None:
         state_key = cache.key(STATE, _settings(shard_bytes))
@@ -681,22 +701,40 @@ def _finish(out: Path, writer, head: dict, shards: list, fragments: list, n_term
 
 STATE = "search-state"  # the build cache's kind: what the last index was made of (records, shards, fragments)
 RECORD = "search-record"  # a record's term values, under the key of what they are made from
+SPOKEN = "search-spoken"  # the synonym table's words by their pinyin (meta.bin's "spoken")
 MAX_CHANGED = 0.05  # above this share of records changed, the index is made whole (it costs about the same)
 
 
-def _state_records(records, digests: list[str], keys: list[str]) -> list[list[str]]:
-    """[url, digest, term values' key] of each id, as the state keeps them."""
-    return [[records.url(i), digest, key] for i, (digest, key) in enumerate(zip(digests, keys))]
+def _state_records(records, digests: list[str], keys: list[tuple[str, str]]) -> list[list[str]]:
+    """[url, digest, term values' key, pinyin inputs' fingerprint] of each id, as the state keeps them."""
+    return [[records.url(i), digest, key, spoken] for i, (digest, (key, spoken)) in enumerate(zip(digests, keys))]
+
+
+def _pinyin_version() -> str:
+    try:
+        return metadata.version("pypinyin")
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def _settings(shard_bytes: int) -> str:
     """What the index's bytes depend on besides its records (and the code, which every key carries)."""
-    try:
-        spoken = metadata.version("pypinyin")
-    except metadata.PackageNotFoundError:
-        spoken = "absent"
     return json.dumps([FORMAT, shard_bytes, DOCS_PER_DIR, TEXT_LIMIT, K1, B, REF_LEN, zlib.ZLIB_RUNTIME_VERSION,
-                       spoken])
+                       _pinyin_version()])
+
+
+def _spoken_words(groups: list, cache) -> dict[str, list[str]]:
+    """``pinyin.spoken_words`` of the synonym table, kept by the build cache: pypinyin (its dictionaries take a
+    fifth of a second to import) is then not imported by a build that changes no title."""
+    if cache is None:
+        return pinyin.spoken_words(groups)
+    return cache.memo(SPOKEN, [json.dumps(groups, ensure_ascii=False), _pinyin_version()],
+                      lambda: pinyin.spoken_words(groups), shape=_spoken_shape)
+
+
+def _spoken_shape(value) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(w, str) for w in v) for k, v in value.items())
 
 
 def _state_shape(value) -> bool:
@@ -705,7 +743,7 @@ def _state_shape(value) -> bool:
     records, fragments, shards = value.get("records"), value.get("fragments"), value.get("shards")
     return (isinstance(records, list) and isinstance(fragments, list) and isinstance(shards, list)
             and len(records) == len(fragments)
-            and all(isinstance(r, list) and len(r) == 3 and all(isinstance(x, str) for x in r) for r in records)
+            and all(isinstance(r, list) and len(r) == 4 and all(isinstance(x, str) for x in r) for r in records)
             and all(isinstance(f, list) and len(f) == 2 and isinstance(f[0], int) and isinstance(f[1], str)
                     for f in fragments)
             and all(isinstance(s, list) and len(s) == 4 and isinstance(s[0], str) and isinstance(s[1], int)
@@ -765,7 +803,7 @@ def _previous_bytes(writer, out: Path, rel: str, size: int, digest: str) -> byte
 def _apply(cache, state, state_key, changed, records, digests, out, writer, shard_bytes, head) -> IndexStats:
     old_records, old_shards = state["records"], state["shards"]
     n_old, count = len(old_records), len(records)
-    keys = ([r[2] for r in old_records] + [""] * count)[:count]
+    keys = ([(r[2], r[3]) for r in old_records] + [("", "")] * count)[:count]
     # term → {id: new weight, or None where the id's record no longer holds the term}
     delta: dict[str, dict[int, int | None]] = {}
     n_terms, postings = state["terms"], state["postings"]
@@ -776,10 +814,15 @@ def _apply(cache, state, state_key, changed, records, digests, out, writer, shar
             if before is None:
                 raise _Stale(old_records[doc_id][0])
         if doc_id < count:
-            keys[doc_id] = key = cache.key(*_terms_parts(records[doc_id]))
+            rec = records[doc_id]
+            key, spoken_key = cache.key(*_terms_parts(rec)), _spoken_key(rec)
+            keys[doc_id] = (key, spoken_key)
             after = _stored_values(cache.get(RECORD, key, shape=_stored_shape))
             if after is None:
-                after = record_values(records[doc_id])
+                # The record this id held had the same title and 主题词: its pinyin terms are this one's.
+                spoken = {t: w for t, w in before.items() if t[:1] == PINYIN} \
+                    if doc_id < n_old and old_records[doc_id][3] == spoken_key else None
+                after = record_values(rec, spoken)
                 cache.put(RECORD, key, _packed_values(after))
         for term, weight in before.items():
             if after.get(term) != weight:
@@ -882,7 +925,7 @@ def _apply(cache, state, state_key, changed, records, digests, out, writer, shar
         if data is not None:
             writer.write(out / f"t/{n}.bin", data)
     shards = [s[:4] for s in new_shards]
-    cache.keep(RECORD, (k for i, k in enumerate(keys) if i not in is_changed))
+    cache.keep(RECORD, (k for i, (k, _) in enumerate(keys) if i not in is_changed))
     cache.put(STATE, state_key, {"records": _state_records(records, digests, keys),
                                  "fragments": fragments, "shards": shards, "terms": n_terms, "postings": postings})
     return _finish(out, writer, head, shards, fragments, n_terms, postings)
