@@ -37,13 +37,13 @@ from markupsafe import Markup
 
 from . import validity, yamlutil
 from .buildcache import describe, digest
-from .documents import Checked
+from .documents import ADMIT_KEYS, Checked
 from .errors import Problem
 from .model import Attachment, Basis, Catalog, DocLink, Document, Revision, Timeline, Version
 
 KIND = "documents"
 RECORD_FIELDS = ("rejected", "problems", "marks", "published", "index_number", "publisher_id", "doc_number",
-                 "imported", "old_url", "where", "document")
+                 "imported", "old_url", "where's lines", "where's names", "document")
 # The fields of a Document a record keeps, in order, and those ``admit`` and the build give it each time. A field
 # added to Document and named in neither makes every record refuse (``encode``): nothing is kept without it.
 KEPT = ("src_path", "title", "column_ids", "publisher_id", "written", "published", "index_number", "topic",
@@ -133,27 +133,37 @@ class DocumentMemo:
 
 def encode(checked: Checked) -> list:
     document = checked.document
+    if tuple(checked.where) not in ((), ADMIT_KEYS):  # a file refused before its fields has none
+        raise TypeError("where")
     return [checked.rejected, [_problem(p) for p in checked.problems], list(checked.marks),
             _date_or_none(checked.published), _text(checked.index_number), _text_or_none(checked.publisher_id),
             _text_or_none(checked.doc_number), _flag(checked.imported), _text_or_none(checked.old_url),
-            {_text(k): [_int_or_none(line), _text(name)] for k, (line, name) in checked.where.items()},
+            [_int_or_none(line) for line, _ in checked.where.values()],
+            [_text(name) for _, name in checked.where.values()],
             None if document is None else _document(document)]
 
 
+# What a record's values may be (checked by their types' set: a record is read back 10,000 times a warm build).
+STR, STR_OR_NONE, INT_OR_NONE = {str}, {str, type(None)}, {int, type(None)}
+
+
 def decode(record: list) -> Checked:
+    """A record's Checked, as new objects; ValueError (or another error of a value) if it is not one."""
     if type(record) is not list or len(record) != len(RECORD_FIELDS):
         raise ValueError("记录形状不符")
-    rejected, problems, marks, published, index_number, publisher_id, doc_number, imported, old_url, where, \
-        document = record
-    if type(rejected) is not bool or type(imported) is not bool or type(marks) is not list or len(marks) != 3 \
-            or not all(type(m) is int for m in marks) or type(where) is not dict:
+    rejected, problems, marks, published, index_number, publisher_id, doc_number, imported, old_url, lines, \
+        names, document = record
+    if {type(rejected), type(imported)} != {bool} or type(marks) is not list or len(marks) != 3 \
+            or set(map(type, marks)) != {int} or type(index_number) is not str \
+            or not {type(publisher_id), type(doc_number), type(old_url)} <= STR_OR_NONE \
+            or type(lines) is not list or type(names) is not list or len(lines) != len(names) or len(lines) not in (0, len(ADMIT_KEYS)) \
+            or not set(map(type, lines)) <= INT_OR_NONE or not set(map(type, names)) <= STR \
+            or type(problems) is not list:
         raise ValueError("记录形状不符")
-    return Checked([Problem(*p) for p in _checked_list(problems)], rejected=rejected, marks=tuple(marks),
+    return Checked([_problem_from(p) for p in problems] if problems else [], rejected=rejected, marks=tuple(marks),
                    published=None if published is None else dt.date.fromisoformat(published),
-                   index_number=_check(index_number, str), publisher_id=_check(publisher_id, str, None),
-                   doc_number=_check(doc_number, str, None), imported=imported,
-                   old_url=_check(old_url, str, None),
-                   where={k: (_check(v[0], int, None), _check(v[1], str)) for k, v in where.items()},
+                   index_number=index_number, publisher_id=publisher_id, doc_number=doc_number, imported=imported,
+                   old_url=old_url, where=dict(zip(ADMIT_KEYS, zip(lines, names))),
                    document=None if document is None else _document_from(document))
 
 
@@ -162,6 +172,12 @@ def _problem(p: Problem) -> list:
     if not all(v is None or type(v) in (str, int, bool) for v in values):
         raise TypeError("problem")
     return values
+
+
+def _problem_from(p: list) -> Problem:
+    if type(p) is not list or not set(map(type, p)) <= {str, int, bool, type(None)}:
+        raise ValueError("记录形状不符")
+    return Problem(*p)
 
 
 def _document(doc: Document) -> list:
@@ -188,20 +204,26 @@ def _document_from(d: list) -> Document:
         raise ValueError("记录形状不符")
     (src_path, title, column_ids, publisher_id, written, published, index_number, topic, doc_number, kind,
      keywords, summary, attachments, extra, source, field_lines, page_options, imported, old_url, timeline) = d
+    if {type(src_path), type(title), type(publisher_id), type(index_number), type(summary), type(source)} != STR \
+            or not {type(topic), type(doc_number), type(kind), type(old_url)} <= STR_OR_NONE \
+            or type(column_ids) is not list or not set(map(type, column_ids)) <= STR \
+            or type(keywords) is not list or not set(map(type, keywords)) <= STR \
+            or type(field_lines) is not dict or not set(map(type, field_lines.values())) <= {int} \
+            or type(attachments) is not list or type(extra) is not dict or type(page_options) is not dict \
+            or type(imported) is not bool:
+        raise ValueError("记录形状不符")
     shared = sys.intern
     return Document(
-        src_path=_check(src_path, str), title=_check(title, str), column_ids=_checked_texts(column_ids),
-        publisher_id=_check(publisher_id, str), written=dt.date.fromisoformat(written),
-        published=dt.date.fromisoformat(published), index_number=_check(index_number, str),
-        topic=shared(topic) if type(topic) is str else _check(topic, type(None)),
-        doc_number=_check(doc_number, str, None), kind=_check(kind, str, None), keywords=_checked_texts(keywords),
-        summary=_check(summary, str),
-        attachments=[Attachment(name=_check(n, str), path=_check(p, str)) for n, p in _checked_list(attachments)],
-        extra={k: yamlutil.from_plain(v) for k, v in _check(extra, dict).items()},
-        source=_check(source, str),
-        field_lines={shared(k): _check(v, int) for k, v in _check(field_lines, dict).items()},
-        page_options={k: _value_from(v) for k, v in _check(page_options, dict).items()},
-        imported=_check(imported, bool), old_url=_check(old_url, str, None),
+        src_path=src_path, title=title, column_ids=column_ids, publisher_id=publisher_id,
+        written=dt.date.fromisoformat(written), published=dt.date.fromisoformat(published),
+        index_number=index_number, topic=shared(topic) if topic is not None else None, doc_number=doc_number,
+        kind=kind, keywords=keywords, summary=summary,
+        attachments=[Attachment(name=_check(n, str), path=_check(p, str)) for n, p in attachments]
+        if attachments else [],
+        extra={k: yamlutil.from_plain(v) for k, v in extra.items()} if extra else {},
+        source=source, field_lines={shared(k): v for k, v in field_lines.items()},
+        page_options={k: _value_from(v) for k, v in page_options.items()} if page_options else {},
+        imported=imported, old_url=old_url,
         timeline=validity.NOTHING if timeline == 0 else _check(_value_from(timeline), Timeline))
 
 
@@ -257,8 +279,8 @@ def _value_from(v):
 
 
 def _check(value, *types):
-    """``value``, if it is exactly of one of ``types`` (None stands for NoneType)."""
-    if not any(value is None if t is None else type(value) is t for t in types):
+    """``value``, if it is exactly of one of ``types``."""
+    if type(value) not in types:
         raise ValueError("记录形状不符")
     return value
 
@@ -295,15 +317,3 @@ def _date(value) -> str:
 
 def _date_or_none(value):
     return None if value is None else _date(value)
-
-
-def _checked_list(value) -> list:
-    if type(value) is not list or not all(type(item) is list for item in value):
-        raise ValueError("记录形状不符")
-    return value
-
-
-def _checked_texts(value) -> list:
-    if type(value) is not list or not all(type(item) is str for item in value):
-        raise ValueError("记录形状不符")
-    return value
