@@ -9,9 +9,7 @@ on its site: the mutation sweep's, with a 解读, a 征集, a 附件, a 历史�
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 
