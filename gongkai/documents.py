@@ -10,7 +10,7 @@ import sys
 from urllib.parse import urlsplit
 
 from . import yamlutil
-from .errors import InputError, Problems
+from .errors import InputError, Problem, Problems
 from .fields import DATE, ID, IDS, LIST, TEXTS, Field, FieldReader, keys, top_mapping
 from .mdlimits import report_control_characters
 from .pagemeta import read_page_options
@@ -129,9 +129,10 @@ class DocumentLoader:
     """Turns Markdown files into Documents, collecting problems per file and duplicates across files."""
 
     def __init__(self, catalog: Catalog, problems: Problems, extra_fields: dict[str, str] | None = None,
-                 today: dt.date | None = None, future_days: int = 30, cache=None):
+                 today: dt.date | None = None, future_days: int = 30, cache=None, memo=None):
         self.catalog = catalog
         self.cache = cache  # the build cache: front matter parsed in the last build is not parsed again
+        self.memo = memo  # checks of the last build's files (gongkai.documents_memo.DocumentMemo), or None
         self.today, self.future_days = today, future_days
         self.problems = problems
         self.extra_fields = extra_fields or {}  # key → owning plugin
@@ -142,32 +143,58 @@ class DocumentLoader:
     def load(self, source: str | bytes, src_path: str, display: str) -> Document | None:
         """Parse one file (bytes are decoded as UTF-8 or rejected, see ``gongkai.sources``); returns None only
         after recording why (the build then names the file)."""
+        checked, body = self.check(source, src_path, display)
+        return self.admit(checked, body, display)
+
+    def check(self, source: str | bytes, src_path: str, display: str) -> tuple["Checked", str]:
+        """The file checked on its own, and its body. With the memo (``gongkai.documents_memo``), a file whose bytes,
+        place and catalog are the last build's is not parsed or checked again: its check is that build's."""
+        memo = self.memo if isinstance(source, bytes) else None
+        key = memo.key(source, src_path, display) if memo is not None else None
+        if key is not None:
+            found = memo.find(key)
+            if found is not None:
+                if found.rejected:
+                    return found, ""
+                try:
+                    return found, split_front_matter(decode(source, display))[1]
+                except InputError:  # the same bytes decoded last time: not reached; checked again below
+                    pass
+        checked, body = self._check(source, src_path, display)
+        if key is not None:
+            memo.keep(key, checked)
+        return checked, body
+
+    def _check(self, source: str | bytes, src_path: str, display: str) -> tuple["Checked", str]:
+        problems = Problems()
         try:
             text = decode(source, display) if isinstance(source, bytes) else source
         except InputError as exc:
-            self.problems.items.extend(exc.problems)
-            return None
+            problems.items.extend(exc.problems)
+            return Checked(problems.items, rejected=True), ""
         front, body, body_line = split_front_matter(text)
-        if report_control_characters(self.problems, display, body, body_line):
-            return None  # the feeds' XML cannot carry them (gongkai/mdlimits.py)
+        if report_control_characters(problems, display, body, body_line):
+            return Checked(problems.items, rejected=True), ""  # the feeds' XML cannot carry them (gongkai/mdlimits.py)
         if front is None:
-            self.problems.add(display, "缺少文件元数据（文首以 --- 开始、以 --- 结束的 YAML 块）", line=1,
-                              fix="在文首添加 title、栏目、发布机构、成文日期、发布日期、索引号、主题分类等字段")
-            return None
+            problems.add(display, "缺少文件元数据（文首以 --- 开始、以 --- 结束的 YAML 块）", line=1,
+                         fix="在文首添加 title、栏目、发布机构、成文日期、发布日期、索引号、主题分类等字段")
+            return Checked(problems.items, rejected=True), ""
         try:
             data = yamlutil.load(front, display, line_offset=1, cache=self.cache)
         except InputError as exc:
-            self.problems.items.extend(exc.problems)
-            return None
-        if top_mapping(self.problems, display, data, what="文件元数据", shape="title、栏目、发布机构…", line=2,
+            problems.items.extend(exc.problems)
+            return Checked(problems.items, rejected=True), ""
+        if top_mapping(problems, display, data, what="文件元数据", shape="title、栏目、发布机构…", line=2,
                        fix=f"每行写成“字段: 值”（见 {GUIDE}）") is None:
-            return None
-        return self._build(data, body, src_path, display)
+            return Checked(problems.items, rejected=True), ""
+        return self._fields(data, body, src_path, display, problems), body
 
-    def _build(self, data, body: str, src_path: str, display: str) -> Document | None:
-        start = len(self.problems.errors)
+    def _fields(self, data, body: str, src_path: str, display: str, problems: Problems) -> "Checked":
+        """Every field of one front matter checked against the catalog. Reads the file's data, its place
+        (``src_path``, ``display``), ``self.catalog`` and the keys of ``self.extra_fields``, nothing else: the
+        day and the other documents are ``admit``'s (the memo's key is exactly these inputs)."""
         catalog = self.catalog
-        r = FieldReader(data, self.problems, display, guide=GUIDE)
+        r = FieldReader(data, problems, display, guide=GUIDE)
         r.unknown_keys(FIELDS + PAGE_OPTIONS + tuple(self.extra_fields), suggest=FIELDS + tuple(self.extra_fields))
         values = r.read_all(DOCUMENT_FIELDS)
         page_options = read_page_options(r, {k: v for k, v in data.items() if k in PAGE_OPTIONS})
@@ -198,10 +225,7 @@ class DocumentLoader:
             kind = column_kind  # a document of the 行政规范性文件 column is one, written or not
 
         written, published = values["成文日期"], values["发布日期"]
-        if published and self.today and (published - self.today).days > self.future_days:
-            r.error("发布日期", f"发布日期 {published} 比今天（{self.today}）晚 "
-                    f"{(published - self.today).days} 天，超过允许的 {self.future_days} 天",
-                    fix="核对年份是否写错；预先准备的文件请在发布当天再提交")
+        future_at = len(problems.items)  # admit: 发布日期 too far after the build's day
         if written and published and published < written:
             r.error("发布日期", f"发布日期 {published} 早于成文日期 {written}",
                     fix="核对两个日期：发布日期不能早于成文日期")
@@ -266,26 +290,14 @@ class DocumentLoader:
             elif written and published and year not in (written.year, published.year):
                 r.error("索引号", f"索引号中的年份 {year} 与成文日期、发布日期的年份都不一致",
                         fix="索引号年份应为信息生成（成文）的年份")
-        if index_number in self.by_index:
-            other = self.by_index[index_number]
-            r.error("索引号", f"索引号“{index_number}”与 {other.source} 重复",
-                    fix="索引号全站唯一，发布后不可更改：请为其中一个文件编新的流水号")
-        if doc_number and not imported and publisher:
-            key = (publisher.id, validity.fold_number(doc_number))
-            other = self.by_number.get(key)
-            if other is not None:
-                r.error("文号", f"文号“{doc_number}”与 {other.source} 重复（同一发布机构的文号不能重复）",
-                        fix="核对文号的序号：同一机关代字、同一年份的序号不能重复")
+        twice_at = len(problems.items)  # admit: the same 索引号, or 文号 of the same 发布机构, in another file
 
         old_url = values["原网址"]
         if old_url and not OLD_URL_RE.match(old_url):
             r.error("原网址", f"原网址“{old_url}”不是网址",
                     fix="写旧网站上这篇文件的完整网址（http:// 或 https:// 开头）或以 / 开头的路径，不含空格和引号")
             old_url = None
-        if old_url and redirect_key(old_url) in self.by_old_url:
-            other = self.by_old_url[redirect_key(old_url)]
-            r.error("原网址", f"原网址“{old_url}”与 {other.source} 相同：旧网址只能转到一个新页面",
-                    fix="核对两个文件的原网址，删去错的那个")
+        old_url_at = len(problems.items)  # admit: the same 原网址 in another file
 
         topic = data.get(TOPIC.key)
         if not imported and isinstance(topic, str) and topic.strip() == NO_TOPIC:
@@ -306,22 +318,98 @@ class DocumentLoader:
                 path = posixpath.normpath(posixpath.join(posixpath.dirname(src_path), file))
                 attachments.append(Attachment(name=name or posixpath.basename(path), path=path))
 
-        if len(self.problems.errors) > start:
-            return None
+        checked = Checked(problems.items, marks=(future_at, twice_at, old_url_at), published=published,
+                          index_number=index_number, publisher_id=publisher.id if publisher else None,
+                          doc_number=doc_number, imported=imported, old_url=old_url,
+                          where={key: (r.line_of(key), r.name(key)) for key in ADMIT_KEYS})
+        if any(p.severity == "error" for p in problems.items):
+            return checked
         extra = {key: data[key] for key in data if key in self.extra_fields}
-        doc = Document(src_path=src_path, title=values["title"], column_ids=column_ids,
-                       publisher_id=publisher.id, written=written, published=published, index_number=index_number,
-                       topic=_shared(topic), validity=timeline.status(self.today) if self.today else
-                       timeline.stated or "有效", doc_number=doc_number, kind=kind, keywords=values["主题词"],
-                       summary=values["内容概述"] or derive_summary(body), attachments=attachments, extra=extra,
-                       body=body, source=display, field_lines=_shared_keys(data.lines), imported=imported, old_url=old_url,
-                       page_options=page_options, timeline=timeline)
+        # 有效性 and the body are admit's: the first depends on the day, the second is not kept by the memo.
+        checked.document = Document(
+            src_path=src_path, title=values["title"], column_ids=column_ids, publisher_id=publisher.id,
+            written=written, published=published, index_number=index_number, topic=_shared(topic),
+            doc_number=doc_number, kind=kind, keywords=values["主题词"],
+            summary=values["内容概述"] or derive_summary(body), attachments=attachments, extra=extra,
+            source=display, field_lines=_shared_keys(data.lines), imported=imported, old_url=old_url,
+            page_options=page_options, timeline=timeline)
+        return checked
+
+    def admit(self, checked: "Checked", body: str, display: str) -> Document | None:
+        """What one file's check leaves to the build: its 发布日期 against the build's day (``today``,
+        ``future_days``), its 索引号, 文号 and 原网址 against the files loaded before it, its 有效性 on the day.
+        Records its problems, in the order a single pass over the fields gives them; the document, unless any
+        of them is an error."""
+        if checked.rejected:
+            self.problems.items.extend(checked.problems)
+            return None
+        added: tuple[list[Problem], list[Problem], list[Problem]] = ([], [], [])
+
+        def error(at: int, key: str, message: str, fix: str) -> None:
+            line, name = checked.where[key]
+            added[at].append(Problem(display, message, line=line, field=name, fix=fix))
+
+        published, index_number, doc_number = checked.published, checked.index_number, checked.doc_number
+        if published and self.today and (published - self.today).days > self.future_days:
+            error(0, "发布日期", f"发布日期 {published} 比今天（{self.today}）晚 "
+                  f"{(published - self.today).days} 天，超过允许的 {self.future_days} 天",
+                  "核对年份是否写错；预先准备的文件请在发布当天再提交")
+        if index_number in self.by_index:
+            other = self.by_index[index_number]
+            error(1, "索引号", f"索引号“{index_number}”与 {other.source} 重复",
+                  "索引号全站唯一，发布后不可更改：请为其中一个文件编新的流水号")
+        number_key = (checked.publisher_id, validity.fold_number(doc_number)) \
+            if doc_number and not checked.imported and checked.publisher_id else None
+        if number_key is not None and (other := self.by_number.get(number_key)) is not None:
+            error(1, "文号", f"文号“{doc_number}”与 {other.source} 重复（同一发布机构的文号不能重复）",
+                  "核对文号的序号：同一机关代字、同一年份的序号不能重复")
+        old_url = checked.old_url
+        if old_url and redirect_key(old_url) in self.by_old_url:
+            other = self.by_old_url[redirect_key(old_url)]
+            error(2, "原网址", f"原网址“{old_url}”与 {other.source} 相同：旧网址只能转到一个新页面",
+                  "核对两个文件的原网址，删去错的那个")
+
+        problems, (future_at, twice_at, old_url_at) = checked.problems, checked.marks
+        if any(added):
+            problems = [*problems[:future_at], *added[0], *problems[future_at:twice_at], *added[1],
+                        *problems[twice_at:old_url_at], *added[2], *problems[old_url_at:]]
+        self.problems.items.extend(problems)
+        doc = checked.document
+        if doc is None or any(added):  # every problem admit adds is an error
+            return None
+        timeline = doc.timeline
+        doc.validity = timeline.status(self.today) if self.today else timeline.stated or "有效"
+        doc.body = body
         self.by_index[index_number] = doc
         if old_url:
             self.by_old_url[redirect_key(old_url)] = doc
-        if doc_number and not imported:
-            self.by_number[(publisher.id, validity.fold_number(doc_number))] = doc
+        if number_key is not None:
+            self.by_number[number_key] = doc
         return doc
+
+
+# The fields ``admit`` may name in a problem (``Checked.where``).
+ADMIT_KEYS = ("发布日期", "索引号", "文号", "原网址")
+
+
+@dataclasses.dataclass
+class Checked:
+    """One file as ``DocumentLoader.check`` found it on its own: the problems found (in order), and the document
+    when none of them is an error. ``admit`` adds what depends on the build's day and on the other files: its
+    problems go before ``problems[marks[0]]`` (发布日期 too far ahead), ``[marks[1]]`` (索引号 or 文号 taken) and
+    ``[marks[2]]`` (原网址 taken), where a single pass over the fields found them."""
+
+    problems: list[Problem]
+    rejected: bool = False  # refused before its fields were read (encoding, control characters, YAML …)
+    marks: tuple[int, int, int] = (0, 0, 0)
+    published: dt.date | None = None
+    index_number: str = ""
+    publisher_id: str | None = None  # the 发布机构 when it names a 发布主体 of the catalog
+    doc_number: str | None = None
+    imported: bool = False
+    old_url: str | None = None  # a well-formed 原网址
+    where: dict = dataclasses.field(default_factory=dict)  # ADMIT_KEYS → (line, field) as the reader names them
+    document: Document | None = None  # without its body and 有效性 (admit's)
 
 
 # A site's documents repeat the same few front-matter keys and 主题分类 values: one string object each instead of one

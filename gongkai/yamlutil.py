@@ -317,6 +317,10 @@ def _from_plain(value):
     return dt.date.fromisoformat(value["d"])
 
 
+# Parsed data kept as JSON by others than ``load`` (front-matter values a document keeps: gongkai/documents_memo.py).
+to_plain, from_plain = _to_plain, _from_plain
+
+
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 

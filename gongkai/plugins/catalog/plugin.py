@@ -26,6 +26,7 @@ from gongkai.buildcache import BuildCache, tree_digest
 from gongkai.catalog import load_catalog
 from gongkai.clock import Clock
 from gongkai.documents import DocumentLoader
+from gongkai.documents_memo import DocumentMemo
 from gongkai.errors import InputError, Problem, Problems
 from gongkai.model import Catalog, Column, Document, Organization
 from gongkai.mdlimits import deadline, guard_render
@@ -418,8 +419,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self.problems.add(f"{self.config.catalog_dir}/site.yml", f"网站标志文件“{logo}”不存在", field="网站标志",
                               fix=f"把图片放到 {Path(config.docs_dir).name}/{logo}，或删去“网站标志”一行使用默认标志")
         prefix = self.config.documents_dir.strip("/") + "/"
+        # Files whose bytes, place and catalog are the last build's are not checked again (documents_memo.py).
+        memo = DocumentMemo.open(self.build_cache, self.catalog, self.extra_fields)
         loader = DocumentLoader(self.catalog, self.problems, self.extra_fields, today=self.as_of,
-                                future_days=self.config.future_days, cache=self.build_cache)
+                                future_days=self.config.future_days, cache=self.build_cache, memo=memo)
         rejected = []
         sources = {file.src_uri for file in files.documentation_pages()}
         for file in list(files.documentation_pages()):
@@ -442,6 +445,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                     self.problems.add(source, f"附件文件“{attachment.path}”不存在", line=line, field="附件",
                                       fix="把附件文件放到该路径，或改正“文件”路径（相对于本文件）")
             self.add_document(doc, file)
+        if memo is not None:
+            memo.save()
+            if memo.hits:
+                log.info(f"构建缓存：{memo.hits} 个文件的检查与上次构建相同，直接沿用，{memo.misses} 个重新检查")
         if rejected:
             self.problems.add(self.config.documents_dir, f"以下 {len(rejected)} 个文件未能发布：{'、'.join(rejected)}",
                               fix="按上面的提示逐一修改")
