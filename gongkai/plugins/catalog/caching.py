@@ -124,6 +124,9 @@ class BuildCacheSession:
         self._candidates: dict[str, tuple[str, dict]] = {}  # src_uri → (its template, its stored reads)
         self._reused: set[str] = set()
         self._subjects: dict[int, tuple] = {}  # describe's memo for the pages' subjects (frozen once sealed)
+        # ... and for the records pages read (a tab, a 发布主体), while pages are carried: bounded, as a view may give
+        # a new record for every page (memory.py).
+        self._records: dict = BoundedMemo(MEMO_SIZE)
         self.recorder = PageRecorder()
         self.replay = Replay(store)
         self.hits = self.total = self.rendered = 0
@@ -393,7 +396,7 @@ class BuildCacheSession:
         probe = copy.copy(page)
         probe.meta, probe.toc = {}, get_toc([])
         try:
-            return self.recorder.changed(reads, views(probe), self._subjects, once) is None
+            return self.recorder.changed(reads, views(probe), self._records, once) is None
         except Exception:  # a plugin's view that needs what MkDocs reads later: not carried
             return False
 
@@ -437,6 +440,7 @@ class BuildCacheSession:
 
     def close(self) -> None:
         self._subjects.clear()
+        self._records.clear()
         logging.getLogger("mkdocs").removeHandler(self.counter)
         self.replay.close()
         if self.carrying is not None:
