@@ -2,7 +2,7 @@
 each compared with the code it replaced: the recorded reads evaluated again (``PageRecorder.changed``, with
 the memo of described records and the reads one page alone makes), a document page's subject described
 directly, a page argument found without a PurePath, the digests of None, the booleans and an object's class
-made once, the names of a context digested once, a page's templates compared at once. The whole-build proof is
+made once, the names of a context digested once, a page's templates compared once per distinct list. The whole-build proof is
 tests/test_carried_pages.py (METADATA, ADVERSARIAL) and tests/test_metadata_carry.py."""
 
 from __future__ import annotations
@@ -248,9 +248,20 @@ def test_the_names_of_a_context_and_the_templates_of_a_page():
 
     recorder._lookup = jinja2.Environment(loader=jinja2.DictLoader({"a.html": "A", "b.html": "B"}))
     a, b = digest("A"), digest("B")
-    assert recorder.unchanged({"a.html": a, "b.html": b})
-    assert recorder.unchanged({"b.html": b})
-    assert not recorder.unchanged({"a.html": a, "b.html": a})
-    assert not recorder.unchanged({"a.html": a, "c.html": digest("missing") + "x"})
-    assert recorder.unchanged({"c.html": digest("missing")})  # gone, as recorded
-    assert recorder.unchanged({})
+
+    def reference(templates: dict) -> bool:  # the check before this session: name by name
+        return all(recorder.digest(name, recorder._lookup) == d for name, d in templates.items())
+
+    cases = [{"a.html": a, "b.html": b}, {"b.html": b}, {"a.html": a, "b.html": a},
+             {"a.html": a, "c.html": digest("missing") + "x"}, {"c.html": digest("missing")}, {}]
+    for templates in cases * 2:  # the second time from the memo of verdicts
+        text = caching._VALUE_JSON(templates)
+        assert recorder.unchanged(text) == reference(templates)
+    assert [recorder.unchanged(caching._VALUE_JSON(t)) for t in cases] == [True, True, False, False, True, True]
+    for damaged in ("", "[]", '{"a.html": 1}', '{"a.html": null}', "{"):  # as stored by nothing of ours: a miss
+        assert recorder.unchanged(damaged) is False
+    # What a page stores: the templates as one text, sorted (every page of a kind the same text).
+    recorder.templates, recorder.reads, recorder.volatile = {"b.html": b, "a.html": a}, {}, False
+    stored = recorder.finish(object())
+    assert stored == {"templates": '{"a.html": "%s", "b.html": "%s"}' % (a, b), "reads": {}}
+    assert caching.reads_shape(stored) and not caching.reads_shape({"templates": {"a.html": a}, "reads": {}})

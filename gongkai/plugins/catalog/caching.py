@@ -103,10 +103,14 @@ class WarningCounter(logging.Handler):
 
 
 def reads_shape(value) -> bool:
-    """What a stored page read: {"templates": name → digest, "reads": read → digest}."""
-    return isinstance(value, dict) and set(value) == {"templates", "reads"} and all(
-        isinstance(part, dict) and all(map(isinstance, part, repeat(str))) and all(map(isinstance, part.values(), repeat(str)))
-        for part in value.values())
+    """What a stored page read: {"templates": the JSON text of name → digest, "reads": read → digest}. The
+    templates are one text (the same for every page of a kind): read back as one string, compared once per build
+    (``PageRecorder.unchanged``)."""
+    if not isinstance(value, dict) or set(value) != {"templates", "reads"} or not isinstance(value["templates"], str):
+        return False
+    reads = value["reads"]
+    return isinstance(reads, dict) and all(map(isinstance, reads, repeat(str))) \
+        and all(map(isinstance, reads.values(), repeat(str)))
 
 
 class BuildCacheSession:
@@ -638,7 +642,7 @@ class PageRecorder:
         self._described: dict[tuple, tuple] = BoundedMemo(MEMO_SIZE)  # (id of root, read) → (root, digest) (memory.py)
         self._previewed: dict[str, object] | None = None  # the globals pages were carried on (``preview``)
         self._names: dict[tuple, str] = {}  # the names of a context and of the globals → their digest (``names``)
-        self._sources: dict[str, str] = {}  # template name → its digest as ``unchanged`` finds it
+        self._template_sets: dict[str, bool] = {}  # the templates a page loaded, as stored → ``unchanged``'s verdict
 
     # ---- templates -------------------------------------------------------------------------------------------
 
@@ -670,18 +674,23 @@ class PageRecorder:
             found = self._digests[(id(env), name)] = digest("missing") if source is None else digest(source)
         return found
 
-    def unchanged(self, templates: dict[str, str]) -> bool:
-        """Whether every template a stored page loaded has the same source in this build."""
-        if self._lookup is None:
-            from .theme import add_material_prefix
-            self._lookup = self.config.theme.get_env()
-            add_material_prefix(self._lookup)
-        # Every page of a kind loads the same templates: each name's digest is looked up once (``digest`` keeps
-        # it for the build), then a page's are compared all at once.
-        sources = self._sources
-        for name in templates.keys() - sources.keys():
-            sources[name] = self.digest(name, self._lookup)
-        return templates.items() <= sources.items()
+    def unchanged(self, templates: str) -> bool:
+        """Whether every template a stored page loaded (``templates``: the JSON text ``finish`` stored) has the same
+        source in this build: once per distinct text (every page of a kind loads the same templates)."""
+        found = self._template_sets.get(templates)
+        if found is None:
+            if self._lookup is None:
+                from .theme import add_material_prefix
+                self._lookup = self.config.theme.get_env()
+                add_material_prefix(self._lookup)
+            try:
+                loaded = json.loads(templates)
+            except ValueError:
+                loaded = None
+            found = isinstance(loaded, dict) and all(
+                isinstance(d, str) and self.digest(name, self._lookup) == d for name, d in loaded.items())
+            self._template_sets[templates] = found
+        return found
 
     # ---- values ------------------------------------------------------------------------------------------------
 
@@ -895,7 +904,7 @@ class PageRecorder:
         self._proxies, self._first = {}, {}
         if self.volatile or templates is None:
             return None
-        return {"templates": templates, "reads": reads}
+        return {"templates": _VALUE_JSON(templates), "reads": reads}
 
 
 class Tracked:
