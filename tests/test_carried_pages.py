@@ -712,6 +712,38 @@ def built_address_links_unrecognized_quietly(h: History):
     assert "gf-2" in cached.stderr
 
 
+def interpretation_retitled(h: History):
+    """jd-1, the 解读 of gf-1, retitled: gf-1's own file is unchanged and its subject too, but its page lists its
+    解读 by title (``interaction.interpretations_of(gf-1)``, a read no other page makes): gf-1 is made again, gf-2
+    and gf-3 (the same reads of their own documents, answers unchanged) are carried."""
+    edit(h.doc("jd-1.md"), "title: 《测试市教育局关于规范校外培训的通知》政策解读", "title: 规范校外培训政策问答")
+    h.check()
+    assert "规范校外培训政策问答" in h.page("wj/jyj/2025/gf-1/index.html")
+
+
+def list_order_changes_not_its_members(h: History):
+    """gf-1 republished later: the 规范性文件 lists hold the same three documents in another order (and gf-1's
+    neighbours change); twice, and back."""
+    edit(h.doc("gf-1.md"), "发布日期: 2025-03-05", "发布日期: 2025-06-01")
+    h.check()
+    page = h.page("xxgk/jyj/zcwj/gfxwj/index.html")
+    assert page.index("规范校外培训") < page.index("近视防控") < page.index("义务教育招生")
+    edit(h.doc("gf-1.md"), "发布日期: 2025-06-01", "发布日期: 2025-04-10")
+    h.check()
+    edit(h.doc("gf-1.md"), "发布日期: 2025-04-10", "发布日期: 2025-03-05")
+    h.check()
+
+
+def publisher_renamed_in_the_catalog(h: History):
+    """jyj renamed in the catalog: every page showing its name (its documents, lists, 目录, homes) is made again;
+    a catalog edit carries nothing, the pages whose reads do not show it keep their output."""
+    edit(h.root / "catalog/organizations.yml", "名称: 测试市教育局", "名称: 测试市教育体育局")
+    h.check(carried=False)
+    assert "测试市教育体育局" in h.page("wj/jyj/2025/gf-2/index.html")
+    edit(h.doc("gf-2.md"), "义务教育招生工作", "义务教育阶段招生工作")  # then a title: carried again
+    h.check()
+
+
 # Attacks that held (each build equal to the clean one): kept, as the histories they are.
 ADVERSARIAL = [interpretation_repointed, index_number_changed, original_index_number_changed,
                duplicate_index_number_added, moved_to_another_column, moved_to_another_publisher,
@@ -719,7 +751,9 @@ ADVERSARIAL = [interpretation_repointed, index_number_changed, original_index_nu
                two_new_documents_shift_the_pages, two_titles_in_a_row, title_and_body_of_one_document,
                title_and_attachment_at_once, title_then_clean_build_then_title, title_then_body_then_title_back,
                withdrawn_then_restored, feedback_for_a_consultation_outside_its_column,
-               built_address_links_unrecognized_quietly]
+               built_address_links_unrecognized_quietly,
+               # aimed at the shortcuts of made_as_before (seventh session)
+               interpretation_retitled, list_order_changes_not_its_members, publisher_renamed_in_the_catalog]
 
 METADATA.append(neighbour_changes_side)  # a defect found by the adversarial pass, fixed
 

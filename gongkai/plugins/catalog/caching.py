@@ -31,10 +31,12 @@ import json
 import logging
 import os
 import sys
+from collections import Counter
 from decimal import Decimal
 from enum import Enum
 from importlib import metadata
-from pathlib import Path
+from itertools import repeat
+from pathlib import Path, PurePath
 from types import SimpleNamespace
 
 from markupsafe import Markup
@@ -101,10 +103,14 @@ class WarningCounter(logging.Handler):
 
 
 def reads_shape(value) -> bool:
-    """What a stored page read: {"templates": name → digest, "reads": read → digest}."""
-    return isinstance(value, dict) and set(value) == {"templates", "reads"} and all(
-        isinstance(part, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in part.items())
-        for part in value.values())
+    """What a stored page read: {"templates": the JSON text of name → digest, "reads": read → digest}. The
+    templates are one text (the same for every page of a kind): read back as one string, compared once per build
+    (``PageRecorder.unchanged``)."""
+    if not isinstance(value, dict) or set(value) != {"templates", "reads"} or not isinstance(value["templates"], str):
+        return False
+    reads = value["reads"]
+    return isinstance(reads, dict) and all(map(isinstance, reads, repeat(str))) \
+        and all(map(isinstance, reads.values(), repeat(str)))
 
 
 class BuildCacheSession:
@@ -122,6 +128,9 @@ class BuildCacheSession:
         self._candidates: dict[str, tuple[str, dict]] = {}  # src_uri → (its template, its stored reads)
         self._reused: set[str] = set()
         self._subjects: dict[int, tuple] = {}  # describe's memo for the pages' subjects (frozen once sealed)
+        # ... and for the records pages read (a tab, a 发布主体), while pages are carried: bounded, as a view may give
+        # a new record for every page (memory.py).
+        self._records: dict = BoundedMemo(MEMO_SIZE)
         self.recorder = PageRecorder()
         self.replay = Replay(store)
         self.hits = self.total = self.rendered = 0
@@ -224,7 +233,7 @@ class BuildCacheSession:
     def subject_digest(self, subject) -> str | None:
         """A page's subject (``lookup``) described, as a digest; None when it cannot be described."""
         try:
-            return digest(_VALUE_JSON(describe(subject, memo=self._subjects)))
+            return digest(_VALUE_JSON(_document_subject(subject) or describe(subject, memo=self._subjects)))
         except Unstable:
             return None
 
@@ -375,20 +384,23 @@ class BuildCacheSession:
         for start in range(0, len(first), READS_BATCH):
             chunk = first[start:start + READS_BATCH]
             stored = self.store.get_many("reads", [key for _, _, key in chunk], reads_shape)
+            # Reads one page alone makes (those naming its own document or page) are not memoized.
+            counts = Counter(read for reads in stored.values() for read in reads["reads"])
+            once = {read for read, n in counts.items() if n == 1}
             for src, page, key in chunk:
                 reads = stored.get(key)
                 if reads is not None and self.recorder.unchanged(reads["templates"]) \
-                        and self._reads_same(page, reads["reads"], views):
+                        and self._reads_same(page, reads["reads"], views, once):
                     made.add(src)
         return made
 
-    def _reads_same(self, page: Page, reads: dict[str, str], views) -> bool:
+    def _reads_same(self, page: Page, reads: dict[str, str], views, once=frozenset()) -> bool:
         """Whether every recorded read gives the same on the views of ``page`` (each page's reads name its own
         document: no two pages share a verdict)."""
         probe = copy.copy(page)
         probe.meta, probe.toc = {}, get_toc([])
         try:
-            return self.recorder.changed(reads, views(probe)) is None
+            return self.recorder.changed(reads, views(probe), self._records, once) is None
         except Exception:  # a plugin's view that needs what MkDocs reads later: not carried
             return False
 
@@ -432,6 +444,7 @@ class BuildCacheSession:
 
     def close(self) -> None:
         self._subjects.clear()
+        self._records.clear()
         logging.getLogger("mkdocs").removeHandler(self.counter)
         self.replay.close()
         if self.carrying is not None:
@@ -510,7 +523,10 @@ class Resolver:
         if kind == "d":
             return self.documents[value]
         if kind == "p":
-            return self.files.get_file_from_path(value).page
+            files = self.files
+            if type(files) is Files:  # MkDocs' own: ``get_file_from_path`` without a PurePath per call
+                return files.src_uris.get(_as_posix(value)).page
+            return files.get_file_from_path(value).page
         if kind == "l":
             return self.listings[value]
         if kind == "o":
@@ -524,6 +540,15 @@ class Resolver:
         raise KeyError(kind)
 
 
+def _as_posix(path: str) -> str:
+    """``PurePath(path).as_posix()``, as ``Files.get_file_from_path`` makes it: on POSIX a path whose every
+    segment is a name (not empty, not ".") is its own form, as a page's ``src_uri`` always is."""
+    if os.name == "posix" and path and path != "." and "//" not in path and "/./" not in path \
+            and path[0] != "/" and path[-1] != "/" and not path.startswith("./") and not path.endswith("/."):
+        return path
+    return PurePath(path).as_posix()
+
+
 # json.dumps(…, ensure_ascii=False[, sort_keys=True]) without a new encoder per call: a page records ~20 reads.
 _READ_JSON = json.JSONEncoder(ensure_ascii=False).encode
 _VALUE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
@@ -534,15 +559,55 @@ _PARSED: dict[str, tuple] = {}
 _PARSED_LIMIT = 200_000
 
 
+_ROOT_READS: dict[str, str] = {}  # root → the read of the root itself, ``[root, []]``
+
+
 def _parsed(read: str) -> tuple:
     found = _PARSED.get(read)
     if found is None:
         root, path = json.loads(read)
-        found = (root, None, None) if not path else (root, path[-1], _READ_JSON([root, path[:-1]]))
+        if not path:
+            found = (root, None, None, False)
+        elif len(path) == 1:  # most reads: one step from a view (the parent's text is the same for all of them)
+            parent = _ROOT_READS.get(root)
+            if parent is None:
+                parent = _ROOT_READS[root] = _READ_JSON([root, []])
+            found = (root, path[0], parent, True)
+        else:
+            found = (root, path[-1], _READ_JSON([root, path[:-1]]), False)
         if len(_PARSED) >= _PARSED_LIMIT:
             _PARSED.clear()
         _PARSED[read] = found
     return found
+
+
+# Digests of what recurs on every page, made once per process: they are pure functions of their text.
+_CONSTANT_DIGESTS = {None: digest("null"), True: digest("true"), False: digest("false")}
+_OBJECT_DIGESTS: dict[str, str] = {}  # a class's qualified name → digest("object", it)
+
+
+def _object_digest(value) -> str:
+    """``digest("object", type(value).__qualname__)``, once per class."""
+    name = type(value).__qualname__
+    found = _OBJECT_DIGESTS.get(name)
+    if found is None:
+        found = _OBJECT_DIGESTS[name] = digest("object", name)
+    return found
+
+
+def _whole_digest(value, memo: dict | None = None) -> str:
+    """``digest(_VALUE_JSON(describe(value)))`` of a value recorded whole; None and the booleans (what most
+    reads naming one document give: no 解读, no 征集) without describing them. ``memo``: ``describe``'s, for
+    structures that no longer change."""
+    if value is None or value is True or value is False:
+        return _CONSTANT_DIGESTS[value]
+    if memo is None or not dataclasses.is_dataclass(type(value)):
+        return digest(_VALUE_JSON(describe(value, memo=memo)))
+    # A record many pages read (a tab, a breadcrumb): its digest kept beside its description, with the object.
+    found = memo.get(("digest", id(value)))
+    if found is None or found[0] is not value:
+        found = memo[("digest", id(value))] = (value, digest(_VALUE_JSON(describe(value, memo=memo))))
+    return found[1]
 
 
 class PageRecorder:
@@ -576,6 +641,8 @@ class PageRecorder:
         self._globals: dict[str, object] | None = None  # recorded globals: name → raw value
         self._described: dict[tuple, tuple] = BoundedMemo(MEMO_SIZE)  # (id of root, read) → (root, digest) (memory.py)
         self._previewed: dict[str, object] | None = None  # the globals pages were carried on (``preview``)
+        self._names: dict[tuple, str] = {}  # the names of a context and of the globals → their digest (``names``)
+        self._template_sets: dict[str, bool] = {}  # the templates a page loaded, as stored → ``unchanged``'s verdict
 
     # ---- templates -------------------------------------------------------------------------------------------
 
@@ -607,13 +674,23 @@ class PageRecorder:
             found = self._digests[(id(env), name)] = digest("missing") if source is None else digest(source)
         return found
 
-    def unchanged(self, templates: dict[str, str]) -> bool:
-        """Whether every template a stored page loaded has the same source in this build."""
-        if self._lookup is None:
-            from .theme import add_material_prefix
-            self._lookup = self.config.theme.get_env()
-            add_material_prefix(self._lookup)
-        return all(self.digest(name, self._lookup) == d for name, d in templates.items())
+    def unchanged(self, templates: str) -> bool:
+        """Whether every template a stored page loaded (``templates``: the JSON text ``finish`` stored) has the same
+        source in this build: once per distinct text (every page of a kind loads the same templates)."""
+        found = self._template_sets.get(templates)
+        if found is None:
+            if self._lookup is None:
+                from .theme import add_material_prefix
+                self._lookup = self.config.theme.get_env()
+                add_material_prefix(self._lookup)
+            try:
+                loaded = json.loads(templates)
+            except ValueError:
+                loaded = None
+            found = isinstance(loaded, dict) and all(
+                isinstance(d, str) and self.digest(name, self._lookup) == d for name, d in loaded.items())
+            self._template_sets[templates] = found
+        return found
 
     # ---- values ------------------------------------------------------------------------------------------------
 
@@ -658,8 +735,14 @@ class PageRecorder:
                 if name not in standard and name != "gongkai" and not isinstance(value, (Tracked, Volatile))}
 
     def names(self, context) -> str:
-        """The names of the page's context entries and of the globals that are recorded when read."""
-        return digest(*sorted(n for n in context if n not in KEYED_CONTEXT), "\0", *sorted(self._globals or ()))
+        """The names of the page's context entries and of the globals that are recorded when read (once per
+        distinct list of names: every page of a kind has the same)."""
+        names = (tuple(context), tuple(self._globals or ()))
+        found = self._names.get(names)
+        if found is None:
+            found = self._names[names] = digest(*sorted(n for n in context if n not in KEYED_CONTEXT), "\0",
+                                                *sorted(self._globals or ()))
+        return found
 
     def root(self, name: str, context):
         """The raw value a recorded read starts from, in this build."""
@@ -685,14 +768,14 @@ class PageRecorder:
                 if first != read:
                     self.reads[read] = digest("same", first)
                 return proxy
-            self.reads[read] = digest("object", type(value).__qualname__)
+            self.reads[read] = _object_digest(value)
             proxy = self._proxies[id(value)] = Tracked(value, self, root, path, base)
             self._first[id(value)] = read
             return proxy
         found = self._memo(base, read) if base is not None else None
         if found is None:
             try:
-                found = digest(_VALUE_JSON(describe(value)))
+                found = _whole_digest(value)
             except Unstable as exc:
                 log.debug(f"构建缓存：{read} 无法比较（{exc}），本页不保存")
                 self.volatile = True
@@ -716,16 +799,20 @@ class PageRecorder:
             return ["s", [self.encode(value.start), self.encode(value.stop), self.encode(value.step)]]
         return self.resolver.encode(value)
 
-    def changed(self, reads: dict[str, str], context) -> str | None:
-        """The first recorded read whose value differs in this build (None: all the same)."""
-        values: dict[str, object] = {}
+    def changed(self, reads: dict[str, str], context, memo: dict | None = None, once=frozenset()) -> str | None:
+        """The first recorded read whose value differs in this build (None: all the same). ``memo``: ``describe``'s,
+        when the structures read no longer change (``made_as_before``, before any page is read); ``once``: reads
+        no other page asks for, not kept in the memo of described values (where they would push out those that
+        recur)."""
+        values: dict[str, object] = {}  # read → its value on this page (each shorter read evaluated once)
+        decode = self.resolver.decode if self.resolver is not None else None
 
         def evaluate(read):
             """The value a read gives in this build (each shorter read it starts with evaluated once)."""
             if not isinstance(read, str):  # a reference from an argument: [root, path]
                 read = _READ_JSON(read)
             if read not in values:
-                root, last, parent = _parsed(read)
+                root, last, parent, _ = _PARSED.get(read) or _parsed(read)
                 if parent is None:
                     values[read] = self.root(root, context)
                 else:
@@ -734,36 +821,48 @@ class PageRecorder:
 
         def step(value, name, args):
             if name == "()":
-                return value(*(self.resolver.decode(a, evaluate) for a in args))
+                return value(*[decode(a, evaluate) for a in args])
             if name == "[]":
-                return value[self.resolver.decode(args[0], evaluate)]
+                return value[decode(args[0], evaluate)]
             if name == "#":
                 return len(value)
             if name == "*":
                 return value
             value = getattr(value, name)
-            return value if args is None else value(*(self.resolver.decode(a, evaluate) for a in args))
+            return value if args is None else value(*[decode(a, evaluate) for a in args])
 
         objects: dict[int, tuple[object, str]] = {}  # id → (object, the first read that gave it)
+        bases: dict[str, object] = {}  # a root's name → its raw value on this page
+        described = self._described
         for read, expected in reads.items():
             if read == NAMES:
                 if self.names(context) != expected:
                     return read
                 continue
             try:
-                base = self.root(_parsed(read)[0], context)
-                found = self._memo(base, read)
-                if found is None:
-                    value = evaluate(read)
+                name, last, _, one_step = _PARSED.get(read) or _parsed(read)
+                base = bases.get(name, bases)
+                if base is bases:
+                    base = bases[name] = self.root(name, context)
+                alone = read in once
+                hit = described.get((id(base), read)) if not alone else None
+                if hit is not None and hit[0] is base:
+                    found = hit[1]
+                else:
+                    if one_step and read not in values:  # ``evaluate``, its parent being the root itself
+                        value = values[read] = step(base, *last)
+                    else:
+                        value = evaluate(read)
                     if whole(value):
-                        found = digest(_VALUE_JSON(describe(value)))
-                        self._described[(id(base), read)] = (base, found)
+                        found = _whole_digest(value, memo)
+                        if not alone:
+                            described[(id(base), read)] = (base, found)
                     else:
                         first = objects.get(id(value))
                         if first is not None and first[0] is value and first[1] != read:
                             found = digest("same", first[1])
                         else:
-                            found = digest("object", type(value).__qualname__)
+                            found = _object_digest(value)
                             objects.setdefault(id(value), (value, read))
             except Exception:  # gone, another shape, not describable: changed
                 return read
@@ -805,7 +904,7 @@ class PageRecorder:
         self._proxies, self._first = {}, {}
         if self.volatile or templates is None:
             return None
-        return {"templates": templates, "reads": reads}
+        return {"templates": _VALUE_JSON(templates), "reads": reads}
 
 
 class Tracked:
@@ -1022,6 +1121,25 @@ def describe(value, depth: int = 0, seen: frozenset = frozenset(), memo: dict | 
         raise Unstable(cls.__name__)
 
     return walk(value, depth)
+
+
+def _document_subject(subject) -> list | None:
+    """``describe`` of a document page's subject (``CatalogPlugin._subject``: the document, then each neighbour's
+    address and title or None), made directly when it has exactly that shape and those types (what ``describe``
+    gives them unchanged); None otherwise, and ``describe`` walks it."""
+    if type(subject) is not list or len(subject) != 2 or type(subject[0]) is not Document \
+            or type(subject[1]) is not list:
+        return None
+    sides = []
+    for side in subject[1]:
+        if side is None:
+            sides.append(None)
+        elif type(side) is list and len(side) == 2 and all(v is None or type(v) is str for v in side):
+            sides.append(list(side))
+        else:
+            return None
+    doc = subject[0]
+    return [{"document": doc.src_path, "meta": document_digest(doc)}, sides]
 
 
 _DOCUMENT_DIGESTS: dict[int, tuple[Document, str]] = {}
