@@ -154,8 +154,13 @@ class Counted:
     """Records tokenized and shards encoded during a build (the work an incremental build must keep small)."""
 
     def __init__(self, monkeypatch):
-        self.tokenized, self.encoded, self.spoken = [], 0, []
+        self.tokenized, self.encoded, self.spoken, self.decoded = [], 0, [], 0
         values, encode, spoken = index_module.record_values, index_module._encode_shard, index_module.spoken_values
+        decode = index_module._decode_postings
+
+        def counted_decode(buf):
+            self.decoded += 1
+            return decode(buf)
 
         def counted_values(rec, known=None):
             self.tokenized.append(rec.url)
@@ -172,6 +177,7 @@ class Counted:
         monkeypatch.setattr(index_module, "record_values", counted_values)
         monkeypatch.setattr(index_module, "_encode_shard", counted_encode)
         monkeypatch.setattr(index_module, "spoken_values", counted_spoken)
+        monkeypatch.setattr(index_module, "_decode_postings", counted_decode)
 
     def reset(self):
         self.tokenized, self.encoded, self.spoken = [], 0, []
@@ -231,6 +237,8 @@ def test_an_incremental_index_is_a_clean_build_byte_for_byte(tmp_path, monkeypat
     out, stats = builds.build(changed, shard_bytes=SHARD, facets=facets) if what == "facets" else \
         builds.build(changed, shard_bytes=SHARD)
     tokenized, encoded, spoken = list(counted.tokenized), counted.encoded, list(counted.spoken)
+    if what == "new, newest":  # every posting of the newest document is appended: no term's list is decoded
+        assert counted.decoded == 0 and encoded > 0
     assert tree(out) == _clean(changed, tmp_path, facets)
     fresh = build_index(changed, tmp_path / "stats", facets, shard_bytes=SHARD)
     assert stats == fresh
@@ -406,3 +414,26 @@ def test_the_synonyms_pinyin_is_kept_and_a_body_change_needs_no_pinyin_at_all(tm
     monkeypatch.undo()
     build_index(changed, tmp_path / "fresh2", FACETS, shard_bytes=SHARD, synonyms=other)
     assert tree(out) == tree(tmp_path / "fresh2")
+
+
+def test_postings_appended_are_the_merged_postings_encoded_whole():
+    """A new document's postings are appended to each term's encoded list (its last id summed without decoding):
+    the bytes are those of the merged list encoded whole, for gaps of one, two and three varint bytes."""
+    import random
+
+    rng = random.Random(20)
+    for _ in range(400):
+        n = rng.choice([1, 2, 5, 50, 500])
+        span = rng.choice([3, 16, 200, 40_000])
+        ids = sorted(rng.sample(range(span * n), n))
+        old = {i: rng.randint(0, 7) for i in ids}
+        buf = index_module._encode_postings(old)
+        assert index_module._last_id(buf) == max(index_module._decode_postings(buf)) == ids[-1]
+        new_ids = sorted(rng.sample(range(ids[-1] + 1, ids[-1] + rng.choice([2, 20, 300_000])), 1))
+        changes = {i: rng.randint(0, 7) for i in new_ids}
+        assert index_module._appended(buf, changes) == index_module._encode_postings({**old, **changes})
+        # Not appended: an id at or before the last one, or a posting removed.
+        assert index_module._appended(buf, {ids[-1]: 3}) is None
+        assert index_module._appended(buf, {new_ids[0]: None}) is None
+        if len(ids) > 1:
+            assert index_module._appended(buf, {ids[0]: 1, new_ids[0]: 2}) is None

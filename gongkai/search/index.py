@@ -34,6 +34,7 @@ import json
 import logging
 import mmap
 import os
+import re
 import shutil
 import tempfile
 from array import array
@@ -414,12 +415,41 @@ def _decode_postings(buf: bytes) -> dict[int, int]:
     return out
 
 
-def _encode_postings(postings: dict[int, int]) -> bytes:
-    out, last = bytearray(), -1
+def _encode_postings(postings: dict[int, int], last: int = -1) -> bytes:
+    """Postings as gaps from ``last`` (the id before the first: -1 for a term's whole list)."""
+    out = bytearray()
     for doc_id in sorted(postings):
         out += _VARINTS[((doc_id - last) << 3) | postings[doc_id]]
         last = doc_id
     return bytes(out)
+
+
+_FIRST_BYTE = bytes((b & 0x7F) >> 3 for b in range(256))  # a varint's first byte's share of its value >> 3
+_CONTINUED = re.compile(rb"[\x80-\xff]+")  # the bytes of a varint that another byte follows
+
+
+def _last_id(buf: bytes) -> int:
+    """The largest id of encoded postings (that of ``_decode_postings(buf)``), without decoding them one by one: a
+    varint's value >> 3 (its gap) is its first byte's (b & 0x7F) >> 3 plus (b & 0x7F) << (7k − 3) for its k-th
+    next byte (the weight is in the first byte's low three bits). Every byte is summed as a first byte in C; the
+    few next bytes (a gap above 15) are corrected."""
+    total = sum(buf.translate(_FIRST_BYTE))
+    for run in _CONTINUED.finditer(buf):
+        for k, b in enumerate(buf[run.start() + 1:run.end() + 1], 1):
+            total += ((b & 0x7F) << (7 * k - 3)) - ((b & 0x7F) >> 3)
+    return total - 1
+
+
+def _appended(buf: bytes, changes: dict[int, int | None]) -> bytes | None:
+    """``buf`` with ``changes`` (id → weight) put in, when each is a new posting after its last one (a document
+    published after every other: a new 通知), else None. Equal to encoding the merged postings whole: the old ones
+    keep their gaps, and the first new gap counts from the old last id."""
+    if None in changes.values():
+        return None
+    last = _last_id(buf)
+    if min(changes) <= last:
+        return None
+    return buf + _encode_postings(changes, last)
 
 
 # ---- the full build ------------------------------------------------------------------------------------------
@@ -854,6 +884,11 @@ def _apply(cache, state, state_key, changed, records, digests, out, writer, shar
             for term in mine:
                 encoded = term.encode()
                 i = at.get(encoded)
+                if i is not None:  # a new document's term: most are held by thousands of documents already
+                    appended = _appended(entries[i][2], delta[term])
+                    if appended is not None:
+                        entries[i] = (encoded, entries[i][1] + len(delta[term]), appended)
+                        continue
                 found = _decode_postings(entries[i][2]) if i is not None else {}
                 for doc_id, weight in delta[term].items():
                     if weight is None:
