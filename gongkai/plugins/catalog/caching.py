@@ -417,7 +417,7 @@ class BuildCacheSession:
         # The entries the plugins still to come read back must be there and intact; this build's own are.
         made = {tuple(entry) for entry in entries}
         needed = by_kind(entry for entry in entries_of(key, stored) if tuple(entry) not in made)
-        if any(missing_entries(self.store, needed).values()):
+        if any(missing_entries(self.store, needed, self.consumers).values()):
             return None
         if not outputs.carry_output(page.file.dest_uri):
             return None

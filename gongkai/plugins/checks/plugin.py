@@ -94,9 +94,10 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.workers = parallel.workers_of(config)
         # A page carried over from the last build (carried.py): its scan's result and its links from the cache.
         if self._on("pii"):
-            self.core.carry_facts("checks-pii", content=self._carried_shown)
+            self.core.carry_facts("checks-pii", content=self._carried_shown, reads=["pii-shown"])
         if self._on("links"):
-            self.core.carry_facts("checks-links", output=self._carried_links)
+            # A damaged entry of a page's links is found when read, and the links are read from the page's file.
+            self.core.carry_facts("checks-links", output=self._carried_links, reads=[])
         return config
 
     def _on(self, name: str) -> bool:
@@ -395,7 +396,11 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         of its anchors, or if a file it links to is not what it was then."""
         if self.links is None or key is None:
             return
-        events = self.core.build_cache.get_many("links", [key], events_shape)[key]
+        cache = self.core.build_cache
+        events = cache.get_many("links", [key], events_shape).get(key)
+        if events is None:  # the entry is damaged: its links read from the page's file, and kept again
+            self._read_links(page.file.dest_uri, self.links.read_page(page.file.dest_uri), cache)
+            return
         if not self.links.still_resolves(events):
             text = self.links.read_page(page.file.dest_uri)
             self._read_links(page.file.dest_uri, text, None)

@@ -82,7 +82,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if self.core is not None:
             self.core.add_asset(STYLE)
             # A page carried over from the last build gives its record from the cache (carried.py).
-            self.core.carry_facts("search", content=self._carried)
+            self.core.carry_facts("search", content=self._carried, reads=[LINE])
         elif STYLE not in config.extra_css:
             config.extra_css.append(STYLE)
         page = self.config.page.strip("/")
