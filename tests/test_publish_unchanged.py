@@ -361,3 +361,41 @@ def test_a_move_that_fails_at_publication_puts_the_previous_site_back(tmp_path, 
     assert {p.relative_to(previous).as_posix(): p.read_bytes() for p in previous.rglob("*") if p.is_file()} == before
     output.discard()
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_the_published_site_is_listed_without_walking_the_folders_moved_whole(tmp_path, monkeypatch):
+    """The record of the published site (replay.site_files) takes the entries of the folders moved whole from
+    when they were found whole (facts session, 2026-12-07: the site was walked three times a build): the same rows
+    as a walk of the published site, nested folders, files of other sizes and a folder made for a new file
+    included; and none of those folders is walked again."""
+    from types import SimpleNamespace
+
+    from gongkai.plugins.catalog import replay
+    from gongkai.plugins.catalog.publishing import StagedOutput
+    from gongkai.plugins.catalog.unchanged import route_writes
+
+    previous, staging = _previous_site(tmp_path)
+    staging.rmdir()
+    for rel in ("wj/a/x/y/deep.html", "wj/a/x/other.css", "wj/d/index.html"):
+        (previous / rel).parent.mkdir(parents=True, exist_ok=True)
+        (previous / rel).write_bytes(rel.encode() * 7)
+    before = {p.relative_to(previous).as_posix(): p.read_bytes() for p in previous.rglob("*") if p.is_file()}
+    config = SimpleNamespace(site_dir=str(previous), plugins=SimpleNamespace(events={"post_build": []}))
+    output = StagedOutput(config)
+    try:
+        for rel, data in before.items():
+            output.unchanged.write(Path(config.site_dir) / rel, data if rel != "wj/d/index.html" else b"changed")
+        output.unchanged.write(Path(config.site_dir) / "wj/e/new.html", b"new")
+        output.commit()
+    finally:
+        route_writes(None)
+    assert sorted(output.grafted) == ["wj/a", "wj/b", "wj/c", "xxgk"]
+    walked = []
+    real = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: (walked.append(os.path.relpath(path, previous)), real(path))[1])
+    listed = replay.site_files(previous, output.grafted)
+    assert not {"wj/a", "wj/a/x", "wj/a/x/y", "wj/b", "xxgk"} & set(walked) and "wj/d" in walked
+    monkeypatch.undo()
+    assert listed == replay.site_files(previous)
+    assert ["wj/a/x/y/deep.html", len(b"wj/a/x/y/deep.html" * 7)] == listed[[r[0] for r in listed].index(
+        "wj/a/x/y/deep.html")][:2]

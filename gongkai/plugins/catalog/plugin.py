@@ -813,7 +813,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._output.commit()
             self._cache.record(config, clock=self.clock, published=self._output.target,
                                problems=self.problems.items, external=self.reporter.external,
-                               documents=len(self.index.documents), inputs=self._carry_inputs)
+                               documents=len(self.index.documents), inputs=self._carry_inputs,
+                               listed=self._output.grafted)
         self._cache.finish(succeeded=True)
         self._cache = NoCache()
         gcpolicy.end_build()

@@ -177,11 +177,16 @@ class BuildRecord:
         return isinstance(value, dict) and set(value) == {f for f in cls.__dataclass_fields__}
 
 
-def site_files(site: Path) -> list[list]:
+def site_files(site: Path, known: dict[str, list[list]] | None = None) -> list[list]:
     """Every file and folder of a published site as [path, size, mtime_ns, mode, owner], sorted (a folder's path
     ends in /, its size and time are 0). Files are compared as ``make`` compares them: a copy that keeps the times
     (``cp -a``, a backup put back) is the same site, any write gives a new mtime; the mode and owner are what the
-    web server reads the site as (publishing.StagedOutput gives new files the build's)."""
+    web server reads the site as (publishing.StagedOutput gives new files the build's).
+
+    ``known``: folders (path without its /) whose entries below them are known already, as this lists them: the
+    folders of the previous site a build moved whole into the new one (``StagedOutput.grafted``), listed when
+    they were found whole, moments before; a folder there is not walked (most of a site after one document
+    changed: the site was walked three times a build)."""
     # What os.walk (top-down, links to folders listed but not followed, unreadable folders skipped) and an lstat
     # of each entry give, without its path joins and relpaths: one site of 12,000 files is walked twice a build.
     out: list[list] = []
@@ -202,7 +207,10 @@ def site_files(site: Path) -> list[list]:
             st = entry.stat(follow_symlinks=False)  # lstat of the entry's path
             if is_dir:
                 append([prefix + entry.name + "/", 0, 0, st.st_mode, st.st_uid])
-                if not stat.S_ISLNK(st.st_mode):
+                below = known.get(prefix + entry.name) if known and stat.S_ISDIR(st.st_mode) else None
+                if below is not None:
+                    out.extend(below[:-1])  # its own row last: as its lstat gives it now, above
+                elif not stat.S_ISLNK(st.st_mode):
                     pending.append((entry.path, prefix + entry.name + "/"))
             else:
                 append([prefix + entry.name, st.st_size, st.st_mtime_ns, st.st_mode, st.st_uid])
@@ -287,9 +295,10 @@ class Replay:
         return found
 
     def record(self, *, config: MkDocsConfig, settings: str | None, clock: Clock, published: Path,
-               problems: list[Problem], external: dict, documents: int, refused: list[str]) -> bool:
+               problems: list[Problem], external: dict, documents: int, refused: list[str],
+               listed: dict[str, list[list]] | None = None) -> bool:
         """At the end of a build that published: what the next build must find the same to replay it. Whether the
-        build was recorded."""
+        build was recorded. ``listed``: folders of the published site whose files are known (``site_files``)."""
         self.close()
         reasons = list(refused)
         reads = clock.reads
@@ -313,7 +322,7 @@ class Replay:
         record = BuildRecord(
             settings=settings, trees=self.trees, opened=opened, env=environment(self.environ.read), dates=dates(clock),
             clock=sorted([op, other, said] for op, other, said in reads.comparisons),
-            site_dir=str(published.absolute()), site=site_files(published),
+            site_dir=str(published.absolute()), site=site_files(published, listed),
             problems=[asdict(p) for p in problems], external={k: list(v) for k, v in external.items()},
             documents=documents)
         # Its fields are plain already: asdict's deep copy of every file of the site would cost a tenth of a second
