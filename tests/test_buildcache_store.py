@@ -811,3 +811,25 @@ def test_a_copy_with_many_free_pages_is_not_copied_again(tmp_path, monkeypatch):
     rebuild()
     assert copied and free() == 0  # compact again: copied whole
     assert BuildCache(tmp_path).get("page", "p3") == "<p>3</p>"
+
+
+def test_which_entries_are_there_is_one_walk_of_the_index(tmp_path):
+    """``present`` answers from one listing of the last build's keys (facts session, 2026-12-07: 100,000 keys of
+    carried pages were asked for a few hundred at a time): the same answer as asking, damaged entries included."""
+    import sqlite3
+
+    _first_build(tmp_path)
+    db = sqlite3.connect(tmp_path / BuildCache.FILE)
+    db.execute("UPDATE entries SET value = ? WHERE kind = 'page' AND key = 'p3'", (b"\x00damaged",))
+    db.commit()
+    db.close()
+    cache = BuildCache(tmp_path)
+    statements = []
+    cache._old.set_trace_callback(statements.append)
+    asked = {"page": ["p1", "p3", "p99", "m1"], "markdown": [f"m{i}" for i in range(0, 80, 3)], "none": ["p1"]}
+    found = {kind: cache.present(kind, keys) for kind, keys in asked.items()}
+    assert found == {"page": {"p1", "p3"}, "markdown": {f"m{i}" for i in range(0, 40, 3)}, "none": set()}
+    assert cache.keep("line", ["s1", "s2", "s99"]) == 2
+    assert [s for s in statements if "entries" in s] == ["SELECT kind, key FROM entries"]
+    assert cache.intact("page", ["p1", "p3"]) == {"p1"}  # present is not intact
+    cache.discard()

@@ -399,3 +399,41 @@ def test_the_published_site_is_listed_without_walking_the_folders_moved_whole(tm
     assert listed == replay.site_files(previous)
     assert ["wj/a/x/y/deep.html", len(b"wj/a/x/y/deep.html" * 7)] == listed[[r[0] for r in listed].index(
         "wj/a/x/y/deep.html")][:2]
+
+
+def test_a_carried_page_file_is_judged_from_the_listing_of_the_published_site(tmp_path, monkeypatch):
+    """A carried page's file is taken as the listing of the published site found it when the build started (that
+    listing found the site the last build published: replay.py), not looked at again per page (facts session,
+    2026-12-07); the same verdicts as looking now, and a file changed since is not published (checked at link)."""
+    from mkdocs.exceptions import PluginError
+
+    from gongkai.plugins.catalog import replay
+    from gongkai.plugins.catalog.unchanged import UnchangedFiles
+
+    previous, staging = _previous_site(tmp_path)
+    (previous / "wj/b/index.html").chmod(0o600)  # not a mode a new file gets: written again
+    (previous / "wj/link.html").symlink_to(previous / "index.html")
+    rels = ["wj/a/index.html", "wj/b/index.html", "wj/c/index.html", "wj/link.html", "wj/none.html", "index.html"]
+    looking = UnchangedFiles(previous, staging)
+    expected = [looking.carry(rel) for rel in rels]
+    assert expected == [True, False, True, False, False, True]
+
+    stats = {}
+    replay.site_files(previous, stats=stats)
+    looked = []
+    real = os.lstat
+    monkeypatch.setattr(os, "lstat", lambda path, *a, **k: (looked.append(os.fspath(path)), real(path, *a, **k))[1])
+    listed = UnchangedFiles(previous, staging)
+    listed.listing = lambda: stats
+    assert [listed.carry(rel) for rel in rels] == expected
+    assert looked == [os.path.join(previous, "wj/none.html")]  # not there when listed: looked at now
+    monkeypatch.undo()
+
+    staging2 = tmp_path / "staging2"
+    staging2.mkdir()
+    late = UnchangedFiles(previous, staging2)
+    late.listing = lambda: stats
+    assert late.carry("wj/c/index.html")
+    (previous / "wj/c/index.html").write_bytes(b"edited by hand after the build started")
+    with pytest.raises(PluginError, match="在构建期间被改动或替换"):
+        late.link()

@@ -697,6 +697,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                                     whole_list=False)
         candidates = {f.src_uri: f.page for f in files.documentation_pages() if isinstance(f.page, SectionPage)}
         target = self._output.target
+        # A carried page's file as the listing of the published site found it when this build started.
+        self._output.unchanged.listing = lambda: self._cache.replay.published_stats(target)
         self._cache.carry(config, self._carry_inputs, candidates, self._output.unchanged.carry,
                           lambda: self._cache.replay.published_as_recorded(target),
                           lambda page: self._views(page, config, nav), self._subject, files,

@@ -177,7 +177,8 @@ class BuildRecord:
         return isinstance(value, dict) and set(value) == {f for f in cls.__dataclass_fields__}
 
 
-def site_files(site: Path, known: dict[str, list[list]] | None = None) -> list[list]:
+def site_files(site: Path, known: dict[str, list[list]] | None = None,
+               stats: dict[str, os.stat_result] | None = None) -> list[list]:
     """Every file and folder of a published site as [path, size, mtime_ns, mode, owner], sorted (a folder's path
     ends in /, its size and time are 0). Files are compared as ``make`` compares them: a copy that keeps the times
     (``cp -a``, a backup put back) is the same site, any write gives a new mtime; the mode and owner are what the
@@ -186,7 +187,8 @@ def site_files(site: Path, known: dict[str, list[list]] | None = None) -> list[l
     ``known``: folders (path without its /) whose entries below them are known already, as this lists them: the
     folders of the previous site a build moved whole into the new one (``StagedOutput.grafted``), listed when
     they were found whole, moments before; a folder there is not walked (most of a site after one document
-    changed: the site was walked three times a build)."""
+    changed: the site was walked three times a build). ``stats``: filled with each entry's lstat, by its path
+    (without a folder's /)."""
     # What os.walk (top-down, links to folders listed but not followed, unreadable folders skipped) and an lstat
     # of each entry give, without its path joins and relpaths: one site of 12,000 files is walked twice a build.
     out: list[list] = []
@@ -205,6 +207,8 @@ def site_files(site: Path, known: dict[str, list[list]] | None = None) -> list[l
             except OSError:
                 is_dir = False
             st = entry.stat(follow_symlinks=False)  # lstat of the entry's path
+            if stats is not None:
+                stats[prefix + entry.name] = st
             if is_dir:
                 append([prefix + entry.name + "/", 0, 0, st.st_mode, st.st_uid])
                 below = known.get(prefix + entry.name) if known and stat.S_ISDIR(st.st_mode) else None
@@ -239,6 +243,7 @@ class Replay:
         self.same_day = False
         self.last: BuildRecord | None = None  # the last build's record, whatever differs from it
         self._as_recorded: bool | None = None
+        self._stats: dict[str, os.stat_result] | None = None  # the published site's entries when as recorded
 
     def watch(self, target: Path, cache_dir: Path) -> None:
         """From the core's first on_config: files opened from now on are recorded. ``target``: the site_dir."""
@@ -370,13 +375,22 @@ class Replay:
         """Whether ``target`` is still, file by file, the site the last recorded build published (each file's
         size, time, mode and owner, as ``find`` compares them): its pages' files are that build's output."""
         if self._as_recorded is None:
-            last = self.last
+            last, stats = self.last, {}
             try:
                 self._as_recorded = last is not None and last.site_dir == str(target.absolute()) and \
-                    [list(f) for f in last.site] == site_files(target)
+                    [list(f) for f in last.site] == site_files(target, stats=stats)
             except (OSError, TypeError):
                 self._as_recorded = False
+            self._stats = stats if self._as_recorded else None
         return self._as_recorded
+
+    def published_stats(self, target: Path) -> dict[str, os.stat_result] | None:
+        """The lstat of each file and folder of ``target`` (by its path in the site) as ``published_as_recorded``
+        found them, when it found the site the last build published; given once (None after)."""
+        if not self.published_as_recorded(target):
+            return None
+        stats, self._stats = self._stats, None
+        return stats
 
     def _differs(self, record: BuildRecord, config, settings, clock: Clock, target: Path, trees: str,
                  timeless: bool = False) -> str | None:
