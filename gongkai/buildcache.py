@@ -14,7 +14,7 @@ different key and never a stale hit:
   other. Its title changed: the pages that show it (its own, its neighbours', the lists it is on).
 
 Entries are read from ``cache.sqlite``; this build's new ones are written to a file of its own, and the last
-build's entries it used are only noted (``_used``). When the build finished without a warning or error, the two
+build's entries it used are only noted (``_unused``: those it did not use so far). When the build finished without a warning or error, the two
 make the next ``cache.sqlite`` (``save``), which replaces the old one: so the cache holds exactly the last clean
 build and never grows beyond it. Values are JSON (never pickle: a cache restored in CI must not be
 able to run code). A missing, unreadable or foreign cache is a cold build, never an error.
@@ -302,9 +302,10 @@ class BuildCache:
         self._new: sqlite3.Connection | None = None
         self._new_path = self.directory / f".{self.FILE}.{os.getpid()}"
         self._digests: dict[str, str] = {}  # path → content hash, once per build
-        # The last build's entries this build used (read and kept, or kept unread): kind → keys. ``save`` makes the
-        # next cache of them and this build's new entries (``_compose``).
-        self._used: dict[str, set[str]] = {}
+        # The last build's entries this build has not used (read and kept, or kept unread) so far: kind → keys, the
+        # strings of the listing (``_keys``). ``save`` makes the next cache of the others and this build's new
+        # entries (``_compose``). None until the first use.
+        self._unused: dict[str, set[str]] | None = None
         self._old_fd: int | None = None  # the last build's file as it was opened (``save`` may copy it)
         self._listing: dict[str, set[str]] | None = None  # the last build's keys: kind → keys (``_keys``)
         self.damaged = 0  # entries found that this code did not write (or that inflate too far): misses
@@ -355,11 +356,14 @@ class BuildCache:
 
     def _use(self, kind: str, keys) -> None:
         """The last build's entries of ``kind`` under ``keys`` are kept for the next build (``save``)."""
-        if self._new is not None:
-            found = self._used.get(kind)
-            if found is None:
-                found = self._used[kind] = set()
-            found.update(keys)
+        if self._new is None:
+            return
+        if self._unused is None:
+            listing = self._keys()
+            self._unused = {k: set(found) for k, found in listing.items()} if listing is not None else {}
+        left = self._unused.get(kind)
+        if left:
+            left.difference_update(keys)
 
     def _damaged(self, kind: str, exc: Exception) -> None:
         if not isinstance(exc, sqlite3.Error):
@@ -575,8 +579,8 @@ class BuildCache:
             self._discard_new()
 
     def _compose(self) -> Path:
-        """The next cache: the last build's entries this build used (``_used``) and this build's own (which win
-        where both have a key), in a file beside the cache. Returns it.
+        """The next cache: the last build's entries this build used (all but ``_unused``) and this build's own
+        (which win where both have a key), in a file beside the cache. Returns it.
 
         Two ways give the same entries. When this build used most of the last build's entries (a rebuild after an
         edit: all but a few hundred of a site's entries), the last build's file is copied whole (one system call,
@@ -585,12 +589,12 @@ class BuildCache:
         the used entries are copied one by one into this build's file. A copy with many free pages left by
         deleted entries (a quarter) is not copied again: the next build copies entries, which compacts it."""
         new = self._new_path
-        used = {kind: keys for kind, keys in self._used.items() if keys}
-        if self._old is None or not used:
+        listing = self._keys() if self._unused is not None else None
+        if self._old is None or not listing:
             return new
-        unused, total = self._unused(used)
-        if unused is not None and COPY_WHOLE and 2 * sum(map(len, unused.values())) <= total \
-                and self._free_fraction() <= MAX_FREE:
+        unused = {kind: keys for kind, keys in self._unused.items() if keys}
+        total = sum(map(len, listing.values()))
+        if COPY_WHOLE and 2 * sum(map(len, unused.values())) <= total and self._free_fraction() <= MAX_FREE:
             copy = self.directory / f".{self.FILE}.whole.{os.getpid()}"
             try:
                 self._copy_old(copy)
@@ -622,8 +626,8 @@ class BuildCache:
             conn.execute("ATTACH DATABASE ? AS old", (str(self.directory / self.FILE),))
             if not self._old_unreplaced():
                 return new  # another build saved meanwhile: its entries are not the ones this build used
-            for kind, keys in used.items():
-                keys = list(keys)
+            for kind, keys in listing.items():
+                keys = list(keys - unused.get(kind, set()))
                 for start in range(0, len(keys), _BATCH):
                     part = keys[start:start + _BATCH]
                     # This build's own entry wins over the last build's under the same key (OR IGNORE).
@@ -633,14 +637,6 @@ class BuildCache:
         finally:
             conn.close()
         return new
-
-    def _unused(self, used: dict[str, set[str]]) -> tuple[dict[str, set[str]] | None, int]:
-        """The last build's entries this build did not use (kind → keys), and how many entries it had."""
-        listing = self._keys()
-        if listing is None:
-            return None, 0
-        unused = {kind: keys - used.get(kind, set()) for kind, keys in listing.items()}
-        return {kind: keys for kind, keys in unused.items() if keys}, sum(map(len, listing.values()))
 
     def _free_fraction(self) -> float:
         try:
@@ -707,7 +703,7 @@ class BuildCache:
             self._new_path.unlink(missing_ok=True)
         except OSError:
             pass
-        self._used.clear()
+        self._unused = None
 
 
 DOCUMENT_SKIP = ("body", "publisher", "columns")  # the body is the page's own; the other two are the catalog's
