@@ -282,6 +282,7 @@ def _decode(blob: bytes, kind: str = "", key: str = "") -> Any:
 # of its pages are free (COPY_WHOLE off: always the entries one by one; a test compares the two ways).
 COPY_WHOLE = True
 MAX_FREE = 0.25
+USES_HELD = 4096  # keys used before the listing is made and they are taken off it (a replay uses a handful)
 _BATCH = 500  # keys per query of ``get_many`` and ``present`` (SQLite allows 999 parameters before 3.32)
 
 
@@ -304,8 +305,11 @@ class BuildCache:
         self._digests: dict[str, str] = {}  # path → content hash, once per build
         # The last build's entries this build has not used (read and kept, or kept unread) so far: kind → keys, the
         # strings of the listing (``_keys``). ``save`` makes the next cache of the others and this build's new
-        # entries (``_compose``). None until the first use.
+        # entries (``_compose``). None until the uses noted (``_uses``) are many: a build that replays the last one
+        # uses a handful and never lists the cache.
         self._unused: dict[str, set[str]] | None = None
+        self._uses: list[tuple[str, Iterable[str]]] = []
+        self._use_count = 0
         self._old_fd: int | None = None  # the last build's file as it was opened (``save`` may copy it)
         self._listing: dict[str, set[str]] | None = None  # the last build's keys: kind → keys (``_keys``)
         self.damaged = 0  # entries found that this code did not write (or that inflate too far): misses
@@ -358,12 +362,31 @@ class BuildCache:
         """The last build's entries of ``kind`` under ``keys`` are kept for the next build (``save``)."""
         if self._new is None:
             return
+        keys = keys if isinstance(keys, tuple) else tuple(keys)
+        self._uses.append((kind, keys))
+        self._use_count += len(keys)
+        if self._use_count > USES_HELD:
+            self._apply_uses()
+
+    def _apply_uses(self) -> dict[str, set[str]] | None:
+        """The uses noted so far, taken off the entries not used (``_unused``, made from the listing on the
+        first call); None when nothing was used or the listing cannot be read."""
         if self._unused is None:
+            if not self._uses:
+                return None
             listing = self._keys()
-            self._unused = {k: set(found) for k, found in listing.items()} if listing is not None else {}
-        left = self._unused.get(kind)
-        if left:
-            left.difference_update(keys)
+            if listing is None:
+                self._uses.clear()
+                return None
+            self._unused = {k: set(found) for k, found in listing.items()}
+        unused = self._unused
+        for kind, keys in self._uses:
+            left = unused.get(kind)
+            if left:
+                left.difference_update(keys)
+        self._uses.clear()
+        self._use_count = 0
+        return unused
 
     def _damaged(self, kind: str, exc: Exception) -> None:
         if not isinstance(exc, sqlite3.Error):
@@ -589,10 +612,11 @@ class BuildCache:
         the used entries are copied one by one into this build's file. A copy with many free pages left by
         deleted entries (a quarter) is not copied again: the next build copies entries, which compacts it."""
         new = self._new_path
-        listing = self._keys() if self._unused is not None else None
-        if self._old is None or not listing:
+        unused = self._apply_uses() if self._old is not None else None
+        listing = self._keys() if unused is not None else None
+        if not listing:
             return new
-        unused = {kind: keys for kind, keys in self._unused.items() if keys}
+        unused = {kind: keys for kind, keys in unused.items() if keys}
         total = sum(map(len, listing.values()))
         if COPY_WHOLE and 2 * sum(map(len, unused.values())) <= total and self._free_fraction() <= MAX_FREE:
             copy = self.directory / f".{self.FILE}.whole.{os.getpid()}"
@@ -704,6 +728,8 @@ class BuildCache:
         except OSError:
             pass
         self._unused = None
+        self._uses.clear()
+        self._use_count = 0
 
 
 DOCUMENT_SKIP = ("body", "publisher", "columns")  # the body is the page's own; the other two are the catalog's
