@@ -13,9 +13,10 @@ different key and never a stale hit:
   read: gongkai/plugins/catalog/caching.py). One document's body changed: that page is rendered again, no
   other. Its title changed: the pages that show it (its own, its neighbours', the lists it is on).
 
-Entries are read from ``cache.sqlite`` and the ones this build used or made are written to a new file, which
-replaces the old one only when the build finished without a warning or error; so the cache holds exactly the
-last clean build and never grows beyond it. Values are JSON (never pickle: a cache restored in CI must not be
+Entries are read from ``cache.sqlite``; this build's new ones are written to a file of its own, and the last
+build's entries it used are only noted (``_unused``: those it did not use so far). When the build finished without a warning or error, the two
+make the next ``cache.sqlite`` (``save``), which replaces the old one: so the cache holds exactly the last clean
+build and never grows beyond it. Values are JSON (never pickle: a cache restored in CI must not be
 able to run code). A missing, unreadable or foreign cache is a cold build, never an error.
 """
 
@@ -277,6 +278,11 @@ def _decode(blob: bytes, kind: str = "", key: str = "") -> Any:
     raise ValueError("未知的条目类型")
 
 
+# ``save``: the last build's file is copied whole when at most half of its entries go unused and at most a quarter
+# of its pages are free (COPY_WHOLE off: always the entries one by one; a test compares the two ways).
+COPY_WHOLE = True
+MAX_FREE = 0.25
+USES_HELD = 4096  # keys used before the listing is made and they are taken off it (a replay uses a handful)
 _BATCH = 500  # keys per query of ``get_many`` and ``present`` (SQLite allows 999 parameters before 3.32)
 
 
@@ -297,12 +303,23 @@ class BuildCache:
         self._new: sqlite3.Connection | None = None
         self._new_path = self.directory / f".{self.FILE}.{os.getpid()}"
         self._digests: dict[str, str] = {}  # path → content hash, once per build
-        self._attached = False  # the last build's entries attached to this build's store (``keep``)
+        # The last build's entries this build has not used (read and kept, or kept unread) so far: kind → keys, the
+        # strings of the listing (``_keys``). ``save`` makes the next cache of the others and this build's new
+        # entries (``_compose``). None until the uses noted (``_uses``) are many: a build that replays the last one
+        # uses a handful and never lists the cache.
+        self._unused: dict[str, set[str]] | None = None
+        self._uses: list[tuple[str, Iterable[str]]] = []
+        self._use_count = 0
+        self._old_fd: int | None = None  # the last build's file as it was opened (``save`` may copy it)
+        self._listing: dict[str, set[str]] | None = None  # the last build's keys: kind → keys (``_keys``)
         self.damaged = 0  # entries found that this code did not write (or that inflate too far): misses
         old = self.directory / self.FILE
         try:
             if old.is_file():
+                self._old_fd = os.open(old, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
                 self._old = sqlite3.connect(f"file:{old}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+                if os.fstat(self._old_fd).st_ino != os.stat(old).st_ino:  # replaced in between by another build
+                    raise sqlite3.DatabaseError("缓存文件在打开时被替换")
                 row = self._old.execute("SELECT value FROM entries WHERE kind = 'format' AND key = ''").fetchone()
                 if row is None or _decode(row[0], "format", "") != FORMAT:
                     raise sqlite3.DatabaseError("另一版本的缓存")
@@ -337,9 +354,39 @@ class BuildCache:
         except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError) as exc:
             self._damaged(kind, exc)
             return None
-        if self._new is not None and carry:
-            self._new.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, key, row[0]))
+        if carry:
+            self._use(kind, (key,))
         return value
+
+    def _use(self, kind: str, keys) -> None:
+        """The last build's entries of ``kind`` under ``keys`` are kept for the next build (``save``)."""
+        if self._new is None:
+            return
+        keys = keys if isinstance(keys, tuple) else tuple(keys)
+        self._uses.append((kind, keys))
+        self._use_count += len(keys)
+        if self._use_count > USES_HELD:
+            self._apply_uses()
+
+    def _apply_uses(self) -> dict[str, set[str]] | None:
+        """The uses noted so far, taken off the entries not used (``_unused``, made from the listing on the
+        first call); None when nothing was used or the listing cannot be read."""
+        if self._unused is None:
+            if not self._uses:
+                return None
+            listing = self._keys()
+            if listing is None:
+                self._uses.clear()
+                return None
+            self._unused = {k: set(found) for k, found in listing.items()}
+        unused = self._unused
+        for kind, keys in self._uses:
+            left = unused.get(kind)
+            if left:
+                left.difference_update(keys)
+        self._uses.clear()
+        self._use_count = 0
+        return unused
 
     def _damaged(self, kind: str, exc: Exception) -> None:
         if not isinstance(exc, sqlite3.Error):
@@ -414,7 +461,6 @@ class BuildCache:
             rows = self._batched(kind, keys, "key, value")
         except sqlite3.Error:
             return found
-        kept = []
         for key, blob in rows:
             try:
                 value = _decode(blob, kind, key)
@@ -424,19 +470,30 @@ class BuildCache:
                 self._damaged(kind, exc)
                 continue
             found[key] = value
-            kept.append((kind, key, blob))
-        if carry and kept and self._new is not None:
-            self._new.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", kept)
+        if carry and found:
+            self._use(kind, found)
         return found
 
     def present(self, kind: str, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` have an entry of ``kind`` (not read, not carried)."""
-        if self._old is None:
-            return set()
-        try:
-            return {key for (key,) in self._batched(kind, keys, "key")}
-        except sqlite3.Error:
-            return set()
+        listing = self._keys()
+        return listing.get(kind, set()).intersection(keys) if listing is not None else set()
+
+    def _keys(self) -> dict[str, set[str]] | None:
+        """Every key of the last build's entries, by kind, listed once a build (one walk of the file's index: asking
+        for 100,000 keys of carried pages a few hundred at a time cost five times as much); None without it."""
+        if self._listing is None and self._old is not None:
+            listing: dict[str, set[str]] = {}
+            try:
+                for kind, key in self._old.execute("SELECT kind, key FROM entries"):
+                    found = listing.get(kind)
+                    if found is None:
+                        found = listing[kind] = set()
+                    found.add(key)
+            except sqlite3.Error:
+                return None
+            self._listing = listing
+        return self._listing
 
     def intact(self, kind: str, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` have an entry of ``kind`` that this code wrote under that kind and key (``check`` of
@@ -456,25 +513,18 @@ class BuildCache:
                 self._damaged(kind, ValueError("条目与其键不符"))
         return found
 
-    def keep(self, kind: str, keys: Iterable[str]) -> int:
+    def keep(self, kind: str, keys: Iterable[str], count: bool = True) -> int:
         """Carry the entries of ``kind`` under ``keys`` into this build's cache without reading them: a step that
-        reused its whole output still keeps what the next build may need. Returns how many were there."""
+        reused its whole output still keeps what the next build may need. Returns how many were there (with
+        ``count``; else 0, and the keys need not be looked up: one that is not there is simply not kept)."""
         if self._old is None or self._new is None:
             return 0
-        keys = list(keys)
-        count = 0
-        try:
-            if not self._attached:  # the rows copied inside SQLite, never through Python objects
-                self._new.commit()  # ATTACH is refused inside a transaction
-                self._new.execute("ATTACH DATABASE ? AS old", (str(self.directory / self.FILE),))
-                self._attached = True
-            for start in range(0, len(keys), _BATCH):
-                part = keys[start:start + _BATCH]
-                count += self._new.execute(f"INSERT OR REPLACE INTO main.entries SELECT * FROM old.entries WHERE "
-                                           f"kind = ? AND key IN ({','.join('?' * len(part))})", (kind, *part)).rowcount
-        except sqlite3.Error:
+        if not count:
+            self._use(kind, keys)
             return 0
-        return count
+        found = self.present(kind, keys)
+        self._use(kind, found)
+        return len(found)
 
     def key(self, *parts: str) -> str:
         """The key of a pure step's result: its inputs and the code that computes it."""
@@ -543,11 +593,111 @@ class BuildCache:
             self._new.commit()
             self._new.close()
             self._new = None
+            path = self._compose()
             self._close_old()
-            os.replace(self._new_path, self.directory / self.FILE)
+            os.replace(path, self.directory / self.FILE)
         except (OSError, sqlite3.Error) as exc:
             log.info(f"构建缓存：无法写入 {self.directory}（{exc}），下次完整构建")
+            self._close_old()
             self._discard_new()
+
+    def _compose(self) -> Path:
+        """The next cache: the last build's entries this build used (all but ``_unused``) and this build's own
+        (which win where both have a key), in a file beside the cache. Returns it.
+
+        Two ways give the same entries. When this build used most of the last build's entries (a rebuild after an
+        edit: all but a few hundred of a site's entries), the last build's file is copied whole (one system call,
+        no entry passing through SQLite or Python), the entries this build did not use are deleted from the copy
+        and its own are written into it. Otherwise (a first build, a new version of the code, a site much changed)
+        the used entries are copied one by one into this build's file. A copy with many free pages left by
+        deleted entries (a quarter) is not copied again: the next build copies entries, which compacts it."""
+        new = self._new_path
+        unused = self._apply_uses() if self._old is not None else None
+        listing = self._keys() if unused is not None else None
+        if not listing:
+            return new
+        unused = {kind: keys for kind, keys in unused.items() if keys}
+        total = sum(map(len, listing.values()))
+        if COPY_WHOLE and 2 * sum(map(len, unused.values())) <= total and self._free_fraction() <= MAX_FREE:
+            copy = self.directory / f".{self.FILE}.whole.{os.getpid()}"
+            try:
+                self._copy_old(copy)
+                conn = sqlite3.connect(copy)
+                try:
+                    conn.execute("PRAGMA journal_mode = OFF")
+                    conn.execute("PRAGMA synchronous = OFF")
+                    for kind, keys in unused.items():
+                        keys = list(keys)
+                        for start in range(0, len(keys), _BATCH):
+                            part = keys[start:start + _BATCH]
+                            conn.execute(f"DELETE FROM entries WHERE kind = ? AND key IN ({','.join('?' * len(part))})",
+                                         (kind, *part))
+                    conn.commit()
+                    conn.execute("ATTACH DATABASE ? AS new", (str(new),))
+                    conn.execute("INSERT OR REPLACE INTO main.entries SELECT * FROM new.entries")
+                    conn.commit()
+                    conn.execute("DETACH DATABASE new")
+                finally:
+                    conn.close()
+                new.unlink(missing_ok=True)
+                return copy
+            except (OSError, sqlite3.Error):
+                copy.unlink(missing_ok=True)  # the other way, below
+        conn = sqlite3.connect(new)
+        try:
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.execute("ATTACH DATABASE ? AS old", (str(self.directory / self.FILE),))
+            if not self._old_unreplaced():
+                return new  # another build saved meanwhile: its entries are not the ones this build used
+            for kind, keys in listing.items():
+                keys = list(keys - unused.get(kind, set()))
+                for start in range(0, len(keys), _BATCH):
+                    part = keys[start:start + _BATCH]
+                    # This build's own entry wins over the last build's under the same key (OR IGNORE).
+                    conn.execute(f"INSERT OR IGNORE INTO main.entries SELECT * FROM old.entries WHERE "
+                                 f"kind = ? AND key IN ({','.join('?' * len(part))})", (kind, *part))
+            conn.commit()
+        finally:
+            conn.close()
+        return new
+
+    def _free_fraction(self) -> float:
+        try:
+            free = self._old.execute("PRAGMA freelist_count").fetchone()[0]
+            pages = self._old.execute("PRAGMA page_count").fetchone()[0]
+        except sqlite3.Error:
+            return 1.0
+        return free / pages if pages else 1.0
+
+    def _old_unreplaced(self) -> bool:
+        """Whether ``cache.sqlite`` is still the file this build opened (no other build saved meanwhile)."""
+        try:
+            return self._old_fd is not None and os.fstat(self._old_fd).st_ino == \
+                os.stat(self.directory / self.FILE).st_ino
+        except OSError:
+            return False
+
+    def _copy_old(self, dest: Path) -> None:
+        """The last build's file as this build opened it (another build may have replaced it since), copied."""
+        size = os.fstat(self._old_fd).st_size
+        with open(dest, "wb") as out:
+            done = 0
+            try:
+                while done < size:
+                    sent = os.copy_file_range(self._old_fd, out.fileno(), size - done, done, done)
+                    if sent == 0:
+                        break
+                    done += sent
+            except (AttributeError, OSError):
+                done = 0
+            if done != size:  # no copy_file_range here (another system, another filesystem): read and write
+                out.seek(0)
+                out.truncate()
+                offset = 0
+                while chunk := os.pread(self._old_fd, 1 << 20, offset):
+                    out.write(chunk)
+                    offset += len(chunk)
 
     def discard(self) -> None:
         """Keep the last clean build's cache (this build failed or warned)."""
@@ -558,9 +708,13 @@ class BuildCache:
         self._discard_new()
 
     def _close_old(self) -> None:
+        self._listing = None
         if self._old is not None:
             self._old.close()
             self._old = None
+        if self._old_fd is not None:
+            os.close(self._old_fd)
+            self._old_fd = None
 
     def _discard_new(self) -> None:
         if self._new is not None:
@@ -573,6 +727,9 @@ class BuildCache:
             self._new_path.unlink(missing_ok=True)
         except OSError:
             pass
+        self._unused = None
+        self._uses.clear()
+        self._use_count = 0
 
 
 DOCUMENT_SKIP = ("body", "publisher", "columns")  # the body is the page's own; the other two are the catalog's

@@ -672,3 +672,188 @@ def test_stored_link_events_list_their_lookups_flat(tmp_path):
     assert not fewer.still_resolves(events)
     more = LinkChecker(known | {"c/index.html"}, exists=lambda rel: False, read=lambda rel: None)
     assert not more.still_resolves(events)
+
+
+# ---- the next cache made of the last build's file (facts session, 2026-12-07) ---------------------------------
+
+
+def _entries(directory: Path) -> list[tuple]:
+    import sqlite3
+
+    conn = sqlite3.connect(directory / BuildCache.FILE)
+    try:
+        return conn.execute("SELECT kind, key, value FROM entries ORDER BY kind, key").fetchall()
+    finally:
+        conn.close()
+
+
+def _second_build(directory: Path, whole: bool, monkeypatch, most: bool, changed: int = 3) -> list[tuple]:
+    """A rebuild on the cache in ``directory`` that reads, keeps, leaves and replaces entries of every way; the
+    cache it saves, with the last build's file copied whole or its entries copied one by one."""
+    import gongkai.buildcache as buildcache
+
+    monkeypatch.setattr(buildcache, "COPY_WHOLE", whole)
+    copied = []
+    real = BuildCache._copy_old
+    monkeypatch.setattr(BuildCache, "_copy_old", lambda self, dest: (copied.append(dest), real(self, dest))[1])
+    cache = BuildCache(directory)
+    assert cache.get("page", "p0") == "<p>0</p>"  # read: kept
+    assert cache.get("page", "p1", carry=False) == "<p>1</p>"  # read, not kept
+    assert set(cache.get_many("links", [f"l{i}" for i in range(10)], carry=True)) == {f"l{i}" for i in range(10)}
+    cache.get_many("links", ["l10", "l11"])  # read, not kept
+    assert cache.keep("line", [f"s{i}" for i in range(20)] + ["nowhere"]) == 20
+    cache.keep("markdown", [f"m{i}" for i in range(40 - changed)] + ["absent"], count=False)
+    assert cache.present("reads", ["r0", "r1"]) == {"r0", "r1"} and cache.intact("reads", ["r2"]) == {"r2"}
+    if most:  # most of the last build's entries used: its file is copied
+        cache.keep("reads", [f"r{i}" for i in range(40)], count=False)
+        cache.keep("page", [f"p{i}" for i in range(2, 40)], count=False)
+    for i in range(changed):  # this build's own entries, one under a key the last build had: this build's wins
+        cache.put("markdown", f"m{40 - changed + i}", f"新的 {i}")
+    cache.put("page", "p0", "<p>0</p>")
+    cache.put("page", "new", "<p>新</p>")
+    cache.save()
+    assert bool(copied) == (whole and most)
+    assert not [p for p in directory.iterdir() if p.name != BuildCache.FILE]
+    return _entries(directory)
+
+
+def _first_build(directory: Path) -> None:
+    cache = BuildCache(directory)
+    for i in range(40):
+        cache.put("page", f"p{i}", f"<p>{i}</p>")
+        cache.put("markdown", f"m{i}", f"<h1>{i}</h1>" * 50)
+        cache.put("line", f"s{i}", f"行 {i}")
+        cache.put("links", f"l{i}", [["a", i]])
+        cache.put("reads", f"r{i}", {"templates": {}, "reads": {}})
+    cache.save()
+
+
+@pytest.mark.parametrize("most", [True, False])
+def test_the_next_cache_is_the_same_made_either_way(tmp_path, monkeypatch, most):
+    """``save`` copies the last build's file whole when this build used most of it (then deletes what it did not
+    use and writes its own entries), else copies the used entries one by one: the same entries, byte for byte,
+    exactly the ones the build used or made."""
+    import shutil
+
+    _first_build(tmp_path / "a")
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    whole = _second_build(tmp_path / "a", True, monkeypatch, most)
+    one_by_one = _second_build(tmp_path / "b", False, monkeypatch, most)
+    assert whole == one_by_one
+    keys = {(kind, key) for kind, key, _ in whole}
+    assert keys == {("format", ""), ("page", "p0"), ("page", "new"),
+                    *{("links", f"l{i}") for i in range(10)}, *{("line", f"s{i}") for i in range(20)},
+                    *{("markdown", f"m{i}") for i in range(40)},
+                    *({("reads", f"r{i}") for i in range(40)} | {("page", f"p{i}") for i in range(2, 40)} if most else ())}
+    cache = BuildCache(tmp_path / "a")
+    assert cache.get("markdown", "m39") == "新的 2" and cache.get("markdown", "m0") == "<h1>0</h1>" * 50
+    assert cache.get("page", "p1") is None and cache.get("links", "l10") is None
+
+
+def test_a_cache_saved_by_another_build_meanwhile_is_not_mixed_in(tmp_path, monkeypatch):
+    """Two builds of one site at once (``mkdocs serve`` and ``mkdocs build``): the later save is made of the
+    entries its own build used — of the file it opened, not of the file the other build saved meanwhile."""
+    import gongkai.buildcache as buildcache
+
+    _first_build(tmp_path)
+    for whole in (True, False):
+        monkeypatch.setattr(buildcache, "COPY_WHOLE", whole)
+        cache = BuildCache(tmp_path)
+        assert cache.get("page", "p0") == "<p>0</p>"
+        for kind, prefix in (("markdown", "m"), ("reads", "r"), ("line", "s")):
+            cache.keep(kind, [f"{prefix}{i}" for i in range(40)], count=False)
+        with monkeypatch.context() as m:
+            m.setattr(os, "getpid", lambda: 2**22 + 54321)  # another process
+            other = BuildCache(tmp_path)
+            other.put("page", "p0", "<p>另一次构建</p>")  # never so for one key; here to tell the files apart
+            other.save()
+        cache.save()
+        found = dict(((kind, key), value) for kind, key, value in _entries(tmp_path))
+        if whole:  # copied from the file it opened
+            assert BuildCache(tmp_path).get("page", "p0") == "<p>0</p>"
+            assert ("markdown", "m5") in found
+        else:  # that file is gone: only this build's own entries
+            assert ("page", "p0") not in found
+        _first_build(tmp_path)
+
+
+def test_a_copy_with_many_free_pages_is_not_copied_again(tmp_path, monkeypatch):
+    """Entries deleted from a copied cache leave free pages; past a quarter, the next save copies entries one by
+    one, which leaves none."""
+    import sqlite3
+
+    cache = BuildCache(tmp_path)
+    for i in range(100):
+        cache.put("page", f"p{i}", f"<p>{i}</p>")
+    for i in range(20):
+        cache.put("big", f"b{i}", os.urandom(40_000))  # a few large entries: many pages
+    cache.save()
+
+    def rebuild():
+        cache = BuildCache(tmp_path)
+        cache.keep("page", [f"p{i}" for i in range(100)], count=False)
+        cache.save()
+
+    def free():
+        conn = sqlite3.connect(tmp_path / BuildCache.FILE)
+        try:
+            return conn.execute("PRAGMA freelist_count").fetchone()[0] / conn.execute("PRAGMA page_count").fetchone()[0]
+        finally:
+            conn.close()
+
+    rebuild()  # copied whole; the large entries deleted
+    assert free() > 0.25
+    copied = []
+    real = BuildCache._copy_old
+    monkeypatch.setattr(BuildCache, "_copy_old", lambda self, dest: (copied.append(dest), real(self, dest))[1])
+    rebuild()
+    assert not copied and free() == 0
+    rebuild()
+    assert copied and free() == 0  # compact again: copied whole
+    assert BuildCache(tmp_path).get("page", "p3") == "<p>3</p>"
+
+
+def test_which_entries_are_there_is_one_walk_of_the_index(tmp_path):
+    """``present`` answers from one listing of the last build's keys (facts session, 2026-12-07: 100,000 keys of
+    carried pages were asked for a few hundred at a time): the same answer as asking, damaged entries included."""
+    import sqlite3
+
+    _first_build(tmp_path)
+    db = sqlite3.connect(tmp_path / BuildCache.FILE)
+    db.execute("UPDATE entries SET value = ? WHERE kind = 'page' AND key = 'p3'", (b"\x00damaged",))
+    db.commit()
+    db.close()
+    cache = BuildCache(tmp_path)
+    statements = []
+    cache._old.set_trace_callback(statements.append)
+    asked = {"page": ["p1", "p3", "p99", "m1"], "markdown": [f"m{i}" for i in range(0, 80, 3)], "none": ["p1"]}
+    found = {kind: cache.present(kind, keys) for kind, keys in asked.items()}
+    assert found == {"page": {"p1", "p3"}, "markdown": {f"m{i}" for i in range(0, 40, 3)}, "none": set()}
+    assert cache.keep("line", ["s1", "s2", "s99"]) == 2
+    assert [s for s in statements if "entries" in s] == ["SELECT kind, key FROM entries"]
+    assert cache.intact("page", ["p1", "p3"]) == {"p1"}  # present is not intact
+    cache.discard()
+
+
+def test_a_build_that_uses_a_handful_of_entries_never_lists_the_cache(tmp_path, monkeypatch):
+    """A build that replays the last one reads a few entries and keeps the last cache: it does not list the
+    cache's keys (a tenth of a second at 10,000 documents); one that uses many lists them once, as it goes."""
+    import gongkai.buildcache as buildcache
+
+    _first_build(tmp_path)
+    cache = BuildCache(tmp_path)
+    statements = []
+    cache._old.set_trace_callback(statements.append)
+    assert cache.get("page", "p0") == "<p>0</p>" and cache.get_many("line", ["s1", "s2"], carry=True)
+    cache.discard()
+    assert not [s for s in statements if "SELECT kind, key" in s]
+    monkeypatch.setattr(buildcache, "USES_HELD", 10)
+    cache = BuildCache(tmp_path)
+    statements = []
+    cache._old.set_trace_callback(statements.append)
+    for i in range(40):
+        cache.get("markdown", f"m{i}")
+    assert len([s for s in statements if "SELECT kind, key" in s]) == 1  # listed once the uses were many
+    assert cache._unused["markdown"] == {f"m{i}" for i in range(33, 40)}  # the last uses still held
+    cache.save()
+    assert {key for kind, key, _ in _entries(tmp_path) if kind == "markdown"} == {f"m{i}" for i in range(40)}

@@ -299,6 +299,76 @@ def test_damaged_entries_that_carried_pages_read_back(history: History):
     assert "有条目无法使用" in cached.stderr
 
 
+def _body_change(history: History) -> None:
+    with open(history.doc("gf-2.md"), "a", encoding="utf-8") as fh:
+        fh.write("\n招生结果另行公布。\n")
+
+
+def _carried(result) -> int:
+    found = CARRIED.search(result.stderr)
+    return int(found.group(1)) if found else 0
+
+
+def test_damaged_entries_kept_unread_still_carry(history: History, warm_site):
+    """A carried page's Markdown rendering and active-content verdict are kept for a later build, not read; its
+    links are read, and a damaged entry of them is read again from the page's file (facts session, 2026-12-07:
+    each was checked whole before, and such a page was processed again). Every other page is carried as with an
+    intact cache, the site is a clean build's; and a later build without the published site, which renders the
+    pages from the cache, finds those entries damaged and renders them again: a clean build's too."""
+    import filecmp
+
+    _body_change(history)  # the reference: the same change on the intact cache
+    intact = _carried(history.check()[0])
+    root, warm, _ = warm_site
+    shutil.rmtree(root)
+    shutil.copytree(warm, root, symlinks=True)
+    for kind in ("markdown", "active", "links"):
+        assert rewrite_entries(history.root, kind, b"\x00damaged") > 0
+    _body_change(history)
+    cached, _ = history.check()
+    assert "有条目无法使用" in cached.stderr
+    assert _carried(cached) == intact, cached.stderr[-2000:]
+    # The links read again were kept: the next body change carries them from the cache, no entry damaged.
+    append_again = history.doc("gf-3.md")
+    with open(append_again, "a", encoding="utf-8") as fh:
+        fh.write("\n近视防控纳入考核。\n")
+    cached, _ = history.check()
+    # The pages rendered from the cache, without the published site (a CI run that restores only the cache).
+    shutil.rmtree(history.root / "site")
+    with open(history.doc("gf-2.md"), "a", encoding="utf-8") as fh:
+        fh.write("\n再补充一句。\n")
+    cached, _ = history.check(carried=False)
+    assert not filecmp.dircmp(history.root / "site", history.root / "clean").diff_files
+
+
+def test_a_page_whose_read_entry_is_gone_is_processed_again(history: History):
+    """Entries a carried page's plugins read back deleted from the cache (a cache cut short): those pages are
+    processed again, and the site is a clean build's."""
+    db = sqlite3.connect(history.root / ".cache/gongkai/cache.sqlite")
+    gone = 0
+    for kind in ("links", "search-line", "pii-shown", "page-anchors"):
+        gone += db.execute("DELETE FROM entries WHERE rowid IN (SELECT rowid FROM entries WHERE kind = ? LIMIT 3)",
+                           (kind,)).rowcount
+    db.commit()
+    db.close()
+    assert gone >= 9
+    _body_change(history)
+    cached, _ = history.check(changed=1 + 3)
+
+
+def test_a_truncated_cache_file_is_a_cold_build(history: History):
+    """The cache file cut short (a CI cache restored half-way): no traceback, the site is a clean build's, and the
+    next build has a cache again."""
+    path = history.root / ".cache/gongkai/cache.sqlite"
+    with open(path, "r+b") as fh:
+        fh.truncate(path.stat().st_size // 2)
+    _body_change(history)
+    history.check(carried=None)
+    with open(history.doc("gf-3.md"), "a", encoding="utf-8") as fh:
+        fh.write("\n近视防控纳入考核。\n")
+    history.check()
+
+
 # ---- what a column says (catalog/columns.yml) ------------------------------------------------------------------
 
 SINGLE_PAGE = """  - id: jgzn

@@ -361,3 +361,79 @@ def test_a_move_that_fails_at_publication_puts_the_previous_site_back(tmp_path, 
     assert {p.relative_to(previous).as_posix(): p.read_bytes() for p in previous.rglob("*") if p.is_file()} == before
     output.discard()
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_the_published_site_is_listed_without_walking_the_folders_moved_whole(tmp_path, monkeypatch):
+    """The record of the published site (replay.site_files) takes the entries of the folders moved whole from
+    when they were found whole (facts session, 2026-12-07: the site was walked three times a build): the same rows
+    as a walk of the published site, nested folders, files of other sizes and a folder made for a new file
+    included; and none of those folders is walked again."""
+    from types import SimpleNamespace
+
+    from gongkai.plugins.catalog import replay
+    from gongkai.plugins.catalog.publishing import StagedOutput
+    from gongkai.plugins.catalog.unchanged import route_writes
+
+    previous, staging = _previous_site(tmp_path)
+    staging.rmdir()
+    for rel in ("wj/a/x/y/deep.html", "wj/a/x/other.css", "wj/d/index.html"):
+        (previous / rel).parent.mkdir(parents=True, exist_ok=True)
+        (previous / rel).write_bytes(rel.encode() * 7)
+    before = {p.relative_to(previous).as_posix(): p.read_bytes() for p in previous.rglob("*") if p.is_file()}
+    config = SimpleNamespace(site_dir=str(previous), plugins=SimpleNamespace(events={"post_build": []}))
+    output = StagedOutput(config)
+    try:
+        for rel, data in before.items():
+            output.unchanged.write(Path(config.site_dir) / rel, data if rel != "wj/d/index.html" else b"changed")
+        output.unchanged.write(Path(config.site_dir) / "wj/e/new.html", b"new")
+        output.commit()
+    finally:
+        route_writes(None)
+    assert sorted(output.grafted) == ["wj/a", "wj/b", "wj/c", "xxgk"]
+    walked = []
+    real = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: (walked.append(os.path.relpath(path, previous)), real(path))[1])
+    listed = replay.site_files(previous, output.grafted)
+    assert not {"wj/a", "wj/a/x", "wj/a/x/y", "wj/b", "xxgk"} & set(walked) and "wj/d" in walked
+    monkeypatch.undo()
+    assert listed == replay.site_files(previous)
+    assert ["wj/a/x/y/deep.html", len(b"wj/a/x/y/deep.html" * 7)] == listed[[r[0] for r in listed].index(
+        "wj/a/x/y/deep.html")][:2]
+
+
+def test_a_carried_page_file_is_judged_from_the_listing_of_the_published_site(tmp_path, monkeypatch):
+    """A carried page's file is taken as the listing of the published site found it when the build started (that
+    listing found the site the last build published: replay.py), not looked at again per page (facts session,
+    2026-12-07); the same verdicts as looking now, and a file changed since is not published (checked at link)."""
+    from mkdocs.exceptions import PluginError
+
+    from gongkai.plugins.catalog import replay
+    from gongkai.plugins.catalog.unchanged import UnchangedFiles
+
+    previous, staging = _previous_site(tmp_path)
+    (previous / "wj/b/index.html").chmod(0o600)  # not a mode a new file gets: written again
+    (previous / "wj/link.html").symlink_to(previous / "index.html")
+    rels = ["wj/a/index.html", "wj/b/index.html", "wj/c/index.html", "wj/link.html", "wj/none.html", "index.html"]
+    looking = UnchangedFiles(previous, staging)
+    expected = [looking.carry(rel) for rel in rels]
+    assert expected == [True, False, True, False, False, True]
+
+    stats = {}
+    replay.site_files(previous, stats=stats)
+    looked = []
+    real = os.lstat
+    monkeypatch.setattr(os, "lstat", lambda path, *a, **k: (looked.append(os.fspath(path)), real(path, *a, **k))[1])
+    listed = UnchangedFiles(previous, staging)
+    listed.listing = lambda: stats
+    assert [listed.carry(rel) for rel in rels] == expected
+    assert looked == [os.path.join(previous, "wj/none.html")]  # not there when listed: looked at now
+    monkeypatch.undo()
+
+    staging2 = tmp_path / "staging2"
+    staging2.mkdir()
+    late = UnchangedFiles(previous, staging2)
+    late.listing = lambda: stats
+    assert late.carry("wj/c/index.html")
+    (previous / "wj/c/index.html").write_bytes(b"edited by hand after the build started")
+    with pytest.raises(PluginError, match="在构建期间被改动或替换"):
+        late.link()

@@ -154,9 +154,9 @@ class BuildCacheSession:
         return self.replay.find(config=config, settings=self.settings_key, clock=clock, target=target, trees=trees)
 
     def record(self, config: MkDocsConfig, *, clock, published: Path, problems, external, documents: int,
-               inputs: "Inputs | None" = None) -> None:
+               inputs: "Inputs | None" = None, listed: dict | None = None) -> None:
         """A build published ``published``: what the next one must find the same to replay it, and (``inputs``)
-        to carry its pages (carried.py)."""
+        to carry its pages (carried.py). ``listed``: its folders whose files are known (``replay.site_files``)."""
         refused = []
         volatile = self.recorder.volatile_reads
         if UNDESCRIBED in volatile:
@@ -166,7 +166,8 @@ class BuildCacheSession:
         if self.counter.count:
             refused.append("构建有警告")
         recorded = self.replay.record(config=config, settings=self.settings_key, clock=clock, published=published,
-                                      problems=problems, external=external, documents=documents, refused=refused)
+                                      problems=problems, external=external, documents=documents, refused=refused,
+                                      listed=listed)
         if recorded and inputs is not None and self.facts is not None and self.facts.table:
             inputs.whole_list = "pages" in volatile
             self.store.put(TABLE, "", {"inputs": dataclasses.asdict(inputs), "pages": self.facts.table})
@@ -429,7 +430,7 @@ class BuildCacheSession:
         # The entries the plugins still to come read back must be there and intact; this build's own are.
         made = {tuple(entry) for entry in entries}
         needed = by_kind(entry for entry in entries_of(key, stored) if tuple(entry) not in made)
-        if any(missing_entries(self.store, needed).values()):
+        if any(missing_entries(self.store, needed, self.consumers).values()):
             return None
         if not outputs.carry_output(page.file.dest_uri):
             return None

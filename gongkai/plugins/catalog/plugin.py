@@ -174,11 +174,13 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         """Deprecated (0.2.0), does nothing: what a page shows of other documents is recorded while it renders."""
         deprecations.cache_declaration("relate")
 
-    def carry_facts(self, name: str, content=None, output=None) -> None:
+    def carry_facts(self, name: str, content=None, output=None, reads: Iterable[str] | None = None) -> None:
         """In your on_config: your plugin keeps something per page. Give it for each page you process with
         ``page_fact``; for a page carried over from the last build, ``content(page, value)`` is called where its
-        ``on_page_content`` would run and ``output(page, value)`` where its ``on_post_page`` would (carried.py)."""
-        self._cache.register(Consumer(name, content, output))
+        ``on_page_content`` would run and ``output(page, value)`` where its ``on_post_page`` would (carried.py).
+        ``reads``: the kinds of the entries you keep that you read back there (each must be intact for the page to
+        be carried); None, every kind you keep."""
+        self._cache.register(Consumer(name, content, output, frozenset(reads) if reads is not None else None))
 
     def page_fact(self, page: Page | str, name: str, value, keep: Iterable[tuple[str, str]] = ()) -> None:
         """What your plugin noted of ``page`` (or the page's ``src_uri``: a fact may come later, from a worker),
@@ -359,7 +361,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if self._output is not None:
             self._cache.watch(self._output.target, root / self.config.cache_dir)
         # The core's own per-page facts first: a carried page's metadata is back before any plugin sees it.
-        self.carry_facts("core", self._carried_content, self._carried_output)
+        self.carry_facts("core", self._carried_content, self._carried_output, reads=[ANCHORS])
         return config
 
     @at(OnConfig.CONFIGURED)
@@ -704,6 +706,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                                     whole_list=False)
         candidates = {f.src_uri: f.page for f in files.documentation_pages() if isinstance(f.page, SectionPage)}
         target = self._output.target
+        # A carried page's file as the listing of the published site found it when this build started.
+        self._output.unchanged.listing = lambda: self._cache.replay.published_stats(target)
         self._cache.carry(config, self._carry_inputs, candidates, self._output.unchanged.carry,
                           lambda: self._cache.replay.published_as_recorded(target),
                           lambda page: self._views(page, config, nav), self._subject, files,
@@ -820,7 +824,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             self._output.commit()
             self._cache.record(config, clock=self.clock, published=self._output.target,
                                problems=self.problems.items, external=self.reporter.external,
-                               documents=len(self.index.documents), inputs=self._carry_inputs)
+                               documents=len(self.index.documents), inputs=self._carry_inputs,
+                               listed=self._output.grafted)
         self._cache.finish(succeeded=True)
         self._cache = NoCache()
         gcpolicy.end_build()

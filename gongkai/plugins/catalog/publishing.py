@@ -197,6 +197,9 @@ class StagedOutput:
         config.site_dir = str(self.staging)
         self.unchanged: UnchangedFiles | None = None
         self._grafts: list[str] = []  # folders of the previous site moved whole into the new one (commit)
+        # Those folders → their entries as replay.site_files lists them, read when they were found whole: the
+        # published site's record need not walk them again (``Replay.record``).
+        self.grafted: dict[str, list[list]] = {}
         foreign = foreign_post_build(config)
         if foreign:
             # It may read or rewrite a page in the staging folder, where an unchanged one is not until the end.
@@ -216,6 +219,7 @@ class StagedOutput:
         files, self.unchanged = self.unchanged, None
         reused = files.link()
         self._grafts = files.grafts
+        self.grafted = files.listed
         return reused
 
     def where(self, rel: str) -> Path | None:
@@ -250,6 +254,7 @@ class StagedOutput:
                 os.rename(source, dest)
                 moved.append((source, dest))
         except OSError as exc:
+            self.grafted = {}
             for source, dest in reversed(moved):
                 os.rename(dest, source)
             os.replace(old, self.target)

@@ -177,11 +177,18 @@ class BuildRecord:
         return isinstance(value, dict) and set(value) == {f for f in cls.__dataclass_fields__}
 
 
-def site_files(site: Path) -> list[list]:
+def site_files(site: Path, known: dict[str, list[list]] | None = None,
+               stats: dict[str, os.stat_result] | None = None) -> list[list]:
     """Every file and folder of a published site as [path, size, mtime_ns, mode, owner], sorted (a folder's path
     ends in /, its size and time are 0). Files are compared as ``make`` compares them: a copy that keeps the times
     (``cp -a``, a backup put back) is the same site, any write gives a new mtime; the mode and owner are what the
-    web server reads the site as (publishing.StagedOutput gives new files the build's)."""
+    web server reads the site as (publishing.StagedOutput gives new files the build's).
+
+    ``known``: folders (path without its /) whose entries below them are known already, as this lists them: the
+    folders of the previous site a build moved whole into the new one (``StagedOutput.grafted``), listed when
+    they were found whole, moments before; a folder there is not walked (most of a site after one document
+    changed: the site was walked three times a build). ``stats``: filled with each entry's lstat, by its path
+    (without a folder's /)."""
     # What os.walk (top-down, links to folders listed but not followed, unreadable folders skipped) and an lstat
     # of each entry give, without its path joins and relpaths: one site of 12,000 files is walked twice a build.
     out: list[list] = []
@@ -200,9 +207,14 @@ def site_files(site: Path) -> list[list]:
             except OSError:
                 is_dir = False
             st = entry.stat(follow_symlinks=False)  # lstat of the entry's path
+            if stats is not None:
+                stats[prefix + entry.name] = st
             if is_dir:
                 append([prefix + entry.name + "/", 0, 0, st.st_mode, st.st_uid])
-                if not stat.S_ISLNK(st.st_mode):
+                below = known.get(prefix + entry.name) if known and stat.S_ISDIR(st.st_mode) else None
+                if below is not None:
+                    out.extend(below[:-1])  # its own row last: as its lstat gives it now, above
+                elif not stat.S_ISLNK(st.st_mode):
                     pending.append((entry.path, prefix + entry.name + "/"))
             else:
                 append([prefix + entry.name, st.st_size, st.st_mtime_ns, st.st_mode, st.st_uid])
@@ -231,6 +243,7 @@ class Replay:
         self.same_day = False
         self.last: BuildRecord | None = None  # the last build's record, whatever differs from it
         self._as_recorded: bool | None = None
+        self._stats: dict[str, os.stat_result] | None = None  # the published site's entries when as recorded
 
     def watch(self, target: Path, cache_dir: Path) -> None:
         """From the core's first on_config: files opened from now on are recorded. ``target``: the site_dir."""
@@ -287,9 +300,10 @@ class Replay:
         return found
 
     def record(self, *, config: MkDocsConfig, settings: str | None, clock: Clock, published: Path,
-               problems: list[Problem], external: dict, documents: int, refused: list[str]) -> bool:
+               problems: list[Problem], external: dict, documents: int, refused: list[str],
+               listed: dict[str, list[list]] | None = None) -> bool:
         """At the end of a build that published: what the next build must find the same to replay it. Whether the
-        build was recorded."""
+        build was recorded. ``listed``: folders of the published site whose files are known (``site_files``)."""
         self.close()
         reasons = list(refused)
         reads = clock.reads
@@ -313,7 +327,7 @@ class Replay:
         record = BuildRecord(
             settings=settings, trees=self.trees, opened=opened, env=environment(self.environ.read), dates=dates(clock),
             clock=sorted([op, other, said] for op, other, said in reads.comparisons),
-            site_dir=str(published.absolute()), site=site_files(published),
+            site_dir=str(published.absolute()), site=site_files(published, listed),
             problems=[asdict(p) for p in problems], external={k: list(v) for k, v in external.items()},
             documents=documents)
         # Its fields are plain already: asdict's deep copy of every file of the site would cost a tenth of a second
@@ -361,13 +375,22 @@ class Replay:
         """Whether ``target`` is still, file by file, the site the last recorded build published (each file's
         size, time, mode and owner, as ``find`` compares them): its pages' files are that build's output."""
         if self._as_recorded is None:
-            last = self.last
+            last, stats = self.last, {}
             try:
                 self._as_recorded = last is not None and last.site_dir == str(target.absolute()) and \
-                    [list(f) for f in last.site] == site_files(target)
+                    [list(f) for f in last.site] == site_files(target, stats=stats)
             except (OSError, TypeError):
                 self._as_recorded = False
+            self._stats = stats if self._as_recorded else None
         return self._as_recorded
+
+    def published_stats(self, target: Path) -> dict[str, os.stat_result] | None:
+        """The lstat of each file and folder of ``target`` (by its path in the site) as ``published_as_recorded``
+        found them, when it found the site the last build published; given once (None after)."""
+        if not self.published_as_recorded(target):
+            return None
+        stats, self._stats = self._stats, None
+        return stats
 
     def _differs(self, record: BuildRecord, config, settings, clock: Clock, target: Path, trees: str,
                  timeless: bool = False) -> str | None:

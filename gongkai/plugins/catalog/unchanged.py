@@ -30,6 +30,7 @@ import os
 import shutil
 import stat
 from pathlib import Path
+from typing import Callable
 
 from mkdocs.exceptions import PluginError
 
@@ -63,6 +64,11 @@ class UnchangedFiles:
         self._folders: dict[str, bool] = {"": True}  # previous site's folders checked for symbolic links
         self.reused = 0  # files linked (or copied) from the previous site by ``link``, or moved with their folder
         self.grafts: list[str] = []  # folders of the previous site moved whole into the new one (``link``)
+        self.listed: dict[str, list[list]] = {}  # each of those → its entries, as replay.site_files lists them
+        # What this build found of the previous site when it started (``carry``): path in the site → its lstat, or
+        # None; asked for once, when a carried page's file is first wanted.
+        self.listing: Callable[[], dict[str, os.stat_result] | None] | None = None
+        self._seen: dict[str, os.stat_result] | None = None
         self.written = 0  # files written by this module
 
     # ---- during the build ---------------------------------------------------------------------------------
@@ -115,12 +121,22 @@ class UnchangedFiles:
         if found is None:
             parent = os.path.dirname(rel)
             try:
-                found = (parent == rel or self._plain_folder(parent)) and \
-                    stat.S_ISDIR(os.lstat(os.path.join(self.previous, rel)).st_mode)
+                found = (parent == rel or self._plain_folder(parent)) and stat.S_ISDIR(self._lstat(rel).st_mode)
             except OSError:
                 found = False
             self._folders[rel] = found
         return found
+
+    def _lstat(self, rel: str) -> os.stat_result:
+        """The previous site's entry at ``rel``: as this build found it when it started, while carrying pages
+        (``listing``), else now. Either way a file linked at publication is checked then to be still the one
+        kept (``link``)."""
+        seen = self._seen
+        if seen is None and self.listing is not None:
+            seen = self._seen = self.listing() or {}
+            self.listing = None
+        found = seen.get(rel) if seen else None
+        return found if found is not None else os.lstat(os.path.join(self.previous, rel))
 
     def _previous(self, rel: str):
         """The previous site's file at ``rel``, opened, with its status, when it may be reused; else None."""
@@ -191,7 +207,7 @@ class UnchangedFiles:
         if not self._plain_folder(os.path.dirname(rel)):
             return False
         try:  # not opened: its bytes are not read
-            st = os.lstat(os.path.join(self.previous, rel))
+            st = self._lstat(rel)
         except OSError:
             return False
         if not self._reusable(st):
@@ -237,14 +253,17 @@ class UnchangedFiles:
         """The top-most folders of the previous site the new site has whole (``link``): each file in them, at any
         depth, kept by this build and still the file it was when kept (device, inode, size, mtime); nothing else
         in them; each folder plain, with the mode and owner a new one would get; no name of them in the staging
-        folder. The site's root never is one."""
+        folder. The site's root never is one. What each holds, as ``replay.site_files`` lists a site, is kept in
+        ``listed`` (folder → its entries below it): moved whole, they are what the published site has there."""
         found: list[str] = []
         pending = self._pending
         mode = stat.S_IFDIR | (0o777 & ~_umask())
+        listed = self.listed
 
-        def whole(rel: str) -> bool:
+        def whole(rel: str) -> list | None:
+            """The entries of ``rel`` and below (site_files' rows: its own last) when it is whole; else None."""
             path = os.path.join(self.previous, rel)
-            ok, children = True, []
+            ok, children, rows = True, [], []
             try:
                 with os.scandir(path) as entries:
                     for entry in entries:
@@ -255,27 +274,35 @@ class UnchangedFiles:
                             ok = False
                             continue
                         if stat.S_ISDIR(st.st_mode):
-                            if whole(child):
-                                children.append(child)
+                            below = whole(child)
+                            if below is not None:
+                                children.append((child, below))
+                                rows += below
                             else:
                                 ok = False
                         elif not stat.S_ISREG(st.st_mode) or \
                                 pending.get(child) != (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns):
                             ok = False
+                        elif ok:
+                            rows.append([child.replace(os.sep, "/"), st.st_size, st.st_mtime_ns, st.st_mode, st.st_uid])
             except OSError:
-                return False
+                return None
             if ok and rel:
                 try:
                     st = os.lstat(path)
                 except OSError:
-                    return False
+                    return None
                 ok = st.st_mode == mode and (self.uid is None or st.st_uid == self.uid) and \
                     not os.path.lexists(os.path.join(self.staging, rel))
+                rows.append([rel.replace(os.sep, "/") + "/", 0, 0, st.st_mode, st.st_uid])
             if not ok or not rel:
-                found.extend(children)
-                return False
-            return True
+                for child, below in children:
+                    found.append(child)
+                    listed[child.replace(os.sep, "/")] = below
+                return None
+            return rows
 
+        listed.clear()
         if self._plain_folder(""):
             whole("")
         return found
@@ -309,6 +336,7 @@ class UnchangedFiles:
         nothing written there by this build — is not made again folder by folder: it is moved into the new site
         when that is published (``grafts``, moved by ``StagedOutput.commit``). Making a folder is the costliest
         step of linking (about 0.3 ms on the ext4 of the machine measured; a site has a folder per page)."""
+        self._seen = self.listing = None
         self.grafts = self._whole_folders() if self.previous is not None else []
         grafted = set(self.grafts)
         made: set[str] = {self.staging}

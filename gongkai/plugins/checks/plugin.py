@@ -41,6 +41,7 @@ from ..catalog.plugin import active_core
 from .config import ChecksConfig
 
 log = logging.getLogger("mkdocs.plugins.gongkai.checks")
+CARRIED_BATCH = 256  # carried pages whose stored links are read in one query
 
 
 class ChecksPlugin(BasePlugin[ChecksConfig]):
@@ -68,6 +69,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self._shown_task = _ShownScan()
         self._links_task = _PageLinks()
         self._shown_started = False
+        self._carried_waiting: list[tuple[str, str]] = []  # carried pages whose stored links are read in batches
 
     # ------------------------------------------------------------------ configuration
 
@@ -91,12 +93,14 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
                             "html": self.config.report_html or os.environ.get("GONGKAI_CHECK_HTML"),
                             "todo": self.config.report_todo}
         self._close_pipelines()
+        self._carried_waiting = []
         self.workers = parallel.workers_of(config)
         # A page carried over from the last build (carried.py): its scan's result and its links from the cache.
         if self._on("pii"):
-            self.core.carry_facts("checks-pii", content=self._carried_shown)
+            self.core.carry_facts("checks-pii", content=self._carried_shown, reads=["pii-shown"])
         if self._on("links"):
-            self.core.carry_facts("checks-links", output=self._carried_links)
+            # A damaged entry of a page's links is found when read, and the links are read from the page's file.
+            self.core.carry_facts("checks-links", output=self._carried_links, reads=[])
         return config
 
     def _on(self, name: str) -> bool:
@@ -372,6 +376,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         self.links.apply(page, text, events)
 
     def _read_links(self, page: str, text: str, cache=None) -> str | None:
+        self._take_carried()  # the carried pages before this one first: the check applies them in page order
         key, events = self.links.cached(page, text, cache)
         with _named("链接检查读取"):
             if events is None:
@@ -392,16 +397,32 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
     def _carried_links(self, page, key) -> None:
         """A page carried over from the last build: its links as that build found them, into the check in page
         order. Its text is the previous site's file (the core's ``output_file``), read only if a link asks for one
-        of its anchors, or if a file it links to is not what it was then."""
+        of its anchors, or if a file it links to is not what it was then, or if the stored links are damaged (then
+        kept again). Taken in batches of pages (``_take_carried``): one query and one entry read a page cost as
+        much as the rest of it."""
         if self.links is None or key is None:
             return
-        events = self.core.build_cache.get_many("links", [key], events_shape)[key]
-        if not self.links.still_resolves(events):
-            text = self.links.read_page(page.file.dest_uri)
-            self._read_links(page.file.dest_uri, text, None)
+        self._carried_waiting.append((page.file.dest_uri, key))
+        if len(self._carried_waiting) >= CARRIED_BATCH:
+            self._take_carried()
+
+    def _take_carried(self) -> None:
+        """The links of the carried pages waiting, in their order: before any later page's, and before the check
+        ends (``_pages_read``)."""
+        waiting, self._carried_waiting = self._carried_waiting, []
+        if not waiting:
             return
-        with _named("链接检查读取"):
-            self._linking.submit((page.file.dest_uri, None, None), events)
+        cache = self.core.build_cache
+        stored = cache.get_many("links", {key for _, key in waiting}, events_shape)
+        for dest, key in waiting:
+            events = stored.get(key)
+            if events is None:  # the entry is damaged: the links read from the page's file, and kept again
+                self._read_links(dest, self.links.read_page(dest), cache)
+            elif not self.links.still_resolves(events):
+                self._read_links(dest, self.links.read_page(dest), None)
+            else:
+                with _named("链接检查读取"):
+                    self._linking.submit((dest, None, None), events)
 
     @at(OnPostTemplate.FINAL)
     def on_post_template(self, output_content, template_name, config):
@@ -411,6 +432,8 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
 
     @at(OnPostBuild.PAGES_READ)  # every page is written: the page worker's results in, before the search index forks
     def _pages_read(self, config):
+        if self.links is not None:
+            self._take_carried()
         if self._linking is not None:
             with _named("链接检查读取"):
                 self._linking.finish()

@@ -36,6 +36,7 @@ from gongkai.stages import OnConfig, OnFiles, OnPageContent, OnPageContext, OnPo
 from .config import SearchConfig
 from .structure import SearchView
 
+CARRIED_BATCH = 256  # carried pages whose stored records are read in one query
 log = logging.getLogger("mkdocs.plugins.gongkai.search")
 
 OWN_TEMPLATES = Path(__file__).resolve().parent / "templates"  # partials/search.html: the header box
@@ -59,6 +60,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.synonyms: list = []
         self.export_rows: list[export.ExportRow] = []
         self._previous_export = None  # ids.json of the site directory this build replaces
+        self._carried_waiting: list[tuple[Page, str]] = []  # carried pages whose stored lines are read in batches
 
     # ---- configuration ------------------------------------------------------------------------------
 
@@ -82,12 +84,13 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if self.core is not None:
             self.core.add_asset(STYLE)
             # A page carried over from the last build gives its record from the cache (carried.py).
-            self.core.carry_facts("search", content=self._carried)
+            self.core.carry_facts("search", content=self._carried, reads=[LINE])
         elif STYLE not in config.extra_css:
             config.extra_css.append(STYLE)
         page = self.config.page.strip("/")
         self._page_src = f"{page}/index.md"
         self._config = config
+        self._carried_waiting = []
         if self.config.export:
             # The site this build replaces (config.site_dir is the core's staging folder by now); read now:
             # MkDocs empties site_dir later when it is not staged.
@@ -137,6 +140,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         return files
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
+        self._take_carried()  # every page's Markdown phase is done
         if self.config.enabled:
             add_material_prefix(env)  # gongkai/templates' overrides wrap material's (the core may be disabled)
         env.globals.update(self.template_globals())
@@ -150,6 +154,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     @at(OnPageContent.TEXT)  # before other plugins decorate the page (征集 banner, 年报 toolbar): body text only
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
+        self._take_carried()  # the records of the carried pages before this one first: the index is in page order
         if not self.config.enabled or page.file.src_uri == self._page_src:
             self._fact(page, None)
             return html
@@ -206,16 +211,28 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             self.core.page_fact(page, "search", digest, keep=[(LINE, digest)] if digest else ())
 
     def _carried(self, page: Page, digest: str | None) -> None:
-        """A page carried over from the last build: its record as that build made it."""
+        """A page carried over from the last build: its record as that build made it. Taken in batches of pages,
+        in page order (``_take_carried``): one query and one entry read a page cost as much as the rest of it."""
         if digest is None:
             return
-        line = self.core.build_cache.get_many(LINE, [digest], lambda value: isinstance(value, str))[digest]
-        line = line.encode("utf-8", "surrogatepass")
-        record = decode_record(line)
-        self._record(record, page, line, carried=True)
-        doc = self.core.doc_for_page(page)
-        if doc is not None:
-            self._export(self._config, doc, record.columns, record.text)
+        self._carried_waiting.append((page, digest))
+        if len(self._carried_waiting) >= CARRIED_BATCH:
+            self._take_carried()
+
+    def _take_carried(self) -> None:
+        """The records of the carried pages waiting, in their order: before any later page's, and by on_env."""
+        waiting, self._carried_waiting = self._carried_waiting, []
+        if not waiting:
+            return
+        lines = self.core.build_cache.get_many(LINE, {digest for _, digest in waiting},
+                                               lambda value: isinstance(value, str))
+        for page, digest in waiting:
+            line = lines[digest].encode("utf-8", "surrogatepass")  # intact: checked before the page was carried
+            record = decode_record(line)
+            self._record(record, page, line, carried=True)
+            doc = self.core.doc_for_page(page)
+            if doc is not None:
+                self._export(self._config, doc, record.columns, record.text)
 
     def _close_records(self) -> None:
         # Also when the next build starts (mkdocs serve); a failed build's file goes when the process ends
