@@ -796,3 +796,48 @@ def test_the_fixture_exercises_what_the_cases_change(warm_site):
     assert (site / "dingyue/quanzhan.xml").is_file() and (site / "llms.txt").is_file()
     assert total > 60
 
+
+
+# ---- pages that are not documents (seventh session): their Markdown is in their own key only -----------------
+
+KEPT_OUTPUT = re.compile(r"构建缓存：(\d+) 个页面的输出与上次构建相同")
+HOME = "content/index.md"
+
+
+def home_page_body(h: History):
+    """A new paragraph on the home page: its title and front matter are the same, so every other page's stored
+    output is kept (before, every page was made again); the build equals a clean one."""
+    edit(h.root / HOME, "[政府信息公开](xxgk/)", "[政府信息公开](xxgk/)\n\n首页新增一句。")
+    cached, _ = h.check(carried=False)
+    kept = KEPT_OUTPUT.search(cached.stderr)
+    assert kept and int(kept.group(1)) > h.total // 2, cached.stderr[-3000:]
+    assert "首页新增一句" in h.page("index.html")
+
+
+def home_page_retitled(h: History):
+    """The home page's title (its first heading), which every page's nav and footer may show: no stored page is
+    kept, and the build equals a clean one."""
+    edit(h.root / HOME, "# 测试市", "# 测试市人民政府")
+    cached, _ = h.check(carried=False)
+    assert not KEPT_OUTPUT.search(cached.stderr), cached.stderr[-3000:]
+    assert "测试市人民政府" in h.page("xxgk/index.html")
+
+
+def home_page_front_matter(h: History):
+    """A key of the home page's front matter: no stored page is kept (a nav may show a page's meta), and the build
+    equals a clean one; the next build, its body changed again, keeps them again."""
+    edit(h.root / HOME, "template: dated.html\n", "template: dated.html\ndescription: 测试市政府门户\n")
+    cached, _ = h.check(carried=False)
+    assert not KEPT_OUTPUT.search(cached.stderr), cached.stderr[-3000:]
+    edit(h.root / HOME, "[政府信息公开](xxgk/)", "[政府信息公开](xxgk/)\n\n又一句。")
+    cached, _ = h.check(carried=False)
+    kept = KEPT_OUTPUT.search(cached.stderr)
+    assert kept and int(kept.group(1)) > h.total // 2, cached.stderr[-3000:]
+
+
+NAV_PAGES = [home_page_body, home_page_retitled, home_page_front_matter]
+
+
+@pytest.mark.parametrize("case", NAV_PAGES, ids=[c.__name__ for c in NAV_PAGES])
+def test_a_page_that_is_not_a_document_changed(history, case):
+    case(history)

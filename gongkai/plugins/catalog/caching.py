@@ -124,6 +124,10 @@ class BuildCacheSession:
         logging.getLogger("mkdocs").addHandler(self.counter)
         self.settings_key = self.markdown_key = None  # None: the page cache is off (settings not describable)
         self.base_key: str | None = None
+        self.carry_key: str | None = None  # the base key with the Markdown of the pages that are not documents
+        self._nav_pages_changed = False  # their titles or front matter are not the last build's (nav_pages_read)
+        self._nav_pages: dict = {}  # src_uri → the File of each page that is not a document (seal)
+        self._own_template: dict[str, object] = {}  # src_uri → its front matter's template, before ``lookup`` set ours
         self.pages: dict[str, str] = {}  # src_uri → key of the page's entry (found or to be made)
         self._candidates: dict[str, tuple[str, dict]] = {}  # src_uri → (its template, its stored reads)
         self._reused: set[str] = set()
@@ -222,14 +226,50 @@ class BuildCacheSession:
         # shows one (a document's, a list's, a home's).
         site_and_columns = json.dumps([describe(catalog.site), column_tree(catalog)], ensure_ascii=False,
                                       sort_keys=True)
+        # The Markdown of a page that is not a document (the home page, a 帮助 page) is in its own key; what the
+        # other pages show of it — its title and front matter, in the nav and the footer — is known once MkDocs has
+        # read it, and compared then (``nav_pages_read``). Carrying decides before that: its key has them all.
+        self._nav_pages = {f.src_uri: f for f in files.documentation_pages()
+                           if f.src_uri not in document_sources and f.abs_src_path and f.src_uri.endswith(".md")}
         parts = [self.settings_key,
-                 tree_digest(docs_dir, skip=lambda rel: rel in document_sources or opaque(rel), stats=self.store),
+                 tree_digest(docs_dir, skip=lambda rel: rel in document_sources or opaque(rel)
+                             or rel in self._nav_pages, stats=self.store),
                  site_and_columns, nav_digest(nav, documents)]
         for path in site_template_dirs(config):  # a site's own overrides; material's and gongkai's are code
             # Folders linked into it are walked too (tree_digest); templates that show the build's time are found
             # while pages render (PageRecorder), not by reading their text.
             parts.append(tree_digest(path, stats=self.store))
         self.base_key = digest(*parts)
+        self.carry_key = digest(self.base_key, *(f"{src}\0{self.store.file_digest(Path(f.abs_src_path)).decode()}"
+                                                 for src, f in sorted(self._nav_pages.items())))
+
+    def _own_meta(self, src: str, meta: dict) -> dict:
+        """A page's front matter as its file gives it (``lookup`` may have set the template of a stored page)."""
+        own = self._own_template.get(src, None)
+        if own is None:
+            return meta
+        meta = {k: v for k, v in meta.items() if k != "template"}
+        if own is not _ABSENT:
+            meta["template"] = own
+        return meta
+
+    def nav_pages_read(self) -> None:
+        """Every page has read its Markdown and none is rendered yet (the core's on_env): the title and front matter
+        of every page that is not a document, which every page may show (the nav, the footer's 上一页/下一页) and
+        which the pages' keys leave out (``seal``), compared with the last build's. Any difference, or one that
+        cannot be described: no stored page is reused in this build."""
+        if self.base_key is None:
+            return
+        try:
+            now = _VALUE_JSON(describe([[src, f.page.title, self._own_meta(src, f.page.meta)]
+                                        for src, f in sorted(self._nav_pages.items()) if f.page is not None]))
+        except Unstable:
+            self._nav_pages_changed = True
+            return
+        key = self.store.key(NAV_PAGES, self.base_key)
+        if self.store.get(NAV_PAGES, key, lambda value: isinstance(value, str)) != now:
+            self._nav_pages_changed = True
+        self.store.put(NAV_PAGES, key, now)
 
     def subject_digest(self, subject) -> str | None:
         """A page's subject (``lookup``) described, as a digest; None when it cannot be described."""
@@ -257,6 +297,7 @@ class BuildCacheSession:
         reads = self.store.get("reads", key, reads_shape)
         if reads is not None and self.store.check("page", key) and self.recorder.unchanged(reads["templates"]):
             self._candidates[src] = (page.meta.get("template", "main.html"), reads["reads"])
+            self._own_template[src] = page.meta.get("template", _ABSENT)
             page.meta["template"] = CACHED_TEMPLATE
         return digest(described)
 
@@ -274,7 +315,7 @@ class BuildCacheSession:
         candidate = self._candidates.pop(src, None)
         if candidate is not None:
             template, reads = candidate
-            changed = self.recorder.changed(reads, context)
+            changed = "导航所列页面的标题或元数据" if self._nav_pages_changed else self.recorder.changed(reads, context)
             if changed is None:
                 output = self.store.get("page", key, lambda value: isinstance(value, str))
                 if output is not None:
@@ -411,7 +452,7 @@ class BuildCacheSession:
         cache would write the stored output, byte for byte) — or None, and the page is built."""
         src = page.file.src_uri
         key, candidate, outputs = self.pages.get(src), self._candidates.get(src), self._outputs
-        if key is None or candidate is None or outputs.table.get(src) != key:
+        if key is None or candidate is None or outputs.table.get(src) != key or self._nav_pages_changed:
             return None
         so_far = self.facts.so_far(src)
         if so_far is None or "core" not in so_far[0]:
@@ -477,6 +518,7 @@ class NoCache:
     def keep_previous(self) -> None: ...
     def configure(self, config) -> None: ...
     def seal(self, *args) -> None: ...
+    def nav_pages_read(self) -> None: ...
     def lookup(self, page, html, subject) -> None: ...
     def attach(self, env) -> None: ...
     def begin(self, context, page) -> None: ...
@@ -553,6 +595,8 @@ def _as_posix(path: str) -> str:
 # json.dumps(…, ensure_ascii=False[, sort_keys=True]) without a new encoder per call: a page records ~20 reads.
 _READ_JSON = json.JSONEncoder(ensure_ascii=False).encode
 _VALUE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_ABSENT = object()  # no template in a page's front matter
+NAV_PAGES = "nav-pages"  # the titles and front matter of the pages that are not documents, as the last build read them
 
 # read → (root, its last step, the read it extends or None): the same few hundred reads recur on every page of a
 # kind, so each is parsed once per process rather than once per page (bounded: a 100,000-page site has more).

@@ -700,7 +700,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         for src in self._versions:
             file = files.get_file_from_path(src)
             versions[src] = store.file_digest(Path(file.abs_src_path)).decode() if file and file.abs_src_path else ""
-        self._carry_inputs = Inputs(base=self._cache.base_key,
+        self._carry_inputs = Inputs(base=self._cache.carry_key,
                                     catalog=tree_digest(site_root(config) / self.config.catalog_dir, stats=store),
                                     consumers=list(self._cache.consumers), documents=documents, versions=versions,
                                     whole_list=False)
@@ -774,6 +774,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.problems.items += self.page_problems.items
         self._report_problems()
         templating.configure(env)
+        self._cache.nav_pages_read()
         self._cache.attach(env)
         self.view.fragments.reset(config, env)
         self._release = PageRelease(config, files)
