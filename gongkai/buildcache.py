@@ -286,6 +286,16 @@ USES_HELD = 4096  # keys used before the listing is made and they are taken off 
 _BATCH = 500  # keys per query of ``get_many`` and ``present`` (SQLite allows 999 parameters before 3.32)
 
 
+def _by_keys(conn: sqlite3.Connection, statement: str, kind: str, keys: list[str]) -> list[tuple]:
+    """``statement`` (``… WHERE kind = ? AND key IN ({})``) run for ``keys``, ``_BATCH`` of them at a time: the rows
+    it gives."""
+    rows: list[tuple] = []
+    for start in range(0, len(keys), _BATCH):
+        part = keys[start:start + _BATCH]
+        rows += conn.execute(statement.format(",".join("?" * len(part))), (kind, *part)).fetchall()
+    return rows
+
+
 class BuildCache:
     """The cache of one build: reads the last clean build's entries, collects this build's, saves on success."""
 
@@ -441,15 +451,11 @@ class BuildCache:
 
     def _batched(self, kind: str, keys: Iterable[str], columns: str) -> list[tuple]:
         """``columns`` of the last build's entries of ``kind`` under ``keys``, queried a batch of keys at a time."""
-        keys, rows = list(keys), []
+        keys = list(keys)
         if len(keys) == 1:  # a carried page's one entry, asked for 10,000 times a build: a statement never rebuilt
             return self._old.execute(f"SELECT {columns} FROM entries WHERE kind = ? AND key = ?",
                                      (kind, keys[0])).fetchall()
-        for start in range(0, len(keys), _BATCH):
-            part = keys[start:start + _BATCH]
-            rows += self._old.execute(f"SELECT {columns} FROM entries WHERE kind = ? AND key IN "
-                                      f"({','.join('?' * len(part))})", (kind, *part)).fetchall()
-        return rows
+        return _by_keys(self._old, f"SELECT {columns} FROM entries WHERE kind = ? AND key IN ({{}})", kind, keys)
 
     def get_many(self, kind: str, keys: Iterable[str], shape=None, carry: bool = False) -> dict[str, Any]:
         """``get`` of many entries of one kind in few queries: key → value, for the entries there (and of the right
@@ -627,11 +633,7 @@ class BuildCache:
                     conn.execute("PRAGMA journal_mode = OFF")
                     conn.execute("PRAGMA synchronous = OFF")
                     for kind, keys in unused.items():
-                        keys = list(keys)
-                        for start in range(0, len(keys), _BATCH):
-                            part = keys[start:start + _BATCH]
-                            conn.execute(f"DELETE FROM entries WHERE kind = ? AND key IN ({','.join('?' * len(part))})",
-                                         (kind, *part))
+                        _by_keys(conn, "DELETE FROM entries WHERE kind = ? AND key IN ({})", kind, list(keys))
                     conn.commit()
                     conn.execute("ATTACH DATABASE ? AS new", (str(new),))
                     conn.execute("INSERT OR REPLACE INTO main.entries SELECT * FROM new.entries")
@@ -651,12 +653,9 @@ class BuildCache:
             if not self._old_unreplaced():
                 return new  # another build saved meanwhile: its entries are not the ones this build used
             for kind, keys in listing.items():
-                keys = list(keys - unused.get(kind, set()))
-                for start in range(0, len(keys), _BATCH):
-                    part = keys[start:start + _BATCH]
-                    # This build's own entry wins over the last build's under the same key (OR IGNORE).
-                    conn.execute(f"INSERT OR IGNORE INTO main.entries SELECT * FROM old.entries WHERE "
-                                 f"kind = ? AND key IN ({','.join('?' * len(part))})", (kind, *part))
+                # This build's own entry wins over the last build's under the same key (OR IGNORE).
+                _by_keys(conn, "INSERT OR IGNORE INTO main.entries SELECT * FROM old.entries WHERE kind = ? AND key "
+                         "IN ({})", kind, list(keys - unused.get(kind, set())))
             conn.commit()
         finally:
             conn.close()

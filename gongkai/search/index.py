@@ -208,8 +208,7 @@ def spoken_values(rec: Record) -> dict[str, int]:
 def _spoken_key(rec: Record) -> str:
     """A fingerprint of ``spoken_parts``: compared only within one index's state, whose key holds the code and
     pypinyin's version."""
-    return hashlib.blake2b(json.dumps(spoken_parts(rec), ensure_ascii=False).encode("utf-8", "surrogatepass"),
-                           digest_size=16).hexdigest()
+    return file_digest(json.dumps(spoken_parts(rec), ensure_ascii=False).encode("utf-8", "surrogatepass"))
 
 
 def record_values(rec: Record, spoken: dict[str, int] | None = None) -> dict[str, int]:

@@ -127,9 +127,9 @@ class BuildCacheSession:
         self.carry_key: str | None = None  # the base key with the Markdown of the pages that are not documents
         self._nav_pages_changed = False  # their titles or front matter are not the last build's (nav_pages_read)
         self._nav_pages: dict = {}  # src_uri → the File of each page that is not a document (seal)
-        self._own_template: dict[str, object] = {}  # src_uri → its front matter's template, before ``lookup`` set ours
         self.pages: dict[str, str] = {}  # src_uri → key of the page's entry (found or to be made)
-        self._candidates: dict[str, tuple[str, dict]] = {}  # src_uri → (its template, its stored reads)
+        # src_uri → (its front matter's template, or _ABSENT: ``lookup`` sets ours; its stored reads)
+        self._candidates: dict[str, tuple[object, dict]] = {}
         self._reused: set[str] = set()
         self._subjects: dict[int, tuple] = {}  # describe's memo for the pages' subjects (frozen once sealed)
         # ... and for the records pages read (a tab, a 发布主体), while pages are carried: bounded, as a view may give
@@ -245,12 +245,12 @@ class BuildCacheSession:
 
     def _own_meta(self, src: str, meta: dict) -> dict:
         """A page's front matter as its file gives it (``lookup`` may have set the template of a stored page)."""
-        own = self._own_template.get(src, None)
-        if own is None:
+        candidate = self._candidates.get(src)  # all still there: no page is rendered yet
+        if candidate is None:
             return meta
         meta = {k: v for k, v in meta.items() if k != "template"}
-        if own is not _ABSENT:
-            meta["template"] = own
+        if candidate[0] is not _ABSENT:
+            meta["template"] = candidate[0]
         return meta
 
     def nav_pages_read(self) -> None:
@@ -296,8 +296,7 @@ class BuildCacheSession:
         self.facts.keyed(src, key)
         reads = self.store.get("reads", key, reads_shape)
         if reads is not None and self.store.check("page", key) and self.recorder.unchanged(reads["templates"]):
-            self._candidates[src] = (page.meta.get("template", "main.html"), reads["reads"])
-            self._own_template[src] = page.meta.get("template", _ABSENT)
+            self._candidates[src] = (page.meta.get("template", _ABSENT), reads["reads"])
             page.meta["template"] = CACHED_TEMPLATE
         return digest(described)
 
@@ -314,7 +313,8 @@ class BuildCacheSession:
         self.recorder.track_globals()
         candidate = self._candidates.pop(src, None)
         if candidate is not None:
-            template, reads = candidate
+            own, reads = candidate
+            template = "main.html" if own is _ABSENT else own
             changed = "导航所列页面的标题或元数据" if self._nav_pages_changed else self.recorder.changed(reads, context)
             if changed is None:
                 output = self.store.get("page", key, lambda value: isinstance(value, str))
