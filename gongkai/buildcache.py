@@ -323,6 +323,10 @@ class BuildCache:
         self._old_fd: int | None = None  # the last build's file as it was opened (``save`` may copy it)
         self._listing: dict[str, set[str]] | None = None  # the last build's keys: kind → keys (``_keys``)
         self.damaged = 0  # entries found that this code did not write (or that inflate too far): misses
+        # In the page loop's second process (``forked``): the last build's entries it used, for the build's
+        # ``take_forked``. In the build, once it took them: ``get_many`` finds this build's own entries too.
+        self._forked_uses: list[tuple[str, tuple]] | None = None
+        self._fresh = False
         old = self.directory / self.FILE
         try:
             if old.is_file():
@@ -373,6 +377,9 @@ class BuildCache:
         if self._new is None:
             return
         keys = keys if isinstance(keys, tuple) else tuple(keys)
+        if self._forked_uses is not None:
+            self._forked_uses.append((kind, keys))
+            return
         self._uses.append((kind, keys))
         self._use_count += len(keys)
         if self._use_count > USES_HELD:
@@ -449,22 +456,28 @@ class BuildCache:
             writer, self._writer = self._writer, None
             writer.finish()
 
-    def _batched(self, kind: str, keys: Iterable[str], columns: str) -> list[tuple]:
-        """``columns`` of the last build's entries of ``kind`` under ``keys``, queried a batch of keys at a time."""
+    def _batched(self, kind: str, keys: Iterable[str], columns: str, conn: sqlite3.Connection | None = None) \
+            -> list[tuple]:
+        """``columns`` of the last build's entries (or ``conn``'s) of ``kind`` under ``keys``, queried a batch of
+        keys at a time."""
+        conn = self._old if conn is None else conn
         keys = list(keys)
         if len(keys) == 1:  # a carried page's one entry, asked for 10,000 times a build: a statement never rebuilt
-            return self._old.execute(f"SELECT {columns} FROM entries WHERE kind = ? AND key = ?",
-                                     (kind, keys[0])).fetchall()
-        return _by_keys(self._old, f"SELECT {columns} FROM entries WHERE kind = ? AND key IN ({{}})", kind, keys)
+            return conn.execute(f"SELECT {columns} FROM entries WHERE kind = ? AND key = ?", (kind, keys[0])).fetchall()
+        return _by_keys(conn, f"SELECT {columns} FROM entries WHERE kind = ? AND key IN ({{}})", kind, keys)
 
     def get_many(self, kind: str, keys: Iterable[str], shape=None, carry: bool = False) -> dict[str, Any]:
         """``get`` of many entries of one kind in few queries: key → value, for the entries there (and of the right
         shape). Those found are kept for the next build only with ``carry``, as ``get`` keeps them."""
         found: dict[str, Any] = {}
-        if self._old is None:
+        if self._old is None and not self._fresh:
             return found
+        keys = list(keys)
         try:
-            rows = self._batched(kind, keys, "key, value")
+            rows = self._batched(kind, keys, "key, value") if self._old is not None else []
+            if self._fresh and len(rows) < len(keys):  # entries the page loop's second process made (split.py)
+                there = {key for key, _ in rows}
+                rows += self._batched(kind, [k for k in keys if k not in there], "key, value", self._new)
         except sqlite3.Error:
             return found
         for key, blob in rows:
@@ -479,6 +492,45 @@ class BuildCache:
         if carry and found:
             self._use(kind, found)
         return found
+
+    # ---- the page loop's second process (plugins/catalog/split.py) -------------------------------------------
+
+    def forked(self, side: Path) -> None:
+        """In a process forked from the build: reads through a connection of its own, writes every entry into
+        ``side`` (a new file), and notes the last build's entries it used instead of listing them (``finish_forked``,
+        then the build's ``take_forked``). The build's connections are left as they are, never closed here: SQLite
+        connections must not cross a fork, and closing one would act on the build's files."""
+        _INHERITED.extend(held for held in (self._old, self._new, self._writer) if held is not None)
+        self._writer = None  # the build's writer process (``parallel.forked`` first): this one encodes its own
+        old = self.directory / self.FILE
+        try:
+            same = self._old_fd is not None and os.stat(old).st_ino == os.fstat(self._old_fd).st_ino
+            self._old = sqlite3.connect(f"file:{old}?mode=ro&immutable=1", uri=True, check_same_thread=False) \
+                if self._old is not None and same else None
+        except (OSError, sqlite3.Error):
+            self._old = None  # another build replaced it meanwhile: what was there is computed again
+        self._old_fd = None
+        self._listing = None
+        self._new, self._new_path = _new_store(side), side
+        self._uses, self._use_count, self._unused = [], 0, None
+        self._forked_uses = []
+
+    def finish_forked(self) -> list[tuple[str, tuple]]:
+        """In the forked process, at its end: its entries written out; the last build's entries it used."""
+        self._new.commit()
+        self._new.close()
+        self._new = None
+        return self._forked_uses or []
+
+    def take_forked(self, side: Path, uses: list[tuple[str, tuple]]) -> bool:
+        """In the build: the entries the forked process wrote into ``side``, into this build's, and the last build's
+        entries it used, kept for the next build. From now on ``get_many`` also finds this build's own entries (the
+        facts of the pages it made refer to them). Returns whether they were taken."""
+        for kind, keys in uses:
+            self._use(kind, keys)
+        taken = self._merge_file(side)
+        self._fresh = self._fresh or taken
+        return taken
 
     def present(self, kind: str, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` have an entry of ``kind`` (not read, not carried)."""
@@ -578,16 +630,23 @@ class BuildCache:
     def merge(self, store: "WorkerStore") -> None:
         """The entries the workers of ``store`` read or made, into this build's cache."""
         for path in sorted(store.directory.glob(f".{store.kind}-{store.owner}-*.sqlite")):
-            try:
-                if self._new is not None:
-                    self._new.commit()  # ATTACH is refused inside a transaction
-                    self._new.execute("ATTACH DATABASE ? AS side", (str(path),))
-                    self._new.execute("INSERT OR REPLACE INTO entries SELECT * FROM side.entries")
-                    self._new.commit()
-                    self._new.execute("DETACH DATABASE side")
-            except sqlite3.Error as exc:
-                log.info(f"构建缓存：{path.name} 无法合并（{exc}）")
-            path.unlink(missing_ok=True)
+            self._merge_file(path)
+
+    def _merge_file(self, path: Path) -> bool:
+        """Every entry of the entries file at ``path`` into this build's, the file removed. Returns whether merged."""
+        merged = False
+        try:
+            if self._new is not None:
+                self._new.commit()  # ATTACH is refused inside a transaction
+                self._new.execute("ATTACH DATABASE ? AS side", (str(path),))
+                self._new.execute("INSERT OR REPLACE INTO entries SELECT * FROM side.entries")
+                self._new.commit()
+                self._new.execute("DETACH DATABASE side")
+                merged = True
+        except sqlite3.Error as exc:
+            log.info(f"构建缓存：{path.name} 无法合并（{exc}）")
+        path.unlink(missing_ok=True)
+        return merged
 
     def save(self) -> None:
         """Make this build's entries the cache (the build finished cleanly)."""
@@ -755,6 +814,10 @@ def _default(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return sorted(value, key=repr)
     return repr(value)
+
+
+# A forked process's inherited connections and writer (``BuildCache.forked``): held, never closed nor freed there.
+_INHERITED: list = []
 
 
 def _new_store(path: Path) -> sqlite3.Connection:

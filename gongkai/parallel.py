@@ -253,6 +253,7 @@ class Pipeline:
         self._turn = 0
         self._task: bytes | None = None  # fn, pickled when the first item goes to a worker
         self._stop = weakref.finalize(self, _stop_all, self._workers)
+        _LIVE.add(self)
 
     def submit(self, item, result=_NONE) -> None:
         """``fn(item)`` to be applied after every item submitted before; with ``result`` (known already, from the
@@ -351,6 +352,24 @@ class _Worker:
             box.close()
 
 
+# Every pipeline alive in this process: a process forked from the build works through its own (``forked``).
+_LIVE: "weakref.WeakSet[Pipeline]" = weakref.WeakSet()
+_HELD: list = []
+
+
+def forked() -> None:
+    """In a process forked from the build while pipelines were alive (the page loop's second process,
+    plugins/catalog/split.py): their workers and their items in flight are the build's, so each pipeline here
+    forgets them — without stopping or draining them — and works on what this process submits in this process."""
+    for pipe in list(_LIVE):
+        pipe._stop.detach()  # the workers' stop is the build's to make
+        _HELD.append((pipe, pipe._workers))  # never freed here: their queues' finalizers would act on the build's
+        pipe._workers = []
+        pipe._queue.clear()
+        pipe._batch = []
+        pipe._wait = 0
+
+
 def _stop_all(workers: list) -> None:
     for worker in workers:
         worker.stop()
@@ -392,4 +411,4 @@ def _serve(inbox, outbox, parent: int) -> None:
         outbox.put(outcomes)
 
 
-__all__ = ["ENV", "DEFAULT_CAP", "TaskFailed", "map_ordered", "Pipeline", "workers", "workers_of", "usable_cpus"]
+__all__ = ["ENV", "DEFAULT_CAP", "TaskFailed", "map_ordered", "Pipeline", "forked", "workers", "workers_of", "usable_cpus"]

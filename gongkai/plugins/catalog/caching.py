@@ -46,17 +46,20 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from gongkai import parallel
 from gongkai.buildcache import (BuildCache, Unstable, code_digest, describe_document, digest, file_digest, plain,
                                 site_modules, tree_digest)
 from gongkai.model import Column, Document, Organization
 from gongkai.safety import active_content
 from gongkai.sources import site_root
+from gongkai.stages import handlers_outside
 
 from .carried import (FACTS, TABLE, Carrying, Consumer, Inputs, OutputCheck, PageFacts, by_kind, entries_of,
                       facts_shape, foreign_events, missing_entries)
 from .memory import MEMO_SIZE, BoundedMemo
 from .rendering import lookups_resolve
 from .replay import BuildRecord, Replay, site_template_dirs
+from .split import SplitPages
 
 log = logging.getLogger("mkdocs.plugins.gongkai.cache")
 
@@ -142,6 +145,7 @@ class BuildCacheSession:
         self.facts: PageFacts | None = None  # made when the pages' keys can be (seal)
         self.carrying: Carrying | None = None
         self._outputs: OutputCheck | None = None  # pages whose output may be the last build's (output_unchanged)
+        self.split: SplitPages | None = None  # MkDocs' page loop shared with a forked process (split.py)
 
     @classmethod
     def open(cls, directory: Path, enabled: bool = True, workers: int = 1) -> "BuildCacheSession | NoCache":
@@ -484,11 +488,31 @@ class BuildCacheSession:
     def reused(self, page: Page) -> bool:
         return page.file.src_uri in self._reused
 
+    def share_pages(self, config: MkDocsConfig, unchanged, in_child) -> None:
+        """The core's on_env, in a build that publishes: MkDocs' page loop shared with a forked process where it may
+        be (split.py). ``unchanged``: the staging folder's UnchangedFiles (or None); ``in_child()``: called in that
+        process before it makes a page."""
+        if self.facts is None or self.base_key is None or not parallel.can_fork() \
+                or parallel.workers_of(config) < 2:
+            return
+        outside = handlers_outside(config, ["page_context", "post_page"])
+        if outside:
+            log.debug(f"构建缓存：{'、'.join(outside)} 处理页面，页面在一个进程中生成")
+            return
+        self.split = SplitPages(self, unchanged, in_child,
+                                self.store.directory / f".split-{os.getpid()}-pages.sqlite")
+        self.split.install()
+
     def close(self) -> None:
         self._subjects.clear()
         self._records.clear()
         logging.getLogger("mkdocs").removeHandler(self.counter)
         self.replay.close()
+        if self.split is not None:
+            self.split.uninstall()
+            if self.split.made:
+                log.info(f"构建缓存：{self.split.made} 个页面由第二个进程生成")
+            self.split = None
         if self.carrying is not None:
             self.carrying.uninstall()
 
@@ -518,6 +542,7 @@ class NoCache:
     def keep_previous(self) -> None: ...
     def configure(self, config) -> None: ...
     def seal(self, *args) -> None: ...
+    def share_pages(self, *args) -> None: ...
     def nav_pages_read(self) -> None: ...
     def lookup(self, page, html, subject) -> None: ...
     def attach(self, env) -> None: ...

@@ -132,6 +132,9 @@ class PageFacts:
         self._pending: dict[str, _Pending] = {}
         self.table: dict[str, str] = {}  # src → its key: pages the next build may carry
         self._refused: set[str] = set()
+        # src → the facts stored of each page completed from now on, when set (the page loop's second process,
+        # split.py, hands them to the build).
+        self.completed: dict[str, dict] | None = None
 
     def _get(self, src: str) -> _Pending:
         found = self._pending.get(src)
@@ -167,12 +170,20 @@ class PageFacts:
     def _complete(self, src: str, pending: _Pending) -> None:
         if pending.kept and pending.key is not None and len(pending.facts) == len(self.consumers):
             del self._pending[src]
-            self.store.put(FACTS, pending.key, {"facts": {name: json.loads(text) for name, text in pending.facts.items()},
-                                                "entries": json.loads(f"[{pending.entries}]")})
+            stored = {"facts": {name: json.loads(text) for name, text in pending.facts.items()},
+                      "entries": json.loads(f"[{pending.entries}]")}
+            self.store.put(FACTS, pending.key, stored)
             self.table[src] = pending.key
+            if self.completed is not None:
+                self.completed[src] = stored
 
     def carried(self, src: str, key: str) -> None:
         self.table[src] = key
+
+    def noted(self, src: str, name: str) -> bool:
+        """Whether ``name``'s fact of the page is noted and the page is still to be completed."""
+        pending = self._pending.get(src)
+        return pending is not None and name in pending.facts
 
     def so_far(self, src: str) -> tuple[dict, list] | None:
         """What this build's plugins noted of a page so far: (plugin → its fact, the entries they refer to), or
@@ -332,10 +343,7 @@ class Carrying:
             self.pages[src] = _DONE
 
     def _hand_over(self, page: Page, phase: str, facts: dict) -> None:
-        for name, consumer in self.consumers.items():
-            call = getattr(consumer, phase)
-            if call is not None:
-                call(page, facts[name])
+        hand_over(self.consumers, page, phase, facts)
 
     def adopt(self, src: str, key: str, stored: dict) -> None:
         """A page whose output is the last build's (not carried: its Markdown was processed in this build)."""
@@ -360,6 +368,15 @@ class Carrying:
 
 
 _DONE = {"facts": None}  # a carried page whose facts were all handed over
+
+
+def hand_over(consumers: dict[str, Consumer], page: Page, phase: str, facts: dict) -> None:
+    """What each plugin noted of ``page`` (``facts``), back to it where its ``phase`` ("content", "output") would
+    have run."""
+    for name, consumer in consumers.items():
+        call = getattr(consumer, phase)
+        if call is not None:
+            call(page, facts[name])
 
 
 def entries_of(key: str, stored: dict) -> list:

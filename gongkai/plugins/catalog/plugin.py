@@ -782,7 +782,15 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         theme.add_material_prefix(env)
         env.filters["gk_markdown"] = self.render_markdown
         self._quiet()
+        if self._output is not None and self.command in ("build", "gh-deploy") and not self._dirty:
+            self._cache.share_pages(config, self._output.unchanged, self._second_process)
         return env
+
+    def _second_process(self) -> None:
+        """In the page loop's second process (split.py): no progress line (the build shows it), and pages keep what
+        they hold (releasing it there would write to, and so copy, the memory both processes share)."""
+        self._progress = None
+        self._release = None
 
     # ---- output -----------------------------------------------------------------------------------------------
 
