@@ -22,6 +22,9 @@ on changing its pages grows towards the size of the build. Hence two kinds of wo
 - ``Pipeline``'s live through a phase of the build while it goes on; they are forked when the pipeline is made,
   early, while the build is small, and get their task and items pickled through their own queues.
 
+A process forked from the build to share its page loop (plugins/catalog/split.py) calls ``forked()`` first:
+the pipelines it inherited leave their workers and items in flight to the build and work in that process.
+
 An exception in a worker is carried back as ``TaskFailed`` naming the item (a file, a page); the same error in
 a one-process build raises the same ``TaskFailed``. How many processes: ``workers`` of the core's settings, or
 ``$GONGKAI_WORKERS``, else the usable CPUs, at most ``DEFAULT_CAP``; 1 works in the build's own process.

@@ -82,6 +82,8 @@ class Consumer:
     # checks them when it reads them; and one it reads back whose damage it can tell and recover from (the link
     # check: a page's links from the page's file) need only be there. None: every kind it keeps.
     reads: frozenset[str] | None = None
+    # Called in the process that shares MkDocs' page loop (split.py), before it makes a page.
+    forked: Callable[[], None] | None = None
 
 
 class _Pending:

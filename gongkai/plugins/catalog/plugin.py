@@ -174,13 +174,17 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         """Deprecated (0.2.0), does nothing: what a page shows of other documents is recorded while it renders."""
         deprecations.cache_declaration("relate")
 
-    def carry_facts(self, name: str, content=None, output=None, reads: Iterable[str] | None = None) -> None:
+    def carry_facts(self, name: str, content=None, output=None, reads: Iterable[str] | None = None,
+                    forked=None) -> None:
         """In your on_config: your plugin keeps something per page. Give it for each page you process with
         ``page_fact``; for a page carried over from the last build, ``content(page, value)`` is called where its
         ``on_page_content`` would run and ``output(page, value)`` where its ``on_post_page`` would (carried.py).
         ``reads``: the kinds of the entries you keep that you read back there (each must be intact for the page to
-        be carried); None, every kind you keep."""
-        self._cache.register(Consumer(name, content, output, frozenset(reads) if reads is not None else None))
+        be carried); None, every kind you keep. ``forked()``: called in the process that shares MkDocs' page loop
+        (split.py) before it makes a page: what your plugin keeps there only for its own verdict is never read
+        (the build gets each page's fact) and need not be kept."""
+        self._cache.register(Consumer(name, content, output, frozenset(reads) if reads is not None else None,
+                                      forked))
 
     def page_fact(self, page: Page | str, name: str, value, keep: Iterable[tuple[str, str]] = ()) -> None:
         """What your plugin noted of ``page`` (or the page's ``src_uri``: a fact may come later, from a worker),
@@ -791,6 +795,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         they hold (releasing it there would write to, and so copy, the memory both processes share)."""
         self._progress = None
         self._release = None
+        for consumer in self._cache.consumers.values():
+            if consumer.forked is not None:
+                consumer.forked()
 
     # ---- output -----------------------------------------------------------------------------------------------
 

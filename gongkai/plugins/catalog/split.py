@@ -73,6 +73,7 @@ class SplitPages:
         self._ends: mmap.mmap | None = None
         self._lock = None
         self._results: dict[int, tuple] | None = None
+        self._frozen = False
         self.made = 0  # pages the second process made and the build took (for the log and the tests)
 
     # ---- MkDocs' page loop ---------------------------------------------------------------------------------
@@ -120,6 +121,10 @@ class SplitPages:
         self.side.unlink(missing_ok=True)
         parallel.trim()  # the memory freed so far back to the system first: a forked process would share it
         read, write = os.pipe()
+        # Out of the collector's reach in both processes while both live: a full collection here would write to
+        # every object of the build, and so copy, page by page, all the memory the two processes share.
+        gc.freeze()
+        self._frozen = True
         pid = os.fork()
         if pid == 0:  # the second process: never returns
             os.close(read)
@@ -151,7 +156,6 @@ class SplitPages:
     def _child(self, inner, config, doc_files, nav, env, write: int) -> None:
         code = 1
         try:
-            gc.freeze()  # the build's objects stay shared: this process's collections do not write to them
             records: list[logging.LogRecord] = []
             logging.Logger.callHandlers = lambda logger, record: records.append(record)
             warnings.showwarning = lambda message, category, *args, **kwargs: records.append(
@@ -200,6 +204,7 @@ class SplitPages:
             log.debug(f"构建缓存：第二个进程未完成（{exc}），其页面由本进程生成")
         _, status, usage = os.wait4(self._pid, 0)
         self._pid = None
+        self._thaw()
         log.debug(f"构建缓存：第二个进程用时 {usage.ru_utime + usage.ru_stime:.1f} 秒 CPU，生成 {len(payload['results']) if payload else 0} 个页面")
         if payload is None or status != 0 or not self.session.store.take_forked(self.side, payload["uses"]):
             self._results = {}
@@ -244,6 +249,12 @@ class SplitPages:
         if self._pipe is not None:
             os.close(self._pipe)
             self._pipe = None
+        self._thaw()
+
+    def _thaw(self) -> None:
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
 
 def _plain_record(record: logging.LogRecord) -> logging.LogRecord:

@@ -100,7 +100,7 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
             self.core.carry_facts("checks-pii", content=self._carried_shown, reads=["pii-shown"])
         if self._on("links"):
             # A damaged entry of a page's links is found when read, and the links are read from the page's file.
-            self.core.carry_facts("checks-links", output=self._carried_links, reads=[])
+            self.core.carry_facts("checks-links", output=self._carried_links, reads=[], forked=self._links_forked)
         return config
 
     def _on(self, name: str) -> bool:
@@ -393,6 +393,16 @@ class ChecksPlugin(BasePlugin[ChecksConfig]):
         if self.core is not None and self._on("links"):
             self.core.page_fact(page, "checks-links", key, keep=[("links", key)] if key else ())
         return output
+
+    def _links_forked(self) -> None:
+        """In the process that shares the page loop (split.py): a page's links are stored for the build, which
+        applies them in page order with the page's fact; the check's own record of them there would never be read."""
+        if self._linking is not None:
+            self._linking.apply = self._store_links
+
+    def _store_links(self, item, events: dict) -> None:
+        if item[2] is not None:
+            self.core.build_cache.put("links", item[2], events)
 
     def _carried_links(self, page, key) -> None:
         """A page carried over from the last build: its links as that build found them, into the check in page
