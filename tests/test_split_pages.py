@@ -185,3 +185,12 @@ def test_a_build_after_a_split_build_equals_a_clean_one(split_site, case):
     history = carried.History(root, total)
     history.env = dict(env)
     case(history)
+
+
+def test_a_build_process_too_large_to_share_makes_its_pages_alone(tmp_path):
+    root = _demo(tmp_path)
+    env = _patched(tmp_path, "from gongkai.plugins.catalog import split\nsplit.MAX_SHARED_MB = 1\n")
+    result = _build(root, "site", {**TWO, **env})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not SPLIT.search(result.stderr)
+    assert (root / "site" / "index.html").is_file()
