@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import test_carried_pages as carried
-from kit import DEMO_CLOCK, ROOT, mkdocs_build
+from kit import DEMO_CLOCK, mkdocs_build
+from test_buildcache import demo_copy
 from test_buildcache_sweep import tree
 
 pytestmark = pytest.mark.build
@@ -20,14 +21,6 @@ pytestmark = pytest.mark.build
 SPLIT = re.compile(r"构建缓存：(\d+) 个页面由第二个进程生成")
 TWO = {"GONGKAI_WORKERS": "2"}
 ONE = {"GONGKAI_WORKERS": "1"}
-
-
-def _demo(tmp_path: Path) -> Path:
-    root = tmp_path / "demo"
-    for name in ("catalog", "content", "overrides"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    return root
 
 
 def _patched(tmp_path: Path, code: str) -> dict:
@@ -60,7 +53,7 @@ def _same_site(a: Path, b: Path) -> None:
 
 
 def test_the_demo_split_over_two_processes_is_the_demo_of_one(tmp_path):
-    root = _demo(tmp_path)
+    root = demo_copy(tmp_path)
     two = _build(root, "two", TWO)
     assert two.returncode == 0, two.stderr[-3000:]
     made = SPLIT.search(two.stderr)
@@ -97,7 +90,7 @@ split.SplitPages._claim_last = _claim_last
 
 
 def test_a_second_process_that_dies_leaves_the_build_whole(tmp_path):
-    root = _demo(tmp_path)
+    root = demo_copy(tmp_path)
     env = _patched(tmp_path, DIES)
     # Over a published site with the same pages: a page the build makes again is then kept from it, not written,
     # and a cut-short file left at its name in the staging folder would be what gets published.
@@ -138,7 +131,7 @@ caching.BuildCacheSession.keep = keep
 
 
 def test_a_page_that_says_something_is_made_again_by_the_build(tmp_path):
-    root = _demo(tmp_path)
+    root = demo_copy(tmp_path)
     env = {**_patched(tmp_path, WARNS), "SPLIT_MARKER": str(tmp_path / "marker")}
     two = _build(root, "two", {**TWO, **env}, strict=False)
     page = (tmp_path / "marker").read_text()
@@ -188,7 +181,7 @@ def test_a_build_after_a_split_build_equals_a_clean_one(split_site, case):
 
 
 def test_a_build_process_too_large_to_share_makes_its_pages_alone(tmp_path):
-    root = _demo(tmp_path)
+    root = demo_copy(tmp_path)
     env = _patched(tmp_path, "from gongkai.plugins.catalog import split\nsplit.MAX_SHARED_MB = 1\n")
     result = _build(root, "site", {**TWO, **env})
     assert result.returncode == 0, result.stderr[-3000:]
