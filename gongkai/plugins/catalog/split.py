@@ -15,8 +15,8 @@ page's Markdown is rendered, every plugin's ``on_env`` has run):
   carrying relies on too. Its cache entries go into a file of its own (``BuildCache.forked``); the pipelines'
   workers stay the build's (``parallel.forked``); its decisions about unchanged files are noted
   (``UnchangedFiles.start_worker``); each plugin that keeps something per page is told (``Consumer.forked``).
-  The build's objects are frozen from the fork until the build has taken the other process's pages. For each page it made, it sends back the page's facts, as the cache stores
-  them, and its debug log lines. A page whose making said anything (a log line above DEBUG, a warning, a
+  The build's objects are frozen from the fork until the build has taken the other process's pages. For each
+  page it made, it sends back the page's facts, as the cache stores them, and its debug log lines. A page whose making said anything (a log line above DEBUG, a warning, a
   problem), read a volatile value, or failed, is not sent: the build makes it again, in its turn, and says it.
 - **The build**, reaching the first page the second process claimed, waits for it to end, takes its entries and
   decisions, and from then on hands each page's facts to the plugins in page order (``hand_over``, as for a
@@ -26,7 +26,7 @@ If the second process fails, the build removes the files of the pages it claimed
 site, every message and the cache are those of a one-process build either way (tests/test_split_pages.py).
 Split only when nothing else acts on pages (a plugin or hook that is not gongkai's with ``on_page_context`` or
 ``on_post_page``: its per-page state would stay in the other process), with two or more workers, the build
-cache on, and at least ``MIN_PAGES`` pages to share.
+cache on, at least ``MIN_PAGES`` pages to share, and a build process of at most ``MAX_SHARED_MB``.
 """
 
 from __future__ import annotations
@@ -116,8 +116,9 @@ class SplitPages:
         self.pages = [f.page for f in doc_files if isinstance(f.page, SectionPage) and not f.inclusion.is_excluded()
                       and f.src_uri in session.pages and f.src_uri not in carried and facts.noted(f.src_uri, "core")]
         resident = _resident_mb()
-        if len(self.pages) < MIN_PAGES or (resident is not None and resident > MAX_SHARED_MB):
-            if self.pages and resident is not None and resident > MAX_SHARED_MB:
+        too_large = resident is not None and resident > MAX_SHARED_MB
+        if len(self.pages) < MIN_PAGES or too_large:
+            if too_large:
                 log.debug(f"构建缓存：构建进程已占用 {resident:.0f} MB 内存，页面在一个进程中生成")
             self.pages = []
             return
@@ -213,7 +214,8 @@ class SplitPages:
         _, status, usage = os.wait4(self._pid, 0)
         self._pid = None
         self._thaw()
-        log.debug(f"构建缓存：第二个进程用时 {usage.ru_utime + usage.ru_stime:.1f} 秒 CPU，生成 {len(payload['results']) if payload else 0} 个页面")
+        made = len(payload["results"]) if payload else 0
+        log.debug(f"构建缓存：第二个进程用时 {usage.ru_utime + usage.ru_stime:.1f} 秒 CPU，生成 {made} 个页面")
         if payload is None or status != 0 or not self.session.store.take_forked(self.side, payload["uses"]):
             self._results = {}
             self.side.unlink(missing_ok=True)
@@ -226,7 +228,7 @@ class SplitPages:
 
     def _forget_claimed(self) -> None:
         """The second process failed: the files of the pages it claimed may be cut short; the build makes them."""
-        front, back = _ENDS.unpack(self._ends)
+        _, back = _ENDS.unpack(self._ends)
         for page in self.pages[back:]:
             try:
                 os.unlink(page.file.abs_dest_path)
